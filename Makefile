@@ -1,0 +1,130 @@
+# One non-recursive Makefile.  Every generated file goes under build/.
+# `make help` lists the targets.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+V ?= 0
+ifeq ($(V),0)
+Q := @
+msg = @printf '  %-8s %s\n' $(1) $(2);
+else
+Q :=
+msg =
+endif
+
+B := build
+CC ?= cc
+CXX ?= c++
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+WERROR ?= -Werror
+CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(WERROR) -MMD -MP
+OPT ?= -O2 -g
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LIBS := -linih -lcjson -lm
+
+# User-facing knobs
+LAYER ?= lenet_1
+CONFIG ?= default
+SEED ?= 1
+BACKEND ?= iss
+PLANNER ?= double
+NET ?=
+DUMP ?= 0
+TRACE ?= 0
+
+# ---------------------------------------------------------------- sources
+CORE_SRC := $(filter-out %_main.c,$(wildcard planner/*.c golden/*.c))
+COSIM_SRC := $(filter-out %_main.c,$(wildcard cosim/*.c))
+MAIN_SRC := $(wildcard planner/*_main.c golden/*_main.c cosim/*_main.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+
+obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
+CORE_OBJ := $(call obj,obj,$(CORE_SRC))
+COSIM_OBJ := $(call obj,obj,$(COSIM_SRC))
+CORE_SAN_OBJ := $(call obj,san,$(CORE_SRC))
+COSIM_SAN_OBJ := $(call obj,san,$(COSIM_SRC))
+BINS := $(patsubst %_main.c,$(B)/bin/%,$(notdir $(MAIN_SRC)))
+TESTS := $(patsubst tests/%.c,$(B)/test/%,$(TEST_SRC))
+
+DEPS_OK := $(B)/.deps-ok
+
+.PHONY: all help deps tools test unit-test catalog-test cosim plan layers lint format bench clean
+all: tools
+
+help:
+	@echo "Main jobs"
+	@echo "  make cosim [LAYER=resnet_3] [CONFIG=default] [SEED=1] [BACKEND=iss] [DUMP=1]"
+	@echo "                         plan, run and check one layer (default LAYER=$(LAYER))"
+	@echo "  make cosim NET=resnet  every layer of a network"
+	@echo "  make test              the whole test suite (Criterion, ASan+UBSan)"
+	@echo "Tools"
+	@echo "  make plan LAYER=..     write build/plan/<layer>.sched and .json"
+	@echo "  make layers            list every catalog layer with its shape and MACs"
+	@echo "  make catalog-test      every layer of every network: validator, iss, golden"
+	@echo "  make bench             speed figures, printed with command and configuration"
+	@echo "  make lint | format     clang-tidy/cppcheck | clang-format"
+	@echo "Knobs: V=1 (show commands), PLANNER=serial|double"
+
+# ---------------------------------------------------------------- deps
+deps: $(DEPS_OK)
+$(DEPS_OK): mk/deps.sh
+	$(Q)mkdir -p $(B)
+	$(Q)bash mk/deps.sh
+	$(Q)touch $@
+
+# ---------------------------------------------------------------- compile
+$(B)/obj/%.o: %.c | $(DEPS_OK)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_BASE) $(OPT) -c $< -o $@
+
+$(B)/san/%.o: %.c | $(DEPS_OK)
+	$(call msg,CC-SAN,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_BASE) -O1 -g $(SAN) -c $< -o $@
+
+$(B)/lib/libcore.a: $(CORE_OBJ)
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/lib/libcore-san.a: $(CORE_SAN_OBJ) $(COSIM_SAN_OBJ)
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/lib/libcosim.a: $(COSIM_OBJ)
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+define MAIN_RULE
+$(B)/bin/$(1): $(B)/obj/$(2) $(B)/lib/libcosim.a $(B)/lib/libcore.a
+	$$(call msg,LD,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(OPT) $$^ -o $$@ $$(LIBS)
+endef
+$(foreach m,$(MAIN_SRC),$(eval $(call MAIN_RULE,$(patsubst %_main.c,%,$(notdir $(m))),$(patsubst %.c,%.o,$(m)))))
+
+tools: $(BINS)
+
+# ---------------------------------------------------------------- tests
+$(B)/test/%: $(B)/san/tests/%.o $(B)/lib/libcore-san.a
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(SAN) $^ -o $@ -lcriterion $(LIBS)
+
+unit-test: $(TESTS) tools
+	$(Q)fail=0; for t in $(TESTS); do \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ACC_LAYERS_DIR=layers ACC_CONFIGS_DIR=configs ACC_TEST_DATA=tests/data ACC_BIN=$(B)/bin \
+	  $$t --jobs 2 || fail=1; done; exit $$fail
+
+test: unit-test
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

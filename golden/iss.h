@@ -1,0 +1,34 @@
+/* iss.h - the functional instruction-set simulator: runs a program on a
+ * software scratchpad and a software external memory, instruction by
+ * instruction in program order, with the semantics of docs/isa.md.  No
+ * timing (the model gives it).  It tells a wrong schedule apart from wrong
+ * hardware: if iss and golden agree but the RTL does not, the RTL is wrong. */
+#ifndef ACC_ISS_H
+#define ACC_ISS_H
+
+#include <stdint.h>
+
+#include "../planner/config.h"
+#include "../planner/isa.h"
+
+/* A byte-addressed external memory image, [0, size). */
+typedef struct acc_dram {
+    uint8_t *bytes;
+    uint64_t size;
+} acc_dram;
+void acc_dram_init(acc_dram *m, uint64_t size);  /* zero-filled */
+void acc_dram_free(acc_dram *m);
+
+typedef struct iss_stats {
+    uint64_t instructions;
+    uint64_t macs;               /* multiply-accumulates performed, padding included */
+    uint64_t dram_read, dram_written;
+} iss_stats;
+
+/* Runs the program to END.  Returns 0, or -1 with err naming the instruction
+ * index when an access falls outside the scratchpad or the memory, or an
+ * instruction is illegal.  `stats` may be NULL. */
+int iss_run(const acc_program *p, const acc_config *cfg, acc_dram *mem,
+            iss_stats *stats, acc_error *err);
+
+#endif

@@ -1,0 +1,148 @@
+/* model.c - the formal timing model: closed-form durations and the issue
+ * rule (docs/model.md).  Every constant here is a pipeline stage of the RTL,
+ * named where it is used. */
+#include "model.h"
+
+#include <string.h>
+
+int64_t model_dma_beats(const acc_dma *d, const acc_config *cfg)
+{
+    const uint64_t dw = (uint64_t)cfg->axi_bytes;
+    int64_t beats = 0;
+    for (uint32_t p = 0; p < d->n2; p++) {
+        for (uint32_t r = 0; r < d->n1; r++) {
+            uint64_t a = (uint64_t)d->dram + (uint64_t)p * d->dram_s2 + (uint64_t)r * d->dram_s1;
+            beats += (int64_t)(((a % dw) + d->n0 + dw - 1) / dw);
+        }
+    }
+    return beats;
+}
+
+int64_t model_compute_passes(const acc_compute *c, const acc_config *cfg)
+{
+    return (int64_t)c->th * acc_ceil_div(c->tw, cfg->rows) * acc_ceil_div(c->tk, cfg->cols);
+}
+
+int64_t model_compute_steps(const acc_compute *c) { return (int64_t)c->tc * c->fh * c->fw; }
+
+int64_t model_duration(const acc_instr *in, const acc_config *cfg)
+{
+    switch (in->op) {
+    case ACC_OP_LOAD:
+        /* issue -> AR (1) -> Lr -> B beats -> registered scratchpad write (1) */
+        return cfg->read_latency + model_dma_beats(&in->u.dma, cfg) + 2;
+    case ACC_OP_STORE:
+        /* issue -> scratchpad read (1) -> B beats -> Lw -> B response seen (1) */
+        return cfg->write_latency + model_dma_beats(&in->u.dma, cfg) + 2;
+    case ACC_OP_COMPUTE: {
+        /* per pass: L operand steps, R-1 + C-1 skew, read (1), C drain
+         * columns, write-back (1); plus one cycle to latch the instruction. */
+        int64_t pass = model_compute_steps(&in->u.cp) + cfg->rows + 2 * cfg->cols;
+        return 1 + model_compute_passes(&in->u.cp, cfg) * pass;
+    }
+    case ACC_OP_END:
+        return 1;
+    }
+    return 0;
+}
+
+int64_t model_first_issue(const acc_config *cfg)
+{
+    /* START (cycle 0) -> AR of instruction 0 (cycle 1) -> beat at 1 + Lr ->
+     * fetch queue head in cycle 2 + Lr. */
+    return cfg->read_latency + 2;
+}
+
+void model_timing_free(model_timing *t)
+{
+    free(t->start);
+    free(t->end);
+    memset(t, 0, sizeof(*t));
+}
+
+int model_run(const acc_program *p, const acc_config *cfg, model_timing *out, acc_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    const int n = p->count;
+    int64_t *start = acc_calloc((size_t)n + 1, sizeof(int64_t));
+    int64_t *end = acc_calloc((size_t)n + 1, sizeof(int64_t));
+    /* end cycle of the k-th instruction of each engine, k = 1.. */
+    int64_t *eng_end[ACC_ENG_COUNT];
+    int eng_count[ACC_ENG_COUNT] = {0, 0, 0};
+    for (int e = 0; e < ACC_ENG_COUNT; e++)
+        eng_end[e] = acc_calloc((size_t)n + 1, sizeof(int64_t));
+    int64_t eng_free[ACC_ENG_COUNT] = {0, 0, 0};
+    int64_t prev_issue = model_first_issue(cfg) - 1;
+    int ended = 0, rc = 0;
+
+    for (int i = 0; i < n && rc == 0; i++) {
+        const acc_instr *in = &p->ins[i];
+        if (ended) {
+            rc = acc_fail(err, "instruction %d (%s): follows END", i, acc_op_name(in->op));
+            break;
+        }
+        int64_t s = prev_issue + 1;
+        for (int e = 0; e < ACC_ENG_COUNT; e++) {
+            uint32_t w = in->wait[e];
+            if (w == 0)
+                continue;
+            if ((int)w > eng_count[e]) {
+                static const char *const names[] = {"ld", "cp", "st"};
+                rc = acc_fail(err,
+                              "instruction %d (%s): waits for %u %s instructions but only %d "
+                              "precede it; it would never issue",
+                              i, acc_op_name(in->op), w, names[e], eng_count[e]);
+                break;
+            }
+            s = acc_max64(s, eng_end[e][w]);
+        }
+        if (rc)
+            break;
+        int eng = acc_op_engine(in->op);
+        if (eng >= 0) {
+            s = acc_max64(s, eng_free[eng]);
+        } else { /* END waits for every engine */
+            for (int e = 0; e < ACC_ENG_COUNT; e++)
+                s = acc_max64(s, eng_free[e]);
+            ended = 1;
+        }
+        int64_t d = model_duration(in, cfg);
+        start[i] = s;
+        end[i] = s + d;
+        prev_issue = s;
+        if (eng >= 0) {
+            eng_free[eng] = end[i];
+            eng_end[eng][++eng_count[eng]] = end[i];
+            out->busy[eng] += d;
+        }
+        if (in->op == ACC_OP_LOAD)
+            out->dram_read += (uint64_t)in->u.dma.n0 * in->u.dma.n1 * in->u.dma.n2;
+        else if (in->op == ACC_OP_STORE)
+            out->dram_written += (uint64_t)in->u.dma.n0 * in->u.dma.n1 * in->u.dma.n2;
+        else if (in->op == ACC_OP_COMPUTE)
+            out->macs += (uint64_t)in->u.cp.tk * in->u.cp.th * in->u.cp.tw *
+                         (uint64_t)model_compute_steps(&in->u.cp);
+        if (ended)
+            out->makespan = end[i];
+    }
+    if (rc == 0 && !ended)
+        rc = acc_fail(err, "program has no END instruction (%d instructions)", n);
+    for (int e = 0; e < ACC_ENG_COUNT; e++)
+        free(eng_end[e]);
+    if (rc != 0) {
+        free(start);
+        free(end);
+        memset(out, 0, sizeof(*out));
+        return -1;
+    }
+    out->start = start;
+    out->end = end;
+    out->count = n;
+    return 0;
+}
+
+int64_t model_compute_bound(uint64_t macs, const acc_config *cfg)
+{
+    uint64_t pes = (uint64_t)cfg->rows * (uint64_t)cfg->cols;
+    return model_first_issue(cfg) + (int64_t)((macs + pes - 1) / pes) + 1;
+}

@@ -1,0 +1,69 @@
+/* model.h - the formal timing model (docs/model.md gives the formulas).
+ *
+ * Cycle 0 is the cycle in which the host's START write completes.  An
+ * instruction i issued in cycle s_i occupies its engine for d_i cycles and
+ * ends at e_i = s_i + d_i, the first cycle in which the engine is idle again
+ * and a dependent instruction may issue.  The issue rule:
+ *
+ *   s_0 = Lr + 2                                          (first fetch)
+ *   s_i = max( s_{i-1} + 1,                               (in-order, 1/cycle)
+ *              e_{prev(i)},                               (own engine idle)
+ *              e_{X_n} for each engine X with wait_X = n >= 1 )
+ *
+ * where prev(i) is the previous instruction on i's engine, X_n the n-th
+ * instruction (1-based) of engine X, and END waits for all three engines.
+ * The makespan is e_END.  Durations (closed form, docs/model.md):
+ *
+ *   LOAD    d = Lr + B + 2     B = sum over rows of the beats the row spans
+ *   STORE   d = Lw + B + 2
+ *   COMPUTE d = 1 + P * (L + R + 2C)
+ *           P = th * ceil(tw/R) * ceil(tk/C),  L = tc * fh * fw
+ *   END     d = 1
+ *
+ * This module is the single implementation used by the planner, the iss and
+ * the co-simulation checker. */
+#ifndef ACC_MODEL_H
+#define ACC_MODEL_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "isa.h"
+
+/* Number of AXI data beats a LOAD or STORE moves (B above). */
+int64_t model_dma_beats(const acc_dma *d, const acc_config *cfg);
+
+/* Number of array passes of a COMPUTE (P above) and its reduction length L. */
+int64_t model_compute_passes(const acc_compute *c, const acc_config *cfg);
+int64_t model_compute_steps(const acc_compute *c);
+
+/* Duration d_i of one instruction.  Precondition: acc_instr_check(in) == 0. */
+int64_t model_duration(const acc_instr *in, const acc_config *cfg);
+
+/* First issue cycle of the program (s_0). */
+int64_t model_first_issue(const acc_config *cfg);
+
+/* Timing of a whole program. */
+typedef struct model_timing {
+    int64_t *start;                  /* s_i, count entries */
+    int64_t *end;                    /* e_i */
+    int count;
+    int64_t makespan;                /* e_END */
+    int64_t busy[ACC_ENG_COUNT];     /* sum of d_i per engine */
+    int64_t macs;                    /* useful MACs (tk*th*tw*L summed) */
+    uint64_t dram_read, dram_written;/* bytes moved by LOAD / STORE */
+} model_timing;
+
+/* Evaluates the issue rule over a program.  Fails (returning -1, err naming
+ * the instruction index) when the program is not executable: an instruction
+ * waits for more instructions of an engine than precede it (it would never
+ * issue), there is no END, or instructions follow END.  On success the caller
+ * frees with model_timing_free. */
+int model_run(const acc_program *p, const acc_config *cfg, model_timing *out, acc_error *err);
+void model_timing_free(model_timing *t);
+
+/* A cheap lower bound on the makespan of any schedule of `macs` MACs on this
+ * array: first issue + ceil(macs / (R*C)) + END. */
+int64_t model_compute_bound(uint64_t macs, const acc_config *cfg);
+
+#endif

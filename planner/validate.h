@@ -1,0 +1,44 @@
+/* validate.h - the schedule validator.  It checks a program against a layer,
+ * a configuration and a memory map, symbolically, byte by byte:
+ *   - every field in range and every scratchpad access inside the scratchpad;
+ *   - every external-memory access inside the tensor it belongs to (LOADs read
+ *     x or w, STOREs write y);
+ *   - every COMPUTE reads, at every step, exactly the input and weight
+ *     elements the convolution needs for the outputs it accumulates (or a
+ *     virtual zero where the layer pads), so no live data was overwritten
+ *     before its last use;
+ *   - every output element is stored exactly once, and only after all of its
+ *     (C/G)*FH*FW terms have been accumulated in one unbroken chain (first
+ *     COMPUTE without ACC, the rest with ACC);
+ *   - dependencies make the DMA/compute overlap safe: under the timing model,
+ *     no instruction reads scratchpad bytes that a still-running or later
+ *     instruction is writing, nor overwrites bytes a running instruction
+ *     still reads (checked on the model's [s_i, e_i) intervals);
+ *   - the program ends with END and is executable under model_run.
+ * Each violation is reported with the instruction index and what is wrong. */
+#ifndef ACC_VALIDATE_H
+#define ACC_VALIDATE_H
+
+#include "config.h"
+#include "isa.h"
+#include "layer.h"
+
+typedef struct acc_validation {
+    int ok;                       /* 1 when no violation was found */
+    int violations;               /* number found (reporting stops at 20) */
+    int first_index;              /* instruction index of the first, or -1 */
+    char first[512];              /* message of the first violation */
+    uint64_t peak_live_bytes;     /* scratchpad occupancy: max over time */
+    uint64_t *live_bytes;         /* live bytes at each instruction's issue */
+    int count;
+} acc_validation;
+
+/* Validates; returns 0 when the program is valid, -1 otherwise (details in
+ * *out, and err holds the first message).  Reports up to 20 violations to
+ * `log` (may be NULL) as "instruction 12 (compute): ...".  Free with
+ * acc_validation_free. */
+int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg,
+                 const acc_memmap *mm, acc_validation *out, FILE *log, acc_error *err);
+void acc_validation_free(acc_validation *v);
+
+#endif
