@@ -1,0 +1,62 @@
+/* backend.h - what every execution backend of the co-simulation harness
+ * provides.  A backend runs a program on a prepared external-memory image
+ * (program at mm.prog, x at mm.x, w at mm.w; y is written at mm.y) and, when
+ * it is cycle-accurate, measures each instruction's issue and end cycles.
+ *
+ *   iss     functional simulator (golden/iss.h), no cycles measured
+ *   rtl     the Verilated SystemVerilog accelerator (cosim/rtl_backend.c)
+ *   systemc the same RTL under a SystemC top (later)
+ */
+#ifndef ACC_COSIM_BACKEND_H
+#define ACC_COSIM_BACKEND_H
+
+#include <stdint.h>
+
+#include "../golden/iss.h"
+#include "../planner/config.h"
+#include "../planner/isa.h"
+#include "../planner/layer.h"
+
+/* Options a cycle-accurate backend honours; zero-initialised = defaults. */
+typedef struct cosim_options {
+    const char *wave_path;   /* FST file to write, or NULL for none */
+    int64_t wave_from_instr; /* trace window in instruction indices, -1 = open */
+    int64_t wave_to_instr;
+    int64_t wave_from_cycle; /* or in cycles, -1 = open */
+    int64_t wave_to_cycle;
+    int64_t cycle_budget;    /* stop and fail after this many cycles (0: none) */
+    int progress;            /* draw a progress bar on stderr */
+} cosim_options;
+
+/* What a backend measured.  start/end are per instruction (count entries),
+ * -1 where an instruction never issued / never ended; NULL for a backend that
+ * does not measure cycles. */
+typedef struct cosim_result {
+    int measured;            /* 1 when cycles were measured */
+    int64_t *start, *end;
+    int count;
+    int64_t cycles;          /* total cycles (the CYCLES register), -1 if none */
+    int64_t busy[ACC_ENG_COUNT]; /* per-engine busy counters */
+    int hw_error;            /* accelerator ERR_CODE (0 = none) */
+    int64_t hw_error_index;  /* ERR_INDEX */
+    int timed_out;           /* cycle budget exhausted */
+    char engine_state[512];  /* on timeout or error: what each engine was doing */
+    double wall_seconds;     /* time spent in the backend */
+} cosim_result;
+
+void cosim_result_free(cosim_result *r);
+
+/* A backend: name and run function.  run returns 0 when the program ran to
+ * END, -1 otherwise (err says why; *res is still filled as far as known). */
+typedef struct cosim_backend {
+    const char *name;
+    int (*run)(const acc_program *p, const acc_config *cfg, const acc_memmap *mm,
+               acc_dram *mem, const cosim_options *opt, cosim_result *res, acc_error *err);
+} cosim_backend;
+
+/* Looks a backend up by name; NULL when unknown or not built into this
+ * binary (the rtl backend is linked only into the per-configuration binaries
+ * that the Makefile builds with Verilator). */
+const cosim_backend *cosim_backend_find(const char *name);
+
+#endif
