@@ -36,7 +36,7 @@ TRACE ?= 0
 
 # ---------------------------------------------------------------- sources
 CORE_SRC := $(filter-out %_main.c,$(wildcard planner/*.c golden/*.c))
-COSIM_SRC := $(filter-out %_main.c,$(wildcard cosim/*.c))
+COSIM_SRC := $(filter-out %_main.c cosim/rtl_backend.c,$(wildcard cosim/*.c))
 MAIN_SRC := $(wildcard planner/*_main.c golden/*_main.c cosim/*_main.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 
@@ -123,6 +123,61 @@ unit-test: $(TESTS) tools
 	  $$t --jobs 2 || fail=1; done; exit $$fail
 
 test: unit-test
+
+# ---------------------------------------------------------------- RTL
+# One Verilated simulator per configuration (the array size, scratchpad and
+# bus width are elaboration parameters), built into build/rtl/<config>/ and
+# cached: it is rebuilt only when rtl/ or the configuration changes.
+# build/rtl/<config>/cosim is the harness with the rtl backend;
+# build/rtl/<config>-trace/cosim the same with FST waveform support.
+VERILATOR ?= verilator
+RTL_SRC := $(sort $(wildcard rtl/*.sv))
+RTL_DEPS := $(RTL_SRC) $(wildcard rtl/*.svh rtl/*.vlt)
+VFLAGS := --cc -O3 --x-assign fast --x-initial fast --assert -Wno-fatal -Irtl \
+          --top-module acc_top --prefix Vacc_top $(wildcard rtl/*.vlt)
+VCFLAGS := -O2 -std=c++17
+SHIPPED_CONFIGS := $(basename $(notdir $(wildcard configs/*.ini)))
+CFG_NAME := $(basename $(notdir $(CONFIG)))
+cfg_file = $(if $(filter $(1),$(SHIPPED_CONFIGS)),configs/$(1).ini,$(CONFIG))
+
+# $(1) = build directory name, $(2) = config file, $(3) = extra Verilator flags, $(4) = extra C++ flags
+define RTL_RULES
+$(B)/rtl/$(1)/params.mk: $(2) $(B)/bin/vparams
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)printf 'VPARAMS := %s\nVDEFS := %s\n' "$$$$($(B)/bin/vparams $(2) --verilator)" \
+	  "$$$$($(B)/bin/vparams $(2) --cflags)" > $$@
+
+$(B)/rtl/$(1)/obj/Vacc_top__ALL.a: $(RTL_DEPS) $(B)/rtl/$(1)/params.mk
+	$$(call msg,VERILATE,$(1))
+	$$(Q)rm -rf $$(@D)
+	$$(Q)$$(VERILATOR) $$(VFLAGS) $(3) $$$$(sed -n 's/^VPARAMS := //p' $(B)/rtl/$(1)/params.mk) \
+	  --Mdir $$(@D) --build -j 2 -CFLAGS "$$(VCFLAGS)" $$(RTL_SRC) > $(B)/rtl/$(1)/verilator.log 2>&1 \
+	  || { tail -40 $(B)/rtl/$(1)/verilator.log; exit 1; }
+
+$(B)/rtl/$(1)/vmodel.o: cosim/vmodel.cpp cosim/vmodel.h $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
+	$$(call msg,CXX,$$@)
+	$$(Q)$$(CXX) $$(VCFLAGS) -g $(4) $$$$(sed -n 's/^VDEFS := //p' $(B)/rtl/$(1)/params.mk) \
+	  -I$(B)/rtl/$(1)/obj -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd \
+	  -c $$< -o $$@
+
+$(B)/rtl/$(1)/backend.o: cosim/backend.c | $(DEPS_OK)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(CFLAGS_BASE) $$(OPT) -DACC_WITH_RTL -c $$< -o $$@
+
+$(B)/rtl/$(1)/cosim: $(B)/obj/cosim/cosim_main.o $(B)/rtl/$(1)/backend.o $(B)/obj/cosim/rtl_backend.o \
+    $(B)/rtl/$(1)/vmodel.o $(B)/lib/libcosim.a $(B)/lib/libcore.a $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
+	$$(call msg,LD,$$@)
+	$$(Q)$$(CXX) $$(OPT) $$^ $(B)/rtl/$(1)/obj/libverilated.a -o $$@ $$(LIBS) -lz -pthread
+endef
+$(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c),configs/$(c).ini,,)))
+$(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c)-trace,configs/$(c).ini,--trace-fst --trace-structs,-DACC_VM_TRACE)))
+ifeq ($(filter $(CFG_NAME),$(SHIPPED_CONFIGS)),)
+$(eval $(call RTL_RULES,$(CFG_NAME),$(CONFIG),,))
+$(eval $(call RTL_RULES,$(CFG_NAME)-trace,$(CONFIG),--trace-fst --trace-structs,-DACC_VM_TRACE))
+endif
+
+.PHONY: rtl-sim
+rtl-sim: $(B)/rtl/$(CFG_NAME)/cosim
 
 clean:
 	rm -rf $(B)

@@ -1,0 +1,376 @@
+/* rtl_backend.c - the "rtl" backend: drives the Verilated accelerator like a
+ * device driver would.  It programs the registers over AXI4-Lite, serves the
+ * AXI4 ports from the external memory model (axi_mem.h), starts the run and
+ * records, from the trace port, the cycle in which every instruction issues
+ * and ends.  Cycle 0 is the cycle of the start write's handshake, as in
+ * docs/model.md. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "axi_mem.h"
+#include "backend.h"
+#include "vmodel.h"
+
+/* Register offsets (docs/rtl.md). */
+enum {
+    REG_CTRL = 0x00, REG_STATUS = 0x04, REG_ERR_CODE = 0x08, REG_ERR_INDEX = 0x0C,
+    REG_PROG_ADDR = 0x10, REG_PROG_LEN = 0x14, REG_CYCLES_LO = 0x18, REG_CYCLES_HI = 0x1C,
+    REG_BUSY_LD = 0x20, REG_BUSY_CP = 0x24, REG_BUSY_ST = 0x28, REG_RETIRED = 0x2C,
+    REG_ID = 0x30, REG_SPAD_BYTES = 0x38
+};
+#define STATUS_DONE 2u
+#define STATUS_ERROR 4u
+#define HOST_TIMEOUT 1000 /* cycles a register access may take */
+
+typedef struct rtl_sim {
+    acc_vmodel *vm;
+    acc_vm_in in;
+    acc_vm_out out;
+    axi_rport rd, ird;
+    axi_wport wr;
+    acc_dram *mem;
+    int64_t cycle; /* cycles since the model was created */
+    int dump;
+} rtl_sim;
+
+/* Memory outputs for this cycle, DUT inputs applied, DUT outputs read. */
+static void sim_eval(rtl_sim *s)
+{
+    acc_vm_in *in = &s->in;
+    axi_rport_drive(&s->rd, s->cycle, s->mem, &in->rvalid, in->rdata, &in->rlast, &in->rresp);
+    axi_rport_drive(&s->ird, s->cycle, s->mem, &in->i_rvalid, in->i_rdata, &in->i_rlast,
+                    &in->i_rresp);
+    axi_wport_drive(&s->wr, s->cycle, &in->bvalid, &in->bresp);
+    in->arready = in->awready = in->wready = in->i_arready = 1;
+    acc_vm_set(s->vm, in);
+    acc_vm_get(s->vm, &s->out);
+}
+
+/* The cycle's handshakes reach the memory model; rising edge. */
+static void sim_commit(rtl_sim *s)
+{
+    const acc_vm_out *o = &s->out;
+    const acc_vm_in *in = &s->in;
+    if (o->arvalid)
+        axi_rport_ar(&s->rd, s->cycle, o->araddr, o->arlen, o->arsize, o->arburst);
+    if (in->rvalid && o->rready)
+        axi_rport_r_taken(&s->rd);
+    if (o->i_arvalid)
+        axi_rport_ar(&s->ird, s->cycle, o->i_araddr, o->i_arlen, o->i_arsize, o->i_arburst);
+    if (in->i_rvalid && o->i_rready)
+        axi_rport_r_taken(&s->ird);
+    if (o->awvalid)
+        axi_wport_aw(&s->wr, s->cycle, o->awaddr, o->awlen, o->awsize, o->awburst);
+    if (o->wvalid)
+        axi_wport_w(&s->wr, s->cycle, s->mem, o->wdata, o->wstrb, o->wlast);
+    if (in->bvalid && o->bready)
+        axi_wport_b_taken(&s->wr);
+    acc_vm_clock(s->vm, s->dump);
+    s->cycle++;
+}
+
+/* AXI4-Lite write; returns the cycle in which the write's handshake
+ * completed (AW and W both accepted), or -1 on timeout / error response. */
+static int64_t host_write(rtl_sim *s, uint32_t addr, uint32_t data)
+{
+    int aw = 0, w = 0;
+    int64_t done = -1;
+    for (int n = 0; n < HOST_TIMEOUT && !(aw && w); n++) {
+        s->in.l_awaddr = addr;
+        s->in.l_awvalid = !aw;
+        s->in.l_wdata = data;
+        s->in.l_wstrb = 0xf;
+        s->in.l_wvalid = !w;
+        s->in.l_bready = 0;
+        sim_eval(s);
+        aw |= s->in.l_awvalid && s->out.l_awready;
+        w |= s->in.l_wvalid && s->out.l_wready;
+        if (aw && w)
+            done = s->cycle;
+        sim_commit(s);
+    }
+    s->in.l_awvalid = s->in.l_wvalid = 0;
+    if (done < 0)
+        return -1;
+    for (int n = 0; n < HOST_TIMEOUT; n++) {
+        s->in.l_bready = 1;
+        sim_eval(s);
+        int got = s->out.l_bvalid;
+        int resp = s->out.l_bresp;
+        sim_commit(s);
+        if (got) {
+            s->in.l_bready = 0;
+            return resp == 0 ? done : -1;
+        }
+    }
+    return -1;
+}
+
+static int host_read(rtl_sim *s, uint32_t addr, uint32_t *data)
+{
+    int ar = 0;
+    for (int n = 0; n < HOST_TIMEOUT && !ar; n++) {
+        s->in.l_araddr = addr;
+        s->in.l_arvalid = 1;
+        s->in.l_rready = 0;
+        sim_eval(s);
+        ar = s->out.l_arready;
+        sim_commit(s);
+    }
+    s->in.l_arvalid = 0;
+    if (!ar)
+        return -1;
+    for (int n = 0; n < HOST_TIMEOUT; n++) {
+        s->in.l_rready = 1;
+        sim_eval(s);
+        int got = s->out.l_rvalid;
+        uint32_t v = s->out.l_rdata;
+        int resp = s->out.l_rresp;
+        sim_commit(s);
+        if (got) {
+            s->in.l_rready = 0;
+            *data = v;
+            return resp == 0 ? 0 : -1;
+        }
+    }
+    return -1;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void progress_draw(int issued, int total, int64_t cycle, int final)
+{
+    const int width = 30;
+    int filled = total > 0 ? (int)((int64_t)issued * width / total) : width;
+    char bar[64];
+    for (int i = 0; i < width; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[width] = '\0';
+    fprintf(stderr, "\r  rtl [%s] %d/%d instructions, cycle %lld%s", bar, issued, total,
+            (long long)cycle, final ? "\n" : "");
+    fflush(stderr);
+}
+
+/* What each engine is doing, for a timeout or error message. */
+static void describe_engines(const acc_program *p, const cosim_result *r, int next_issue,
+                             char *buf, size_t size)
+{
+    static const char *const names[ACC_ENG_COUNT] = {"load", "compute", "store"};
+    size_t len = 0;
+    for (int e = 0; e < ACC_ENG_COUNT; e++) {
+        int running = -1;
+        for (int i = 0; i < p->count && i < next_issue; i++)
+            if (acc_op_engine(p->ins[i].op) == e && r->start[i] >= 0 && r->end[i] < 0)
+                running = i;
+        if (running >= 0)
+            len += (size_t)snprintf(buf + len, size - len,
+                                    "%s engine: running instruction %d since cycle %lld; ",
+                                    names[e], running, (long long)r->start[running]);
+        else
+            len += (size_t)snprintf(buf + len, size - len, "%s engine: idle; ", names[e]);
+        if (len >= size)
+            return;
+    }
+    if (next_issue < p->count) {
+        const acc_instr *in = &p->ins[next_issue];
+        snprintf(buf + len, size - len,
+                 "issue waits at instruction %d (%s, wait=ld:%u,cp:%u,st:%u)", next_issue,
+                 acc_op_name(in->op), in->wait[0], in->wait[1], in->wait[2]);
+    }
+}
+
+static int check_params(const acc_config *cfg, acc_error *err)
+{
+    acc_vm_params vp;
+    acc_vm_params_get(&vp);
+    if (vp.rows != cfg->rows || vp.cols != cfg->cols || (uint32_t)vp.spad_bytes != cfg->spad_bytes ||
+        vp.spad_banks != cfg->spad_banks || vp.line_bytes != cfg->line_bytes ||
+        vp.axi_data_bits != cfg->axi_data_bits || vp.fetch_depth != cfg->fetch_depth)
+        return acc_fail(err,
+                        "this simulator was built for a %dx%d array with %d scratchpad bytes, "
+                        "%d-bit bus; configuration '%s' asks for %dx%d, %u bytes, %d-bit "
+                        "(build it with make cosim CONFIG=%s)",
+                        vp.rows, vp.cols, vp.spad_bytes, vp.axi_data_bits, cfg->name, cfg->rows,
+                        cfg->cols, cfg->spad_bytes, cfg->axi_data_bits, cfg->name);
+    return 0;
+}
+
+static int in_wave_window(const cosim_options *o, int64_t cycle, int window_open)
+{
+    int has_cycles = o->wave_from_cycle >= 0 || o->wave_to_cycle >= 0;
+    int has_instr = o->wave_from_instr >= 0 || o->wave_to_instr >= 0;
+    if (has_cycles)
+        return (o->wave_from_cycle < 0 || cycle >= o->wave_from_cycle) &&
+               (o->wave_to_cycle < 0 || cycle <= o->wave_to_cycle);
+    if (has_instr)
+        return window_open;
+    return 1;
+}
+
+static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap *mm,
+                   acc_dram *mem, const cosim_options *opt, cosim_result *res, acc_error *err)
+{
+    memset(res, 0, sizeof(*res));
+    res->cycles = -1;
+    res->hw_error_index = -1;
+    if (check_params(cfg, err) != 0)
+        return -1;
+    const char *why = NULL;
+    double t_begin = now_seconds();
+    rtl_sim s;
+    memset(&s, 0, sizeof(s));
+    s.mem = mem;
+    s.vm = acc_vm_new(opt->wave_path, &why);
+    if (!s.vm)
+        return acc_fail(err, "cannot start the RTL model: %s", why ? why : "unknown reason");
+    axi_rport_init(&s.rd, cfg->axi_bytes, cfg->read_latency);
+    axi_rport_init(&s.ird, ACC_INSTR_BYTES, cfg->read_latency);
+    axi_wport_init(&s.wr, cfg->axi_bytes, cfg->write_latency);
+    res->measured = 1;
+    res->count = p->count;
+    res->start = acc_malloc((size_t)(p->count ? p->count : 1) * sizeof(int64_t));
+    res->end = acc_malloc((size_t)(p->count ? p->count : 1) * sizeof(int64_t));
+    for (int i = 0; i < p->count; i++)
+        res->start[i] = res->end[i] = -1;
+
+    int has_window = opt->wave_from_instr >= 0 || opt->wave_to_instr >= 0 ||
+                     opt->wave_from_cycle >= 0 || opt->wave_to_cycle >= 0;
+    s.dump = opt->wave_path && !has_window;
+    s.in.rst_n = 0;
+    for (int i = 0; i < 4; i++) {
+        sim_eval(&s);
+        sim_commit(&s);
+    }
+    s.in.rst_n = 1;
+    sim_eval(&s);
+    sim_commit(&s);
+
+    int rc = 0;
+    uint32_t id = 0, spad = 0;
+    if (host_read(&s, REG_ID, &id) != 0 || host_read(&s, REG_SPAD_BYTES, &spad) != 0 ||
+        host_write(&s, REG_PROG_ADDR, mm->prog) < 0 ||
+        host_write(&s, REG_PROG_LEN, (uint32_t)p->count) < 0) {
+        rc = acc_fail(err, "the accelerator's register interface did not answer");
+        goto out;
+    }
+    if (spad != cfg->spad_bytes) {
+        rc = acc_fail(err, "the accelerator reports %u scratchpad bytes, configuration '%s' has %u",
+                      spad, cfg->name, cfg->spad_bytes);
+        goto out;
+    }
+
+    /* Start: cycle 0 is the start write's handshake cycle. */
+    s.dump = opt->wave_path && (!has_window || in_wave_window(opt, 0, opt->wave_from_instr < 0));
+    int64_t t0 = host_write(&s, REG_CTRL, 1);
+    if (t0 < 0) {
+        rc = acc_fail(err, "the start write was not accepted");
+        goto out;
+    }
+    int64_t budget = opt->cycle_budget > 0 ? opt->cycle_budget : INT64_MAX;
+    int issued = 0, window_open = opt->wave_from_instr < 0, irq_seen = 0;
+    int progress = opt->progress && isatty(2);
+    int64_t n;
+    /* host_write ran past cycle 0 to collect the B response; those cycles are
+     * already simulated: the trace signals of cycles 1.. are read below from
+     * the first cycle not yet seen.  No instruction can issue before
+     * cycle Lr + 2, which is later than the write response. */
+    for (;;) {
+        n = s.cycle - t0;
+        if (n > budget) {
+            res->timed_out = 1;
+            break;
+        }
+        s.dump = opt->wave_path && in_wave_window(opt, n, window_open);
+        sim_eval(&s);
+        const acc_vm_out *o = &s.out;
+        if (o->trace_issue) {
+            uint32_t idx = o->trace_issue_idx;
+            if (idx < (uint32_t)p->count) {
+                res->start[idx] = n;
+                issued = (int)idx + 1;
+                if ((int64_t)idx == opt->wave_from_instr) {
+                    window_open = 1;
+                    s.dump = opt->wave_path != NULL;
+                }
+            }
+        }
+        for (int e = 0; e < ACC_ENG_COUNT; e++) {
+            if (!((o->trace_done >> e) & 1u))
+                continue;
+            uint32_t idx = o->trace_idx[e];
+            if (idx < (uint32_t)p->count)
+                res->end[idx] = n + 1;
+            if ((int64_t)idx == opt->wave_to_instr)
+                window_open = 0;
+        }
+        if (o->irq) {
+            if (issued > 0 && p->ins[issued - 1].op == ACC_OP_END && res->end[issued - 1] < 0)
+                res->end[issued - 1] = n;
+            irq_seen = 1;
+            sim_commit(&s);
+            break;
+        }
+        sim_commit(&s);
+        if (acc_vm_stopped(s.vm)) {
+            rc = acc_fail(err, "an RTL assertion failed in cycle %lld (see the message above)",
+                          (long long)n);
+            break;
+        }
+        if (progress && (n & 0xffff) == 0)
+            progress_draw(issued, p->count, n, 0);
+    }
+    if (progress)
+        progress_draw(issued, p->count, s.cycle - t0, 1);
+    s.dump = 0;
+
+    if (s.rd.violations || s.ird.violations || s.wr.violations) {
+        const char *v = s.rd.violations ? s.rd.violation
+                        : s.ird.violations ? s.ird.violation : s.wr.violation;
+        if (rc == 0)
+            rc = acc_fail(err, "AXI protocol violation by the accelerator: %s", v);
+    }
+    if (res->timed_out) {
+        describe_engines(p, res, issued, res->engine_state, sizeof(res->engine_state));
+        if (rc == 0)
+            rc = acc_fail(err, "no END after %lld cycles (the budget): %s", (long long)budget,
+                          res->engine_state);
+    } else if (irq_seen) {
+        uint32_t status = 0, code = 0, index = 0, lo = 0, hi = 0, b[3] = {0, 0, 0};
+        if (host_read(&s, REG_STATUS, &status) != 0 || host_read(&s, REG_ERR_CODE, &code) != 0 ||
+            host_read(&s, REG_ERR_INDEX, &index) != 0 ||
+            host_read(&s, REG_CYCLES_LO, &lo) != 0 || host_read(&s, REG_CYCLES_HI, &hi) != 0 ||
+            host_read(&s, REG_BUSY_LD, &b[0]) != 0 || host_read(&s, REG_BUSY_CP, &b[1]) != 0 ||
+            host_read(&s, REG_BUSY_ST, &b[2]) != 0) {
+            if (rc == 0)
+                rc = acc_fail(err, "the accelerator's registers could not be read after the run");
+        } else {
+            res->cycles = (int64_t)(((uint64_t)hi << 32) | lo);
+            for (int e = 0; e < ACC_ENG_COUNT; e++)
+                res->busy[e] = b[e];
+            if (status & STATUS_ERROR) {
+                res->hw_error = (int)code;
+                res->hw_error_index = index;
+                describe_engines(p, res, issued, res->engine_state, sizeof(res->engine_state));
+                if (rc == 0)
+                    rc = acc_fail(err, "the accelerator stopped with error code %u at instruction %u",
+                                  code, index);
+            } else if (!(status & STATUS_DONE) && rc == 0) {
+                rc = acc_fail(err, "interrupt without done or error (status 0x%x)", status);
+            }
+        }
+    }
+out:
+    acc_vm_free(s.vm);
+    res->wall_seconds = now_seconds() - t_begin;
+    return rc;
+}
+
+const cosim_backend cosim_backend_rtl = {"rtl", rtl_run};

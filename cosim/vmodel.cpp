@@ -1,0 +1,239 @@
+// vmodel.cpp - the one C++ file: wraps the Verilated acc_top behind the C
+// API of vmodel.h.  Compiled once per configuration, against that
+// configuration's Verilator output (build/rtl/<config>/obj).
+#include "vmodel.h"
+
+#include <cstring>
+
+#include "Vacc_top.h"
+#include "verilated.h"
+#ifdef ACC_VM_TRACE
+#include "verilated_fst_c.h"
+#endif
+
+#ifndef ACC_VM_ROWS
+#error "ACC_VM_* parameters must be defined by the build (see Makefile)"
+#endif
+
+struct acc_vmodel {
+    VerilatedContext *ctx;
+    Vacc_top *top;
+#ifdef ACC_VM_TRACE
+    VerilatedFstC *fst;
+#endif
+    uint64_t time;
+    int dump_low; // dump the low phase of the current cycle
+};
+
+// Pin conversions for every width Verilator may choose (8/16/32/64-bit
+// scalars, or VlWide for wider buses).
+template <typename T> static void put_bytes(T &dst, const uint8_t *src, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n && i < 8; i++)
+        v |= static_cast<uint64_t>(src[i]) << (8 * i);
+    dst = static_cast<T>(v);
+}
+template <std::size_t N> static void put_bytes(VlWide<N> &dst, const uint8_t *src, int n)
+{
+    for (std::size_t w = 0; w < N; w++) {
+        uint32_t v = 0;
+        for (int b = 0; b < 4; b++) {
+            int i = static_cast<int>(w) * 4 + b;
+            if (i < n)
+                v |= static_cast<uint32_t>(src[i]) << (8 * b);
+        }
+        dst[w] = v;
+    }
+}
+template <typename T> static void get_bytes(const T &src, uint8_t *dst, int n)
+{
+    uint64_t v = static_cast<uint64_t>(src);
+    for (int i = 0; i < n; i++)
+        dst[i] = i < 8 ? static_cast<uint8_t>(v >> (8 * i)) : 0;
+}
+template <std::size_t N> static void get_bytes(const VlWide<N> &src, uint8_t *dst, int n)
+{
+    for (int i = 0; i < n; i++)
+        dst[i] = static_cast<uint8_t>(src[i / 4] >> (8 * (i % 4)));
+}
+template <typename T> static uint64_t as_u64(const T &v) { return static_cast<uint64_t>(v); }
+template <std::size_t N> static uint64_t as_u64(const VlWide<N> &v)
+{
+    return static_cast<uint64_t>(v[0]) | (N > 1 ? static_cast<uint64_t>(v[1]) << 32 : 0);
+}
+
+extern "C" {
+
+int acc_vm_can_trace(void)
+{
+#ifdef ACC_VM_TRACE
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+void acc_vm_params_get(acc_vm_params *p)
+{
+    p->rows = ACC_VM_ROWS;
+    p->cols = ACC_VM_COLS;
+    p->spad_bytes = ACC_VM_SPAD_BYTES;
+    p->spad_banks = ACC_VM_SPAD_BANKS;
+    p->line_bytes = ACC_VM_LINE_BYTES;
+    p->axi_data_bits = ACC_VM_AXI_DATA_BITS;
+    p->fetch_depth = ACC_VM_FETCH_DEPTH;
+}
+
+acc_vmodel *acc_vm_new(const char *fst_path, const char **why)
+{
+#ifndef ACC_VM_TRACE
+    if (fst_path) {
+        if (why)
+            *why = "this binary was built without waveform support (use make wave)";
+        return nullptr;
+    }
+#endif
+    acc_vmodel *m = new acc_vmodel();
+    m->ctx = new VerilatedContext;
+    m->ctx->fatalOnError(false);
+    m->ctx->assertOn(true);
+#ifdef ACC_VM_TRACE
+    m->fst = nullptr;
+    if (fst_path)
+        m->ctx->traceEverOn(true);
+#endif
+    m->top = new Vacc_top{m->ctx, "acc"};
+#ifdef ACC_VM_TRACE
+    if (fst_path) {
+        m->fst = new VerilatedFstC;
+        m->top->trace(m->fst, 99);
+        m->fst->open(fst_path);
+    }
+#endif
+    m->time = 0;
+    m->dump_low = 0;
+    m->top->clk_i = 0;
+    m->top->rst_ni = 0;
+    m->top->eval();
+    return m;
+}
+
+void acc_vm_free(acc_vmodel *m)
+{
+    if (!m)
+        return;
+    m->top->final();
+#ifdef ACC_VM_TRACE
+    if (m->fst) {
+        m->fst->close();
+        delete m->fst;
+    }
+#endif
+    delete m->top;
+    delete m->ctx;
+    delete m;
+}
+
+int acc_vm_stopped(const acc_vmodel *m) { return m->ctx->gotError() || m->ctx->gotFinish(); }
+
+void acc_vm_set(acc_vmodel *m, const acc_vm_in *in)
+{
+    Vacc_top *t = m->top;
+    const int dw = ACC_VM_AXI_DATA_BITS / 8;
+    t->rst_ni = in->rst_n ? 1 : 0;
+    t->s_axil_awaddr_i = in->l_awaddr & 0xffu;
+    t->s_axil_awvalid_i = in->l_awvalid;
+    t->s_axil_wdata_i = in->l_wdata;
+    t->s_axil_wstrb_i = in->l_wstrb & 0xfu;
+    t->s_axil_wvalid_i = in->l_wvalid;
+    t->s_axil_bready_i = in->l_bready;
+    t->s_axil_araddr_i = in->l_araddr & 0xffu;
+    t->s_axil_arvalid_i = in->l_arvalid;
+    t->s_axil_rready_i = in->l_rready;
+    t->m_axi_arready_i = in->arready;
+    put_bytes(t->m_axi_rdata_i, in->rdata, dw);
+    t->m_axi_rresp_i = in->rresp & 3;
+    t->m_axi_rlast_i = in->rlast;
+    t->m_axi_rvalid_i = in->rvalid;
+    t->m_axi_awready_i = in->awready;
+    t->m_axi_wready_i = in->wready;
+    t->m_axi_bresp_i = in->bresp & 3;
+    t->m_axi_bvalid_i = in->bvalid;
+    t->m_axi_i_arready_i = in->i_arready;
+    put_bytes(t->m_axi_i_rdata_i, in->i_rdata, 32);
+    t->m_axi_i_rresp_i = in->i_rresp & 3;
+    t->m_axi_i_rlast_i = in->i_rlast;
+    t->m_axi_i_rvalid_i = in->i_rvalid;
+    t->eval();
+#ifdef ACC_VM_TRACE
+    if (m->fst && m->dump_low)
+        m->fst->dump(m->time * 10 + 1);
+#endif
+}
+
+void acc_vm_get(acc_vmodel *m, acc_vm_out *o)
+{
+    Vacc_top *t = m->top;
+    const int dw = ACC_VM_AXI_DATA_BITS / 8;
+    o->l_awready = t->s_axil_awready_o;
+    o->l_wready = t->s_axil_wready_o;
+    o->l_bvalid = t->s_axil_bvalid_o;
+    o->l_bresp = t->s_axil_bresp_o;
+    o->l_arready = t->s_axil_arready_o;
+    o->l_rvalid = t->s_axil_rvalid_o;
+    o->l_rresp = t->s_axil_rresp_o;
+    o->l_rdata = t->s_axil_rdata_o;
+    o->araddr = t->m_axi_araddr_o;
+    o->arlen = t->m_axi_arlen_o;
+    o->arsize = t->m_axi_arsize_o;
+    o->arburst = t->m_axi_arburst_o;
+    o->arvalid = t->m_axi_arvalid_o;
+    o->rready = t->m_axi_rready_o;
+    o->awaddr = t->m_axi_awaddr_o;
+    o->awlen = t->m_axi_awlen_o;
+    o->awsize = t->m_axi_awsize_o;
+    o->awburst = t->m_axi_awburst_o;
+    o->awvalid = t->m_axi_awvalid_o;
+    o->wvalid = t->m_axi_wvalid_o;
+    o->wlast = t->m_axi_wlast_o;
+    o->bready = t->m_axi_bready_o;
+    get_bytes(t->m_axi_wdata_o, o->wdata, dw);
+    o->wstrb = as_u64(t->m_axi_wstrb_o);
+    o->i_araddr = t->m_axi_i_araddr_o;
+    o->i_arlen = t->m_axi_i_arlen_o;
+    o->i_arsize = t->m_axi_i_arsize_o;
+    o->i_arburst = t->m_axi_i_arburst_o;
+    o->i_arvalid = t->m_axi_i_arvalid_o;
+    o->i_rready = t->m_axi_i_rready_o;
+    o->trace_issue = t->trace_issue_o;
+    o->trace_issue_idx = t->trace_issue_idx_o;
+    o->trace_issue_op = t->trace_issue_op_o;
+    o->trace_done = t->trace_done_o;
+    o->trace_idx[0] = t->trace_ld_idx_o;
+    o->trace_idx[1] = t->trace_cp_idx_o;
+    o->trace_idx[2] = t->trace_st_idx_o;
+    o->irq = t->irq_o;
+}
+
+void acc_vm_clock(acc_vmodel *m, int dump)
+{
+    // Rising edge: registers update.  The clock returns low without an
+    // evaluation of its own: the next acc_vm_set() evaluates the low phase
+    // together with the next cycle's inputs (two evaluations per cycle).
+    Vacc_top *t = m->top;
+    t->clk_i = 1;
+    t->eval();
+    m->ctx->timeInc(1);
+#ifdef ACC_VM_TRACE
+    if (m->fst && dump)
+        m->fst->dump(m->time * 10 + 5);
+#else
+    (void)dump;
+#endif
+    t->clk_i = 0;
+    m->time++;
+    m->dump_low = dump;
+}
+
+} // extern "C"
