@@ -3,6 +3,7 @@
  * the same numbers by hand and tests/test_isa.c checks both agree. */
 #include "isa.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* A field: name, first bit, width, minimum legal value, and where it lives in
@@ -14,8 +15,8 @@ typedef struct field {
     size_t offset;
 } field;
 
-#define DMA_F(n, l, w, m) {n, l, w, m, offsetof(acc_instr, u.dma) + offsetof(acc_dma, n)}
-#define CP_F(n, l, w, m) {n, l, w, m, offsetof(acc_instr, u.cp) + offsetof(acc_compute, n)}
+#define DMA_F(n, l, w, m) {#n, l, w, m, offsetof(acc_instr, u.dma) + offsetof(acc_dma, n)}
+#define CP_F(n, l, w, m) {#n, l, w, m, offsetof(acc_instr, u.cp) + offsetof(acc_compute, n)}
 
 static const field dma_fields[] = {
     DMA_F(dram, 80, 32, 0),     DMA_F(spad, 112, 20, 0),    DMA_F(n0, 132, 12, 1),

@@ -3,6 +3,7 @@
  * named where it is used. */
 #include "model.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int64_t model_dma_beats(const acc_dma *d, const acc_config *cfg)
