@@ -2,6 +2,7 @@
 # `make help` lists the targets.
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules
 

@@ -1,0 +1,155 @@
+/* test_model.c - the timing model against cycle counts worked out by hand
+ * from docs/model.md. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "../planner/model.h"
+
+static acc_config cfg4(void)
+{
+    acc_config c;
+    memset(&c, 0, sizeof(c));
+    strcpy(c.name, "hand");
+    c.rows = 4;
+    c.cols = 4;
+    c.spad_bytes = 4096;
+    c.spad_banks = 8;
+    c.axi_data_bits = 64;
+    c.axi_bytes = 8;
+    c.line_bytes = 4;
+    c.read_latency = 10;
+    c.write_latency = 7;
+    c.fetch_depth = 16;
+    return c;
+}
+
+static acc_instr dma(acc_opcode op, uint32_t dram, uint32_t n0, uint32_t n1, uint32_t n2,
+                     uint32_t s1, uint32_t s2)
+{
+    acc_instr in;
+    memset(&in, 0, sizeof(in));
+    in.op = op;
+    in.u.dma = (acc_dma){.dram = dram, .spad = 0, .n0 = n0, .n1 = n1, .n2 = n2,
+                         .dram_s1 = s1, .dram_s2 = s2, .spad_s1 = n0, .spad_s2 = n0 * n1};
+    return in;
+}
+
+static acc_instr compute(uint32_t tc, uint32_t tk, uint32_t th, uint32_t tw, uint32_t fh,
+                         uint32_t fw)
+{
+    acc_instr in;
+    memset(&in, 0, sizeof(in));
+    in.op = ACC_OP_COMPUTE;
+    in.u.cp = (acc_compute){.fh = fh, .fw = fw, .sh = 1, .sw = 1, .dh = 1, .dw = 1, .tc = tc,
+                            .tk = tk, .th = th, .tw = tw, .act_ph = 64, .act_pc = 4096,
+                            .vh = 1, .vw = 1};
+    return in;
+}
+
+Test(model, dma_beats_count_the_bus_words_each_row_spans)
+{
+    acc_config c = cfg4();
+    /* row 0 at 3: bytes 3..12 span words 0 and 1; row 1 at 19: 19..28, words 2, 3 */
+    acc_instr a = dma(ACC_OP_LOAD, 3, 10, 2, 1, 16, 0);
+    cr_assert_eq(model_dma_beats(&a.u.dma, &c), 4);
+    /* aligned 16-byte rows: 2 beats each, 3 rows x 2 planes */
+    acc_instr b = dma(ACC_OP_LOAD, 64, 16, 3, 2, 32, 256);
+    cr_assert_eq(model_dma_beats(&b.u.dma, &c), 12);
+    /* one byte at the end of a word: 1 beat */
+    acc_instr d = dma(ACC_OP_STORE, 7, 1, 1, 1, 0, 0);
+    cr_assert_eq(model_dma_beats(&d.u.dma, &c), 1);
+}
+
+Test(model, durations_follow_the_documented_formulas)
+{
+    acc_config c = cfg4();
+    acc_instr ld = dma(ACC_OP_LOAD, 3, 10, 2, 1, 16, 0);
+    cr_assert_eq(model_duration(&ld, &c), 10 + 4 + 2);
+    acc_instr st = dma(ACC_OP_STORE, 3, 10, 2, 1, 16, 0);
+    cr_assert_eq(model_duration(&st, &c), 7 + 4 + 2);
+    /* tc 2, 3x3: L = 18; tw 6 -> 2 segments, tk 5 -> 2 segments, th 3:
+     * P = 12 passes of 18 + 4 + 8 = 30 cycles */
+    acc_instr cp = compute(2, 5, 3, 6, 3, 3);
+    cr_assert_eq(model_duration(&cp, &c), 1 + 12 * 30);
+    acc_instr end = {.op = ACC_OP_END};
+    cr_assert_eq(model_duration(&end, &c), 1);
+}
+
+Test(model, issue_rule_overlaps_engines_and_honours_waits)
+{
+    acc_config c = cfg4();
+    acc_program p;
+    acc_program_init(&p);
+    acc_instr l1 = dma(ACC_OP_LOAD, 0, 8, 1, 1, 0, 0);   /* 1 beat: d = 13 */
+    acc_instr l2 = dma(ACC_OP_LOAD, 0, 16, 1, 1, 0, 0);  /* 2 beats: d = 14 */
+    acc_instr cp = compute(1, 4, 1, 4, 1, 1);            /* P = 1, L = 1: d = 1 + 13 = 14 */
+    cp.wait[ACC_ENG_LD] = 1;
+    acc_instr st = dma(ACC_OP_STORE, 0, 16, 1, 1, 0, 0); /* d = 7 + 2 + 2 = 11 */
+    st.wait[ACC_ENG_CP] = 1;
+    acc_instr end = {.op = ACC_OP_END};
+    acc_program_push(&p, &l1);
+    acc_program_push(&p, &cp);
+    acc_program_push(&p, &l2);
+    acc_program_push(&p, &st);
+    acc_program_push(&p, &end);
+    model_timing t;
+    acc_error err;
+    cr_assert_eq(model_run(&p, &c, &t, &err), 0, "%s", err.msg);
+    /* s0 = Lr + 2 = 12; l1 [12, 25) */
+    cr_assert_eq(t.start[0], 12);
+    cr_assert_eq(t.end[0], 25);
+    /* compute waits for load #1: [25, 39) */
+    cr_assert_eq(t.start[1], 25);
+    cr_assert_eq(t.end[1], 39);
+    /* l2 issues after the compute issued (in order) and after l1 ended: 26 */
+    cr_assert_eq(t.start[2], 26);
+    cr_assert_eq(t.end[2], 40);
+    /* store waits for compute #1: [39, 50) */
+    cr_assert_eq(t.start[3], 39);
+    cr_assert_eq(t.end[3], 50);
+    /* END after every engine: [50, 51) */
+    cr_assert_eq(t.start[4], 50);
+    cr_assert_eq(t.makespan, 51);
+    cr_assert_eq(t.busy[ACC_ENG_LD], 27);
+    cr_assert_eq(t.dram_read, 24);
+    cr_assert_eq(t.dram_written, 16);
+    model_timing_free(&t);
+    acc_program_free(&p);
+}
+
+Test(model, rejects_a_wait_that_no_earlier_instruction_can_satisfy)
+{
+    acc_config c = cfg4();
+    acc_program p;
+    acc_program_init(&p);
+    acc_instr cp = compute(1, 4, 1, 4, 1, 1);
+    cp.wait[ACC_ENG_LD] = 1;
+    acc_instr end = {.op = ACC_OP_END};
+    acc_program_push(&p, &cp);
+    acc_program_push(&p, &end);
+    model_timing t;
+    acc_error err;
+    cr_assert_eq(model_run(&p, &c, &t, &err), -1);
+    cr_assert(strstr(err.msg, "instruction 0") != NULL, "%s", err.msg);
+    cr_assert(strstr(err.msg, "never issue") != NULL, "%s", err.msg);
+    acc_program_free(&p);
+}
+
+Test(model, rejects_programs_without_end_or_with_code_after_it)
+{
+    acc_config c = cfg4();
+    acc_program p;
+    acc_program_init(&p);
+    acc_instr ld = dma(ACC_OP_LOAD, 0, 8, 1, 1, 0, 0);
+    acc_program_push(&p, &ld);
+    model_timing t;
+    acc_error err;
+    cr_assert_eq(model_run(&p, &c, &t, &err), -1);
+    cr_assert(strstr(err.msg, "no END") != NULL, "%s", err.msg);
+    acc_instr end = {.op = ACC_OP_END};
+    acc_program_push(&p, &end);
+    acc_program_push(&p, &ld);
+    cr_assert_eq(model_run(&p, &c, &t, &err), -1);
+    cr_assert(strstr(err.msg, "follows END") != NULL, "%s", err.msg);
+    acc_program_free(&p);
+}
