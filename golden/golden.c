@@ -1,0 +1,83 @@
+/* golden.c - the reference convolution: the definition in planner/layer.h
+ * written out as plain loops.  Sums are kept in uint32_t so that they wrap
+ * modulo 2^32 without undefined behaviour, and are converted to int32 (two's
+ * complement) at the end, as the accelerator's int32 accumulators do. */
+#include "golden.h"
+
+#include <assert.h>
+#include <stdlib.h>
+
+/* Two's-complement reinterpretation of a 32-bit sum, without relying on the
+ * implementation-defined unsigned -> signed conversion. */
+static int32_t wrap_i32(uint32_t u)
+{
+    if (u <= (uint32_t)INT32_MAX)
+        return (int32_t)u;
+    return (int32_t)(u - 0x80000000u) - INT32_MAX - 1;
+}
+
+void golden_conv(const acc_layer *l, const int8_t *x, const int8_t *w, int32_t *y)
+{
+    ACC_REQUIRE(l && x && w && y);
+    ACC_REQUIRE(acc_layer_check(l, NULL) == 0);
+    const int H = l->ifmap_h, W = l->ifmap_w, FH = l->filter_h, FW = l->filter_w;
+    const int K = l->num_filter, G = l->groups, CG = l->channels / G, KG = K / G;
+    const int SH = l->stride_h, SW = l->stride_w, DH = l->dil_h, DW = l->dil_w;
+    const int PT = l->pad_top, PL = l->pad_left;
+    const int OH = layer_out_h(l), OW = layer_out_w(l);
+    const size_t plane = (size_t)OH * (size_t)OW;
+    uint32_t *sum = acc_calloc((size_t)K * plane, sizeof *sum);
+
+    /* y[k][oy][ox] = sum over cg, fh, fw of
+     *   x[g*CG + cg][oy*SH + fh*DH - PT][ox*SW + fw*DW - PL] * w(k, cg, fh, fw),
+     * with g = k / KG and x = 0 outside the input (zero padding).  The loops
+     * run over the reduction outside the output pixels only so that the
+     * innermost loop walks memory in order. */
+    for (int k = 0; k < K; k++) {
+        const int g = k / KG;
+        uint32_t *yk = sum + (size_t)k * plane;
+        for (int cg = 0; cg < CG; cg++) {
+            const int8_t *xc = x + (size_t)(g * CG + cg) * (size_t)H * (size_t)W;
+            for (int fh = 0; fh < FH; fh++) {
+                for (int fw = 0; fw < FW; fw++) {
+                    const int32_t wv = w[((size_t)(cg * FH + fh) * (size_t)FW + (size_t)fw) *
+                                             (size_t)K + (size_t)k];
+                    for (int oy = 0; oy < OH; oy++) {
+                        const int iy = oy * SH + fh * DH - PT;
+                        if (iy < 0 || iy >= H)
+                            continue;
+                        const int8_t *xrow = xc + (size_t)iy * (size_t)W;
+                        uint32_t *yrow = yk + (size_t)oy * (size_t)OW;
+                        for (int ox = 0; ox < OW; ox++) {
+                            const int ix = ox * SW + fw * DW - PL;
+                            if (ix < 0 || ix >= W)
+                                continue;
+                            /* |product| <= 2^14: exact in int32, then taken
+                             * modulo 2^32 by the conversion */
+                            yrow[ox] += (uint32_t)(wv * (int32_t)xrow[ix]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < (size_t)K * plane; i++)
+        y[i] = wrap_i32(sum[i]);
+    free(sum);
+}
+
+void golden_random_operands(const acc_layer *l, uint64_t seed, int8_t **x, int8_t **w)
+{
+    ACC_REQUIRE(l && x && w);
+    ACC_REQUIRE(acc_layer_check(l, NULL) == 0);
+    const size_t nx = (size_t)layer_x_bytes(l), nw = (size_t)layer_w_bytes(l);
+    int8_t *xs = acc_malloc(nx), *ws = acc_malloc(nw);
+    acc_rng rng;
+    acc_rng_seed(&rng, seed);
+    for (size_t i = 0; i < nx; i++)
+        xs[i] = acc_rng_i8(&rng);
+    for (size_t i = 0; i < nw; i++)
+        ws[i] = acc_rng_i8(&rng);
+    *x = xs;
+    *w = ws;
+}
