@@ -1,0 +1,198 @@
+/* layers_main.c - `layers`: lists the built-in layer catalogs, a user's
+ * topology CSV, or one resolved layer.
+ *
+ *   layers                 every layer of every built-in network
+ *   layers NET             one network (resnet, resnet50, vgg, ...)
+ *   layers --csv FILE      parse a SCALE-Sim topology CSV and list it
+ *   layers --show SPEC     one layer as LAYER= resolves it (resnet_3, f.csv:row)
+ *
+ * Exit status: 0 success, 1 bad input (the message is on stderr), 2 usage. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layer.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: layers [NET]          list the built-in catalogs (all, or one network)\n"
+            "       layers --csv FILE     parse a SCALE-Sim topology CSV and list its layers\n"
+            "       layers --show SPEC    print one layer (NET_N or FILE.csv:ROW)\n"
+            "networks:");
+    for (int i = 0; acc_catalog_nets[i]; i++)
+        fprintf(f, " %s", acc_catalog_nets[i]);
+    fprintf(f, "\n");
+}
+
+static void fmt_pair(char *buf, size_t n, int a, int b)
+{
+    if (a == b)
+        snprintf(buf, n, "%d", a);
+    else
+        snprintf(buf, n, "%d,%d", a, b);
+}
+
+static void fmt_pad(char *buf, size_t n, const acc_layer *l)
+{
+    if (l->pad_top == l->pad_bottom && l->pad_top == l->pad_left && l->pad_top == l->pad_right)
+        snprintf(buf, n, "%d", l->pad_top);
+    else
+        snprintf(buf, n, "%d,%d,%d,%d", l->pad_top, l->pad_bottom, l->pad_left, l->pad_right);
+}
+
+/* Prints a table of layers; `rows` (may be NULL) gives each layer's name in
+ * its source file, printed in a last column.  Returns the total MACs. */
+static uint64_t print_table(const acc_layer_list *list, const acc_layer_list *rows)
+{
+    int wname = 4;
+    for (int i = 0; i < list->count; i++) {
+        int n = (int)strlen(list->items[i].name);
+        if (n > wname)
+            wname = n;
+    }
+    printf("%-*s  %-13s %-6s %6s %-6s %-8s %-4s %6s %-9s %13s%s\n", wname, "name", "HxWxC",
+           "FHxFW", "K", "stride", "pad", "dil", "groups", "OHxOW", "MACs",
+           rows ? "  row" : "");
+    uint64_t total = 0;
+    for (int i = 0; i < list->count; i++) {
+        const acc_layer *l = &list->items[i];
+        char in[48], fil[24], st[24], pad[48], dil[24], outs[32];
+        snprintf(in, sizeof in, "%dx%dx%d", l->ifmap_h, l->ifmap_w, l->channels);
+        snprintf(fil, sizeof fil, "%dx%d", l->filter_h, l->filter_w);
+        fmt_pair(st, sizeof st, l->stride_h, l->stride_w);
+        fmt_pad(pad, sizeof pad, l);
+        fmt_pair(dil, sizeof dil, l->dil_h, l->dil_w);
+        snprintf(outs, sizeof outs, "%dx%d", layer_out_h(l), layer_out_w(l));
+        uint64_t macs = layer_macs(l);
+        total += macs;
+        printf("%-*s  %-13s %-6s %6d %-6s %-8s %-4s %6d %-9s %13llu", wname, l->name, in, fil,
+               l->num_filter, st, pad, dil, l->groups, outs, (unsigned long long)macs);
+        if (rows && i < rows->count)
+            printf("  %s", rows->items[i].name);
+        printf("\n");
+    }
+    return total;
+}
+
+static void print_total(const char *what, int count, uint64_t macs)
+{
+    double g = (double)macs / 1e9;
+    printf("total %s: %d layers, %llu MACs (%.3f %s)\n", what, count, (unsigned long long)macs,
+           g >= 1.0 ? g : g * 1e3, g >= 1.0 ? "G" : "M");
+}
+
+/* Lists one built-in network.  Returns 0 or 1 (message printed). */
+static int list_net(const char *net)
+{
+    acc_layer_list list, rows;
+    acc_error err;
+    if (acc_catalog_net(net, &list, &err) != 0) {
+        fprintf(stderr, "layers: %s\n", err.msg);
+        return 1;
+    }
+    /* the same file again without renaming, for the source row names */
+    const char *dir = acc_catalog_dir();
+    size_t n = strlen(dir) + strlen(net) + 8;
+    char *path = acc_malloc(n);
+    snprintf(path, n, "%s/%s.csv", dir, net);
+    int have_rows = acc_layer_csv_load(path, NULL, &rows, &err) == 0;
+    free(path);
+    printf("# %s\n", net);
+    uint64_t total = print_table(&list, have_rows ? &rows : NULL);
+    print_total(net, list.count, total);
+    acc_layer_list_free(&list);
+    if (have_rows)
+        acc_layer_list_free(&rows);
+    return 0;
+}
+
+static int list_csv(const char *path)
+{
+    acc_layer_list list;
+    acc_error err;
+    if (acc_layer_csv_load(path, NULL, &list, &err) != 0) {
+        fprintf(stderr, "layers: %s\n", err.msg);
+        return 1;
+    }
+    printf("# %s\n", path);
+    uint64_t total = print_table(&list, NULL);
+    print_total(path, list.count, total);
+    acc_layer_list_free(&list);
+    return 0;
+}
+
+static int show(const char *spec)
+{
+    acc_layer l;
+    acc_error err;
+    if (acc_layer_lookup(spec, &l, &err) != 0) {
+        fprintf(stderr, "layers: %s\n", err.msg);
+        return 1;
+    }
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    printf("layer     %s\n", l.name);
+    printf("input     %d x %d x %d (H x W x C), %llu bytes int8\n", l.ifmap_h, l.ifmap_w,
+           l.channels, (unsigned long long)layer_x_bytes(&l));
+    printf("filter    %d x %d, %d -> %d channels, groups %d, %llu weight bytes int8\n",
+           l.filter_h, l.filter_w, l.channels, l.num_filter, l.groups,
+           (unsigned long long)layer_w_bytes(&l));
+    printf("stride    %d,%d (h,w)\n", l.stride_h, l.stride_w);
+    printf("dilation  %d,%d (h,w)\n", l.dil_h, l.dil_w);
+    printf("padding   top %d, bottom %d, left %d, right %d\n", l.pad_top, l.pad_bottom,
+           l.pad_left, l.pad_right);
+    printf("output    %d x %d x %d (OH x OW x K), %llu bytes int32\n", layer_out_h(&l),
+           layer_out_w(&l), l.num_filter, (unsigned long long)layer_y_bytes(&l));
+    printf("MACs      %llu\n", (unsigned long long)layer_macs(&l));
+    printf("memmap    x=0x%08x w=0x%08x y=0x%08x end=0x%08x prog=0x%08x\n", mm.x, mm.w, mm.y,
+           mm.end, mm.prog);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 1) {
+        uint64_t grand = 0;
+        int count = 0;
+        for (int i = 0; acc_catalog_nets[i]; i++) {
+            acc_layer_list list;
+            acc_error err;
+            if (acc_catalog_net(acc_catalog_nets[i], &list, &err) != 0) {
+                fprintf(stderr, "layers: %s\n", err.msg);
+                return 1;
+            }
+            for (int j = 0; j < list.count; j++)
+                grand += layer_macs(&list.items[j]);
+            count += list.count;
+            acc_layer_list_free(&list);
+            if (i > 0)
+                printf("\n");
+            if (list_net(acc_catalog_nets[i]) != 0)
+                return 1;
+        }
+        printf("\n");
+        print_total("of every network", count, grand);
+        return 0;
+    }
+    const char *a = argv[1];
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(a, "--csv") == 0 || strcmp(a, "--show") == 0) {
+        if (argc != 3) {
+            fprintf(stderr, "layers: %s takes exactly one argument\n", a);
+            usage(stderr);
+            return 2;
+        }
+        return strcmp(a, "--csv") == 0 ? list_csv(argv[2]) : show(argv[2]);
+    }
+    if (a[0] == '-' || argc != 2) {
+        fprintf(stderr, "layers: %s '%s'\n", a[0] == '-' ? "unknown option" : "unexpected argument",
+                a[0] == '-' ? a : argv[2]);
+        usage(stderr);
+        return 2;
+    }
+    return list_net(a);
+}
