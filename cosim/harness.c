@@ -1,0 +1,691 @@
+/* harness.c - one co-simulation run and the per-network loop (harness.h).
+ * The steps are numbered as in docs/cosim.md. */
+#include "harness.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../golden/golden.h"
+#include "../golden/iss.h"
+#include "../planner/baseline.h"
+#include "../planner/model.h"
+#include "../planner/sched.h"
+#include "../planner/validate.h"
+#include "npy.h"
+
+#define POISON_BYTE 0xA5
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---------------------------------------------------------------- planners */
+
+static int plan_baseline(const char *strategy, const acc_layer *l, const acc_config *cfg,
+                         const acc_memmap *mm, acc_program *out, int64_t *claimed,
+                         acc_error *err)
+{
+    *claimed = -1; /* the baselines make no claim beyond their schedule */
+    return acc_baseline_plan(strategy, l, cfg, mm, NULL, out, err);
+}
+
+static int plan_serial(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
+                       acc_program *out, int64_t *claimed, acc_error *err)
+{
+    return plan_baseline("serial", l, cfg, mm, out, claimed, err);
+}
+
+static int plan_double(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
+                       acc_program *out, int64_t *claimed, acc_error *err)
+{
+    return plan_baseline("double", l, cfg, mm, out, claimed, err);
+}
+
+const cosim_planner cosim_planners[] = {
+    {"serial", "baseline, no overlap of DMA and compute", plan_serial},
+    {"double", "baseline, greedy double buffering", plan_double},
+    {NULL, NULL, NULL},
+};
+
+const cosim_planner *cosim_planner_find(const char *name)
+{
+    ACC_REQUIRE(name);
+    for (const cosim_planner *p = cosim_planners; p->name; p++)
+        if (!strcmp(p->name, name))
+            return p;
+    return NULL;
+}
+
+/* Every backend the project has, built into this binary or not. */
+static const char *const known_backends[] = {"iss", "rtl", "systemc", NULL};
+
+const cosim_backend *cosim_backend_require(const char *name, acc_error *err)
+{
+    ACC_REQUIRE(name);
+    const cosim_backend *b = cosim_backend_find(name);
+    if (b)
+        return b;
+    for (int i = 0; known_backends[i]; i++)
+        if (!strcmp(known_backends[i], name)) {
+            acc_fail(err, "backend '%s' is not built into this binary; use `make cosim "
+                     "BACKEND=%s`", name, name);
+            return NULL;
+        }
+    acc_fail(err, "unknown backend '%s' (backends: iss, rtl, systemc)", name);
+    return NULL;
+}
+
+int64_t cosim_default_budget(int64_t makespan) { return 2 * makespan + 100000; }
+
+/* ---------------------------------------------------------------- helpers */
+
+/* Directory-safe copy of a layer name. */
+static void safe_name(const char *in, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; in[n] && n + 1 < size; n++) {
+        char c = in[n];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '_' || c == '-' || c == '.';
+        out[n] = ok ? c : '_';
+    }
+    out[n] = '\0';
+    if (n == 0 || !strcmp(out, ".") || !strcmp(out, ".."))
+        snprintf(out, size, "layer");
+}
+
+static int join_path(char *out, size_t size, const char *dir, const char *file, acc_error *err)
+{
+    int n = snprintf(out, size, "%s/%s", dir, file);
+    if (n < 0 || (size_t)n >= size)
+        return acc_fail(err, "%s: path too long", dir);
+    return 0;
+}
+
+/* Loads one operand file and checks its type and shape against the layer. */
+static int load_operand(const char *path, const char *what, const acc_layer *l, int ndim,
+                        const uint64_t *shape, int8_t **out, acc_error *err)
+{
+    cosim_npy a;
+    if (cosim_npy_load(path, &a, err))
+        return -1;
+    char want[128], got[128];
+    cosim_npy_shape_str(ndim, shape, want, sizeof(want));
+    if (a.dtype != COSIM_NPY_I8) {
+        cosim_npy_free(&a);
+        return acc_fail(err, "%s: field 'descr': %s must be int8 ('|i1'), the file holds int32",
+                        path, what);
+    }
+    int same = a.ndim == ndim;
+    for (int i = 0; same && i < ndim; i++)
+        same = a.shape[i] == shape[i];
+    if (!same) {
+        cosim_npy_shape_str(a.ndim, a.shape, got, sizeof(got));
+        cosim_npy_free(&a);
+        return acc_fail(err, "%s: field 'shape': %s but layer %s needs %s int8 %s", path, got,
+                        l->name, what, want);
+    }
+    *out = a.data; /* take ownership */
+    return 0;
+}
+
+static void x_shape(const acc_layer *l, uint64_t s[3])
+{
+    s[0] = (uint64_t)l->channels;
+    s[1] = (uint64_t)l->ifmap_h;
+    s[2] = (uint64_t)l->ifmap_w;
+}
+
+static void w_shape(const acc_layer *l, uint64_t s[4])
+{
+    s[0] = (uint64_t)(l->channels / l->groups);
+    s[1] = (uint64_t)l->filter_h;
+    s[2] = (uint64_t)l->filter_w;
+    s[3] = (uint64_t)l->num_filter;
+}
+
+static void y_shape(const acc_layer *l, uint64_t s[3])
+{
+    s[0] = (uint64_t)l->num_filter;
+    s[1] = (uint64_t)layer_out_h(l);
+    s[2] = (uint64_t)layer_out_w(l);
+}
+
+/* Checks that the four regions of a memory map do not overlap and fit in
+ * 32-bit addresses; returns the first byte after the last region. */
+static int check_memmap(const acc_memmap *mm, const acc_layer *l, uint64_t prog_bytes,
+                        uint64_t *top, acc_error *err)
+{
+    struct {
+        const char *name;
+        uint64_t lo, len;
+    } r[4] = {{"x", mm->x, layer_x_bytes(l)},
+              {"w", mm->w, layer_w_bytes(l)},
+              {"y", mm->y, layer_y_bytes(l)},
+              {"prog", mm->prog, prog_bytes}};
+    uint64_t hi = 0;
+    for (int i = 0; i < 4; i++) {
+        if (r[i].lo + r[i].len > ((uint64_t)1 << 32))
+            return acc_fail(err, "memory map: field '%s': 0x%08" PRIx64 " + %" PRIu64
+                            " bytes passes the 32-bit address space", r[i].name, r[i].lo,
+                            r[i].len);
+        for (int j = 0; j < i; j++)
+            if (r[i].lo < r[j].lo + r[j].len && r[j].lo < r[i].lo + r[i].len)
+                return acc_fail(err, "memory map: field '%s': [0x%08" PRIx64 ", 0x%08" PRIx64
+                                ") overlaps '%s' [0x%08" PRIx64 ", 0x%08" PRIx64 ")",
+                                r[i].name, r[i].lo, r[i].lo + r[i].len, r[j].name, r[j].lo,
+                                r[j].lo + r[j].len);
+        if (r[i].lo + r[i].len > hi)
+            hi = r[i].lo + r[i].len;
+    }
+    *top = hi;
+    return 0;
+}
+
+/* Per-instruction model cycles as .sched comments. */
+static void annotate(int index, void *ctx, char *buf, size_t size)
+{
+    const model_timing *t = ctx;
+    if (t && t->start && index < t->count)
+        snprintf(buf, size, "model %" PRId64 "..%" PRId64 " (%" PRId64 " cycles)",
+                 t->start[index], t->end[index], t->end[index] - t->start[index]);
+    else if (size)
+        buf[0] = '\0';
+}
+
+static int write_schedule(const char *path, const acc_program *p, const acc_sched_meta *meta,
+                          const model_timing *t, acc_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return acc_fail(err, "%s: cannot render the schedule", path);
+    fprintf(f, "# The schedule that ran, with the timing model's issue..end cycles.\n");
+    acc_sched_write(f, p, meta, annotate, (void *)t);
+    if (fclose(f) != 0) {
+        free(text);
+        return acc_fail(err, "%s: cannot render the schedule", path);
+    }
+    int rc = acc_write_file(path, text, len, err);
+    free(text);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- one run */
+
+/* Everything a run owns, freed in one place. */
+typedef struct run_state {
+    acc_program prog;
+    acc_validation val;
+    int have_val;
+    model_timing timing;
+    int have_timing;
+    int8_t *x, *w;
+    int32_t *y_gold, *y_sim;
+    acc_dram mem;
+    int have_mem;
+    uint8_t *image;
+    cosim_result res;
+} run_state;
+
+static void run_state_free(run_state *s)
+{
+    acc_program_free(&s->prog);
+    if (s->have_val)
+        acc_validation_free(&s->val);
+    if (s->have_timing)
+        model_timing_free(&s->timing);
+    free(s->x);
+    free(s->w);
+    free(s->y_gold);
+    free(s->y_sim);
+    if (s->have_mem)
+        acc_dram_free(&s->mem);
+    free(s->image);
+    cosim_result_free(&s->res);
+}
+
+/* Step 1: layer and configuration. */
+static int resolve_layer(const cosim_run_config *rc, cosim_report *rep, acc_error *err)
+{
+    if (acc_layer_lookup(rc->layer, &rep->layer, err) || acc_layer_check(&rep->layer, err))
+        return -1;
+    return acc_config_load(rc->config ? rc->config : "default", &rep->config, err);
+}
+
+/* Step 2: memory map and schedule, loaded or planned. */
+static int resolve_schedule(const cosim_run_config *rc, cosim_report *rep, run_state *s,
+                            acc_memmap *mm, acc_sched_meta *meta, acc_error *err)
+{
+    acc_memmap_default(&rep->layer, mm);
+    memset(meta, 0, sizeof(*meta));
+    if (rc->sched_path) {
+        if (acc_sched_load(rc->sched_path, &s->prog, meta, err))
+            return -1;
+        if (meta->has_memmap)
+            *mm = meta->memmap;
+        snprintf(rep->planner, sizeof(rep->planner), "%s", meta->planner[0] ? meta->planner
+                                                                             : "file");
+        snprintf(rep->sched_source, sizeof(rep->sched_source), "%s", rc->sched_path);
+        if (rc->log && meta->layer[0] && strcmp(meta->layer, rep->layer.name))
+            fprintf(rc->log, "note: %s was written for layer '%s', running it on '%s'\n",
+                    rc->sched_path, meta->layer, rep->layer.name);
+        if (rc->log && meta->config[0] && strcmp(meta->config, rep->config.name))
+            fprintf(rc->log, "note: %s was written for configuration '%s', running it on '%s'\n",
+                    rc->sched_path, meta->config, rep->config.name);
+    } else {
+        const char *name = rc->planner ? rc->planner : "double";
+        const cosim_planner *pl = cosim_planner_find(name);
+        if (!pl)
+            return acc_fail(err, "unknown planner '%s' (planners: serial, double)", name);
+        acc_error perr;
+        if (pl->plan(&rep->layer, &rep->config, mm, &s->prog, &rep->claimed_makespan, &perr))
+            return acc_fail(err, "planner '%s' cannot run layer %s on configuration %s: %s",
+                            name, rep->layer.name, rep->config.name, perr.msg);
+        snprintf(rep->planner, sizeof(rep->planner), "%s", name);
+        meta->has_memmap = 1;
+        meta->memmap = *mm;
+        snprintf(meta->planner, sizeof(meta->planner), "%s", name);
+    }
+    snprintf(meta->layer, sizeof(meta->layer), "%s", rep->layer.name);
+    snprintf(meta->config, sizeof(meta->config), "%s", rep->config.name);
+    for (int i = 0; i < s->prog.count; i++) {
+        acc_error ierr;
+        if (acc_instr_check(&s->prog.ins[i], &ierr))
+            return acc_fail(err, "%s: instruction %d (%s): %s",
+                            rc->sched_path ? rc->sched_path : rep->planner, i,
+                            acc_op_name(s->prog.ins[i].op) ? acc_op_name(s->prog.ins[i].op)
+                                                           : "illegal",
+                            ierr.msg);
+    }
+    return 0;
+}
+
+/* Step 5: operands and the expected output. */
+static int operands(const cosim_run_config *rc, cosim_report *rep, run_state *s,
+                    acc_error *err)
+{
+    const acc_layer *l = &rep->layer;
+    if (!rc->x_path != !rc->w_path)
+        return acc_fail(err, "give both --x and --w, or neither");
+    if (rc->x_path) {
+        uint64_t xs[3], ws[4];
+        x_shape(l, xs);
+        w_shape(l, ws);
+        if (load_operand(rc->x_path, "x", l, 3, xs, &s->x, err) ||
+            load_operand(rc->w_path, "w", l, 4, ws, &s->w, err))
+            return -1;
+        snprintf(rep->inputs, sizeof(rep->inputs), "npy");
+    } else {
+        golden_random_operands(l, rc->seed, &s->x, &s->w);
+        snprintf(rep->inputs, sizeof(rep->inputs), "seed");
+    }
+    s->y_gold = acc_malloc((size_t)layer_y_bytes(l));
+    golden_conv(l, s->x, s->w, s->y_gold);
+    return 0;
+}
+
+/* Step 6: the external-memory image. */
+static int build_memory(cosim_report *rep, run_state *s, const acc_memmap *mm, acc_error *err)
+{
+    const acc_layer *l = &rep->layer;
+    size_t prog_bytes = 0;
+    s->image = acc_program_encode(&s->prog, &prog_bytes);
+    uint64_t top = 0;
+    if (check_memmap(mm, l, prog_bytes, &top, err))
+        return -1;
+    acc_dram_init(&s->mem, acc_align_up(top, 4096));
+    s->have_mem = 1;
+    memcpy(s->mem.bytes + mm->x, s->x, (size_t)layer_x_bytes(l));
+    memcpy(s->mem.bytes + mm->w, s->w, (size_t)layer_w_bytes(l));
+    memset(s->mem.bytes + mm->y, POISON_BYTE, (size_t)layer_y_bytes(l));
+    memcpy(s->mem.bytes + mm->prog, s->image, prog_bytes);
+    return 0;
+}
+
+/* Step 8a: outputs bit-exact. */
+static void check_outputs(cosim_report *rep, run_state *s, const acc_memmap *mm)
+{
+    const acc_layer *l = &rep->layer;
+    const int oh = layer_out_h(l), ow = layer_out_w(l);
+    const uint64_t n = (uint64_t)l->num_filter * (uint64_t)oh * (uint64_t)ow;
+    const uint8_t *b = s->mem.bytes + mm->y;
+    s->y_sim = acc_malloc((size_t)n * 4);
+    rep->elements = n;
+    for (uint64_t i = 0; i < n; i++) {
+        int32_t v = (int32_t)((uint32_t)b[4 * i] | (uint32_t)b[4 * i + 1] << 8 |
+                              (uint32_t)b[4 * i + 2] << 16 | (uint32_t)b[4 * i + 3] << 24);
+        s->y_sim[i] = v;
+        if (v == s->y_gold[i])
+            continue;
+        if (rep->mismatches++ == 0) {
+            rep->has_first_mismatch = 1;
+            rep->k = (int)(i / ((uint64_t)oh * (uint64_t)ow));
+            rep->oy = (int)(i / (uint64_t)ow % (uint64_t)oh);
+            rep->ox = (int)(i % (uint64_t)ow);
+            rep->expected = s->y_gold[i];
+            rep->actual = v;
+        }
+    }
+    if (rep->mismatches)
+        cosim_report_fail(rep, "outputs: %" PRIu64 " of %" PRIu64 " elements differ, first at "
+                          "(k=%d, oy=%d, ox=%d): expected %" PRId32 ", got %" PRId32,
+                          rep->mismatches, n, rep->k, rep->oy, rep->ox, rep->expected,
+                          rep->actual);
+}
+
+/* Step 8b: every instruction's cycles, and the total, equal the model's. */
+static void check_cycles(cosim_report *rep, run_state *s)
+{
+    const cosim_result *res = &s->res;
+    rep->measured = 1;
+    rep->measured_cycles = res->cycles;
+    if (!s->have_timing) {
+        cosim_report_fail(rep, "cycles: the model cannot time this program, so measured "
+                          "cycles cannot be checked");
+        return;
+    }
+    const model_timing *t = &s->timing;
+    for (int i = 0; i < s->prog.count; i++) {
+        int64_t ms = -1, me = -1;
+        if (res->start && res->end && i < res->count) {
+            ms = res->start[i];
+            me = res->end[i];
+        }
+        if (ms == t->start[i] && me == t->end[i])
+            continue;
+        if (rep->cycle_mismatches++ == 0) {
+            rep->has_first_cycle_mismatch = 1;
+            rep->cm_index = i;
+            rep->cm_kind = s->prog.ins[i].op;
+            rep->cm_pred_start = t->start[i];
+            rep->cm_pred_end = t->end[i];
+            rep->cm_meas_start = ms;
+            rep->cm_meas_end = me;
+        }
+    }
+    if (rep->cycle_mismatches) {
+        const char *kind = acc_op_name(rep->cm_kind);
+        cosim_report_fail(rep, "cycles: %d of %d instructions differ from the model, first "
+                          "instruction %d (%s): predicted %" PRId64 "..%" PRId64
+                          ", measured %" PRId64 "..%" PRId64,
+                          rep->cycle_mismatches, s->prog.count, rep->cm_index,
+                          kind ? kind : "illegal", rep->cm_pred_start, rep->cm_pred_end,
+                          rep->cm_meas_start, rep->cm_meas_end);
+    }
+    if (res->cycles != t->makespan)
+        cosim_report_fail(rep, "cycles: measured total %" PRId64 " differs from the model's "
+                          "makespan %" PRId64, res->cycles, t->makespan);
+}
+
+/* Step 7: run the backend and record what it says. */
+static void run_backend(const cosim_run_config *rc, const cosim_backend *be, cosim_report *rep,
+                        run_state *s, const acc_memmap *mm)
+{
+    cosim_options opt = rc->opt;
+    if (opt.cycle_budget <= 0) {
+        int64_t span = 0;
+        if (s->have_timing) {
+            span = s->timing.makespan;
+        } else { /* no model timing: the serial sum of the durations */
+            span = model_first_issue(&rep->config);
+            for (int i = 0; i < s->prog.count; i++)
+                span += model_duration(&s->prog.ins[i], &rep->config) + 1;
+        }
+        opt.cycle_budget = cosim_default_budget(span);
+    }
+    acc_error berr;
+    berr.msg[0] = '\0';
+    int brc = be->run(&s->prog, &rep->config, mm, &s->mem, &opt, &s->res, &berr);
+    const cosim_result *res = &s->res;
+    rep->backend_seconds = res->wall_seconds;
+    rep->timed_out = res->timed_out;
+    rep->hw_error = res->hw_error;
+    rep->hw_error_index = res->hw_error ? res->hw_error_index : -1;
+    snprintf(rep->engine_state, sizeof(rep->engine_state), "%s", res->engine_state);
+    if (res->measured)
+        rep->cycle_budget = opt.cycle_budget;
+    if (brc != 0) {
+        snprintf(rep->backend_error, sizeof(rep->backend_error), "%s",
+                 berr.msg[0] ? berr.msg : "the program did not run to END");
+        cosim_report_fail(rep, "backend %s: %s", be->name, rep->backend_error);
+    }
+    if (res->timed_out && brc == 0)
+        cosim_report_fail(rep, "backend %s: cycle budget of %" PRId64 " cycles exhausted",
+                          be->name, opt.cycle_budget);
+    if (res->hw_error && brc == 0)
+        cosim_report_fail(rep, "backend %s: accelerator error %d (%s) at instruction %" PRId64,
+                          be->name, res->hw_error, cosim_hw_error_name(res->hw_error),
+                          res->hw_error_index);
+}
+
+static int write_dumps(const cosim_report *rep, const run_state *s, acc_error *err)
+{
+    const acc_layer *l = &rep->layer;
+    uint64_t xs[3], ws[4], ys[3];
+    x_shape(l, xs);
+    w_shape(l, ws);
+    y_shape(l, ys);
+    char path[COSIM_PATH_MAX + 32];
+    struct {
+        const char *file;
+        cosim_npy_dtype t;
+        int nd;
+        const uint64_t *shape;
+        const void *data;
+    } d[4] = {{"x.npy", COSIM_NPY_I8, 3, xs, s->x},
+              {"w.npy", COSIM_NPY_I8, 4, ws, s->w},
+              {"y_golden.npy", COSIM_NPY_I32, 3, ys, s->y_gold},
+              {"y_sim.npy", COSIM_NPY_I32, 3, ys, s->y_sim}};
+    for (int i = 0; i < 4; i++)
+        if (join_path(path, sizeof(path), rep->out_dir, d[i].file, err) ||
+            cosim_npy_save(path, d[i].t, d[i].nd, d[i].shape, d[i].data, err))
+            return -1;
+    return 0;
+}
+
+static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state *s,
+                       double t0, acc_error *err)
+{
+    acc_memmap mm;
+    acc_sched_meta meta;
+    const cosim_backend *be = cosim_backend_require(rc->backend ? rc->backend : "iss", err);
+    if (!be)
+        return -1;
+    snprintf(rep->backend, sizeof(rep->backend), "%s", be->name);
+    rep->seed = rc->seed;
+
+    /* 1: layer and configuration; 5: operands (bad files stop the run
+     * before anything is planned or written); 2: schedule; 6: memory */
+    if (resolve_layer(rc, rep, err) || operands(rc, rep, s, err) ||
+        resolve_schedule(rc, rep, s, &mm, &meta, err) || build_memory(rep, s, &mm, err))
+        return -1;
+    const acc_layer *l = &rep->layer;
+    rep->instr_count = s->prog.count;
+    rep->macs = layer_macs(l);
+    for (int i = 0; i < s->prog.count; i++) {
+        const acc_instr *in = &s->prog.ins[i];
+        if (in->op != ACC_OP_LOAD && in->op != ACC_OP_STORE)
+            continue;
+        uint64_t bytes = (uint64_t)in->u.dma.n0 * in->u.dma.n1 * in->u.dma.n2;
+        if (in->op == ACC_OP_LOAD)
+            rep->dram_read += bytes;
+        else
+            rep->dram_written += bytes;
+    }
+
+    /* the output directory, before anything runs */
+    char safe[ACC_NAME_MAX];
+    safe_name(l->name, safe, sizeof(safe));
+    if (rc->out_dir)
+        snprintf(rep->out_dir, sizeof(rep->out_dir), "%s", rc->out_dir);
+    else
+        snprintf(rep->out_dir, sizeof(rep->out_dir), "build/cosim/%s", safe);
+    if (acc_mkdirs(rep->out_dir, err) ||
+        join_path(rep->report_path, sizeof(rep->report_path), rep->out_dir, "report.json",
+                  err) ||
+        join_path(rep->sched_path, sizeof(rep->sched_path), rep->out_dir, "schedule.sched",
+                  err))
+        return -1;
+
+    /* 3: validation; violations fail the run but the backend still runs */
+    acc_error verr;
+    s->have_val = 1;
+    if (acc_validate(&s->prog, l, &rep->config, &mm, &s->val, rc->log, &verr) != 0 ||
+        !s->val.ok) {
+        rep->valid = 0;
+        rep->violations = s->val.violations > 0 ? s->val.violations : 1;
+        rep->first_violation_index = s->val.first_index;
+        snprintf(rep->first_violation, sizeof(rep->first_violation), "%s",
+                 s->val.first[0] ? s->val.first : verr.msg);
+        cosim_report_fail(rep, "validator: %d violation%s, first: %s", rep->violations,
+                          rep->violations == 1 ? "" : "s", rep->first_violation);
+        if (rc->log)
+            fprintf(rc->log, "%s: schedule violates %d rule%s; running it anyway\n", l->name,
+                    rep->violations, rep->violations == 1 ? "" : "s");
+    }
+    rep->peak_live_bytes = s->val.peak_live_bytes;
+
+    /* 4: the model */
+    acc_error merr;
+    if (model_run(&s->prog, &rep->config, &s->timing, &merr) == 0) {
+        s->have_timing = 1;
+        rep->model_cycles = s->timing.makespan;
+    } else {
+        cosim_report_fail(rep, "model: %s", merr.msg);
+    }
+
+    /* 7: the backend */
+    run_backend(rc, be, rep, s, &mm);
+
+    /* 8: the three equalities */
+    check_outputs(rep, s, &mm);
+    if (s->res.measured)
+        check_cycles(rep, s);
+    if (rep->claimed_makespan >= 0 && rep->claimed_makespan != rep->model_cycles)
+        cosim_report_fail(rep, "plan: planner %s claims makespan %" PRId64 ", the model gives "
+                          "%" PRId64, rep->planner, rep->claimed_makespan, rep->model_cycles);
+    int64_t cycles = rep->measured && rep->measured_cycles > 0 ? rep->measured_cycles
+                                                               : rep->model_cycles;
+    if (cycles > 0)
+        rep->utilisation = (double)rep->macs /
+                           ((double)rep->config.rows * rep->config.cols * (double)cycles);
+
+    /* 9: files beside the report, the report last */
+    if (write_schedule(rep->sched_path, &s->prog, &meta, s->have_timing ? &s->timing : NULL,
+                       err))
+        return -1;
+    if (rc->dump) {
+        if (write_dumps(rep, s, err))
+            return -1;
+        rep->dumped = 1;
+    }
+    rep->wall_seconds = now_seconds() - t0;
+    if (cosim_report_save(rep, err))
+        return -1;
+
+    /* 10: the summary */
+    if (rc->summary)
+        cosim_report_print(rc->summary, rep);
+    return rep->pass ? 0 : 1;
+}
+
+int cosim_run(const cosim_run_config *rc, cosim_report *rep, acc_error *err)
+{
+    ACC_REQUIRE(rc && rep);
+    ACC_REQUIRE(rc->layer);
+    double t0 = now_seconds();
+    cosim_report_init(rep);
+    run_state s;
+    memset(&s, 0, sizeof(s));
+    acc_program_init(&s.prog);
+    int r = run_checked(rc, rep, &s, t0, err);
+    run_state_free(&s);
+    return r;
+}
+
+/* ---------------------------------------------------------------- networks */
+
+int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err)
+{
+    ACC_REQUIRE(net && base);
+    ACC_REQUIRE(!base->layer && !base->sched_path && !base->x_path && !base->w_path &&
+                !base->opt.wave_path);
+    acc_layer_list list;
+    if (acc_catalog_net(net, &list, err))
+        return -1;
+    acc_config cfg;
+    if (acc_config_load(base->config ? base->config : "default", &cfg, err) ||
+        !cosim_backend_require(base->backend ? base->backend : "iss", err)) {
+        acc_layer_list_free(&list);
+        return -1;
+    }
+    const char *planner = base->planner ? base->planner : "double";
+    if (!cosim_planner_find(planner)) {
+        acc_layer_list_free(&list);
+        return acc_fail(err, "unknown planner '%s' (planners: serial, double)", planner);
+    }
+    const char *root = base->out_dir ? base->out_dir : "build/cosim";
+    if (acc_mkdirs(root, err)) {
+        acc_layer_list_free(&list);
+        return -1;
+    }
+    FILE *out = base->summary;
+    if (out) {
+        fprintf(out, "%s on %s (%dx%d) via %s, seed %" PRIu64 ", planner %s: %d layers\n", net,
+                cfg.name, cfg.rows, cfg.cols, base->backend ? base->backend : "iss", base->seed,
+                planner, list.count);
+        cosim_net_print_header(out);
+        fflush(out);
+    }
+    cosim_net_row *rows = acc_calloc((size_t)list.count, sizeof(*rows));
+    int any_fail = 0;
+    for (int i = 0; i < list.count; i++) {
+        const acc_layer *l = &list.items[i];
+        char safe[ACC_NAME_MAX], dir[COSIM_PATH_MAX];
+        safe_name(l->name, safe, sizeof(safe));
+        snprintf(dir, sizeof(dir), "%s/%s", root, safe);
+        cosim_run_config rc = *base;
+        rc.layer = l->name;
+        rc.out_dir = dir;
+        rc.summary = NULL;
+        acc_error lerr;
+        int r = cosim_run(&rc, &rows[i].rep, &lerr);
+        if (r < 0) {
+            rows[i].rep.layer = *l;
+            rows[i].rep.config = cfg;
+            snprintf(rows[i].rep.backend, sizeof(rows[i].rep.backend), "%s",
+                     base->backend ? base->backend : "iss");
+            snprintf(rows[i].rep.planner, sizeof(rows[i].rep.planner), "%s", planner);
+            rows[i].rep.seed = base->seed;
+            snprintf(rows[i].error, sizeof(rows[i].error), "%s", lerr.msg);
+        }
+        if (r != 0)
+            any_fail = 1;
+        if (out) {
+            cosim_net_print_row(out, &rows[i]);
+            if (r > 0 && rows[i].rep.nfailures > 0)
+                fprintf(out, "  %s\n", rows[i].rep.failures[0]);
+            fflush(out);
+        }
+    }
+    if (out)
+        cosim_net_print_total(out, rows, list.count);
+    char path[COSIM_PATH_MAX + ACC_NAME_MAX + 16], safe_net[ACC_NAME_MAX];
+    safe_name(net, safe_net, sizeof(safe_net));
+    snprintf(path, sizeof(path), "%s/net_%s.json", root, safe_net);
+    int rc = cosim_net_save(path, net, rows, list.count, err);
+    if (out && rc == 0)
+        fprintf(out, "%s  summary: %s\n", any_fail ? "FAIL" : "PASS", path);
+    free(rows);
+    acc_layer_list_free(&list);
+    if (rc)
+        return -1;
+    return any_fail ? 1 : 0;
+}

@@ -1,0 +1,82 @@
+/* harness.h - one co-simulation run, callable from the `cosim` program and
+ * from tests: resolve the layer and configuration, plan (or load) a
+ * schedule, validate it, time it with the model, build operands and the
+ * external-memory image, run a backend, check the three equalities and
+ * write the report.  docs/cosim.md describes the flow step by step. */
+#ifndef ACC_COSIM_HARNESS_H
+#define ACC_COSIM_HARNESS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../planner/config.h"
+#include "../planner/isa.h"
+#include "../planner/layer.h"
+#include "backend.h"
+#include "report.h"
+
+/* ---------------------------------------------------------------- planners */
+
+/* A planner the harness can call by name.  plan fills `out` (the caller
+ * frees it) and sets *claimed to the makespan the planner claims for the
+ * schedule, or -1 when it makes no claim; it returns 0, or -1 with err when
+ * the layer cannot run on the configuration. */
+typedef struct cosim_planner {
+    const char *name;
+    const char *summary;
+    int (*plan)(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
+                acc_program *out, int64_t *claimed, acc_error *err);
+} cosim_planner;
+
+/* The planners, terminated by an entry whose name is NULL. */
+extern const cosim_planner cosim_planners[];
+
+/* Looks a planner up by name; NULL when unknown. */
+const cosim_planner *cosim_planner_find(const char *name);
+
+/* Looks a backend up like cosim_backend_find, but explains a failure in err:
+ * an unknown name lists the backends, a known backend that is not linked
+ * into this binary says how to build one that has it ("backend 'rtl' is not
+ * built into this binary; use `make cosim BACKEND=rtl`"). */
+const cosim_backend *cosim_backend_require(const char *name, acc_error *err);
+
+/* ---------------------------------------------------------------- one run */
+
+/* What to run.  Zero-initialise, then set at least `layer`.  Strings are
+ * borrowed for the duration of the call. */
+typedef struct cosim_run_config {
+    const char *layer;      /* "resnet_3" or "path.csv:row" (required) */
+    const char *config;     /* configuration name or .ini path; NULL = "default" */
+    uint64_t seed;          /* operand seed (ignored with x_path/w_path) */
+    const char *backend;    /* NULL = "iss" */
+    const char *planner;    /* NULL = "double"; ignored with sched_path */
+    const char *sched_path; /* run this .sched instead of planning */
+    const char *x_path;     /* operands from .npy files (both or neither) */
+    const char *w_path;
+    int dump;               /* write x.npy, w.npy, y_golden.npy, y_sim.npy */
+    const char *out_dir;    /* NULL = build/cosim/<layer> */
+    cosim_options opt;      /* backend options; opt.cycle_budget 0 = default */
+    FILE *summary;          /* readable summary, NULL = none */
+    FILE *log;              /* validation violations and notes, NULL = none */
+} cosim_run_config;
+
+/* Default cycle budget of a measured backend: 2 * makespan + 100000. */
+int64_t cosim_default_budget(int64_t makespan);
+
+/* Runs one layer.  Returns 0 when every check passed, 1 when a check failed
+ * (in both cases *rep is filled and report.json, schedule.sched and any
+ * dumps are written), or -1 with err when the run could not happen at all
+ * (bad layer, configuration, schedule, operand file, unplannable layer,
+ * unknown backend, unwritable output directory); then nothing is written. */
+int cosim_run(const cosim_run_config *rc, cosim_report *rep, acc_error *err);
+
+/* Runs every layer of a catalog network (acc_catalog_net) with the settings
+ * of `base` (whose layer, sched_path, x_path, w_path and opt.wave_path must
+ * be NULL).  Each layer writes into <root>/<layer>/ where root is
+ * base->out_dir or "build/cosim"; the table goes to base->summary and the
+ * summary JSON to <root>/net_<net>.json.  Returns 0 when every layer passed,
+ * 1 when any failed or could not run, -1 with err when the network, the
+ * configuration or the backend is unknown. */
+int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err);
+
+#endif

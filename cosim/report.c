@@ -1,0 +1,520 @@
+/* report.c - report.json, the readable summary and the network table
+ * (report.h).  The JSON layout is documented in docs/cosim.md. */
+#include "report.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cosim_report_init(cosim_report *r)
+{
+    ACC_REQUIRE(r);
+    memset(r, 0, sizeof(*r));
+    r->pass = 1;
+    r->model_cycles = -1;
+    r->measured_cycles = -1;
+    r->cycle_budget = -1;
+    r->claimed_makespan = -1;
+    r->first_violation_index = -1;
+    r->hw_error_index = -1;
+    r->valid = 1;
+}
+
+void cosim_report_fail(cosim_report *r, const char *fmt, ...)
+{
+    r->pass = 0;
+    if (r->nfailures >= COSIM_MAX_FAILURES)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->failures[r->nfailures], sizeof(r->failures[0]), fmt, ap);
+    va_end(ap);
+    r->nfailures++;
+}
+
+const char *cosim_hw_error_name(int code)
+{
+    static const char *const names[] = {"NONE",       "ILLEGAL", "SPAD_RANGE",
+                                        "DEADLOCK",   "AXI_ERROR", "NO_END"};
+    if (code >= 0 && code < (int)(sizeof(names) / sizeof(names[0])))
+        return names[code];
+    return "UNKNOWN";
+}
+
+char *cosim_layer_shape_str(const acc_layer *l, char *buf, size_t size)
+{
+    char stride[32];
+    if (l->stride_h == l->stride_w)
+        snprintf(stride, sizeof(stride), "%d", l->stride_h);
+    else
+        snprintf(stride, sizeof(stride), "%d,%d", l->stride_h, l->stride_w);
+    snprintf(buf, size, "%dx%dx%d->%d %dx%d/%s%s", l->ifmap_h, l->ifmap_w, l->channels,
+             l->num_filter, l->filter_h, l->filter_w, stride, l->groups > 1 ? " g" : "");
+    if (l->groups > 1) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, size - n, "%d", l->groups);
+    }
+    return buf;
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+static void add_i64_or_null(cJSON *o, const char *key, int64_t v)
+{
+    if (v < 0)
+        cJSON_AddNullToObject(o, key);
+    else
+        cJSON_AddNumberToObject(o, key, (double)v);
+}
+
+static void add_str_or_null(cJSON *o, const char *key, const char *s)
+{
+    if (!s || !*s)
+        cJSON_AddNullToObject(o, key);
+    else
+        cJSON_AddStringToObject(o, key, s);
+}
+
+static cJSON *pair(int64_t a, int64_t b)
+{
+    cJSON *arr = cJSON_CreateArray();
+    cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)a));
+    cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)b));
+    return arr;
+}
+
+static cJSON *layer_json(const acc_layer *l)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "ifmap_h", l->ifmap_h);
+    cJSON_AddNumberToObject(o, "ifmap_w", l->ifmap_w);
+    cJSON_AddNumberToObject(o, "channels", l->channels);
+    cJSON_AddNumberToObject(o, "num_filter", l->num_filter);
+    cJSON_AddNumberToObject(o, "filter_h", l->filter_h);
+    cJSON_AddNumberToObject(o, "filter_w", l->filter_w);
+    cJSON_AddItemToObject(o, "stride", pair(l->stride_h, l->stride_w));
+    cJSON *pad = cJSON_CreateArray();
+    int p[4] = {l->pad_top, l->pad_bottom, l->pad_left, l->pad_right};
+    for (int i = 0; i < 4; i++)
+        cJSON_AddItemToArray(pad, cJSON_CreateNumber(p[i]));
+    cJSON_AddItemToObject(o, "pad", pad);
+    cJSON_AddItemToObject(o, "dilation", pair(l->dil_h, l->dil_w));
+    cJSON_AddNumberToObject(o, "groups", l->groups);
+    cJSON_AddNumberToObject(o, "out_h", layer_out_h(l));
+    cJSON_AddNumberToObject(o, "out_w", layer_out_w(l));
+    return o;
+}
+
+static cJSON *config_json(const acc_config *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "rows", c->rows);
+    cJSON_AddNumberToObject(o, "cols", c->cols);
+    cJSON_AddNumberToObject(o, "spad_bytes", c->spad_bytes);
+    cJSON_AddNumberToObject(o, "spad_banks", c->spad_banks);
+    cJSON_AddNumberToObject(o, "axi_data_bits", c->axi_data_bits);
+    cJSON_AddNumberToObject(o, "read_latency", c->read_latency);
+    cJSON_AddNumberToObject(o, "write_latency", c->write_latency);
+    return o;
+}
+
+static cJSON *report_to_cjson(const cosim_report *r)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "layer", r->layer.name);
+    cJSON_AddItemToObject(root, "shape", layer_json(&r->layer));
+    cJSON_AddStringToObject(root, "config", r->config.name);
+    cJSON_AddItemToObject(root, "config_params", config_json(&r->config));
+    cJSON_AddStringToObject(root, "backend", r->backend);
+    cJSON_AddNumberToObject(root, "seed", (double)r->seed);
+    cJSON_AddStringToObject(root, "inputs", r->inputs);
+    cJSON_AddStringToObject(root, "status", r->pass ? "pass" : "fail");
+    cJSON *fails = cJSON_CreateArray();
+    for (int i = 0; i < r->nfailures; i++)
+        cJSON_AddItemToArray(fails, cJSON_CreateString(r->failures[i]));
+    cJSON_AddItemToObject(root, "failures", fails);
+
+    cJSON *out = cJSON_AddObjectToObject(root, "outputs");
+    cJSON_AddNumberToObject(out, "elements", (double)r->elements);
+    cJSON_AddNumberToObject(out, "mismatches", (double)r->mismatches);
+    if (r->has_first_mismatch) {
+        cJSON *m = cJSON_AddObjectToObject(out, "first_mismatch");
+        cJSON_AddNumberToObject(m, "k", r->k);
+        cJSON_AddNumberToObject(m, "oy", r->oy);
+        cJSON_AddNumberToObject(m, "ox", r->ox);
+        cJSON_AddNumberToObject(m, "expected", r->expected);
+        cJSON_AddNumberToObject(m, "actual", r->actual);
+    } else {
+        cJSON_AddNullToObject(out, "first_mismatch");
+    }
+
+    cJSON *cyc = cJSON_AddObjectToObject(root, "cycles");
+    add_i64_or_null(cyc, "model", r->model_cycles);
+    add_i64_or_null(cyc, "measured", r->measured ? r->measured_cycles : -1);
+    add_i64_or_null(cyc, "budget", r->cycle_budget);
+    cJSON_AddBoolToObject(cyc, "timed_out", r->timed_out);
+
+    cJSON *ins = cJSON_AddObjectToObject(root, "instructions");
+    cJSON_AddNumberToObject(ins, "count", r->instr_count);
+    cJSON_AddBoolToObject(ins, "measured", r->measured);
+    cJSON_AddNumberToObject(ins, "cycle_mismatches", r->cycle_mismatches);
+    if (r->has_first_cycle_mismatch) {
+        cJSON *m = cJSON_AddObjectToObject(ins, "first_cycle_mismatch");
+        cJSON_AddNumberToObject(m, "index", r->cm_index);
+        const char *kind = acc_op_name(r->cm_kind);
+        cJSON_AddStringToObject(m, "kind", kind ? kind : "illegal");
+        cJSON *pr = cJSON_AddObjectToObject(m, "predicted");
+        add_i64_or_null(pr, "start", r->cm_pred_start);
+        add_i64_or_null(pr, "end", r->cm_pred_end);
+        cJSON *me = cJSON_AddObjectToObject(m, "measured");
+        add_i64_or_null(me, "start", r->cm_meas_start);
+        add_i64_or_null(me, "end", r->cm_meas_end);
+    } else {
+        cJSON_AddNullToObject(ins, "first_cycle_mismatch");
+    }
+
+    cJSON_AddNumberToObject(root, "macs", (double)r->macs);
+    cJSON *dram = cJSON_AddObjectToObject(root, "dram_bytes");
+    cJSON_AddNumberToObject(dram, "read", (double)r->dram_read);
+    cJSON_AddNumberToObject(dram, "written", (double)r->dram_written);
+
+    cJSON *s = cJSON_AddObjectToObject(root, "schedule");
+    cJSON_AddStringToObject(s, "planner", r->planner);
+    add_i64_or_null(s, "makespan", r->model_cycles);
+    add_i64_or_null(s, "claimed_makespan", r->claimed_makespan);
+    add_str_or_null(s, "source", r->sched_source);
+    add_str_or_null(s, "path", r->sched_path);
+
+    cJSON *v = cJSON_AddObjectToObject(root, "validation");
+    cJSON_AddBoolToObject(v, "ok", r->valid);
+    cJSON_AddNumberToObject(v, "violations", r->violations);
+    if (r->first_violation_index >= 0)
+        cJSON_AddNumberToObject(v, "first_index", r->first_violation_index);
+    else
+        cJSON_AddNullToObject(v, "first_index");
+    add_str_or_null(v, "first", r->first_violation);
+    cJSON_AddNumberToObject(v, "peak_live_bytes", (double)r->peak_live_bytes);
+
+    cJSON_AddNumberToObject(root, "utilisation", r->utilisation);
+    if (r->hw_error) {
+        cJSON *h = cJSON_AddObjectToObject(root, "hw_error");
+        cJSON_AddNumberToObject(h, "code", r->hw_error);
+        cJSON_AddStringToObject(h, "name", cosim_hw_error_name(r->hw_error));
+        add_i64_or_null(h, "index", r->hw_error_index);
+    } else {
+        cJSON_AddNullToObject(root, "hw_error");
+    }
+    add_str_or_null(root, "backend_error", r->backend_error);
+    add_str_or_null(root, "engine_state", r->engine_state);
+    cJSON_AddNumberToObject(root, "backend_seconds", r->backend_seconds);
+    cJSON_AddNumberToObject(root, "wall_seconds", r->wall_seconds);
+    if (r->dumped) {
+        cJSON *d = cJSON_AddObjectToObject(root, "dumps");
+        cJSON_AddStringToObject(d, "x", "x.npy");
+        cJSON_AddStringToObject(d, "w", "w.npy");
+        cJSON_AddStringToObject(d, "y_golden", "y_golden.npy");
+        cJSON_AddStringToObject(d, "y_sim", "y_sim.npy");
+    } else {
+        cJSON_AddNullToObject(root, "dumps");
+    }
+    return root;
+}
+
+static char *print_json(cJSON *root)
+{
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text) {
+        fprintf(stderr, "fatal: out of memory rendering JSON\n");
+        exit(2);
+    }
+    /* re-own with the project's allocator, adding the final newline */
+    size_t n = strlen(text);
+    char *out = acc_malloc(n + 2);
+    memcpy(out, text, n);
+    out[n] = '\n';
+    out[n + 1] = '\0';
+    cJSON_free(text);
+    return out;
+}
+
+char *cosim_report_json(const cosim_report *r)
+{
+    ACC_REQUIRE(r);
+    return print_json(report_to_cjson(r));
+}
+
+int cosim_report_save(const cosim_report *r, acc_error *err)
+{
+    ACC_REQUIRE(r && r->report_path[0]);
+    char *text = cosim_report_json(r);
+    int rc = acc_write_file(r->report_path, text, strlen(text), err);
+    free(text);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- text */
+
+static char *human_bytes(uint64_t b, char *buf, size_t size)
+{
+    if (b >= 1000000000ull)
+        snprintf(buf, size, "%.2f GB", (double)b / 1e9);
+    else if (b >= 1000000ull)
+        snprintf(buf, size, "%.1f MB", (double)b / 1e6);
+    else if (b >= 1000ull)
+        snprintf(buf, size, "%.1f kB", (double)b / 1e3);
+    else
+        snprintf(buf, size, "%" PRIu64 " B", b);
+    return buf;
+}
+
+static char *spad_str(uint32_t bytes, char *buf, size_t size)
+{
+    if (bytes % 1024 == 0)
+        snprintf(buf, size, "%u KiB", bytes / 1024);
+    else
+        snprintf(buf, size, "%u B", bytes);
+    return buf;
+}
+
+/* "  label     text .......... VERDICT" with the verdict in column 78. */
+static void line(FILE *f, const char *label, const char *verdict, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void line(FILE *f, const char *label, const char *verdict, const char *fmt, ...)
+{
+    char text[384];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    if (verdict)
+        fprintf(f, "  %-10s %-60s %s\n", label, text, verdict);
+    else
+        fprintf(f, "  %-10s %s\n", label, text);
+}
+
+void cosim_report_print(FILE *f, const cosim_report *r)
+{
+    ACC_REQUIRE(f && r);
+    char b1[32], b2[32], inputs[48];
+    if (!strcmp(r->inputs, "npy"))
+        snprintf(inputs, sizeof(inputs), "inputs from .npy");
+    else
+        snprintf(inputs, sizeof(inputs), "seed %" PRIu64, r->seed);
+    fprintf(f, "%s on %s (%dx%d, %s) via %s, %s, planner %s\n", r->layer.name, r->config.name,
+            r->config.rows, r->config.cols, spad_str(r->config.spad_bytes, b1, sizeof(b1)),
+            r->backend, inputs, r->planner);
+    line(f, "outputs", r->mismatches || r->backend_error[0] ? "FAIL" : "PASS",
+         "%" PRIu64 " elements, %" PRIu64 " mismatches", r->elements, r->mismatches);
+    if (r->has_first_mismatch)
+        line(f, "", NULL, "first at (k=%d, oy=%d, ox=%d): expected %" PRId32 ", got %" PRId32
+             " (0x%08" PRIx32 ")", r->k, r->oy, r->ox, r->expected, r->actual,
+             (uint32_t)r->actual);
+
+    char model[32];
+    if (r->model_cycles >= 0)
+        snprintf(model, sizeof(model), "%" PRId64, r->model_cycles);
+    else
+        snprintf(model, sizeof(model), "n/a");
+    if (r->measured) {
+        int ok = r->cycle_mismatches == 0 && r->measured_cycles == r->model_cycles &&
+                 !r->timed_out;
+        line(f, "cycles", ok ? "PASS" : "FAIL",
+             "model %s, measured %" PRId64 ", %d of %d instructions differ", model,
+             r->measured_cycles, r->cycle_mismatches, r->instr_count);
+        if (r->has_first_cycle_mismatch) {
+            const char *kind = acc_op_name(r->cm_kind);
+            line(f, "", NULL,
+                 "first: instruction %d (%s) predicted %" PRId64 "..%" PRId64
+                 ", measured %" PRId64 "..%" PRId64, r->cm_index, kind ? kind : "illegal",
+                 r->cm_pred_start, r->cm_pred_end, r->cm_meas_start, r->cm_meas_end);
+        }
+    } else {
+        line(f, "cycles", "--", "model %s, not measured by the %s backend", model, r->backend);
+    }
+    if (r->timed_out)
+        line(f, "", NULL, "stopped after the cycle budget of %" PRId64 " cycles",
+             r->cycle_budget);
+    line(f, "schedule", NULL, "%d instructions, makespan %s, MAC utilisation %.1f%%",
+         r->instr_count, model, 100.0 * r->utilisation);
+    if (r->claimed_makespan >= 0)
+        line(f, "plan", r->claimed_makespan == r->model_cycles ? "PASS" : "FAIL",
+             "planner %s claims %" PRId64 ", model %s", r->planner, r->claimed_makespan, model);
+    if (r->valid) {
+        line(f, "validator", "PASS", "no violations, peak scratchpad %" PRIu64 " bytes",
+             r->peak_live_bytes);
+    } else {
+        line(f, "validator", "FAIL", "%d violation%s", r->violations,
+             r->violations == 1 ? "" : "s");
+        if (r->first_violation[0])
+            line(f, "", NULL, "first: %s", r->first_violation);
+    }
+    line(f, "dram", NULL, "read %s, written %s", human_bytes(r->dram_read, b1, sizeof(b1)),
+         human_bytes(r->dram_written, b2, sizeof(b2)));
+    if (r->backend_error[0])
+        line(f, "backend", "FAIL", "%s", r->backend_error);
+    if (r->hw_error)
+        line(f, "", NULL, "accelerator error %d (%s) at instruction %" PRId64, r->hw_error,
+             cosim_hw_error_name(r->hw_error), r->hw_error_index);
+    if (r->engine_state[0])
+        line(f, "", NULL, "engines: %s", r->engine_state);
+    fprintf(f, "%s  report: %s\n", r->pass ? "PASS" : "FAIL", r->report_path);
+    if (!r->pass) {
+        for (int i = 0; i < r->nfailures; i++)
+            fprintf(f, "  - %s\n", r->failures[i]);
+        if (r->has_first_mismatch && !strcmp(r->backend, "iss"))
+            fprintf(f, "hint: the functional simulator disagrees with golden, so the schedule "
+                       "is wrong (see the validator), not the hardware; docs/debugging.md\n");
+        else
+            fprintf(f, "hint: see docs/debugging.md; `make wave LAYER=%s` writes a waveform "
+                       "in which every schedule step is visible\n", r->layer.name);
+    }
+}
+
+/* ---------------------------------------------------------------- network table */
+
+#define NET_ROW_FMT "%-14s %-24s %12s %12s %6s %10s  %s\n"
+
+void cosim_net_print_header(FILE *f)
+{
+    fprintf(f, NET_ROW_FMT, "layer", "shape HxWxC->K FHxFW/s", "model cyc", "measured",
+            "util", "dram", "status");
+}
+
+static const char *row_status(const cosim_net_row *row)
+{
+    if (row->error[0])
+        return "ERROR";
+    return row->rep.pass ? "PASS" : "FAIL";
+}
+
+void cosim_net_print_row(FILE *f, const cosim_net_row *row)
+{
+    const cosim_report *r = &row->rep;
+    char shape[64], model[24], meas[24], util[16], dram[32];
+    cosim_layer_shape_str(&r->layer, shape, sizeof(shape));
+    if (row->error[0]) {
+        fprintf(f, NET_ROW_FMT, r->layer.name, shape, "-", "-", "-", "-", "ERROR");
+        fprintf(f, "  %s\n", row->error);
+        return;
+    }
+    if (r->model_cycles >= 0)
+        snprintf(model, sizeof(model), "%" PRId64, r->model_cycles);
+    else
+        snprintf(model, sizeof(model), "n/a");
+    if (r->measured)
+        snprintf(meas, sizeof(meas), "%" PRId64, r->measured_cycles);
+    else
+        snprintf(meas, sizeof(meas), "-");
+    snprintf(util, sizeof(util), "%.1f%%", 100.0 * r->utilisation);
+    human_bytes(r->dram_read + r->dram_written, dram, sizeof(dram));
+    fprintf(f, NET_ROW_FMT, r->layer.name, shape, model, meas, util, dram, row_status(row));
+}
+
+typedef struct net_total {
+    int pass, fail, error;
+    int64_t model, measured;
+    int all_measured;
+    uint64_t macs, dram;
+    double util;
+} net_total;
+
+static net_total net_sum(const cosim_net_row *rows, int n)
+{
+    net_total t;
+    memset(&t, 0, sizeof(t));
+    t.all_measured = n > 0;
+    int rc_pes = 0;
+    for (int i = 0; i < n; i++) {
+        const cosim_report *r = &rows[i].rep;
+        if (rows[i].error[0]) {
+            t.error++;
+            t.all_measured = 0;
+            continue;
+        }
+        if (r->pass)
+            t.pass++;
+        else
+            t.fail++;
+        if (r->model_cycles > 0)
+            t.model += r->model_cycles;
+        if (r->measured && r->measured_cycles > 0)
+            t.measured += r->measured_cycles;
+        else
+            t.all_measured = 0;
+        t.macs += r->macs;
+        t.dram += r->dram_read + r->dram_written;
+        rc_pes = r->config.rows * r->config.cols;
+    }
+    int64_t cyc = t.all_measured ? t.measured : t.model;
+    t.util = cyc > 0 && rc_pes > 0 ? (double)t.macs / ((double)rc_pes * (double)cyc) : 0.0;
+    return t;
+}
+
+void cosim_net_print_total(FILE *f, const cosim_net_row *rows, int n)
+{
+    net_total t = net_sum(rows, n);
+    char model[24], meas[24], util[16], dram[32], status[64];
+    snprintf(model, sizeof(model), "%" PRId64, t.model);
+    if (t.all_measured)
+        snprintf(meas, sizeof(meas), "%" PRId64, t.measured);
+    else
+        snprintf(meas, sizeof(meas), "-");
+    snprintf(util, sizeof(util), "%.1f%%", 100.0 * t.util);
+    human_bytes(t.dram, dram, sizeof(dram));
+    if (t.fail == 0 && t.error == 0)
+        snprintf(status, sizeof(status), "PASS (%d layers)", t.pass);
+    else
+        snprintf(status, sizeof(status), "FAIL (%d of %d layers)", t.fail + t.error, n);
+    fprintf(f, NET_ROW_FMT, "total", "", model, meas, util, dram, status);
+}
+
+int cosim_net_save(const char *path, const char *net, const cosim_net_row *rows, int n,
+                   acc_error *err)
+{
+    ACC_REQUIRE(path && net && (rows || n == 0));
+    net_total t = net_sum(rows, n);
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "net", net);
+    if (n > 0) {
+        cJSON_AddStringToObject(root, "config", rows[0].rep.config.name);
+        cJSON_AddStringToObject(root, "backend", rows[0].rep.backend);
+        cJSON_AddNumberToObject(root, "seed", (double)rows[0].rep.seed);
+        cJSON_AddStringToObject(root, "planner", rows[0].rep.planner);
+    }
+    cJSON_AddStringToObject(root, "status", t.fail == 0 && t.error == 0 ? "pass" : "fail");
+    cJSON *layers = cJSON_AddArrayToObject(root, "layers");
+    for (int i = 0; i < n; i++) {
+        const cosim_report *r = &rows[i].rep;
+        char shape[64];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "layer", r->layer.name);
+        cJSON_AddStringToObject(o, "shape", cosim_layer_shape_str(&r->layer, shape, sizeof(shape)));
+        cJSON_AddStringToObject(o, "status", rows[i].error[0] ? "error" : r->pass ? "pass" : "fail");
+        add_str_or_null(o, "error", rows[i].error);
+        add_i64_or_null(o, "cycles_model", rows[i].error[0] ? -1 : r->model_cycles);
+        add_i64_or_null(o, "cycles_measured", r->measured ? r->measured_cycles : -1);
+        cJSON_AddNumberToObject(o, "macs", (double)r->macs);
+        cJSON_AddNumberToObject(o, "utilisation", r->utilisation);
+        cJSON_AddNumberToObject(o, "dram_read", (double)r->dram_read);
+        cJSON_AddNumberToObject(o, "dram_written", (double)r->dram_written);
+        add_str_or_null(o, "report", rows[i].error[0] ? "" : r->report_path);
+        cJSON_AddItemToArray(layers, o);
+    }
+    cJSON *tot = cJSON_AddObjectToObject(root, "total");
+    cJSON_AddNumberToObject(tot, "layers", n);
+    cJSON_AddNumberToObject(tot, "passed", t.pass);
+    cJSON_AddNumberToObject(tot, "failed", t.fail);
+    cJSON_AddNumberToObject(tot, "errors", t.error);
+    cJSON_AddNumberToObject(tot, "cycles_model", (double)t.model);
+    add_i64_or_null(tot, "cycles_measured", t.all_measured ? t.measured : -1);
+    cJSON_AddNumberToObject(tot, "macs", (double)t.macs);
+    cJSON_AddNumberToObject(tot, "utilisation", t.util);
+    cJSON_AddNumberToObject(tot, "dram_bytes", (double)t.dram);
+    char *text = print_json(root);
+    int rc = acc_write_file(path, text, strlen(text), err);
+    free(text);
+    return rc;
+}

@@ -1,0 +1,121 @@
+/* report.h - the outcome of one co-simulation run: report.json (cJSON) and
+ * the readable summary printed on stdout; and the per-network table of
+ * `cosim --net`.  The fields of report.json are documented in docs/cosim.md.
+ * The harness (harness.c) fills a cosim_report; this module only formats. */
+#ifndef ACC_COSIM_REPORT_H
+#define ACC_COSIM_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../planner/config.h"
+#include "../planner/isa.h"
+#include "../planner/layer.h"
+#include "../planner/util.h"
+
+#define COSIM_PATH_MAX 1024
+#define COSIM_MAX_FAILURES 8
+
+/* Everything a run found.  Fields marked "-1 = none" are written as JSON null. */
+typedef struct cosim_report {
+    acc_layer layer;         /* the layer (name and shape) */
+    acc_config config;       /* the configuration */
+    char backend[32];
+    uint64_t seed;
+    char inputs[16];         /* "seed" or "npy" (x and w from --x/--w) */
+    int pass;                /* 1 when every check passed */
+    int nfailures;           /* one line per failed check (the first few) */
+    char failures[COSIM_MAX_FAILURES][160];
+
+    /* outputs */
+    uint64_t elements, mismatches;
+    int has_first_mismatch;
+    int k, oy, ox;
+    int32_t expected, actual;
+
+    /* cycles */
+    int64_t model_cycles;    /* model makespan, -1 = model could not run the program */
+    int measured;            /* the backend measured cycles */
+    int64_t measured_cycles; /* -1 = none */
+    int64_t cycle_budget;    /* -1 = none */
+    int timed_out;
+    int instr_count;
+    int cycle_mismatches;
+    int has_first_cycle_mismatch;
+    int cm_index;
+    acc_opcode cm_kind;
+    int64_t cm_pred_start, cm_pred_end, cm_meas_start, cm_meas_end;
+
+    /* work */
+    uint64_t macs;                 /* useful MACs of the layer */
+    uint64_t dram_read, dram_written; /* bytes moved by the program's LOADs / STOREs */
+    double utilisation;            /* macs / (R*C*cycles), measured cycles if any */
+
+    /* schedule */
+    char planner[ACC_NAME_MAX];    /* planner name, or the .sched's .planner, or "file" */
+    char sched_source[COSIM_PATH_MAX]; /* --sched input, "" when planned */
+    int64_t claimed_makespan;      /* what the planner claims, -1 = no claim */
+    char sched_path[COSIM_PATH_MAX];   /* the schedule that ran, written beside the report */
+
+    /* validation */
+    int valid;
+    int violations;
+    int first_violation_index;
+    char first_violation[512];
+    uint64_t peak_live_bytes;
+
+    /* backend */
+    int hw_error;                  /* accelerator ERR_CODE, 0 = none */
+    int64_t hw_error_index;
+    char backend_error[512];       /* "" = the backend ran to END */
+    char engine_state[512];
+    double backend_seconds;
+    double wall_seconds;
+
+    /* files */
+    char out_dir[COSIM_PATH_MAX];
+    char report_path[COSIM_PATH_MAX];
+    int dumped;                    /* x.npy, w.npy, y_golden.npy, y_sim.npy written */
+} cosim_report;
+
+/* Zero-fills a report and sets every "-1 = none" field to -1. */
+void cosim_report_init(cosim_report *r);
+
+/* Appends a one-line failure reason (printf style) and clears r->pass. */
+void cosim_report_fail(cosim_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Name of an accelerator error code ("SPAD_RANGE"), "NONE" for 0, "UNKNOWN". */
+const char *cosim_hw_error_name(int code);
+
+/* Renders report.json; returns a malloc'd NUL-terminated string. */
+char *cosim_report_json(const cosim_report *r);
+
+/* Writes report.json to r->report_path atomically.  0 or -1 with err. */
+int cosim_report_save(const cosim_report *r, acc_error *err);
+
+/* Prints the readable summary (several lines, ends with the verdict line
+ * and, on failure, the first mismatch and a debugging hint). */
+void cosim_report_print(FILE *f, const cosim_report *r);
+
+/* One-line layer shape, "56x56x64->64 3x3/1" (HxWxC->K FHxFW/stride). */
+char *cosim_layer_shape_str(const acc_layer *l, char *buf, size_t size);
+
+/* --- the per-network table --------------------------------------------- */
+
+/* One row: a finished run, or a run that could not start (error != ""). */
+typedef struct cosim_net_row {
+    cosim_report rep;
+    char error[512];
+} cosim_net_row;
+
+/* Prints the table header, one row, and the total line. */
+void cosim_net_print_header(FILE *f);
+void cosim_net_print_row(FILE *f, const cosim_net_row *row);
+void cosim_net_print_total(FILE *f, const cosim_net_row *rows, int n);
+
+/* Writes <path> (net_<net>.json) atomically: network, configuration,
+ * backend, seed, status, per-layer rows and totals.  0 or -1 with err. */
+int cosim_net_save(const char *path, const char *net, const cosim_net_row *rows, int n,
+                   acc_error *err);
+
+#endif
