@@ -1,0 +1,173 @@
+/* asm_main.c - build/bin/asm: the schedule assembler and disassembler, and a
+ * configuration checker.
+ *
+ *   asm FILE.sched -o FILE.bin        assemble (the output is written atomically)
+ *   asm -d FILE.bin [-o FILE.sched]   disassemble to canonical text (stdout by default)
+ *   asm --config FILE.ini|NAME        load a configuration, print every key and
+ *                                     the derived values
+ *
+ * Exit status: 0 success, 1 bad input (the message on stderr names file, line
+ * and field), 2 usage error. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "isa.h"
+#include "sched.h"
+#include "util.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: asm FILE.sched -o FILE.bin        assemble a schedule\n"
+          "       asm -d FILE.bin [-o FILE.sched]   disassemble (to stdout by default)\n"
+          "       asm --config FILE.ini|NAME        print a configuration and its derived values\n"
+          "An output of '-' is stdout.\n",
+          f);
+}
+
+static int usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "asm: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+    usage(stderr);
+    return 2;
+}
+
+/* Writes the output: '-' is stdout; an existing non-regular file (a device
+ * such as /dev/null, a pipe) is written in place; a regular file is replaced
+ * atomically so that a failed run never leaves half a file. */
+static int write_output(const char *path, const void *data, size_t len, acc_error *err)
+{
+    struct stat st;
+    FILE *f = NULL;
+    if (strcmp(path, "-") == 0)
+        f = stdout;
+    else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        f = fopen(path, "wb");
+    else
+        return acc_write_file(path, data, len, err);
+    if (!f)
+        return acc_fail(err, "%s: cannot open for writing", path);
+    int bad = fwrite(data, 1, len, f) != len;
+    bad |= (f == stdout ? fflush(f) : fclose(f)) != 0;
+    return bad ? acc_fail(err, "%s: write failed", path) : 0;
+}
+
+static int assemble(const char *in, const char *out)
+{
+    acc_program p;
+    acc_error err;
+    if (acc_sched_load(in, &p, NULL, &err) != 0) {
+        fprintf(stderr, "asm: %s\n", err.msg);
+        return 1;
+    }
+    size_t len;
+    uint8_t *bin = acc_program_encode(&p, &len);
+    int rc = write_output(out, bin, len, &err);
+    free(bin);
+    acc_program_free(&p);
+    if (rc != 0) {
+        fprintf(stderr, "asm: %s\n", err.msg);
+        return 1;
+    }
+    return 0;
+}
+
+static int disassemble(const char *in, const char *out)
+{
+    size_t len;
+    acc_error err;
+    char *buf = acc_read_file(in, &len, &err);
+    if (!buf) {
+        fprintf(stderr, "asm: %s\n", err.msg);
+        return 1;
+    }
+    acc_program p;
+    int rc = acc_program_decode((const uint8_t *)buf, len, in, &p, &err);
+    free(buf);
+    if (rc != 0) {
+        fprintf(stderr, "asm: %s\n", err.msg);
+        return 1;
+    }
+    char *text = NULL;
+    size_t tlen = 0;
+    FILE *f = open_memstream(&text, &tlen);
+    if (!f) {
+        acc_program_free(&p);
+        fprintf(stderr, "asm: cannot format the schedule in memory\n");
+        return 1;
+    }
+    acc_sched_write(f, &p, NULL, NULL, NULL);
+    fclose(f);
+    acc_program_free(&p);
+    rc = write_output(out ? out : "-", text, tlen, &err);
+    free(text);
+    if (rc != 0) {
+        fprintf(stderr, "asm: %s\n", err.msg);
+        return 1;
+    }
+    return 0;
+}
+
+/* Prints the configuration as an INI file that loads back to the same
+ * values, the derived values as comments. */
+static int show_config(const char *spec)
+{
+    acc_config c;
+    acc_error err;
+    if (acc_config_load(spec, &c, &err) != 0) {
+        fprintf(stderr, "asm: %s\n", err.msg);
+        return 1;
+    }
+    printf("; configuration '%s'\n", c.name);
+    printf("[array]\nrows = %d\ncols = %d\n", c.rows, c.cols);
+    printf("[scratchpad]\nbytes = %u\nbanks = %d\n", c.spad_bytes, c.spad_banks);
+    printf("[axi]\ndata_bits = %d\n", c.axi_data_bits);
+    printf("[memory]\nread_latency = %d\nwrite_latency = %d\n", c.read_latency, c.write_latency);
+    printf("; derived\n");
+    printf("; axi_bytes = %d\n", c.axi_bytes);
+    printf("; line_bytes = %d\n", c.line_bytes);
+    printf("; fetch_depth = %d\n", c.fetch_depth);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    const char *input = NULL, *output = NULL, *config = NULL;
+    int disasm = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "-d") == 0) {
+            disasm = 1;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--config") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("option needs an argument", a);
+            const char **slot = a[1] == 'o' ? &output : &config;
+            if (*slot)
+                return usage_error("option given twice", a);
+            *slot = argv[++i];
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("unknown option", a);
+        } else {
+            if (input)
+                return usage_error("more than one input file", a);
+            input = a;
+        }
+    }
+    if (config) {
+        if (input || output || disasm)
+            return usage_error("--config takes no other arguments", NULL);
+        return show_config(config);
+    }
+    if (!input)
+        return usage_error("no input file", NULL);
+    if (disasm)
+        return disassemble(input, output);
+    if (!output)
+        return usage_error("assembling needs -o FILE.bin", NULL);
+    return assemble(input, output);
+}
