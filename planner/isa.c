@@ -189,13 +189,13 @@ int acc_decode(const uint8_t b[ACC_INSTR_BYTES], acc_instr *out, acc_error *err)
                                             : -1;
     if (op == ACC_OP_LOAD || op == ACC_OP_STORE) {
         if (get_bits(b, DMA_RESERVED_LSB, 12) != 0)
-            return acc_fail(err, "field 'reserved': bits [79:68] of a %s must be zero",
+            return acc_fail(err, "field 'reserved': bits [79:68] must be zero in %s",
                             acc_op_name(out->op));
     } else {
         for (int bit = reserved_lsb; bit < 256; bit += 64) {
             int w = 256 - bit < 64 ? 256 - bit : 64;
             if (get_bits(b, bit, w) != 0)
-                return acc_fail(err, "field 'reserved': bits [255:%d] of a %s must be zero",
+                return acc_fail(err, "field 'reserved': bits [255:%d] must be zero in %s",
                                 reserved_lsb, acc_op_name(out->op));
         }
     }

@@ -14,7 +14,7 @@
 
 typedef struct mcase {
     char file[256];
-    char expect[256];
+    char expect[512];
     char cmd[512];
 } mcase;
 
@@ -61,9 +61,13 @@ ParameterizedTestParameters(malformed, input_is_rejected_with_its_documented_err
             continue;
         mcase *c = &cases[n];
         memset(c, 0, sizeof(*c));
-        snprintf(c->file, sizeof(c->file), "%s/%.*s", data_dir(), (int)(len - 4), e->d_name);
+        if (snprintf(c->file, sizeof(c->file), "%s/%.*s", data_dir(), (int)(len - 4),
+                     e->d_name) >= (int)sizeof(c->file))
+            continue;
         char errpath[300];
-        snprintf(errpath, sizeof(errpath), "%s/%s", data_dir(), e->d_name);
+        if (snprintf(errpath, sizeof(errpath), "%s/%s", data_dir(), e->d_name) >=
+            (int)sizeof(errpath))
+            continue;
         FILE *f = fopen(errpath, "r");
         if (!f)
             continue;
@@ -74,7 +78,7 @@ ParameterizedTestParameters(malformed, input_is_rejected_with_its_documented_err
         }
         if (fgets(line, sizeof(line), f) && strncmp(line, "cmd: ", 5) == 0) {
             chomp(line);
-            snprintf(c->cmd, sizeof(c->cmd), "%s", line + 5);
+            memcpy(c->cmd, line + 5, strlen(line + 5) + 1);
         } else {
             const char *dc = default_cmd(c->file);
             snprintf(c->cmd, sizeof(c->cmd), "%s", dc ? dc : "");
