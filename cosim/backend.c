@@ -37,8 +37,10 @@ static int iss_backend_run(const acc_program *p, const acc_config *cfg, const ac
     size_t len = (size_t)p->count * ACC_INSTR_BYTES;
     if ((uint64_t)mm->prog + len > mem->size) {
         res->wall_seconds = now_seconds() - t0;
-        return acc_fail(err, "iss: the program (%zu bytes at 0x%08x) lies outside the %llu-byte "
-                        "external memory", len, mm->prog, (unsigned long long)mem->size);
+        return acc_fail(err,
+                        "iss: the program (%zu bytes at 0x%08x) lies outside the %llu-byte "
+                        "external memory",
+                        len, mm->prog, (unsigned long long)mem->size);
     }
     acc_program fetched;
     acc_program_init(&fetched);

@@ -58,8 +58,8 @@ typedef struct cli {
 static int parse_num(const char *opt, const char *s, uint64_t max, uint64_t *out)
 {
     if (acc_parse_u64(s, max, out) != 0) {
-        fprintf(stderr, "cosim: %s: '%s' is not a number in 0..%llu\n(try `cosim --help`)\n",
-                opt, s, (unsigned long long)max);
+        fprintf(stderr, "cosim: %s: '%s' is not a number in 0..%llu\n(try `cosim --help`)\n", opt,
+                s, (unsigned long long)max);
         return -1;
     }
     return 0;
@@ -73,9 +73,10 @@ static int parse_args(int argc, char **argv, cli *c, int *done)
     c->rc.seed = 1;
     c->rc.opt.wave_from_instr = c->rc.opt.wave_to_instr = -1;
     c->rc.opt.wave_from_cycle = c->rc.opt.wave_to_cycle = -1;
-    static const char *const with_value[] = {
-        "--layer", "--config", "--seed", "--backend", "--planner", "--sched", "--x", "--w",
-        "--out", "--net", "--wave", "--from", "--to", "--from-cycle", "--to-cycle", NULL};
+    static const char *const with_value[] = {"--layer",   "--config",     "--seed",     "--backend",
+                                             "--planner", "--sched",      "--x",        "--w",
+                                             "--out",     "--net",        "--wave",     "--from",
+                                             "--to",      "--from-cycle", "--to-cycle", NULL};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -167,8 +168,7 @@ static int parse_args(int argc, char **argv, cli *c, int *done)
     const cosim_options *o = &c->rc.opt;
     if ((o->wave_from_instr >= 0 && o->wave_to_instr >= 0 &&
          o->wave_from_instr > o->wave_to_instr) ||
-        (o->wave_from_cycle >= 0 && o->wave_to_cycle >= 0 &&
-         o->wave_from_cycle > o->wave_to_cycle))
+        (o->wave_from_cycle >= 0 && o->wave_to_cycle >= 0 && o->wave_from_cycle > o->wave_to_cycle))
         return usage_error("%s", "an empty trace window (--from after --to)");
     return 0;
 }

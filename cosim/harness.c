@@ -27,8 +27,7 @@ static double now_seconds(void)
 /* ---------------------------------------------------------------- planners */
 
 static int plan_baseline(const char *strategy, const acc_layer *l, const acc_config *cfg,
-                         const acc_memmap *mm, acc_program *out, int64_t *claimed,
-                         acc_error *err)
+                         const acc_memmap *mm, acc_program *out, int64_t *claimed, acc_error *err)
 {
     *claimed = -1; /* the baselines make no claim beyond their schedule */
     return acc_baseline_plan(strategy, l, cfg, mm, NULL, out, err);
@@ -72,15 +71,20 @@ const cosim_backend *cosim_backend_require(const char *name, acc_error *err)
         return b;
     for (int i = 0; known_backends[i]; i++)
         if (!strcmp(known_backends[i], name)) {
-            acc_fail(err, "backend '%s' is not built into this binary; use `make cosim "
-                     "BACKEND=%s`", name, name);
+            acc_fail(err,
+                     "backend '%s' is not built into this binary; use `make cosim "
+                     "BACKEND=%s`",
+                     name, name);
             return NULL;
         }
     acc_fail(err, "unknown backend '%s' (backends: iss, rtl, systemc)", name);
     return NULL;
 }
 
-int64_t cosim_default_budget(int64_t makespan) { return 2 * makespan + 100000; }
+int64_t cosim_default_budget(int64_t makespan)
+{
+    return 2 * makespan + 100000;
+}
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -171,12 +175,14 @@ static int check_memmap(const acc_memmap *mm, const acc_layer *l, uint64_t prog_
     uint64_t hi = 0;
     for (int i = 0; i < 4; i++) {
         if (r[i].lo + r[i].len > ((uint64_t)1 << 32))
-            return acc_fail(err, "memory map: field '%s': 0x%08" PRIx64 " + %" PRIu64
-                            " bytes passes the 32-bit address space", r[i].name, r[i].lo,
-                            r[i].len);
+            return acc_fail(err,
+                            "memory map: field '%s': 0x%08" PRIx64 " + %" PRIu64
+                            " bytes passes the 32-bit address space",
+                            r[i].name, r[i].lo, r[i].len);
         for (int j = 0; j < i; j++)
             if (r[i].lo < r[j].lo + r[j].len && r[j].lo < r[i].lo + r[i].len)
-                return acc_fail(err, "memory map: field '%s': [0x%08" PRIx64 ", 0x%08" PRIx64
+                return acc_fail(err,
+                                "memory map: field '%s': [0x%08" PRIx64 ", 0x%08" PRIx64
                                 ") overlaps '%s' [0x%08" PRIx64 ", 0x%08" PRIx64 ")",
                                 r[i].name, r[i].lo, r[i].lo + r[i].len, r[j].name, r[j].lo,
                                 r[j].lo + r[j].len);
@@ -192,8 +198,8 @@ static void annotate(int index, void *ctx, char *buf, size_t size)
 {
     const model_timing *t = ctx;
     if (t && t->start && index < t->count)
-        snprintf(buf, size, "model %" PRId64 "..%" PRId64 " (%" PRId64 " cycles)",
-                 t->start[index], t->end[index], t->end[index] - t->start[index]);
+        snprintf(buf, size, "model %" PRId64 "..%" PRId64 " (%" PRId64 " cycles)", t->start[index],
+                 t->end[index], t->end[index] - t->start[index]);
     else if (size)
         buf[0] = '\0';
 }
@@ -270,8 +276,8 @@ static int resolve_schedule(const cosim_run_config *rc, cosim_report *rep, run_s
             return -1;
         if (meta->has_memmap)
             *mm = meta->memmap;
-        snprintf(rep->planner, sizeof(rep->planner), "%s", meta->planner[0] ? meta->planner
-                                                                             : "file");
+        snprintf(rep->planner, sizeof(rep->planner), "%s",
+                 meta->planner[0] ? meta->planner : "file");
         snprintf(rep->sched_source, sizeof(rep->sched_source), "%s", rc->sched_path);
         if (rc->log && meta->layer[0] && strcmp(meta->layer, rep->layer.name))
             fprintf(rc->log, "note: %s was written for layer '%s', running it on '%s'\n",
@@ -286,8 +292,8 @@ static int resolve_schedule(const cosim_run_config *rc, cosim_report *rep, run_s
             return acc_fail(err, "unknown planner '%s' (planners: serial, double)", name);
         acc_error perr;
         if (pl->plan(&rep->layer, &rep->config, mm, &s->prog, &rep->claimed_makespan, &perr))
-            return acc_fail(err, "planner '%s' cannot run layer %s on configuration %s: %s",
-                            name, rep->layer.name, rep->config.name, perr.msg);
+            return acc_fail(err, "planner '%s' cannot run layer %s on configuration %s: %s", name,
+                            rep->layer.name, rep->config.name, perr.msg);
         snprintf(rep->planner, sizeof(rep->planner), "%s", name);
         meta->has_memmap = 1;
         meta->memmap = *mm;
@@ -298,18 +304,16 @@ static int resolve_schedule(const cosim_run_config *rc, cosim_report *rep, run_s
     for (int i = 0; i < s->prog.count; i++) {
         acc_error ierr;
         if (acc_instr_check(&s->prog.ins[i], &ierr))
-            return acc_fail(err, "%s: instruction %d (%s): %s",
-                            rc->sched_path ? rc->sched_path : rep->planner, i,
-                            acc_op_name(s->prog.ins[i].op) ? acc_op_name(s->prog.ins[i].op)
-                                                           : "illegal",
-                            ierr.msg);
+            return acc_fail(
+                err, "%s: instruction %d (%s): %s", rc->sched_path ? rc->sched_path : rep->planner,
+                i, acc_op_name(s->prog.ins[i].op) ? acc_op_name(s->prog.ins[i].op) : "illegal",
+                ierr.msg);
     }
     return 0;
 }
 
 /* Step 5: operands and the expected output. */
-static int operands(const cosim_run_config *rc, cosim_report *rep, run_state *s,
-                    acc_error *err)
+static int operands(const cosim_run_config *rc, cosim_report *rep, run_state *s, acc_error *err)
 {
     const acc_layer *l = &rep->layer;
     if (!rc->x_path != !rc->w_path)
@@ -374,10 +378,10 @@ static void check_outputs(cosim_report *rep, run_state *s, const acc_memmap *mm)
         }
     }
     if (rep->mismatches)
-        cosim_report_fail(rep, "outputs: %" PRIu64 " of %" PRIu64 " elements differ, first at "
+        cosim_report_fail(rep,
+                          "outputs: %" PRIu64 " of %" PRIu64 " elements differ, first at "
                           "(k=%d, oy=%d, ox=%d): expected %" PRId32 ", got %" PRId32,
-                          rep->mismatches, n, rep->k, rep->oy, rep->ox, rep->expected,
-                          rep->actual);
+                          rep->mismatches, n, rep->k, rep->oy, rep->ox, rep->expected, rep->actual);
 }
 
 /* Step 8b: every instruction's cycles, and the total, equal the model's. */
@@ -388,7 +392,7 @@ static void check_cycles(cosim_report *rep, run_state *s)
     rep->measured_cycles = res->cycles;
     if (!s->have_timing) {
         cosim_report_fail(rep, "cycles: the model cannot time this program, so measured "
-                          "cycles cannot be checked");
+                               "cycles cannot be checked");
         return;
     }
     const model_timing *t = &s->timing;
@@ -412,7 +416,8 @@ static void check_cycles(cosim_report *rep, run_state *s)
     }
     if (rep->cycle_mismatches) {
         const char *kind = acc_op_name(rep->cm_kind);
-        cosim_report_fail(rep, "cycles: %d of %d instructions differ from the model, first "
+        cosim_report_fail(rep,
+                          "cycles: %d of %d instructions differ from the model, first "
                           "instruction %d (%s): predicted %" PRId64 "..%" PRId64
                           ", measured %" PRId64 "..%" PRId64,
                           rep->cycle_mismatches, s->prog.count, rep->cm_index,
@@ -420,8 +425,10 @@ static void check_cycles(cosim_report *rep, run_state *s)
                           rep->cm_meas_start, rep->cm_meas_end);
     }
     if (res->cycles != t->makespan)
-        cosim_report_fail(rep, "cycles: measured total %" PRId64 " differs from the model's "
-                          "makespan %" PRId64, res->cycles, t->makespan);
+        cosim_report_fail(rep,
+                          "cycles: measured total %" PRId64 " differs from the model's "
+                          "makespan %" PRId64,
+                          res->cycles, t->makespan);
 }
 
 /* Step 7: run the backend and record what it says. */
@@ -457,8 +464,8 @@ static void run_backend(const cosim_run_config *rc, const cosim_backend *be, cos
         cosim_report_fail(rep, "backend %s: %s", be->name, rep->backend_error);
     }
     if (res->timed_out && brc == 0)
-        cosim_report_fail(rep, "backend %s: cycle budget of %" PRId64 " cycles exhausted",
-                          be->name, opt.cycle_budget);
+        cosim_report_fail(rep, "backend %s: cycle budget of %" PRId64 " cycles exhausted", be->name,
+                          opt.cycle_budget);
     if (res->hw_error && brc == 0)
         cosim_report_fail(rep, "backend %s: accelerator error %d (%s) at instruction %" PRId64,
                           be->name, res->hw_error, cosim_hw_error_name(res->hw_error),
@@ -490,8 +497,8 @@ static int write_dumps(const cosim_report *rep, const run_state *s, acc_error *e
     return 0;
 }
 
-static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state *s,
-                       double t0, acc_error *err)
+static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state *s, double t0,
+                       acc_error *err)
 {
     acc_memmap mm;
     acc_sched_meta meta;
@@ -528,17 +535,14 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
     else
         snprintf(rep->out_dir, sizeof(rep->out_dir), "build/cosim/%s", safe);
     if (acc_mkdirs(rep->out_dir, err) ||
-        join_path(rep->report_path, sizeof(rep->report_path), rep->out_dir, "report.json",
-                  err) ||
-        join_path(rep->sched_path, sizeof(rep->sched_path), rep->out_dir, "schedule.sched",
-                  err))
+        join_path(rep->report_path, sizeof(rep->report_path), rep->out_dir, "report.json", err) ||
+        join_path(rep->sched_path, sizeof(rep->sched_path), rep->out_dir, "schedule.sched", err))
         return -1;
 
     /* 3: validation; violations fail the run but the backend still runs */
     acc_error verr;
     s->have_val = 1;
-    if (acc_validate(&s->prog, l, &rep->config, &mm, &s->val, rc->log, &verr) != 0 ||
-        !s->val.ok) {
+    if (acc_validate(&s->prog, l, &rep->config, &mm, &s->val, rc->log, &verr) != 0 || !s->val.ok) {
         rep->valid = 0;
         rep->violations = s->val.violations > 0 ? s->val.violations : 1;
         rep->first_violation_index = s->val.first_index;
@@ -569,17 +573,18 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
     if (s->res.measured)
         check_cycles(rep, s);
     if (rep->claimed_makespan >= 0 && rep->claimed_makespan != rep->model_cycles)
-        cosim_report_fail(rep, "plan: planner %s claims makespan %" PRId64 ", the model gives "
-                          "%" PRId64, rep->planner, rep->claimed_makespan, rep->model_cycles);
-    int64_t cycles = rep->measured && rep->measured_cycles > 0 ? rep->measured_cycles
-                                                               : rep->model_cycles;
+        cosim_report_fail(rep,
+                          "plan: planner %s claims makespan %" PRId64 ", the model gives "
+                          "%" PRId64,
+                          rep->planner, rep->claimed_makespan, rep->model_cycles);
+    int64_t cycles =
+        rep->measured && rep->measured_cycles > 0 ? rep->measured_cycles : rep->model_cycles;
     if (cycles > 0)
-        rep->utilisation = (double)rep->macs /
-                           ((double)rep->config.rows * rep->config.cols * (double)cycles);
+        rep->utilisation =
+            (double)rep->macs / ((double)rep->config.rows * rep->config.cols * (double)cycles);
 
     /* 9: files beside the report, the report last */
-    if (write_schedule(rep->sched_path, &s->prog, &meta, s->have_timing ? &s->timing : NULL,
-                       err))
+    if (write_schedule(rep->sched_path, &s->prog, &meta, s->have_timing ? &s->timing : NULL, err))
         return -1;
     if (rc->dump) {
         if (write_dumps(rep, s, err))

@@ -128,15 +128,14 @@ static int expect_char(dict_cursor *c, char ch, const char *field, acc_error *er
 {
     skip_ws(c);
     if (c->s >= c->end || *c->s != ch)
-        return acc_fail(err, "%s: field '%s': expected '%c' at header offset %td", c->path,
-                        field, ch, c->s - c->start);
+        return acc_fail(err, "%s: field '%s': expected '%c' at header offset %td", c->path, field,
+                        ch, c->s - c->start);
     c->s++;
     return 0;
 }
 
 /* A Python string literal in single or double quotes, no escapes. */
-static int parse_string(dict_cursor *c, char *out, size_t size, const char *field,
-                        acc_error *err)
+static int parse_string(dict_cursor *c, char *out, size_t size, const char *field, acc_error *err)
 {
     skip_ws(c);
     if (c->s >= c->end || (*c->s != '\'' && *c->s != '"'))
@@ -145,8 +144,7 @@ static int parse_string(dict_cursor *c, char *out, size_t size, const char *fiel
     size_t n = 0;
     while (c->s < c->end && *c->s != q) {
         if (*c->s == '\\' || n + 1 >= size)
-            return acc_fail(err, "%s: field '%s': unsupported or too long string", c->path,
-                            field);
+            return acc_fail(err, "%s: field '%s': unsupported or too long string", c->path, field);
         out[n++] = *c->s++;
     }
     if (c->s >= c->end)
@@ -190,8 +188,10 @@ static int parse_shape(dict_cursor *c, cosim_npy *a, acc_error *err)
         }
         if (c->s < c->end && *c->s == ')') {
             if (a->ndim == 1)
-                return acc_fail(err, "%s: field 'shape': a one-element tuple needs a trailing "
-                                "comma, as in (5,)", c->path);
+                return acc_fail(err,
+                                "%s: field 'shape': a one-element tuple needs a trailing "
+                                "comma, as in (5,)",
+                                c->path);
             c->s++;
             return 0;
         }
@@ -210,10 +210,11 @@ static int parse_descr(const char *path, const char *d, cosim_npy_dtype *out, ac
         return 0;
     }
     if (d[0] == '>')
-        return acc_fail(err, "%s: field 'descr': '%s' is big-endian; only little-endian int8 "
-                        "('|i1') and int32 ('<i4') are read", path, d);
-    return acc_fail(err, "%s: field 'descr': '%s' is not int8 ('|i1') or int32 ('<i4')", path,
-                    d);
+        return acc_fail(err,
+                        "%s: field 'descr': '%s' is big-endian; only little-endian int8 "
+                        "('|i1') and int32 ('<i4') are read",
+                        path, d);
+    return acc_fail(err, "%s: field 'descr': '%s' is not int8 ('|i1') or int32 ('<i4')", path, d);
 }
 
 /* Parses the dict into a (dtype, shape); returns 0 or -1. */
@@ -248,11 +249,12 @@ static int parse_dict(dict_cursor *c, cosim_npy *a, acc_error *err)
             if (left >= 5 && !memcmp(c->s, "False", 5)) {
                 c->s += 5;
             } else if (left >= 4 && !memcmp(c->s, "True", 4)) {
-                return acc_fail(err, "%s: field 'fortran_order': True is not supported; save "
-                                "the array in C order", c->path);
-            } else {
-                return acc_fail(err, "%s: field 'fortran_order': expected True or False",
+                return acc_fail(err,
+                                "%s: field 'fortran_order': True is not supported; save "
+                                "the array in C order",
                                 c->path);
+            } else {
+                return acc_fail(err, "%s: field 'fortran_order': expected True or False", c->path);
             }
         } else if (!strcmp(key, "shape")) {
             if (have_shape++)
@@ -292,8 +294,10 @@ int cosim_npy_parse(const uint8_t *buf, size_t len, const char *path, cosim_npy 
     ACC_REQUIRE(buf || len == 0);
     ACC_REQUIRE(path && out);
     if (len < 10 || memcmp(buf, npy_magic, 6) != 0)
-        return acc_fail(err, "%s: field 'magic': not a NumPy .npy file (it must start with "
-                        "\\x93NUMPY)", path);
+        return acc_fail(err,
+                        "%s: field 'magic': not a NumPy .npy file (it must start with "
+                        "\\x93NUMPY)",
+                        path);
     int major = buf[6], minor = buf[7];
     size_t hstart, hlen;
     if (major == 1 && minor == 0) {
@@ -303,15 +307,18 @@ int cosim_npy_parse(const uint8_t *buf, size_t len, const char *path, cosim_npy 
         if (len < 12)
             return acc_fail(err, "%s: field 'header_len': file too short", path);
         hstart = 12;
-        hlen = (size_t)buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 |
-               (size_t)buf[11] << 24;
+        hlen = (size_t)buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 | (size_t)buf[11] << 24;
     } else {
-        return acc_fail(err, "%s: field 'version': .npy format %d.%d is not supported (1.0 and "
-                        "2.0 are)", path, major, minor);
+        return acc_fail(err,
+                        "%s: field 'version': .npy format %d.%d is not supported (1.0 and "
+                        "2.0 are)",
+                        path, major, minor);
     }
     if (hlen > len - hstart)
-        return acc_fail(err, "%s: field 'header_len': a header of %zu bytes runs past the end "
-                        "of the file (%zu bytes)", path, hlen, len);
+        return acc_fail(err,
+                        "%s: field 'header_len': a header of %zu bytes runs past the end "
+                        "of the file (%zu bytes)",
+                        path, hlen, len);
     for (size_t i = 0; i < hlen; i++) {
         unsigned char ch = buf[hstart + i];
         if (ch >= 0x80 || (ch < 0x20 && ch != '\n' && ch != '\t' && ch != '\r'))
@@ -334,9 +341,10 @@ int cosim_npy_parse(const uint8_t *buf, size_t len, const char *path, cosim_npy 
     size_t have = len - hstart - hlen;
     if (count > (uint64_t)SIZE_MAX / item || (uint64_t)have != count * item) {
         char sh[256];
-        return acc_fail(err, "%s: field 'data': shape %s of %zu-byte items needs %" PRIu64
-                        " data bytes, the file has %zu", path,
-                        cosim_npy_shape_str(a.ndim, a.shape, sh, sizeof(sh)), item,
+        return acc_fail(err,
+                        "%s: field 'data': shape %s of %zu-byte items needs %" PRIu64
+                        " data bytes, the file has %zu",
+                        path, cosim_npy_shape_str(a.ndim, a.shape, sh, sizeof(sh)), item,
                         count * item, have);
     }
     const uint8_t *d = buf + hstart + hlen;

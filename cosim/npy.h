@@ -22,8 +22,8 @@
 #define COSIM_NPY_MAX_DIMS 32
 
 typedef enum cosim_npy_dtype {
-    COSIM_NPY_I8 = 1,  /* '|i1' */
-    COSIM_NPY_I32 = 4  /* '<i4' (value = item size in bytes) */
+    COSIM_NPY_I8 = 1, /* '|i1' */
+    COSIM_NPY_I32 = 4 /* '<i4' (value = item size in bytes) */
 } cosim_npy_dtype;
 
 /* An array read from a file.  Owns `data` (count items of dtype, C order). */

@@ -36,8 +36,8 @@ void cosim_report_fail(cosim_report *r, const char *fmt, ...)
 
 const char *cosim_hw_error_name(int code)
 {
-    static const char *const names[] = {"NONE",       "ILLEGAL", "SPAD_RANGE",
-                                        "DEADLOCK",   "AXI_ERROR", "NO_END"};
+    static const char *const names[] = {"NONE",     "ILLEGAL",   "SPAD_RANGE",
+                                        "DEADLOCK", "AXI_ERROR", "NO_END"};
     if (code >= 0 && code < (int)(sizeof(names) / sizeof(names[0])))
         return names[code];
     return "UNKNOWN";
@@ -306,12 +306,13 @@ void cosim_report_print(FILE *f, const cosim_report *r)
     fprintf(f, "%s on %s (%dx%d, %s) via %s, %s, planner %s\n", r->layer.name, r->config.name,
             r->config.rows, r->config.cols, spad_str(r->config.spad_bytes, b1, sizeof(b1)),
             r->backend, inputs, r->planner);
-    line(f, "outputs", r->mismatches || r->backend_error[0] ? "FAIL" : "PASS",
+    line(f, "outputs", r->mismatches ? "FAIL" : "PASS",
          "%" PRIu64 " elements, %" PRIu64 " mismatches", r->elements, r->mismatches);
     if (r->has_first_mismatch)
-        line(f, "", NULL, "first at (k=%d, oy=%d, ox=%d): expected %" PRId32 ", got %" PRId32
-             " (0x%08" PRIx32 ")", r->k, r->oy, r->ox, r->expected, r->actual,
-             (uint32_t)r->actual);
+        line(f, "", NULL,
+             "first at (k=%d, oy=%d, ox=%d): expected %" PRId32 ", got %" PRId32 " (0x%08" PRIx32
+             ")",
+             r->k, r->oy, r->ox, r->expected, r->actual, (uint32_t)r->actual);
 
     char model[32];
     if (r->model_cycles >= 0)
@@ -319,26 +320,30 @@ void cosim_report_print(FILE *f, const cosim_report *r)
     else
         snprintf(model, sizeof(model), "n/a");
     if (r->measured) {
-        int ok = r->cycle_mismatches == 0 && r->measured_cycles == r->model_cycles &&
-                 !r->timed_out;
+        int ok = r->cycle_mismatches == 0 && r->measured_cycles == r->model_cycles && !r->timed_out;
         line(f, "cycles", ok ? "PASS" : "FAIL",
              "model %s, measured %" PRId64 ", %d of %d instructions differ", model,
              r->measured_cycles, r->cycle_mismatches, r->instr_count);
         if (r->has_first_cycle_mismatch) {
             const char *kind = acc_op_name(r->cm_kind);
             line(f, "", NULL,
-                 "first: instruction %d (%s) predicted %" PRId64 "..%" PRId64
-                 ", measured %" PRId64 "..%" PRId64, r->cm_index, kind ? kind : "illegal",
-                 r->cm_pred_start, r->cm_pred_end, r->cm_meas_start, r->cm_meas_end);
+                 "first: instruction %d (%s) predicted %" PRId64 "..%" PRId64 ", measured %" PRId64
+                 "..%" PRId64,
+                 r->cm_index, kind ? kind : "illegal", r->cm_pred_start, r->cm_pred_end,
+                 r->cm_meas_start, r->cm_meas_end);
         }
     } else {
         line(f, "cycles", "--", "model %s, not measured by the %s backend", model, r->backend);
     }
     if (r->timed_out)
-        line(f, "", NULL, "stopped after the cycle budget of %" PRId64 " cycles",
-             r->cycle_budget);
-    line(f, "schedule", NULL, "%d instructions, makespan %s, MAC utilisation %.1f%%",
-         r->instr_count, model, 100.0 * r->utilisation);
+        line(f, "", NULL, "stopped after the cycle budget of %" PRId64 " cycles", r->cycle_budget);
+    char util[32];
+    if (r->utilisation > 0)
+        snprintf(util, sizeof(util), "%.1f%%", 100.0 * r->utilisation);
+    else
+        snprintf(util, sizeof(util), "n/a");
+    line(f, "schedule", NULL, "%d instructions, makespan %s, MAC utilisation %s", r->instr_count,
+         model, util);
     if (r->claimed_makespan >= 0)
         line(f, "plan", r->claimed_makespan == r->model_cycles ? "PASS" : "FAIL",
              "planner %s claims %" PRId64 ", model %s", r->planner, r->claimed_makespan, model);
@@ -364,12 +369,21 @@ void cosim_report_print(FILE *f, const cosim_report *r)
     if (!r->pass) {
         for (int i = 0; i < r->nfailures; i++)
             fprintf(f, "  - %s\n", r->failures[i]);
-        if (r->has_first_mismatch && !strcmp(r->backend, "iss"))
-            fprintf(f, "hint: the functional simulator disagrees with golden, so the schedule "
-                       "is wrong (see the validator), not the hardware; docs/debugging.md\n");
-        else
-            fprintf(f, "hint: see docs/debugging.md; `make wave LAYER=%s` writes a waveform "
-                       "in which every schedule step is visible\n", r->layer.name);
+        if (!strcmp(r->backend, "iss")) {
+            if (!r->valid)
+                fprintf(f, "hint: the schedule breaks the validator's rules (first violation "
+                           "above); the iss only shows what it computes.  docs/debugging.md\n");
+            else
+                fprintf(f, "hint: the schedule passes the validator, yet the iss disagrees: "
+                           "suspect the iss, golden or the validator.  docs/debugging.md\n");
+        } else {
+            fprintf(f,
+                    "hint: run the same schedule on the iss (`make cosim BACKEND=iss "
+                    "LAYER=%s ARGS=\"--sched %s\"`) to tell a wrong schedule from wrong "
+                    "hardware; `make wave LAYER=%s` writes a waveform in which every "
+                    "schedule step is visible; docs/debugging.md\n",
+                    r->layer.name, r->sched_path, r->layer.name);
+        }
     }
 }
 
@@ -379,8 +393,8 @@ void cosim_report_print(FILE *f, const cosim_report *r)
 
 void cosim_net_print_header(FILE *f)
 {
-    fprintf(f, NET_ROW_FMT, "layer", "shape HxWxC->K FHxFW/s", "model cyc", "measured",
-            "util", "dram", "status");
+    fprintf(f, NET_ROW_FMT, "layer", "shape HxWxC->K FHxFW/s", "model cyc", "measured", "util",
+            "dram", "status");
 }
 
 static const char *row_status(const cosim_net_row *row)
@@ -492,7 +506,10 @@ int cosim_net_save(const char *path, const char *net, const cosim_net_row *rows,
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "layer", r->layer.name);
         cJSON_AddStringToObject(o, "shape", cosim_layer_shape_str(&r->layer, shape, sizeof(shape)));
-        cJSON_AddStringToObject(o, "status", rows[i].error[0] ? "error" : r->pass ? "pass" : "fail");
+        cJSON_AddStringToObject(o, "status",
+                                rows[i].error[0] ? "error"
+                                : r->pass        ? "pass"
+                                                 : "fail");
         add_str_or_null(o, "error", rows[i].error);
         add_i64_or_null(o, "cycles_model", rows[i].error[0] ? -1 : r->model_cycles);
         add_i64_or_null(o, "cycles_measured", r->measured ? r->measured_cycles : -1);

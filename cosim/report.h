@@ -18,13 +18,13 @@
 
 /* Everything a run found.  Fields marked "-1 = none" are written as JSON null. */
 typedef struct cosim_report {
-    acc_layer layer;         /* the layer (name and shape) */
-    acc_config config;       /* the configuration */
+    acc_layer layer;   /* the layer (name and shape) */
+    acc_config config; /* the configuration */
     char backend[32];
     uint64_t seed;
-    char inputs[16];         /* "seed" or "npy" (x and w from --x/--w) */
-    int pass;                /* 1 when every check passed */
-    int nfailures;           /* one line per failed check (the first few) */
+    char inputs[16]; /* "seed" or "npy" (x and w from --x/--w) */
+    int pass;        /* 1 when every check passed */
+    int nfailures;   /* one line per failed check (the first few) */
     char failures[COSIM_MAX_FAILURES][160];
 
     /* outputs */
@@ -47,14 +47,14 @@ typedef struct cosim_report {
     int64_t cm_pred_start, cm_pred_end, cm_meas_start, cm_meas_end;
 
     /* work */
-    uint64_t macs;                 /* useful MACs of the layer */
+    uint64_t macs;                    /* useful MACs of the layer */
     uint64_t dram_read, dram_written; /* bytes moved by the program's LOADs / STOREs */
-    double utilisation;            /* macs / (R*C*cycles), measured cycles if any */
+    double utilisation;               /* macs / (R*C*cycles), measured cycles if any */
 
     /* schedule */
-    char planner[ACC_NAME_MAX];    /* planner name, or the .sched's .planner, or "file" */
+    char planner[ACC_NAME_MAX];        /* planner name, or the .sched's .planner, or "file" */
     char sched_source[COSIM_PATH_MAX]; /* --sched input, "" when planned */
-    int64_t claimed_makespan;      /* what the planner claims, -1 = no claim */
+    int64_t claimed_makespan;          /* what the planner claims, -1 = no claim */
     char sched_path[COSIM_PATH_MAX];   /* the schedule that ran, written beside the report */
 
     /* validation */
@@ -65,9 +65,9 @@ typedef struct cosim_report {
     uint64_t peak_live_bytes;
 
     /* backend */
-    int hw_error;                  /* accelerator ERR_CODE, 0 = none */
+    int hw_error; /* accelerator ERR_CODE, 0 = none */
     int64_t hw_error_index;
-    char backend_error[512];       /* "" = the backend ran to END */
+    char backend_error[512]; /* "" = the backend ran to END */
     char engine_state[512];
     double backend_seconds;
     double wall_seconds;
@@ -75,7 +75,7 @@ typedef struct cosim_report {
     /* files */
     char out_dir[COSIM_PATH_MAX];
     char report_path[COSIM_PATH_MAX];
-    int dumped;                    /* x.npy, w.npy, y_golden.npy, y_sim.npy written */
+    int dumped; /* x.npy, w.npy, y_golden.npy, y_sim.npy written */
 } cosim_report;
 
 /* Zero-fills a report and sets every "-1 = none" field to -1. */

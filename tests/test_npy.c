@@ -17,20 +17,21 @@
 /* The header of an int32 array of shape (2, 3), written out from the spec:
  * magic, version 1.0, HEADER_LEN = 118 (0x76) little-endian, the dict
  * (59 characters), 58 spaces and a newline: 10 + 59 + 58 + 1 = 128. */
-static const char hdr_i32_2x3[] = "\x93NUMPY\x01\x00\x76\x00"
-                                  "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }"
-                                  SP10 SP10 SP10 SP10 SP10 "        "
-                                  "\n";
+static const char hdr_i32_2x3[] =
+    "\x93NUMPY\x01\x00\x76\x00"
+    "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }" SP10 SP10 SP10 SP10 SP10
+    "        "
+    "\n";
 
 /* int8, shape (5,): the dict is 57 characters, 60 spaces follow. */
-static const char hdr_i8_5[] = "\x93NUMPY\x01\x00\x76\x00"
-                               "{'descr': '|i1', 'fortran_order': False, 'shape': (5,), }"
-                               SP10 SP10 SP10 SP10 SP10 SP10 "\n";
+static const char hdr_i8_5[] =
+    "\x93NUMPY\x01\x00\x76\x00"
+    "{'descr': '|i1', 'fortran_order': False, 'shape': (5,), }" SP10 SP10 SP10 SP10 SP10 SP10 "\n";
 
 /* int8, rank 0: the dict is 55 characters, 62 spaces follow. */
-static const char hdr_i8_scalar[] = "\x93NUMPY\x01\x00\x76\x00"
-                                    "{'descr': '|i1', 'fortran_order': False, 'shape': (), }"
-                                    SP10 SP10 SP10 SP10 SP10 SP10 "  \n";
+static const char hdr_i8_scalar[] =
+    "\x93NUMPY\x01\x00\x76\x00"
+    "{'descr': '|i1', 'fortran_order': False, 'shape': (), }" SP10 SP10 SP10 SP10 SP10 SP10 "  \n";
 
 Test(npy, header_matches_the_numpy_specification_byte_for_byte)
 {
@@ -90,10 +91,10 @@ typedef struct rt_case {
 ParameterizedTestParameters(npy, saved_array_reads_back_identically)
 {
     static rt_case cases[] = {
-        {COSIM_NPY_I8, 0, {0}},          {COSIM_NPY_I8, 1, {7}},
-        {COSIM_NPY_I8, 3, {3, 5, 4}},    {COSIM_NPY_I8, 4, {2, 3, 3, 8}},
-        {COSIM_NPY_I8, 2, {0, 5}},       {COSIM_NPY_I32, 1, {1}},
-        {COSIM_NPY_I32, 3, {4, 6, 7}},   {COSIM_NPY_I32, 5, {2, 1, 3, 1, 2}},
+        {COSIM_NPY_I8, 0, {0}},        {COSIM_NPY_I8, 1, {7}},
+        {COSIM_NPY_I8, 3, {3, 5, 4}},  {COSIM_NPY_I8, 4, {2, 3, 3, 8}},
+        {COSIM_NPY_I8, 2, {0, 5}},     {COSIM_NPY_I32, 1, {1}},
+        {COSIM_NPY_I32, 3, {4, 6, 7}}, {COSIM_NPY_I32, 5, {2, 1, 3, 1, 2}},
     };
     return cr_make_param_array(rt_case, cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -117,7 +118,7 @@ ParameterizedTest(rt_case *c, npy, saved_array_reads_back_identically)
         if (c->t == COSIM_NPY_I8)
             ((int8_t *)data)[i] = (int8_t)(i * 37 + 128);
         else
-            ((int32_t *)data)[i] = (int32_t)(i % 3 == 0 ? INT32_MIN + (int32_t)i
+            ((int32_t *)data)[i] = (int32_t)(i % 3 == 0   ? INT32_MIN + (int32_t)i
                                              : i % 3 == 1 ? INT32_MAX - (int32_t)i
                                                           : -(int32_t)i * 65599);
     }
@@ -219,8 +220,8 @@ ParameterizedTestParameters(npy, malformed_image_is_rejected_naming_the_field)
          "field 'fortran_order'"},
         {"no shape", 1, "{'descr': '|i1', 'fortran_order': False, }", 1, "field 'shape'"},
         {"no descr", 1, "{'fortran_order': False, 'shape': (1,), }", 1, "field 'descr'"},
-        {"unknown key", 1, "{'descr': '|i1', 'fortran_order': False, 'shape': (1,), 'x': 1}",
-         1, "field 'x'"},
+        {"unknown key", 1, "{'descr': '|i1', 'fortran_order': False, 'shape': (1,), 'x': 1}", 1,
+         "field 'x'"},
         {"short data", 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", 23,
          "field 'data'"},
         {"long data", 1, "{'descr': '|i1', 'fortran_order': False, 'shape': (2, 3), }", 7,
@@ -248,8 +249,8 @@ ParameterizedTest(bad_case *c, npy, malformed_image_is_rejected_naming_the_field
     acc_error err;
     err.msg[0] = '\0';
     cr_assert_eq(cosim_npy_parse(buf, n, "bad.npy", &a, &err), -1, "%s: accepted", c->what);
-    cr_assert(strstr(err.msg, c->expect) != NULL, "%s: message '%s' lacks '%s'", c->what,
-              err.msg, c->expect);
+    cr_assert(strstr(err.msg, c->expect) != NULL, "%s: message '%s' lacks '%s'", c->what, err.msg,
+              c->expect);
     cr_assert(strncmp(err.msg, "bad.npy: ", 9) == 0, "%s: message '%s' does not name the file",
               c->what, err.msg);
 }
@@ -263,8 +264,7 @@ Test(npy, truncated_images_are_rejected_at_every_length)
         acc_error err;
         cr_assert_eq(cosim_npy_parse(buf, len, "cut.npy", &a, &err), -1, "length %zu accepted",
                      len);
-        cr_assert(strstr(err.msg, "cut.npy: field '") != NULL, "length %zu: '%s'", len,
-                  err.msg);
+        cr_assert(strstr(err.msg, "cut.npy: field '") != NULL, "length %zu: '%s'", len, err.msg);
     }
 }
 
