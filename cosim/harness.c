@@ -502,7 +502,9 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
 {
     acc_memmap mm;
     acc_sched_meta meta;
-    const cosim_backend *be = cosim_backend_require(rc->backend ? rc->backend : "iss", err);
+    const cosim_backend *be = rc->backend_impl;
+    if (!be)
+        be = cosim_backend_require(rc->backend ? rc->backend : "iss", err);
     if (!be)
         return -1;
     snprintf(rep->backend, sizeof(rep->backend), "%s", be->name);

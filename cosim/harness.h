@@ -53,11 +53,12 @@ typedef struct cosim_run_config {
     const char *sched_path; /* run this .sched instead of planning */
     const char *x_path;     /* operands from .npy files (both or neither) */
     const char *w_path;
-    int dump;            /* write x.npy, w.npy, y_golden.npy, y_sim.npy */
-    const char *out_dir; /* NULL = build/cosim/<layer> */
-    cosim_options opt;   /* backend options; opt.cycle_budget 0 = default */
-    FILE *summary;       /* readable summary, NULL = none */
-    FILE *log;           /* validation violations and notes, NULL = none */
+    int dump;                          /* write x.npy, w.npy, y_golden.npy, y_sim.npy */
+    const char *out_dir;               /* NULL = build/cosim/<layer> */
+    cosim_options opt;                 /* backend options; opt.cycle_budget 0 = default */
+    FILE *summary;                     /* readable summary, NULL = none */
+    FILE *log;                         /* validation violations and notes, NULL = none */
+    const cosim_backend *backend_impl; /* tests: run this, not the backend named `backend` */
 } cosim_run_config;
 
 /* Default cycle budget of a measured backend: 2 * makespan + 100000. */

@@ -321,9 +321,14 @@ void cosim_report_print(FILE *f, const cosim_report *r)
         snprintf(model, sizeof(model), "n/a");
     if (r->measured) {
         int ok = r->cycle_mismatches == 0 && r->measured_cycles == r->model_cycles && !r->timed_out;
+        char meas[32];
+        if (r->measured_cycles >= 0)
+            snprintf(meas, sizeof(meas), "%" PRId64, r->measured_cycles);
+        else
+            snprintf(meas, sizeof(meas), "n/a");
         line(f, "cycles", ok ? "PASS" : "FAIL",
-             "model %s, measured %" PRId64 ", %d of %d instructions differ", model,
-             r->measured_cycles, r->cycle_mismatches, r->instr_count);
+             "model %s, measured %s, %d of %d instructions differ", model, meas,
+             r->cycle_mismatches, r->instr_count);
         if (r->has_first_cycle_mismatch) {
             const char *kind = acc_op_name(r->cm_kind);
             line(f, "", NULL,

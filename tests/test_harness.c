@@ -17,6 +17,7 @@
 #include "../cosim/harness.h"
 #include "../cosim/npy.h"
 #include "../planner/baseline.h"
+#include "../planner/model.h"
 #include "../planner/sched.h"
 
 /* ---------------------------------------------------------------- fixtures */
@@ -482,6 +483,127 @@ Test(harness, network_mode_runs_every_layer_and_writes_a_summary, .init = make_t
     cr_assert_eq(cJSON_GetArraySize(at(j, "layers")), 5);
     cr_assert_eq(at(j, "total.passed")->valuedouble, 5);
     cJSON_Delete(j);
+}
+
+/* ---------------------------------------------------------------- measured cycles */
+
+/* A measuring backend for the cycle checks: it runs the iss and reports the
+ * model's cycles, perturbed as a test asks. */
+static struct {
+    int late_index;      /* this instruction's measured end is one cycle late, -1 none */
+    int64_t total_delta; /* added to the measured total */
+    int timeout;         /* stop as if the budget ran out before END */
+    int64_t seen_budget; /* the budget the harness passed */
+} fake;
+
+static int fake_run(const acc_program *p, const acc_config *cfg, const acc_memmap *mm,
+                    acc_dram *mem, const cosim_options *opt, cosim_result *res, acc_error *err)
+{
+    fake.seen_budget = opt->cycle_budget;
+    int rc = cosim_backend_find("iss")->run(p, cfg, mm, mem, opt, res, err);
+    if (rc != 0)
+        return rc;
+    model_timing t;
+    cr_assert_eq(model_run(p, cfg, &t, err), 0, "%s", err->msg);
+    res->measured = 1;
+    res->count = p->count;
+    res->start = malloc((size_t)p->count * sizeof(int64_t));
+    res->end = malloc((size_t)p->count * sizeof(int64_t));
+    memcpy(res->start, t.start, (size_t)p->count * sizeof(int64_t));
+    memcpy(res->end, t.end, (size_t)p->count * sizeof(int64_t));
+    res->cycles = t.makespan + fake.total_delta;
+    model_timing_free(&t);
+    if (fake.late_index >= 0)
+        res->end[fake.late_index] += 1;
+    if (fake.timeout) {
+        res->timed_out = 1;
+        res->start[p->count - 1] = res->end[p->count - 1] = -1;
+        res->cycles = -1;
+        snprintf(res->engine_state, sizeof(res->engine_state), "ld idle, cp idle, st idle");
+        return acc_fail(err, "no END after %lld cycles", (long long)opt->cycle_budget);
+    }
+    return 0;
+}
+
+static const cosim_backend fake_backend = {"fake", fake_run};
+
+static int run_fake(int late_index, int64_t total_delta, int timeout, cosim_report *rep)
+{
+    fake.late_index = late_index;
+    fake.total_delta = total_delta;
+    fake.timeout = timeout;
+    fake.seen_budget = 0;
+    cosim_run_config rc = base_config("lenet_1");
+    rc.backend_impl = &fake_backend;
+    acc_error err;
+    int r = cosim_run(&rc, rep, &err);
+    cr_assert_geq(r, 0, "%s", err.msg);
+    return r;
+}
+
+Test(harness, measured_cycles_equal_to_the_model_pass, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+    cosim_report rep;
+    cr_assert_eq(run_fake(-1, 0, 0, &rep), 0, "%s", rep.nfailures ? rep.failures[0] : "");
+    cr_assert(rep.measured);
+    cr_assert_eq(rep.measured_cycles, rep.model_cycles);
+    cr_assert_eq(rep.cycle_mismatches, 0);
+    cr_assert_eq(fake.seen_budget, 2 * rep.model_cycles + 100000, "budget %lld",
+                 (long long)fake.seen_budget);
+    cr_assert_eq(rep.cycle_budget, fake.seen_budget);
+    char *text = acc_read_file(rep.report_path, NULL, NULL);
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    cr_assert_eq(at(j, "cycles.measured")->valuedouble, (double)rep.model_cycles);
+    cr_assert(cJSON_IsTrue(at(j, "instructions.measured")));
+    cr_assert(cJSON_IsNull(at(j, "instructions.first_cycle_mismatch")));
+    cJSON_Delete(j);
+}
+
+Test(harness, one_late_instruction_fails_naming_it, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+    cosim_report rep;
+    cr_assert_eq(run_fake(3, 0, 0, &rep), 1);
+    cr_assert_eq(rep.cycle_mismatches, 1);
+    cr_assert(rep.has_first_cycle_mismatch);
+    cr_assert_eq(rep.cm_index, 3);
+    cr_assert_eq(rep.cm_meas_start, rep.cm_pred_start);
+    cr_assert_eq(rep.cm_meas_end, rep.cm_pred_end + 1);
+    cr_assert_eq(rep.mismatches, 0, "the outputs are still right");
+    char *text = acc_read_file(rep.report_path, NULL, NULL);
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    cr_assert_eq(at(j, "instructions.cycle_mismatches")->valuedouble, 1);
+    cr_assert_eq(at(j, "instructions.first_cycle_mismatch.index")->valuedouble, 3);
+    cr_assert_str_eq(at(j, "instructions.first_cycle_mismatch.kind")->valuestring,
+                     acc_op_name(rep.cm_kind));
+    cr_assert_eq(at(j, "instructions.first_cycle_mismatch.measured.end")->valuedouble,
+                 (double)rep.cm_pred_end + 1);
+    cr_assert_eq(at(j, "instructions.first_cycle_mismatch.predicted.start")->valuedouble,
+                 (double)rep.cm_pred_start);
+    cr_assert_str_eq(at(j, "status")->valuestring, "fail");
+    cJSON_Delete(j);
+}
+
+Test(harness, total_cycles_other_than_the_makespan_fail, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+    cosim_report rep;
+    cr_assert_eq(run_fake(-1, 1, 0, &rep), 1);
+    cr_assert_eq(rep.cycle_mismatches, 0);
+    cr_assert_eq(rep.measured_cycles, rep.model_cycles + 1);
+    cr_assert(strstr(rep.failures[0], "makespan"), "%s", rep.failures[0]);
+}
+
+Test(harness, exhausted_cycle_budget_fails_with_the_engine_state, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+    cosim_report rep;
+    cr_assert_eq(run_fake(-1, 0, 1, &rep), 1);
+    cr_assert(rep.timed_out);
+    cr_assert(strstr(rep.backend_error, "no END after"), "%s", rep.backend_error);
+    cr_assert_str_eq(rep.engine_state, "ld idle, cp idle, st idle");
+    cr_assert_geq(rep.cycle_mismatches, 1, "END never issued");
+    cr_assert_eq(rep.cm_meas_start, -1);
 }
 
 /* ---------------------------------------------------------------- the program */
