@@ -579,8 +579,10 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
                           "plan: planner %s claims makespan %" PRId64 ", the model gives "
                           "%" PRId64,
                           rep->planner, rep->claimed_makespan, rep->model_cycles);
-    int64_t cycles =
-        rep->measured && rep->measured_cycles > 0 ? rep->measured_cycles : rep->model_cycles;
+    /* utilisation over the measured cycles of a completed run, else the model's */
+    int64_t cycles = rep->measured && rep->measured_cycles > 0 && !rep->backend_error[0]
+                         ? rep->measured_cycles
+                         : rep->model_cycles;
     if (cycles > 0)
         rep->utilisation =
             (double)rep->macs / ((double)rep->config.rows * rep->config.cols * (double)cycles);
