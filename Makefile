@@ -154,6 +154,10 @@ $(B)/rtl/$(1)/obj/Vacc_top__ALL.a: $(RTL_DEPS) $(B)/rtl/$(1)/params.mk
 	$$(Q)$$(VERILATOR) $$(VFLAGS) $(3) $$$$(sed -n 's/^VPARAMS := //p' $(B)/rtl/$(1)/params.mk) \
 	  --Mdir $$(@D) --build -j 2 -CFLAGS "$$(VCFLAGS)" $$(RTL_SRC) > $(B)/rtl/$(1)/verilator.log 2>&1 \
 	  || { tail -40 $(B)/rtl/$(1)/verilator.log; exit 1; }
+	$$(Q)$$(MAKE) -s -C $$(@D) -f Vacc_top.mk verilated.o verilated_threads.o \
+	  $(if $(findstring trace,$(1)),verilated_fst_c.o) >> $(B)/rtl/$(1)/verilator.log 2>&1
+	$$(Q)ar rcs $$(@D)/libverilated.a $$(@D)/verilated.o $$(@D)/verilated_threads.o \
+	  $(if $(findstring trace,$(1)),$$(@D)/verilated_fst_c.o)
 
 $(B)/rtl/$(1)/vmodel.o: cosim/vmodel.cpp cosim/vmodel.h $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
 	$$(call msg,CXX,$$@)
@@ -179,6 +183,57 @@ endif
 
 .PHONY: rtl-sim
 rtl-sim: $(B)/rtl/$(CFG_NAME)/cosim
+
+# ---------------------------------------------------------------- user jobs
+COSIM_ARGS = --config $(CONFIG) --seed $(SEED) --planner $(PLANNER) \
+	$(if $(filter 1,$(DUMP)),--dump) $(if $(NET),--net $(NET),--layer $(LAYER)) $(ARGS)
+ifeq ($(BACKEND),iss)
+COSIM_BIN := $(B)/bin/cosim
+else
+COSIM_BIN := $(B)/rtl/$(CFG_NAME)/cosim
+endif
+
+.PHONY: wave synth lint-rtl
+cosim: $(COSIM_BIN)
+	$(Q)$(COSIM_BIN) --backend $(BACKEND) $(COSIM_ARGS)
+
+plan: $(B)/bin/plan
+	$(Q)$(B)/bin/plan --layer $(LAYER) --config $(CONFIG) --planner $(PLANNER)
+
+layers: $(B)/bin/layers
+	$(Q)$(B)/bin/layers $(NET)
+
+# Every layer of every network on the default configuration through the
+# validator, the iss and the golden convolution.
+CATALOG_NETS := resnet resnet50 vgg mobilenet alexnet lenet
+catalog-test: $(B)/bin/cosim
+	$(Q)fail=0; for n in $(CATALOG_NETS); do \
+	  $(B)/bin/cosim --backend iss --net $$n --config $(CONFIG) --planner $(PLANNER) || fail=1; \
+	done; exit $$fail
+
+WAVE_FROM = $(if $(FROM),--from $(FROM))
+WAVE_TO = $(if $(TO),--to $(TO))
+wave: $(B)/rtl/$(CFG_NAME)-trace/cosim
+	$(Q)mkdir -p $(B)/wave
+	$(Q)$(B)/rtl/$(CFG_NAME)-trace/cosim --backend rtl --layer $(LAYER) --config $(CONFIG) \
+	  --seed $(SEED) --planner $(PLANNER) --out $(B)/wave/$(LAYER) \
+	  --wave $(B)/wave/$(LAYER)/$(LAYER).fst $(WAVE_FROM) $(WAVE_TO) $(ARGS)
+
+synth: $(DEPS_OK)
+	$(Q)mkdir -p $(B)/synth
+	$(Q)bash rtl/synth.sh $(B)/synth
+
+lint-rtl: $(DEPS_OK)
+	$(Q)$(VERILATOR) --lint-only -Wall -Irtl $(wildcard rtl/*.vlt) $(RTL_SRC) --top-module acc_top
+
+lint: lint-rtl
+	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
+	  --suppress=missingIncludeSystem planner golden cosim
+	$(Q)clang-tidy --quiet $(CORE_SRC) $(COSIM_SRC) -- -std=c11 -D_POSIX_C_SOURCE=200809L 2>/dev/null | \
+	  grep -E "warning|error" && exit 1 || true
+
+format:
+	$(Q)clang-format -i $(wildcard planner/*.[ch] golden/*.[ch] cosim/*.[ch] tests/*.c) cosim/vmodel.cpp
 
 clean:
 	rm -rf $(B)
