@@ -1,0 +1,527 @@
+// acc_compute - the COMPUTE engine: operand feeder, systolic array, drain and
+// result write-back.
+//
+// The instruction is latched at the edge ending its issue cycle s.  Passes
+// run in the order oy (outer), ox-segment (ox0 = 0, R, 2R, ...), k-segment
+// (k0 = 0, C, 2C, ..., inner); pass p starts in cycle b = s+1+p*(L+R+2C).
+// With pc = cycle - b (the pass cycle counter):
+//   pc = t < L          feeder step t = (c*fh + i)*fw + j: strided read of the
+//                       R activations (lane r: pixel ox0 + r; zero when the
+//                       pixel is padding or ox >= tw, nothing read) and of
+//                       the C weights (zero for k0 + q >= tk)
+//   pc = t+1            the scratchpad data enters the array skew registers;
+//                       PE (r, q) multiplies step t at pc = t+1+r+q
+//   pc = L+R+C-1 ..     drain: C cycles of column shifts; the column leaving
+//        L+R+2C-2       the array (q = C-1 first) is captured, and with ACC
+//                       its old partial sums are read
+//   pc = L+R+C ..       the captured column (output channel k0+q) is written
+//        L+R+2C-1       at out + ((k*th + oy)*tw + ox0)*4, lanes ox < tw only
+//                       (nothing for k >= tk); the last pass's last write is
+//                       the engine's last busy cycle, e = s+1+P*(L+R+2C)
+`include "acc_defs.svh"
+module acc_compute #(
+  parameter int unsigned Rows      = 16,
+  parameter int unsigned Cols      = 16,
+  parameter int unsigned SpadBytes = 65536,
+  parameter int unsigned SpadWidth = 1024    // bits of a scratchpad read port
+) (
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+  // issue
+  input  logic                   issue_i,
+  input  logic [255:0]           instr_i,
+  input  logic [31:0]            idx_i,
+  output logic                   busy_o,
+  output logic                   done_o,
+  output logic [31:0]            idx_o,
+  // scratchpad: activation read, weight / partial-sum read, result write
+  output logic                   ra_en_o,
+  output logic [`ACC_SAW-1:0]    ra_addr_o,
+  input  logic [SpadWidth-1:0]   ra_data_i,
+  output logic                   rw_en_o,
+  output logic [`ACC_SAW-1:0]    rw_addr_o,
+  input  logic [SpadWidth-1:0]   rw_data_i,
+  output logic                   wc_en_o,
+  output logic [`ACC_SAW-1:0]    wc_addr_o,
+  output logic [Rows*32-1:0]     wc_data_o,
+  output logic [Rows*4-1:0]      wc_be_o
+);
+
+  localparam int unsigned SpadBytesW = SpadWidth / 8;
+  localparam logic [20:0] RC1 = 21'(Rows + Cols - 1);
+  localparam logic [20:0] R2C1 = 21'(Rows + 2 * Cols - 1);
+
+  // ---------------------------------------------------------------- instruction
+  logic                busy_q, busy_d;
+  logic [31:0]         idx_q, idx_d;
+  logic                accf_q, accf_d;
+  logic [2:0]          sw_q, sw_d;
+  logic [2:0]          sh_q, sh_d;
+  logic [2:0]          dh_q, dh_d;
+  logic [2:0]          dw_q, dw_d;
+  logic [3:0]          fh_q, fh_d, fw_q, fw_d;
+  logic [11:0]         tc_q, tc_d, tk_q, tk_d;
+  logic [9:0]          th_q, th_d, tw_q, tw_d, vh_q, vh_d, vw_q, vw_d;
+  logic [3:0]          pleft_q, pleft_d;
+  logic [19:0]         actpc_q, actpc_d;
+  logic [`ACC_SAW-1:0] wgt_q, wgt_d;
+  logic [12:0]         dhph_q, dhph_d;     // dh * act_ph
+  logic [12:0]         shph_q, shph_d;     // sh * act_ph
+  logic [`ACC_SAW-1:0] chstep_q, chstep_d; // th * tw * 4: bytes per output channel
+  logic [`ACC_SAW-1:0] cstep_q, cstep_d;   // C * chstep
+  logic [`ACC_SAW-1:0] kofs0_q, kofs0_d;   // (C-1) * chstep
+  logic [20:0]         len_q, len_d;       // L = tc * fh * fw
+  logic [20:0]         tshift_q, tshift_d; // L + R + C - 1: first drain cycle
+  logic [20:0]         tend_q, tend_d;     // L + R + 2C - 1: last cycle of a pass
+
+  // ---------------------------------------------------------------- pass state
+  logic [9:0]          oy_q, oy_d;
+  logic [10:0]         remw_q, remw_d;     // tw - ox0: lanes r < remw are pixels
+  logic [12:0]         remk_q, remk_d;     // tk - k0: columns q < remk are channels
+  logic signed [15:0]  vy0_q, vy0_d;       // oy*sh - ptop
+  logic signed [15:0]  vx00_q, vx00_d;     // ox0*sw - pleft
+  logic [`ACC_SAW-1:0] arow_q, arow_d;     // act + vy0*act_ph - pleft
+  logic [`ACC_SAW-1:0] abase_q, abase_d;   // arow + ox0*sw
+  logic [`ACC_SAW-1:0] wbase_q, wbase_d;   // wgt + k0
+  logic [`ACC_SAW-1:0] pixrow_q, pixrow_d; // out + oy*tw*4
+  logic [`ACC_SAW-1:0] pix_q, pix_d;       // pixrow + ox0*4
+  logic [`ACC_SAW-1:0] kofs_q, kofs_d;     // (k0 + C-1) * chstep
+  logic [20:0]         pc_q, pc_d;         // cycle within the pass
+
+  // ---------------------------------------------------------------- step state
+  logic [11:0]         c_q, c_d;
+  logic [3:0]          i_q, i_d, j_q, j_d;
+  logic signed [15:0]  vy_q, vy_d, vx_q, vx_d;
+  logic [`ACC_SAW-1:0] ac_q, ac_d, aci_q, aci_d, a_q, a_d, w_q, w_d;
+
+  // ---------------------------------------------------------------- pipeline
+  logic                feed_q, feed_d;     // data of a feeder step arrives
+  logic                first_q, first_d;   // ... and it is step 0
+  logic [Rows-1:0]     amask_q, amask_d;   // activation lanes that are not padding
+  logic                ov_q, ov_d;         // a drained column is to be written
+  logic                okk_q, okk_d;       // ... and its channel is < tk
+  logic [`ACC_SAW-1:0] oaddr_q, oaddr_d;
+  logic [Rows*32-1:0]  out_q, out_d;
+  logic [`ACC_SAW-1:0] da_q, da_d;         // address of the column being drained
+  logic [5:0]          dq_q, dq_d;         // its column index
+
+  // ---------------------------------------------------------------- datapath nets
+  logic                feed, shift, pass_end, last_pass;
+  logic                row_ok;
+  logic [Rows*16-1:0]  vxr;              // vx of every lane
+  logic [Rows-1:0]     lanemask;
+  logic [Cols-1:0]     colmask;
+  logic [Rows*8-1:0]   arr_act;
+  logic [Cols*8-1:0]   arr_wgt;
+  logic [Rows*32-1:0]  arr_col;
+  logic [Rows*32-1:0]  wsum;
+
+  // Issue-cycle products (from the head instruction).
+  logic [19:0]         i_L;
+  logic [19:0]         i_chstep;
+
+  always_comb begin
+    i_L      = 20'(instr_i[`ACC_F_TC]) * 20'(instr_i[`ACC_F_FH]) * 20'(instr_i[`ACC_F_FW]);
+    i_chstep = 20'(instr_i[`ACC_F_TH]) * 20'(instr_i[`ACC_F_TW]);
+  end
+
+  always_comb begin
+    feed      = busy_q && (pc_q < len_q);
+    shift     = busy_q && (pc_q >= tshift_q) && (pc_q < tend_q);
+    pass_end  = busy_q && (pc_q == tend_q);
+    last_pass = (remk_q <= 13'(Cols)) && (remw_q <= 11'(Rows)) && (oy_q == th_q - 10'd1);
+    row_ok    = (vy_q >= 16'sd0) && (vy_q < $signed({6'd0, vh_q}));
+    for (int r = 0; r < Rows; r++) begin
+      vxr[r*16 +: 16] = vx_q + $signed(16'(r) * {13'd0, sw_q});
+      lanemask[r] = row_ok && ($signed(vxr[r*16 +: 16]) >= 16'sd0)
+                    && ($signed(vxr[r*16 +: 16]) < $signed({6'd0, vw_q}))
+                    && (11'(r) < remw_q);
+    end
+    for (int q = 0; q < Cols; q++) begin
+      colmask[q] = 13'(q) < remk_q;
+    end
+  end
+
+  // ---------------------------------------------------------------- next state
+  always_comb begin
+    busy_d   = busy_q;
+    idx_d    = idx_q;
+    accf_d   = accf_q;
+    sw_d     = sw_q;
+    sh_d     = sh_q;
+    dh_d     = dh_q;
+    dw_d     = dw_q;
+    fh_d     = fh_q;
+    fw_d     = fw_q;
+    tc_d     = tc_q;
+    tk_d     = tk_q;
+    th_d     = th_q;
+    tw_d     = tw_q;
+    vh_d     = vh_q;
+    vw_d     = vw_q;
+    pleft_d  = pleft_q;
+    actpc_d  = actpc_q;
+    wgt_d    = wgt_q;
+    dhph_d   = dhph_q;
+    shph_d   = shph_q;
+    chstep_d = chstep_q;
+    cstep_d  = cstep_q;
+    kofs0_d  = kofs0_q;
+    len_d    = len_q;
+    tshift_d = tshift_q;
+    tend_d   = tend_q;
+    oy_d     = oy_q;
+    remw_d   = remw_q;
+    remk_d   = remk_q;
+    vy0_d    = vy0_q;
+    vx00_d   = vx00_q;
+    arow_d   = arow_q;
+    abase_d  = abase_q;
+    wbase_d  = wbase_q;
+    pixrow_d = pixrow_q;
+    pix_d    = pix_q;
+    kofs_d   = kofs_q;
+    pc_d     = pc_q;
+    c_d      = c_q;
+    i_d      = i_q;
+    j_d      = j_q;
+    vy_d     = vy_q;
+    vx_d     = vx_q;
+    ac_d     = ac_q;
+    aci_d    = aci_q;
+    a_d      = a_q;
+    w_d      = w_q;
+
+    if (issue_i) begin
+      // Latch the instruction and the first pass.
+      busy_d   = 1'b1;
+      idx_d    = idx_i;
+      accf_d   = instr_i[`ACC_F_ACC];
+      sw_d     = instr_i[`ACC_F_SW];
+      sh_d     = instr_i[`ACC_F_SH];
+      dh_d     = instr_i[`ACC_F_DH];
+      dw_d     = instr_i[`ACC_F_DW];
+      fh_d     = instr_i[`ACC_F_FH];
+      fw_d     = instr_i[`ACC_F_FW];
+      tc_d     = instr_i[`ACC_F_TC];
+      tk_d     = instr_i[`ACC_F_TK];
+      th_d     = instr_i[`ACC_F_TH];
+      tw_d     = instr_i[`ACC_F_TW];
+      vh_d     = instr_i[`ACC_F_VH];
+      vw_d     = instr_i[`ACC_F_VW];
+      pleft_d  = instr_i[`ACC_F_PLEFT];
+      actpc_d  = instr_i[`ACC_F_ACT_PC];
+      wgt_d    = `ACC_SAW'(instr_i[`ACC_F_WGT]);
+      dhph_d   = 13'(instr_i[`ACC_F_DH]) * 13'(instr_i[`ACC_F_ACT_PH]);
+      shph_d   = 13'(instr_i[`ACC_F_SH]) * 13'(instr_i[`ACC_F_ACT_PH]);
+      chstep_d = `ACC_SAW'({i_chstep, 2'b00});
+      cstep_d  = `ACC_SAW'({i_chstep, 2'b00}) * `ACC_SAW'(Cols);
+      kofs0_d  = `ACC_SAW'({i_chstep, 2'b00}) * `ACC_SAW'(Cols - 1);
+      len_d    = 21'(i_L);
+      tshift_d = 21'(i_L) + RC1;
+      tend_d   = 21'(i_L) + R2C1;
+      oy_d     = '0;
+      remw_d   = 11'(instr_i[`ACC_F_TW]);
+      remk_d   = 13'(instr_i[`ACC_F_TK]);
+      vy0_d    = -$signed(16'(instr_i[`ACC_F_PTOP]));
+      vx00_d   = -$signed(16'(instr_i[`ACC_F_PLEFT]));
+      arow_d   = `ACC_SAW'(instr_i[`ACC_F_ACT])
+                 - `ACC_SAW'(instr_i[`ACC_F_PTOP]) * `ACC_SAW'(instr_i[`ACC_F_ACT_PH])
+                 - `ACC_SAW'(instr_i[`ACC_F_PLEFT]);
+      abase_d  = arow_d;
+      wbase_d  = `ACC_SAW'(instr_i[`ACC_F_WGT]);
+      pixrow_d = `ACC_SAW'(instr_i[`ACC_F_OUT]);
+      pix_d    = `ACC_SAW'(instr_i[`ACC_F_OUT]);
+      kofs_d   = kofs0_d;
+      pc_d     = '0;
+    end else if (busy_q) begin
+      pc_d = pc_q + 21'd1;
+      // Feeder: advance (c, i, j) and the addresses.
+      if (feed) begin
+        w_d = w_q + `ACC_SAW'(tk_q);
+        if (j_q + 4'd1 < fw_q) begin
+          j_d  = j_q + 4'd1;
+          vx_d = vx_q + $signed({13'd0, dw_q});
+          a_d  = a_q + `ACC_SAW'(dw_q);
+        end else begin
+          j_d  = '0;
+          vx_d = vx00_q;
+          if (i_q + 4'd1 < fh_q) begin
+            i_d   = i_q + 4'd1;
+            vy_d  = vy_q + $signed({13'd0, dh_q});
+            aci_d = aci_q + `ACC_SAW'(dhph_q);
+            a_d   = aci_q + `ACC_SAW'(dhph_q);
+          end else begin
+            i_d   = '0;
+            vy_d  = vy0_q;
+            c_d   = c_q + 12'd1;
+            ac_d  = ac_q + `ACC_SAW'(actpc_q);
+            aci_d = ac_q + `ACC_SAW'(actpc_q);
+            a_d   = ac_q + `ACC_SAW'(actpc_q);
+          end
+        end
+      end
+      // Pass end: next pass (k-segment innermost, then ox-segment, then oy).
+      if (pass_end) begin
+        pc_d = '0;
+        if (last_pass) begin
+          busy_d = 1'b0;
+        end else if (remk_q > 13'(Cols)) begin
+          remk_d  = remk_q - 13'(Cols);
+          wbase_d = wbase_q + `ACC_SAW'(Cols);
+          kofs_d  = kofs_q + cstep_q;
+        end else begin
+          remk_d  = 13'(tk_q);
+          wbase_d = wgt_q;
+          kofs_d  = kofs0_q;
+          if (remw_q > 11'(Rows)) begin
+            remw_d  = remw_q - 11'(Rows);
+            vx00_d  = vx00_q + $signed(16'(Rows) * {13'd0, sw_q});
+            abase_d = abase_q + `ACC_SAW'(Rows) * `ACC_SAW'(sw_q);
+            pix_d   = pix_q + `ACC_SAW'(4 * Rows);
+          end else begin
+            remw_d   = 11'(tw_q);
+            oy_d     = oy_q + 10'd1;
+            vx00_d   = -$signed({12'd0, pleft_q});
+            vy0_d    = vy0_q + $signed({13'd0, sh_q});
+            arow_d   = arow_q + `ACC_SAW'(shph_q);
+            abase_d  = arow_q + `ACC_SAW'(shph_q);
+            pixrow_d = pixrow_q + `ACC_SAW'({tw_q, 2'b00});
+            pix_d    = pixrow_q + `ACC_SAW'({tw_q, 2'b00});
+          end
+        end
+      end
+    end
+
+    // Step state restarts from the pass base at the start of every pass.
+    if (issue_i || pass_end) begin
+      c_d   = '0;
+      i_d   = '0;
+      j_d   = '0;
+      vy_d  = vy0_d;
+      vx_d  = vx00_d;
+      ac_d  = abase_d;
+      aci_d = abase_d;
+      a_d   = abase_d;
+      w_d   = wbase_d;
+    end
+  end
+
+  // Operand, drain and write-back pipeline.
+  always_comb begin
+    feed_d  = feed;
+    first_d = feed && (pc_q == 21'd0);
+    amask_d = feed ? lanemask : '0;
+    ov_d    = shift;
+    okk_d   = 13'(dq_q) < remk_q;
+    oaddr_d = da_q;
+    out_d   = shift ? arr_col : out_q;
+    if (shift) begin
+      da_d = da_q - chstep_q;
+      dq_d = dq_q - 6'd1;
+    end else begin
+      da_d = pix_q + kofs_q;
+      dq_d = 6'(Cols - 1);
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      busy_q   <= 1'b0;
+      idx_q    <= '0;
+      accf_q   <= 1'b0;
+      sw_q     <= 3'd1;
+      sh_q     <= 3'd1;
+      dh_q     <= 3'd1;
+      dw_q     <= 3'd1;
+      fh_q     <= 4'd1;
+      fw_q     <= 4'd1;
+      tc_q     <= 12'd1;
+      tk_q     <= 12'd1;
+      th_q     <= 10'd1;
+      tw_q     <= 10'd1;
+      vh_q     <= 10'd1;
+      vw_q     <= 10'd1;
+      pleft_q  <= '0;
+      actpc_q  <= '0;
+      wgt_q    <= '0;
+      dhph_q   <= '0;
+      shph_q   <= '0;
+      chstep_q <= '0;
+      cstep_q  <= '0;
+      kofs0_q  <= '0;
+      len_q    <= '0;
+      tshift_q <= '0;
+      tend_q   <= '0;
+      oy_q     <= '0;
+      remw_q   <= '0;
+      remk_q   <= '0;
+      vy0_q    <= '0;
+      vx00_q   <= '0;
+      arow_q   <= '0;
+      abase_q  <= '0;
+      wbase_q  <= '0;
+      pixrow_q <= '0;
+      pix_q    <= '0;
+      kofs_q   <= '0;
+      pc_q     <= '0;
+      c_q      <= '0;
+      i_q      <= '0;
+      j_q      <= '0;
+      vy_q     <= '0;
+      vx_q     <= '0;
+      ac_q     <= '0;
+      aci_q    <= '0;
+      a_q      <= '0;
+      w_q      <= '0;
+      feed_q   <= 1'b0;
+      first_q  <= 1'b0;
+      amask_q  <= '0;
+      ov_q     <= 1'b0;
+      okk_q    <= 1'b0;
+      oaddr_q  <= '0;
+      out_q    <= '0;
+      da_q     <= '0;
+      dq_q     <= '0;
+    end else begin
+      busy_q   <= busy_d;
+      idx_q    <= idx_d;
+      accf_q   <= accf_d;
+      sw_q     <= sw_d;
+      sh_q     <= sh_d;
+      dh_q     <= dh_d;
+      dw_q     <= dw_d;
+      fh_q     <= fh_d;
+      fw_q     <= fw_d;
+      tc_q     <= tc_d;
+      tk_q     <= tk_d;
+      th_q     <= th_d;
+      tw_q     <= tw_d;
+      vh_q     <= vh_d;
+      vw_q     <= vw_d;
+      pleft_q  <= pleft_d;
+      actpc_q  <= actpc_d;
+      wgt_q    <= wgt_d;
+      dhph_q   <= dhph_d;
+      shph_q   <= shph_d;
+      chstep_q <= chstep_d;
+      cstep_q  <= cstep_d;
+      kofs0_q  <= kofs0_d;
+      len_q    <= len_d;
+      tshift_q <= tshift_d;
+      tend_q   <= tend_d;
+      oy_q     <= oy_d;
+      remw_q   <= remw_d;
+      remk_q   <= remk_d;
+      vy0_q    <= vy0_d;
+      vx00_q   <= vx00_d;
+      arow_q   <= arow_d;
+      abase_q  <= abase_d;
+      wbase_q  <= wbase_d;
+      pixrow_q <= pixrow_d;
+      pix_q    <= pix_d;
+      kofs_q   <= kofs_d;
+      pc_q     <= pc_d;
+      c_q      <= c_d;
+      i_q      <= i_d;
+      j_q      <= j_d;
+      vy_q     <= vy_d;
+      vx_q     <= vx_d;
+      ac_q     <= ac_d;
+      aci_q    <= aci_d;
+      a_q      <= a_d;
+      w_q      <= w_d;
+      feed_q   <= feed_d;
+      first_q  <= first_d;
+      amask_q  <= amask_d;
+      ov_q     <= ov_d;
+      okk_q    <= okk_d;
+      oaddr_q  <= oaddr_d;
+      out_q    <= out_d;
+      da_q     <= da_d;
+      dq_q     <= dq_d;
+    end
+  end
+
+  // ---------------------------------------------------------------- array inputs
+  // Lane r takes the window byte r*sw (the stride is fixed per instruction).
+  for (genvar r = 0; r < Rows; r++) begin : g_lane
+    logic [7:0] sel;
+    always_comb begin
+      case (sw_q)
+        3'd1:    sel = ra_data_i[((r * 1) % SpadBytesW) * 8 +: 8];
+        3'd2:    sel = ra_data_i[((r * 2) % SpadBytesW) * 8 +: 8];
+        3'd3:    sel = ra_data_i[((r * 3) % SpadBytesW) * 8 +: 8];
+        3'd4:    sel = ra_data_i[((r * 4) % SpadBytesW) * 8 +: 8];
+        3'd5:    sel = ra_data_i[((r * 5) % SpadBytesW) * 8 +: 8];
+        3'd6:    sel = ra_data_i[((r * 6) % SpadBytesW) * 8 +: 8];
+        3'd7:    sel = ra_data_i[((r * 7) % SpadBytesW) * 8 +: 8];
+        default: sel = 8'd0;
+      endcase
+    end
+    assign arr_act[r*8 +: 8] = amask_q[r] ? sel : 8'd0;
+  end
+
+  for (genvar q = 0; q < Cols; q++) begin : g_col
+    assign arr_wgt[q*8 +: 8] = (feed_q && colmask[q]) ? rw_data_i[q*8 +: 8] : 8'd0;
+  end
+
+  acc_array #(
+    .Rows (Rows),
+    .Cols (Cols)
+  ) u_array (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .act_i   (arr_act),
+    .first_i (first_q),
+    .wgt_i   (arr_wgt),
+    .shift_i (shift),
+    .col_o   (arr_col)
+  );
+
+  // ---------------------------------------------------------------- write-back
+  always_comb begin
+    for (int r = 0; r < Rows; r++) begin
+      wsum[r*32 +: 32] = out_q[r*32 +: 32] + (accf_q ? rw_data_i[r*32 +: 32] : 32'd0);
+      wc_be_o[r*4 +: 4] = {4{ov_q && okk_q && (11'(r) < remw_q)}};
+    end
+  end
+
+  assign wc_en_o   = ov_q;
+  assign wc_addr_o = oaddr_q;
+  assign wc_data_o = wsum;
+  assign ra_en_o   = feed;
+  assign ra_addr_o = a_q;
+  assign rw_en_o   = feed || (shift && accf_q);
+  assign rw_addr_o = feed ? w_q : da_q;
+  assign busy_o    = busy_q;
+  assign done_o    = pass_end && last_pass;
+  assign idx_o     = idx_q;
+
+  logic unused_instr;
+  assign unused_instr = ^{instr_i[67:0], instr_i[255:250], tc_q, c_q, ra_data_i};
+
+`ifndef SYNTHESIS
+  // Every activation lane that is read lies inside the scratchpad.
+  logic act_oob;
+  always_comb begin
+    act_oob = 1'b0;
+    for (int r = 0; r < Rows; r++) begin
+      if (feed && lanemask[r]
+          && (32'(a_q) + 32'(r) * 32'(sw_q) >= SpadBytes)) begin
+        act_oob = 1'b1;
+      end
+    end
+  end
+  CpIssueWhenIdle: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      issue_i |-> !busy_q);
+  CpActReadInRange: assert property (@(posedge clk_i) disable iff (!rst_ni) !act_oob);
+  // The feeder never runs past the reduction of the pass.
+  CpStepInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      feed |-> c_q < tc_q);
+  // Feed, drain and write-back never overlap within a pass.
+  CpPhasesDisjoint: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !(feed && (shift || ov_q)));
+`endif
+
+endmodule
