@@ -40,8 +40,33 @@ typedef struct shape {
     int C, H, W, K, G, Cg, Kg;
     int FH, FW, SH, SW, DH, DW, PT, PL;
     int OH, OW;
+    /* real_y[o] = number of output rows before o that read at least one
+     * real input row (not padding); real_x likewise for columns */
+    int *real_y, *real_x;
 } shape;
 
+static int *real_prefix(int out, int stride, int filter, int dil, int padb, int in)
+{
+    int *p = acc_malloc(((size_t)out + 1) * sizeof(int));
+    p[0] = 0;
+    for (int o = 0; o < out; o++) {
+        int real = 0;
+        for (int i = 0; i < filter && !real; i++) {
+            int64_t r = (int64_t)o * stride + (int64_t)i * dil - padb;
+            real = r >= 0 && r < in;
+        }
+        p[o + 1] = p[o] + real;
+    }
+    return p;
+}
+
+static void shape_free(shape *s)
+{
+    free(s->real_y);
+    free(s->real_x);
+}
+
+/* Fills *s from a checked layer; free with shape_free. */
 static void shape_of(const acc_layer *l, shape *s)
 {
     s->name = l->name;
@@ -62,6 +87,8 @@ static void shape_of(const acc_layer *l, shape *s)
     s->PL = l->pad_left;
     s->OH = layer_out_h(l);
     s->OW = layer_out_w(l);
+    s->real_y = real_prefix(s->OH, s->SH, s->FH, s->DH, s->PT, s->H);
+    s->real_x = real_prefix(s->OW, s->SW, s->FW, s->DW, s->PL, s->W);
 }
 
 /* The input rows (or columns) that output rows [o0, o0+on) read, clipped to
@@ -95,19 +122,24 @@ static int tile_start(int i, int t) { return i * t; }
 static int tile_size(int i, int t, int extent) { return (int)acc_min64(t, extent - (int64_t)i * t); }
 
 /* Largest stored window and largest virtual padding over all tiles of one
- * output dimension. */
-static void dim_scan(int out, int t, int stride, int filter, int dil, int padb, int in, int *vmax,
-                     int *padmax)
+ * output dimension, and the first tile (if any) that reads only padding
+ * (*empty = its index, else -1; `real` as in shape). */
+static void dim_scan(int out, int t, int stride, int filter, int dil, int padb, int in,
+                     const int *real, int *vmax, int *padmax, int *empty)
 {
     int n = (int)acc_ceil_div(out, t);
     *vmax = 0;
     *padmax = 0;
+    *empty = -1;
     for (int i = 0; i < n; i++) {
-        window w = input_window(tile_start(i, t), tile_size(i, t, out), stride, filter, dil, padb, in);
+        int o0 = tile_start(i, t), on = tile_size(i, t, out);
+        window w = input_window(o0, on, stride, filter, dil, padb, in);
         if (w.n > *vmax)
             *vmax = w.n;
         if (w.pad > *padmax)
             *padmax = w.pad;
+        if (*empty < 0 && real[o0 + on] == real[o0])
+            *empty = i;
     }
 }
 
@@ -116,12 +148,15 @@ static void dim_scan(int out, int t, int stride, int filter, int dil, int padb, 
 typedef struct tile_need {
     uint64_t bytes[KIND_COUNT];
     int vh, vw, ptop, pleft;
+    int empty_y, empty_x; /* first tile reading only padding, or -1 */
 } tile_need;
 
 static void tile_need_of(const shape *s, const acc_tiling *t, tile_need *z)
 {
-    dim_scan(s->OH, t->th, s->SH, s->FH, s->DH, s->PT, s->H, &z->vh, &z->ptop);
-    dim_scan(s->OW, t->tw, s->SW, s->FW, s->DW, s->PL, s->W, &z->vw, &z->pleft);
+    dim_scan(s->OH, t->th, s->SH, s->FH, s->DH, s->PT, s->H, s->real_y, &z->vh, &z->ptop,
+             &z->empty_y);
+    dim_scan(s->OW, t->tw, s->SW, s->FW, s->DW, s->PL, s->W, s->real_x, &z->vw, &z->pleft,
+             &z->empty_x);
     z->bytes[KIND_ACT] = acc_align_up((uint64_t)t->tc * (uint64_t)z->vh * (uint64_t)z->vw, 4);
     z->bytes[KIND_WGT] =
         acc_align_up((uint64_t)t->tc * (uint64_t)s->FH * (uint64_t)s->FW * (uint64_t)t->tk, 4);
@@ -146,6 +181,7 @@ uint64_t acc_tiling_bytes(const acc_layer *l, const acc_tiling *t, int buffers)
     tile_need z;
     tile_need_of(&s, t, &z);
     const int slots[KIND_COUNT] = {buffers, buffers, buffers};
+    shape_free(&s);
     return need_bytes(&z, slots);
 }
 
@@ -181,6 +217,28 @@ static int tiling_fits(const shape *s, const acc_config *cfg, const acc_tiling *
     if (need > SPAD_FIELD_MAX + 1ull)
         return acc_fail(err, "field 'spad': the buffers need %llu bytes, more than 20-bit "
                         "addresses reach", (unsigned long long)need);
+    return 0;
+}
+
+/* A tile whose outputs read only zero padding (possible when the padding is
+ * wider than the filter's reach) would need a COMPUTE that reads no stored
+ * row or column; the validator cannot place such a tile in the layer, so
+ * tilings that have one are not used.  Returns 0 or -1 with err. */
+static int tiling_has_no_padding_tile(const shape *s, const acc_tiling *t, const tile_need *z,
+                                      acc_error *err)
+{
+    if (z->empty_y >= 0) {
+        int o0 = tile_start(z->empty_y, t->th);
+        return acc_fail(err, "output rows %d..%d form a tile that reads only zero padding (every "
+                        "COMPUTE must read a stored input row); choose another th", o0,
+                        o0 + tile_size(z->empty_y, t->th, s->OH) - 1);
+    }
+    if (z->empty_x >= 0) {
+        int o0 = tile_start(z->empty_x, t->tw);
+        return acc_fail(err, "output columns %d..%d form a tile that reads only zero padding "
+                        "(every COMPUTE must read a stored input column); choose another tw", o0,
+                        o0 + tile_size(z->empty_x, t->tw, s->OW) - 1);
+    }
     return 0;
 }
 
@@ -314,6 +372,7 @@ static void gen_nodes(const shape *s, const acc_config *cfg, const acc_memmap *m
     for (int k = 0; k < KIND_COUNT; k++) {
         memset(&pools[k], 0, sizeof(pools[k]));
         pools[k].n = slots[k];
+        pools[k].last = slots[k] - 1; /* the first block goes to buffer 0 */
         for (int i = 0; i < slots[k]; i++) {
             pools[k].s[i].base = base;
             pools[k].s[i].key = -1;
@@ -663,6 +722,7 @@ static void estimate(const shape *s, const acc_config *cfg, int serial, candidat
 typedef struct cand_list {
     candidate *v;
     int n, cap;
+    int too_long; /* candidates dropped for needing too many instructions */
 } cand_list;
 
 static void cand_add(cand_list *cl, const shape *s, const acc_config *cfg, int serial,
@@ -681,8 +741,10 @@ static void cand_add(cand_list *cl, const shape *s, const acc_config *cfg, int s
     memcpy(c->slots, slots, sizeof(c->slots));
     c->order = cl->n;
     estimate(s, cfg, serial, c);
-    if (c->instructions >= (double)ACC_WAIT_MAX) /* some engine might overflow a wait */
+    if (c->instructions >= (double)ACC_WAIT_MAX) { /* some engine might overflow a wait */
+        cl->too_long++;
         return;
+    }
     cl->n++;
 }
 
@@ -776,10 +838,22 @@ static void collect(const shape *s, const acc_config *cfg, int serial, cand_list
                     }
                     const int ths[3] = {balanced(s->OH, lo), balanced(s->OH, lo / 2),
                                         balanced(s->OH, lo / 4)};
+                    int added = 0;
                     for (int i = 0; i < 3; i++) {
                         t.th = ths[i];
-                        if (tiling_fits(s, cfg, &t, slots, &z, NULL) == 0)
+                        if (tiling_fits(s, cfg, &t, slots, &z, NULL) == 0 &&
+                            tiling_has_no_padding_tile(s, &t, &z, NULL) == 0) {
                             cand_add(cl, s, cfg, serial, &t, slots);
+                            added = 1;
+                        }
+                    }
+                    /* a padding-only tile at an edge: the largest th without one */
+                    for (t.th = lo; !added && t.th >= 1; t.th--) {
+                        if (tiling_fits(s, cfg, &t, slots, &z, NULL) == 0 &&
+                            tiling_has_no_padding_tile(s, &t, &z, NULL) == 0) {
+                            cand_add(cl, s, cfg, serial, &t, slots);
+                            added = 1;
+                        }
                     }
                 }
             }
@@ -829,24 +903,13 @@ static int pick_best(const shape *s, const acc_config *cfg, const acc_memmap *mm
     return best >= 0 ? 0 : -1;
 }
 
-int acc_baseline_plan(const char *strategy, const acc_layer *l, const acc_config *cfg,
+/* acc_baseline_plan after the argument checks, on the layer's shape. */
+static int plan_layer(int serial, const acc_layer *l, const shape *sp, const acc_config *cfg,
                       const acc_memmap *mm, const acc_tiling *tiling, acc_program *out,
                       acc_error *err)
 {
-    ACC_REQUIRE(strategy != NULL && l != NULL && cfg != NULL && mm != NULL && out != NULL);
-    acc_program_init(out);
-    int serial;
-    if (strcmp(strategy, "serial") == 0)
-        serial = 1;
-    else if (strcmp(strategy, "double") == 0)
-        serial = 0;
-    else
-        return acc_fail(err, "unknown planner '%.64s' (planners: serial, double)", strategy);
+    const shape s = *sp;
     acc_error e;
-    if (acc_layer_check(l, &e) != 0)
-        return acc_fail(err, "%s", e.msg);
-    shape s;
-    shape_of(l, &s);
 
     if (tiling) {
         const acc_tiling *t = tiling;
@@ -864,6 +927,10 @@ int acc_baseline_plan(const char *strategy, const acc_layer *l, const acc_config
         candidate cands[8];
         int n = 0;
         tile_need z;
+        tile_need_of(&s, t, &z);
+        if (tiling_has_no_padding_tile(&s, t, &z, &e) != 0)
+            return acc_fail(err, "layer '%s': tiling tk=%d th=%d tw=%d tc=%d: %s", l->name, t->tk,
+                            t->th, t->tw, t->tc, e.msg);
         for (int i = serial ? 7 : 0; i < 8; i++) {
             if (tiling_fits(&s, cfg, t, sets[i], &z, &e) != 0)
                 continue;
@@ -909,6 +976,9 @@ int acc_baseline_plan(const char *strategy, const acc_layer *l, const acc_config
     qsort(cl.v, (size_t)cl.n, sizeof(*cl.v), cand_cmp);
     int rc = pick_best(&s, cfg, mm, cl.v, cl.n, EXACT_CANDIDATES, serial, out);
     free(cl.v);
+    if (rc != 0 && cl.too_long == 0)
+        return acc_fail(err, "layer '%s' cannot run on config '%s': every tiling that fits has "
+                        "a tile that reads only zero padding", l->name, cfg->name);
     if (rc != 0) {
         /* every tiling needs more instructions than a wait can count */
         candidate c = {smallest, {1, 1, 1}, 0, 0, 0};
@@ -919,4 +989,27 @@ int acc_baseline_plan(const char *strategy, const acc_layer *l, const acc_config
                         c.instructions);
     }
     return 0;
+}
+
+int acc_baseline_plan(const char *strategy, const acc_layer *l, const acc_config *cfg,
+                      const acc_memmap *mm, const acc_tiling *tiling, acc_program *out,
+                      acc_error *err)
+{
+    ACC_REQUIRE(strategy != NULL && l != NULL && cfg != NULL && mm != NULL && out != NULL);
+    acc_program_init(out);
+    int serial;
+    if (strcmp(strategy, "serial") == 0)
+        serial = 1;
+    else if (strcmp(strategy, "double") == 0)
+        serial = 0;
+    else
+        return acc_fail(err, "unknown planner '%.64s' (planners: serial, double)", strategy);
+    acc_error e;
+    if (acc_layer_check(l, &e) != 0)
+        return acc_fail(err, "%s", e.msg);
+    shape s;
+    shape_of(l, &s);
+    int rc = plan_layer(serial, l, &s, cfg, mm, tiling, out, err);
+    shape_free(&s);
+    return rc;
 }
