@@ -4,8 +4,8 @@
  * complement) at the end, as the accelerator's int32 accumulators do. */
 #include "golden.h"
 
-#include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Two's-complement reinterpretation of a 32-bit sum, without relying on the
  * implementation-defined unsigned -> signed conversion. */
@@ -25,44 +25,45 @@ void golden_conv(const acc_layer *l, const int8_t *x, const int8_t *w, int32_t *
     const int SH = l->stride_h, SW = l->stride_w, DH = l->dil_h, DW = l->dil_w;
     const int PT = l->pad_top, PL = l->pad_left;
     const int OH = layer_out_h(l), OW = layer_out_w(l);
-    const size_t plane = (size_t)OH * (size_t)OW;
-    uint32_t *sum = acc_calloc((size_t)K * plane, sizeof *sum);
+    uint32_t *sum = acc_malloc((size_t)KG * sizeof *sum);
 
-    /* y[k][oy][ox] = sum over cg, fh, fw of
-     *   x[g*CG + cg][oy*SH + fh*DH - PT][ox*SW + fw*DW - PL] * w(k, cg, fh, fw),
-     * with g = k / KG and x = 0 outside the input (zero padding).  The loops
-     * run over the reduction outside the output pixels only so that the
-     * innermost loop walks memory in order. */
-    for (int k = 0; k < K; k++) {
-        const int g = k / KG;
-        uint32_t *yk = sum + (size_t)k * plane;
-        for (int cg = 0; cg < CG; cg++) {
-            const int8_t *xc = x + (size_t)(g * CG + cg) * (size_t)H * (size_t)W;
-            for (int fh = 0; fh < FH; fh++) {
-                for (int fw = 0; fw < FW; fw++) {
-                    const int32_t wv = w[((size_t)(cg * FH + fh) * (size_t)FW + (size_t)fw) *
-                                             (size_t)K + (size_t)k];
-                    for (int oy = 0; oy < OH; oy++) {
+    /* y[k][oy][ox] = sum over cg < C/G, fh < FH, fw < FW of
+     *   x[g*CG + cg][oy*SH + fh*DH - PT][ox*SW + fw*DW - PL] * w[cg][fh][fw][k]
+     * for k = g*KG + kk, and x = 0 outside the input (zero padding).
+     * For one output pixel, the sums of all KG filters of group g are built
+     * together, so that the innermost loop reads w in its own order (k
+     * innermost). */
+    for (int g = 0; g < G; g++) {
+        for (int oy = 0; oy < OH; oy++) {
+            for (int ox = 0; ox < OW; ox++) {
+                memset(sum, 0, (size_t)KG * sizeof *sum);
+                for (int cg = 0; cg < CG; cg++) {
+                    const int8_t *xc = x + (size_t)(g * CG + cg) * (size_t)H * (size_t)W;
+                    for (int fh = 0; fh < FH; fh++) {
                         const int iy = oy * SH + fh * DH - PT;
                         if (iy < 0 || iy >= H)
                             continue;
-                        const int8_t *xrow = xc + (size_t)iy * (size_t)W;
-                        uint32_t *yrow = yk + (size_t)oy * (size_t)OW;
-                        for (int ox = 0; ox < OW; ox++) {
+                        for (int fw = 0; fw < FW; fw++) {
                             const int ix = ox * SW + fw * DW - PL;
                             if (ix < 0 || ix >= W)
                                 continue;
+                            const int32_t xv = xc[(size_t)iy * (size_t)W + (size_t)ix];
+                            const int8_t *wt =
+                                w + (((size_t)cg * (size_t)FH + (size_t)fh) * (size_t)FW +
+                                     (size_t)fw) * (size_t)K + (size_t)g * (size_t)KG;
                             /* |product| <= 2^14: exact in int32, then taken
-                             * modulo 2^32 by the conversion */
-                            yrow[ox] += (uint32_t)(wv * (int32_t)xrow[ix]);
+                             * modulo 2^32 by the conversion to uint32_t */
+                            for (int kk = 0; kk < KG; kk++)
+                                sum[kk] += (uint32_t)(xv * (int32_t)wt[kk]);
                         }
                     }
                 }
+                for (int kk = 0; kk < KG; kk++)
+                    y[(((size_t)g * (size_t)KG + (size_t)kk) * (size_t)OH + (size_t)oy) *
+                          (size_t)OW + (size_t)ox] = wrap_i32(sum[kk]);
             }
         }
     }
-    for (size_t i = 0; i < (size_t)K * plane; i++)
-        y[i] = wrap_i32(sum[i]);
     free(sum);
 }
 
