@@ -1,5 +1,5 @@
 /* config.h - accelerator configurations, read from small INI files under
- * configs/ (configs/<name>.ini) with inih.  See docs/formats.md.
+ * configs/ (configs/<name>.ini) with inih.  See docs/config.md.
  *
  *   [array]       rows, cols                     systolic array R x C (1..64)
  *   [scratchpad]  bytes, banks                   unified scratchpad
