@@ -871,13 +871,25 @@ static int64_t time_candidate(const shape *s, const acc_config *cfg, const acc_m
     return build(s, cfg, mm, &c->t, &z, c->slots, serial, prog, NULL);
 }
 
+/* Bytes a program loads from external memory. */
+static uint64_t program_reads(const acc_program *p)
+{
+    uint64_t b = 0;
+    for (int i = 0; i < p->count; i++)
+        if (p->ins[i].op == ACC_OP_LOAD)
+            b += (uint64_t)p->ins[i].u.dma.n0 * p->ins[i].u.dma.n1 * p->ins[i].u.dma.n2;
+    return b;
+}
+
 /* Times candidates in order (at most `max` of them, within the instruction
- * budget) and keeps the shortest program in *out.  Returns 0 when one was
+ * budget) and keeps the shortest program in *out (on a tie, the one that
+ * reads less external memory, then the earlier).  Returns 0 when one was
  * kept. */
 static int pick_best(const shape *s, const acc_config *cfg, const acc_memmap *mm,
                      const candidate *v, int n, int max, int serial, acc_program *out)
 {
     int64_t best = -1;
+    uint64_t best_reads = 0;
     double spent = 0;
     int tried = 0;
     for (int i = 0; i < n && tried < max; i++) {
@@ -889,11 +901,13 @@ static int pick_best(const shape *s, const acc_config *cfg, const acc_memmap *mm
             continue;
         tried++;
         spent += v[i].instructions;
-        if (best < 0 || m < best) {
+        uint64_t reads = program_reads(&p);
+        if (best < 0 || m < best || (m == best && reads < best_reads)) {
             if (best >= 0)
                 acc_program_free(out);
             *out = p;
             best = m;
+            best_reads = reads;
         } else {
             acc_program_free(&p);
         }
