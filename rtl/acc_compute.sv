@@ -503,12 +503,14 @@ module acc_compute #(
 
 `ifndef SYNTHESIS
   // Every activation lane that is read lies inside the scratchpad.
-  logic act_oob;
+  logic                act_oob;
+  logic [`ACC_SAW-1:0] lane_addr;
   always_comb begin
-    act_oob = 1'b0;
+    act_oob   = 1'b0;
+    lane_addr = '0;
     for (int r = 0; r < Rows; r++) begin
-      if (feed && lanemask[r]
-          && (32'(a_q) + 32'(r) * 32'(sw_q) >= SpadBytes)) begin
+      lane_addr = a_q + `ACC_SAW'(r) * `ACC_SAW'(sw_q);   // wraps like the scratchpad
+      if (feed && lanemask[r] && (32'(lane_addr) >= SpadBytes)) begin
         act_oob = 1'b1;
       end
     end
