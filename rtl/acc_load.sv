@@ -8,12 +8,17 @@
 //                        (registered: one cycle after the beat)
 //   s+Lr+B+1             last busy cycle (done_o); e = s+Lr+B+2
 // Beats are counted by a second walker over the same rows, so the schedule
-// never depends on rlast (an assertion checks that rlast agrees).  A beat
+// never depends on rlast (an assertion checks that rlast agrees).  At most
+// MaxBursts bursts are outstanding (AR accepted, last beat not yet back); with
+// MaxBursts >= Lr + 2 (FetchDepth is used) the limit never delays an AR past
+// the cycle its beats are due, because the beats of the bursts in flight fit
+// in the Lr cycles between an AR and its first beat.  A beat
 // with RRESP != OKAY is not written; the transfer runs to its end and the
 // engine then reports err_o with done_o.
 `include "acc_defs.svh"
 module acc_load #(
-  parameter int unsigned AxiDataBits = 64
+  parameter int unsigned AxiDataBits = 64,
+  parameter int unsigned MaxBursts   = 32
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -54,6 +59,7 @@ module acc_load #(
   logic [`ACC_SAW-1:0]    wa_q, wa_d;
   logic [AxiDataBits-1:0] wd_q, wd_d;
   logic [DwBytes-1:0]     wbe_q, wbe_d;
+  logic [15:0]            out_q, out_d;        // bursts outstanding
 
   // AR side: one position per burst.
   logic                   ar_valid;
@@ -122,7 +128,7 @@ module acc_load #(
     .final_o   (r_final)
   );
 
-  assign ar_adv = ar_valid && arready_i;
+  assign ar_adv = ar_valid && arready_i && (out_q < 16'(MaxBursts));
   assign r_adv  = r_valid && rvalid_i;
 
   always_comb begin
@@ -134,6 +140,7 @@ module acc_load #(
     wa_d    = wa_q;
     wd_d    = wd_q;
     wbe_d   = '0;
+    out_d   = out_q + 16'(ar_adv) - 16'(r_adv && r_last);
     if (issue_i) begin
       busy_d = 1'b1;
       err_d  = 1'b0;
@@ -164,6 +171,7 @@ module acc_load #(
       wa_q    <= '0;
       wd_q    <= '0;
       wbe_q   <= '0;
+      out_q   <= '0;
     end else begin
       busy_q  <= busy_d;
       err_q   <= err_d;
@@ -173,6 +181,7 @@ module acc_load #(
       wa_q    <= wa_d;
       wd_q    <= wd_d;
       wbe_q   <= wbe_d;
+      out_q   <= out_d;
     end
   end
 
@@ -184,7 +193,7 @@ module acc_load #(
   assign arlen_o   = 8'(ar_blen - 9'd1);
   assign arsize_o  = 3'($clog2(DwBytes));
   assign arburst_o = `ACC_BURST_INCR;
-  assign arvalid_o = ar_valid;
+  assign arvalid_o = ar_valid && (out_q < 16'(MaxBursts));
   assign rready_o  = 1'b1;
   assign wr_en_o   = wv_q;
   assign wr_addr_o = wa_q;
@@ -204,6 +213,8 @@ module acc_load #(
   // Beats arrive only for an instruction in flight, and rlast ends each burst.
   LoadBeatExpected: assert property (@(posedge clk_i) disable iff (!rst_ni)
       rvalid_i |-> r_valid);
+  LoadBurstsBounded: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      out_q <= 16'(MaxBursts));
   LoadRlastMatches: assert property (@(posedge clk_i) disable iff (!rst_ni)
       rvalid_i && r_valid |-> rlast_i == r_last);
 `endif

@@ -226,7 +226,8 @@ module acc_top #(
 
   // ---------------------------------------------------------------- engines
   acc_load #(
-    .AxiDataBits (AxiDataBits)
+    .AxiDataBits (AxiDataBits),
+    .MaxBursts   (FetchDepth)
   ) u_load (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
