@@ -66,14 +66,22 @@ enum { T_NONE = 0, T_X, T_W, T_PSUM, T_BAD };
 
 /* What one scratchpad byte holds. */
 typedef struct vtag {
-    uint8_t kind;   /* T_* */
-    uint8_t byte;   /* T_PSUM: byte of the little-endian int32, 0..3 */
-    uint8_t ok;     /* T_PSUM: the chain started at input channel 0 */
-    uint8_t pad;
     uint32_t val;   /* T_X: offset in x; T_W: offset in w; T_PSUM: index in y */
-    uint32_t next;  /* T_PSUM: input channels (in the group) accumulated */
-    int32_t writer; /* instruction that wrote the byte */
+    int32_t writer; /* instruction that wrote the byte, -1 never */
+    uint16_t next;  /* T_PSUM: input channels (in the group) accumulated */
+    uint8_t kind;   /* T_* */
+    uint8_t bits;   /* T_PSUM: byte of the little-endian int32 (bits 1:0) and
+                       whether the chain started at input channel 0 (bit 2) */
 } vtag;
+
+#define TAG_BYTE(t) ((unsigned)(t)->bits & 3u)
+#define TAG_OK(t) (((unsigned)(t)->bits >> 2) & 1u)
+
+static vtag mk_tag(uint8_t kind, uint32_t val, unsigned next, unsigned byte, unsigned ok, int writer)
+{
+    vtag t = {val, writer, (uint16_t)next, kind, (uint8_t)(byte | ok << 2)};
+    return t;
+}
 
 /* An operand block: n2 planes x n1 rows x n0 bytes. */
 typedef struct blk {
@@ -99,13 +107,14 @@ typedef struct vctx {
     /* timing (t == NULL: not checked) */
     const model_timing *t;
     int *ord;        /* 1-based position of each instruction on its engine */
-    int64_t *wr_end, *rd_end;
-    int32_t *wr_idx, *rd_idx;
+    int32_t *rd;     /* per byte: the reader of its value that ends last, -1 none;
+                        the writer is in the tag */
     /* occupancy: sorted distinct cycles, difference array over them */
     int64_t *pts;
     int npts;
     int64_t *diff;
-    int64_t run_a, run_b, run_n;
+    int32_t run_w, run_r; /* pending run of equal live intervals */
+    int64_t run_n;
     /* scratch for COMPUTE */
     uint32_t *kabs;
     size_t kabs_cap;
@@ -193,7 +202,7 @@ static void desc_tag(const vctx *v, const vtag *t, char *buf, size_t size)
     case T_PSUM: {
         char y[80];
         desc_y(v, t->val, y, sizeof(y));
-        snprintf(e, sizeof(e), "byte %u of a partial sum of %s", t->byte, y);
+        snprintf(e, sizeof(e), "byte %u of a partial sum of %s", TAG_BYTE(t), y);
         break;
     }
     case T_BAD:
@@ -250,8 +259,11 @@ static void live_flush(vctx *v)
 {
     if (v->run_n == 0)
         return;
-    v->diff[lower_bound(v->pts, v->npts, v->run_a)] += v->run_n;
-    v->diff[lower_bound(v->pts, v->npts, v->run_b)] -= v->run_n;
+    const int64_t *end = v->t->end;
+    if (end[v->run_r] > end[v->run_w]) {
+        v->diff[lower_bound(v->pts, v->npts, end[v->run_w])] += v->run_n;
+        v->diff[lower_bound(v->pts, v->npts, end[v->run_r])] -= v->run_n;
+    }
     v->run_n = 0;
 }
 
@@ -259,15 +271,16 @@ static void live_flush(vctx *v)
  * or the program ended). */
 static void live_close(vctx *v, uint64_t a)
 {
-    if (v->wr_idx[a] < 0 || v->rd_end[a] <= v->wr_end[a])
+    int32_t w = v->tag[a].writer, r = v->rd[a];
+    if (w < 0 || r < 0)
         return;
-    if (v->run_n > 0 && v->run_a == v->wr_end[a] && v->run_b == v->rd_end[a]) {
+    if (v->run_n > 0 && v->run_w == w && v->run_r == r) {
         v->run_n++;
         return;
     }
     live_flush(v);
-    v->run_a = v->wr_end[a];
-    v->run_b = v->rd_end[a];
+    v->run_w = w;
+    v->run_r = r;
     v->run_n = 1;
 }
 
@@ -344,16 +357,20 @@ static void note(conflict *c, int culprit, uint64_t a)
 
 static void hazards(vctx *v, int i, const blk *b, int nb)
 {
-    const int64_t s = v->t->start[i], e = v->t->end[i];
+    const int64_t *end = v->t->end;
+    const int64_t s = v->t->start[i], e = end[i];
     conflict cf[H_COUNT] = {{-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0}};
     for (int k = 0; k < nb; k++) {
         FOR_BLOCK_BYTES(&b[k], a) {
-            if (v->wr_idx[a] >= 0 && v->wr_end[a] > s)
-                note(&cf[b[k].writes ? H_WAW : H_RAW], v->wr_idx[a], a);
-            if (b[k].writes && b[k].reads && v->wr_idx[a] >= 0 && v->wr_end[a] > s)
-                note(&cf[H_RAW], v->wr_idx[a], a);
-            if (b[k].writes && v->rd_idx[a] >= 0 && v->rd_end[a] > s)
-                note(&cf[H_WAR], v->rd_idx[a], a);
+            int32_t w = v->tag[a].writer, r = v->rd[a];
+            if (w >= 0 && end[w] > s) {
+                if (b[k].writes)
+                    note(&cf[H_WAW], w, a);
+                if (b[k].reads)
+                    note(&cf[H_RAW], w, a);
+            }
+            if (b[k].writes && r >= 0 && end[r] > s)
+                note(&cf[H_WAR], r, a);
         }
     }
     static const char *const eng[] = {"ld", "cp", "st"};
@@ -376,10 +393,8 @@ static void hazards(vctx *v, int i, const blk *b, int nb)
         if (!b[k].reads)
             continue;
         FOR_BLOCK_BYTES(&b[k], a) {
-            if (e > v->rd_end[a]) {
-                v->rd_end[a] = e;
-                v->rd_idx[a] = i;
-            }
+            if (v->rd[a] < 0 || end[v->rd[a]] < e)
+                v->rd[a] = i;
         }
     }
     for (int k = 0; k < nb; k++) {
@@ -387,10 +402,7 @@ static void hazards(vctx *v, int i, const blk *b, int nb)
             continue;
         FOR_BLOCK_BYTES(&b[k], a) {
             live_close(v, a);
-            v->wr_end[a] = e;
-            v->wr_idx[a] = i;
-            v->rd_end[a] = 0;
-            v->rd_idx[a] = -1;
+            v->rd[a] = -1; /* the new writer (i) goes into the tag */
         }
     }
 }
@@ -409,7 +421,7 @@ static void sym_load(vctx *v, int i, const acc_dma *d)
         for (uint64_t r = 0; r < d->n1; r++) {
             uint64_t ext = (uint64_t)d->dram + p * d->dram_s2 + r * d->dram_s1;
             uint64_t loc = (uint64_t)d->spad + p * d->spad_s2 + r * d->spad_s1;
-            vtag t = {T_BAD, 0, 0, 0, 0, 0, i};
+            vtag t = mk_tag(T_BAD, 0, 0, 0, 0, i);
             if (inside(ext, ext + d->n0, v->mm->x, v->xbytes)) {
                 t.kind = T_X;
                 t.val = (uint32_t)(ext - v->mm->x);
@@ -467,7 +479,7 @@ static void sym_store(vctx *v, int i, const acc_dma *d)
                 const vtag *t = &v->tag[loc + b];
                 char ys[80], ts[200];
                 if (!reported && t->kind != T_BAD) {
-                    if (t->kind != T_PSUM || t->val != e || t->byte != bi) {
+                    if (t->kind != T_PSUM || t->val != e || TAG_BYTE(t) != bi) {
                         desc_y(v, e, ys, sizeof(ys));
                         desc_tag(v, t, ts, sizeof(ts));
                         report(v, i, "stores scratchpad 0x%05llx, which holds %s, into byte %u of %s",
@@ -480,7 +492,7 @@ static void sym_store(vctx *v, int i, const acc_dma *d)
                                "(partial sum written by instruction %d)",
                                ys, t->next, (unsigned long long)cg, t->writer);
                         reported = 1;
-                    } else if (!t->ok) {
+                    } else if (!TAG_OK(t)) {
                         desc_y(v, e, ys, sizeof(ys));
                         report(v, i,
                                "stores %s from an accumulation chain that did not start at input "
@@ -510,7 +522,7 @@ static void sym_store(vctx *v, int i, const acc_dma *d)
 
 static void poison(vctx *v, int i, uint64_t lo, uint64_t hi)
 {
-    vtag t = {T_BAD, 0, 0, 0, 0, 0, i};
+    vtag t = mk_tag(T_BAD, 0, 0, 0, 0, i);
     for (uint64_t a = lo; a < hi; a++)
         v->tag[a] = t;
 }
@@ -642,8 +654,8 @@ static int64_t padding_line_bad(const vctx *v, int64_t lo, int64_t hi, uint32_t 
     for (int64_t x = lo; x <= hi; x++) {
         if (!v->flag[x - lo] || (x >= 0 && x < (int64_t)size))
             continue;
-        int64_t abs = x + origin;
-        if (abs >= 0 && abs < extent)
+        int64_t pos = x + origin;
+        if (pos >= 0 && pos < extent)
             return x;
     }
     return INT64_MIN;
@@ -690,7 +702,9 @@ static int check_acts(vctx *v, int i, const acc_compute *c, int64_t cin0, int64_
     int64_t xh = (int64_t)(t0->val % (uint64_t)hw) / v->W, xw = (int64_t)(t0->val % (uint64_t)v->W);
     int64_t ih0 = xh - v->rows[0], iw0 = xw - first_col;
     int64_t ny = ih0 + v->PT - (int64_t)c->ptop, nx = iw0 + v->PL - (int64_t)c->pleft;
-    desc_tag(v, t0, ts, sizeof(ts));
+    if (ny < 0 || ny % v->SH != 0 || ny / v->SH + c->th > v->OH || nx < 0 || nx % v->SW != 0 ||
+        nx / v->SW + c->tw > v->OW)
+        desc_tag(v, t0, ts, sizeof(ts));
     if (ny < 0 || ny % v->SH != 0 || ny / v->SH + c->th > v->OH) {
         report(v, i,
                "reads %s at activation tile row %d, which puts output row 0 of the tile at input row "
@@ -835,16 +849,17 @@ static void sym_compute(vctx *v, int i, const acc_compute *c)
                     for (unsigned b = 0; b < 4; b++) {
                         const vtag *tb = &v->tag[a + b];
                         bad |= tb->kind == T_BAD;
-                        match &= tb->kind == T_PSUM && tb->val == e && tb->byte == b && tb->next == t->next;
+                        match &= tb->kind == T_PSUM && tb->val == e && TAG_BYTE(tb) == b && tb->next == t->next &&
+                                 TAG_OK(tb) == TAG_OK(t);
                     }
-                    if (bad)
+                    if (bad || (match && (int64_t)t->next == cg0))
                         continue;
                     char ys[80], ts[200];
                     desc_y(v, e, ys, sizeof(ys));
                     if (!match) {
                         for (unsigned b = 0; b < 4; b++) {
                             const vtag *tb = &v->tag[a + b];
-                            if (!(tb->kind == T_PSUM && tb->val == e && tb->byte == b)) {
+                            if (!(tb->kind == T_PSUM && tb->val == e && TAG_BYTE(tb) == b)) {
                                 t = tb;
                                 a += b;
                                 break;
@@ -873,17 +888,16 @@ static void sym_compute(vctx *v, int i, const acc_compute *c)
             for (uint64_t ox = 0; ox < tw; ox++) {
                 uint64_t a = (uint64_t)c->out + ((kr * th + oy) * tw + ox) * 4;
                 uint64_t e = v->kabs[kr] * plane + ((uint64_t)oy0 + oy) * (uint64_t)v->OW + (uint64_t)ox0 + ox;
-                uint8_t ok = (uint8_t)(cg0 == 0);
+                unsigned ok = cg0 == 0;
                 int bad = 0;
                 if (c->acc) {
-                    ok = v->tag[a].ok;
+                    ok = TAG_OK(&v->tag[a]);
                     for (unsigned b = 0; b < 4; b++)
                         bad |= v->tag[a + b].kind == T_BAD;
                 }
                 for (unsigned b = 0; b < 4; b++) {
-                    vtag t = {T_PSUM, (uint8_t)b, ok, 0, (uint32_t)e, (uint32_t)(cg0 + c->tc), i};
-                    if (bad)
-                        t = (vtag){T_BAD, 0, 0, 0, 0, 0, i};
+                    vtag t = bad ? mk_tag(T_BAD, 0, 0, 0, 0, i)
+                                 : mk_tag(T_PSUM, (uint32_t)e, (unsigned)(cg0 + c->tc), b, ok, i);
                     v->tag[a + b] = t;
                 }
             }
@@ -925,10 +939,7 @@ static void vctx_free(vctx *v)
     free(v->ymask);
     free(v->yfirst);
     free(v->ord);
-    free(v->wr_end);
-    free(v->rd_end);
-    free(v->wr_idx);
-    free(v->rd_idx);
+    free(v->rd);
     free(v->pts);
     free(v->diff);
     free(v->kabs);
@@ -983,7 +994,9 @@ int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg
     }
     vctx_layer(&v, l);
     v.spad = cfg->spad_bytes;
-    v.tag = acc_calloc(v.spad, sizeof(vtag));
+    v.tag = acc_malloc((size_t)v.spad * sizeof(vtag));
+    for (uint32_t a = 0; a < v.spad; a++)
+        v.tag[a] = mk_tag(T_NONE, 0, 0, 0, 0, -1);
     v.ymask = acc_calloc((size_t)v.ny, 1);
     v.yfirst = acc_malloc((size_t)v.ny * sizeof(int32_t));
     for (uint64_t k = 0; k < v.ny; k++)
@@ -1035,12 +1048,9 @@ int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg
             if (eng >= 0)
                 v.ord[i] = ++cnt[eng];
         }
-        v.wr_end = acc_calloc(v.spad, sizeof(int64_t));
-        v.rd_end = acc_calloc(v.spad, sizeof(int64_t));
-        v.wr_idx = acc_malloc((size_t)v.spad * sizeof(int32_t));
-        v.rd_idx = acc_malloc((size_t)v.spad * sizeof(int32_t));
+        v.rd = acc_malloc((size_t)v.spad * sizeof(int32_t));
         for (uint32_t a = 0; a < v.spad; a++)
-            v.wr_idx[a] = v.rd_idx[a] = -1;
+            v.rd[a] = -1;
         live_init(&v);
     }
 
