@@ -19,6 +19,8 @@
 #ifndef ACC_VALIDATE_H
 #define ACC_VALIDATE_H
 
+#include <stdio.h>
+
 #include "config.h"
 #include "isa.h"
 #include "layer.h"
