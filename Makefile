@@ -51,7 +51,7 @@ TESTS := $(patsubst tests/%.c,$(B)/test/%,$(TEST_SRC))
 
 DEPS_OK := $(B)/.deps-ok
 
-.PHONY: all help deps tools test unit-test catalog-test cosim plan layers lint format bench clean
+.PHONY: all help deps tools hdr-check test unit-test catalog-test cosim plan layers lint format bench clean
 all: tools
 
 help:
@@ -123,7 +123,13 @@ unit-test: $(TESTS) tools
 	  ACC_LAYERS_DIR=layers ACC_CONFIGS_DIR=configs ACC_TEST_DATA=tests/data ACC_BIN=$(B)/bin \
 	  $$t --jobs 2 || fail=1; done; exit $$fail
 
-test: unit-test
+# Every header compiles on its own (git's hdr-check).
+HEADERS := $(wildcard planner/*.h golden/*.h cosim/*.h)
+hdr-check: $(DEPS_OK)
+	$(Q)for h in $(HEADERS); do echo "#include \"$$h\"" | \
+	  $(CC) $(CFLAGS_BASE) -fsyntax-only -x c - -o /dev/null || exit 1; done
+
+test: hdr-check unit-test
 
 # ---------------------------------------------------------------- RTL
 # One Verilated simulator per configuration (the array size, scratchpad and
