@@ -176,6 +176,7 @@ uint64_t acc_tiling_bytes(const acc_layer *l, const acc_tiling *t, int buffers)
     ACC_REQUIRE(l != NULL && t != NULL);
     ACC_REQUIRE(buffers == 1 || buffers == 2);
     ACC_REQUIRE(t->tk >= 1 && t->th >= 1 && t->tw >= 1 && t->tc >= 1);
+    ACC_REQUIRE(acc_layer_check(l, NULL) == 0);
     shape s;
     shape_of(l, &s);
     tile_need z;
