@@ -118,8 +118,14 @@ static window input_window(int o0, int on, int stride, int filter, int dil, int 
 }
 
 /* Tile `i` of size t over an extent: start and size. */
-static int tile_start(int i, int t) { return i * t; }
-static int tile_size(int i, int t, int extent) { return (int)acc_min64(t, extent - (int64_t)i * t); }
+static int tile_start(int i, int t)
+{
+    return i * t;
+}
+static int tile_size(int i, int t, int extent)
+{
+    return (int)acc_min64(t, extent - (int64_t)i * t);
+}
 
 /* Largest stored window and largest virtual padding over all tiles of one
  * output dimension, and the first tile (if any) that reads only padding
@@ -216,8 +222,10 @@ static int tiling_fits(const shape *s, const acc_config *cfg, const acc_tiling *
         return acc_fail(err, "the tile needs %llu bytes of scratchpad, the configuration has %u",
                         (unsigned long long)need, cfg->spad_bytes);
     if (need > SPAD_FIELD_MAX + 1ull)
-        return acc_fail(err, "field 'spad': the buffers need %llu bytes, more than 20-bit "
-                        "addresses reach", (unsigned long long)need);
+        return acc_fail(err,
+                        "field 'spad': the buffers need %llu bytes, more than 20-bit "
+                        "addresses reach",
+                        (unsigned long long)need);
     return 0;
 }
 
@@ -230,15 +238,17 @@ static int tiling_has_no_padding_tile(const shape *s, const acc_tiling *t, const
 {
     if (z->empty_y >= 0) {
         int o0 = tile_start(z->empty_y, t->th);
-        return acc_fail(err, "output rows %d..%d form a tile that reads only zero padding (every "
-                        "COMPUTE must read a stored input row); choose another th", o0,
-                        o0 + tile_size(z->empty_y, t->th, s->OH) - 1);
+        return acc_fail(err,
+                        "output rows %d..%d form a tile that reads only zero padding (every "
+                        "COMPUTE must read a stored input row); choose another th",
+                        o0, o0 + tile_size(z->empty_y, t->th, s->OH) - 1);
     }
     if (z->empty_x >= 0) {
         int o0 = tile_start(z->empty_x, t->tw);
-        return acc_fail(err, "output columns %d..%d form a tile that reads only zero padding "
-                        "(every COMPUTE must read a stored input column); choose another tw", o0,
-                        o0 + tile_size(z->empty_x, t->tw, s->OW) - 1);
+        return acc_fail(err,
+                        "output columns %d..%d form a tile that reads only zero padding "
+                        "(every COMPUTE must read a stored input column); choose another tw",
+                        o0, o0 + tile_size(z->empty_x, t->tw, s->OW) - 1);
     }
     return 0;
 }
@@ -365,8 +375,8 @@ static int pool_pick(pool *p, int64_t key, int *hit)
 
 /* Generates the loop nest's instructions with their dependencies. */
 static void gen_nodes(const shape *s, const acc_config *cfg, const acc_memmap *mm,
-                      const acc_tiling *t,
-                      const tile_need *z, const int slots[KIND_COUNT], node_list *nl)
+                      const acc_tiling *t, const tile_need *z, const int slots[KIND_COUNT],
+                      node_list *nl)
 {
     pool pools[KIND_COUNT];
     uint32_t base = 0;
@@ -415,8 +425,11 @@ static void gen_nodes(const shape *s, const acc_config *cfg, const acc_memmap *m
                             memset(&in, 0, sizeof(in));
                             memset(dep, 0, sizeof(dep));
                             in.op = ACC_OP_LOAD;
-                            in.u.dma.dram = mm->x + (uint32_t)((((uint64_t)(g * s->Cg + c0) * s->H +
-                                                                 (uint64_t)wy.lo) * s->W) + (uint64_t)wx.lo);
+                            in.u.dma.dram =
+                                mm->x +
+                                (uint32_t)((((uint64_t)(g * s->Cg + c0) * s->H + (uint64_t)wy.lo) *
+                                            s->W) +
+                                           (uint64_t)wx.lo);
                             in.u.dma.spad = as->base;
                             in.u.dma.n0 = (uint32_t)wx.n;
                             in.u.dma.n1 = (uint32_t)wy.n;
@@ -440,8 +453,9 @@ static void gen_nodes(const shape *s, const acc_config *cfg, const acc_memmap *m
                             memset(&in, 0, sizeof(in));
                             memset(dep, 0, sizeof(dep));
                             in.op = ACC_OP_LOAD;
-                            in.u.dma.dram = mm->w + (uint32_t)((uint64_t)c0 * taps * (uint64_t)s->K +
-                                                               (uint64_t)k0);
+                            in.u.dma.dram =
+                                mm->w +
+                                (uint32_t)((uint64_t)c0 * taps * (uint64_t)s->K + (uint64_t)k0);
                             in.u.dma.spad = ws->base;
                             in.u.dma.n0 = (uint32_t)kn;
                             in.u.dma.n1 = taps;
@@ -495,8 +509,9 @@ static void gen_nodes(const shape *s, const acc_config *cfg, const acc_memmap *m
                     acc_instr in;
                     memset(&in, 0, sizeof(in));
                     in.op = ACC_OP_STORE;
-                    in.u.dma.dram = mm->y + (uint32_t)(4u * (((uint64_t)k0 * s->OH + (uint64_t)oy0) *
-                                                                 s->OW + (uint64_t)ox0));
+                    in.u.dma.dram =
+                        mm->y + (uint32_t)(4u * (((uint64_t)k0 * s->OH + (uint64_t)oy0) * s->OW +
+                                                 (uint64_t)ox0));
                     in.u.dma.spad = os->base;
                     in.u.dma.n0 = 4u * (uint32_t)own;
                     in.u.dma.n1 = (uint32_t)ohn;
@@ -620,8 +635,10 @@ static int64_t build(const shape *s, const acc_config *cfg, const acc_memmap *mm
     for (int e = 0; e < ACC_ENG_COUNT; e++) {
         if (nl.count[e] > ACC_WAIT_MAX) {
             free(nl.v);
-            return acc_fail(err, "field 'wait': the tiling needs %u %s instructions, more than "
-                            "the %u a wait can count", nl.count[e], eng_names[e], ACC_WAIT_MAX);
+            return acc_fail(err,
+                            "field 'wait': the tiling needs %u %s instructions, more than "
+                            "the %u a wait can count",
+                            nl.count[e], eng_names[e], ACC_WAIT_MAX);
         }
     }
     acc_program_init(out);
@@ -673,8 +690,8 @@ static void estimate(const shape *s, const acc_config *cfg, int serial, candidat
     const int nk = (int)acc_ceil_div(s->Kg, t->tk), ny = (int)acc_ceil_div(s->OH, t->th);
     const int nx = (int)acc_ceil_div(s->OW, t->tw), nch = (int)acc_ceil_div(s->Cg, t->tc);
     const double taps = (double)s->FH * s->FW;
-    double sum_kseg = 0, sum_kbeats = 0, sum_vh = 0, sum_xseg = 0, sum_vwbeats = 0,
-           sum_ybeats = 0, sum_pass = 0;
+    double sum_kseg = 0, sum_kbeats = 0, sum_vh = 0, sum_xseg = 0, sum_vwbeats = 0, sum_ybeats = 0,
+           sum_pass = 0;
     for (int i = 0; i < nk; i++) {
         int kn = tile_size(i, t->tk, s->Kg);
         sum_kseg += (double)acc_ceil_div(kn, C);
@@ -682,7 +699,8 @@ static void estimate(const shape *s, const acc_config *cfg, int serial, candidat
     }
     for (int i = 0; i < ny; i++)
         sum_vh += input_window(tile_start(i, t->th), tile_size(i, t->th, s->OH), s->SH, s->FH,
-                               s->DH, s->PT, s->H).n;
+                               s->DH, s->PT, s->H)
+                      .n;
     for (int i = 0; i < nx; i++) {
         int own = tile_size(i, t->tw, s->OW);
         window wx = input_window(tile_start(i, t->tw), own, s->SW, s->FW, s->DW, s->PL, s->W);
@@ -762,7 +780,8 @@ static int cand_cmp(const void *a, const void *b)
  * whole extent, and powers of two below unit (for tight scratchpads). */
 static int size_set(int extent, int unit, int limit, int *out)
 {
-    static const int mult[] = {1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64, 96, 128, 192, 256};
+    static const int mult[] = {1,  2,  3,  4,  5,  6,  8,   10,  12, 16,
+                               20, 24, 32, 48, 64, 96, 128, 192, 256};
     int n = 0;
     if (extent > limit)
         extent = limit;
@@ -928,9 +947,10 @@ static int plan_layer(int serial, const acc_layer *l, const shape *sp, const acc
 
     if (tiling) {
         const acc_tiling *t = tiling;
-        if (t->tk < 1 || t->tk > s.Kg || t->th < 1 || t->th > s.OH || t->tw < 1 ||
-            t->tw > s.OW || t->tc < 1 || t->tc > s.Cg)
-            return acc_fail(err, "layer '%s': tiling tk=%d th=%d tw=%d tc=%d is outside "
+        if (t->tk < 1 || t->tk > s.Kg || t->th < 1 || t->th > s.OH || t->tw < 1 || t->tw > s.OW ||
+            t->tc < 1 || t->tc > s.Cg)
+            return acc_fail(err,
+                            "layer '%s': tiling tk=%d th=%d tw=%d tc=%d is outside "
                             "1..%d, 1..%d, 1..%d, 1..%d (output channels per group, output "
                             "rows, output columns, input channels per group)",
                             l->name, t->tk, t->th, t->tw, t->tc, s.Kg, s.OH, s.OW, s.Cg);
@@ -957,15 +977,17 @@ static int plan_layer(int serial, const acc_layer *l, const shape *sp, const acc
             n++;
         }
         if (n == 0) /* e holds why the single-buffer choice does not fit */
-            return acc_fail(err, "layer '%s' cannot run on config '%s' with tiling tk=%d th=%d "
-                            "tw=%d tc=%d: %s", l->name, cfg->name, t->tk, t->th, t->tw, t->tc,
-                            e.msg);
+            return acc_fail(err,
+                            "layer '%s' cannot run on config '%s' with tiling tk=%d th=%d "
+                            "tw=%d tc=%d: %s",
+                            l->name, cfg->name, t->tk, t->th, t->tw, t->tc, e.msg);
         if (pick_best(&s, cfg, mm, cands, n, n, serial, out) != 0) {
             const int one[KIND_COUNT] = {1, 1, 1};
             if (build(&s, cfg, mm, t, &z, one, serial, out, &e) < 0)
-                return acc_fail(err, "layer '%s' cannot run on config '%s' with tiling tk=%d "
-                                "th=%d tw=%d tc=%d: %s", l->name, cfg->name, t->tk, t->th,
-                                t->tw, t->tc, e.msg);
+                return acc_fail(err,
+                                "layer '%s' cannot run on config '%s' with tiling tk=%d "
+                                "th=%d tw=%d tc=%d: %s",
+                                l->name, cfg->name, t->tk, t->th, t->tw, t->tc, e.msg);
             assert(0 && "a fitting tiling must build");
         }
         return 0;
@@ -977,12 +999,15 @@ static int plan_layer(int serial, const acc_layer *l, const shape *sp, const acc
     tile_need z;
     if (tiling_fits(&s, cfg, &smallest, one, &z, &e) != 0) {
         if (need_bytes(&z, one) > cfg->spad_bytes)
-            return acc_fail(err, "layer '%s' cannot run on config '%s': the smallest tile needs "
+            return acc_fail(err,
+                            "layer '%s' cannot run on config '%s': the smallest tile needs "
                             "%llu bytes of scratchpad, the configuration has %u",
                             l->name, cfg->name, (unsigned long long)need_bytes(&z, one),
                             cfg->spad_bytes);
-        return acc_fail(err, "layer '%s' cannot run on config '%s': even the smallest tile "
-                        "breaks a field limit: %s", l->name, cfg->name, e.msg);
+        return acc_fail(err,
+                        "layer '%s' cannot run on config '%s': even the smallest tile "
+                        "breaks a field limit: %s",
+                        l->name, cfg->name, e.msg);
     }
 
     cand_list cl;
@@ -992,16 +1017,19 @@ static int plan_layer(int serial, const acc_layer *l, const shape *sp, const acc
     int rc = pick_best(&s, cfg, mm, cl.v, cl.n, EXACT_CANDIDATES, serial, out);
     free(cl.v);
     if (rc != 0 && cl.n == 0 && cl.too_long == 0)
-        return acc_fail(err, "layer '%s' cannot run on config '%s': every tiling that fits has "
-                        "a tile that reads only zero padding", l->name, cfg->name);
+        return acc_fail(err,
+                        "layer '%s' cannot run on config '%s': every tiling that fits has "
+                        "a tile that reads only zero padding",
+                        l->name, cfg->name);
     if (rc != 0) {
         /* every tiling needs more instructions than a wait can count */
         candidate c = {smallest, {1, 1, 1}, 0, 0, 0};
         estimate(&s, cfg, serial, &c);
-        return acc_fail(err, "layer '%s' cannot run on config '%s': every tiling that fits "
+        return acc_fail(err,
+                        "layer '%s' cannot run on config '%s': every tiling that fits "
                         "needs more instructions than a wait field can count (%u); the "
-                        "smallest needs about %.0f", l->name, cfg->name, ACC_WAIT_MAX,
-                        c.instructions);
+                        "smallest needs about %.0f",
+                        l->name, cfg->name, ACC_WAIT_MAX, c.instructions);
     }
     return 0;
 }

@@ -113,10 +113,18 @@ static int parse_args(int argc, char **argv, options *o)
             return -1;
         }
         switch (k) {
-        case 0: o->layer = val; break;
-        case 1: o->config = val; break;
-        case 2: o->planner = val; break;
-        case 3: o->out_dir = val; break;
+        case 0:
+            o->layer = val;
+            break;
+        case 1:
+            o->config = val;
+            break;
+        case 2:
+            o->planner = val;
+            break;
+        case 3:
+            o->out_dir = val;
+            break;
         default:
             if (parse_tiling(val, &o->tiling) != 0) {
                 usage_error("--tiling expects four positive numbers TK,TH,TW,TC, got", val);
@@ -171,8 +179,8 @@ static int64_t used_extent(int in, int out, int stride, int filter, int dil, int
 static void lower_bounds(const acc_layer *l, const acc_config *cfg, bounds *b)
 {
     const int64_t s0 = model_first_issue(cfg), dw = cfg->axi_bytes;
-    const int64_t ld_min = cfg->read_latency + 3;                 /* a LOAD of one beat */
-    const int64_t st_min = cfg->write_latency + 3;                /* a STORE of one beat */
+    const int64_t ld_min = cfg->read_latency + 3;                  /* a LOAD of one beat */
+    const int64_t st_min = cfg->write_latency + 3;                 /* a STORE of one beat */
     const int64_t cp_min = 2 + cfg->rows + 2 * (int64_t)cfg->cols; /* a COMPUTE of one pass */
     const uint64_t pes = (uint64_t)cfg->rows * (uint64_t)cfg->cols;
     b->x_needed = (uint64_t)l->channels *
@@ -185,11 +193,11 @@ static void lower_bounds(const acc_layer *l, const acc_config *cfg, bounds *b)
                            s0 + ld_min + (int64_t)((layer_macs(l) + pes - 1) / pes) + st_min + 1);
     /* every needed input and weight byte is loaded, then read by a compute
      * whose results are stored */
-    b->dram_read = s0 + (ld_min - 1) +
-                   acc_ceil_div((int64_t)(b->x_needed + layer_w_bytes(l)), dw) + cp_min + st_min + 1;
+    b->dram_read = s0 + (ld_min - 1) + acc_ceil_div((int64_t)(b->x_needed + layer_w_bytes(l)), dw) +
+                   cp_min + st_min + 1;
     /* every output byte is stored, after a load and a compute */
-    b->dram_write = s0 + ld_min + cp_min + (st_min - 1) + acc_ceil_div((int64_t)layer_y_bytes(l), dw) +
-                    1;
+    b->dram_write =
+        s0 + ld_min + cp_min + (st_min - 1) + acc_ceil_div((int64_t)layer_y_bytes(l), dw) + 1;
     b->best = acc_max64(b->compute, acc_max64(b->dram_read, b->dram_write));
 }
 
@@ -197,7 +205,8 @@ static void lower_bounds(const acc_layer *l, const acc_config *cfg, bounds *b)
 static void annot_cycles(int index, void *ctx, char *buf, size_t size)
 {
     const model_timing *tm = ctx;
-    snprintf(buf, size, "issue %lld end %lld", (long long)tm->start[index], (long long)tm->end[index]);
+    snprintf(buf, size, "issue %lld end %lld", (long long)tm->start[index],
+             (long long)tm->end[index]);
 }
 
 static int write_sched(const char *path, const acc_program *p, const acc_sched_meta *meta,
@@ -332,7 +341,8 @@ int main(int argc, char **argv)
     acc_error err;
     acc_layer layer;
     acc_config cfg;
-    if (acc_layer_lookup(o.layer, &layer, &err) != 0 || acc_config_load(o.config, &cfg, &err) != 0) {
+    if (acc_layer_lookup(o.layer, &layer, &err) != 0 ||
+        acc_config_load(o.config, &cfg, &err) != 0) {
         fprintf(stderr, "plan: %s\n", err.msg);
         return 1;
     }
@@ -356,8 +366,10 @@ int main(int argc, char **argv)
     }
     acc_validation v;
     if (acc_validate(&prog, &layer, &cfg, &mm, &v, stderr, &err) != 0) {
-        fprintf(stderr, "plan: the %s schedule of %s on %s is invalid (%d violations); "
-                        "nothing written\n", o.planner, layer.name, cfg.name, v.violations);
+        fprintf(stderr,
+                "plan: the %s schedule of %s on %s is invalid (%d violations); "
+                "nothing written\n",
+                o.planner, layer.name, cfg.name, v.violations);
         acc_validation_free(&v);
         model_timing_free(&tm);
         acc_program_free(&prog);
@@ -367,10 +379,10 @@ int main(int argc, char **argv)
     bounds b;
     lower_bounds(&layer, &cfg, &b);
     int is_serial = strcmp(o.planner, "serial") == 0;
-    int64_t serial_ms = is_serial && !o.has_tiling ? tm.makespan
-                                                  : baseline_makespan("serial", &layer, &cfg, &mm);
-    int64_t double_ms = !is_serial && !o.has_tiling ? tm.makespan
-                                                   : baseline_makespan("double", &layer, &cfg, &mm);
+    int64_t serial_ms =
+        is_serial && !o.has_tiling ? tm.makespan : baseline_makespan("serial", &layer, &cfg, &mm);
+    int64_t double_ms =
+        !is_serial && !o.has_tiling ? tm.makespan : baseline_makespan("double", &layer, &cfg, &mm);
 
     size_t n = strlen(o.out_dir) + strlen(layer.name) + 16;
     char *sched_path = acc_malloc(n), *json_path = acc_malloc(n);
@@ -398,11 +410,11 @@ int main(int argc, char **argv)
                "it; a baseline proves no optimality); %d instructions, tiling tk=%d "
                "th=%d tw=%d tc=%d, %llu bytes read and %llu written, peak scratchpad %llu of "
                "%u bytes; serial %lld, double %lld cycles; planned in %.3f s. Wrote %s and %s.\n",
-               layer.name, cfg.name, o.planner, (long long)tm.makespan, (long long)b.best,
-               above, prog.count, t.tk, t.th, t.tw, t.tc,
-               (unsigned long long)tm.dram_read, (unsigned long long)tm.dram_written,
-               (unsigned long long)v.peak_live_bytes, cfg.spad_bytes, (long long)serial_ms,
-               (long long)double_ms, seconds, sched_path, json_path);
+               layer.name, cfg.name, o.planner, (long long)tm.makespan, (long long)b.best, above,
+               prog.count, t.tk, t.th, t.tw, t.tc, (unsigned long long)tm.dram_read,
+               (unsigned long long)tm.dram_written, (unsigned long long)v.peak_live_bytes,
+               cfg.spad_bytes, (long long)serial_ms, (long long)double_ms, seconds, sched_path,
+               json_path);
     }
     free(json);
     free(sched_path);

@@ -29,6 +29,7 @@ typedef struct shape_row {
     int h, w, fh, fw, c, k, sh, sw, pt, pb, pl, pr, dh, dw, g;
 } shape_row;
 
+/* clang-format off */
 static const shape_row layers[] = {
     /* name                     H   W FH FW   C   K SH SW PT PB PL PR DH DW  G */
     {"conv3x3",                10, 10, 3, 3,  8,  8, 1, 1, 1, 1, 1, 1, 1, 1, 1},
@@ -45,6 +46,7 @@ static const shape_row layers[] = {
     {"wide",                    6, 40, 3, 3,  4,  8, 1, 1, 1, 1, 1, 1, 1, 1, 1},
     {"stride3_dilation3",      17, 15, 3, 3,  3,  4, 3, 2, 1, 0, 0, 1, 2, 3, 1},
 };
+/* clang-format on */
 #define NLAYERS ((int)(sizeof(layers) / sizeof(layers[0])))
 
 static const char *const configs[] = {"small", "default"};
@@ -75,7 +77,8 @@ static acc_layer make_layer(const shape_row *r)
 }
 
 /* A layer given by its main fields (unit dilation, symmetric padding). */
-static acc_layer simple_layer(const char *name, int h, int w, int f, int c, int k, int s, int pad, int g)
+static acc_layer simple_layer(const char *name, int h, int w, int f, int c, int k, int s, int pad,
+                              int g)
 {
     shape_row r = {name, h, w, f, f, c, k, s, s, pad, pad, pad, pad, 1, 1, g};
     return make_layer(&r);
@@ -248,9 +251,10 @@ Test(baseline, serial_never_runs_two_instructions_at_once)
         acc_error e;
         cr_assert_eq(model_run(&p, &cfg, &tm, &e), 0, "%s", e.msg);
         for (int k = 1; k < p.count; k++)
-            cr_assert_geq(tm.start[k], tm.end[k - 1], "%s: instruction %d issues in cycle %lld, "
-                          "before instruction %d ends in %lld", l.name, k, (long long)tm.start[k],
-                          k - 1, (long long)tm.end[k - 1]);
+            cr_assert_geq(tm.start[k], tm.end[k - 1],
+                          "%s: instruction %d issues in cycle %lld, "
+                          "before instruction %d ends in %lld",
+                          l.name, k, (long long)tm.start[k], k - 1, (long long)tm.end[k - 1]);
         model_timing_free(&tm);
         acc_program_free(&p);
     }
@@ -438,7 +442,8 @@ Test(baseline, a_tiling_larger_than_the_layer_is_rejected)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         acc_program p;
         acc_error e;
-        cr_assert_eq(acc_baseline_plan("double", &l, &cfg, &mm, &bad[i], &p, &e), -1, "case %zu", i);
+        cr_assert_eq(acc_baseline_plan("double", &l, &cfg, &mm, &bad[i], &p, &e), -1, "case %zu",
+                     i);
         cr_assert(strstr(e.msg, "tiling") && strstr(e.msg, "grouped"), "%s", e.msg);
         acc_program_free(&p);
     }
@@ -517,8 +522,9 @@ Test(plan_tool, writes_a_valid_annotated_schedule_and_its_summary)
     char dir[] = "/tmp/test_baseline_XXXXXX";
     cr_assert(mkdtemp(dir) != NULL);
     char cmd[1024], out[8192];
-    snprintf(cmd, sizeof(cmd), "%s/plan --layer lenet_2 --config small --planner double --out-dir %s",
-             bin_dir(), dir);
+    snprintf(cmd, sizeof(cmd),
+             "%s/plan --layer lenet_2 --config small --planner double --out-dir %s", bin_dir(),
+             dir);
     cr_assert_eq(run(cmd, out, sizeof(out)), 0, "%s", out);
     cr_assert(strstr(out, "lenet_2") && strstr(out, "makespan"), "summary: %s", out);
 
@@ -593,8 +599,8 @@ Test(plan_tool, an_impossible_layer_fails_and_writes_nothing)
           "Num Filter, Strides, Dilation,\nhuge,120,120,15,15,16,4,1,7,\n",
           f);
     fclose(f);
-    snprintf(cmd, sizeof(cmd), "%s/plan --layer %s:huge --config small --out-dir %s", bin_dir(), csv,
-             outdir);
+    snprintf(cmd, sizeof(cmd), "%s/plan --layer %s:huge --config small --out-dir %s", bin_dir(),
+             csv, outdir);
     cr_assert_eq(run(cmd, out, sizeof(out)), 1, "%s", out);
     cr_assert(strstr(out, "cannot run on config 'small': the smallest tile needs 10036 bytes"),
               "%s", out);
