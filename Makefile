@@ -23,7 +23,7 @@ WERROR ?= -Werror
 CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(WERROR) -MMD -MP
 OPT ?= -O2 -g
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-LIBS := -linih -lcjson -lm
+LIBS := -linih -lcjson -lcadical -lstdc++ -lm
 
 # User-facing knobs
 LAYER ?= lenet_1
