@@ -118,10 +118,9 @@ $(B)/test/%: $(B)/san/tests/%.o $(B)/lib/libcore-san.a
 	$(Q)$(CC) $(SAN) $^ -o $@ -lcriterion $(LIBS)
 
 unit-test: $(TESTS) tools
-	$(Q)fail=0; for t in $(TESTS); do \
-	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	$(Q)ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ACC_LAYERS_DIR=layers ACC_CONFIGS_DIR=configs ACC_TEST_DATA=tests/data ACC_BIN=$(B)/bin \
-	  $$t --jobs 2 || fail=1; done; exit $$fail
+	  bash mk/run-tests.sh $(TESTS)
 
 # Every header compiles on its own (git's hdr-check).
 HEADERS := $(wildcard planner/*.h golden/*.h cosim/*.h)
@@ -129,7 +128,7 @@ hdr-check: $(DEPS_OK)
 	$(Q)for h in $(HEADERS); do echo "#include \"$$h\"" | \
 	  $(CC) $(CFLAGS_BASE) -fsyntax-only -x c - -o /dev/null || exit 1; done
 
-test: hdr-check unit-test
+test: hdr-check unit-test catalog-test
 
 # ---------------------------------------------------------------- RTL
 # One Verilated simulator per configuration (the array size, scratchpad and
