@@ -35,7 +35,9 @@ module acc_pe (
     act_d   = act_i;
     first_d = first_i;
     wgt_d   = wgt_i;
-    prod    = $signed(act_i) * $signed(wgt_i);
+    // Signed 8x8 product as the low 16 bits of the product of the
+    // sign-extended operands (exact: |product| <= 2^14).
+    prod    = $signed({{8{act_i[7]}}, act_i} * {{8{wgt_i[7]}}, wgt_i});
     if (shift_i) begin
       acc_d = acc_left_i;
     end else if (first_i) begin

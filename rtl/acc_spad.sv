@@ -94,15 +94,26 @@ module acc_spad #(
   logic [N*8-1:0]   wl_all, wc_all;
   logic [N-1:0]     wl_ball, wc_ball;
 
+  // (Only computed for an active port: simulation speed.)
   always_comb begin
-    wl_dbl  = {(N*8)'(wl_data_i), (N*8)'(wl_data_i)} << {wl_addr_i[RotW-1:0], 3'b000};
-    wc_dbl  = {(N*8)'(wc_data_i), (N*8)'(wc_data_i)} << {wc_addr_i[RotW-1:0], 3'b000};
-    wl_bdbl = {N'(wl_be_i), N'(wl_be_i)} << wl_addr_i[RotW-1:0];
-    wc_bdbl = {N'(wc_be_i), N'(wc_be_i)} << wc_addr_i[RotW-1:0];
+    wl_dbl  = '0;
+    wl_bdbl = '0;
+    if (wl_en_i) begin
+      wl_dbl  = {(N*8)'(wl_data_i), (N*8)'(wl_data_i)} << {wl_addr_i[RotW-1:0], 3'b000};
+      wl_bdbl = {N'(wl_be_i), N'(wl_be_i)} << wl_addr_i[RotW-1:0];
+    end
     wl_all  = wl_dbl[N*8 +: N*8];
+    wl_ball = wl_bdbl[N +: N];
+  end
+  always_comb begin
+    wc_dbl  = '0;
+    wc_bdbl = '0;
+    if (wc_en_i) begin
+      wc_dbl  = {(N*8)'(wc_data_i), (N*8)'(wc_data_i)} << {wc_addr_i[RotW-1:0], 3'b000};
+      wc_bdbl = {N'(wc_be_i), N'(wc_be_i)} << wc_addr_i[RotW-1:0];
+    end
     wc_all  = wc_dbl[N*8 +: N*8];
-    wl_ball = wl_en_i ? wl_bdbl[N +: N] : '0;
-    wc_ball = wc_en_i ? wc_bdbl[N +: N] : '0;
+    wc_ball = wc_bdbl[N +: N];
   end
 
   // ---------------------------------------------------------------- banks

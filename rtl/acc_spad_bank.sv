@@ -45,9 +45,15 @@ module acc_spad_bank #(
   always_comb begin
     mask0 = '0;
     mask1 = '0;
-    for (int b = 0; b < LineBytes; b++) begin
-      mask0[b*8 +: 8] = {8{wbe_i[b]}};
-      mask1[b*8 +: 8] = {8{wbe_i[LineBytes + b]}};
+    if (we_i[0]) begin
+      for (int b = 0; b < LineBytes; b++) begin
+        mask0[b*8 +: 8] = {8{wbe_i[b]}};
+      end
+    end
+    if (we_i[1]) begin
+      for (int b = 0; b < LineBytes; b++) begin
+        mask1[b*8 +: 8] = {8{wbe_i[LineBytes + b]}};
+      end
     end
     wa0  = waddr_i[0 +: Aw];
     wa1  = waddr_i[Aw +: Aw];
