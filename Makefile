@@ -237,6 +237,9 @@ lint: lint-rtl
 	$(Q)clang-tidy --quiet $(CORE_SRC) $(COSIM_SRC) -- -std=c11 -D_POSIX_C_SOURCE=200809L 2>/dev/null | \
 	  grep -E "warning|error" && exit 1 || true
 
+bench: tools $(B)/bin/bench
+	$(Q)bash mk/bench.sh $(B)
+
 format:
 	$(Q)clang-format -i $(wildcard planner/*.[ch] golden/*.[ch] cosim/*.[ch] tests/*.c) cosim/vmodel.cpp
 

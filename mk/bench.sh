@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# make bench: speed figures, each printed with the command that measures it
+# and the configuration.  Comparisons are ratios measured side by side in
+# this one run.  Usage: mk/bench.sh BUILD_DIR
+set -euo pipefail
+B=${1:-build}
+CONFIG=${CONFIG:-default}
+json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+calc() { python3 -c "print($1)"; }
+hr() { printf '\n== %s\n' "$1"; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+
+hr "C core: golden, iss, model, validator   [$B/bin/bench $CONFIG]"
+"$B/bin/bench" "$CONFIG"
+
+hr "Verilator build of the $CONFIG simulator, from scratch   [make $B/bench-rtl/$CONFIG/cosim]"
+rm -rf "$B/bench-rtl"
+t0=$(date +%s.%N)
+make -s B="$B/bench-rtl" WERROR= "$B/bench-rtl/rtl/$CONFIG/obj/Vacc_top__ALL.a" >/dev/null
+t1=$(date +%s.%N)
+printf '  verilate + C++ compile: %.1f s (2 jobs)\n' "$(calc "$t1 - $t0")"
+rm -rf "$B/bench-rtl"
+
+make -s "$B/rtl/$CONFIG/cosim" "$B/bin/cosim" >/dev/null
+hr "RTL simulation speed, resnet_3 on $CONFIG   [$B/rtl/$CONFIG/cosim --layer resnet_3 --backend rtl]"
+out=$B/bench/resnet_3
+"$B/rtl/$CONFIG/cosim" --layer resnet_3 --config "$CONFIG" --backend rtl --no-progress --out "$out" >/dev/null
+cyc=$(json "$out/report.json" "d['cycles']['measured']")
+wall=$(json "$out/report.json" "d['wall_seconds']")
+"$B/bin/cosim" --layer resnet_3 --config "$CONFIG" --backend iss --out "$out-iss" >/dev/null
+iwall=$(json "$out-iss/report.json" "d['wall_seconds']")
+printf '  %s cycles simulated in %.2f s of backend time: %.0f cycles/s\n' "$cyc" "$wall" "$(calc "$cyc / $wall")"
+printf '  same layer on the iss backend: %.3f s; rtl / iss wall-time ratio %.0fx\n' "$iwall" "$(calc "$wall / $iwall")"
+
+hr "Whole ResNet-18 through the RTL on $CONFIG   [$B/rtl/$CONFIG/cosim --net resnet --backend rtl]"
+t0=$(date +%s.%N)
+"$B/rtl/$CONFIG/cosim" --net resnet --config "$CONFIG" --backend rtl --no-progress --out "$B/bench/net" | tail -2
+t1=$(date +%s.%N)
+total=$(json "$B/bench/net/net_resnet.json" "sum(l['cycles']['measured'] or 0 for l in d['layers'])" 2>/dev/null || echo "?")
+printf '  wall time %.1f s for %s simulated cycles\n' "$(calc "$t1 - $t0")" "$total"
+
+if [ -x "$B/bin/planbench" ]; then
+    hr "Planner on every ResNet-18 layer, $CONFIG   [$B/bin/planbench $CONFIG]"
+    "$B/bin/planbench" "$CONFIG"
+fi
