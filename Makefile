@@ -51,7 +51,7 @@ TESTS := $(patsubst tests/%.c,$(B)/test/%,$(TEST_SRC))
 
 DEPS_OK := $(B)/.deps-ok
 
-.PHONY: all help deps tools hdr-check test unit-test catalog-test cosim plan layers lint format bench clean
+.PHONY: all help deps tools hdr-check rtl-test test unit-test catalog-test cosim plan layers lint format bench clean
 all: tools
 
 help:
@@ -128,7 +128,13 @@ hdr-check: $(DEPS_OK)
 	$(Q)for h in $(HEADERS); do echo "#include \"$$h\"" | \
 	  $(CC) $(CFLAGS_BASE) -fsyntax-only -x c - -o /dev/null || exit 1; done
 
-test: hdr-check unit-test catalog-test
+# RTL tests: unit programs and layers through the rtl backend, on the small
+# and the default configuration.
+RTL_TEST_CONFIGS := small default
+rtl-test: $(foreach c,$(RTL_TEST_CONFIGS),$(B)/rtl/$(c)/test_rtl)
+	$(Q)ACC_LAYERS_DIR=layers ACC_CONFIGS_DIR=configs bash mk/run-tests.sh $^
+
+test: hdr-check unit-test catalog-test rtl-test
 
 # ---------------------------------------------------------------- RTL
 # One Verilated simulator per configuration (the array size, scratchpad and
@@ -178,6 +184,13 @@ $(B)/rtl/$(1)/cosim: $(B)/obj/cosim/cosim_main.o $(B)/rtl/$(1)/backend.o $(B)/ob
     $(B)/rtl/$(1)/vmodel.o $(B)/lib/libcosim.a $(B)/lib/libcore.a $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
 	$$(call msg,LD,$$@)
 	$$(Q)$$(CXX) $$(OPT) $$^ $(B)/rtl/$(1)/obj/libverilated.a -o $$@ $$(LIBS) -lz -pthread
+
+$(B)/rtl/$(1)/test_rtl: tests/rtl/test_rtl.c $(B)/obj/cosim/rtl_backend.o $(B)/rtl/$(1)/vmodel.o \
+    $(B)/lib/libcosim.a $(B)/lib/libcore.a $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
+	$$(call msg,LD,$$@)
+	$$(Q)$$(CC) $$(CFLAGS_BASE) $$(OPT) -DACC_TEST_CONFIG='"$(1)"' -c $$< -o $(B)/rtl/$(1)/test_rtl.o
+	$$(Q)$$(CXX) $$(OPT) $(B)/rtl/$(1)/test_rtl.o $$(filter-out $$<,$$^) $(B)/rtl/$(1)/obj/libverilated.a \
+	  -o $$@ -lcriterion $$(LIBS) -lz -pthread
 endef
 $(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c),configs/$(c).ini,,)))
 $(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c)-trace,configs/$(c).ini,--trace-fst --trace-structs,-DACC_VM_TRACE)))

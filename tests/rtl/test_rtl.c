@@ -1,0 +1,557 @@
+/* test_rtl.c - the Verilated accelerator, through the harness's rtl backend.
+ * Compiled once per configuration against that configuration's model
+ * (build/rtl/<config>/test_rtl); ACC_TEST_CONFIG names it.
+ *
+ * Unit tests run hand-made programs on a raw memory image and compare
+ *   - every instruction's issue/end cycle, the CYCLES and BUSY registers
+ *     with the timing model (model_run), and
+ *   - the memory after the run with the functional simulator (iss) on the
+ *     same program,
+ * so the DMA (bursts, alignment, 4 KiB crossings), the array and its feeder
+ * (padding, strides, dilation, ACC, int32 wrap) and the controller are each
+ * checked against an independent reference.  Error paths check the error
+ * code and index.  Layer tests run whole layers through cosim_run. */
+#define _POSIX_C_SOURCE 200809L
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../cosim/backend.h"
+#include "../../cosim/harness.h"
+#include "../../golden/iss.h"
+#include "../../planner/model.h"
+#include "../../planner/sched.h"
+
+#ifndef ACC_TEST_CONFIG
+#error "ACC_TEST_CONFIG must name the configuration this test is linked with"
+#endif
+
+extern const cosim_backend cosim_backend_rtl;
+
+#define MEM_BYTES (256u * 1024u)
+#define PROG_ADDR (192u * 1024u)
+
+static acc_config cfg;
+
+static void load_config(void)
+{
+    acc_error err;
+    cr_assert_eq(acc_config_load(ACC_TEST_CONFIG, &cfg, &err), 0, "%s", err.msg);
+}
+
+TestSuite(rtl_dma, .init = load_config);
+TestSuite(rtl_array, .init = load_config);
+TestSuite(rtl_ctrl, .init = load_config);
+TestSuite(rtl_errors, .init = load_config);
+TestSuite(rtl_layers, .init = load_config);
+
+static acc_instr mk_dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0, uint32_t n1,
+                        uint32_t n2, uint32_t ds1, uint32_t ds2, uint32_t ss1, uint32_t ss2)
+{
+    acc_instr in;
+    memset(&in, 0, sizeof(in));
+    in.op = op;
+    in.u.dma = (acc_dma){dram, spad, n0, n1, n2, ds1, ds2, ss1, ss2};
+    return in;
+}
+
+static void push_end(acc_program *p)
+{
+    acc_instr end;
+    memset(&end, 0, sizeof(end));
+    end.op = ACC_OP_END;
+    acc_program_push(p, &end);
+}
+
+/* Every instruction waits for the one before it (no hazards at all). */
+static void serialise(acc_program *p)
+{
+    int count[ACC_ENG_COUNT] = {0, 0, 0};
+    for (int i = 0; i < p->count; i++) {
+        if (i > 0) {
+            int e = acc_op_engine(p->ins[i - 1].op);
+            if (e >= 0)
+                p->ins[i].wait[e] = (uint32_t)count[e];
+        }
+        int e = acc_op_engine(p->ins[i].op);
+        if (e >= 0)
+            count[e]++;
+    }
+}
+
+static void fill_random(acc_dram *m, uint64_t seed)
+{
+    acc_rng r;
+    acc_rng_seed(&r, seed);
+    for (uint64_t i = 0; i < m->size; i++)
+        m->bytes[i] = (uint8_t)acc_rng_next(&r);
+}
+
+/* Runs p on the RTL with the program placed at PROG_ADDR in mem.  Returns
+ * the backend's status; res is filled. */
+static int rtl_exec(const acc_program *p, acc_dram *mem, cosim_result *res, acc_error *err)
+{
+    size_t len;
+    uint8_t *bin = acc_program_encode(p, &len);
+    cr_assert(PROG_ADDR + len <= mem->size);
+    memcpy(mem->bytes + PROG_ADDR, bin, len);
+    free(bin);
+    acc_memmap mm = {.x = 0, .w = 0, .y = 0, .prog = PROG_ADDR, .end = PROG_ADDR};
+    cosim_options opt;
+    memset(&opt, 0, sizeof(opt));
+    opt.wave_from_instr = opt.wave_to_instr = opt.wave_from_cycle = opt.wave_to_cycle = -1;
+    opt.cycle_budget = 2000000;
+    return cosim_backend_rtl.run(p, &cfg, &mm, mem, &opt, res, err);
+}
+
+/* The heart: RTL == model (cycles, every instruction) and RTL == iss
+ * (memory, every byte). */
+static void check_against_references(const acc_program *p, uint64_t seed)
+{
+    acc_dram rtl_mem, iss_mem;
+    acc_dram_init(&rtl_mem, MEM_BYTES);
+    acc_dram_init(&iss_mem, MEM_BYTES);
+    fill_random(&rtl_mem, seed);
+    fill_random(&iss_mem, seed);
+    cosim_result res;
+    acc_error err;
+    int rc = rtl_exec(p, &rtl_mem, &res, &err);
+    cr_assert_eq(rc, 0, "rtl: %s", err.msg);
+    model_timing t;
+    cr_assert_eq(model_run(p, &cfg, &t, &err), 0, "model: %s", err.msg);
+    for (int i = 0; i < p->count; i++) {
+        char text[512];
+        acc_sched_format_instr(&p->ins[i], text, sizeof(text));
+        cr_assert(res.start[i] == t.start[i] && res.end[i] == t.end[i],
+                  "instruction %d (%s): model [%lld, %lld), rtl [%lld, %lld)", i, text,
+                  (long long)t.start[i], (long long)t.end[i], (long long)res.start[i],
+                  (long long)res.end[i]);
+    }
+    cr_assert_eq(res.cycles, t.makespan, "CYCLES register %lld, model makespan %lld",
+                 (long long)res.cycles, (long long)t.makespan);
+    for (int e = 0; e < ACC_ENG_COUNT; e++)
+        cr_assert_eq(res.busy[e], t.busy[e], "engine %d busy counter %lld, model %lld", e,
+                     (long long)res.busy[e], (long long)t.busy[e]);
+    /* the iss writes the program image too, so the images stay comparable */
+    size_t len;
+    uint8_t *bin = acc_program_encode(p, &len);
+    memcpy(iss_mem.bytes + PROG_ADDR, bin, len);
+    free(bin);
+    cr_assert_eq(iss_run(p, &cfg, &iss_mem, NULL, &err), 0, "iss: %s", err.msg);
+    for (uint64_t a = 0; a < MEM_BYTES; a++)
+        cr_assert_eq(rtl_mem.bytes[a], iss_mem.bytes[a],
+                     "memory differs at 0x%05llx: rtl 0x%02x, iss 0x%02x", (unsigned long long)a,
+                     rtl_mem.bytes[a], iss_mem.bytes[a]);
+    model_timing_free(&t);
+    cosim_result_free(&res);
+    acc_dram_free(&rtl_mem);
+    acc_dram_free(&iss_mem);
+}
+
+/* ---------------------------------------------------------------- DMA */
+
+Test(rtl_dma, blocks_of_every_alignment_round_trip_in_model_cycles)
+{
+    /* Rows of 1..37 bytes from every offset within two bus words, with
+     * strides that put rows anywhere; each LOAD is stored back elsewhere. */
+    acc_program p;
+    acc_program_init(&p);
+    uint32_t spad = 0;
+    const uint32_t dst = 96u * 1024u;
+    for (uint32_t off = 0; off < 2u * (uint32_t)cfg.axi_bytes; off += 3) {
+        uint32_t n0 = 1 + (off * 7) % 37, n1 = 1 + off % 3, n2 = 1 + off % 2;
+        uint32_t ds1 = n0 + off % 5, ds2 = ds1 * n1 + 9;
+        uint32_t src = 1024 + off * 997;
+        acc_instr ld = mk_dma(ACC_OP_LOAD, src, spad, n0, n1, n2, ds1, ds2, n0, n0 * n1);
+        acc_instr st = mk_dma(ACC_OP_STORE, dst + off * 1013, spad, n0, n1, n2, ds1 + 1,
+                              (ds1 + 1) * n1 + 3, n0, n0 * n1);
+        acc_program_push(&p, &ld);
+        acc_program_push(&p, &st);
+        spad = (spad + n0 * n1 * n2 + 5) % (cfg.spad_bytes / 2);
+    }
+    push_end(&p);
+    serialise(&p);
+    check_against_references(&p, 11);
+    acc_program_free(&p);
+}
+
+Test(rtl_dma, rows_crossing_4k_boundaries_and_long_rows_split_into_legal_bursts)
+{
+    acc_program p;
+    acc_program_init(&p);
+    /* a 3000-byte row starting 5 bytes before a 4 KiB boundary: > 256 beats
+     * on a 64-bit bus and a boundary inside the row */
+    uint32_t n0 = cfg.spad_bytes < 3000 ? cfg.spad_bytes / 2 : 3000;
+    acc_instr ld = mk_dma(ACC_OP_LOAD, 3 * 4096 - 5, 0, n0, 1, 1, 0, 0, 0, 0);
+    acc_instr st = mk_dma(ACC_OP_STORE, 9 * 4096 - 3, 0, n0, 1, 1, 0, 0, 0, 0);
+    /* many short rows straddling boundaries */
+    acc_instr ld2 = mk_dma(ACC_OP_LOAD, 4096 - 2, 0, 5, 6, 1, 4096, 0, 5, 0);
+    acc_instr st2 = mk_dma(ACC_OP_STORE, 20 * 4096 - 1, 0, 5, 6, 1, 4096, 0, 5, 0);
+    acc_program_push(&p, &ld);
+    acc_program_push(&p, &st);
+    acc_program_push(&p, &ld2);
+    acc_program_push(&p, &st2);
+    push_end(&p);
+    serialise(&p);
+    check_against_references(&p, 12);
+    acc_program_free(&p);
+}
+
+/* ---------------------------------------------------------------- array */
+
+/* A random COMPUTE with its operands loaded from memory and its results
+ * stored back, optionally followed by an accumulating second COMPUTE. */
+static void random_tile_program(acc_program *p, acc_rng *r, uint32_t spad_limit)
+{
+#define RND(lo, hi) ((uint32_t)((lo) + acc_rng_next(r) % (uint64_t)((hi) - (lo) + 1)))
+    acc_compute c;
+retry:
+    memset(&c, 0, sizeof(c));
+    c.fh = RND(1, 3);
+    c.fw = RND(1, 3);
+    c.sh = RND(1, 3);
+    c.sw = RND(1, 3);
+    c.dh = RND(1, 2);
+    c.dw = RND(1, 2);
+    c.tc = RND(1, 4);
+    c.tk = RND(1, 2 * (uint32_t)cfg.cols + 1);
+    c.th = RND(1, 3);
+    c.tw = RND(1, 2 * (uint32_t)cfg.rows + 1);
+    uint32_t need_h = (c.th - 1) * c.sh + (c.fh - 1) * c.dh + 1;
+    uint32_t need_w = (c.tw - 1) * c.sw + (c.fw - 1) * c.dw + 1;
+    c.ptop = RND(0, 2);
+    c.pleft = RND(0, 2);
+    c.vh = RND(1, need_h);
+    c.vw = RND(1, need_w);
+    c.act_ph = c.vw + RND(0, 3);
+    c.act_pc = c.act_ph * c.vh + RND(0, 5);
+    uint32_t act_bytes = c.act_pc * c.tc;
+    uint32_t wgt_bytes = c.tc * c.fh * c.fw * c.tk;
+    uint32_t out_bytes = c.tk * c.th * c.tw * 4;
+    c.act = 0;
+    c.wgt = act_bytes + RND(0, 7);
+    c.out = (c.wgt + wgt_bytes + 3) & ~3u;
+    if (c.out + out_bytes > spad_limit)
+        goto retry; /* deterministic: the next draw of the same stream */
+    acc_instr ld_a = mk_dma(ACC_OP_LOAD, 4096 + RND(0, 64), c.act, act_bytes, 1, 1, 0, 0, 0, 0);
+    acc_instr ld_w = mk_dma(ACC_OP_LOAD, 32768 + RND(0, 64), c.wgt, wgt_bytes, 1, 1, 0, 0, 0, 0);
+    acc_instr cp;
+    memset(&cp, 0, sizeof(cp));
+    cp.op = ACC_OP_COMPUTE;
+    cp.u.cp = c;
+    acc_instr st = mk_dma(ACC_OP_STORE, 65536 + RND(0, 64), c.out, out_bytes, 1, 1, 0, 0, 0, 0);
+    acc_program_push(p, &ld_a);
+    acc_program_push(p, &ld_w);
+    acc_program_push(p, &cp);
+    if (RND(0, 1)) {
+        cp.u.cp.acc = 1;
+        acc_program_push(p, &cp);
+    }
+    acc_program_push(p, &st);
+#undef RND
+}
+
+Test(rtl_array, random_tiles_match_the_iss_bit_for_bit_and_the_model_cycle_for_cycle)
+{
+    /* padding on any side, strides and dilations up to 3 and 2, edge
+     * passes in both directions (tw, tk up to 2R+1, 2C+1), ACC chains */
+    acc_rng r;
+    acc_rng_seed(&r, 2026);
+    for (int n = 0; n < 12; n++) {
+        acc_program p;
+        acc_program_init(&p);
+        random_tile_program(&p, &r, cfg.spad_bytes);
+        push_end(&p);
+        serialise(&p);
+        check_against_references(&p, 100 + (uint64_t)n);
+        acc_program_free(&p);
+    }
+}
+
+Test(rtl_array, extreme_operands_wrap_like_int32)
+{
+    /* All activations and weights -128: every product is 16384.  A 1x1 tile
+     * of 256 channels adds 2^22 per COMPUTE; 513 of them in one ACC chain
+     * sum to 2^31 + 2^22, which wraps to -2143289344. */
+    acc_program p;
+    acc_program_init(&p);
+    acc_compute c;
+    memset(&c, 0, sizeof(c));
+    c.fh = c.fw = c.sh = c.sw = c.dh = c.dw = 1;
+    c.tc = 256;
+    c.tk = 1;
+    c.th = 1;
+    c.tw = 1;
+    c.vh = c.vw = 1;
+    c.act_ph = 1;
+    c.act_pc = 1;
+    c.act = 0;
+    c.wgt = 256;
+    c.out = 512;
+    acc_instr ld = mk_dma(ACC_OP_LOAD, 0, 0, 512, 1, 1, 0, 0, 0, 0); /* act and wgt */
+    acc_program_push(&p, &ld);
+    acc_instr cp;
+    memset(&cp, 0, sizeof(cp));
+    cp.op = ACC_OP_COMPUTE;
+    cp.u.cp = c;
+    for (int i = 0; i < 513; i++) {
+        cp.u.cp.acc = i > 0;
+        acc_program_push(&p, &cp);
+    }
+    acc_instr st = mk_dma(ACC_OP_STORE, 8192, 512, 4, 1, 1, 0, 0, 0, 0);
+    acc_program_push(&p, &st);
+    push_end(&p);
+    serialise(&p);
+    acc_dram mem;
+    acc_dram_init(&mem, MEM_BYTES);
+    memset(mem.bytes, 0x80, 512); /* -128 */
+    cosim_result res;
+    acc_error err;
+    cr_assert_eq(rtl_exec(&p, &mem, &res, &err), 0, "%s", err.msg);
+    int32_t got;
+    memcpy(&got, mem.bytes + 8192, 4);
+    cr_assert_eq(got, (int32_t)-2143289344, "got %d", got);
+    cosim_result_free(&res);
+    acc_dram_free(&mem);
+    acc_program_free(&p);
+}
+
+/* ---------------------------------------------------------------- controller */
+
+Test(rtl_ctrl, random_overlapping_programs_issue_and_end_exactly_as_the_model_says)
+{
+    /* Timing does not depend on data, so any mix of engines and waits must
+     * match the model cycle for cycle, including programs whose waits let
+     * DMA and compute overlap (their data races make the memory contents
+     * order-dependent, so only cycles are compared here). */
+    acc_rng r;
+    acc_rng_seed(&r, 77);
+    for (int n = 0; n < 6; n++) {
+        acc_program p;
+        acc_program_init(&p);
+        int count[ACC_ENG_COUNT] = {0, 0, 0};
+        for (int i = 0; i < 40; i++) {
+            acc_instr in;
+            uint32_t kind = (uint32_t)(acc_rng_next(&r) % 3);
+            if (kind == 2) {
+                acc_program tmp;
+                acc_program_init(&tmp);
+                random_tile_program(&tmp, &r, cfg.spad_bytes / 2);
+                in = tmp.ins[2]; /* the COMPUTE */
+                acc_program_free(&tmp);
+            } else {
+                uint32_t n0 = 1 + (uint32_t)(acc_rng_next(&r) % 40);
+                uint32_t n1 = 1 + (uint32_t)(acc_rng_next(&r) % 4);
+                /* DMA blocks live in the upper half of the scratchpad, compute
+                 * tiles in the lower half: a LOAD and a COMPUTE never write one
+                 * byte in the same cycle (a schedule error the RTL asserts on) */
+                in = mk_dma(kind ? ACC_OP_STORE : ACC_OP_LOAD,
+                            (kind ? 65536u : 0u) + (uint32_t)(acc_rng_next(&r) % 20000),
+                            cfg.spad_bytes / 2, n0, n1, 1, n0 + (uint32_t)(acc_rng_next(&r) % 9), 0,
+                            n0, 0);
+            }
+            for (int e = 0; e < ACC_ENG_COUNT; e++)
+                in.wait[e] = count[e] ? (uint32_t)(acc_rng_next(&r) % (uint64_t)(count[e] + 1)) : 0;
+            acc_program_push(&p, &in);
+            count[acc_op_engine(in.op)]++;
+        }
+        push_end(&p);
+        acc_dram mem;
+        acc_dram_init(&mem, MEM_BYTES);
+        cosim_result res;
+        acc_error err;
+        cr_assert_eq(rtl_exec(&p, &mem, &res, &err), 0, "%s", err.msg);
+        model_timing t;
+        cr_assert_eq(model_run(&p, &cfg, &t, &err), 0, "%s", err.msg);
+        for (int i = 0; i < p.count; i++)
+            cr_assert(res.start[i] == t.start[i] && res.end[i] == t.end[i],
+                      "program %d, instruction %d: model [%lld, %lld), rtl [%lld, %lld)", n, i,
+                      (long long)t.start[i], (long long)t.end[i], (long long)res.start[i],
+                      (long long)res.end[i]);
+        cr_assert_eq(res.cycles, t.makespan);
+        model_timing_free(&t);
+        cosim_result_free(&res);
+        acc_dram_free(&mem);
+        acc_program_free(&p);
+    }
+}
+
+/* ---------------------------------------------------------------- errors */
+
+/* Runs p (after an optional patch of the encoded image) and expects the
+ * accelerator to stop with `code` at `index`, without hanging. */
+static void expect_error(acc_program *p, int patch_index, const uint8_t *patch, int code,
+                         int index)
+{
+    acc_dram mem;
+    acc_dram_init(&mem, MEM_BYTES);
+    size_t len;
+    uint8_t *bin = acc_program_encode(p, &len);
+    if (patch)
+        memcpy(bin + (size_t)patch_index * ACC_INSTR_BYTES, patch, ACC_INSTR_BYTES);
+    memcpy(mem.bytes + PROG_ADDR, bin, len);
+    free(bin);
+    acc_memmap mm = {.x = 0, .w = 0, .y = 0, .prog = PROG_ADDR, .end = PROG_ADDR};
+    cosim_options opt;
+    memset(&opt, 0, sizeof(opt));
+    opt.wave_from_instr = opt.wave_to_instr = opt.wave_from_cycle = opt.wave_to_cycle = -1;
+    opt.cycle_budget = 200000;
+    cosim_result res;
+    acc_error err;
+    int rc = cosim_backend_rtl.run(p, &cfg, &mm, &mem, &opt, &res, &err);
+    cr_assert_eq(rc, -1, "the run did not fail");
+    cr_assert_eq(res.timed_out, 0, "the accelerator hung: %s", err.msg);
+    cr_assert_eq(res.hw_error, code, "error code %d, expected %d (%s)", res.hw_error, code, err.msg);
+    cr_assert_eq(res.hw_error_index, index, "error index %lld, expected %d",
+                 (long long)res.hw_error_index, index);
+    cosim_result_free(&res);
+    acc_dram_free(&mem);
+}
+
+Test(rtl_errors, an_illegal_opcode_stops_with_illegal_at_its_index)
+{
+    acc_program p;
+    acc_program_init(&p);
+    acc_instr ld = mk_dma(ACC_OP_LOAD, 0, 0, 8, 1, 1, 0, 0, 0, 0);
+    acc_program_push(&p, &ld);
+    acc_program_push(&p, &ld);
+    push_end(&p);
+    uint8_t bad[ACC_INSTR_BYTES];
+    memset(bad, 0, sizeof(bad));
+    bad[0] = 0x07; /* opcode 7 */
+    expect_error(&p, 1, bad, 1, 1);
+    acc_program_free(&p);
+}
+
+Test(rtl_errors, a_nonzero_reserved_bit_is_illegal)
+{
+    acc_program p;
+    acc_program_init(&p);
+    push_end(&p);
+    uint8_t bad[ACC_INSTR_BYTES];
+    memset(bad, 0, sizeof(bad));
+    bad[0] = ACC_OP_END;
+    bad[31] = 0x80; /* bit 255 */
+    expect_error(&p, 0, bad, 1, 0);
+    acc_program_free(&p);
+}
+
+Test(rtl_errors, a_block_past_the_scratchpad_stops_with_spad_range)
+{
+    acc_program p;
+    acc_program_init(&p);
+    acc_instr ok = mk_dma(ACC_OP_LOAD, 0, 0, 8, 1, 1, 0, 0, 0, 0);
+    acc_instr bad = mk_dma(ACC_OP_LOAD, 0, cfg.spad_bytes - 4, 8, 1, 1, 0, 0, 0, 0);
+    acc_program_push(&p, &ok);
+    acc_program_push(&p, &bad);
+    push_end(&p);
+    expect_error(&p, 0, NULL, 2, 1);
+    acc_program_free(&p);
+}
+
+Test(rtl_errors, a_compute_reading_past_the_scratchpad_stops_with_spad_range)
+{
+    acc_program p;
+    acc_program_init(&p);
+    acc_instr cp;
+    memset(&cp, 0, sizeof(cp));
+    cp.op = ACC_OP_COMPUTE;
+    cp.u.cp = (acc_compute){.act = 0, .wgt = cfg.spad_bytes - 2, .out = 0, .fh = 1, .fw = 1,
+                            .sh = 1, .sw = 1, .dh = 1, .dw = 1, .tc = 1, .tk = 4, .th = 1,
+                            .tw = 1, .act_ph = 1, .act_pc = 1, .vh = 1, .vw = 1};
+    acc_program_push(&p, &cp);
+    push_end(&p);
+    expect_error(&p, 0, NULL, 2, 0);
+    acc_program_free(&p);
+}
+
+Test(rtl_errors, a_wait_no_earlier_instruction_satisfies_stops_with_deadlock)
+{
+    acc_program p;
+    acc_program_init(&p);
+    acc_instr ld = mk_dma(ACC_OP_LOAD, 0, 0, 8, 1, 1, 0, 0, 0, 0);
+    ld.wait[ACC_ENG_ST] = 1; /* no STORE precedes it */
+    acc_program_push(&p, &ld);
+    push_end(&p);
+    expect_error(&p, 0, NULL, 3, 0);
+    acc_program_free(&p);
+}
+
+Test(rtl_errors, a_read_outside_memory_stops_with_axi_error)
+{
+    acc_program p;
+    acc_program_init(&p);
+    acc_instr ld = mk_dma(ACC_OP_LOAD, MEM_BYTES + 64, 0, 8, 1, 1, 0, 0, 0, 0);
+    acc_program_push(&p, &ld);
+    push_end(&p);
+    expect_error(&p, 0, NULL, 4, 0);
+    acc_program_free(&p);
+}
+
+Test(rtl_errors, a_program_without_end_stops_with_no_end)
+{
+    acc_program p;
+    acc_program_init(&p);
+    acc_instr ld = mk_dma(ACC_OP_LOAD, 0, 0, 8, 1, 1, 0, 0, 0, 0);
+    acc_program_push(&p, &ld);
+    acc_program_push(&p, &ld);
+    expect_error(&p, 0, NULL, 5, 2);
+    acc_program_free(&p);
+}
+
+/* ---------------------------------------------------------------- layers */
+
+/* Runs a layer through the whole harness (plan, validate, model, rtl,
+ * golden) and requires every check to pass. */
+static void run_layer(const char *layer, const char *planner)
+{
+    cosim_run_config rc;
+    memset(&rc, 0, sizeof(rc));
+    rc.layer = layer;
+    rc.config = ACC_TEST_CONFIG;
+    rc.seed = 5;
+    rc.planner = planner;
+    rc.backend_impl = &cosim_backend_rtl;
+    char out[256];
+    snprintf(out, sizeof(out), "build/test-out/rtl-%s/%s", ACC_TEST_CONFIG, strchr(layer, ':') ? strchr(layer, ':') + 1 : layer);
+    rc.out_dir = out;
+    rc.opt.wave_from_instr = rc.opt.wave_to_instr = -1;
+    rc.opt.wave_from_cycle = rc.opt.wave_to_cycle = -1;
+    cosim_report rep;
+    acc_error err;
+    int rc_ = cosim_run(&rc, &rep, &err);
+    cr_assert_neq(rc_, -1, "%s: %s", layer, err.msg);
+    cr_assert(rep.pass, "%s: %s", layer, rep.nfailures ? rep.failures[0] : "fail");
+    cr_assert_eq(rep.mismatches, 0);
+    cr_assert_eq(rep.cycle_mismatches, 0);
+    cr_assert_eq(rep.measured_cycles, rep.model_cycles);
+}
+
+#define SMALL_LAYER_TEST(name)                                                                    \
+    Test(rtl_layers, name##_on_both_planners)                                                    \
+    {                                                                                            \
+        if (strcmp(ACC_TEST_CONFIG, "small") != 0)                                               \
+            cr_skip_test("layer tests of tests/rtl/layers.csv run on the small configuration"); \
+        run_layer("tests/rtl/layers.csv:" #name, "double");                                      \
+        run_layer("tests/rtl/layers.csv:" #name, "serial");                                      \
+    }
+SMALL_LAYER_TEST(stride2)
+SMALL_LAYER_TEST(pointwise)
+SMALL_LAYER_TEST(k7s2)
+SMALL_LAYER_TEST(depthwise)
+SMALL_LAYER_TEST(edges)
+SMALL_LAYER_TEST(asympad)
+SMALL_LAYER_TEST(dilated)
+SMALL_LAYER_TEST(grouped)
+
+Test(rtl_layers, resnet18_layers_on_the_default_configuration)
+{
+    if (strcmp(ACC_TEST_CONFIG, "default") != 0)
+        cr_skip_test("ResNet-18 layers run on the default configuration");
+    /* the three shapes of downsampling, a 3x3 of the last stage and the
+     * classifier */
+    const char *layers[] = {"resnet_6", "resnet_8", "resnet_13", "resnet_21"};
+    for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++)
+        run_layer(layers[i], "double");
+}
