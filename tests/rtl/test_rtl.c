@@ -92,6 +92,9 @@ static void fill_random(acc_dram *m, uint64_t seed)
  * the backend's status; res is filled. */
 static int rtl_exec(const acc_program *p, acc_dram *mem, cosim_result *res, acc_error *err)
 {
+    for (int i = 0; i < p->count; i++) /* the test's own programs must be encodable */
+        cr_assert_eq(acc_instr_check(&p->ins[i], err), 0, "test program, instruction %d: %s", i,
+                     err->msg);
     size_t len;
     uint8_t *bin = acc_program_encode(p, &len);
     cr_assert(PROG_ADDR + len <= mem->size);
@@ -234,13 +237,22 @@ retry:
     c.out = (c.wgt + wgt_bytes + 3) & ~3u;
     if (c.out + out_bytes > spad_limit)
         goto retry; /* deterministic: the next draw of the same stream */
-    acc_instr ld_a = mk_dma(ACC_OP_LOAD, 4096 + RND(0, 64), c.act, act_bytes, 1, 1, 0, 0, 0, 0);
-    acc_instr ld_w = mk_dma(ACC_OP_LOAD, 32768 + RND(0, 64), c.wgt, wgt_bytes, 1, 1, 0, 0, 0, 0);
+    /* blocks as rows, so that every n0 stays within its 12-bit field */
+    acc_instr ld_a = mk_dma(ACC_OP_LOAD, 4096 + RND(0, 64), c.act, c.act_pc, c.tc, 1, c.act_pc, 0,
+                            c.act_pc, 0);
+    uint32_t wrow = c.fh * c.fw * c.tk;
+    acc_instr ld_w = mk_dma(ACC_OP_LOAD, 32768 + RND(0, 64), c.wgt, wrow, c.tc, 1, wrow, 0, wrow, 0);
     acc_instr cp;
     memset(&cp, 0, sizeof(cp));
     cp.op = ACC_OP_COMPUTE;
     cp.u.cp = c;
-    acc_instr st = mk_dma(ACC_OP_STORE, 65536 + RND(0, 64), c.out, out_bytes, 1, 1, 0, 0, 0, 0);
+    acc_instr st = mk_dma(ACC_OP_STORE, 65536 + RND(0, 64), c.out, c.tw * 4, c.tk * c.th, 1,
+                          c.tw * 4, 0, c.tw * 4, 0);
+    acc_error err;
+    cr_assert_eq(acc_instr_check(&ld_a, &err), 0, "generator: %s", err.msg);
+    cr_assert_eq(acc_instr_check(&ld_w, &err), 0, "generator: %s", err.msg);
+    cr_assert_eq(acc_instr_check(&cp, &err), 0, "generator: %s", err.msg);
+    cr_assert_eq(acc_instr_check(&st, &err), 0, "generator: %s", err.msg);
     acc_program_push(p, &ld_a);
     acc_program_push(p, &ld_w);
     acc_program_push(p, &cp);
