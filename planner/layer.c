@@ -540,11 +540,21 @@ static int net_index(const char *net, size_t len)
 
 #define NET_LIST "resnet, resnet50, vgg, mobilenet, alexnet, lenet"
 
+/* Common longer names of the networks, accepted by acc_catalog_net. */
+static const char *const net_aliases[][2] = {
+    {"resnet18", "resnet"}, {"resnet-18", "resnet"}, {"resnet-50", "resnet50"},
+    {"vgg16", "vgg"},       {"vgg-16", "vgg"},       {"mobilenetv2", "mobilenet"},
+    {"lenet5", "lenet"},    {"lenet-5", "lenet"},
+};
+
 int acc_catalog_net(const char *net, acc_layer_list *out, acc_error *err)
 {
     ACC_REQUIRE(net && out);
     out->items = NULL;
     out->count = 0;
+    for (size_t i = 0; i < sizeof(net_aliases) / sizeof(net_aliases[0]); i++)
+        if (strcmp(net, net_aliases[i][0]) == 0)
+            net = net_aliases[i][1];
     if (net_index(net, strlen(net)) < 0)
         return acc_fail(err, "unknown network '%.64s' (networks: " NET_LIST ")", net);
     const char *dir = acc_catalog_dir();

@@ -72,7 +72,8 @@ const char *acc_catalog_dir(void);
  * "alexnet", "lenet".  A network's file is <dir>/<net>.csv. */
 extern const char *const acc_catalog_nets[];
 
-/* Loads every layer of a built-in network, named "<net>_<N>". */
+/* Loads every layer of a built-in network, named "<net>_<N>".  Longer
+ * names are accepted too: resnet18, vgg16, mobilenetv2, lenet5, resnet-50. */
 int acc_catalog_net(const char *net, acc_layer_list *out, acc_error *err);
 
 /* Resolves a LAYER= argument:

@@ -718,3 +718,19 @@ Test(layers_tool, lists_the_catalogs_and_answers_usage_errors_with_status_2)
     cr_assert_eq(run(cmd, out, sizeof out), 1, "%s", out);
     cr_assert(strstr(out, "resnet has 21 layers, asked for 99"), "%s", out);
 }
+
+Test(layer_catalog, common_network_names_are_aliases_of_the_catalog_names)
+{
+    static const char *const pairs[][2] = {{"resnet18", "resnet"}, {"vgg16", "vgg"},
+                                           {"mobilenetv2", "mobilenet"}, {"lenet5", "lenet"}};
+    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+        acc_layer_list a, b;
+        acc_error err;
+        cr_assert_eq(acc_catalog_net(pairs[i][0], &a, &err), 0, "%s: %s", pairs[i][0], err.msg);
+        cr_assert_eq(acc_catalog_net(pairs[i][1], &b, &err), 0, "%s", err.msg);
+        cr_assert_eq(a.count, b.count);
+        cr_assert_str_eq(a.items[0].name, b.items[0].name, "aliases keep the canonical names");
+        acc_layer_list_free(&a);
+        acc_layer_list_free(&b);
+    }
+}
