@@ -29,7 +29,7 @@ LIBS := -linih -lcjson -lcadical -lstdc++ -lm
 LAYER ?= lenet_1
 CONFIG ?= default
 SEED ?= 1
-BACKEND ?= iss
+BACKEND ?= rtl
 PLANNER ?= double
 NET ?=
 DUMP ?= 0
@@ -56,9 +56,9 @@ all: tools
 
 help:
 	@echo "Main jobs"
-	@echo "  make cosim [LAYER=resnet_3] [CONFIG=default] [SEED=1] [BACKEND=iss] [DUMP=1]"
+	@echo "  make cosim [LAYER=resnet_3] [CONFIG=default] [SEED=1] [BACKEND=rtl|iss] [DUMP=1]"
 	@echo "                         plan, run and check one layer (default LAYER=$(LAYER))"
-	@echo "  make cosim NET=resnet  every layer of a network"
+	@echo "  make cosim NET=resnet18   every layer of a network, with a table"
 	@echo "  make test              the whole test suite (Criterion, ASan+UBSan)"
 	@echo "Tools"
 	@echo "  make plan LAYER=..     write build/plan/<layer>.sched and .json"
