@@ -12,6 +12,7 @@
 
 #include "axi_mem.h"
 #include "backend.h"
+#include "gtkw.h"
 #include "vmodel.h"
 
 /* Register offsets (docs/rtl.md). */
@@ -368,7 +369,12 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
         }
     }
 out:
-    acc_vm_free(s.vm);
+    acc_vm_free(s.vm); /* closes the waveform */
+    if (opt->wave_path) {
+        acc_error gerr;
+        if (cosim_write_gtkw(opt->wave_path, p, &gerr) != 0 && rc == 0)
+            rc = acc_fail(err, "%s", gerr.msg);
+    }
     res->wall_seconds = now_seconds() - t_begin;
     return rc;
 }

@@ -1,0 +1,154 @@
+/* gtkw.c - GTKWave save file and translate filters (see gtkw.h). */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include "gtkw.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../planner/sched.h"
+
+/* GTKWave trace flags (its save-file format). */
+#define TR_HEX 0x2
+#define TR_DEC 0x4
+#define TR_BIN 0x8
+#define TR_RJUSTIFY 0x20
+#define TR_BLANK 0x200
+#define TR_FTRANSLATED 0x2000
+#define TR_GRP_BEGIN 0x800000
+#define TR_GRP_END 0x1000000
+
+#define TOP "acc.acc_top."
+
+typedef enum { F_BIT, F_HEX, F_DEC, F_OP, F_INSTR } fmt_e;
+
+typedef struct sig {
+    const char *name; /* below acc.acc_top */
+    int width;
+    fmt_e fmt;
+} sig;
+
+typedef struct group {
+    const char *title;
+    const sig *sigs;
+} group;
+
+static const sig g_issue[] = {
+    {"clk_i", 1, F_BIT},           {"trace_issue_o", 1, F_BIT},
+    {"trace_issue_op_o", 4, F_OP}, {"trace_issue_idx_o", 32, F_INSTR},
+    {"head_valid", 1, F_BIT},      {"retired", 32, F_DEC},
+    {NULL, 0, F_BIT}};
+static const sig g_load[] = {
+    {"ld_busy", 1, F_BIT},           {"trace_ld_idx_o", 32, F_INSTR}, {"ld_done", 1, F_BIT},
+    {"m_axi_arvalid_o", 1, F_BIT},   {"m_axi_araddr_o", 32, F_HEX},   {"m_axi_arlen_o", 8, F_DEC},
+    {"m_axi_rvalid_i", 1, F_BIT},    {"m_axi_rlast_i", 1, F_BIT},     {"m_axi_rresp_i", 2, F_HEX},
+    {"wl_en", 1, F_BIT},             {"wl_addr", 24, F_HEX},          {NULL, 0, F_BIT}};
+static const sig g_compute[] = {
+    {"cp_busy", 1, F_BIT},  {"trace_cp_idx_o", 32, F_INSTR}, {"cp_done", 1, F_BIT},
+    {"ra_en", 1, F_BIT},    {"ra_addr", 24, F_HEX},          {"rw_en", 1, F_BIT},
+    {"rw_addr", 24, F_HEX}, {"wc_en", 1, F_BIT},             {"wc_addr", 24, F_HEX},
+    {NULL, 0, F_BIT}};
+static const sig g_store[] = {
+    {"st_busy", 1, F_BIT},         {"trace_st_idx_o", 32, F_INSTR}, {"st_done", 1, F_BIT},
+    {"rs_en", 1, F_BIT},           {"rs_addr", 24, F_HEX},          {"m_axi_awvalid_o", 1, F_BIT},
+    {"m_axi_awaddr_o", 32, F_HEX}, {"m_axi_awlen_o", 8, F_DEC},     {"m_axi_wvalid_o", 1, F_BIT},
+    {"m_axi_wlast_o", 1, F_BIT},   {"m_axi_bvalid_i", 1, F_BIT},    {"m_axi_bresp_i", 2, F_HEX},
+    {NULL, 0, F_BIT}};
+static const sig g_fetch[] = {
+    {"m_axi_i_arvalid_o", 1, F_BIT}, {"m_axi_i_araddr_o", 32, F_HEX},
+    {"m_axi_i_rvalid_i", 1, F_BIT},  {"m_axi_i_rresp_i", 2, F_HEX},
+    {NULL, 0, F_BIT}};
+static const sig g_host[] = {
+    {"busy", 1, F_BIT},         {"done", 1, F_BIT},     {"error", 1, F_BIT},
+    {"err_code", 3, F_DEC},     {"err_index", 32, F_INSTR}, {"cycles", 64, F_DEC},
+    {"busy_ld", 32, F_DEC},     {"busy_cp", 32, F_DEC}, {"busy_st", 32, F_DEC},
+    {"irq_o", 1, F_BIT},        {NULL, 0, F_BIT}};
+
+static const group groups[] = {
+    {"Issue", g_issue},         {"Load engine", g_load}, {"Compute engine", g_compute},
+    {"Store engine", g_store},  {"Fetch", g_fetch},      {"Host registers", g_host},
+    {NULL, NULL}};
+
+/* path with ".fst" replaced by `ext`; caller frees */
+static char *sibling(const char *fst_path, const char *ext)
+{
+    size_t n = strlen(fst_path);
+    size_t stem = (n > 4 && strcmp(fst_path + n - 4, ".fst") == 0) ? n - 4 : n;
+    char *s = acc_malloc(stem + strlen(ext) + 1);
+    memcpy(s, fst_path, stem);
+    strcpy(s + stem, ext);
+    return s;
+}
+
+static int write_filters(const char *ops, const char *instr, const acc_program *p, acc_error *err)
+{
+    FILE *f = fopen(ops, "w");
+    if (!f)
+        return acc_fail(err, "%s: cannot create", ops);
+    fprintf(f, "# opcode names (docs/isa.md)\n0 -\n1 LOAD\n2 STORE\n3 COMPUTE\n4 END\n");
+    fclose(f);
+    f = fopen(instr, "w");
+    if (!f)
+        return acc_fail(err, "%s: cannot create", instr);
+    fprintf(f, "# instruction index -> its line of the schedule\n");
+    for (int i = 0; i < p->count; i++) {
+        char text[512];
+        acc_sched_format_instr(&p->ins[i], text, sizeof(text));
+        fprintf(f, "%d #%d %s\n", i, i, text);
+    }
+    int bad = ferror(f);
+    fclose(f);
+    return bad ? acc_fail(err, "%s: write failed", instr) : 0;
+}
+
+int cosim_write_gtkw(const char *fst_path, const acc_program *p, acc_error *err)
+{
+    char *ops = sibling(fst_path, ".ops.txt");
+    char *instr = sibling(fst_path, ".instr.txt");
+    char *save = sibling(fst_path, ".gtkw");
+    char abs_fst[PATH_MAX], abs_ops[PATH_MAX], abs_instr[PATH_MAX];
+    int rc = write_filters(ops, instr, p, err);
+    if (rc == 0 && (!realpath(fst_path, abs_fst) || !realpath(ops, abs_ops) ||
+                    !realpath(instr, abs_instr)))
+        rc = acc_fail(err, "%s: cannot resolve the waveform's path", fst_path);
+    FILE *f = rc == 0 ? fopen(save, "w") : NULL;
+    if (rc == 0 && !f)
+        rc = acc_fail(err, "%s: cannot create", save);
+    if (rc == 0) {
+        fprintf(f, "[*] accelerator waveform: signals grouped by unit; instruction indices\n"
+                   "[*] are shown as their schedule lines, opcodes by name\n");
+        fprintf(f, "[dumpfile] \"%s\"\n[timestart] 0\n[size] 1600 900\n[pos] -1 -1\n"
+                   "[sst_width] 240\n[signals_width] 320\n",
+                abs_fst);
+        for (const group *g = groups; g->title; g++) {
+            fprintf(f, "@%x\n-%s\n", TR_GRP_BEGIN | TR_BLANK, g->title);
+            for (const sig *s = g->sigs; s->name; s++) {
+                int flags = TR_RJUSTIFY;
+                switch (s->fmt) {
+                case F_BIT: flags |= TR_BIN; break;
+                case F_HEX: flags |= TR_HEX; break;
+                case F_DEC: flags |= TR_DEC; break;
+                case F_OP: flags |= TR_HEX | TR_FTRANSLATED; break;
+                case F_INSTR: flags |= TR_DEC | TR_FTRANSLATED; break;
+                }
+                fprintf(f, "@%x\n", flags);
+                if (s->fmt == F_OP)
+                    fprintf(f, "^1 %s\n", abs_ops);
+                else if (s->fmt == F_INSTR)
+                    fprintf(f, "^2 %s\n", abs_instr);
+                if (s->width > 1)
+                    fprintf(f, TOP "%s[%d:0]\n", s->name, s->width - 1);
+                else
+                    fprintf(f, TOP "%s\n", s->name);
+            }
+            fprintf(f, "@%x\n-%s\n", TR_GRP_END | TR_BLANK, g->title);
+        }
+        if (fclose(f) != 0)
+            rc = acc_fail(err, "%s: write failed", save);
+    }
+    free(ops);
+    free(instr);
+    free(save);
+    return rc;
+}
