@@ -14,8 +14,9 @@
 #include "layer.h"
 
 /* A loop tiling of a layer: output tile (tk channels x th rows x tw cols) and
- * input-channel chunk tc.  Loop order is k-tile, oy-tile, ox-tile (outer to
- * inner), with the channel chunks innermost. */
+ * input-channel chunk tc.  The baselines' loop order is k-tile, oy-tile,
+ * ox-tile (outer to inner), with the channel chunks innermost; the optimizer
+ * also tries the other orders (opt_gen.h). */
 typedef struct acc_tiling {
     int tk, th, tw, tc;
 } acc_tiling;
@@ -26,8 +27,16 @@ typedef struct acc_tiling {
  * err when the layer cannot run on this configuration at all (for example
  * when even a 1x1x1 tile does not fit in the scratchpad). */
 int acc_baseline_plan(const char *strategy, const acc_layer *l, const acc_config *cfg,
-                      const acc_memmap *mm, const acc_tiling *tiling,
-                      acc_program *out, acc_error *err);
+                      const acc_memmap *mm, const acc_tiling *tiling, acc_program *out,
+                      acc_error *err);
+
+/* acc_baseline_plan that also returns the point of the planners' search
+ * space (opt_gen.h) the program was generated from, in *choice (may be
+ * NULL): the baselines' programs are points of the optimizer's space. */
+struct opt_choice;
+int acc_baseline_plan_choice(const char *strategy, const acc_layer *l, const acc_config *cfg,
+                             const acc_memmap *mm, const acc_tiling *tiling, acc_program *out,
+                             struct opt_choice *choice, acc_error *err);
 
 /* Scratchpad bytes a tiling needs under a strategy (1 or 2 buffers). */
 uint64_t acc_tiling_bytes(const acc_layer *l, const acc_tiling *t, int buffers);

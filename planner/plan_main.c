@@ -1,15 +1,17 @@
-/* plan_main.c - build/bin/plan: plans one layer with a baseline planner,
- * validates the schedule and writes it with a JSON summary.
+/* plan_main.c - build/bin/plan: plans one layer, validates the schedule and
+ * writes it with a JSON summary.
  *
- *   plan --layer SPEC [--config NAME|FILE] [--planner serial|double]
- *        [--tiling TK,TH,TW,TC] [--out-dir DIR]
+ *   plan --layer SPEC [--config NAME|FILE] [--planner sat|serial|double]
+ *        [--time SECONDS] [--dimacs FILE] [--tiling TK,TH,TW,TC]
+ *        [--choice TK,TH,TW,TC,ORDER,BA,BW,BO,MODE] [--out-dir DIR] [--quiet|--verbose]
  *
  * Writes DIR/<layer>.sched (directives, and per instruction a comment with the
  * model's issue and end cycles) and DIR/<layer>.json, both atomically, and
  * prints a one-paragraph summary.  Nothing is written when the schedule does
- * not pass the validator.  Exit status: 0 success, 1 failure (the message is
- * on stderr), 2 usage error.  docs/planner.md describes the planners and the
- * JSON fields. */
+ * not pass the validator or the model's makespan differs from the planner's
+ * claim.  Exit status: 0 success, 1 failure (the message is on stderr),
+ * 2 usage error.  docs/planner.md describes the planners and the JSON
+ * fields. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,9 @@
 #include "config.h"
 #include "layer.h"
 #include "model.h"
+#include "opt_gen.h"
+#include "opt_space.h"
+#include "sat.h"
 #include "sched.h"
 #include "util.h"
 #include "validate.h"
@@ -29,19 +34,32 @@ typedef struct options {
     const char *config;
     const char *planner;
     const char *out_dir;
-    int has_tiling;
+    const char *dimacs;
+    double time_limit;
+    int has_tiling, has_choice, quiet, verbose;
     acc_tiling tiling;
+    opt_choice choice;
 } options;
 
 static void usage(FILE *f)
 {
-    fputs("usage: plan --layer SPEC [--config NAME|FILE] [--planner serial|double]\n"
-          "            [--tiling TK,TH,TW,TC] [--out-dir DIR]\n"
+    fputs("usage: plan --layer SPEC [--config NAME|FILE] [--planner sat|serial|double]\n"
+          "            [--time SECONDS] [--dimacs FILE] [--tiling TK,TH,TW,TC]\n"
+          "            [--choice TK,TH,TW,TC,ORDER,BA,BW,BO,MODE] [--out-dir DIR] "
+          "[--quiet|--verbose]\n"
           "  --layer    NET_N (e.g. resnet_3) or FILE.csv:ROW\n"
           "  --config   configuration name under configs/ or an .ini file (default: default)\n"
-          "  --planner  serial (no overlap) or double (double buffering; the default)\n"
+          "  --planner  sat (the optimizer, default), serial (no overlap) or double\n"
+          "             (greedy double buffering); baseline is another name for double\n"
+          "  --time     time limit of the sat planner in seconds (default: none)\n"
+          "  --dimacs   sat: write the final UNSAT query there (and FILE.nogoods)\n"
           "  --tiling   a fixed tiling instead of the planner's search\n"
-          "  --out-dir  where <layer>.sched and <layer>.json go (default: build/plan)\n",
+          "  --choice   generate exactly this point of the search space (ORDER is kyx, kxy,\n"
+          "             ykx, yxk, xky or xyk; BA, BW, BO buffers 1..4; MODE 0 overlap,\n"
+          "             1 serial), e.g. to re-time a nogood of a --dimacs certificate\n"
+          "  --out-dir  where <layer>.sched and <layer>.json go (default: build/plan)\n"
+          "  --quiet    no summary on stdout\n"
+          "  --verbose  sat: progress of the search on stderr\n",
           f);
 }
 
@@ -52,29 +70,69 @@ static int usage_error(const char *msg, const char *arg)
     return 2;
 }
 
-static int parse_tiling(const char *s, acc_tiling *t)
+/* Parses n comma-separated fields: numbers in 1..1000000, or an order name
+ * at position `order_at` (-1: none). */
+static int parse_list(const char *s, int n, int order_at, int *v)
 {
-    int v[4], n = 0;
     const char *p = s;
-    while (n < 4) {
-        char *end;
-        long x = strtol(p, &end, 10);
-        if (end == p || x < 1 || x > 1000000)
-            return -1;
-        v[n++] = (int)x;
-        p = end;
-        if (n < 4) {
+    for (int k = 0; k < n; k++) {
+        if (k == order_at) {
+            int found = -1;
+            for (int o = 0; o < OPT_ORDER_COUNT; o++) {
+                size_t len = strlen(opt_order_name(o));
+                if (strncmp(p, opt_order_name(o), len) == 0 && (p[len] == ',' || !p[len]))
+                    found = o;
+            }
+            if (found < 0)
+                return -1;
+            v[k] = found;
+            p += strlen(opt_order_name(found));
+        } else {
+            char *end;
+            long x = strtol(p, &end, 10);
+            if (end == p || x < 0 || x > 1000000)
+                return -1;
+            v[k] = (int)x;
+            p = end;
+        }
+        if (k < n - 1) {
             if (*p != ',')
                 return -1;
             p++;
         }
     }
-    if (*p != '\0')
+    return *p == '\0' ? 0 : -1;
+}
+
+static int parse_tiling(const char *s, acc_tiling *t)
+{
+    int v[4];
+    if (parse_list(s, 4, -1, v) != 0 || !v[0] || !v[1] || !v[2] || !v[3])
         return -1;
-    t->tk = v[0];
-    t->th = v[1];
-    t->tw = v[2];
-    t->tc = v[3];
+    *t = (acc_tiling){v[0], v[1], v[2], v[3]};
+    return 0;
+}
+
+static int parse_choice(const char *s, opt_choice *c)
+{
+    int v[9];
+    if (parse_list(s, 9, 4, v) != 0)
+        return -1;
+    for (int k = 0; k < 4; k++)
+        if (v[k] < 1)
+            return -1;
+    for (int k = 5; k < 8; k++)
+        if (v[k] < 1 || v[k] > OPT_BUFFERS_MAX)
+            return -1;
+    if (v[8] > 1)
+        return -1;
+    memset(c, 0, sizeof(*c));
+    c->t = (acc_tiling){v[0], v[1], v[2], v[3]};
+    c->order = v[4];
+    c->buffers[OPT_ACT] = v[5];
+    c->buffers[OPT_WGT] = v[6];
+    c->buffers[OPT_OUT] = v[7];
+    c->serial = v[8];
     return 0;
 }
 
@@ -83,17 +141,22 @@ static int parse_args(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof(*o));
     o->config = "default";
-    o->planner = "double";
+    o->planner = "sat";
     o->out_dir = "build/plan";
+    static const char *const keys[] = {"--layer",  "--config", "--planner", "--out-dir",
+                                       "--tiling", "--time",   "--dimacs",  "--choice"};
+    const int nkeys = (int)(sizeof(keys) / sizeof(keys[0]));
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
             return 1;
-        static const char *const keys[] = {"--layer", "--config", "--planner", "--out-dir",
-                                           "--tiling"};
+        if (strcmp(a, "--quiet") == 0 || strcmp(a, "--verbose") == 0) {
+            *(a[2] == 'q' ? &o->quiet : &o->verbose) = 1;
+            continue;
+        }
         int k = -1;
         const char *val = NULL;
-        for (int j = 0; j < 5; j++) {
+        for (int j = 0; j < nkeys; j++) {
             size_t n = strlen(keys[j]);
             if (strncmp(a, keys[j], n) == 0 && (a[n] == '\0' || a[n] == '=')) {
                 k = j;
@@ -112,6 +175,7 @@ static int parse_args(int argc, char **argv, options *o)
             usage_error("missing value for", keys[k]);
             return -1;
         }
+        char *end;
         switch (k) {
         case 0:
             o->layer = val;
@@ -125,12 +189,31 @@ static int parse_args(int argc, char **argv, options *o)
         case 3:
             o->out_dir = val;
             break;
-        default:
+        case 4:
             if (parse_tiling(val, &o->tiling) != 0) {
                 usage_error("--tiling expects four positive numbers TK,TH,TW,TC, got", val);
                 return -1;
             }
             o->has_tiling = 1;
+            break;
+        case 5:
+            o->time_limit = strtod(val, &end);
+            if (*end || o->time_limit < 0 || o->time_limit > 1e7) {
+                usage_error("--time expects a number of seconds (0: no limit), got", val);
+                return -1;
+            }
+            break;
+        case 6:
+            o->dimacs = val;
+            break;
+        default:
+            if (parse_choice(val, &o->choice) != 0) {
+                usage_error("--choice expects TK,TH,TW,TC,ORDER,BA,BW,BO,MODE (e.g. "
+                            "16,2,56,64,kyx,2,2,2,0), got",
+                            val);
+                return -1;
+            }
+            o->has_choice = 1;
             break;
         }
     }
@@ -138,8 +221,21 @@ static int parse_args(int argc, char **argv, options *o)
         usage_error("missing --layer", NULL);
         return -1;
     }
-    if (strcmp(o->planner, "serial") != 0 && strcmp(o->planner, "double") != 0) {
-        usage_error("--planner must be serial or double, got", o->planner);
+    if (strcmp(o->planner, "baseline") == 0)
+        o->planner = "double";
+    if (strcmp(o->planner, "serial") != 0 && strcmp(o->planner, "double") != 0 &&
+        strcmp(o->planner, "sat") != 0) {
+        usage_error("--planner must be sat, serial or double, got", o->planner);
+        return -1;
+    }
+    if (o->has_choice && o->has_tiling) {
+        usage_error("--choice and --tiling exclude each other", NULL);
+        return -1;
+    }
+    if (o->has_choice)
+        o->planner = "choice";
+    if (o->dimacs && strcmp(o->planner, "sat") != 0) {
+        usage_error("--dimacs needs --planner sat", NULL);
         return -1;
     }
     return 0;
@@ -150,55 +246,6 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* Lower bounds on the makespan of any valid schedule of the layer
- * (docs/planner.md, "Lower bound"). */
-typedef struct bounds {
-    int64_t compute, dram_read, dram_write, best;
-    uint64_t x_needed; /* input bytes some output reads (padding excluded) */
-} bounds;
-
-/* Number of input positions in [0, in) that some output position reads. */
-static int64_t used_extent(int in, int out, int stride, int filter, int dil, int padb)
-{
-    char *used = acc_calloc((size_t)in, 1);
-    for (int o = 0; o < out; o++)
-        for (int i = 0; i < filter; i++) {
-            int64_t r = (int64_t)o * stride + (int64_t)i * dil - padb;
-            if (r >= 0 && r < in)
-                used[r] = 1;
-        }
-    int64_t n = 0;
-    for (int r = 0; r < in; r++)
-        n += used[r];
-    free(used);
-    return n;
-}
-
-static void lower_bounds(const acc_layer *l, const acc_config *cfg, bounds *b)
-{
-    const int64_t s0 = model_first_issue(cfg), dw = cfg->axi_bytes;
-    const int64_t ld_min = cfg->read_latency + 3;                  /* a LOAD of one beat */
-    const int64_t st_min = cfg->write_latency + 3;                 /* a STORE of one beat */
-    const int64_t cp_min = 2 + cfg->rows + 2 * (int64_t)cfg->cols; /* a COMPUTE of one pass */
-    const uint64_t pes = (uint64_t)cfg->rows * (uint64_t)cfg->cols;
-    b->x_needed = (uint64_t)l->channels *
-                  (uint64_t)used_extent(l->ifmap_h, layer_out_h(l), l->stride_h, l->filter_h,
-                                        l->dil_h, l->pad_top) *
-                  (uint64_t)used_extent(l->ifmap_w, layer_out_w(l), l->stride_w, l->filter_w,
-                                        l->dil_w, l->pad_left);
-    /* first load ends, all MACs at R*C per cycle, a store of the last results, END */
-    b->compute = acc_max64(model_compute_bound(layer_macs(l), cfg),
-                           s0 + ld_min + (int64_t)((layer_macs(l) + pes - 1) / pes) + st_min + 1);
-    /* every needed input and weight byte is loaded, then read by a compute
-     * whose results are stored */
-    b->dram_read = s0 + (ld_min - 1) + acc_ceil_div((int64_t)(b->x_needed + layer_w_bytes(l)), dw) +
-                   cp_min + st_min + 1;
-    /* every output byte is stored, after a load and a compute */
-    b->dram_write =
-        s0 + ld_min + cp_min + (st_min - 1) + acc_ceil_div((int64_t)layer_y_bytes(l), dw) + 1;
-    b->best = acc_max64(b->compute, acc_max64(b->dram_read, b->dram_write));
 }
 
 /* .sched annotation: the model's cycles of each instruction. */
@@ -227,8 +274,8 @@ static int write_sched(const char *path, const acc_program *p, const acc_sched_m
     return rc;
 }
 
-/* Tiling of a baseline program: the first COMPUTE is the first step of the
- * first tile, which has the full tile size. */
+/* Tiling of a program: the first COMPUTE is the first step of the first
+ * tile, which has the full tile size. */
 static acc_tiling program_tiling(const acc_program *p)
 {
     acc_tiling t = {0, 0, 0, 0};
@@ -259,8 +306,8 @@ static uint64_t program_spad_extent(const acc_program *p)
     return hi;
 }
 
-/* Makespan of the other baseline, for the JSON's comparison (-1 if it cannot
- * plan the layer). */
+/* Makespan of a baseline, for the JSON's comparison (-1 if it cannot plan
+ * the layer). */
 static int64_t baseline_makespan(const char *strategy, const acc_layer *l, const acc_config *cfg,
                                  const acc_memmap *mm)
 {
@@ -278,34 +325,83 @@ static int64_t baseline_makespan(const char *strategy, const acc_layer *l, const
     return m;
 }
 
-static char *summary_json(const options *o, const acc_layer *l, const acc_config *cfg,
-                          const acc_program *p, const model_timing *tm, const bounds *b,
-                          const acc_validation *v, double seconds, int64_t serial_ms,
-                          int64_t double_ms)
+/* What the planner produced, besides the program. */
+typedef struct outcome {
+    int64_t claimed; /* makespan the planner claims (-1: none) */
+    int have_choice; /* choice is the point of the space it came from */
+    opt_choice choice;
+    int is_sat; /* the sat planner's figures below are set */
+    acc_sat_result sat;
+    int64_t serial_ms, double_ms;
+    double seconds;
+} outcome;
+
+static void num_or_null(cJSON *o, const char *key, int64_t v)
 {
+    if (v >= 0)
+        cJSON_AddNumberToObject(o, key, (double)v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+static char *summary_json(const options *o, const acc_layer *l, const acc_config *cfg,
+                          const acc_program *p, const model_timing *tm, const opt_bounds *b,
+                          const outcome *oc, const acc_validation *v)
+{
+    const int sat = oc->is_sat;
+    const int64_t lower = sat ? oc->sat.lower_bound : b->best;
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "layer", l->name);
     cJSON_AddStringToObject(root, "config", cfg->name);
     cJSON_AddStringToObject(root, "planner", o->planner);
     cJSON_AddNumberToObject(root, "makespan", (double)tm->makespan);
-    cJSON_AddNumberToObject(root, "lower_bound", (double)b->best);
+    cJSON_AddNumberToObject(root, "lower_bound", (double)lower);
     cJSON *lb = cJSON_AddObjectToObject(root, "lower_bounds");
     cJSON_AddNumberToObject(lb, "compute", (double)b->compute);
     cJSON_AddNumberToObject(lb, "dram_read", (double)b->dram_read);
     cJSON_AddNumberToObject(lb, "dram_write", (double)b->dram_write);
-    cJSON_AddBoolToObject(root, "optimal", 0);
-    cJSON_AddNumberToObject(root, "solve_seconds", seconds);
+    num_or_null(lb, "space", sat ? oc->sat.space_bound : -1);
+    cJSON_AddBoolToObject(root, "optimal", sat && oc->sat.optimal);
+    num_or_null(root, "proven_bound", sat ? oc->sat.proven_bound : -1);
+    num_or_null(root, "gap", sat ? tm->makespan - oc->sat.proven_bound : -1);
+    cJSON_AddNumberToObject(root, "solve_seconds", oc->seconds);
+    if (sat) {
+        cJSON *sj = cJSON_AddObjectToObject(root, "sat");
+        cJSON_AddStringToObject(sj, "version", ACC_SAT_VERSION);
+        cJSON_AddNumberToObject(sj, "time_limit", o->time_limit);
+        cJSON_AddNumberToObject(sj, "solver_calls", oc->sat.sat_calls);
+        cJSON_AddNumberToObject(sj, "evaluations", oc->sat.evaluations);
+        cJSON_AddNumberToObject(sj, "nogoods", oc->sat.nogoods);
+        cJSON_AddNumberToObject(sj, "improvements", oc->sat.improvements);
+        cJSON_AddNumberToObject(sj, "variables", oc->sat.vars);
+        cJSON_AddNumberToObject(sj, "clauses", (double)oc->sat.clauses);
+        if (o->dimacs && oc->sat.dimacs_written)
+            cJSON_AddStringToObject(sj, "dimacs", o->dimacs);
+        else
+            cJSON_AddNullToObject(sj, "dimacs");
+    }
     cJSON_AddNumberToObject(root, "instructions", p->count);
     cJSON_AddNumberToObject(root, "macs", (double)layer_macs(l));
     cJSON *db = cJSON_AddObjectToObject(root, "dram_bytes");
     cJSON_AddNumberToObject(db, "read", (double)tm->dram_read);
     cJSON_AddNumberToObject(db, "written", (double)tm->dram_written);
+    cJSON_AddNumberToObject(db, "compulsory_read", (double)b->compulsory_read);
+    cJSON_AddNumberToObject(db, "compulsory_written", (double)layer_y_bytes(l));
     acc_tiling t = program_tiling(p);
     cJSON *tj = cJSON_AddObjectToObject(root, "tiling");
     cJSON_AddNumberToObject(tj, "tk", t.tk);
     cJSON_AddNumberToObject(tj, "th", t.th);
     cJSON_AddNumberToObject(tj, "tw", t.tw);
     cJSON_AddNumberToObject(tj, "tc", t.tc);
+    if (oc->have_choice) {
+        const opt_choice *c = &oc->choice;
+        cJSON *cj = cJSON_AddObjectToObject(root, "choice");
+        cJSON_AddStringToObject(cj, "order", opt_order_name(c->order));
+        cJSON_AddNumberToObject(cj, "act_buffers", c->buffers[OPT_ACT]);
+        cJSON_AddNumberToObject(cj, "wgt_buffers", c->buffers[OPT_WGT]);
+        cJSON_AddNumberToObject(cj, "out_buffers", c->buffers[OPT_OUT]);
+        cJSON_AddBoolToObject(cj, "serial", c->serial);
+    }
     cJSON_AddNumberToObject(root, "peak_scratchpad_bytes", (double)v->peak_live_bytes);
     cJSON_AddNumberToObject(root, "scratchpad_allocated_bytes", (double)program_spad_extent(p));
     cJSON_AddNumberToObject(root, "scratchpad_bytes", cfg->spad_bytes);
@@ -314,17 +410,120 @@ static char *summary_json(const options *o, const acc_layer *l, const acc_config
     cJSON_AddNumberToObject(busy, "compute", (double)tm->busy[ACC_ENG_CP]);
     cJSON_AddNumberToObject(busy, "store", (double)tm->busy[ACC_ENG_ST]);
     cJSON *bl = cJSON_AddObjectToObject(root, "baselines");
-    if (serial_ms >= 0)
-        cJSON_AddNumberToObject(bl, "serial", (double)serial_ms);
-    else
-        cJSON_AddNullToObject(bl, "serial");
-    if (double_ms >= 0)
-        cJSON_AddNumberToObject(bl, "double", (double)double_ms);
-    else
-        cJSON_AddNullToObject(bl, "double");
+    num_or_null(bl, "serial", oc->serial_ms);
+    num_or_null(bl, "double", oc->double_ms);
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     return text;
+}
+
+/* Runs the chosen planner.  Returns 0 with *prog and *oc filled, or -1 with
+ * err. */
+static int run_planner(const options *o, const acc_layer *l, const acc_config *cfg,
+                       const acc_memmap *mm, acc_program *prog, outcome *oc, acc_error *err)
+{
+    memset(oc, 0, sizeof(*oc));
+    oc->claimed = -1;
+    oc->serial_ms = oc->double_ms = -1;
+    double t0 = now_seconds();
+    if (strcmp(o->planner, "sat") == 0) {
+        acc_sat_options so;
+        memset(&so, 0, sizeof(so));
+        so.time_limit = o->time_limit;
+        so.dimacs_path = o->dimacs;
+        so.tiling = o->has_tiling ? &o->tiling : NULL;
+        so.log = o->verbose ? stderr : NULL;
+        if (acc_sat_plan(l, cfg, mm, &so, &oc->sat, err) != 0)
+            return -1;
+        *prog = oc->sat.program; /* ownership moves to the caller */
+        acc_program_init(&oc->sat.program);
+        oc->is_sat = 1;
+        oc->claimed = oc->sat.makespan;
+        oc->have_choice = 1;
+        oc->choice = oc->sat.choice;
+        oc->serial_ms = oc->sat.serial_makespan;
+        oc->double_ms = oc->sat.double_makespan;
+    } else if (strcmp(o->planner, "choice") == 0) {
+        opt_shape s;
+        opt_shape_init(&s, l);
+        opt_need z;
+        acc_error e;
+        const opt_choice *c = &o->choice;
+        int rc = -1;
+        if (c->t.tk > s.Kg || c->t.th > s.OH || c->t.tw > s.OW || c->t.tc > s.Cg)
+            acc_fail(err,
+                     "layer '%s': choice tiling %d,%d,%d,%d is outside 1..%d, 1..%d, "
+                     "1..%d, 1..%d",
+                     l->name, c->t.tk, c->t.th, c->t.tw, c->t.tc, s.Kg, s.OH, s.OW, s.Cg);
+        else if (opt_tiling_fits(&s, cfg, &c->t, c->buffers, &z, &e) != 0 ||
+                 opt_tiling_no_padding_tile(&s, &c->t, &z, &e) != 0)
+            acc_fail(err,
+                     "layer '%s' on config '%s': the choice is not a point of the "
+                     "search space: %s",
+                     l->name, cfg->name, e.msg);
+        else {
+            oc->claimed = opt_build(&s, cfg, mm, c, prog, NULL, &e);
+            if (oc->claimed < 0)
+                acc_fail(err, "layer '%s': %s", l->name, e.msg);
+            else
+                rc = 0;
+        }
+        opt_shape_free(&s);
+        if (rc != 0)
+            return -1;
+        oc->have_choice = 1;
+        oc->choice = *c;
+    } else {
+        opt_choice c;
+        if (acc_baseline_plan_choice(o->planner, l, cfg, mm, o->has_tiling ? &o->tiling : NULL,
+                                     prog, &c, err) != 0)
+            return -1;
+        oc->have_choice = 1;
+        oc->choice = c;
+    }
+    oc->seconds = now_seconds() - t0;
+    if (!oc->is_sat) {
+        oc->serial_ms = baseline_makespan("serial", l, cfg, mm);
+        oc->double_ms = baseline_makespan("double", l, cfg, mm);
+    }
+    return 0;
+}
+
+static void print_summary(const options *o, const acc_layer *l, const acc_config *cfg,
+                          const acc_program *p, const model_timing *tm, const opt_bounds *b,
+                          const outcome *oc, const acc_validation *v, const char *sched_path,
+                          const char *json_path)
+{
+    acc_tiling t = program_tiling(p);
+    const int64_t lower = oc->is_sat ? oc->sat.lower_bound : b->best;
+    double above = 100.0 * (double)(tm->makespan - lower) / (double)lower;
+    printf("%s on %s, %s planner: makespan %lld cycles, lower bound %lld (%.1f%% above it); ",
+           l->name, cfg->name, o->planner, (long long)tm->makespan, (long long)lower, above);
+    if (oc->is_sat && oc->sat.optimal)
+        printf("optimal in the search space (proven; %d solver calls, %d schedules timed, "
+               "%d nogoods); ",
+               oc->sat.sat_calls, oc->sat.evaluations, oc->sat.nogoods);
+    else if (oc->is_sat)
+        printf("NOT proven optimal (time limit; gap %lld cycles to the proven bound %lld); ",
+               (long long)(tm->makespan - oc->sat.proven_bound), (long long)oc->sat.proven_bound);
+    else
+        printf("a %s proves no optimality; ", strcmp(o->planner, "choice") ? "baseline" : "choice");
+    if (oc->have_choice)
+        printf("tiling tk=%d th=%d tw=%d tc=%d, order %s, buffers %d/%d/%d%s; ", oc->choice.t.tk,
+               oc->choice.t.th, oc->choice.t.tw, oc->choice.t.tc, opt_order_name(oc->choice.order),
+               oc->choice.buffers[OPT_ACT], oc->choice.buffers[OPT_WGT],
+               oc->choice.buffers[OPT_OUT], oc->choice.serial ? ", serial" : "");
+    else
+        printf("tiling tk=%d th=%d tw=%d tc=%d; ", t.tk, t.th, t.tw, t.tc);
+    printf("%d instructions, %llu bytes read and %llu written, peak scratchpad %llu of %u "
+           "bytes; serial %lld, double %lld cycles; planned in %.3f s. Wrote %s and %s",
+           p->count, (unsigned long long)tm->dram_read, (unsigned long long)tm->dram_written,
+           (unsigned long long)v->peak_live_bytes, cfg->spad_bytes, (long long)oc->serial_ms,
+           (long long)oc->double_ms, oc->seconds, sched_path, json_path);
+    if (oc->is_sat && o->dimacs)
+        printf(oc->sat.dimacs_written ? " and %s (+ .nogoods)" : " (no %s: nothing proven)",
+               o->dimacs);
+    printf(".\n");
 }
 
 int main(int argc, char **argv)
@@ -346,81 +545,74 @@ int main(int argc, char **argv)
         fprintf(stderr, "plan: %s\n", err.msg);
         return 1;
     }
-    acc_memmap mm;
-    acc_memmap_default(&layer, &mm);
-
-    double t0 = now_seconds();
-    acc_program prog;
-    if (acc_baseline_plan(o.planner, &layer, &cfg, &mm, o.has_tiling ? &o.tiling : NULL, &prog,
-                          &err) != 0) {
+    if (acc_layer_check(&layer, &err) != 0) {
         fprintf(stderr, "plan: %s\n", err.msg);
         return 1;
     }
-    double seconds = now_seconds() - t0;
+    acc_memmap mm;
+    acc_memmap_default(&layer, &mm);
+
+    acc_program prog;
+    outcome oc;
+    if (run_planner(&o, &layer, &cfg, &mm, &prog, &oc, &err) != 0) {
+        fprintf(stderr, "plan: %s\n", err.msg);
+        return 1;
+    }
 
     model_timing tm;
     if (model_run(&prog, &cfg, &tm, &err) != 0) {
         fprintf(stderr, "plan: the schedule is not executable: %s\n", err.msg);
         acc_program_free(&prog);
+        acc_sat_result_free(&oc.sat);
         return 1;
     }
+    int rc = 0;
     acc_validation v;
     if (acc_validate(&prog, &layer, &cfg, &mm, &v, stderr, &err) != 0) {
         fprintf(stderr,
                 "plan: the %s schedule of %s on %s is invalid (%d violations); "
                 "nothing written\n",
                 o.planner, layer.name, cfg.name, v.violations);
-        acc_validation_free(&v);
-        model_timing_free(&tm);
-        acc_program_free(&prog);
-        return 1;
+        rc = 1;
+    } else if (oc.claimed >= 0 && oc.claimed != tm.makespan) {
+        fprintf(stderr,
+                "plan: the %s planner claims makespan %lld, the model gives %lld; "
+                "nothing written\n",
+                o.planner, (long long)oc.claimed, (long long)tm.makespan);
+        rc = 1;
     }
 
-    bounds b;
-    lower_bounds(&layer, &cfg, &b);
-    int is_serial = strcmp(o.planner, "serial") == 0;
-    int64_t serial_ms =
-        is_serial && !o.has_tiling ? tm.makespan : baseline_makespan("serial", &layer, &cfg, &mm);
-    int64_t double_ms =
-        !is_serial && !o.has_tiling ? tm.makespan : baseline_makespan("double", &layer, &cfg, &mm);
-
+    opt_bounds b;
+    opt_universal_bounds(&layer, &cfg, &b);
     size_t n = strlen(o.out_dir) + strlen(layer.name) + 16;
     char *sched_path = acc_malloc(n), *json_path = acc_malloc(n);
     snprintf(sched_path, n, "%s/%s.sched", o.out_dir, layer.name);
     snprintf(json_path, n, "%s/%s.json", o.out_dir, layer.name);
 
-    acc_sched_meta meta;
-    memset(&meta, 0, sizeof(meta));
-    snprintf(meta.layer, sizeof(meta.layer), "%s", layer.name);
-    snprintf(meta.config, sizeof(meta.config), "%s", cfg.name);
-    snprintf(meta.planner, sizeof(meta.planner), "%s", o.planner);
-    meta.has_memmap = 1;
-    meta.memmap = mm;
-
-    char *json = summary_json(&o, &layer, &cfg, &prog, &tm, &b, &v, seconds, serial_ms, double_ms);
-    int rc = 0;
-    if (acc_mkdirs(o.out_dir, &err) != 0 || write_sched(sched_path, &prog, &meta, &tm, &err) != 0 ||
-        acc_write_file(json_path, json, strlen(json), &err) != 0) {
-        fprintf(stderr, "plan: %s\n", err.msg);
-        rc = 1;
-    } else {
-        acc_tiling t = program_tiling(&prog);
-        double above = 100.0 * (double)(tm.makespan - b.best) / (double)b.best;
-        printf("%s on %s, %s planner: makespan %lld cycles, lower bound %lld (%.1f%% above "
-               "it; a baseline proves no optimality); %d instructions, tiling tk=%d "
-               "th=%d tw=%d tc=%d, %llu bytes read and %llu written, peak scratchpad %llu of "
-               "%u bytes; serial %lld, double %lld cycles; planned in %.3f s. Wrote %s and %s.\n",
-               layer.name, cfg.name, o.planner, (long long)tm.makespan, (long long)b.best, above,
-               prog.count, t.tk, t.th, t.tw, t.tc, (unsigned long long)tm.dram_read,
-               (unsigned long long)tm.dram_written, (unsigned long long)v.peak_live_bytes,
-               cfg.spad_bytes, (long long)serial_ms, (long long)double_ms, seconds, sched_path,
-               json_path);
+    if (rc == 0) {
+        acc_sched_meta meta;
+        memset(&meta, 0, sizeof(meta));
+        snprintf(meta.layer, sizeof(meta.layer), "%s", layer.name);
+        snprintf(meta.config, sizeof(meta.config), "%s", cfg.name);
+        snprintf(meta.planner, sizeof(meta.planner), "%s", o.planner);
+        meta.has_memmap = 1;
+        meta.memmap = mm;
+        char *json = summary_json(&o, &layer, &cfg, &prog, &tm, &b, &oc, &v);
+        if (acc_mkdirs(o.out_dir, &err) != 0 ||
+            write_sched(sched_path, &prog, &meta, &tm, &err) != 0 ||
+            acc_write_file(json_path, json, strlen(json), &err) != 0) {
+            fprintf(stderr, "plan: %s\n", err.msg);
+            rc = 1;
+        } else if (!o.quiet) {
+            print_summary(&o, &layer, &cfg, &prog, &tm, &b, &oc, &v, sched_path, json_path);
+        }
+        free(json);
     }
-    free(json);
     free(sched_path);
     free(json_path);
     acc_validation_free(&v);
     model_timing_free(&tm);
     acc_program_free(&prog);
+    acc_sat_result_free(&oc.sat);
     return rc;
 }

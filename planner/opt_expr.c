@@ -1,0 +1,540 @@
+/* opt_expr.c - saturating integer expressions over choice variables, with a
+ * concrete evaluator and a CNF encoder (opt_expr.h).
+ *
+ * Encodings (cap = 2^wc - 1):
+ *   table   bit j of the node is implied by each index's literal:
+ *           (not x_i or b_j) or (not x_i or not b_j), bits equal over every
+ *           live index are constants;
+ *   add     ripple-carry adder; when the sum can exceed cap it is computed
+ *           over wc bits and a carry out saturates every bit;
+ *   mul     shift-and-add over the narrower operand; when the product can
+ *           exceed cap, partial-product bits dropped above wc and carries
+ *           out of wc bits set an overflow flag that saturates every bit;
+ *   le      ripple comparator; max = le + multiplexers; ite = multiplexers;
+ *   align4  (a + 3) with the two low bits cleared, saturating like add. */
+#include "opt_expr.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+enum { E_CONST, E_TABLE, E_ADD, E_MUL, E_MAX, E_ALIGN4, E_LE, E_ITE, E_AND, E_OR, E_NOT };
+
+typedef struct enode {
+    int op;
+    int a, b, c; /* operands (node handles); for E_TABLE a = dimension */
+    uint64_t v;  /* E_CONST value */
+    uint64_t *table;
+    uint64_t max;
+} enode;
+
+struct opt_expr {
+    int ndims;
+    int *dom;
+    uint64_t cap;
+    int wc; /* bits of cap */
+    enode *n;
+    int count, size;
+};
+
+static int bits_of(uint64_t v)
+{
+    int b = 0;
+    while (v) {
+        b++;
+        v >>= 1;
+    }
+    return b;
+}
+
+opt_expr *opt_expr_new(int ndims, const int *dom, uint64_t cap)
+{
+    ACC_REQUIRE(ndims >= 1 && dom != NULL);
+    int wc = bits_of(cap);
+    ACC_REQUIRE(wc >= 1 && wc <= 62 && cap == (1ull << wc) - 1);
+    opt_expr *e = acc_calloc(1, sizeof(*e));
+    e->ndims = ndims;
+    e->dom = acc_malloc((size_t)ndims * sizeof(int));
+    for (int d = 0; d < ndims; d++) {
+        ACC_REQUIRE(dom[d] >= 1);
+        e->dom[d] = dom[d];
+    }
+    e->cap = cap;
+    e->wc = wc;
+    return e;
+}
+
+void opt_expr_free(opt_expr *e)
+{
+    if (!e)
+        return;
+    for (int i = 0; i < e->count; i++)
+        free(e->n[i].table);
+    free(e->n);
+    free(e->dom);
+    free(e);
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b, uint64_t cap)
+{
+    return a > cap - b ? cap : a + b; /* a, b <= cap */
+}
+
+static uint64_t sat_mul(uint64_t a, uint64_t b, uint64_t cap)
+{
+    if (a == 0 || b == 0)
+        return 0;
+    return a > cap / b ? cap : a * b;
+}
+
+static uint64_t align4(uint64_t a, uint64_t cap)
+{
+    return a > cap - 3 ? cap : (a + 3) & ~(uint64_t)3;
+}
+
+static int push(opt_expr *e, enode nd)
+{
+    if (e->count == e->size) {
+        e->size = e->size ? 2 * e->size : 256;
+        e->n = acc_realloc(e->n, (size_t)e->size * sizeof(*e->n));
+    }
+    e->n[e->count] = nd;
+    return e->count++;
+}
+
+static void check_node(const opt_expr *e, int a)
+{
+    ACC_REQUIRE(a >= 0 && a < e->count);
+}
+
+static void check_bool(const opt_expr *e, int a)
+{
+    check_node(e, a);
+    ACC_REQUIRE(e->n[a].max <= 1);
+}
+
+int opt_e_const(opt_expr *e, uint64_t v)
+{
+    enode nd = {E_CONST, 0, 0, 0, v > e->cap ? e->cap : v, NULL, 0};
+    nd.max = nd.v;
+    return push(e, nd);
+}
+
+int opt_e_table(opt_expr *e, int dim, const uint64_t *vals)
+{
+    ACC_REQUIRE(dim >= 0 && dim < e->ndims && vals != NULL);
+    enode nd = {E_TABLE, dim, 0, 0, 0, NULL, 0};
+    nd.table = acc_malloc((size_t)e->dom[dim] * sizeof(uint64_t));
+    for (int i = 0; i < e->dom[dim]; i++) {
+        nd.table[i] = vals[i] > e->cap ? e->cap : vals[i];
+        if (nd.table[i] > nd.max)
+            nd.max = nd.table[i];
+    }
+    return push(e, nd);
+}
+
+int opt_e_add(opt_expr *e, int a, int b)
+{
+    check_node(e, a);
+    check_node(e, b);
+    enode nd = {E_ADD, a, b, 0, 0, NULL, sat_add(e->n[a].max, e->n[b].max, e->cap)};
+    return push(e, nd);
+}
+
+int opt_e_mul(opt_expr *e, int a, int b)
+{
+    check_node(e, a);
+    check_node(e, b);
+    enode nd = {E_MUL, a, b, 0, 0, NULL, sat_mul(e->n[a].max, e->n[b].max, e->cap)};
+    return push(e, nd);
+}
+
+int opt_e_max(opt_expr *e, int a, int b)
+{
+    check_node(e, a);
+    check_node(e, b);
+    uint64_t m = e->n[a].max > e->n[b].max ? e->n[a].max : e->n[b].max;
+    enode nd = {E_MAX, a, b, 0, 0, NULL, m};
+    return push(e, nd);
+}
+
+int opt_e_align4(opt_expr *e, int a)
+{
+    check_node(e, a);
+    enode nd = {E_ALIGN4, a, 0, 0, 0, NULL, align4(e->n[a].max, e->cap)};
+    return push(e, nd);
+}
+
+int opt_e_le(opt_expr *e, int a, int b)
+{
+    check_node(e, a);
+    check_node(e, b);
+    enode nd = {E_LE, a, b, 0, 0, NULL, 1};
+    return push(e, nd);
+}
+
+int opt_e_ite(opt_expr *e, int cond, int a, int b)
+{
+    check_bool(e, cond);
+    check_node(e, a);
+    check_node(e, b);
+    uint64_t m = e->n[a].max > e->n[b].max ? e->n[a].max : e->n[b].max;
+    enode nd = {E_ITE, cond, a, b, 0, NULL, m};
+    return push(e, nd);
+}
+
+int opt_e_and(opt_expr *e, int a, int b)
+{
+    check_bool(e, a);
+    check_bool(e, b);
+    enode nd = {E_AND, a, b, 0, 0, NULL, 1};
+    return push(e, nd);
+}
+
+int opt_e_or(opt_expr *e, int a, int b)
+{
+    check_bool(e, a);
+    check_bool(e, b);
+    enode nd = {E_OR, a, b, 0, 0, NULL, 1};
+    return push(e, nd);
+}
+
+int opt_e_not(opt_expr *e, int a)
+{
+    check_bool(e, a);
+    enode nd = {E_NOT, a, 0, 0, 0, NULL, 1};
+    return push(e, nd);
+}
+
+uint64_t opt_e_max_value(const opt_expr *e, int node)
+{
+    check_node(e, node);
+    return e->n[node].max;
+}
+
+/* ------------------------------------------------------------- evaluation */
+
+static uint64_t eval_rec(const opt_expr *e, int i, const int *idx, uint64_t *memo, char *done)
+{
+    if (done[i])
+        return memo[i];
+    const enode *nd = &e->n[i];
+    uint64_t v = 0, a, b;
+    switch (nd->op) {
+    case E_CONST:
+        v = nd->v;
+        break;
+    case E_TABLE:
+        ACC_REQUIRE(idx[nd->a] >= 0 && idx[nd->a] < e->dom[nd->a]);
+        v = nd->table[idx[nd->a]];
+        break;
+    case E_ADD:
+        v = sat_add(eval_rec(e, nd->a, idx, memo, done), eval_rec(e, nd->b, idx, memo, done),
+                    e->cap);
+        break;
+    case E_MUL:
+        v = sat_mul(eval_rec(e, nd->a, idx, memo, done), eval_rec(e, nd->b, idx, memo, done),
+                    e->cap);
+        break;
+    case E_MAX:
+        a = eval_rec(e, nd->a, idx, memo, done);
+        b = eval_rec(e, nd->b, idx, memo, done);
+        v = a > b ? a : b;
+        break;
+    case E_ALIGN4:
+        v = align4(eval_rec(e, nd->a, idx, memo, done), e->cap);
+        break;
+    case E_LE:
+        v = eval_rec(e, nd->a, idx, memo, done) <= eval_rec(e, nd->b, idx, memo, done);
+        break;
+    case E_ITE:
+        v = eval_rec(e, nd->a, idx, memo, done) ? eval_rec(e, nd->b, idx, memo, done)
+                                                : eval_rec(e, nd->c, idx, memo, done);
+        break;
+    case E_AND:
+        v = eval_rec(e, nd->a, idx, memo, done) && eval_rec(e, nd->b, idx, memo, done);
+        break;
+    case E_OR:
+        v = eval_rec(e, nd->a, idx, memo, done) || eval_rec(e, nd->b, idx, memo, done);
+        break;
+    case E_NOT:
+        v = !eval_rec(e, nd->a, idx, memo, done);
+        break;
+    default:
+        assert(0);
+    }
+    memo[i] = v;
+    done[i] = 1;
+    return v;
+}
+
+uint64_t opt_e_eval(const opt_expr *e, int node, const int *idx)
+{
+    check_node(e, node);
+    ACC_REQUIRE(idx != NULL);
+    uint64_t *memo = acc_malloc((size_t)(node + 1) * sizeof(uint64_t));
+    char *done = acc_calloc((size_t)node + 1, 1);
+    uint64_t v = eval_rec(e, node, idx, memo, done);
+    free(memo);
+    free(done);
+    return v;
+}
+
+/* ---------------------------------------------------------------- encoding */
+
+struct opt_e_encoder {
+    const opt_expr *e;
+    opt_cnf *f;
+    int *const *lits;
+    int **bits; /* per node, NULL until encoded */
+    int *width;
+};
+
+opt_e_encoder *opt_e_encoder_new(const opt_expr *e, opt_cnf *f, int *const *lits)
+{
+    ACC_REQUIRE(e != NULL && f != NULL && lits != NULL);
+    opt_e_encoder *enc = acc_calloc(1, sizeof(*enc));
+    enc->e = e;
+    enc->f = f;
+    enc->lits = lits;
+    enc->bits = acc_calloc((size_t)e->count + 1, sizeof(int *));
+    enc->width = acc_calloc((size_t)e->count + 1, sizeof(int));
+    return enc;
+}
+
+void opt_e_encoder_free(opt_e_encoder *enc)
+{
+    if (!enc)
+        return;
+    for (int i = 0; i < enc->e->count; i++)
+        free(enc->bits[i]);
+    free(enc->bits);
+    free(enc->width);
+    free(enc);
+}
+
+/* Bit i of a vector of width w (constant false above it). */
+static int bit(const int *v, int w, int i)
+{
+    return i < w ? v[i] : OPT_FALSE;
+}
+
+/* Saturates out[0..w) with an overflow literal. */
+static void saturate(opt_cnf *f, int *out, int w, int ovf)
+{
+    for (int i = 0; i < w; i++)
+        out[i] = opt_or(f, out[i], ovf);
+}
+
+static int *enc_table(opt_e_encoder *enc, const enode *nd, int w)
+{
+    opt_cnf *f = enc->f;
+    const int dim = nd->a, n = enc->e->dom[dim];
+    int *out = acc_malloc((size_t)w * sizeof(int));
+    for (int j = 0; j < w; j++) {
+        int ones = 0, live = 0;
+        for (int i = 0; i < n; i++) {
+            if (enc->lits[dim][i] == OPT_FALSE)
+                continue;
+            live++;
+            ones += (int)((nd->table[i] >> j) & 1);
+        }
+        if (ones == 0) {
+            out[j] = OPT_FALSE;
+            continue;
+        }
+        if (ones == live) {
+            out[j] = OPT_TRUE;
+            continue;
+        }
+        out[j] = opt_cnf_var(f);
+        for (int i = 0; i < n; i++) {
+            int x = enc->lits[dim][i];
+            if (x == OPT_FALSE)
+                continue;
+            opt_cnf_clause2(f, -x, ((nd->table[i] >> j) & 1) ? out[j] : -out[j]);
+        }
+    }
+    return out;
+}
+
+static int *enc_add(opt_e_encoder *enc, const int *a, int wa, const int *b, int wb, int w,
+                    int saturating)
+{
+    opt_cnf *f = enc->f;
+    int *out = acc_malloc((size_t)w * sizeof(int));
+    int carry = OPT_FALSE;
+    for (int i = 0; i < w; i++)
+        carry = opt_full_add(f, bit(a, wa, i), bit(b, wb, i), carry, &out[i]);
+    if (saturating) {
+        int ovf = carry;
+        for (int i = w; i < wa || i < wb; i++) /* inputs never exceed w bits, but be safe */
+            ovf = opt_or(f, ovf, opt_or(f, bit(a, wa, i), bit(b, wb, i)));
+        saturate(f, out, w, ovf);
+    }
+    return out;
+}
+
+static int *enc_mul(opt_e_encoder *enc, const int *a, int wa, const int *b, int wb, int w,
+                    int saturating)
+{
+    opt_cnf *f = enc->f;
+    if (wb > wa) { /* b is the multiplier: the narrower */
+        const int *t = a;
+        a = b;
+        b = t;
+        int tw = wa;
+        wa = wb;
+        wb = tw;
+    }
+    int *acc = acc_malloc((size_t)w * sizeof(int));
+    int *row = acc_malloc((size_t)w * sizeof(int));
+    for (int i = 0; i < w; i++)
+        acc[i] = OPT_FALSE;
+    int ovf = OPT_FALSE;
+    for (int j = 0; j < wb; j++) {
+        if (b[j] == OPT_FALSE)
+            continue;
+        for (int i = 0; i < w; i++)
+            row[i] = i >= j ? opt_and(f, bit(a, wa, i - j), b[j]) : OPT_FALSE;
+        if (saturating) /* partial-product bits above w */
+            for (int i = w - j > 0 ? w - j : 0; i < wa; i++)
+                ovf = opt_or(f, ovf, opt_and(f, a[i], b[j]));
+        int carry = OPT_FALSE;
+        for (int i = 0; i < w; i++)
+            carry = opt_full_add(f, acc[i], row[i], carry, &acc[i]);
+        if (saturating)
+            ovf = opt_or(f, ovf, carry);
+        /* otherwise w holds the largest product and the carry is always 0 */
+    }
+    free(row);
+    if (saturating)
+        saturate(f, acc, w, ovf);
+    return acc;
+}
+
+static int *enc_vec1(int l)
+{
+    int *out = acc_malloc(sizeof(int));
+    out[0] = l;
+    return out;
+}
+
+const int *opt_e_encode(opt_e_encoder *enc, int node, int *w)
+{
+    const opt_expr *e = enc->e;
+    check_node(e, node);
+    if (enc->bits[node]) {
+        *w = enc->width[node];
+        return enc->bits[node];
+    }
+    const enode *nd = &e->n[node];
+    opt_cnf *f = enc->f;
+    int width = bits_of(nd->max);
+    if (width == 0)
+        width = 1;
+    int *out = NULL;
+    int wa = 0, wb = 0, wc = 0;
+    const int *a = NULL, *b = NULL, *c = NULL;
+    switch (nd->op) {
+    case E_CONST:
+        out = acc_malloc((size_t)width * sizeof(int));
+        for (int i = 0; i < width; i++)
+            out[i] = ((nd->v >> i) & 1) ? OPT_TRUE : OPT_FALSE;
+        break;
+    case E_TABLE:
+        out = enc_table(enc, nd, width);
+        break;
+    case E_ADD: {
+        a = opt_e_encode(enc, nd->a, &wa);
+        b = opt_e_encode(enc, nd->b, &wb);
+        uint64_t ma = e->n[nd->a].max, mb = e->n[nd->b].max;
+        int sat = ma > e->cap - mb;
+        out = enc_add(enc, a, wa, b, wb, width, sat);
+        break;
+    }
+    case E_MUL: {
+        a = opt_e_encode(enc, nd->a, &wa);
+        b = opt_e_encode(enc, nd->b, &wb);
+        uint64_t ma = e->n[nd->a].max, mb = e->n[nd->b].max;
+        int sat = mb != 0 && ma > e->cap / mb;
+        out = enc_mul(enc, a, wa, b, wb, width, sat);
+        break;
+    }
+    case E_MAX: {
+        a = opt_e_encode(enc, nd->a, &wa);
+        b = opt_e_encode(enc, nd->b, &wb);
+        int ww = wa > wb ? wa : wb;
+        int *ea = acc_malloc((size_t)ww * sizeof(int)), *eb = acc_malloc((size_t)ww * sizeof(int));
+        for (int i = 0; i < ww; i++) {
+            ea[i] = bit(a, wa, i);
+            eb[i] = bit(b, wb, i);
+        }
+        int le = opt_bv_ule(f, ea, eb, ww);
+        out = acc_malloc((size_t)width * sizeof(int));
+        for (int i = 0; i < width; i++)
+            out[i] = opt_mux(f, le, bit(eb, ww, i), bit(ea, ww, i));
+        free(ea);
+        free(eb);
+        break;
+    }
+    case E_ALIGN4: {
+        a = opt_e_encode(enc, nd->a, &wa);
+        uint64_t ma = e->n[nd->a].max;
+        int sat = ma > e->cap - 3;
+        int ws = sat ? e->wc : bits_of(ma + 3);
+        int *sum = acc_malloc((size_t)ws * sizeof(int));
+        int carry = OPT_FALSE;
+        for (int i = 0; i < ws; i++)
+            carry = opt_full_add(f, bit(a, wa, i), i < 2 ? OPT_TRUE : OPT_FALSE, carry, &sum[i]);
+        int ovf = sat ? carry : OPT_FALSE; /* a + 3 > cap */
+        out = acc_malloc((size_t)width * sizeof(int));
+        for (int i = 0; i < width; i++)
+            out[i] = i < 2 ? ovf : opt_or(f, bit(sum, ws, i), ovf);
+        free(sum);
+        break;
+    }
+    case E_LE: {
+        a = opt_e_encode(enc, nd->a, &wa);
+        b = opt_e_encode(enc, nd->b, &wb);
+        int ww = wa > wb ? wa : wb;
+        int *ea = acc_malloc((size_t)ww * sizeof(int)), *eb = acc_malloc((size_t)ww * sizeof(int));
+        for (int i = 0; i < ww; i++) {
+            ea[i] = bit(a, wa, i);
+            eb[i] = bit(b, wb, i);
+        }
+        out = enc_vec1(opt_bv_ule(f, ea, eb, ww));
+        free(ea);
+        free(eb);
+        break;
+    }
+    case E_ITE: {
+        c = opt_e_encode(enc, nd->a, &wc);
+        a = opt_e_encode(enc, nd->b, &wa);
+        b = opt_e_encode(enc, nd->c, &wb);
+        out = acc_malloc((size_t)width * sizeof(int));
+        for (int i = 0; i < width; i++)
+            out[i] = opt_mux(f, c[0], bit(a, wa, i), bit(b, wb, i));
+        break;
+    }
+    case E_AND:
+    case E_OR: {
+        a = opt_e_encode(enc, nd->a, &wa);
+        b = opt_e_encode(enc, nd->b, &wb);
+        out = enc_vec1(nd->op == E_AND ? opt_and(f, a[0], b[0]) : opt_or(f, a[0], b[0]));
+        break;
+    }
+    case E_NOT:
+        a = opt_e_encode(enc, nd->a, &wa);
+        out = enc_vec1(-a[0]);
+        break;
+    default:
+        assert(0);
+    }
+    enc->bits[node] = out;
+    enc->width[node] = width;
+    *w = width;
+    return out;
+}

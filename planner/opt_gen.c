@@ -1,0 +1,692 @@
+/* opt_gen.c - the program generator of one choice (opt_gen.h,
+ * docs/planner.md).
+ *
+ * The loop nest: groups, then the three tile loops in the choice's order,
+ * then the channel chunks.  Each step (tile, chunk) is one COMPUTE, preceded
+ * by the LOADs of the blocks it needs that are not resident, and each tile
+ * ends with one STORE.  Every operand kind has a pool of buffers; a block
+ * that is still in one of its kind's buffers is not loaded again, and a new
+ * block replaces the least recently used buffer (round robin for results,
+ * which are never reused).  Waits are the dependencies that make the
+ * overlap safe.  The three engines' instruction sequences are then merged
+ * into one stream: "serial" makes every instruction wait for the one before
+ * it; otherwise the merge greedily takes the instruction that the issue rule
+ * lets issue first. */
+#include "opt_gen.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+#define PAD_MAX 15                        /* ptop, pleft */
+#define DIM_MAX 1023                      /* th, tw, vh, vw, act_ph */
+#define COUNT_MAX 4095                    /* tc, tk, n0, n1, n2 */
+#define DRAM_STRIDE_MAX ((1u << 24) - 1u) /* dram_s1, dram_s2 */
+#define SPAD_FIELD_MAX ((1u << 20) - 1u)  /* addresses, spad strides, act_pc */
+
+/* ----------------------------------------------------------------- orders */
+
+static const int order_loops[OPT_ORDER_COUNT][OPT_LOOPS] = {
+    {OPT_DIM_K, OPT_DIM_Y, OPT_DIM_X}, {OPT_DIM_K, OPT_DIM_X, OPT_DIM_Y},
+    {OPT_DIM_Y, OPT_DIM_K, OPT_DIM_X}, {OPT_DIM_Y, OPT_DIM_X, OPT_DIM_K},
+    {OPT_DIM_X, OPT_DIM_K, OPT_DIM_Y}, {OPT_DIM_X, OPT_DIM_Y, OPT_DIM_K},
+};
+
+int opt_order_loop(int order, int level)
+{
+    ACC_REQUIRE(order >= 0 && order < OPT_ORDER_COUNT && level >= 0 && level < OPT_LOOPS);
+    return order_loops[order][level];
+}
+
+const char *opt_order_name(int order)
+{
+    static const char *const names[OPT_ORDER_COUNT] = {"kyx", "kxy", "ykx", "yxk", "xky", "xyk"};
+    ACC_REQUIRE(order >= 0 && order < OPT_ORDER_COUNT);
+    return names[order];
+}
+
+/* ------------------------------------------------------------------ shape */
+
+static int *real_prefix(int out, int stride, int filter, int dil, int padb, int in)
+{
+    int *p = acc_malloc(((size_t)out + 1) * sizeof(int));
+    p[0] = 0;
+    for (int o = 0; o < out; o++) {
+        int real = 0;
+        for (int i = 0; i < filter && !real; i++) {
+            int64_t r = (int64_t)o * stride + (int64_t)i * dil - padb;
+            real = r >= 0 && r < in;
+        }
+        p[o + 1] = p[o] + real;
+    }
+    return p;
+}
+
+void opt_shape_free(opt_shape *s)
+{
+    free(s->real_y);
+    free(s->real_x);
+    s->real_y = s->real_x = NULL;
+}
+
+void opt_shape_init(opt_shape *s, const acc_layer *l)
+{
+    ACC_REQUIRE(s != NULL && l != NULL);
+    s->C = l->channels;
+    s->H = l->ifmap_h;
+    s->W = l->ifmap_w;
+    s->K = l->num_filter;
+    s->G = l->groups;
+    s->Cg = l->channels / l->groups;
+    s->Kg = l->num_filter / l->groups;
+    s->FH = l->filter_h;
+    s->FW = l->filter_w;
+    s->SH = l->stride_h;
+    s->SW = l->stride_w;
+    s->DH = l->dil_h;
+    s->DW = l->dil_w;
+    s->PT = l->pad_top;
+    s->PL = l->pad_left;
+    s->OH = layer_out_h(l);
+    s->OW = layer_out_w(l);
+    s->real_y = real_prefix(s->OH, s->SH, s->FH, s->DH, s->PT, s->H);
+    s->real_x = real_prefix(s->OW, s->SW, s->FW, s->DW, s->PL, s->W);
+}
+
+opt_window opt_input_window(int o0, int on, int stride, int filter, int dil, int padb, int in)
+{
+    int64_t r0 = (int64_t)o0 * stride - padb;
+    int64_t r1 = (int64_t)(o0 + on - 1) * stride + (int64_t)(filter - 1) * dil - padb;
+    int64_t a = acc_max64(r0, 0), b = acc_min64(r1, (int64_t)in - 1);
+    opt_window w;
+    if (a <= b) {
+        w.lo = (int)a;
+        w.n = (int)(b - a + 1);
+        w.pad = (int)(a - r0);
+    } else {
+        w.lo = 0;
+        w.n = 1;
+        w.pad = (int)(r1 - r0 + 1);
+    }
+    return w;
+}
+
+/* Largest stored window and largest virtual padding over all tiles of one
+ * output dimension, and the first tile (if any) that reads only padding
+ * (*empty = its index, else -1). */
+static void dim_scan(int out, int t, int stride, int filter, int dil, int padb, int in,
+                     const int *real, int *vmax, int *padmax, int *empty)
+{
+    int n = (int)acc_ceil_div(out, t);
+    *vmax = 0;
+    *padmax = 0;
+    *empty = -1;
+    for (int i = 0; i < n; i++) {
+        int o0 = opt_tile_start(i, t), on = opt_tile_size(i, t, out);
+        opt_window w = opt_input_window(o0, on, stride, filter, dil, padb, in);
+        if (w.n > *vmax)
+            *vmax = w.n;
+        if (w.pad > *padmax)
+            *padmax = w.pad;
+        if (*empty < 0 && real[o0 + on] == real[o0])
+            *empty = i;
+    }
+}
+
+void opt_need_of(const opt_shape *s, const acc_tiling *t, opt_need *z)
+{
+    dim_scan(s->OH, t->th, s->SH, s->FH, s->DH, s->PT, s->H, s->real_y, &z->vh, &z->ptop,
+             &z->empty_y);
+    dim_scan(s->OW, t->tw, s->SW, s->FW, s->DW, s->PL, s->W, s->real_x, &z->vw, &z->pleft,
+             &z->empty_x);
+    z->bytes[OPT_ACT] = acc_align_up((uint64_t)t->tc * (uint64_t)z->vh * (uint64_t)z->vw, 4);
+    z->bytes[OPT_WGT] =
+        acc_align_up((uint64_t)t->tc * (uint64_t)s->FH * (uint64_t)s->FW * (uint64_t)t->tk, 4);
+    z->bytes[OPT_OUT] = 4u * (uint64_t)t->tk * (uint64_t)t->th * (uint64_t)t->tw;
+}
+
+uint64_t opt_need_bytes(const opt_need *z, const int buffers[OPT_KINDS])
+{
+    uint64_t b = 0;
+    for (int k = 0; k < OPT_KINDS; k++)
+        b += (uint64_t)buffers[k] * z->bytes[k];
+    return b;
+}
+
+int opt_tiling_fits(const opt_shape *s, const acc_config *cfg, const acc_tiling *t,
+                    const int buffers[OPT_KINDS], opt_need *z, acc_error *err)
+{
+    opt_need_of(s, t, z);
+    if (t->tk > COUNT_MAX || t->tc > COUNT_MAX)
+        return acc_fail(err, "field 'k'/'c': a tile of %d output and %d input channels exceeds %d",
+                        t->tk, t->tc, COUNT_MAX);
+    if (t->th > DIM_MAX || t->tw > DIM_MAX)
+        return acc_fail(err, "field 'oh'/'ow': a %dx%d output tile exceeds %d", t->th, t->tw,
+                        DIM_MAX);
+    if (z->vh > DIM_MAX || z->vw > DIM_MAX)
+        return acc_fail(err, "field 'act_size': a %dx%d input window exceeds %d", z->vh, z->vw,
+                        DIM_MAX);
+    if (z->ptop > PAD_MAX || z->pleft > PAD_MAX)
+        return acc_fail(err, "field 'pad': %d,%d virtual zero rows/columns exceed %d", z->ptop,
+                        z->pleft, PAD_MAX);
+    if ((uint64_t)s->W > DRAM_STRIDE_MAX || (uint64_t)s->H * s->W > DRAM_STRIDE_MAX ||
+        (uint64_t)s->K * s->FH * s->FW > DRAM_STRIDE_MAX ||
+        4u * (uint64_t)s->OH * s->OW > DRAM_STRIDE_MAX)
+        return acc_fail(err, "field 'dram_stride': a tensor plane exceeds %u bytes",
+                        DRAM_STRIDE_MAX);
+    uint64_t need = opt_need_bytes(z, buffers);
+    if (need > cfg->spad_bytes)
+        return acc_fail(err, "the tile needs %llu bytes of scratchpad, the configuration has %u",
+                        (unsigned long long)need, cfg->spad_bytes);
+    if (need > SPAD_FIELD_MAX + 1ull)
+        return acc_fail(err,
+                        "field 'spad': the buffers need %llu bytes, more than 20-bit "
+                        "addresses reach",
+                        (unsigned long long)need);
+    return 0;
+}
+
+int opt_tiling_no_padding_tile(const opt_shape *s, const acc_tiling *t, const opt_need *z,
+                               acc_error *err)
+{
+    if (z->empty_y >= 0) {
+        int o0 = opt_tile_start(z->empty_y, t->th);
+        return acc_fail(err,
+                        "output rows %d..%d form a tile that reads only zero padding (every "
+                        "COMPUTE must read a stored input row); choose another th",
+                        o0, o0 + opt_tile_size(z->empty_y, t->th, s->OH) - 1);
+    }
+    if (z->empty_x >= 0) {
+        int o0 = opt_tile_start(z->empty_x, t->tw);
+        return acc_fail(err,
+                        "output columns %d..%d form a tile that reads only zero padding "
+                        "(every COMPUTE must read a stored input column); choose another tw",
+                        o0, o0 + opt_tile_size(z->empty_x, t->tw, s->OW) - 1);
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------- instructions */
+
+/* An instruction's timing facts: engine, duration, and dep[e] = 1-based
+ * index of the instruction of engine e it must wait for (0: none).  The
+ * instruction itself is kept (in `ins`) only when a program is wanted. */
+typedef struct node {
+    int64_t dur;
+    uint32_t dep[ACC_ENG_COUNT];
+    int eng;
+} node;
+
+typedef struct node_list {
+    node *v;
+    acc_instr *ins; /* NULL: timing only */
+    size_t n, cap;
+    uint32_t count[ACC_ENG_COUNT]; /* instructions per engine so far */
+    int keep;                      /* keep the instructions */
+    opt_stats st;
+} node_list;
+
+/* Beats of the rows a_r = a + r*stride, r < rows, each n0 bytes long:
+ * sum of ceil((a_r mod DW + n0) / DW).  a_r mod DW repeats with period
+ * DW / gcd(stride mod DW, DW), so one period is summed and scaled. */
+static int64_t row_run_beats(uint64_t a, uint64_t stride, uint64_t rows, uint64_t n0, uint64_t dw)
+{
+    uint64_t sm = stride % dw, g = dw;
+    for (uint64_t x = sm; x != 0;) { /* g = gcd(sm, dw) */
+        uint64_t r = g % x;
+        g = x;
+        x = r;
+    }
+    uint64_t period = dw / g;
+    int64_t one = 0, part = 0;
+    uint64_t rem = rows % period, full = rows / period;
+    for (uint64_t r = 0; r < period && r < rows; r++) {
+        int64_t b = (int64_t)(((a + r * sm) % dw + n0 + dw - 1) / dw);
+        one += b;
+        if (r < rem)
+            part += b;
+    }
+    return rows < period ? one : (int64_t)full * one + part;
+}
+
+/* model_dma_beats, computed per period of the address pattern instead of per
+ * row (the planners time hundreds of thousands of DMAs while searching).
+ * Programs are checked against model_run in debug builds. */
+static int64_t dma_beats(const acc_dma *d, uint64_t dw)
+{
+    uint64_t s2 = d->dram_s2 % dw, g = dw;
+    for (uint64_t x = s2; x != 0;) {
+        uint64_t r = g % x;
+        g = x;
+        x = r;
+    }
+    uint64_t period = dw / g, planes = d->n2;
+    int64_t one = 0, part = 0;
+    uint64_t rem = planes % period, full = planes / period;
+    for (uint64_t p = 0; p < period && p < planes; p++) {
+        int64_t b = row_run_beats(d->dram + p * s2, d->dram_s1, d->n1, d->n0, dw);
+        one += b;
+        if (p < rem)
+            part += b;
+    }
+    return planes < period ? one : (int64_t)full * one + part;
+}
+
+/* Duration of an instruction: model_duration with the fast beat count. */
+static int64_t duration(const acc_instr *in, const acc_config *cfg)
+{
+    if (in->op == ACC_OP_LOAD)
+        return cfg->read_latency + dma_beats(&in->u.dma, (uint64_t)cfg->axi_bytes) + 2;
+    if (in->op == ACC_OP_STORE)
+        return cfg->write_latency + dma_beats(&in->u.dma, (uint64_t)cfg->axi_bytes) + 2;
+    return model_duration(in, cfg);
+}
+
+/* Appends a node; returns its 1-based index on its engine. */
+static uint32_t node_push(node_list *nl, const acc_config *cfg, const acc_instr *in,
+                          const uint32_t dep[ACC_ENG_COUNT])
+{
+    if (nl->n == nl->cap) {
+        nl->cap = nl->cap ? 2 * nl->cap : 256;
+        nl->v = acc_realloc(nl->v, nl->cap * sizeof(*nl->v));
+        if (nl->keep)
+            nl->ins = acc_realloc(nl->ins, nl->cap * sizeof(*nl->ins));
+    }
+    node *nd = &nl->v[nl->n];
+    if (nl->keep)
+        nl->ins[nl->n] = *in;
+    nl->n++;
+    nd->eng = acc_op_engine(in->op);
+    assert(nd->eng >= 0);
+    nd->dur = duration(in, cfg);
+    assert(in->op == ACC_OP_COMPUTE || nl->n % 997 != 1 || nd->dur == model_duration(in, cfg));
+    memcpy(nd->dep, dep, sizeof(nd->dep));
+    nl->st.busy[nd->eng] += nd->dur;
+    if (in->op != ACC_OP_COMPUTE) {
+        uint64_t bytes = (uint64_t)in->u.dma.n0 * in->u.dma.n1 * in->u.dma.n2;
+        if (in->op == ACC_OP_LOAD)
+            nl->st.dram_read += bytes;
+        else
+            nl->st.dram_written += bytes;
+    }
+    return ++nl->count[nd->eng];
+}
+
+/* One buffer of one operand kind. */
+typedef struct slot {
+    uint32_t base;
+    int64_t key;       /* block held (-1: none) */
+    uint64_t last_use; /* pool clock of the last step that used it (0: never) */
+    uint32_t load;     /* load that filled it */
+    uint32_t reader;   /* last compute that read it */
+    uint32_t store;    /* results: last store that read it */
+} slot;
+
+typedef struct pool {
+    slot s[OPT_BUFFERS_MAX];
+    int n;          /* buffers */
+    uint64_t clock; /* steps that used this pool */
+} pool;
+
+/* Buffer to use for block `key`: the one holding it (*hit = 1), else the
+ * least recently used one (never used first, then the lowest index).  With
+ * two buffers that is the one the previous step did not use. */
+static int pool_pick(pool *p, int64_t key, int *hit)
+{
+    int victim = 0;
+    for (int i = 0; i < p->n; i++) {
+        if (p->s[i].key == key) {
+            *hit = 1;
+            p->s[i].last_use = ++p->clock;
+            return i;
+        }
+        if (p->s[i].last_use < p->s[victim].last_use)
+            victim = i;
+    }
+    *hit = 0;
+    p->s[victim].last_use = ++p->clock;
+    return victim;
+}
+
+/* The instructions of one step: LOADs of the missing blocks, the COMPUTE. */
+typedef struct step_ctx {
+    const opt_shape *s;
+    const acc_config *cfg;
+    const acc_memmap *mm;
+    const acc_tiling *t;
+    pool *pools;
+    node_list *nl;
+    int nk, ny, nx, nch;
+} step_ctx;
+
+static uint32_t load_act(step_ctx *x, slot *as, int g, int c0, int cn, const opt_window *wy,
+                         const opt_window *wx)
+{
+    const opt_shape *s = x->s;
+    acc_instr in;
+    uint32_t dep[ACC_ENG_COUNT] = {0, as->reader, 0};
+    memset(&in, 0, sizeof(in));
+    in.op = ACC_OP_LOAD;
+    in.u.dma.dram =
+        x->mm->x + (uint32_t)((((uint64_t)(g * s->Cg + c0) * s->H + (uint64_t)wy->lo) * s->W) +
+                              (uint64_t)wx->lo);
+    in.u.dma.spad = as->base;
+    in.u.dma.n0 = (uint32_t)wx->n;
+    in.u.dma.n1 = (uint32_t)wy->n;
+    in.u.dma.n2 = (uint32_t)cn;
+    in.u.dma.dram_s1 = (uint32_t)s->W;
+    in.u.dma.dram_s2 = (uint32_t)s->H * (uint32_t)s->W;
+    in.u.dma.spad_s1 = (uint32_t)wx->n;
+    in.u.dma.spad_s2 = (uint32_t)(wx->n * wy->n);
+    x->nl->st.loads[0]++;
+    return node_push(x->nl, x->cfg, &in, dep);
+}
+
+static uint32_t load_wgt(step_ctx *x, slot *ws, int c0, int cn, int k0, int kn)
+{
+    const opt_shape *s = x->s;
+    const uint32_t taps = (uint32_t)(s->FH * s->FW);
+    acc_instr in;
+    uint32_t dep[ACC_ENG_COUNT] = {0, ws->reader, 0};
+    memset(&in, 0, sizeof(in));
+    in.op = ACC_OP_LOAD;
+    in.u.dma.dram = x->mm->w + (uint32_t)((uint64_t)c0 * taps * (uint64_t)s->K + (uint64_t)k0);
+    in.u.dma.spad = ws->base;
+    in.u.dma.n0 = (uint32_t)kn;
+    in.u.dma.n1 = taps;
+    in.u.dma.n2 = (uint32_t)cn;
+    in.u.dma.dram_s1 = (uint32_t)s->K;
+    in.u.dma.dram_s2 = taps * (uint32_t)s->K;
+    in.u.dma.spad_s1 = (uint32_t)kn;
+    in.u.dma.spad_s2 = taps * (uint32_t)kn;
+    x->nl->st.loads[1]++;
+    return node_push(x->nl, x->cfg, &in, dep);
+}
+
+/* One tile (group g, tiles kt, yt, xt): its chunks' steps and its STORE. */
+static void gen_tile(step_ctx *x, int g, int kt, int yt, int xt, slot *os)
+{
+    const opt_shape *s = x->s;
+    const acc_tiling *t = x->t;
+    const int k0 = g * s->Kg + opt_tile_start(kt, t->tk);
+    const int kn = opt_tile_size(kt, t->tk, s->Kg);
+    const int oy0 = opt_tile_start(yt, t->th), ohn = opt_tile_size(yt, t->th, s->OH);
+    const int ox0 = opt_tile_start(xt, t->tw), own = opt_tile_size(xt, t->tw, s->OW);
+    const opt_window wy = opt_input_window(oy0, ohn, s->SH, s->FH, s->DH, s->PT, s->H);
+    const opt_window wx = opt_input_window(ox0, own, s->SW, s->FW, s->DW, s->PL, s->W);
+    uint32_t last_cp = 0;
+    for (int ch = 0; ch < x->nch; ch++) {
+        const int c0 = opt_tile_start(ch, t->tc), cn = opt_tile_size(ch, t->tc, s->Cg);
+        int hit;
+
+        /* activations: block (group, y, x, chunk) */
+        pool *pa = &x->pools[OPT_ACT];
+        int64_t akey = (((int64_t)g * x->ny + yt) * x->nx + xt) * x->nch + ch;
+        slot *as = &pa->s[pool_pick(pa, akey, &hit)];
+        if (!hit) {
+            as->load = load_act(x, as, g, c0, cn, &wy, &wx);
+            as->key = akey;
+        }
+
+        /* weights: block (group, k-tile, chunk) */
+        pool *pw = &x->pools[OPT_WGT];
+        int64_t wkey = ((int64_t)g * x->nk + kt) * x->nch + ch;
+        slot *ws = &pw->s[pool_pick(pw, wkey, &hit)];
+        if (!hit) {
+            ws->load = load_wgt(x, ws, c0, cn, k0, kn);
+            ws->key = wkey;
+        }
+
+        /* compute: the first chunk overwrites the result buffer, so it waits
+         * for the store that read it */
+        acc_instr in;
+        uint32_t dep[ACC_ENG_COUNT] = {0, 0, 0};
+        memset(&in, 0, sizeof(in));
+        in.op = ACC_OP_COMPUTE;
+        acc_compute *cp = &in.u.cp;
+        cp->act = as->base;
+        cp->wgt = ws->base;
+        cp->out = os->base;
+        cp->fh = (uint32_t)s->FH;
+        cp->fw = (uint32_t)s->FW;
+        cp->sh = (uint32_t)s->SH;
+        cp->sw = (uint32_t)s->SW;
+        cp->dh = (uint32_t)s->DH;
+        cp->dw = (uint32_t)s->DW;
+        cp->tc = (uint32_t)cn;
+        cp->tk = (uint32_t)kn;
+        cp->th = (uint32_t)ohn;
+        cp->tw = (uint32_t)own;
+        cp->act_ph = (uint32_t)wx.n;
+        cp->act_pc = (uint32_t)(wx.n * wy.n);
+        cp->vh = (uint32_t)wy.n;
+        cp->vw = (uint32_t)wx.n;
+        cp->ptop = (uint32_t)wy.pad;
+        cp->pleft = (uint32_t)wx.pad;
+        cp->acc = ch > 0;
+        dep[ACC_ENG_LD] = as->load > ws->load ? as->load : ws->load;
+        if (ch == 0)
+            dep[ACC_ENG_ST] = os->store;
+        last_cp = node_push(x->nl, x->cfg, &in, dep);
+        as->reader = last_cp;
+        ws->reader = last_cp;
+    }
+
+    /* store the finished tile */
+    uint32_t dep[ACC_ENG_COUNT] = {0, last_cp, 0};
+    acc_instr in;
+    memset(&in, 0, sizeof(in));
+    in.op = ACC_OP_STORE;
+    in.u.dma.dram =
+        x->mm->y +
+        (uint32_t)(4u * (((uint64_t)k0 * s->OH + (uint64_t)oy0) * s->OW + (uint64_t)ox0));
+    in.u.dma.spad = os->base;
+    in.u.dma.n0 = 4u * (uint32_t)own;
+    in.u.dma.n1 = (uint32_t)ohn;
+    in.u.dma.n2 = (uint32_t)kn;
+    in.u.dma.dram_s1 = 4u * (uint32_t)s->OW;
+    in.u.dma.dram_s2 = 4u * (uint32_t)s->OH * (uint32_t)s->OW;
+    in.u.dma.spad_s1 = 4u * (uint32_t)own;
+    in.u.dma.spad_s2 = 4u * (uint32_t)own * (uint32_t)ohn;
+    os->store = node_push(x->nl, x->cfg, &in, dep);
+}
+
+/* Generates the loop nest's instructions with their dependencies. */
+static void gen_nodes(const opt_shape *s, const acc_config *cfg, const acc_memmap *mm,
+                      const opt_choice *c, const opt_need *z, node_list *nl)
+{
+    pool pools[OPT_KINDS];
+    uint32_t base = 0;
+    for (int k = 0; k < OPT_KINDS; k++) {
+        memset(&pools[k], 0, sizeof(pools[k]));
+        pools[k].n = c->buffers[k];
+        for (int i = 0; i < c->buffers[k]; i++) {
+            pools[k].s[i].base = base;
+            pools[k].s[i].key = -1;
+            base += (uint32_t)z->bytes[k];
+        }
+    }
+    const acc_tiling *t = &c->t;
+    step_ctx x = {s,
+                  cfg,
+                  mm,
+                  t,
+                  pools,
+                  nl,
+                  (int)acc_ceil_div(s->Kg, t->tk),
+                  (int)acc_ceil_div(s->OH, t->th),
+                  (int)acc_ceil_div(s->OW, t->tw),
+                  (int)acc_ceil_div(s->Cg, t->tc)};
+    const int trips[OPT_LOOPS] = {x.nk, x.ny, x.nx};
+    const int *lp = order_loops[c->order];
+    int idx[OPT_LOOPS];
+    int64_t tile_index = 0;
+    for (int g = 0; g < s->G; g++) {
+        for (idx[lp[0]] = 0; idx[lp[0]] < trips[lp[0]]; idx[lp[0]]++) {
+            for (idx[lp[1]] = 0; idx[lp[1]] < trips[lp[1]]; idx[lp[1]]++) {
+                for (idx[lp[2]] = 0; idx[lp[2]] < trips[lp[2]]; idx[lp[2]]++) {
+                    pool *po = &pools[OPT_OUT];
+                    slot *os = &po->s[tile_index % po->n];
+                    gen_tile(&x, g, idx[OPT_DIM_K], idx[OPT_DIM_Y], idx[OPT_DIM_X], os);
+                    tile_index++;
+                }
+            }
+        }
+    }
+}
+
+static void push_end(acc_program *out)
+{
+    acc_instr end;
+    memset(&end, 0, sizeof(end));
+    end.op = ACC_OP_END;
+    acc_program_push(out, &end);
+}
+
+/* serial: loop order; each instruction waits for the one before it.
+ * Returns the makespan (the issue rule evaluated on the fly). */
+static int64_t emit_serial(const node_list *nl, const acc_config *cfg, acc_program *out)
+{
+    uint32_t done[ACC_ENG_COUNT] = {0, 0, 0};
+    int prev = -1;
+    int64_t end = model_first_issue(cfg); /* the first instruction issues at s_0 */
+    for (size_t i = 0; i < nl->n; i++) {
+        if (out) {
+            acc_instr in = nl->ins[i];
+            memset(in.wait, 0, sizeof(in.wait));
+            if (prev >= 0)
+                in.wait[prev] = done[prev];
+            acc_program_push(out, &in);
+        }
+        prev = nl->v[i].eng;
+        done[prev]++;
+        end += nl->v[i].dur; /* issues when the one before has ended */
+    }
+    if (out)
+        push_end(out);
+    return end + 1;
+}
+
+/* Merges the three per-engine sequences, each time taking the instruction
+ * (among the engines' next ones whose dependencies are already in the
+ * stream) that the issue rule lets issue first; ties go to compute, then
+ * load, then store. */
+static int64_t emit_greedy(const node_list *nl, const acc_config *cfg, acc_program *out)
+{
+    size_t *seq[ACC_ENG_COUNT];
+    size_t len[ACC_ENG_COUNT] = {0, 0, 0}, head[ACC_ENG_COUNT] = {0, 0, 0};
+    int64_t *ends[ACC_ENG_COUNT]; /* ends[e][n]: end cycle of engine e's n-th instruction */
+    for (int e = 0; e < ACC_ENG_COUNT; e++) {
+        seq[e] = acc_malloc(((size_t)nl->count[e] + 1) * sizeof(size_t));
+        ends[e] = acc_calloc((size_t)nl->count[e] + 1, sizeof(int64_t));
+    }
+    for (size_t i = 0; i < nl->n; i++) {
+        int e = nl->v[i].eng;
+        seq[e][len[e]++] = i;
+    }
+    int64_t prev_issue = model_first_issue(cfg) - 1;
+    static const int pref[ACC_ENG_COUNT] = {ACC_ENG_CP, ACC_ENG_LD, ACC_ENG_ST};
+    for (size_t emitted = 0; emitted < nl->n; emitted++) {
+        int best = -1;
+        int64_t best_s = 0;
+        for (int oi = 0; oi < ACC_ENG_COUNT; oi++) {
+            int e = pref[oi];
+            if (head[e] == len[e])
+                continue;
+            const node *nd = &nl->v[seq[e][head[e]]];
+            int64_t s = prev_issue + 1;
+            if (head[e] > 0)
+                s = acc_max64(s, ends[e][head[e]]);
+            int ready = 1;
+            for (int x = 0; x < ACC_ENG_COUNT; x++) {
+                if (nd->dep[x] == 0)
+                    continue;
+                if (nd->dep[x] > head[x]) {
+                    ready = 0;
+                    break;
+                }
+                s = acc_max64(s, ends[x][nd->dep[x]]);
+            }
+            if (ready && (best < 0 || s < best_s)) {
+                best = e;
+                best_s = s;
+            }
+        }
+        assert(best >= 0); /* dependencies point to earlier steps: never stuck */
+        size_t i = seq[best][head[best]];
+        if (out) {
+            acc_instr in = nl->ins[i];
+            memcpy(in.wait, nl->v[i].dep, sizeof(in.wait));
+            acc_program_push(out, &in);
+        }
+        head[best]++;
+        ends[best][head[best]] = best_s + nl->v[i].dur;
+        prev_issue = best_s;
+    }
+    if (out)
+        push_end(out);
+    int64_t end_issue = prev_issue + 1; /* END: after every engine's last instruction */
+    for (int e = 0; e < ACC_ENG_COUNT; e++) {
+        end_issue = acc_max64(end_issue, ends[e][len[e]]);
+        free(seq[e]);
+        free(ends[e]);
+    }
+    return end_issue + 1;
+}
+
+/* Debug check of a finished program: every field in range, and the makespan
+ * computed while emitting equals the model's. */
+static void check_program(const acc_program *p, const acc_config *cfg, int64_t makespan)
+{
+#ifndef NDEBUG
+    for (int i = 0; i < p->count; i++)
+        assert(acc_instr_check(&p->ins[i], NULL) == 0);
+    model_timing tm;
+    int rc = model_run(p, cfg, &tm, NULL);
+    assert(rc == 0 && tm.makespan == makespan);
+    model_timing_free(&tm);
+#else
+    (void)p;
+    (void)cfg;
+    (void)makespan;
+#endif
+}
+
+int64_t opt_build(const opt_shape *s, const acc_config *cfg, const acc_memmap *mm,
+                  const opt_choice *c, acc_program *out, opt_stats *st, acc_error *err)
+{
+    ACC_REQUIRE(s != NULL && cfg != NULL && mm != NULL && c != NULL);
+    ACC_REQUIRE(c->order >= 0 && c->order < OPT_ORDER_COUNT);
+    for (int k = 0; k < OPT_KINDS; k++)
+        ACC_REQUIRE(c->buffers[k] >= 1 && c->buffers[k] <= OPT_BUFFERS_MAX);
+    opt_need z;
+    ACC_REQUIRE(opt_tiling_fits(s, cfg, &c->t, c->buffers, &z, NULL) == 0);
+    node_list nl;
+    memset(&nl, 0, sizeof(nl));
+    nl.keep = out != NULL;
+    gen_nodes(s, cfg, mm, c, &z, &nl);
+    memcpy(nl.st.count, nl.count, sizeof(nl.count));
+    if (st)
+        *st = nl.st;
+    static const char *const eng_names[ACC_ENG_COUNT] = {"load", "compute", "store"};
+    for (int e = 0; e < ACC_ENG_COUNT; e++) {
+        if (nl.count[e] > ACC_WAIT_MAX) {
+            free(nl.v);
+            free(nl.ins);
+            return acc_fail(err,
+                            "field 'wait': the tiling needs %u %s instructions, more than "
+                            "the %u a wait can count",
+                            nl.count[e], eng_names[e], ACC_WAIT_MAX);
+        }
+    }
+    if (out)
+        acc_program_init(out);
+    int64_t makespan = c->serial ? emit_serial(&nl, cfg, out) : emit_greedy(&nl, cfg, out);
+    free(nl.v);
+    free(nl.ins);
+    if (out)
+        check_program(out, cfg, makespan);
+    return makespan;
+}

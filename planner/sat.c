@@ -1,0 +1,471 @@
+/* sat.c - the optimizer (sat.h, docs/planner.md "The optimizer").
+ *
+ * Variables: each dimension of the space (opt_space.h) is an order encoding
+ * o_i = [index >= i] with one-hot literals x_i = o_i and not o_{i+1};
+ * excluded values get a unit clause not x_i.  The expressions "the choice
+ * is in the space" and "the choice's lower bound" (opt_space.c) are
+ * bit-blasted (opt_expr.c); the first is asserted, the second compared with
+ * a bit vector T whose bits are assumptions, so one formula answers every
+ * bound T incrementally.
+ *
+ * Phase 1 (the space's lower bound): binary search for the least T such
+ * that some choice has lower bound <= T, without nogoods.
+ * Phase 2 (the optimum): T = best makespan - 1; ask for a choice with lower
+ * bound <= T; time it exactly; if it is within T it is the new best,
+ * otherwise add the nogood "not this choice" (its exact makespan exceeds T,
+ * and T only decreases).  UNSAT: the best is optimal.
+ *
+ * The time limit stops the solver through its terminate callback and is the
+ * only thing that can change the result between two runs. */
+#include "sat.h"
+
+#include <ccadical.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "baseline.h"
+#include "model.h"
+
+typedef struct nogood {
+    int idx[OPT_DIMS];
+    int64_t makespan;
+    int64_t bound; /* T when it was added: makespan > bound */
+} nogood;
+
+typedef struct search {
+    opt_space sp;
+    opt_cnf *f;
+    opt_e_encoder *enc;
+    int *x[OPT_DIMS]; /* one-hot literals; OPT_FALSE for excluded values */
+    int tbits[64];
+    int tw;
+    CCaDiCaL *s;
+    size_t fed;
+    double deadline; /* <= 0: none */
+    int stopped;
+    nogood *ng;
+    int nng, cap_ng;
+    acc_sat_result *res;
+} search;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int terminate_cb(void *state)
+{
+    search *S = state;
+    if (S->deadline > 0 && now_seconds() > S->deadline)
+        S->stopped = 1;
+    return S->stopped;
+}
+
+/* ----------------------------------------------------------------- encoding */
+
+static void encode_dims(search *S)
+{
+    opt_cnf *f = S->f;
+    for (int d = 0; d < OPT_DIMS; d++) {
+        const int n = S->sp.dom[d];
+        int *o = acc_malloc((size_t)(n + 1) * sizeof(int)); /* o[i] = [index >= i] */
+        o[0] = OPT_TRUE;
+        o[n] = OPT_FALSE;
+        for (int i = 1; i < n; i++) {
+            o[i] = opt_cnf_var(f);
+            if (i > 1)
+                opt_cnf_clause2(f, -o[i], o[i - 1]);
+        }
+        S->x[d] = acc_malloc((size_t)n * sizeof(int));
+        for (int i = 0; i < n; i++) {
+            int x = opt_and(f, o[i], -o[i + 1]);
+            if (S->sp.excluded[d][i] != OPT_X_OK) {
+                opt_cnf_clause(f, (const int[]){-x}, 1);
+                x = OPT_FALSE;
+            }
+            S->x[d][i] = x;
+        }
+        free(o);
+    }
+}
+
+/* Clauses of the formula not yet given to the solver. */
+static void feed(search *S)
+{
+    size_t n;
+    const int *lits = opt_cnf_lits(S->f, &n);
+    for (size_t i = S->fed; i < n; i++)
+        ccadical_add(S->s, lits[i]);
+    S->fed = n;
+}
+
+static void encode(search *S)
+{
+    S->f = opt_cnf_new();
+    encode_dims(S);
+    S->enc = opt_e_encoder_new(S->sp.e, S->f, S->x);
+    int w;
+    const int *ok = opt_e_encode(S->enc, S->sp.ok, &w);
+    opt_cnf_clause(S->f, ok, 1);
+    const int *lb = opt_e_encode(S->enc, S->sp.lb, &w);
+    S->tw = w;
+    for (int j = 0; j < w; j++)
+        S->tbits[j] = opt_cnf_var(S->f);
+    int le = opt_bv_ule(S->f, lb, S->tbits, w);
+    opt_cnf_clause(S->f, &le, 1);
+    S->s = ccadical_init();
+    /* no inprocessing between incremental calls: on these formulas it costs
+     * more than it saves (measured on ResNet-18) */
+    ccadical_set_option(S->s, "inprocessing", 0);
+    ccadical_set_terminate(S->s, S, terminate_cb);
+    feed(S);
+}
+
+/* Solves with lower bound <= T: 10 SAT, 20 UNSAT, 0 stopped. */
+static int solve_at(search *S, int64_t T)
+{
+    if (S->stopped || (S->deadline > 0 && now_seconds() > S->deadline)) {
+        S->stopped = 1;
+        return 0;
+    }
+    feed(S);
+    for (int j = 0; j < S->tw; j++)
+        ccadical_assume(S->s, ((uint64_t)T >> j) & 1 ? S->tbits[j] : -S->tbits[j]);
+    S->res->sat_calls++;
+    return ccadical_solve(S->s);
+}
+
+static void model_choice(search *S, int *idx)
+{
+    for (int d = 0; d < OPT_DIMS; d++) {
+        idx[d] = -1;
+        for (int i = 0; i < S->sp.dom[d] && idx[d] < 0; i++) {
+            int x = S->x[d][i];
+            if (x != OPT_FALSE && ccadical_val(S->s, x) > 0) /* > 0: the literal is true */
+                idx[d] = i;
+        }
+        ACC_REQUIRE(idx[d] >= 0); /* exactly one literal per dimension is true */
+    }
+}
+
+static void add_nogood(search *S, const int *idx, int64_t makespan, int64_t T)
+{
+    int lits[OPT_DIMS];
+    for (int d = 0; d < OPT_DIMS; d++)
+        lits[d] = -S->x[d][idx[d]];
+    opt_cnf_clause(S->f, lits, OPT_DIMS);
+    if (S->nng == S->cap_ng) {
+        S->cap_ng = S->cap_ng ? 2 * S->cap_ng : 64;
+        S->ng = acc_realloc(S->ng, (size_t)S->cap_ng * sizeof(*S->ng));
+    }
+    nogood *g = &S->ng[S->nng++];
+    memcpy(g->idx, idx, sizeof(g->idx));
+    g->makespan = makespan;
+    g->bound = T;
+    S->res->nogoods++;
+}
+
+/* ------------------------------------------------------------- evaluation */
+
+/* Exact makespan of a choice of the space (-1 if it cannot be generated,
+ * which the encoding rules out). */
+static int64_t evaluate(search *S, const int *idx, acc_program *out)
+{
+    opt_choice c;
+    opt_space_choice(&S->sp, idx, &c);
+    opt_stats st;
+    int64_t m = opt_build(&S->sp.s, &S->sp.cfg, &S->sp.mm, &c, out, &st, NULL);
+    S->res->evaluations++;
+    /* the space's formulas against the generated program (docs/planner.md) */
+    ACC_REQUIRE(m < 0 || (int64_t)opt_space_eval(&S->sp, S->sp.lb, idx) <= m);
+    ACC_REQUIRE(m < 0 || opt_space_eval(&S->sp, S->sp.loads_act, idx) == st.loads[0]);
+    ACC_REQUIRE(m < 0 || opt_space_eval(&S->sp, S->sp.loads_wgt, idx) == st.loads[1]);
+    ACC_REQUIRE(m < 0 || opt_space_eval(&S->sp, S->sp.busy_cp, idx) == (uint64_t)st.busy[1]);
+    return m;
+}
+
+/* ------------------------------------------------------------------ phases */
+
+static void log_line(const acc_sat_options *opt, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void log_line(const acc_sat_options *opt, const char *fmt, ...)
+{
+    if (!opt || !opt->log)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(opt->log, fmt, ap);
+    va_end(ap);
+    fflush(opt->log);
+}
+
+/* Least lower bound over the space (-1 when stopped). */
+static int64_t phase_bound(search *S, int64_t hi, const acc_sat_options *opt)
+{
+    int64_t lo = 0;
+    int idx[OPT_DIMS];
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        int r = solve_at(S, mid);
+        if (r == 10) {
+            model_choice(S, idx);
+            hi = (int64_t)opt_space_eval(&S->sp, S->sp.lb, idx);
+            opt_choice c;
+            opt_space_choice(&S->sp, idx, &c);
+            log_line(opt, "sat: lower bound %lld <= %lld: %d,%d,%d,%d,%s,%d,%d,%d,%d\n",
+                     (long long)hi, (long long)mid, c.t.tk, c.t.th, c.t.tw, c.t.tc,
+                     opt_order_name(c.order), c.buffers[0], c.buffers[1], c.buffers[2], c.serial);
+        } else if (r == 20) {
+            log_line(opt, "sat: no lower bound <= %lld\n", (long long)mid);
+            lo = mid + 1;
+        } else {
+            return -1;
+        }
+    }
+    return hi;
+}
+
+/* Times every point of the space that shares the tiling of idx and has a
+ * lower bound <= *best_ms - 1 (all loop orders, buffers and modes, in a fixed
+ * order): each becomes the best schedule or a nogood.  Cheaper than asking
+ * the solver for them one by one. */
+static void sweep(search *S, const int *idx, int *best, int64_t *best_ms,
+                  const acc_sat_options *opt)
+{
+    int v[OPT_DIMS];
+    memcpy(v, idx, sizeof(v));
+    for (v[OPT_D_MODE] = 0; v[OPT_D_MODE] < S->sp.dom[OPT_D_MODE]; v[OPT_D_MODE]++)
+        for (v[OPT_D_ORDER] = 0; v[OPT_D_ORDER] < S->sp.dom[OPT_D_ORDER]; v[OPT_D_ORDER]++)
+            for (v[OPT_D_BA] = 0; v[OPT_D_BA] < S->sp.dom[OPT_D_BA]; v[OPT_D_BA]++)
+                for (v[OPT_D_BW] = 0; v[OPT_D_BW] < S->sp.dom[OPT_D_BW]; v[OPT_D_BW]++)
+                    for (v[OPT_D_BO] = 0; v[OPT_D_BO] < S->sp.dom[OPT_D_BO]; v[OPT_D_BO]++) {
+                        const int64_t T = *best_ms - 1;
+                        if (!opt_space_member(&S->sp, v) ||
+                            (int64_t)opt_space_eval(&S->sp, S->sp.lb, v) > T)
+                            continue;
+                        int64_t m = evaluate(S, v, NULL);
+                        ACC_REQUIRE(m >= 0);
+                        if (m <= T) {
+                            memcpy(best, v, sizeof(v));
+                            *best_ms = m;
+                            S->res->improvements++;
+                            log_line(opt,
+                                     "sat: better schedule, makespan %lld (%d evaluations, "
+                                     "%d nogoods)\n",
+                                     (long long)m, S->res->evaluations, S->res->nogoods);
+                        } else {
+                            add_nogood(S, v, m, T);
+                        }
+                    }
+}
+
+/* Improves *best (indices, makespan) until UNSAT (returns 1) or stopped. */
+static int phase_optimum(search *S, int *best, int64_t *best_ms, const acc_sat_options *opt)
+{
+    int idx[OPT_DIMS];
+    for (;;) {
+        int r = solve_at(S, *best_ms - 1);
+        if (r == 20)
+            return 1;
+        if (r != 10)
+            return 0;
+        model_choice(S, idx);
+        sweep(S, idx, best, best_ms, opt);
+    }
+}
+
+/* ------------------------------------------------------------------ export */
+
+static int write_certificate(search *S, const char *path, int64_t T, acc_error *err)
+{
+    int *units = acc_malloc((size_t)S->tw * sizeof(int));
+    for (int j = 0; j < S->tw; j++)
+        units[j] = ((uint64_t)T >> j) & 1 ? S->tbits[j] : -S->tbits[j];
+    char comment[1024];
+    snprintf(comment, sizeof(comment),
+             "%s: UNSAT query of the sat planner (%s) for layer '%s' on configuration '%s'.\n"
+             "Unsatisfiable means: no point of the declared search space has a lower bound\n"
+             "at most T = %lld cycles, except the points excluded by the nogood clauses,\n"
+             "whose exact makespans (all above T) are listed in %s.nogoods.\n"
+             "The last %d unit clauses fix T.  docs/planner.md explains the encoding.",
+             path, ACC_SAT_VERSION, S->sp.layer.name, S->sp.cfg.name, (long long)T, path, S->tw);
+    FILE *f = fopen(path, "w");
+    int rc = f ? opt_cnf_write_dimacs(S->f, f, units, S->tw, comment) : -1;
+    if (f && fclose(f) != 0)
+        rc = -1;
+    free(units);
+    if (rc != 0)
+        return acc_fail(err, "%s: cannot write the DIMACS file", path);
+
+    size_t n = strlen(path) + 16;
+    char *npath = acc_malloc(n);
+    snprintf(npath, n, "%s.nogoods", path);
+    f = fopen(npath, "w");
+    if (!f) {
+        acc_fail(err, "%s: cannot write the nogood list", npath);
+        free(npath);
+        return -1;
+    }
+    fprintf(f,
+            "# Nogoods of %s: each line is a point of the search space that the solver\n"
+            "# proposed and that was generated and timed with the model (docs/model.md);\n"
+            "# its makespan exceeds T = %lld, so excluding it does not exclude any\n"
+            "# schedule of makespan <= T.  Re-check any line with\n"
+            "#   plan --layer %s --config %s --choice TK,TH,TW,TC,ORDER,BA,BW,BO,MODE\n"
+            "# Variables: literal of each value (dimension index value literal).\n",
+            path, (long long)T, S->sp.layer.name, S->sp.cfg.name);
+    static const char *const dims[OPT_DIMS] = {
+        "tk", "th", "tw", "tc", "order", "act_buffers", "wgt_buffers", "out_buffers", "serial"};
+    for (int d = 0; d < OPT_DIMS; d++)
+        for (int i = 0; i < S->sp.dom[d]; i++)
+            if (S->x[d][i] != OPT_FALSE)
+                fprintf(f, "# var %s %d %d\n", dims[d],
+                        d == OPT_D_ORDER || d == OPT_D_MODE ? i : i + 1, S->x[d][i]);
+    fprintf(f, "# tk th tw tc order act_buffers wgt_buffers out_buffers serial makespan\n");
+    for (int k = 0; k < S->nng; k++) {
+        opt_choice c;
+        opt_space_choice(&S->sp, S->ng[k].idx, &c);
+        fprintf(f, "%d %d %d %d %s %d %d %d %d %lld\n", c.t.tk, c.t.th, c.t.tw, c.t.tc,
+                opt_order_name(c.order), c.buffers[OPT_ACT], c.buffers[OPT_WGT], c.buffers[OPT_OUT],
+                c.serial, (long long)S->ng[k].makespan);
+    }
+    rc = fclose(f) == 0 ? 0 : -1;
+    if (rc != 0)
+        acc_fail(err, "%s: cannot write the nogood list", npath);
+    free(npath);
+    return rc;
+}
+
+/* --------------------------------------------------------------- planning */
+
+/* The baselines' programs, which are points of the space: the better one
+ * is the first schedule to beat.  Returns 0 when at least one planned. */
+static int baselines(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
+                     const acc_tiling *tiling, acc_sat_result *res, opt_choice *best,
+                     int64_t *best_ms, acc_error *err)
+{
+    static const char *const names[2] = {"serial", "double"};
+    int64_t *slots[2] = {&res->serial_makespan, &res->double_makespan};
+    int any = 0;
+    acc_error first;
+    first.msg[0] = '\0';
+    for (int k = 0; k < 2; k++) {
+        acc_program p;
+        opt_choice c;
+        acc_error e;
+        *slots[k] = -1;
+        if (acc_baseline_plan_choice(names[k], l, cfg, mm, tiling, &p, &c, &e) != 0) {
+            if (!first.msg[0])
+                first = e;
+            continue;
+        }
+        model_timing tm;
+        if (model_run(&p, cfg, &tm, NULL) == 0) {
+            *slots[k] = tm.makespan;
+            model_timing_free(&tm);
+        }
+        acc_program_free(&p);
+        if (*slots[k] < 0)
+            continue;
+        if (!any || *slots[k] < *best_ms) {
+            *best = c;
+            *best_ms = *slots[k];
+        }
+        any = 1;
+    }
+    if (!any && err)
+        *err = first;
+    return any ? 0 : -1;
+}
+
+static void search_free(search *S)
+{
+    if (S->s)
+        ccadical_release(S->s);
+    opt_e_encoder_free(S->enc);
+    opt_cnf_free(S->f);
+    for (int d = 0; d < OPT_DIMS; d++)
+        free(S->x[d]);
+    free(S->ng);
+    opt_space_free(&S->sp);
+}
+
+void acc_sat_result_free(acc_sat_result *res)
+{
+    if (res)
+        acc_program_free(&res->program);
+}
+
+int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
+                 const acc_sat_options *opt, acc_sat_result *res, acc_error *err)
+{
+    ACC_REQUIRE(l != NULL && cfg != NULL && mm != NULL && res != NULL);
+    const double t0 = now_seconds();
+    memset(res, 0, sizeof(*res));
+    acc_program_init(&res->program);
+    res->space_bound = -1;
+    acc_error e;
+    if (acc_layer_check(l, &e) != 0)
+        return acc_fail(err, "%s", e.msg);
+
+    search S;
+    memset(&S, 0, sizeof(S));
+    S.res = res;
+    if (opt && opt->time_limit > 0)
+        S.deadline = t0 + opt->time_limit;
+    opt_universal_bounds(l, cfg, &res->universal);
+
+    /* the first schedule to beat: the better baseline */
+    opt_choice first;
+    int64_t best_ms = -1;
+    const acc_tiling *fixed = opt ? opt->tiling : NULL;
+    if (baselines(l, cfg, mm, fixed, res, &first, &best_ms, err) != 0)
+        return -1; /* the baselines' message says what does not fit */
+    if (opt_space_init(&S.sp, l, cfg, mm, best_ms, err) != 0)
+        return -1;
+    if (fixed)
+        opt_space_fix_tiling(&S.sp, fixed);
+    int best[OPT_DIMS];
+    ACC_REQUIRE(opt_space_index(&S.sp, &first, best) == 0);
+    opt_space_canonical(&S.sp, best);
+    ACC_REQUIRE(opt_space_member(&S.sp, best));
+    encode(&S);
+    res->vars = opt_cnf_vars(S.f);
+    res->clauses = opt_cnf_clauses(S.f);
+    log_line(opt, "sat: %d variables, %llu clauses; baselines' best makespan %lld\n", res->vars,
+             (unsigned long long)res->clauses, (long long)best_ms);
+
+    /* phase 1: the least lower bound of any point of the space */
+    res->space_bound = phase_bound(&S, (int64_t)opt_space_eval(&S.sp, S.sp.lb, best), opt);
+    log_line(opt, "sat: least lower bound in the space %lld (%d solver calls, %.2f s)\n",
+             (long long)res->space_bound, res->sat_calls, now_seconds() - t0);
+
+    /* phase 2: the optimum */
+    res->optimal = phase_optimum(&S, best, &best_ms, opt);
+    res->makespan = best_ms;
+    res->lower_bound = acc_max64(res->universal.best, res->space_bound);
+    res->proven_bound = res->optimal ? best_ms : res->lower_bound;
+    opt_space_choice(&S.sp, best, &res->choice);
+    int64_t m = evaluate(&S, best, &res->program);
+    ACC_REQUIRE(m == best_ms);
+    log_line(opt, "sat: makespan %lld, %s (%d solver calls, %d evaluations, %d nogoods, %.2f s)\n",
+             (long long)best_ms, res->optimal ? "optimal" : "not proven optimal", res->sat_calls,
+             res->evaluations, res->nogoods, now_seconds() - t0);
+
+    int rc = 0;
+    if (opt && opt->dimacs_path && res->optimal) {
+        rc = write_certificate(&S, opt->dimacs_path, best_ms - 1, err);
+        res->dimacs_written = rc == 0;
+    }
+    res->clauses = opt_cnf_clauses(S.f);
+    res->vars = opt_cnf_vars(S.f);
+    search_free(&S);
+    res->seconds = now_seconds() - t0;
+    if (rc != 0)
+        acc_sat_result_free(res);
+    return rc;
+}

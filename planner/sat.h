@@ -1,0 +1,64 @@
+/* sat.h - the optimizer: the shortest schedule of a layer within the
+ * declared search space (opt_space.h), with a proof by the CaDiCaL SAT
+ * solver that no point of the space is shorter.  docs/planner.md ("The
+ * optimizer") describes the encoding, the search and what the proof covers.
+ *
+ * The search: a CNF formula says "this choice is a point of the space and
+ * its lower bound is at most T" (T given by assumptions).  Each model the
+ * solver finds is generated and timed exactly (opt_build, the model's issue
+ * rule); a choice whose exact makespan exceeds T is excluded by a clause (a
+ * nogood) and the solver asked again; a choice within T becomes the best
+ * schedule and T drops below it.  When the solver answers UNSAT, no point of
+ * the space reaches T: the best schedule is optimal.  This is the only file
+ * that includes ccadical.h. */
+#ifndef ACC_SAT_H
+#define ACC_SAT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "isa.h"
+#include "layer.h"
+#include "opt_gen.h"
+#include "opt_space.h"
+
+/* Version of the search; part of every cache key (cosim/harness.c). */
+#define ACC_SAT_VERSION "sat-1"
+
+typedef struct acc_sat_options {
+    double time_limit;        /* seconds; <= 0: none.  The only source of nondeterminism */
+    const char *dimacs_path;  /* when optimality is proven: the final UNSAT query, and
+                                 <path>.nogoods beside it (may be NULL) */
+    FILE *log;                /* one line per phase, may be NULL */
+    const acc_tiling *tiling; /* restrict the space to this tiling (may be NULL) */
+} acc_sat_options;
+
+typedef struct acc_sat_result {
+    acc_program program; /* the schedule (owned; acc_sat_result_free) */
+    opt_choice choice;   /* the point of the space it was generated from */
+    int64_t makespan;    /* the model's makespan of the program */
+    int optimal;         /* 1: no point of the space is shorter (proven) */
+    /* bounds, all valid for every schedule of the space */
+    int64_t space_bound;  /* least choice lower bound over the space; -1 if the search
+                             for it was stopped by the time limit */
+    int64_t lower_bound;  /* max(universal.best, space_bound) */
+    int64_t proven_bound; /* no schedule of the space is shorter (= makespan when optimal) */
+    opt_bounds universal; /* valid for every valid schedule, in the space or not */
+    int64_t serial_makespan, double_makespan; /* the baselines (-1: cannot plan) */
+    double seconds;                           /* wall time of acc_sat_plan */
+    int sat_calls, evaluations, nogoods, improvements;
+    int vars;
+    uint64_t clauses;
+    int dimacs_written; /* 1 when opt->dimacs_path was written */
+} acc_sat_result;
+
+/* Plans a layer.  Returns 0 with *res filled (free with acc_sat_result_free),
+ * or -1 with err when the layer cannot run on the configuration (the message
+ * names what does not fit) or an output file cannot be written.  With a time
+ * limit, returns the best schedule found when it expires (optimal = 0). */
+int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
+                 const acc_sat_options *opt, acc_sat_result *res, acc_error *err);
+void acc_sat_result_free(acc_sat_result *res);
+
+#endif
