@@ -35,9 +35,16 @@ module acc_pe (
     act_d   = act_i;
     first_d = first_i;
     wgt_d   = wgt_i;
-    // Signed 8x8 product as the low 16 bits of the product of the
-    // sign-extended operands (exact: |product| <= 2^14).
+    // Signed 8x8 product.  Synthesis gets the plain signed multiplier; the
+    // simulator gets the same value as the low 16 bits of the unsigned
+    // product of the sign-extended operands (exact, since |a*b| <= 2^14),
+    // which Verilator evaluates inline and much faster than a signed
+    // multiply.  The two are equal for all 2^16 operand pairs.
+`ifdef SYNTHESIS
+    prod    = $signed(act_i) * $signed(wgt_i);
+`else
     prod    = $signed({{8{act_i[7]}}, act_i} * {{8{wgt_i[7]}}, wgt_i});
+`endif
     if (shift_i) begin
       acc_d = acc_left_i;
     end else if (first_i) begin
