@@ -193,10 +193,11 @@ $(B)/rtl/$(1)/test_rtl: tests/rtl/test_rtl.c $(B)/obj/cosim/rtl_backend.o $(B)/r
 	  -o $$@ -lcriterion $$(LIBS) -lz -pthread
 endef
 $(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c),configs/$(c).ini,,)))
-$(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c)-trace,configs/$(c).ini,--trace-fst --trace-structs,-DACC_VM_TRACE)))
+TRACE_VFLAGS := --trace-fst --trace-structs --timescale-override 1ns/100ps
+$(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c)-trace,configs/$(c).ini,$(TRACE_VFLAGS),-DACC_VM_TRACE)))
 ifeq ($(filter $(CFG_NAME),$(SHIPPED_CONFIGS)),)
 $(eval $(call RTL_RULES,$(CFG_NAME),$(CONFIG),,))
-$(eval $(call RTL_RULES,$(CFG_NAME)-trace,$(CONFIG),--trace-fst --trace-structs,-DACC_VM_TRACE))
+$(eval $(call RTL_RULES,$(CFG_NAME)-trace,$(CONFIG),$(TRACE_VFLAGS),-DACC_VM_TRACE))
 endif
 
 .PHONY: rtl-sim
@@ -235,7 +236,8 @@ wave: $(B)/rtl/$(CFG_NAME)-trace/cosim
 	$(Q)mkdir -p $(B)/wave
 	$(Q)$(B)/rtl/$(CFG_NAME)-trace/cosim --backend rtl --layer $(LAYER) --config $(CONFIG) \
 	  --seed $(SEED) --planner $(PLANNER) --out $(B)/wave/$(LAYER) \
-	  --wave $(B)/wave/$(LAYER)/$(LAYER).fst $(WAVE_FROM) $(WAVE_TO) $(ARGS)
+	  --wave $(B)/wave/$(LAYER)/$(LAYER).fst $(WAVE_FROM) $(WAVE_TO) $(ARGS); \
+	  rc=$$?; echo "waveform: gtkwave $(B)/wave/$(LAYER)/$(LAYER).gtkw"; exit $$rc
 
 synth: $(DEPS_OK)
 	$(Q)mkdir -p $(B)/synth

@@ -216,6 +216,9 @@ void acc_vm_get(acc_vmodel *m, acc_vm_out *o)
     o->irq = t->irq_o;
 }
 
+/* Waveform time: with the traced build's timescale (1ns/100ps) cycle n
+ * starts at n ns; the low phase is dumped at n.1 ns, the rising edge at
+ * n.5 ns. */
 void acc_vm_clock(acc_vmodel *m, int dump)
 {
     // Rising edge: registers update.  The clock returns low without an
