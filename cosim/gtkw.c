@@ -21,7 +21,10 @@
 
 #define TOP "acc.acc_top."
 
-typedef enum { F_BIT, F_HEX, F_DEC, F_OP, F_INSTR } fmt_e;
+/* F_INSTR shows any instruction index as its schedule line; F_LD/F_CP/F_ST
+ * only the indices of that engine's instructions (an engine's index before
+ * its first instruction reads "-"). */
+typedef enum { F_BIT, F_HEX, F_DEC, F_OP, F_INSTR, F_LD, F_CP, F_ST } fmt_e;
 
 typedef struct sig {
     const char *name; /* below acc.acc_top */
@@ -40,17 +43,17 @@ static const sig g_issue[] = {
     {"head_valid", 1, F_BIT},      {"retired", 32, F_DEC},
     {NULL, 0, F_BIT}};
 static const sig g_load[] = {
-    {"ld_busy", 1, F_BIT},           {"trace_ld_idx_o", 32, F_INSTR}, {"ld_done", 1, F_BIT},
+    {"ld_busy", 1, F_BIT},           {"trace_ld_idx_o", 32, F_LD}, {"ld_done", 1, F_BIT},
     {"m_axi_arvalid_o", 1, F_BIT},   {"m_axi_araddr_o", 32, F_HEX},   {"m_axi_arlen_o", 8, F_DEC},
     {"m_axi_rvalid_i", 1, F_BIT},    {"m_axi_rlast_i", 1, F_BIT},     {"m_axi_rresp_i", 2, F_HEX},
     {"wl_en", 1, F_BIT},             {"wl_addr", 24, F_HEX},          {NULL, 0, F_BIT}};
 static const sig g_compute[] = {
-    {"cp_busy", 1, F_BIT},  {"trace_cp_idx_o", 32, F_INSTR}, {"cp_done", 1, F_BIT},
+    {"cp_busy", 1, F_BIT},  {"trace_cp_idx_o", 32, F_CP}, {"cp_done", 1, F_BIT},
     {"ra_en", 1, F_BIT},    {"ra_addr", 24, F_HEX},          {"rw_en", 1, F_BIT},
     {"rw_addr", 24, F_HEX}, {"wc_en", 1, F_BIT},             {"wc_addr", 24, F_HEX},
     {NULL, 0, F_BIT}};
 static const sig g_store[] = {
-    {"st_busy", 1, F_BIT},         {"trace_st_idx_o", 32, F_INSTR}, {"st_done", 1, F_BIT},
+    {"st_busy", 1, F_BIT},         {"trace_st_idx_o", 32, F_ST}, {"st_done", 1, F_BIT},
     {"rs_en", 1, F_BIT},           {"rs_addr", 24, F_HEX},          {"m_axi_awvalid_o", 1, F_BIT},
     {"m_axi_awaddr_o", 32, F_HEX}, {"m_axi_awlen_o", 8, F_DEC},     {"m_axi_wvalid_o", 1, F_BIT},
     {"m_axi_wlast_o", 1, F_BIT},   {"m_axi_bvalid_i", 1, F_BIT},    {"m_axi_bresp_i", 2, F_HEX},
@@ -81,43 +84,80 @@ static char *sibling(const char *fst_path, const char *ext)
     return s;
 }
 
-static int write_filters(const char *ops, const char *instr, const acc_program *p, acc_error *err)
+/* The filter for engine `eng` (-1: every instruction). */
+static int write_instr_filter(const char *path, const acc_program *p, int eng, acc_error *err)
 {
-    FILE *f = fopen(ops, "w");
+    FILE *f = fopen(path, "w");
     if (!f)
-        return acc_fail(err, "%s: cannot create", ops);
-    fprintf(f, "# opcode names (docs/isa.md)\n0 -\n1 LOAD\n2 STORE\n3 COMPUTE\n4 END\n");
-    fclose(f);
-    f = fopen(instr, "w");
-    if (!f)
-        return acc_fail(err, "%s: cannot create", instr);
+        return acc_fail(err, "%s: cannot create", path);
     fprintf(f, "# instruction index -> its line of the schedule\n");
     for (int i = 0; i < p->count; i++) {
+        if (eng >= 0 && acc_op_engine(p->ins[i].op) != eng) {
+            fprintf(f, "%d -\n", i);
+            continue;
+        }
         char text[512];
         acc_sched_format_instr(&p->ins[i], text, sizeof(text));
         fprintf(f, "%d #%d %s\n", i, i, text);
     }
     int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return acc_fail(err, "%s: write failed", path);
+    return 0;
+}
+
+static const char *const filter_ext[] = {".ops.txt", ".instr.txt", ".ld.txt", ".cp.txt",
+                                         ".st.txt"};
+#define NFILTERS 5
+
+static int write_filters(char *const paths[NFILTERS], const acc_program *p, acc_error *err)
+{
+    FILE *f = fopen(paths[0], "w");
+    if (!f)
+        return acc_fail(err, "%s: cannot create", paths[0]);
+    fprintf(f, "# opcode names (docs/isa.md)\n0 -\n1 LOAD\n2 STORE\n3 COMPUTE\n4 END\n");
     fclose(f);
-    return bad ? acc_fail(err, "%s: write failed", instr) : 0;
+    if (write_instr_filter(paths[1], p, -1, err) != 0 ||
+        write_instr_filter(paths[2], p, ACC_ENG_LD, err) != 0 ||
+        write_instr_filter(paths[3], p, ACC_ENG_CP, err) != 0 ||
+        write_instr_filter(paths[4], p, ACC_ENG_ST, err) != 0)
+        return -1;
+    return 0;
+}
+
+/* Filter number in the save file for a format (0: none). */
+static int filter_of(fmt_e fmt)
+{
+    switch (fmt) {
+    case F_OP: return 1;
+    case F_INSTR: return 2;
+    case F_LD: return 3;
+    case F_CP: return 4;
+    case F_ST: return 5;
+    default: return 0;
+    }
 }
 
 int cosim_write_gtkw(const char *fst_path, const acc_program *p, acc_error *err)
 {
-    char *ops = sibling(fst_path, ".ops.txt");
-    char *instr = sibling(fst_path, ".instr.txt");
+    char *paths[NFILTERS];
+    char abs[NFILTERS][PATH_MAX];
+    char abs_fst[PATH_MAX];
+    for (int i = 0; i < NFILTERS; i++)
+        paths[i] = sibling(fst_path, filter_ext[i]);
     char *save = sibling(fst_path, ".gtkw");
-    char abs_fst[PATH_MAX], abs_ops[PATH_MAX], abs_instr[PATH_MAX];
-    int rc = write_filters(ops, instr, p, err);
-    if (rc == 0 && (!realpath(fst_path, abs_fst) || !realpath(ops, abs_ops) ||
-                    !realpath(instr, abs_instr)))
+    int rc = write_filters(paths, p, err);
+    if (rc == 0 && !realpath(fst_path, abs_fst))
         rc = acc_fail(err, "%s: cannot resolve the waveform's path", fst_path);
+    for (int i = 0; rc == 0 && i < NFILTERS; i++)
+        if (!realpath(paths[i], abs[i]))
+            rc = acc_fail(err, "%s: cannot resolve the path", paths[i]);
     FILE *f = rc == 0 ? fopen(save, "w") : NULL;
     if (rc == 0 && !f)
         rc = acc_fail(err, "%s: cannot create", save);
     if (rc == 0) {
         fprintf(f, "[*] accelerator waveform: signals grouped by unit; instruction indices\n"
-                   "[*] are shown as their schedule lines, opcodes by name\n");
+                   "[*] are shown as their schedule lines, opcodes by name; 1 cycle = 1 ns\n");
         fprintf(f, "[dumpfile] \"%s\"\n[timestart] 0\n[size] 1600 900\n[pos] -1 -1\n"
                    "[sst_width] 240\n[signals_width] 320\n",
                 abs_fst);
@@ -125,18 +165,17 @@ int cosim_write_gtkw(const char *fst_path, const acc_program *p, acc_error *err)
             fprintf(f, "@%x\n-%s\n", TR_GRP_BEGIN | TR_BLANK, g->title);
             for (const sig *s = g->sigs; s->name; s++) {
                 int flags = TR_RJUSTIFY;
+                int filter = filter_of(s->fmt);
                 switch (s->fmt) {
                 case F_BIT: flags |= TR_BIN; break;
                 case F_HEX: flags |= TR_HEX; break;
                 case F_DEC: flags |= TR_DEC; break;
                 case F_OP: flags |= TR_HEX | TR_FTRANSLATED; break;
-                case F_INSTR: flags |= TR_DEC | TR_FTRANSLATED; break;
+                default: flags |= TR_DEC | TR_FTRANSLATED; break;
                 }
                 fprintf(f, "@%x\n", flags);
-                if (s->fmt == F_OP)
-                    fprintf(f, "^1 %s\n", abs_ops);
-                else if (s->fmt == F_INSTR)
-                    fprintf(f, "^2 %s\n", abs_instr);
+                if (filter)
+                    fprintf(f, "^%d %s\n", filter, abs[filter - 1]);
                 if (s->width > 1)
                     fprintf(f, TOP "%s[%d:0]\n", s->name, s->width - 1);
                 else
@@ -147,8 +186,8 @@ int cosim_write_gtkw(const char *fst_path, const acc_program *p, acc_error *err)
         if (fclose(f) != 0)
             rc = acc_fail(err, "%s: write failed", save);
     }
-    free(ops);
-    free(instr);
+    for (int i = 0; i < NFILTERS; i++)
+        free(paths[i]);
     free(save);
     return rc;
 }
