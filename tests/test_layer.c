@@ -547,8 +547,8 @@ Test(catalog, unknown_network_is_an_error)
 {
     acc_layer_list list;
     acc_error err;
-    cr_assert_eq(acc_catalog_net("resnet18", &list, &err), -1);
-    cr_assert(strstr(err.msg, "unknown network 'resnet18'"), "%s", err.msg);
+    cr_assert_eq(acc_catalog_net("resnet19", &list, &err), -1);
+    cr_assert(strstr(err.msg, "unknown network 'resnet19'"), "%s", err.msg);
 }
 
 Test(catalog, directory_comes_from_the_environment)
