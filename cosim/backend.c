@@ -13,6 +13,9 @@
 #ifdef ACC_WITH_RTL
 extern const cosim_backend cosim_backend_rtl;
 #endif
+#ifdef ACC_WITH_SYSTEMC
+extern const cosim_backend cosim_backend_systemc;
+#endif
 
 static double now_seconds(void)
 {
@@ -58,6 +61,9 @@ static const cosim_backend *const registry[] = {
     &cosim_backend_iss,
 #ifdef ACC_WITH_RTL
     &cosim_backend_rtl,
+#endif
+#ifdef ACC_WITH_SYSTEMC
+    &cosim_backend_systemc,
 #endif
 };
 
