@@ -30,7 +30,11 @@ LAYER ?= lenet_1
 CONFIG ?= default
 SEED ?= 1
 BACKEND ?= rtl
-PLANNER ?= double
+PLANNER ?= sat
+# Time limit of the sat planner in seconds (0: none), for plan and cosim
+# (cosim reads it from the environment, docs/planner.md "Caching").
+PLAN_TIME ?= 60
+export ACC_PLAN_TIME = $(PLAN_TIME)
 NET ?=
 DUMP ?= 0
 TRACE ?= 0
@@ -217,7 +221,7 @@ cosim: $(COSIM_BIN)
 	$(Q)$(COSIM_BIN) --backend $(BACKEND) $(COSIM_ARGS)
 
 plan: $(B)/bin/plan
-	$(Q)$(B)/bin/plan --layer $(LAYER) --config $(CONFIG) --planner $(PLANNER)
+	$(Q)$(B)/bin/plan --layer $(LAYER) --config $(CONFIG) --planner $(PLANNER) --time $(PLAN_TIME)
 
 layers: $(B)/bin/layers
 	$(Q)$(B)/bin/layers $(NET)

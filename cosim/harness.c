@@ -11,6 +11,7 @@
 #include "../golden/iss.h"
 #include "../planner/baseline.h"
 #include "../planner/model.h"
+#include "../planner/opt_cache.h"
 #include "../planner/sched.h"
 #include "../planner/validate.h"
 #include "npy.h"
@@ -45,9 +46,19 @@ static int plan_double(const acc_layer *l, const acc_config *cfg, const acc_memm
     return plan_baseline("double", l, cfg, mm, out, claimed, err);
 }
 
+/* The optimizer through its schedule cache (planner/opt_cache.h): a repeated
+ * run of a layer loads the schedule instead of solving again. */
+static int plan_sat(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
+                    acc_program *out, int64_t *claimed, acc_error *err)
+{
+    return opt_cache_plan(l, cfg, mm, NULL, -1, out, claimed, NULL, err);
+}
+
 const cosim_planner cosim_planners[] = {
+    {"sat", "optimizer (CaDiCaL), shortest in its search space; cached", plan_sat},
     {"serial", "baseline, no overlap of DMA and compute", plan_serial},
     {"double", "baseline, greedy double buffering", plan_double},
+    {"baseline", "another name for double", plan_double},
     {NULL, NULL, NULL},
 };
 
@@ -286,7 +297,7 @@ static int resolve_schedule(const cosim_run_config *rc, cosim_report *rep, run_s
             fprintf(rc->log, "note: %s was written for configuration '%s', running it on '%s'\n",
                     rc->sched_path, meta->config, rep->config.name);
     } else {
-        const char *name = rc->planner ? rc->planner : "double";
+        const char *name = rc->planner ? rc->planner : "sat";
         const cosim_planner *pl = cosim_planner_find(name);
         if (!pl)
             return acc_fail(err, "unknown planner '%s' (planners: serial, double)", name);
@@ -635,7 +646,7 @@ int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err)
         acc_layer_list_free(&list);
         return -1;
     }
-    const char *planner = base->planner ? base->planner : "double";
+    const char *planner = base->planner ? base->planner : "sat";
     if (!cosim_planner_find(planner)) {
         acc_layer_list_free(&list);
         return acc_fail(err, "unknown planner '%s' (planners: serial, double)", planner);

@@ -409,8 +409,9 @@ static void build_exprs(opt_space *sp, const tables *t)
     const int cp_tail = A(b, p_ld, d_st_last);
     const int lb_cp =
         A(b, A(b, sp->busy_cp, one), ITE(b, bo1, MX(b, cp_tail, A(b, pre, sp->busy_st)), cp_tail));
+    /* the last step's COMPUTE (edge sizes in every dimension: the shortest) */
     const int cp_min = A(b, one, M(b, M(b, M(b, ohnl, xsegl), ksegl), lmin));
-    const int lb_ld = A(b, A(b, sp->busy_ld, cp_min), K(b, s0 + lw + 1u + 1u));
+    const int lb_ld = A(b, A(b, sp->busy_ld, A(b, cp_min, d_st_last)), K(b, s0 + 1u));
     const int lb_st = A(b, A(b, A(b, pre, first_tile_cp), sp->busy_st), one);
     const int instrs = A(b, A(b, A(b, sp->loads_act, sp->loads_wgt), A(b, steps, tiles)), one);
     const int lb_issue = A(b, K(b, s0), instrs);

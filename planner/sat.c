@@ -311,10 +311,11 @@ static int write_certificate(search *S, const char *path, int64_t T, acc_error *
         return -1;
     }
     fprintf(f,
-            "# Nogoods of %s: each line is a point of the search space that the solver\n"
-            "# proposed and that was generated and timed with the model (docs/model.md);\n"
-            "# its makespan exceeds T = %lld, so excluding it does not exclude any\n"
-            "# schedule of makespan <= T.  Re-check any line with\n"
+            "# Nogoods of %s, in the order of their clauses (just before the unit clauses\n"
+            "# of T): each line is a point of the search space whose program was\n"
+            "# generated and timed with the model (docs/model.md); its makespan exceeds\n"
+            "# T = %lld, so excluding it excludes no schedule of makespan <= T (the best\n"
+            "# schedule found is among them when its lower bound is <= T).  Re-check a line with\n"
             "#   plan --layer %s --config %s --choice TK,TH,TW,TC,ORDER,BA,BW,BO,MODE\n"
             "# Variables: literal of each value (dimension index value literal).\n",
             path, (long long)T, S->sp.layer.name, S->sp.cfg.name);
@@ -468,4 +469,62 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
     if (rc != 0)
         acc_sat_result_free(res);
     return rc;
+}
+
+int acc_sat_solve_dimacs(const char *path, acc_error *err)
+{
+    ACC_REQUIRE(path != NULL);
+    char *text = acc_read_file(path, NULL, err);
+    if (!text)
+        return -1;
+    CCaDiCaL *s = ccadical_init();
+    int line = 1, header = 0, open_clause = 0, rc = 0;
+    long vars = 0, clauses = 0, seen = 0;
+    for (char *p = text; *p && rc == 0;) {
+        char *eol = strchr(p, '\n');
+        if (eol)
+            *eol = '\0';
+        if (*p == 'c') {
+            /* comment */
+        } else if (*p == 'p') {
+            if (header || sscanf(p, "p cnf %ld %ld", &vars, &clauses) != 2 || vars < 0 ||
+                clauses < 0 || vars > (1L << 30))
+                rc = acc_fail(err, "%s:%d: field 'p cnf': expected 'p cnf VARS CLAUSES'", path,
+                              line);
+            header = 1;
+        } else {
+            for (char *q = p; *q && rc == 0;) {
+                while (*q == ' ' || *q == '\t' || *q == '\r')
+                    q++;
+                if (!*q)
+                    break;
+                char *end;
+                long v = strtol(q, &end, 10);
+                if (end == q || !header || v > vars || v < -vars)
+                    rc = acc_fail(err,
+                                  "%s:%d: field 'literal': '%.20s' is not a literal of "
+                                  "the declared %ld variables",
+                                  path, line, q, vars);
+                else {
+                    ccadical_add(s, (int)v);
+                    open_clause = v != 0;
+                    seen += v == 0;
+                }
+                q = end;
+            }
+        }
+        if (!eol)
+            break;
+        p = eol + 1;
+        line++;
+    }
+    free(text);
+    if (rc == 0 && (!header || open_clause || seen != clauses))
+        rc = acc_fail(err, "%s: field 'p cnf': %ld clauses declared, %ld found%s", path, clauses,
+                      seen, open_clause ? " and an unterminated clause" : "");
+    int result = rc == 0 ? ccadical_solve(s) : -1;
+    ccadical_release(s);
+    if (rc == 0 && result != 10 && result != 20)
+        return acc_fail(err, "%s: the solver gave no answer", path);
+    return result;
 }

@@ -61,4 +61,10 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
                  const acc_sat_options *opt, acc_sat_result *res, acc_error *err);
 void acc_sat_result_free(acc_sat_result *res);
 
+/* Solves a DIMACS CNF file with a fresh CaDiCaL instance (no options set):
+ * the independent check of a certificate written with dimacs_path.
+ * Returns 10 (satisfiable) or 20 (unsatisfiable), or -1 with err naming the
+ * file and line when it cannot be read or is not DIMACS. */
+int acc_sat_solve_dimacs(const char *path, acc_error *err);
+
 #endif

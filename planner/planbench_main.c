@@ -1,0 +1,132 @@
+/* planbench_main.c - build/bin/planbench: the sat planner's figures on every
+ * layer of a network (default: ResNet-18 on the default configuration), for
+ * `make bench`.
+ *
+ *   planbench [--net NET] [--config NAME|FILE] [--time SECONDS]
+ *
+ * Per layer: solve time, makespan, the lower bound valid for the search
+ * space and makespan / that bound, whether optimality is proven, speedup
+ * over each baseline, DRAM traffic / compulsory traffic, and the validator's
+ * verdict on the schedule.  Then the geometric means and the totals.  Exit
+ * status 0 when every schedule is valid and takes its claimed makespan, 1
+ * otherwise, 2 on a usage error. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "layer.h"
+#include "model.h"
+#include "sat.h"
+#include "validate.h"
+
+static int usage(void)
+{
+    fputs("usage: planbench [--net NET] [--config NAME|FILE] [--time SECONDS]\n"
+          "  every layer of NET (default resnet) on the configuration (default default),\n"
+          "  planned by the sat planner with the time limit (default 60 s per layer)\n",
+          stderr);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    const char *net = "resnet", *config = "default";
+    double limit = 60;
+    for (int i = 1; i < argc; i++) {
+        if (i + 1 < argc && strcmp(argv[i], "--net") == 0)
+            net = argv[++i];
+        else if (i + 1 < argc && strcmp(argv[i], "--config") == 0)
+            config = argv[++i];
+        else if (i + 1 < argc && strcmp(argv[i], "--time") == 0) {
+            char *end;
+            limit = strtod(argv[++i], &end);
+            if (*end || limit < 0)
+                return usage();
+        } else
+            return usage();
+    }
+    acc_error err;
+    acc_layer_list list;
+    acc_config cfg;
+    if (acc_catalog_net(net, &list, &err) != 0 || acc_config_load(config, &cfg, &err) != 0) {
+        fprintf(stderr, "planbench: %s\n", err.msg);
+        return 1;
+    }
+    printf("sat planner (%s) on %s, configuration %s (%dx%d, %u bytes, %d-bit bus, latency "
+           "%d/%d), time limit %g s per layer\n",
+           ACC_SAT_VERSION, net, cfg.name, cfg.rows, cfg.cols, cfg.spad_bytes, cfg.axi_data_bits,
+           cfg.read_latency, cfg.write_latency, limit);
+    printf("lower bound: valid for every schedule of the search space (docs/planner.md); "
+           "universal: valid for every schedule\n\n");
+    printf("%-10s %8s %10s %10s %7s %9s %6s %8s %8s %9s %6s\n", "layer", "solve s", "makespan",
+           "lower bnd", "ms/lb", "ms/univ", "proven", "x serial", "x double", "dram/comp", "valid");
+    double log_ratio = 0, log_univ = 0, log_ser = 0, log_dbl = 0, sum_ser = 0, total_s = 0,
+           max_s = 0;
+    int proven = 0, failures = 0, n = 0;
+    for (int i = 0; i < list.count; i++) {
+        const acc_layer *l = &list.items[i];
+        acc_memmap mm;
+        acc_memmap_default(l, &mm);
+        acc_sat_options o;
+        memset(&o, 0, sizeof(o));
+        o.time_limit = limit;
+        acc_sat_result r;
+        if (acc_sat_plan(l, &cfg, &mm, &o, &r, &err) != 0) {
+            printf("%-10s cannot run: %s\n", l->name, err.msg);
+            failures++;
+            continue;
+        }
+        model_timing tm;
+        acc_validation v;
+        int ok = model_run(&r.program, &cfg, &tm, &err) == 0;
+        int64_t model_ms = ok ? tm.makespan : -1;
+        if (ok)
+            model_timing_free(&tm);
+        int valid = ok && acc_validate(&r.program, l, &cfg, &mm, &v, NULL, &err) == 0;
+        if (ok)
+            acc_validation_free(&v);
+        valid = valid && model_ms == r.makespan;
+        failures += !valid;
+        const opt_bounds *u = &r.universal;
+        double ratio = (double)r.makespan / (double)r.lower_bound;
+        double univ = (double)r.makespan / (double)u->best;
+        double ser = r.serial_makespan > 0 ? (double)r.serial_makespan / (double)r.makespan : 0;
+        double dbl = r.double_makespan > 0 ? (double)r.double_makespan / (double)r.makespan : 0;
+        uint64_t read = 0, written = 0;
+        for (int k = 0; k < r.program.count; k++) {
+            const acc_instr *in = &r.program.ins[k];
+            if (in->op == ACC_OP_LOAD || in->op == ACC_OP_STORE) {
+                uint64_t b = (uint64_t)in->u.dma.n0 * in->u.dma.n1 * in->u.dma.n2;
+                *(in->op == ACC_OP_LOAD ? &read : &written) += b;
+            }
+        }
+        double traffic = (double)(read + written) / (double)(u->compulsory_read + layer_y_bytes(l));
+        printf("%-10s %8.2f %10lld %10lld %7.4f %9.3f %6s %8.3f %8.3f %9.3f %6s\n", l->name,
+               r.seconds, (long long)r.makespan, (long long)r.lower_bound, ratio, univ,
+               r.optimal ? "yes" : "no", ser, dbl, traffic, valid ? "yes" : "NO");
+        fflush(stdout);
+        log_ratio += log(ratio);
+        log_univ += log(univ);
+        log_ser += log(ser > 0 ? ser : 1);
+        log_dbl += log(dbl > 0 ? dbl : 1);
+        sum_ser += ser;
+        total_s += r.seconds;
+        if (r.seconds > max_s)
+            max_s = r.seconds;
+        proven += r.optimal;
+        n++;
+        acc_sat_result_free(&r);
+    }
+    if (n > 0)
+        printf("\n%d layers: %d proven optimal; solve time total %.1f s, max %.1f s\n"
+               "geometric mean: makespan / lower bound %.4f, makespan / universal bound %.3f,\n"
+               "speedup over serial %.3f (arithmetic mean %.3f), over double %.3f\n",
+               n, proven, total_s, max_s, exp(log_ratio / n), exp(log_univ / n), exp(log_ser / n),
+               sum_ser / n, exp(log_dbl / n));
+    if (failures)
+        printf("%d layer(s) failed: cannot run, invalid, or model and claim differ\n", failures);
+    acc_layer_list_free(&list);
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,257 @@
+/* test_opt_expr.c - the optimizer's expressions (planner/opt_expr.h) and
+ * their CNF encoding (planner/opt_cnf.h).  The CNF of an expression must
+ * compute, for every choice, exactly the value the concrete evaluator
+ * computes; this is checked without a SAT solver: the choice's one-hot
+ * literals are set and plain unit propagation (written here) must fix every
+ * bit of the node to the concrete value. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../planner/opt_cnf.h"
+#include "../planner/opt_expr.h"
+#include "../planner/util.h"
+
+/* ------------------------------------------------------- unit propagation */
+
+/* Values: +1 true, -1 false, 0 unknown, indexed by variable. */
+typedef struct prop {
+    const int *lits;
+    size_t n;
+    int nvars;
+    signed char *val;
+} prop;
+
+static int lit_val(const prop *p, int l)
+{
+    int v = p->val[abs(l)];
+    return l > 0 ? v : -v;
+}
+
+/* Propagates to a fixpoint; returns 0, or -1 on a falsified clause. */
+static int propagate(prop *p)
+{
+    for (int changed = 1; changed;) {
+        changed = 0;
+        size_t start = 0;
+        for (size_t i = 0; i < p->n; i++) {
+            if (p->lits[i] != 0)
+                continue;
+            int unassigned = 0, last = 0, sat = 0;
+            for (size_t j = start; j < i; j++) {
+                int v = lit_val(p, p->lits[j]);
+                if (v > 0)
+                    sat = 1;
+                else if (v == 0) {
+                    unassigned++;
+                    last = p->lits[j];
+                }
+            }
+            start = i + 1;
+            if (sat)
+                continue;
+            if (unassigned == 0)
+                return -1;
+            if (unassigned == 1) {
+                p->val[abs(last)] = last > 0 ? 1 : -1;
+                changed = 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------- fixtures */
+
+#define NDIMS 3
+static const int dom[NDIMS] = {3, 5, 4};
+
+/* One-hot literals: fresh variables, one per value (index 1 of dimension 1
+ * is excluded when `exclude` is set). */
+static int **make_lits(opt_cnf *f, int exclude)
+{
+    int **lits = malloc(NDIMS * sizeof(int *));
+    for (int d = 0; d < NDIMS; d++) {
+        lits[d] = malloc((size_t)dom[d] * sizeof(int));
+        for (int i = 0; i < dom[d]; i++)
+            lits[d][i] = exclude && d == 1 && i == 1 ? OPT_FALSE : opt_cnf_var(f);
+    }
+    return lits;
+}
+
+static void free_lits(int **lits)
+{
+    for (int d = 0; d < NDIMS; d++)
+        free(lits[d]);
+    free(lits);
+}
+
+/* Sets the choice's one-hot literals, propagates and checks the bits of
+ * every node (all encoded beforehand) against the concrete values. */
+static void check_choice(const opt_expr *e, opt_e_encoder *enc, opt_cnf *f, int **lits,
+                         const int *nodes, int n, const int *idx)
+{
+    prop p;
+    p.lits = opt_cnf_lits(f, &p.n);
+    p.nvars = opt_cnf_vars(f);
+    p.val = calloc((size_t)p.nvars + 1, 1);
+    for (int d = 0; d < NDIMS; d++)
+        for (int i = 0; i < dom[d]; i++)
+            if (lits[d][i] != OPT_FALSE)
+                p.val[lits[d][i]] = i == idx[d] ? 1 : -1;
+    cr_assert_eq(propagate(&p), 0, "conflict at choice %d,%d,%d", idx[0], idx[1], idx[2]);
+    for (int k = 0; k < n; k++) {
+        int w;
+        const int *bits = opt_e_encode(enc, nodes[k], &w); /* already encoded: no new clauses */
+        uint64_t want = opt_e_eval(e, nodes[k], idx), got = 0;
+        for (int j = 0; j < w; j++) {
+            int v = bits[j] == OPT_TRUE ? 1 : bits[j] == OPT_FALSE ? -1 : lit_val(&p, bits[j]);
+            cr_assert_neq(v, 0, "bit %d of node %d is not fixed by propagation", j, nodes[k]);
+            if (v > 0)
+                got |= 1ull << j;
+        }
+        cr_assert_eq(got, want, "node %d at choice %d,%d,%d: CNF %llu, concrete %llu", nodes[k],
+                     idx[0], idx[1], idx[2], (unsigned long long)got, (unsigned long long)want);
+    }
+    free(p.val);
+}
+
+/* A deterministic pseudo-random expression store over the three
+ * dimensions; returns the handles of all its nodes in *nodes. */
+static opt_expr *random_store(uint64_t seed, uint64_t cap, int *nodes, int n)
+{
+    opt_expr *e = opt_expr_new(NDIMS, dom, cap);
+    acc_rng r;
+    acc_rng_seed(&r, seed);
+    int count = 0;
+    for (int d = 0; d < NDIMS; d++) {
+        uint64_t vals[8];
+        for (int i = 0; i < dom[d]; i++)
+            vals[i] = acc_rng_next(&r) % (d == 0 ? 40 : 300);
+        nodes[count++] = opt_e_table(e, d, vals);
+    }
+    nodes[count++] = opt_e_const(e, acc_rng_next(&r) % 100);
+    int bools[64], nb = 0;
+    while (count < n) {
+        int a = nodes[acc_rng_next(&r) % (uint64_t)count];
+        int b = nodes[acc_rng_next(&r) % (uint64_t)count];
+        int k = (int)(acc_rng_next(&r) % 9), x;
+        switch (k) {
+        case 0:
+        case 1:
+            x = opt_e_add(e, a, b);
+            break;
+        case 2:
+        case 3:
+            x = opt_e_mul(e, a, b);
+            break;
+        case 4:
+            x = opt_e_max(e, a, b);
+            break;
+        case 5:
+            x = opt_e_align4(e, a);
+            break;
+        case 6:
+            x = opt_e_le(e, a, b);
+            bools[nb++ % 64] = x;
+            break;
+        default: {
+            if (nb == 0)
+                continue;
+            int c = bools[acc_rng_next(&r) % (uint64_t)(nb < 64 ? nb : 64)];
+            int c2 = bools[acc_rng_next(&r) % (uint64_t)(nb < 64 ? nb : 64)];
+            int c3 = k == 7 ? opt_e_and(e, c, opt_e_not(e, c2)) : opt_e_or(e, c, c2);
+            x = opt_e_ite(e, c3, a, b);
+            break;
+        }
+        }
+        nodes[count++] = x;
+    }
+    return e;
+}
+
+/* ---------------------------------------------------------------- tests */
+
+static void every_choice_matches(uint64_t seed, uint64_t cap, int exclude)
+{
+    enum { N = 60 };
+    int nodes[N];
+    opt_expr *e = random_store(seed, cap, nodes, N);
+    opt_cnf *f = opt_cnf_new();
+    int **lits = make_lits(f, exclude);
+    opt_e_encoder *enc = opt_e_encoder_new(e, f, lits);
+    for (int k = 0; k < N; k++) {
+        int w;
+        opt_e_encode(enc, nodes[k], &w);
+    }
+    int idx[NDIMS];
+    for (idx[0] = 0; idx[0] < dom[0]; idx[0]++)
+        for (idx[1] = 0; idx[1] < dom[1]; idx[1]++)
+            for (idx[2] = 0; idx[2] < dom[2]; idx[2]++) {
+                if (exclude && idx[1] == 1)
+                    continue;
+                check_choice(e, enc, f, lits, nodes, N, idx);
+            }
+    opt_e_encoder_free(enc);
+    free_lits(lits);
+    opt_cnf_free(f);
+    opt_expr_free(e);
+}
+
+Test(opt_expr, cnf_encoding_computes_the_concrete_value_for_every_choice)
+{
+    for (uint64_t seed = 1; seed <= 4; seed++)
+        every_choice_matches(seed, (1ull << 40) - 1, 0);
+}
+
+Test(opt_expr, saturated_arithmetic_is_encoded_exactly)
+{
+    /* a small cap makes most sums and products saturate */
+    for (uint64_t seed = 11; seed <= 14; seed++)
+        every_choice_matches(seed, (1ull << 9) - 1, 0);
+}
+
+Test(opt_expr, excluded_values_need_no_table_entries)
+{
+    every_choice_matches(21, (1ull << 12) - 1, 1);
+}
+
+Test(opt_expr, arithmetic_saturates_at_the_cap)
+{
+    const int d1[1] = {2};
+    opt_expr *e = opt_expr_new(1, d1, 1023);
+    const uint64_t v[2] = {40, 30};
+    int t = opt_e_table(e, 0, v);
+    int sq = opt_e_mul(e, t, t);                     /* 1600 or 900 */
+    int sum = opt_e_add(e, sq, opt_e_const(e, 100)); /* 1700 or 1000 */
+    int al = opt_e_align4(e, opt_e_const(e, 1021));  /* 1024 > cap */
+    const int i0[1] = {0}, i1[1] = {1};
+    cr_assert_eq(opt_e_eval(e, sq, i0), 1023);
+    cr_assert_eq(opt_e_eval(e, sq, i1), 900);
+    cr_assert_eq(opt_e_eval(e, sum, i0), 1023);
+    cr_assert_eq(opt_e_eval(e, sum, i1), 1000);
+    cr_assert_eq(opt_e_eval(e, al, i0), 1023);
+    cr_assert_eq(opt_e_eval(e, opt_e_align4(e, opt_e_const(e, 13)), i0), 16);
+    cr_assert_eq(opt_e_max_value(e, sq), 1023);
+    opt_expr_free(e);
+}
+
+Test(opt_expr, gates_fold_constants_and_reuse_equal_gates)
+{
+    opt_cnf *f = opt_cnf_new();
+    int a = opt_cnf_var(f), b = opt_cnf_var(f);
+    size_t before = opt_cnf_clauses(f);
+    cr_assert_eq(opt_and(f, a, OPT_TRUE), a);
+    cr_assert_eq(opt_and(f, a, OPT_FALSE), OPT_FALSE);
+    cr_assert_eq(opt_and(f, a, -a), OPT_FALSE);
+    cr_assert_eq(opt_xor(f, a, a), OPT_FALSE);
+    cr_assert_eq(opt_xor(f, a, OPT_TRUE), -a);
+    cr_assert_eq(opt_mux(f, OPT_TRUE, a, b), a);
+    cr_assert_eq(opt_cnf_clauses(f), before, "folded gates add no clauses");
+    int g = opt_and(f, a, b);
+    size_t after = opt_cnf_clauses(f);
+    cr_assert_eq(opt_and(f, b, a), g, "the same gate is reused");
+    cr_assert_eq(opt_xor(f, -a, b), -opt_xor(f, a, b));
+    cr_assert_eq(opt_cnf_clauses(f), after + 4, "one XOR gate, four clauses");
+    opt_cnf_free(f);
+}

@@ -1,0 +1,714 @@
+/* test_sat.c - the optimizer (planner/sat.h).  On tiny layers and
+ * configurations the optimum it proves equals the minimum found by
+ * exhaustive search of the same space (every point generated and timed with
+ * model_run here); its schedules pass the validator, compute what
+ * golden_conv computes and take exactly the claimed makespan; a layer that
+ * cannot fit is refused with the sizes; the exported DIMACS query is UNSAT
+ * for a fresh CaDiCaL and for the small DPLL below, becomes SAT when T is
+ * the optimum, and every nogood beside it re-times to its recorded
+ * makespan; a time limit returns the best schedule so far, not optimal. */
+#define _POSIX_C_SOURCE 200809L
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../golden/golden.h"
+#include "../golden/iss.h"
+#include "../planner/model.h"
+#include "../planner/opt_space.h"
+#include "../planner/sat.h"
+#include "../planner/sched.h"
+#include "../planner/validate.h"
+
+/* ------------------------------------------------------------ fixtures */
+
+static const char *const tiny_configs[] = {
+    "[array]\nrows = 2\ncols = 2\n[scratchpad]\nbytes = 1024\nbanks = 8\n[axi]\n"
+    "data_bits = 32\n[memory]\nread_latency = 3\nwrite_latency = 2\n",
+    "[array]\nrows = 4\ncols = 2\n[scratchpad]\nbytes = 1024\nbanks = 8\n[axi]\n"
+    "data_bits = 64\n[memory]\nread_latency = 6\nwrite_latency = 1\n",
+};
+
+static acc_config tiny_config(int i)
+{
+    acc_config cfg;
+    acc_error e;
+    cr_assert_eq(acc_config_parse(tiny_configs[i], "tiny.ini", &cfg, &e), 0, "%s", e.msg);
+    return cfg;
+}
+
+typedef struct tiny_case {
+    int h, w, fh, fw, c, k, s, pad, g;
+    int config;
+} tiny_case;
+
+static acc_layer make_layer(const tiny_case *t)
+{
+    acc_layer l;
+    memset(&l, 0, sizeof(l));
+    snprintf(l.name, sizeof(l.name), "tiny");
+    l.ifmap_h = t->h;
+    l.ifmap_w = t->w;
+    l.filter_h = t->fh;
+    l.filter_w = t->fw;
+    l.channels = t->c;
+    l.num_filter = t->k;
+    l.stride_h = l.stride_w = t->s;
+    l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = t->pad;
+    l.dil_h = l.dil_w = 1;
+    l.groups = t->g;
+    acc_error e;
+    cr_assert_eq(acc_layer_check(&l, &e), 0, "%s", e.msg);
+    return l;
+}
+
+static int32_t get_i32(const uint8_t *b)
+{
+    return (int32_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                     (uint32_t)b[3] << 24);
+}
+
+/* The program is valid, takes `claimed` cycles in the model and computes
+ * golden's output on the iss. */
+static void check_schedule(const acc_program *p, int64_t claimed, const acc_layer *l,
+                           const acc_config *cfg, const acc_memmap *mm)
+{
+    acc_error e;
+    acc_validation v;
+    cr_assert_eq(acc_validate(p, l, cfg, mm, &v, NULL, &e), 0, "invalid: %s", v.first);
+    cr_assert_leq(v.peak_live_bytes, cfg->spad_bytes);
+    acc_validation_free(&v);
+    model_timing tm;
+    cr_assert_eq(model_run(p, cfg, &tm, &e), 0, "%s", e.msg);
+    cr_assert_eq(tm.makespan, claimed, "model %lld, claimed %lld", (long long)tm.makespan,
+                 (long long)claimed);
+    model_timing_free(&tm);
+    int8_t *x, *w;
+    golden_random_operands(l, 9, &x, &w);
+    acc_dram m;
+    acc_dram_init(&m, mm->end);
+    memcpy(m.bytes + mm->x, x, layer_x_bytes(l));
+    memcpy(m.bytes + mm->w, w, layer_w_bytes(l));
+    cr_assert_eq(iss_run(p, cfg, &m, NULL, &e), 0, "%s", e.msg);
+    uint64_t n = layer_y_bytes(l) / 4;
+    int32_t *y = malloc(n * sizeof(*y));
+    golden_conv(l, x, w, y);
+    for (uint64_t i = 0; i < n; i++)
+        cr_assert_eq(get_i32(m.bytes + mm->y + 4 * i), y[i], "y[%llu]", (unsigned long long)i);
+    free(y);
+    free(x);
+    free(w);
+    acc_dram_free(&m);
+}
+
+/* Least makespan over every point of the space: each generated and timed
+ * with model_run. */
+static int64_t exhaustive_minimum(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
+                                  int *points)
+{
+    opt_space sp;
+    acc_error e;
+    cr_assert_eq(opt_space_init(&sp, l, cfg, mm, 1 << 20, &e), 0, "%s", e.msg);
+    int idx[OPT_DIMS] = {0};
+    int64_t best = -1;
+    *points = 0;
+    for (;;) {
+        if (opt_space_member(&sp, idx)) {
+            opt_choice c;
+            opt_space_choice(&sp, idx, &c);
+            acc_program p;
+            cr_assert_geq(opt_build(&sp.s, cfg, mm, &c, &p, NULL, &e), 0, "%s", e.msg);
+            model_timing tm;
+            cr_assert_eq(model_run(&p, cfg, &tm, &e), 0, "%s", e.msg);
+            if (best < 0 || tm.makespan < best)
+                best = tm.makespan;
+            model_timing_free(&tm);
+            acc_program_free(&p);
+            (*points)++;
+        }
+        int d = 0;
+        while (d < OPT_DIMS && ++idx[d] == sp.dom[d])
+            idx[d++] = 0;
+        if (d == OPT_DIMS)
+            break;
+    }
+    opt_space_free(&sp);
+    return best;
+}
+
+/* ------------------------------------------- optimum against exhaustive */
+
+/* clang-format off */
+static tiny_case cases[] = {
+    /* H  W FH FW  C  K  S pad G cfg */
+    {  3, 3, 3, 3, 2, 3, 1, 1, 1, 0},  /* 3x3 with padding */
+    {  5, 5, 3, 3, 2, 2, 2, 1, 1, 1},  /* stride 2, uneven tiles */
+    {  4, 4, 3, 3, 4, 4, 1, 1, 2, 0},  /* grouped */
+    {  2, 3, 1, 1, 3, 8, 1, 0, 1, 1},  /* 1x1, the scratchpad binds */
+    {  4, 3, 2, 3, 1, 3, 1, 0, 1, 0},  /* rectangular filter */
+};
+/* clang-format on */
+
+ParameterizedTestParameters(sat, the_proven_optimum_is_the_exhaustive_minimum)
+{
+    return cr_make_param_array(tiny_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(tiny_case *tc, sat, the_proven_optimum_is_the_exhaustive_minimum)
+{
+    acc_layer l = make_layer(tc);
+    acc_config cfg = tiny_config(tc->config);
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    acc_sat_result r;
+    acc_error e;
+    cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, NULL, &r, &e), 0, "%s", e.msg);
+    cr_assert(r.optimal, "proven optimal");
+    int points;
+    int64_t best = exhaustive_minimum(&l, &cfg, &mm, &points);
+    cr_assert_gt(points, 100, "a space worth searching (%d points)", points);
+    cr_assert_eq(r.makespan, best, "sat %lld, exhaustive minimum %lld over %d points",
+                 (long long)r.makespan, (long long)best, points);
+    cr_assert_eq(r.proven_bound, r.makespan);
+    cr_assert_leq(r.lower_bound, r.makespan);
+    cr_assert_leq(r.makespan, r.double_makespan, "never worse than the baselines");
+    cr_assert_leq(r.makespan, r.serial_makespan);
+    check_schedule(&r.program, r.makespan, &l, &cfg, &mm);
+    acc_sat_result_free(&r);
+}
+
+/* --------------------------------------------------------- catalog layers */
+
+Test(sat, catalog_schedules_are_valid_correct_and_take_the_claimed_time)
+{
+    static const char *const layers[] = {"lenet_1", "lenet_2", "lenet_5"};
+    acc_config cfg;
+    acc_error e;
+    cr_assert_eq(acc_config_load("small", &cfg, &e), 0, "%s", e.msg);
+    for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++) {
+        acc_layer l;
+        cr_assert_eq(acc_layer_lookup(layers[i], &l, &e), 0, "%s", e.msg);
+        acc_memmap mm;
+        acc_memmap_default(&l, &mm);
+        acc_sat_result r;
+        cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, NULL, &r, &e), 0, "%s", e.msg);
+        cr_assert(r.optimal, "%s", layers[i]);
+        cr_assert_leq(r.makespan, r.double_makespan, "%s", layers[i]);
+        cr_assert_geq(r.makespan, r.universal.best, "%s", layers[i]);
+        check_schedule(&r.program, r.makespan, &l, &cfg, &mm);
+        acc_sat_result_free(&r);
+    }
+}
+
+Test(sat, the_same_input_gives_the_same_schedule)
+{
+    acc_config cfg;
+    acc_layer l;
+    acc_error e;
+    cr_assert_eq(acc_config_load("small", &cfg, &e), 0, "%s", e.msg);
+    cr_assert_eq(acc_layer_lookup("lenet_2", &l, &e), 0, "%s", e.msg);
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    acc_sat_result a, b;
+    cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, NULL, &a, &e), 0, "%s", e.msg);
+    cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, NULL, &b, &e), 0, "%s", e.msg);
+    cr_assert_eq(a.program.count, b.program.count);
+    size_t na, nb;
+    uint8_t *ea = acc_program_encode(&a.program, &na), *eb = acc_program_encode(&b.program, &nb);
+    cr_assert(na == nb && memcmp(ea, eb, na) == 0, "identical programs");
+    cr_assert_eq(a.sat_calls, b.sat_calls);
+    cr_assert_eq(a.evaluations, b.evaluations);
+    free(ea);
+    free(eb);
+    acc_sat_result_free(&a);
+    acc_sat_result_free(&b);
+}
+
+Test(sat, a_layer_that_cannot_fit_is_refused_with_the_sizes)
+{
+    acc_layer_list list;
+    acc_error e;
+    cr_assert_eq(acc_layer_csv_parse("Layer name, IFMAP Height, IFMAP Width, Filter Height, "
+                                     "Filter Width, Channels, Num Filter, Strides, Dilation,\n"
+                                     "huge,120,120,15,15,16,4,1,7,\n",
+                                     "huge.csv", NULL, &list, &e),
+                 0, "%s", e.msg);
+    acc_config cfg;
+    cr_assert_eq(acc_config_load("small", &cfg, &e), 0, "%s", e.msg);
+    acc_memmap mm;
+    acc_memmap_default(&list.items[0], &mm);
+    acc_sat_result r;
+    cr_assert_eq(acc_sat_plan(&list.items[0], &cfg, &mm, NULL, &r, &e), -1);
+    cr_assert(strstr(e.msg, "cannot run on config 'small': the smallest tile needs 10036 bytes"),
+              "%s", e.msg);
+    acc_layer_list_free(&list);
+}
+
+Test(sat, a_time_limit_returns_the_best_schedule_so_far_unproven)
+{
+    acc_config cfg;
+    acc_layer l;
+    acc_error e;
+    cr_assert_eq(acc_config_load("default", &cfg, &e), 0, "%s", e.msg);
+    cr_assert_eq(acc_layer_lookup("resnet_12", &l, &e), 0, "%s", e.msg);
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    acc_sat_options o;
+    memset(&o, 0, sizeof(o));
+    o.time_limit = 1e-9; /* expires before the first solver call */
+    acc_sat_result r;
+    cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, &o, &r, &e), 0, "%s", e.msg);
+    cr_assert_not(r.optimal);
+    cr_assert_eq(r.space_bound, -1, "the space's bound was not established");
+    cr_assert_eq(r.lower_bound, r.universal.best);
+    cr_assert_eq(r.proven_bound, r.lower_bound);
+    cr_assert_gt(r.makespan - r.proven_bound, 0, "a gap remains");
+    cr_assert_eq(r.makespan,
+                 r.double_makespan < r.serial_makespan ? r.double_makespan : r.serial_makespan,
+                 "the better baseline is the best so far");
+    cr_assert_gt(r.program.count, 0);
+    acc_sat_result_free(&r);
+}
+
+/* ------------------------------------------------------------ certificate */
+
+/* A small DPLL (unit propagation with two watched literals, chronological
+ * backtracking, the lowest unassigned variable first), independent of
+ * CaDiCaL.  Returns 10 or 20. */
+typedef struct dpll {
+    int nvars, ncl;
+    int **cl;
+    int *len;
+    int **watch; /* per literal (2*var + neg): clause indices */
+    int *nw, *cw;
+    signed char *val; /* per variable */
+    int *trail, ntrail, qhead;
+    int *dec, *flipped, ndec; /* trail positions of decisions */
+} dpll;
+
+static int lit_index(int l)
+{
+    return 2 * abs(l) + (l < 0);
+}
+static int value(const dpll *d, int l)
+{
+    return l > 0 ? d->val[l] : -d->val[-l];
+}
+
+static void watch(dpll *d, int l, int c)
+{
+    int i = lit_index(l);
+    if (d->nw[i] == d->cw[i]) {
+        d->cw[i] = d->cw[i] ? 2 * d->cw[i] : 4;
+        d->watch[i] = realloc(d->watch[i], (size_t)d->cw[i] * sizeof(int));
+    }
+    d->watch[i][d->nw[i]++] = c;
+}
+
+static void assign(dpll *d, int l)
+{
+    d->val[abs(l)] = l > 0 ? 1 : -1;
+    d->trail[d->ntrail++] = l;
+}
+
+/* Returns 0, or -1 on a conflict. */
+static int dpll_propagate(dpll *d)
+{
+    while (d->qhead < d->ntrail) {
+        int f = -d->trail[d->qhead++]; /* the literal that became false */
+        int wi = lit_index(f);
+        for (int k = 0; k < d->nw[wi];) {
+            int c = d->watch[wi][k];
+            int *cl = d->cl[c];
+            if (cl[0] == f) { /* keep the false watch in slot 1 */
+                cl[0] = cl[1];
+                cl[1] = f;
+            }
+            if (value(d, cl[0]) > 0) {
+                k++;
+                continue;
+            }
+            int moved = 0;
+            for (int j = 2; j < d->len[c]; j++)
+                if (value(d, cl[j]) >= 0) {
+                    cl[1] = cl[j];
+                    cl[j] = f;
+                    watch(d, cl[1], c);
+                    d->watch[wi][k] = d->watch[wi][--d->nw[wi]];
+                    moved = 1;
+                    break;
+                }
+            if (moved)
+                continue;
+            if (value(d, cl[0]) < 0)
+                return -1;
+            assign(d, cl[0]);
+            k++;
+        }
+    }
+    return 0;
+}
+
+static int dpll_solve(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    cr_assert(f != NULL, "%s", path);
+    dpll d;
+    memset(&d, 0, sizeof(d));
+    char line[4096];
+    int *buf = malloc(64 * sizeof(int)), n = 0, cap = 64, ccap = 0, units_conflict = 0;
+    while (fgets(line, sizeof(line), f)) {
+        if (line[0] == 'c')
+            continue;
+        if (line[0] == 'p') {
+            cr_assert_eq(sscanf(line, "p cnf %d %d", &d.nvars, &ccap), 2);
+            d.cl = calloc((size_t)ccap, sizeof(int *));
+            d.len = calloc((size_t)ccap, sizeof(int));
+            d.watch = calloc(2 * (size_t)d.nvars + 2, sizeof(int *));
+            d.nw = calloc(2 * (size_t)d.nvars + 2, sizeof(int));
+            d.cw = calloc(2 * (size_t)d.nvars + 2, sizeof(int));
+            d.val = calloc((size_t)d.nvars + 1, 1);
+            d.trail = malloc(((size_t)d.nvars + 1) * sizeof(int));
+            d.dec = malloc(((size_t)d.nvars + 1) * sizeof(int));
+            d.flipped = malloc(((size_t)d.nvars + 1) * sizeof(int));
+            continue;
+        }
+        for (char *p = strtok(line, " \t\r\n"); p; p = strtok(NULL, " \t\r\n")) {
+            int v = atoi(p);
+            if (v != 0) {
+                if (n == cap)
+                    buf = realloc(buf, (size_t)(cap *= 2) * sizeof(int));
+                buf[n++] = v;
+                continue;
+            }
+            cr_assert_lt(d.ncl, ccap);
+            int c = d.ncl++;
+            d.cl[c] = malloc(((size_t)n + 1) * sizeof(int));
+            memcpy(d.cl[c], buf, (size_t)n * sizeof(int));
+            d.len[c] = n;
+            if (n == 0)
+                units_conflict = 1;
+            else if (n == 1) {
+                if (value(&d, buf[0]) < 0)
+                    units_conflict = 1;
+                else if (value(&d, buf[0]) == 0)
+                    assign(&d, buf[0]);
+            } else {
+                watch(&d, buf[0], c);
+                watch(&d, buf[1], c);
+            }
+            n = 0;
+        }
+    }
+    fclose(f);
+    free(buf);
+    int result = 20;
+    if (!units_conflict) {
+        int next = 1;
+        for (;;) {
+            if (dpll_propagate(&d) != 0) {
+                /* backtrack to the last decision not yet flipped */
+                while (d.ndec > 0 && d.flipped[d.ndec - 1])
+                    d.ndec--;
+                if (d.ndec == 0)
+                    break;
+                int pos = d.dec[d.ndec - 1], l = d.trail[pos];
+                while (d.ntrail > pos)
+                    d.val[abs(d.trail[--d.ntrail])] = 0;
+                d.qhead = d.ntrail;
+                d.flipped[d.ndec - 1] = 1;
+                assign(&d, -l);
+                next = 1;
+                continue;
+            }
+            while (next <= d.nvars && d.val[next] != 0)
+                next++;
+            if (next > d.nvars) {
+                result = 10;
+                break;
+            }
+            d.dec[d.ndec] = d.ntrail;
+            d.flipped[d.ndec++] = 0;
+            assign(&d, next);
+        }
+    }
+    for (int c = 0; c < d.ncl; c++)
+        free(d.cl[c]);
+    for (int i = 0; i < 2 * d.nvars + 2; i++)
+        free(d.watch[i]);
+    free(d.cl);
+    free(d.len);
+    free(d.watch);
+    free(d.nw);
+    free(d.cw);
+    free(d.val);
+    free(d.trail);
+    free(d.dec);
+    free(d.flipped);
+    return result;
+}
+
+/* Rewrites the DIMACS file for another T (its last `tw` unit clauses fix
+ * the bits of T), without its last `drop` clauses before them (the nogoods)
+ * and returns the new file's path (static buffer). */
+static const char *with_bound(const char *path, int64_t T, int drop)
+{
+    char *text = acc_read_file(path, NULL, NULL);
+    cr_assert(text != NULL);
+    const char *mark = strstr(text, "The last ");
+    cr_assert(mark != NULL);
+    int tw = atoi(mark + strlen("The last "));
+    cr_assert_gt(tw, 0);
+    /* lines from the end: tw units of T, then `drop` nogoods */
+    char *p = text + strlen(text), *units = NULL;
+    for (int k = 0; k < tw + drop; k++) {
+        do
+            p--;
+        while (p > text && p[-1] != '\n');
+        if (k == tw - 1)
+            units = p;
+    }
+    static char out[600];
+    snprintf(out, sizeof(out), "%s.T", path);
+    FILE *f = fopen(out, "w");
+    cr_assert(f != NULL);
+    /* the clause count in the header drops by `drop` */
+    char *hdr = strstr(text, "p cnf ");
+    cr_assert(hdr != NULL && hdr < p);
+    int vars = 0, clauses = 0;
+    cr_assert_eq(sscanf(hdr, "p cnf %d %d", &vars, &clauses), 2);
+    fwrite(text, 1, (size_t)(hdr - text), f);
+    fprintf(f, "p cnf %d %d\n", vars, clauses - drop);
+    char *body = strchr(hdr, '\n') + 1;
+    fwrite(body, 1, (size_t)(p - body), f);
+    char *q = units;
+    for (int j = 0; j < tw; j++) {
+        int var = abs(atoi(q));
+        fprintf(f, "%d 0\n", ((uint64_t)T >> j) & 1 ? var : -var);
+        q = strchr(q, '\n') + 1;
+    }
+    fclose(f);
+    free(text);
+    return out;
+}
+
+static char tmpdir[64];
+
+static void make_tmpdir(void)
+{
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_sat_XXXXXX");
+    cr_assert(mkdtemp(tmpdir) != NULL);
+}
+
+static void remove_tmpdir(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+typedef struct cert_case {
+    tiny_case t;
+    int dpll; /* small enough for the DPLL */
+} cert_case;
+
+ParameterizedTestParameters(sat, the_exported_query_certifies_optimality)
+{
+    static cert_case ps[] = {
+        {{2, 2, 1, 1, 1, 2, 1, 0, 1, 0}, 1},
+        {{1, 2, 1, 1, 2, 2, 1, 0, 1, 1}, 1},
+        {{3, 3, 3, 3, 2, 3, 1, 1, 1, 0}, 0},
+    };
+    return cr_make_param_array(cert_case, ps, sizeof(ps) / sizeof(ps[0]));
+}
+
+ParameterizedTest(cert_case *cc, sat, the_exported_query_certifies_optimality, .init = make_tmpdir,
+                  .fini = remove_tmpdir)
+{
+    acc_layer l = make_layer(&cc->t);
+    acc_config cfg = tiny_config(cc->t.config);
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    char path[128];
+    snprintf(path, sizeof(path), "%s/q.cnf", tmpdir);
+    acc_sat_options o;
+    memset(&o, 0, sizeof(o));
+    o.dimacs_path = path;
+    acc_sat_result r;
+    acc_error e;
+    cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, &o, &r, &e), 0, "%s", e.msg);
+    cr_assert(r.optimal && r.dimacs_written);
+
+    /* UNSAT at T = optimum - 1, for CaDiCaL and for the DPLL */
+    cr_assert_eq(acc_sat_solve_dimacs(path, &e), 20, "%s", e.msg);
+    if (cc->dpll)
+        cr_assert_eq(dpll_solve(path), 20);
+    /* not vacuous: without the nogoods it is SAT exactly from the space's
+     * least lower bound on */
+    cr_assert_gt(r.space_bound, 0);
+    const char *q = with_bound(path, r.space_bound, r.nogoods);
+    cr_assert_eq(acc_sat_solve_dimacs(q, &e), 10, "%s", e.msg);
+    if (cc->dpll)
+        cr_assert_eq(dpll_solve(q), 10);
+    q = with_bound(path, r.space_bound - 1, r.nogoods);
+    cr_assert_eq(acc_sat_solve_dimacs(q, &e), 20, "%s", e.msg);
+
+    /* every nogood re-times to its makespan, above T */
+    char npath[160];
+    snprintf(npath, sizeof(npath), "%s.nogoods", path);
+    FILE *f = fopen(npath, "r");
+    cr_assert(f != NULL);
+    char line[512];
+    int nogoods = 0;
+    opt_shape s;
+    opt_shape_init(&s, &l);
+    while (fgets(line, sizeof(line), f)) {
+        if (line[0] == '#')
+            continue;
+        opt_choice c;
+        char order[8];
+        long long ms;
+        memset(&c, 0, sizeof(c));
+        cr_assert_eq(sscanf(line, "%d %d %d %d %7s %d %d %d %d %lld", &c.t.tk, &c.t.th, &c.t.tw,
+                            &c.t.tc, order, &c.buffers[0], &c.buffers[1], &c.buffers[2], &c.serial,
+                            &ms),
+                     10, "%s", line);
+        c.order = -1;
+        for (int k = 0; k < OPT_ORDER_COUNT; k++)
+            if (strcmp(order, opt_order_name(k)) == 0)
+                c.order = k;
+        cr_assert_geq(c.order, 0);
+        acc_program p;
+        int64_t m = opt_build(&s, &cfg, &mm, &c, &p, NULL, &e);
+        model_timing tm;
+        cr_assert_eq(model_run(&p, &cfg, &tm, &e), 0, "%s", e.msg);
+        cr_assert_eq(tm.makespan, ms, "nogood %s re-times to %lld", line, (long long)tm.makespan);
+        cr_assert_eq(m, ms);
+        cr_assert_geq(ms, r.makespan, "a nogood is never better than the optimum");
+        cr_assert_gt(ms, r.makespan - 1, "every nogood exceeds T");
+        model_timing_free(&tm);
+        acc_program_free(&p);
+        nogoods++;
+    }
+    fclose(f);
+    cr_assert_eq(nogoods, r.nogoods);
+    opt_shape_free(&s);
+    acc_sat_result_free(&r);
+}
+
+/* ------------------------------------------------------------- plan tool */
+
+static const char *bin_dir(void)
+{
+    const char *b = getenv("ACC_BIN");
+    return b ? b : "build/bin";
+}
+
+static int run(const char *cmd, char *out, size_t size)
+{
+    char full[2048];
+    snprintf(full, sizeof(full), "%s 2>&1", cmd);
+    FILE *f = popen(full, "r");
+    cr_assert(f != NULL);
+    size_t n = fread(out, 1, size - 1, f);
+    out[n] = '\0';
+    int st = pclose(f);
+    cr_assert(WIFEXITED(st), "%s: killed by a signal: %s", cmd, out);
+    return WEXITSTATUS(st);
+}
+
+static cJSON *load_json(const char *path)
+{
+    char *text = acc_read_file(path, NULL, NULL);
+    cr_assert(text != NULL, "%s", path);
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    cr_assert(j != NULL, "%s: bad JSON", path);
+    return j;
+}
+
+static double num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    cr_assert(cJSON_IsNumber(v), "JSON field '%s' missing or not a number", key);
+    return v->valuedouble;
+}
+
+Test(sat, the_plan_tool_writes_a_proven_schedule_and_its_certificate, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+    char cmd[1024], out[8192], path[256];
+    snprintf(cmd, sizeof(cmd),
+             "%s/plan --layer lenet_2 --config small --dimacs %s/lenet_2.cnf --out-dir %s",
+             bin_dir(), tmpdir, tmpdir);
+    cr_assert_eq(run(cmd, out, sizeof(out)), 0, "%s", out);
+    cr_assert(strstr(out, "optimal in the search space"), "%s", out);
+    snprintf(path, sizeof(path), "%s/lenet_2.json", tmpdir);
+    cJSON *j = load_json(path);
+    cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(j, "planner")->valuestring, "sat");
+    cr_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "optimal")));
+    double ms = num(j, "makespan");
+    cr_assert_eq(num(j, "proven_bound"), ms);
+    cr_assert_eq(num(j, "gap"), 0);
+    cr_assert_leq(num(j, "lower_bound"), ms);
+    cr_assert_geq(num(j, "solve_seconds"), 0);
+    const cJSON *db = cJSON_GetObjectItemCaseSensitive(j, "dram_bytes");
+    cr_assert_gt(num(db, "read"), 0);
+    cr_assert_eq(num(db, "written"), 4 * 16 * 10 * 10, "every output stored once");
+    const cJSON *bl = cJSON_GetObjectItemCaseSensitive(j, "baselines");
+    cr_assert_leq(ms, num(bl, "double"));
+    cr_assert_leq(ms, num(bl, "serial"));
+    cJSON_Delete(j);
+
+    /* the schedule: valid, and the model's makespan is the claim */
+    snprintf(path, sizeof(path), "%s/lenet_2.sched", tmpdir);
+    acc_program p;
+    acc_sched_meta meta;
+    acc_error e;
+    cr_assert_eq(acc_sched_load(path, &p, &meta, &e), 0, "%s", e.msg);
+    cr_assert_str_eq(meta.planner, "sat");
+    acc_layer l;
+    cr_assert_eq(acc_layer_lookup("lenet_2", &l, &e), 0, "%s", e.msg);
+    acc_config cfg;
+    cr_assert_eq(acc_config_load("small", &cfg, &e), 0, "%s", e.msg);
+    check_schedule(&p, (int64_t)ms, &l, &cfg, &meta.memmap);
+    acc_program_free(&p);
+
+    snprintf(path, sizeof(path), "%s/lenet_2.cnf", tmpdir);
+    cr_assert_eq(acc_sat_solve_dimacs(path, &e), 20, "%s", e.msg);
+}
+
+Test(sat, the_plan_tool_reports_a_gap_under_a_time_limit, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+    char cmd[1024], out[8192], path[256];
+    snprintf(cmd, sizeof(cmd), "%s/plan --layer resnet_12 --time 0.000001 --out-dir %s", bin_dir(),
+             tmpdir);
+    cr_assert_eq(run(cmd, out, sizeof(out)), 0, "%s", out);
+    cr_assert(strstr(out, "NOT proven optimal"), "%s", out);
+    snprintf(path, sizeof(path), "%s/resnet_12.json", tmpdir);
+    cJSON *j = load_json(path);
+    cr_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(j, "optimal")));
+    cr_assert_gt(num(j, "gap"), 0);
+    cr_assert_eq(num(j, "gap"), num(j, "makespan") - num(j, "proven_bound"));
+    cJSON_Delete(j);
+}
+
+Test(sat, a_malformed_dimacs_file_is_reported_with_its_line, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "%s/bad.cnf", tmpdir);
+    FILE *f = fopen(path, "w");
+    cr_assert(f != NULL);
+    fputs("c a comment\np cnf 2 2\n1 -2 0\n3 0\n", f);
+    fclose(f);
+    acc_error e;
+    cr_assert_eq(acc_sat_solve_dimacs(path, &e), -1);
+    cr_assert(strstr(e.msg, "bad.cnf:4") && strstr(e.msg, "literal"), "%s", e.msg);
+}
