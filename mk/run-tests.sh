@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs Criterion test binaries one after the other and prints one closing
-# line with the totals.  Usage: mk/run-tests.sh TEST...
+# Runs Criterion test binaries one after the other and prints one line with
+# the totals; with TOTALS=file it also appends "passed failed" to that file
+# (make test sums them into its closing line).
+# Usage: [LABEL=unit] [TOTALS=file] mk/run-tests.sh TEST...
 set -u
 passed=0; failed=0; status=0
 for t in "$@"; do
@@ -13,5 +15,6 @@ for t in "$@"; do
     if [ -n "$f" ]; then failed=$((failed + ${f% *} + ${f#* })); fi
     if [ $rc -ne 0 ]; then status=1; [ -z "$line" ] && failed=$((failed + 1)); fi
 done
-echo "unit: $passed passed, $failed failed"
+echo "${LABEL:-unit}: $passed passed, $failed failed"
+[ -n "${TOTALS:-}" ] && echo "$passed $failed" >> "$TOTALS"
 exit $status
