@@ -116,7 +116,7 @@ $(foreach m,$(MAIN_SRC),$(eval $(call MAIN_RULE,$(patsubst %_main.c,%,$(notdir $
 tools: $(BINS)
 
 # ---------------------------------------------------------------- tests
-$(B)/test/%: $(B)/san/tests/%.o $(B)/lib/libcore-san.a
+$(B)/test/%: $(B)/san/tests/%.o $(B)/san/tests/testutil.o $(B)/lib/libcore-san.a
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SAN) $^ -o $@ -lcriterion $(LIBS)
@@ -124,7 +124,7 @@ $(B)/test/%: $(B)/san/tests/%.o $(B)/lib/libcore-san.a
 unit-test: $(TESTS) tools
 	$(Q)ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ACC_LAYERS_DIR=layers ACC_CONFIGS_DIR=configs ACC_TEST_DATA=tests/data ACC_BIN=$(B)/bin \
-	  bash mk/run-tests.sh $(TESTS)
+	  LABEL=unit TOTALS=$(B)/test-totals bash mk/run-tests.sh $(TESTS)
 
 # Every header compiles on its own (git's hdr-check).
 HEADERS := $(wildcard planner/*.h golden/*.h cosim/*.h)
@@ -136,9 +136,15 @@ hdr-check: $(DEPS_OK)
 # and the default configuration.
 RTL_TEST_CONFIGS := small default
 rtl-test: $(foreach c,$(RTL_TEST_CONFIGS),$(B)/rtl/$(c)/test_rtl)
-	$(Q)ACC_LAYERS_DIR=layers ACC_CONFIGS_DIR=configs bash mk/run-tests.sh $^
+	$(Q)ACC_LAYERS_DIR=layers ACC_CONFIGS_DIR=configs LABEL=rtl TOTALS=$(B)/test-totals \
+	  bash mk/run-tests.sh $^
 
-test: hdr-check unit-test catalog-test rtl-test
+# The closing line sums every Criterion binary that ran.
+test:
+	$(Q)rm -f $(B)/test-totals
+	$(Q)$(MAKE) --no-print-directory hdr-check unit-test catalog-test rtl-test; rc=$$?; \
+	  awk '{p += $$1; f += $$2} END {printf "%d passed, %d failed\n", p, f}' $(B)/test-totals 2>/dev/null; \
+	  exit $$rc
 
 # ---------------------------------------------------------------- RTL
 # One Verilated simulator per configuration (the array size, scratchpad and

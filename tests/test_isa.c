@@ -7,66 +7,7 @@
 #include <string.h>
 
 #include "../planner/isa.h"
-
-/* ------------------------------------------------------------ generator */
-
-/* A value in [lo, hi]: the ends a quarter of the time each, else uniform. */
-static uint32_t draw(acc_rng *r, uint32_t lo, uint32_t hi)
-{
-    uint64_t x = acc_rng_next(r);
-    switch (x & 3u) {
-    case 0: return lo;
-    case 1: return hi;
-    default: return lo + (uint32_t)((x >> 2) % ((uint64_t)hi - lo + 1));
-    }
-}
-
-#define BITS(w) ((uint32_t)(((uint64_t)1 << (w)) - 1))
-
-/* A random instruction that passes acc_instr_check, every field drawn over
- * its documented range (docs/isa.md). */
-static void random_instr(acc_rng *r, acc_opcode op, acc_instr *in)
-{
-    memset(in, 0, sizeof(*in));
-    in->op = op;
-    for (int e = 0; e < ACC_ENG_COUNT; e++)
-        in->wait[e] = draw(r, 0, BITS(20));
-    if (op == ACC_OP_LOAD || op == ACC_OP_STORE) {
-        acc_dma *d = &in->u.dma;
-        d->dram = draw(r, 0, 0xffffffffu);
-        d->spad = draw(r, 0, BITS(20));
-        d->n0 = draw(r, 1, 4095);
-        d->n1 = draw(r, 1, 4095);
-        d->n2 = draw(r, 1, 4095);
-        d->dram_s1 = draw(r, 0, BITS(24));
-        d->dram_s2 = draw(r, 0, BITS(24));
-        d->spad_s1 = draw(r, 0, BITS(20));
-        d->spad_s2 = draw(r, 0, BITS(20));
-    } else if (op == ACC_OP_COMPUTE) {
-        acc_compute *c = &in->u.cp;
-        c->act = draw(r, 0, BITS(20));
-        c->wgt = draw(r, 0, BITS(20));
-        c->out = draw(r, 0, BITS(20));
-        c->fh = draw(r, 1, 15);
-        c->fw = draw(r, 1, 15);
-        c->sh = draw(r, 1, 7);
-        c->sw = draw(r, 1, 7);
-        c->dh = draw(r, 1, 7);
-        c->dw = draw(r, 1, 7);
-        c->tc = draw(r, 1, 4095);
-        c->tk = draw(r, 1, 4095);
-        c->th = draw(r, 1, 1023);
-        c->tw = draw(r, 1, 1023);
-        c->vh = draw(r, 1, 1023);
-        c->vw = draw(r, 1, 1023);
-        c->act_ph = draw(r, c->vw, 1023); /* row pitch >= stored columns */
-        uint32_t plane = c->act_ph * (c->vh - 1) + c->vw;
-        c->act_pc = draw(r, c->tc > 1 ? plane : 0, BITS(20)); /* planes do not overlap */
-        c->ptop = draw(r, 0, 15);
-        c->pleft = draw(r, 0, 15);
-        c->acc = (int)(acc_rng_next(r) & 1u);
-    }
-}
+#include "testutil.h"
 
 static const acc_opcode all_ops[] = {ACC_OP_LOAD, ACC_OP_STORE, ACC_OP_COMPUTE, ACC_OP_END};
 
@@ -78,7 +19,7 @@ Test(isa, random_instructions_of_every_opcode_survive_encode_and_decode)
     acc_rng_seed(&r, 20240611);
     for (int i = 0; i < 8000; i++) {
         acc_instr in, back;
-        random_instr(&r, all_ops[i % 4], &in);
+        tu_random_instr(&r, all_ops[i % 4], &in);
         acc_error err;
         cr_assert_eq(acc_instr_check(&in, &err), 0, "instruction %d invalid: %s", i, err.msg);
         uint8_t bytes[ACC_INSTR_BYTES], again[ACC_INSTR_BYTES];
@@ -100,22 +41,22 @@ Test(isa, every_field_reaches_both_ends_of_its_range_in_the_round_trip)
             acc_instr in, back;
             memset(&in, 0, sizeof(in));
             in.op = all_ops[o];
-            uint32_t w = hi ? BITS(20) : 0;
+            uint32_t w = hi ? TU_BITS(20) : 0;
             in.wait[0] = in.wait[1] = in.wait[2] = w;
             if (in.op == ACC_OP_LOAD || in.op == ACC_OP_STORE) {
-                acc_dma d = {hi ? 0xffffffffu : 0, hi ? BITS(20) : 0, hi ? 4095 : 1, hi ? 4095 : 1,
-                             hi ? 4095 : 1, hi ? BITS(24) : 0, hi ? BITS(24) : 0,
-                             hi ? BITS(20) : 0, hi ? BITS(20) : 0};
+                acc_dma d = {hi ? 0xffffffffu : 0, hi ? TU_BITS(20) : 0, hi ? 4095 : 1, hi ? 4095 : 1,
+                             hi ? 4095 : 1, hi ? TU_BITS(24) : 0, hi ? TU_BITS(24) : 0,
+                             hi ? TU_BITS(20) : 0, hi ? TU_BITS(20) : 0};
                 in.u.dma = d;
             } else if (in.op == ACC_OP_COMPUTE) {
                 acc_compute *c = &in.u.cp;
-                c->act = c->wgt = c->out = hi ? BITS(20) : 0;
+                c->act = c->wgt = c->out = hi ? TU_BITS(20) : 0;
                 c->fh = c->fw = hi ? 15 : 1;
                 c->sh = c->sw = c->dh = c->dw = hi ? 7 : 1;
                 c->tc = c->tk = hi ? 4095 : 1;
                 c->th = c->tw = c->vh = c->vw = hi ? 1023 : 1;
                 c->act_ph = hi ? 1023 : 1;
-                c->act_pc = hi ? BITS(20) : 0;
+                c->act_pc = hi ? TU_BITS(20) : 0;
                 c->ptop = c->pleft = hi ? 15 : 0;
                 c->acc = hi;
             }
@@ -144,7 +85,7 @@ static void valid_bytes(acc_opcode op, uint8_t b[ACC_INSTR_BYTES])
     acc_rng r;
     acc_rng_seed(&r, 7);
     acc_instr in;
-    random_instr(&r, op, &in);
+    tu_random_instr(&r, op, &in);
     acc_encode(&in, b);
 }
 

@@ -9,64 +9,17 @@
 
 #include "../planner/isa.h"
 #include "../planner/sched.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------ helpers */
 
-static uint32_t draw(acc_rng *r, uint32_t lo, uint32_t hi)
-{
-    uint64_t x = acc_rng_next(r);
-    switch (x & 3u) {
-    case 0: return lo;
-    case 1: return hi;
-    default: return lo + (uint32_t)((x >> 2) % ((uint64_t)hi - lo + 1));
-    }
-}
-
-#define BITS(w) ((uint32_t)(((uint64_t)1 << (w)) - 1))
-
-/* A random valid instruction, fields over their documented ranges; waits are
- * zero a third of the time each so that the omitted form is exercised. */
+/* A random valid instruction of a random opcode (testutil.h): fields over
+ * their documented ranges, waits zero a third of the time each so that the
+ * omitted form is exercised. */
 static void random_instr(acc_rng *r, acc_instr *in)
 {
     static const acc_opcode ops[] = {ACC_OP_LOAD, ACC_OP_STORE, ACC_OP_COMPUTE, ACC_OP_END};
-    memset(in, 0, sizeof(*in));
-    in->op = ops[acc_rng_next(r) % 4];
-    for (int e = 0; e < ACC_ENG_COUNT; e++)
-        in->wait[e] = acc_rng_next(r) % 3 == 0 ? 0 : draw(r, 0, BITS(20));
-    if (in->op == ACC_OP_LOAD || in->op == ACC_OP_STORE) {
-        acc_dma *d = &in->u.dma;
-        d->dram = draw(r, 0, 0xffffffffu);
-        d->spad = draw(r, 0, BITS(20));
-        d->n0 = draw(r, 1, 4095);
-        d->n1 = draw(r, 1, 4095);
-        d->n2 = draw(r, 1, 4095);
-        d->dram_s1 = draw(r, 0, BITS(24));
-        d->dram_s2 = draw(r, 0, BITS(24));
-        d->spad_s1 = draw(r, 0, BITS(20));
-        d->spad_s2 = draw(r, 0, BITS(20));
-    } else if (in->op == ACC_OP_COMPUTE) {
-        acc_compute *c = &in->u.cp;
-        c->act = draw(r, 0, BITS(20));
-        c->wgt = draw(r, 0, BITS(20));
-        c->out = draw(r, 0, BITS(20));
-        c->fh = draw(r, 1, 15);
-        c->fw = draw(r, 1, 15);
-        c->sh = draw(r, 1, 7);
-        c->sw = draw(r, 1, 7);
-        c->dh = draw(r, 1, 7);
-        c->dw = draw(r, 1, 7);
-        c->tc = draw(r, 1, 4095);
-        c->tk = draw(r, 1, 4095);
-        c->th = draw(r, 1, 1023);
-        c->tw = draw(r, 1, 1023);
-        c->vh = draw(r, 1, 1023);
-        c->vw = draw(r, 1, 1023);
-        c->act_ph = draw(r, c->vw, 1023);
-        c->act_pc = draw(r, c->tc > 1 ? c->act_ph * (c->vh - 1) + c->vw : 0, BITS(20));
-        c->ptop = draw(r, 0, 15);
-        c->pleft = draw(r, 0, 15);
-        c->acc = (int)(acc_rng_next(r) & 1u);
-    }
+    tu_random_instr(r, ops[acc_rng_next(r) % 4], in);
 }
 
 /* The text acc_sched_write produces, malloc'd. */

@@ -1,0 +1,59 @@
+/* testutil.c - helpers shared by several test files (see testutil.h). */
+#include "testutil.h"
+
+#include <string.h>
+
+/* A value in [lo, hi]: the ends a quarter of the time each, else uniform. */
+uint32_t tu_draw(acc_rng *r, uint32_t lo, uint32_t hi)
+{
+    uint64_t x = acc_rng_next(r);
+    switch (x & 3u) {
+    case 0: return lo;
+    case 1: return hi;
+    default: return lo + (uint32_t)((x >> 2) % ((uint64_t)hi - lo + 1));
+    }
+}
+
+
+void tu_random_instr(acc_rng *r, acc_opcode op, acc_instr *in)
+{
+    memset(in, 0, sizeof(*in));
+    in->op = op;
+    for (int e = 0; e < ACC_ENG_COUNT; e++)
+        in->wait[e] = acc_rng_next(r) % 3 == 0 ? 0 : tu_draw(r, 0, TU_BITS(20));
+    if (op == ACC_OP_LOAD || op == ACC_OP_STORE) {
+        acc_dma *d = &in->u.dma;
+        d->dram = tu_draw(r, 0, 0xffffffffu);
+        d->spad = tu_draw(r, 0, TU_BITS(20));
+        d->n0 = tu_draw(r, 1, 4095);
+        d->n1 = tu_draw(r, 1, 4095);
+        d->n2 = tu_draw(r, 1, 4095);
+        d->dram_s1 = tu_draw(r, 0, TU_BITS(24));
+        d->dram_s2 = tu_draw(r, 0, TU_BITS(24));
+        d->spad_s1 = tu_draw(r, 0, TU_BITS(20));
+        d->spad_s2 = tu_draw(r, 0, TU_BITS(20));
+    } else if (op == ACC_OP_COMPUTE) {
+        acc_compute *c = &in->u.cp;
+        c->act = tu_draw(r, 0, TU_BITS(20));
+        c->wgt = tu_draw(r, 0, TU_BITS(20));
+        c->out = tu_draw(r, 0, TU_BITS(20));
+        c->fh = tu_draw(r, 1, 15);
+        c->fw = tu_draw(r, 1, 15);
+        c->sh = tu_draw(r, 1, 7);
+        c->sw = tu_draw(r, 1, 7);
+        c->dh = tu_draw(r, 1, 7);
+        c->dw = tu_draw(r, 1, 7);
+        c->tc = tu_draw(r, 1, 4095);
+        c->tk = tu_draw(r, 1, 4095);
+        c->th = tu_draw(r, 1, 1023);
+        c->tw = tu_draw(r, 1, 1023);
+        c->vh = tu_draw(r, 1, 1023);
+        c->vw = tu_draw(r, 1, 1023);
+        c->act_ph = tu_draw(r, c->vw, 1023); /* row pitch >= stored columns */
+        uint32_t plane = c->act_ph * (c->vh - 1) + c->vw;
+        c->act_pc = tu_draw(r, c->tc > 1 ? plane : 0, TU_BITS(20)); /* planes do not overlap */
+        c->ptop = tu_draw(r, 0, 15);
+        c->pleft = tu_draw(r, 0, 15);
+        c->acc = (int)(acc_rng_next(r) & 1u);
+    }
+}

@@ -1,0 +1,20 @@
+/* testutil.h - helpers shared by several test files. */
+#ifndef ACC_TESTUTIL_H
+#define ACC_TESTUTIL_H
+
+#include <stdint.h>
+
+#include "../planner/isa.h"
+
+/* The largest value of a w-bit field. */
+#define TU_BITS(w) ((uint32_t)(((uint64_t)1 << (w)) - 1))
+
+/* A value in [lo, hi]: the ends a quarter of the time each, else uniform. */
+uint32_t tu_draw(acc_rng *r, uint32_t lo, uint32_t hi);
+
+/* A random instruction of opcode `op` that passes acc_instr_check, every
+ * field drawn over its documented range (docs/isa.md); each wait is zero a
+ * third of the time. */
+void tu_random_instr(acc_rng *r, acc_opcode op, acc_instr *in);
+
+#endif
