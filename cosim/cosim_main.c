@@ -29,6 +29,8 @@ static void usage(FILE *f)
             "  --x FILE.npy        input  x int8 [C,H,W]        (with --w)\n"
             "  --w FILE.npy        weights w int8 [C/G,FH,FW,K] (with --x)\n"
             "  --dump              write x.npy, w.npy, y_golden.npy, y_sim.npy beside the report\n"
+            "  --cycles            write cycles.csv beside the report (every instruction's\n"
+            "                      model and measured issue/end cycles)\n"
             "  --out DIR           output directory (default build/cosim/<layer>;\n"
             "                      with --net the root, default build/cosim)\n"
             "  --wave FILE.fst     waveform (measured backends built with tracing)\n"
@@ -86,6 +88,10 @@ static int parse_args(int argc, char **argv, cli *c, int *done)
         }
         if (!strcmp(a, "--dump")) {
             c->rc.dump = 1;
+            continue;
+        }
+        if (!strcmp(a, "--cycles")) {
+            c->rc.write_cycles = 1;
             continue;
         }
         if (!strcmp(a, "--no-progress")) {

@@ -234,6 +234,42 @@ static int write_schedule(const char *path, const acc_program *p, const acc_sche
     return rc;
 }
 
+/* cycles.csv: one line per instruction with the model's and the backend's
+ * issue and end cycles (empty where there is none: the model could not time
+ * the program, the backend measures nothing, the instruction never issued
+ * or ended). */
+static int write_cycles_csv(const char *path, const acc_program *p, const model_timing *t,
+                            const cosim_result *res, acc_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return acc_fail(err, "%s: cannot render the cycles", path);
+    fprintf(f, "index,op,model_start,model_end,start,end\n");
+    for (int i = 0; i < p->count; i++) {
+        fprintf(f, "%d,%s,", i, acc_op_name(p->ins[i].op));
+        if (t)
+            fprintf(f, "%" PRId64 ",%" PRId64 ",", t->start[i], t->end[i]);
+        else
+            fprintf(f, ",,");
+        int m = res->measured && res->start && i < res->count;
+        if (m && res->start[i] >= 0)
+            fprintf(f, "%" PRId64, res->start[i]);
+        fprintf(f, ",");
+        if (m && res->end[i] >= 0)
+            fprintf(f, "%" PRId64, res->end[i]);
+        fprintf(f, "\n");
+    }
+    if (fclose(f) != 0) {
+        free(text);
+        return acc_fail(err, "%s: cannot render the cycles", path);
+    }
+    int rc = acc_write_file(path, text, len, err);
+    free(text);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- one run */
 
 /* Everything a run owns, freed in one place. */
@@ -601,6 +637,12 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
     /* 9: files beside the report, the report last */
     if (write_schedule(rep->sched_path, &s->prog, &meta, s->have_timing ? &s->timing : NULL, err))
         return -1;
+    if (rc->write_cycles) {
+        char path[COSIM_PATH_MAX + 16];
+        if (join_path(path, sizeof(path), rep->out_dir, "cycles.csv", err) ||
+            write_cycles_csv(path, &s->prog, s->have_timing ? &s->timing : NULL, &s->res, err))
+            return -1;
+    }
     if (rc->dump) {
         if (write_dumps(rep, s, err))
             return -1;

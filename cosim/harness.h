@@ -54,6 +54,7 @@ typedef struct cosim_run_config {
     const char *x_path;     /* operands from .npy files (both or neither) */
     const char *w_path;
     int dump;                          /* write x.npy, w.npy, y_golden.npy, y_sim.npy */
+    int write_cycles;                  /* write cycles.csv: every instruction's cycles */
     const char *out_dir;               /* NULL = build/cosim/<layer> */
     cosim_options opt;                 /* backend options; opt.cycle_budget 0 = default */
     FILE *summary;                     /* readable summary, NULL = none */

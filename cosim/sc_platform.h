@@ -27,17 +27,25 @@
 #define ACC_COSIM_SC_PLATFORM_H
 
 #ifdef __cplusplus
+extern "C" {
+#endif
+#include "axi_mem.h"
+#include "backend.h"
+
+/* The backend, for the registry (backend.c) and tests: linked into
+ * build/sc/<config>/ binaries only. */
+extern const cosim_backend cosim_backend_systemc;
+#ifdef __cplusplus
+}
+#endif
+
+#ifdef __cplusplus
 
 #include <systemc>
 #include <cstdint>
 #include <type_traits>
 
 #include "Vacc_top.h" /* the Verilated SystemC model of this configuration */
-
-extern "C" {
-#include "axi_mem.h"
-#include "backend.h"
-}
 
 #ifndef ACC_VM_AXI_DATA_BITS
 #error "ACC_VM_* parameters must be defined by the build (see Makefile)"
