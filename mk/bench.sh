@@ -34,6 +34,18 @@ iwall=$(json "$out-iss/report.json" "d['wall_seconds']")
 printf '  %s cycles simulated in %.2f s of backend time: %.0f cycles/s\n' "$cyc" "$wall" "$(calc "$cyc / $wall")"
 printf '  same layer on the iss backend: %.3f s; rtl / iss wall-time ratio %.0fx\n' "$iwall" "$(calc "$wall / $iwall")"
 
+make -s "$B/sc/$CONFIG/cosim" >/dev/null
+hr "SystemC simulation speed, resnet_3 on $CONFIG   [$B/sc/$CONFIG/cosim --sched $out/schedule.sched --backend systemc]"
+# the schedule the rtl backend just ran, so both backends simulate the same cycles
+"$B/sc/$CONFIG/cosim" --layer resnet_3 --config "$CONFIG" --backend systemc --no-progress \
+    --sched "$out/schedule.sched" --out "$out-sc" >/dev/null
+scyc=$(json "$out-sc/report.json" "d['cycles']['measured']")
+scsec=$(json "$out-sc/report.json" "d['backend_seconds']")
+rsec=$(json "$out/report.json" "d['backend_seconds']")
+printf '  systemc backend: %s cycles in %.2f s of backend time: %.0f cycles/s\n' "$scyc" "$scsec" "$(calc "$scyc / $scsec")"
+printf '  rtl backend:     %s cycles in %.2f s of backend time: %.0f cycles/s\n' "$cyc" "$rsec" "$(calc "$cyc / $rsec")"
+printf '  systemc / rtl backend-time ratio %.2fx\n' "$(calc "$scsec / $rsec")"
+
 hr "Whole ResNet-18 through the RTL on $CONFIG   [$B/rtl/$CONFIG/cosim --net resnet --backend rtl]"
 t0=$(date +%s.%N)
 "$B/rtl/$CONFIG/cosim" --net resnet --config "$CONFIG" --backend rtl --no-progress --out "$B/bench/net" | tail -2
