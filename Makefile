@@ -164,10 +164,14 @@ cfg_file = $(if $(filter $(1),$(SHIPPED_CONFIGS)),configs/$(1).ini,$(CONFIG))
 
 # $(1) = build directory name, $(2) = config file, $(3) = extra Verilator flags, $(4) = extra C++ flags
 define RTL_RULES
+# params.mk is rewritten only when its content changes, so relinking the
+# vparams tool does not re-run Verilator.
 $(B)/rtl/$(1)/params.mk: $(2) $(B)/bin/vparams
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)printf 'VPARAMS := %s\nVDEFS := %s\n' "$$$$($(B)/bin/vparams $(2) --verilator)" \
-	  "$$$$($(B)/bin/vparams $(2) --cflags)" > $$@
+	  "$$$$($(B)/bin/vparams $(2) --cflags)" > $$@.new
+	$$(Q)if cmp -s $$@.new $$@; then rm $$@.new; \
+	  else mv $$@.new $$@; fi
 
 $(B)/rtl/$(1)/obj/Vacc_top__ALL.a: $(RTL_DEPS) $(B)/rtl/$(1)/params.mk
 	$$(call msg,VERILATE,$(1))
