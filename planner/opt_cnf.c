@@ -332,7 +332,8 @@ int opt_bv_ule(opt_cnf *f, const int *a, const int *b, int w)
     return le;
 }
 
-int opt_cnf_write_dimacs(const opt_cnf *f, FILE *out, const int *extra, int n, const char *comment)
+int opt_cnf_write_dimacs(const opt_cnf *f, FILE *out, const int *extra, size_t n_lits,
+                         size_t n_clauses, const char *comment)
 {
     if (comment) {
         const char *p = comment;
@@ -343,14 +344,16 @@ int opt_cnf_write_dimacs(const opt_cnf *f, FILE *out, const int *extra, int n, c
             p += len + (e ? 1 : 0);
         }
     }
-    fprintf(out, "p cnf %d %zu\n", f->nvars, f->nclauses + (size_t)n);
-    for (size_t i = 0; i < f->n; i++) {
-        if (f->lits[i] == 0)
-            fputs("0\n", out);
-        else
-            fprintf(out, "%d ", f->lits[i]);
+    fprintf(out, "p cnf %d %zu\n", f->nvars, f->nclauses + n_clauses);
+    for (int pass = 0; pass < 2; pass++) {
+        const int *l = pass == 0 ? f->lits : extra;
+        size_t n = pass == 0 ? f->n : n_lits;
+        for (size_t i = 0; i < n; i++) {
+            if (l[i] == 0)
+                fputs("0\n", out);
+            else
+                fprintf(out, "%d ", l[i]);
+        }
     }
-    for (int i = 0; i < n; i++)
-        fprintf(out, "%d 0\n", extra[i]);
     return ferror(out) ? -1 : 0;
 }

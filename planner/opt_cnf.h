@@ -54,9 +54,11 @@ int opt_bv_add(opt_cnf *f, const int *a, const int *b, int w, int *out);
 /* Literal of a <= b (unsigned, w bits each). */
 int opt_bv_ule(opt_cnf *f, const int *a, const int *b, int w);
 
-/* Writes the formula in DIMACS form, with `extra` unit clauses (n of them)
- * appended and `comment` lines (may be NULL) after the "c" prefix.
- * Returns 0 or -1 when writing fails. */
-int opt_cnf_write_dimacs(const opt_cnf *f, FILE *out, const int *extra, int n, const char *comment);
+/* Writes the formula in DIMACS form followed by `extra`: n_clauses more
+ * clauses, literals with a 0 after each (n_lits entries in all), and
+ * `comment` lines (may be NULL) after the "c" prefix.  Returns 0 or -1 when
+ * writing fails. */
+int opt_cnf_write_dimacs(const opt_cnf *f, FILE *out, const int *extra, size_t n_lits,
+                         size_t n_clauses, const char *comment);
 
 #endif

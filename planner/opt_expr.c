@@ -282,6 +282,137 @@ uint64_t opt_e_eval(const opt_expr *e, int node, const int *idx)
     return v;
 }
 
+/* ------------------------------------------------------------------ bounds */
+
+int opt_e_count(const opt_expr *e)
+{
+    return e->count;
+}
+
+void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo, uint64_t *hi)
+{
+    ACC_REQUIRE(e != NULL && allowed != NULL && lo != NULL && hi != NULL);
+    /* nodes are created after their operands: one pass in index order */
+    for (int i = 0; i < e->count; i++) {
+        const enode *nd = &e->n[i];
+        uint64_t l = 0, h = 0;
+        switch (nd->op) {
+        case E_CONST:
+            l = h = nd->v;
+            break;
+        case E_TABLE: {
+            int any = 0;
+            for (int k = 0; k < e->dom[nd->a]; k++) {
+                if (!allowed[nd->a][k])
+                    continue;
+                uint64_t v = nd->table[k];
+                if (!any || v < l)
+                    l = v;
+                if (!any || v > h)
+                    h = v;
+                any = 1;
+            }
+            ACC_REQUIRE(any);
+            break;
+        }
+        case E_ADD:
+            l = sat_add(lo[nd->a], lo[nd->b], e->cap);
+            h = sat_add(hi[nd->a], hi[nd->b], e->cap);
+            break;
+        case E_MUL:
+            l = sat_mul(lo[nd->a], lo[nd->b], e->cap);
+            h = sat_mul(hi[nd->a], hi[nd->b], e->cap);
+            break;
+        case E_MAX:
+            l = lo[nd->a] > lo[nd->b] ? lo[nd->a] : lo[nd->b];
+            h = hi[nd->a] > hi[nd->b] ? hi[nd->a] : hi[nd->b];
+            break;
+        case E_ALIGN4:
+            l = align4(lo[nd->a], e->cap);
+            h = align4(hi[nd->a], e->cap);
+            break;
+        case E_LE:
+            l = hi[nd->a] <= lo[nd->b];
+            h = lo[nd->a] <= hi[nd->b];
+            break;
+        case E_ITE:
+            if (lo[nd->a] == 1) {
+                l = lo[nd->b];
+                h = hi[nd->b];
+            } else if (hi[nd->a] == 0) {
+                l = lo[nd->c];
+                h = hi[nd->c];
+            } else {
+                l = lo[nd->b] < lo[nd->c] ? lo[nd->b] : lo[nd->c];
+                h = hi[nd->b] > hi[nd->c] ? hi[nd->b] : hi[nd->c];
+            }
+            break;
+        case E_AND:
+            l = lo[nd->a] && lo[nd->b];
+            h = hi[nd->a] && hi[nd->b];
+            break;
+        case E_OR:
+            l = lo[nd->a] || lo[nd->b];
+            h = hi[nd->a] || hi[nd->b];
+            break;
+        case E_NOT:
+            l = !hi[nd->a];
+            h = !lo[nd->a];
+            break;
+        default:
+            assert(0);
+        }
+        lo[i] = l;
+        hi[i] = h;
+    }
+}
+
+void opt_e_eval_all(const opt_expr *e, const int *idx, uint64_t *v)
+{
+    ACC_REQUIRE(e != NULL && idx != NULL && v != NULL);
+    for (int i = 0; i < e->count; i++) { /* operands come before their nodes */
+        const enode *nd = &e->n[i];
+        switch (nd->op) {
+        case E_CONST:
+            v[i] = nd->v;
+            break;
+        case E_TABLE:
+            ACC_REQUIRE(idx[nd->a] >= 0 && idx[nd->a] < e->dom[nd->a]);
+            v[i] = nd->table[idx[nd->a]];
+            break;
+        case E_ADD:
+            v[i] = sat_add(v[nd->a], v[nd->b], e->cap);
+            break;
+        case E_MUL:
+            v[i] = sat_mul(v[nd->a], v[nd->b], e->cap);
+            break;
+        case E_MAX:
+            v[i] = v[nd->a] > v[nd->b] ? v[nd->a] : v[nd->b];
+            break;
+        case E_ALIGN4:
+            v[i] = align4(v[nd->a], e->cap);
+            break;
+        case E_LE:
+            v[i] = v[nd->a] <= v[nd->b];
+            break;
+        case E_ITE:
+            v[i] = v[nd->a] ? v[nd->b] : v[nd->c];
+            break;
+        case E_AND:
+            v[i] = v[nd->a] && v[nd->b];
+            break;
+        case E_OR:
+            v[i] = v[nd->a] || v[nd->b];
+            break;
+        case E_NOT:
+            v[i] = !v[nd->a];
+            break;
+        default:
+            assert(0);
+        }
+    }
+}
+
 /* ---------------------------------------------------------------- encoding */
 
 struct opt_e_encoder {

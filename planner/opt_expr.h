@@ -43,6 +43,16 @@ uint64_t opt_e_max_value(const opt_expr *e, int node);
 
 /* Concrete value of a node for the choice idx[0..ndims-1]. */
 uint64_t opt_e_eval(const opt_expr *e, int node, const int *idx);
+/* Concrete values of every node (vals has opt_e_count entries). */
+void opt_e_eval_all(const opt_expr *e, const int *idx, uint64_t *vals);
+
+/* Interval evaluation: lo[n] <= value of node n <= hi[n] for every choice
+ * whose index in dimension d is one with allowed[d][index] != 0 (at least
+ * one per dimension).  Sound, not exact: operations are monotone except
+ * le, ite, and, or, not, which are bounded case by case.  lo and hi have one
+ * entry per node (opt_e_count). */
+int opt_e_count(const opt_expr *e);
+void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo, uint64_t *hi);
 
 /* CNF encoding.  lits[d][i] is the literal that is true exactly when
  * dimension d takes index i (exactly one per dimension must hold; the caller

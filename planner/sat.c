@@ -8,12 +8,21 @@
  * a bit vector T whose bits are assumptions, so one formula answers every
  * bound T incrementally.
  *
+ * Interval reasoning (opt_e_bounds) rules out, before each phase and
+ * whenever the best schedule improves, the values of each dimension with
+ * which no member can have a lower bound <= T: implied unit clauses (or,
+ * for one query of phase 1, assumptions).
+ *
  * Phase 1 (the space's lower bound): binary search for the least T such
  * that some choice has lower bound <= T, without nogoods.
  * Phase 2 (the optimum): T = best makespan - 1; ask for a choice with lower
- * bound <= T; time it exactly; if it is within T it is the new best,
- * otherwise add the nogood "not this choice" (its exact makespan exceeds T,
- * and T only decreases).  UNSAT: the best is optimal.
+ * bound <= T; time exactly every member with the same tk, tw and tc and a
+ * lower bound <= T (the sweep); one within T is the new best, every other
+ * gets the nogood "not this choice" (its exact makespan exceeds T, and T
+ * only decreases).  UNSAT: the best is optimal.
+ *
+ * The clauses given to the solver are kept in three groups for the
+ * certificate: the encoding (opt_cnf), the implied units, the nogoods.
  *
  * The time limit stops the solver through its terminate callback and is the
  * only thing that can change the result between two runs. */
@@ -38,7 +47,10 @@ typedef struct search {
     opt_space sp;
     opt_cnf *f;
     opt_e_encoder *enc;
-    int *x[OPT_DIMS]; /* one-hot literals; OPT_FALSE for excluded values */
+    int *x[OPT_DIMS];     /* one-hot literals; OPT_FALSE for values outside the space */
+    int *lit[OPT_DIMS];   /* one-hot literals of every value */
+    char *live[OPT_DIMS]; /* values not ruled out (unit clauses hold for the others) */
+    uint64_t *lo, *hi;    /* interval bounds of every expression node */
     int tbits[64];
     int tw;
     CCaDiCaL *s;
@@ -47,6 +59,8 @@ typedef struct search {
     int stopped;
     nogood *ng;
     int nng, cap_ng;
+    int *units; /* implied unit clauses (values ruled out by interval reasoning) */
+    int nunits, cap_units;
     acc_sat_result *res;
 } search;
 
@@ -81,9 +95,11 @@ static void encode_dims(search *S)
                 opt_cnf_clause2(f, -o[i], o[i - 1]);
         }
         S->x[d] = acc_malloc((size_t)n * sizeof(int));
+        S->lit[d] = acc_malloc((size_t)n * sizeof(int));
         for (int i = 0; i < n; i++) {
             int x = opt_and(f, o[i], -o[i + 1]);
-            if (S->sp.excluded[d][i] != OPT_X_OK) {
+            S->lit[d][i] = x;
+            if (S->sp.excluded[d][i] != OPT_X_OK) { /* not in the space */
                 opt_cnf_clause(f, (const int[]){-x}, 1);
                 x = OPT_FALSE;
             }
@@ -91,6 +107,51 @@ static void encode_dims(search *S)
         }
         free(o);
     }
+}
+
+/* Rules out, by interval reasoning (opt_e_bounds), every value of a
+ * dimension with which no choice is a member with lower bound <= T: each
+ * value is tried alone with the other dimensions' live values, until no
+ * value goes.  `allowed` starts as the live values and is updated.  Returns
+ * 0, or -1 when some dimension has no value left (no member has a lower
+ * bound <= T).  The values ruled out are implied by the formula for T: unit
+ * clauses or assumptions of them are redundant. */
+static int prune(search *S, int64_t T, char **allowed)
+{
+    const opt_space *sp = &S->sp;
+    for (int d = 0; d < OPT_DIMS; d++) {
+        int any = 0;
+        for (int i = 0; i < sp->dom[d] && !any; i++)
+            any = allowed[d][i];
+        if (!any)
+            return -1;
+    }
+    for (int changed = 1, rounds = 0; changed && rounds < 4; rounds++) {
+        changed = 0;
+        for (int d = 0; d < OPT_DIMS; d++) {
+            char *row = allowed[d], *single = acc_calloc((size_t)sp->dom[d], 1);
+            int left = 0;
+            allowed[d] = single;
+            for (int i = 0; i < sp->dom[d]; i++) {
+                if (!row[i])
+                    continue;
+                single[i] = 1;
+                opt_e_bounds(sp->e, allowed, S->lo, S->hi);
+                single[i] = 0;
+                if (S->hi[sp->ok] == 0 || (int64_t)S->lo[sp->lb] > T) {
+                    row[i] = 0;
+                    changed = 1;
+                } else {
+                    left++;
+                }
+            }
+            allowed[d] = row;
+            free(single);
+            if (left == 0)
+                return -1;
+        }
+    }
+    return 0;
 }
 
 /* Clauses of the formula not yet given to the solver. */
@@ -101,6 +162,20 @@ static void feed(search *S)
     for (size_t i = S->fed; i < n; i++)
         ccadical_add(S->s, lits[i]);
     S->fed = n;
+}
+
+/* A unit clause implied by the formula for every bound T the search will
+ * still ask (it rules out a value by interval reasoning): given to the
+ * solver and kept for the certificate, apart from the encoding. */
+static void add_implied(search *S, int lit)
+{
+    if (S->nunits == S->cap_units) {
+        S->cap_units = S->cap_units ? 2 * S->cap_units : 256;
+        S->units = acc_realloc(S->units, (size_t)S->cap_units * sizeof(int));
+    }
+    S->units[S->nunits++] = lit;
+    ccadical_add(S->s, lit);
+    ccadical_add(S->s, 0);
 }
 
 static void encode(search *S)
@@ -123,10 +198,15 @@ static void encode(search *S)
     ccadical_set_option(S->s, "inprocessing", 0);
     ccadical_set_terminate(S->s, S, terminate_cb);
     feed(S);
+    for (int d = 0; d < OPT_DIMS; d++)
+        for (int i = 0; i < S->sp.dom[d]; i++)
+            if (!S->live[d][i] && S->sp.excluded[d][i] == OPT_X_OK)
+                add_implied(S, -S->lit[d][i]);
 }
 
-/* Solves with lower bound <= T: 10 SAT, 20 UNSAT, 0 stopped. */
-static int solve_at(search *S, int64_t T)
+/* Solves with lower bound <= T, also assuming away the live values that
+ * `allowed` (may be NULL) rules out: 10 SAT, 20 UNSAT, 0 stopped. */
+static int solve_at(search *S, int64_t T, char *const *allowed)
 {
     if (S->stopped || (S->deadline > 0 && now_seconds() > S->deadline)) {
         S->stopped = 1;
@@ -135,6 +215,10 @@ static int solve_at(search *S, int64_t T)
     feed(S);
     for (int j = 0; j < S->tw; j++)
         ccadical_assume(S->s, ((uint64_t)T >> j) & 1 ? S->tbits[j] : -S->tbits[j]);
+    for (int d = 0; allowed && d < OPT_DIMS; d++)
+        for (int i = 0; i < S->sp.dom[d]; i++)
+            if (S->live[d][i] && !allowed[d][i])
+                ccadical_assume(S->s, -S->lit[d][i]);
     S->res->sat_calls++;
     return ccadical_solve(S->s);
 }
@@ -144,8 +228,8 @@ static void model_choice(search *S, int *idx)
     for (int d = 0; d < OPT_DIMS; d++) {
         idx[d] = -1;
         for (int i = 0; i < S->sp.dom[d] && idx[d] < 0; i++) {
-            int x = S->x[d][i];
-            if (x != OPT_FALSE && ccadical_val(S->s, x) > 0) /* > 0: the literal is true */
+            int x = S->lit[d][i];
+            if (S->live[d][i] && ccadical_val(S->s, x) > 0) /* > 0: the literal is true */
                 idx[d] = i;
         }
         ACC_REQUIRE(idx[d] >= 0); /* exactly one literal per dimension is true */
@@ -154,10 +238,9 @@ static void model_choice(search *S, int *idx)
 
 static void add_nogood(search *S, const int *idx, int64_t makespan, int64_t T)
 {
-    int lits[OPT_DIMS];
     for (int d = 0; d < OPT_DIMS; d++)
-        lits[d] = -S->x[d][idx[d]];
-    opt_cnf_clause(S->f, lits, OPT_DIMS);
+        ccadical_add(S->s, -S->lit[d][idx[d]]);
+    ccadical_add(S->s, 0);
     if (S->nng == S->cap_ng) {
         S->cap_ng = S->cap_ng ? 2 * S->cap_ng : 64;
         S->ng = acc_realloc(S->ng, (size_t)S->cap_ng * sizeof(*S->ng));
@@ -203,14 +286,36 @@ static void log_line(const acc_sat_options *opt, const char *fmt, ...)
     fflush(opt->log);
 }
 
-/* Least lower bound over the space (-1 when stopped). */
+/* Copies of the live values, for one query. */
+static char **live_copy(const search *S)
+{
+    char **a = acc_malloc(OPT_DIMS * sizeof(char *));
+    for (int d = 0; d < OPT_DIMS; d++) {
+        a[d] = acc_malloc((size_t)S->sp.dom[d]);
+        memcpy(a[d], S->live[d], (size_t)S->sp.dom[d]);
+    }
+    return a;
+}
+
+static void live_free(char **a)
+{
+    for (int d = 0; d < OPT_DIMS; d++)
+        free(a[d]);
+    free(a);
+}
+
+/* Least lower bound over the space (-1 when stopped): binary search on T,
+ * each query first narrowed by interval reasoning (which alone answers the
+ * queries far below the bound). */
 static int64_t phase_bound(search *S, int64_t hi, const acc_sat_options *opt)
 {
     int64_t lo = 0;
     int idx[OPT_DIMS];
     while (lo < hi) {
         int64_t mid = lo + (hi - lo) / 2;
-        int r = solve_at(S, mid);
+        char **allowed = live_copy(S);
+        int r = prune(S, mid, allowed) != 0 ? 20 : solve_at(S, mid, allowed);
+        live_free(allowed);
         if (r == 10) {
             model_choice(S, idx);
             hi = (int64_t)opt_space_eval(&S->sp, S->sp.lb, idx);
@@ -229,38 +334,67 @@ static int64_t phase_bound(search *S, int64_t hi, const acc_sat_options *opt)
     return hi;
 }
 
-/* Times every point of the space that shares the tiling of idx and has a
- * lower bound <= *best_ms - 1 (all loop orders, buffers and modes, in a fixed
- * order): each becomes the best schedule or a nogood.  Cheaper than asking
- * the solver for them one by one. */
+/* After the best makespan dropped: values that can no longer take part in a
+ * better schedule get unit clauses (valid from now on: T only decreases). */
+static void narrow(search *S, int64_t T)
+{
+    char **allowed = live_copy(S);
+    prune(S, T, allowed); /* an empty dimension makes the next query UNSAT */
+    for (int d = 0; d < OPT_DIMS; d++)
+        for (int i = 0; i < S->sp.dom[d]; i++)
+            if (S->live[d][i] && !allowed[d][i]) {
+                S->live[d][i] = 0;
+                add_implied(S, -S->lit[d][i]);
+            }
+    live_free(allowed);
+}
+
+/* The lower bound of a live member (or -1 for any other choice). */
+static int64_t member_bound(search *S, const int *v)
+{
+    for (int d = 0; d < OPT_DIMS; d++)
+        if (!S->live[d][v[d]])
+            return -1;
+    opt_e_eval_all(S->sp.e, v, S->lo);
+    return S->lo[S->sp.ok] ? (int64_t)S->lo[S->sp.lb] : -1;
+}
+
+/* Times every point of the space that shares tk, tw and tc with idx and has
+ * a lower bound <= best - 1 (every row-tile size, loop order, buffer count
+ * and mode, in a fixed order): each becomes the best schedule (and the bound
+ * drops) or a nogood.  Cheaper than asking the solver for them one by one;
+ * every nogood is still an exact evaluation. */
 static void sweep(search *S, const int *idx, int *best, int64_t *best_ms,
                   const acc_sat_options *opt)
 {
     int v[OPT_DIMS];
     memcpy(v, idx, sizeof(v));
-    for (v[OPT_D_MODE] = 0; v[OPT_D_MODE] < S->sp.dom[OPT_D_MODE]; v[OPT_D_MODE]++)
-        for (v[OPT_D_ORDER] = 0; v[OPT_D_ORDER] < S->sp.dom[OPT_D_ORDER]; v[OPT_D_ORDER]++)
-            for (v[OPT_D_BA] = 0; v[OPT_D_BA] < S->sp.dom[OPT_D_BA]; v[OPT_D_BA]++)
-                for (v[OPT_D_BW] = 0; v[OPT_D_BW] < S->sp.dom[OPT_D_BW]; v[OPT_D_BW]++)
-                    for (v[OPT_D_BO] = 0; v[OPT_D_BO] < S->sp.dom[OPT_D_BO]; v[OPT_D_BO]++) {
-                        const int64_t T = *best_ms - 1;
-                        if (!opt_space_member(&S->sp, v) ||
-                            (int64_t)opt_space_eval(&S->sp, S->sp.lb, v) > T)
-                            continue;
-                        int64_t m = evaluate(S, v, NULL);
-                        ACC_REQUIRE(m >= 0);
-                        if (m <= T) {
+    const int *dom = S->sp.dom;
+    for (v[OPT_D_TH] = 0; v[OPT_D_TH] < dom[OPT_D_TH]; v[OPT_D_TH]++)
+        for (v[OPT_D_MODE] = 0; v[OPT_D_MODE] < dom[OPT_D_MODE]; v[OPT_D_MODE]++)
+            for (v[OPT_D_ORDER] = 0; v[OPT_D_ORDER] < dom[OPT_D_ORDER]; v[OPT_D_ORDER]++)
+                for (v[OPT_D_BA] = 0; v[OPT_D_BA] < dom[OPT_D_BA]; v[OPT_D_BA]++)
+                    for (v[OPT_D_BW] = 0; v[OPT_D_BW] < dom[OPT_D_BW]; v[OPT_D_BW]++)
+                        for (v[OPT_D_BO] = 0; v[OPT_D_BO] < dom[OPT_D_BO]; v[OPT_D_BO]++) {
+                            const int64_t T = *best_ms - 1;
+                            int64_t lb = member_bound(S, v);
+                            if (lb < 0 || lb > T)
+                                continue;
+                            int64_t m = evaluate(S, v, NULL);
+                            ACC_REQUIRE(m >= 0);
+                            if (m > T) {
+                                add_nogood(S, v, m, T);
+                                continue;
+                            }
                             memcpy(best, v, sizeof(v));
                             *best_ms = m;
                             S->res->improvements++;
+                            narrow(S, m - 1);
                             log_line(opt,
                                      "sat: better schedule, makespan %lld (%d evaluations, "
                                      "%d nogoods)\n",
                                      (long long)m, S->res->evaluations, S->res->nogoods);
-                        } else {
-                            add_nogood(S, v, m, T);
                         }
-                    }
 }
 
 /* Improves *best (indices, makespan) until UNSAT (returns 1) or stopped. */
@@ -268,7 +402,7 @@ static int phase_optimum(search *S, int *best, int64_t *best_ms, const acc_sat_o
 {
     int idx[OPT_DIMS];
     for (;;) {
-        int r = solve_at(S, *best_ms - 1);
+        int r = solve_at(S, *best_ms - 1, NULL);
         if (r == 20)
             return 1;
         if (r != 10)
@@ -282,28 +416,46 @@ static int phase_optimum(search *S, int *best, int64_t *best_ms, const acc_sat_o
 
 static int write_certificate(search *S, const char *path, int64_t T, acc_error *err)
 {
-    int *units = acc_malloc((size_t)S->tw * sizeof(int));
-    for (int j = 0; j < S->tw; j++)
-        units[j] = ((uint64_t)T >> j) & 1 ? S->tbits[j] : -S->tbits[j];
-    char comment[1024];
+    /* after the encoding: the implied units, the nogoods, the bits of T */
+    size_t cap = 2 * (size_t)S->nunits + (size_t)S->nng * (OPT_DIMS + 1) + 2 * (size_t)S->tw, n = 0;
+    int *extra = acc_malloc(cap * sizeof(int));
+    for (int k = 0; k < S->nunits; k++) {
+        extra[n++] = S->units[k];
+        extra[n++] = 0;
+    }
+    for (int k = 0; k < S->nng; k++) {
+        for (int d = 0; d < OPT_DIMS; d++)
+            extra[n++] = -S->lit[d][S->ng[k].idx[d]];
+        extra[n++] = 0;
+    }
+    for (int j = 0; j < S->tw; j++) {
+        extra[n++] = ((uint64_t)T >> j) & 1 ? S->tbits[j] : -S->tbits[j];
+        extra[n++] = 0;
+    }
+    char comment[2048];
     snprintf(comment, sizeof(comment),
              "%s: UNSAT query of the sat planner (%s) for layer '%s' on configuration '%s'.\n"
              "Unsatisfiable means: no point of the declared search space has a lower bound\n"
              "at most T = %lld cycles, except the points excluded by the nogood clauses,\n"
              "whose exact makespans (all above T) are listed in %s.nogoods.\n"
-             "The last %d unit clauses fix T.  docs/planner.md explains the encoding.",
-             path, ACC_SAT_VERSION, S->sp.layer.name, S->sp.cfg.name, (long long)T, path, S->tw);
+             "After the encoding come %d implied unit clauses (values that interval reasoning\n"
+             "rules out for T; the encoding implies them, they only help), then the %d nogood\n"
+             "clauses, then the %d unit clauses that fix T.  docs/planner.md explains it all.",
+             path, ACC_SAT_VERSION, S->sp.layer.name, S->sp.cfg.name, (long long)T, path, S->nunits,
+             S->nng, S->tw);
     FILE *f = fopen(path, "w");
-    int rc = f ? opt_cnf_write_dimacs(S->f, f, units, S->tw, comment) : -1;
+    int rc = f ? opt_cnf_write_dimacs(S->f, f, extra, n,
+                                      (size_t)S->nunits + (size_t)S->nng + (size_t)S->tw, comment)
+               : -1;
     if (f && fclose(f) != 0)
         rc = -1;
-    free(units);
+    free(extra);
     if (rc != 0)
         return acc_fail(err, "%s: cannot write the DIMACS file", path);
 
-    size_t n = strlen(path) + 16;
-    char *npath = acc_malloc(n);
-    snprintf(npath, n, "%s.nogoods", path);
+    size_t pn = strlen(path) + 16;
+    char *npath = acc_malloc(pn);
+    snprintf(npath, pn, "%s.nogoods", path);
     f = fopen(npath, "w");
     if (!f) {
         acc_fail(err, "%s: cannot write the nogood list", npath);
@@ -312,7 +464,7 @@ static int write_certificate(search *S, const char *path, int64_t T, acc_error *
     }
     fprintf(f,
             "# Nogoods of %s, in the order of their clauses (just before the unit clauses\n"
-            "# of T): each line is a point of the search space whose program was\n"
+            "# that fix T): each line is a point of the search space whose program was\n"
             "# generated and timed with the model (docs/model.md); its makespan exceeds\n"
             "# T = %lld, so excluding it excludes no schedule of makespan <= T (the best\n"
             "# schedule found is among them when its lower bound is <= T).  Re-check a line with\n"
@@ -389,8 +541,14 @@ static void search_free(search *S)
         ccadical_release(S->s);
     opt_e_encoder_free(S->enc);
     opt_cnf_free(S->f);
-    for (int d = 0; d < OPT_DIMS; d++)
+    for (int d = 0; d < OPT_DIMS; d++) {
         free(S->x[d]);
+        free(S->lit[d]);
+        free(S->live[d]);
+    }
+    free(S->lo);
+    free(S->hi);
+    free(S->units);
     free(S->ng);
     opt_space_free(&S->sp);
 }
@@ -434,11 +592,29 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
     ACC_REQUIRE(opt_space_index(&S.sp, &first, best) == 0);
     opt_space_canonical(&S.sp, best);
     ACC_REQUIRE(opt_space_member(&S.sp, best));
+    /* values of no member, or of none that could beat the best: ruled out
+     * before encoding (implied unit clauses; their table entries are not
+     * encoded) */
+    S.lo = acc_malloc((size_t)opt_e_count(S.sp.e) * sizeof(uint64_t));
+    S.hi = acc_malloc((size_t)opt_e_count(S.sp.e) * sizeof(uint64_t));
+    for (int d = 0; d < OPT_DIMS; d++) {
+        S.live[d] = acc_malloc((size_t)S.sp.dom[d]);
+        for (int i = 0; i < S.sp.dom[d]; i++)
+            S.live[d][i] = S.sp.excluded[d][i] == OPT_X_OK;
+    }
+    int none = prune(&S, best_ms - 1, S.live) != 0;
+    int live = 0;
+    for (int d = 0; d < 4; d++)
+        for (int i = 0; i < S.sp.dom[d]; i++)
+            live += S.live[d][i];
     encode(&S);
     res->vars = opt_cnf_vars(S.f);
     res->clauses = opt_cnf_clauses(S.f);
-    log_line(opt, "sat: %d variables, %llu clauses; baselines' best makespan %lld\n", res->vars,
-             (unsigned long long)res->clauses, (long long)best_ms);
+    log_line(opt,
+             "sat: %d variables, %llu clauses; baselines' best makespan %lld; %d tile sizes "
+             "could beat it%s (%.2f s)\n",
+             res->vars, (unsigned long long)res->clauses, (long long)best_ms, live,
+             none ? ", no choice could" : "", now_seconds() - t0);
 
     /* phase 1: the least lower bound of any point of the space */
     res->space_bound = phase_bound(&S, (int64_t)opt_space_eval(&S.sp, S.sp.lb, best), opt);

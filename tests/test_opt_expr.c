@@ -255,3 +255,50 @@ Test(opt_expr, gates_fold_constants_and_reuse_equal_gates)
     cr_assert_eq(opt_cnf_clauses(f), after + 4, "one XOR gate, four clauses");
     opt_cnf_free(f);
 }
+
+Test(opt_expr, interval_bounds_contain_every_value_of_the_allowed_choices)
+{
+    enum { N = 60 };
+    int nodes[N];
+    acc_rng r;
+    acc_rng_seed(&r, 77);
+    for (uint64_t seed = 31; seed <= 36; seed++) {
+        opt_expr *e = random_store(seed, seed % 2 ? (1ull << 10) - 1 : (1ull << 40) - 1, nodes, N);
+        int count = opt_e_count(e);
+        uint64_t *lo = malloc((size_t)count * sizeof(uint64_t));
+        uint64_t *hi = malloc((size_t)count * sizeof(uint64_t));
+        uint64_t *all = malloc((size_t)count * sizeof(uint64_t));
+        char rows[NDIMS][8], *allowed[NDIMS];
+        for (int round = 0; round < 8; round++) {
+            /* a random non-empty subset of each dimension */
+            for (int d = 0; d < NDIMS; d++) {
+                allowed[d] = rows[d];
+                int any = 0;
+                for (int i = 0; i < dom[d]; i++)
+                    any |= rows[d][i] = (char)(acc_rng_next(&r) % 2);
+                if (!any)
+                    rows[d][acc_rng_next(&r) % (uint64_t)dom[d]] = 1;
+            }
+            opt_e_bounds(e, allowed, lo, hi);
+            int idx[NDIMS];
+            for (idx[0] = 0; idx[0] < dom[0]; idx[0]++)
+                for (idx[1] = 0; idx[1] < dom[1]; idx[1]++)
+                    for (idx[2] = 0; idx[2] < dom[2]; idx[2]++) {
+                        if (!rows[0][idx[0]] || !rows[1][idx[1]] || !rows[2][idx[2]])
+                            continue;
+                        opt_e_eval_all(e, idx, all);
+                        for (int k = 0; k < count; k++) {
+                            cr_assert_eq(all[k], opt_e_eval(e, k, idx), "eval_all, node %d", k);
+                            cr_assert(lo[k] <= all[k] && all[k] <= hi[k],
+                                      "node %d: %llu outside [%llu, %llu]", k,
+                                      (unsigned long long)all[k], (unsigned long long)lo[k],
+                                      (unsigned long long)hi[k]);
+                        }
+                    }
+        }
+        free(lo);
+        free(hi);
+        free(all);
+        opt_expr_free(e);
+    }
+}

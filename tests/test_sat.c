@@ -453,40 +453,44 @@ static int dpll_solve(const char *path)
     return result;
 }
 
-/* Rewrites the DIMACS file for another T (its last `tw` unit clauses fix
- * the bits of T), without its last `drop` clauses before them (the nogoods)
- * and returns the new file's path (static buffer). */
-static const char *with_bound(const char *path, int64_t T, int drop)
+/* Rewrites the DIMACS file for another T, without its implied unit
+ * clauses and its nogoods (the groups between the encoding and the unit
+ * clauses of T, whose sizes the header gives), and returns the new file's
+ * path (static buffer). */
+static const char *with_bound(const char *path, int64_t T)
 {
     char *text = acc_read_file(path, NULL, NULL);
     cr_assert(text != NULL);
-    const char *mark = strstr(text, "The last ");
+    const char *mark = strstr(text, "After the encoding come ");
     cr_assert(mark != NULL);
-    int tw = atoi(mark + strlen("The last "));
+    int units = 0, nogoods = 0, tw = 0;
+    cr_assert_eq(sscanf(mark, "After the encoding come %d implied unit clauses", &units), 1);
+    const char *m2 = strstr(mark, "then the ");
+    cr_assert(m2 && sscanf(m2, "then the %d nogood", &nogoods) == 1);
+    const char *m3 = strstr(m2 + 9, "then the ");
+    cr_assert(m3 && sscanf(m3, "then the %d unit clauses", &tw) == 1);
     cr_assert_gt(tw, 0);
-    /* lines from the end: tw units of T, then `drop` nogoods */
-    char *p = text + strlen(text), *units = NULL;
-    for (int k = 0; k < tw + drop; k++) {
+    /* lines from the end: tw units of T, nogoods, implied units */
+    char *p = text + strlen(text), *tlines = NULL;
+    for (int k = 0; k < tw + nogoods + units; k++) {
         do
             p--;
         while (p > text && p[-1] != '\n');
         if (k == tw - 1)
-            units = p;
+            tlines = p;
     }
     static char out[600];
     snprintf(out, sizeof(out), "%s.T", path);
     FILE *f = fopen(out, "w");
     cr_assert(f != NULL);
-    /* the clause count in the header drops by `drop` */
     char *hdr = strstr(text, "p cnf ");
     cr_assert(hdr != NULL && hdr < p);
     int vars = 0, clauses = 0;
     cr_assert_eq(sscanf(hdr, "p cnf %d %d", &vars, &clauses), 2);
-    fwrite(text, 1, (size_t)(hdr - text), f);
-    fprintf(f, "p cnf %d %d\n", vars, clauses - drop);
+    fprintf(f, "p cnf %d %d\n", vars, clauses - nogoods - units);
     char *body = strchr(hdr, '\n') + 1;
     fwrite(body, 1, (size_t)(p - body), f);
-    char *q = units;
+    char *q = tlines;
     for (int j = 0; j < tw; j++) {
         int var = abs(atoi(q));
         fprintf(f, "%d 0\n", ((uint64_t)T >> j) & 1 ? var : -var);
@@ -548,14 +552,14 @@ ParameterizedTest(cert_case *cc, sat, the_exported_query_certifies_optimality, .
     cr_assert_eq(acc_sat_solve_dimacs(path, &e), 20, "%s", e.msg);
     if (cc->dpll)
         cr_assert_eq(dpll_solve(path), 20);
-    /* not vacuous: without the nogoods it is SAT exactly from the space's
-     * least lower bound on */
+    /* not vacuous: the encoding alone (without implied units and nogoods) is
+     * SAT exactly from the space's least lower bound on */
     cr_assert_gt(r.space_bound, 0);
-    const char *q = with_bound(path, r.space_bound, r.nogoods);
+    const char *q = with_bound(path, r.space_bound);
     cr_assert_eq(acc_sat_solve_dimacs(q, &e), 10, "%s", e.msg);
     if (cc->dpll)
         cr_assert_eq(dpll_solve(q), 10);
-    q = with_bound(path, r.space_bound - 1, r.nogoods);
+    q = with_bound(path, r.space_bound - 1);
     cr_assert_eq(acc_sat_solve_dimacs(q, &e), 20, "%s", e.msg);
 
     /* every nogood re-times to its makespan, above T */
