@@ -405,7 +405,15 @@ static void build_exprs(opt_space *sp, const tables *t)
     sp->busy_st = A(b, M(b, tiles, K(b, lw)), M(b, M(b, M(b, sb, K(b, (uint64_t)s->Kg)), OH), G));
 
     /* bounds of an overlapped schedule */
-    const int p_ld = A(b, A(b, K(b, s0), ITE(b, ba1, busy_a, d_la0)), ITE(b, bw1, busy_w, d_lw0));
+    /* array idle time forced by single buffers, up to the first COMPUTE:
+     * with one activation buffer that every step reloads, each step's LOADs
+     * (the weights wait behind the activations on the load engine) run
+     * between two COMPUTEs; with one activation (weight) buffer otherwise,
+     * each activation (weight) LOAD does */
+    const int a_every = AND(b, ba1, LE(b, steps, sp->loads_act));
+    const int p_ld = A(
+        b, K(b, s0),
+        ITE(b, a_every, sp->busy_ld, A(b, ITE(b, ba1, busy_a, d_la0), ITE(b, bw1, busy_w, d_lw0))));
     const int cp_tail = A(b, p_ld, d_st_last);
     const int lb_cp =
         A(b, A(b, sp->busy_cp, one), ITE(b, bo1, MX(b, cp_tail, A(b, pre, sp->busy_st)), cp_tail));

@@ -334,6 +334,8 @@ typedef struct outcome {
     acc_sat_result sat;
     int64_t serial_ms, double_ms;
     double seconds;
+    int member;        /* --choice: 1 when the choice is a point of the space */
+    int64_t choice_lb; /* --choice: its lower bound (docs/planner.md), -1 if none */
 } outcome;
 
 static void num_or_null(cJSON *o, const char *key, int64_t v)
@@ -401,6 +403,10 @@ static char *summary_json(const options *o, const acc_layer *l, const acc_config
         cJSON_AddNumberToObject(cj, "wgt_buffers", c->buffers[OPT_WGT]);
         cJSON_AddNumberToObject(cj, "out_buffers", c->buffers[OPT_OUT]);
         cJSON_AddBoolToObject(cj, "serial", c->serial);
+        if (strcmp(o->planner, "choice") == 0) {
+            cJSON_AddBoolToObject(cj, "in_space", oc->member);
+            num_or_null(cj, "lower_bound", oc->choice_lb);
+        }
     }
     cJSON_AddNumberToObject(root, "peak_scratchpad_bytes", (double)v->peak_live_bytes);
     cJSON_AddNumberToObject(root, "scratchpad_allocated_bytes", (double)program_spad_extent(p));
@@ -424,6 +430,7 @@ static int run_planner(const options *o, const acc_layer *l, const acc_config *c
 {
     memset(oc, 0, sizeof(*oc));
     oc->claimed = -1;
+    oc->choice_lb = -1;
     oc->serial_ms = oc->double_ms = -1;
     double t0 = now_seconds();
     if (strcmp(o->planner, "sat") == 0) {
@@ -473,6 +480,16 @@ static int run_planner(const options *o, const acc_layer *l, const acc_config *c
             return -1;
         oc->have_choice = 1;
         oc->choice = *c;
+        /* where the choice stands in the optimizer's space */
+        opt_space sp;
+        int idx[OPT_DIMS];
+        if (opt_space_init(&sp, l, cfg, mm, oc->claimed, NULL) == 0) {
+            if (opt_space_index(&sp, c, idx) == 0) {
+                oc->member = opt_space_member(&sp, idx);
+                oc->choice_lb = (int64_t)opt_space_eval(&sp, sp.lb, idx);
+            }
+            opt_space_free(&sp);
+        }
     } else {
         opt_choice c;
         if (acc_baseline_plan_choice(o->planner, l, cfg, mm, o->has_tiling ? &o->tiling : NULL,
@@ -506,8 +523,11 @@ static void print_summary(const options *o, const acc_layer *l, const acc_config
     else if (oc->is_sat)
         printf("NOT proven optimal (time limit; gap %lld cycles to the proven bound %lld); ",
                (long long)(tm->makespan - oc->sat.proven_bound), (long long)oc->sat.proven_bound);
+    else if (strcmp(o->planner, "choice") == 0)
+        printf("the choice is %sa point of the search space, its lower bound %lld; ",
+               oc->member ? "" : "not ", (long long)oc->choice_lb);
     else
-        printf("a %s proves no optimality; ", strcmp(o->planner, "choice") ? "baseline" : "choice");
+        printf("a baseline proves no optimality; ");
     if (oc->have_choice)
         printf("tiling tk=%d th=%d tw=%d tc=%d, order %s, buffers %d/%d/%d%s; ", oc->choice.t.tk,
                oc->choice.t.th, oc->choice.t.tw, oc->choice.t.tc, opt_order_name(oc->choice.order),
