@@ -388,6 +388,8 @@ static void sweep(search *S, const int *idx, int *best, int64_t *best_ms,
                 for (v[OPT_D_BA] = 0; v[OPT_D_BA] < dom[OPT_D_BA]; v[OPT_D_BA]++)
                     for (v[OPT_D_BW] = 0; v[OPT_D_BW] < dom[OPT_D_BW]; v[OPT_D_BW]++)
                         for (v[OPT_D_BO] = 0; v[OPT_D_BO] < dom[OPT_D_BO]; v[OPT_D_BO]++) {
+                            if (terminate_cb(S))
+                                return; /* the time limit: the next query stops too */
                             const int64_t T = *best_ms - 1;
                             int64_t lb = member_bound(S, v);
                             if (lb < 0 || lb > T)
@@ -605,8 +607,7 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
     opt_space_canonical(&S.sp, best);
     ACC_REQUIRE(opt_space_member(&S.sp, best));
     /* values of no member, or of none that could beat the best: ruled out
-     * before encoding (implied unit clauses; their table entries are not
-     * encoded) */
+     * from the start (implied unit clauses) */
     S.lo = acc_malloc((size_t)opt_e_count(S.sp.e) * sizeof(uint64_t));
     S.hi = acc_malloc((size_t)opt_e_count(S.sp.e) * sizeof(uint64_t));
     for (int d = 0; d < OPT_DIMS; d++) {
@@ -650,7 +651,7 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
         rc = write_certificate(&S, opt->dimacs_path, best_ms - 1, err);
         res->dimacs_written = rc == 0;
     }
-    res->clauses = opt_cnf_clauses(S.f);
+    res->clauses = opt_cnf_clauses(S.f) + (uint64_t)S.nunits + (uint64_t)S.nng;
     res->vars = opt_cnf_vars(S.f);
     search_free(&S);
     res->seconds = now_seconds() - t0;
