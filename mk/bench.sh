@@ -50,10 +50,10 @@ hr "Whole ResNet-18 through the RTL on $CONFIG   [$B/rtl/$CONFIG/cosim --net res
 t0=$(date +%s.%N)
 "$B/rtl/$CONFIG/cosim" --net resnet --config "$CONFIG" --backend rtl --no-progress --out "$B/bench/net" | tail -2
 t1=$(date +%s.%N)
-total=$(json "$B/bench/net/net_resnet.json" "sum(l['cycles']['measured'] or 0 for l in d['layers'])" 2>/dev/null || echo "?")
+total=$(json "$B/bench/net/net_resnet.json" "sum(l['cycles_measured'] or 0 for l in d['layers'])" 2>/dev/null || echo "?")
 printf '  wall time %.1f s for %s simulated cycles\n' "$(calc "$t1 - $t0")" "$total"
 
 if [ -x "$B/bin/planbench" ]; then
-    hr "Planner on every ResNet-18 layer, $CONFIG   [$B/bin/planbench $CONFIG]"
-    "$B/bin/planbench" "$CONFIG"
+    hr "Planner on every ResNet-18 layer, $CONFIG   [$B/bin/planbench --config $CONFIG]"
+    "$B/bin/planbench" --config "$CONFIG"
 fi
