@@ -147,3 +147,13 @@ int64_t model_compute_bound(uint64_t macs, const acc_config *cfg)
     uint64_t pes = (uint64_t)cfg->rows * (uint64_t)cfg->cols;
     return model_first_issue(cfg) + (int64_t)((macs + pes - 1) / pes) + 1;
 }
+
+int64_t model_layer_bound(const acc_layer *l, const acc_config *cfg)
+{
+    int64_t r = acc_min64(cfg->rows, layer_out_w(l));
+    int64_t c = acc_min64(cfg->cols, l->num_filter / l->groups);
+    int64_t outputs = (int64_t)l->num_filter * layer_out_h(l) * layer_out_w(l);
+    int64_t steps = acc_ceil_div((int64_t)layer_macs(l), r * c);
+    int64_t passes = acc_ceil_div(outputs, r * c);
+    return model_first_issue(cfg) + steps + passes * (cfg->rows + 2 * cfg->cols) + 1;
+}

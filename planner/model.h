@@ -66,4 +66,14 @@ void model_timing_free(model_timing *t);
  * array: first issue + ceil(macs / (R*C)) + END. */
 int64_t model_compute_bound(uint64_t macs, const acc_config *cfg);
 
+/* A lower bound on the makespan of EVERY schedule of layer l on this
+ * accelerator (any tiling, order or planner), from the COMPUTE formula: a
+ * pass's pixels lie in one output row and its channels in one group, so a
+ * reduction step does at most r*c useful MACs, r = min(R, OW), c = min(C, K/G);
+ * each pass produces at most r*c outputs and costs R + 2C cycles besides its
+ * steps; the compute engine runs one pass at a time:
+ *   s_0 + ceil(MACs / (r*c)) + ceil(K*OH*OW / (r*c)) * (R + 2C) + 1 (END).
+ * Precondition: acc_layer_check(l) == 0. */
+int64_t model_layer_bound(const acc_layer *l, const acc_config *cfg);
+
 #endif

@@ -153,3 +153,26 @@ Test(model, rejects_programs_without_end_or_with_code_after_it)
     cr_assert(strstr(err.msg, "follows END") != NULL, "%s", err.msg);
     acc_program_free(&p);
 }
+
+Test(model, layer_bound_counts_useful_macs_per_step_and_pass_overheads)
+{
+    acc_config c = cfg4(); /* 4x4, Lr 10: s0 = 12 */
+    acc_layer l;
+    memset(&l, 0, sizeof(l));
+    strcpy(l.name, "hand");
+    l.ifmap_h = 5;
+    l.ifmap_w = 3;
+    l.filter_h = l.filter_w = 1;
+    l.channels = 2;
+    l.num_filter = 6;
+    l.stride_h = l.stride_w = 1;
+    l.dil_h = l.dil_w = 1;
+    l.groups = 1;
+    /* OW = 3 < R = 4: r = 3, c = 4; MACs = 6*5*3*2 = 180 -> 15 steps;
+     * outputs 90 -> 8 passes of 4 + 8 overhead cycles: 12 + 15 + 96 + 1 */
+    cr_assert_eq(model_layer_bound(&l, &c), 124);
+    /* no schedule can beat it: the single COMPUTE doing everything in
+     * one instruction has passes = 5 rows * 1 * 2 k-segments = 10 */
+    acc_instr cp = compute(2, 6, 5, 3, 1, 1);
+    cr_assert_geq(model_first_issue(&c) + model_duration(&cp, &c) + 1, model_layer_bound(&l, &c));
+}
