@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "model.h"
 #include "sat.h"
 #include "sched.h"
 
@@ -79,8 +82,11 @@ static void safe(const char *s, char *out, size_t n)
     out[i] = '\0';
 }
 
-/* Reads a cache entry; returns 0 with the program and claim, or -1. */
-static int load(const char *path, double time_limit, acc_program *out, int64_t *claimed)
+/* Reads a cache entry; returns 0 with the program and claim, or -1 (also
+ * when the program does not take the claimed makespan in the model, e.g.
+ * an entry cut short). */
+static int load(const char *path, const acc_config *cfg, double time_limit, acc_program *out,
+                int64_t *claimed)
 {
     char *text = acc_read_file(path, NULL, NULL);
     if (!text)
@@ -97,8 +103,38 @@ static int load(const char *path, double time_limit, acc_program *out, int64_t *
     free(text);
     if (!ok)
         return -1;
+    model_timing tm;
+    if (model_run(out, cfg, &tm, NULL) != 0) {
+        acc_program_free(out);
+        return -1;
+    }
+    ok = tm.makespan == ms;
+    model_timing_free(&tm);
+    if (!ok) {
+        acc_program_free(out);
+        return -1;
+    }
     *claimed = ms;
     return 0;
+}
+
+/* Writes a file through a temporary name of this process, renamed into
+ * place: concurrent writers of one entry never mix their bytes. */
+static int write_atomic(const char *path, const char *text, size_t len)
+{
+    size_t n = strlen(path) + 32;
+    char *tmp = acc_malloc(n);
+    snprintf(tmp, n, "%s.%ld.tmp", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    int rc = f && fwrite(text, 1, len, f) == len ? 0 : -1;
+    if (f && fclose(f) != 0)
+        rc = -1;
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = -1;
+    if (rc != 0)
+        remove(tmp);
+    free(tmp);
+    return rc;
 }
 
 static int store(const char *dir, const char *path, const acc_layer *l, const acc_config *cfg,
@@ -128,7 +164,7 @@ static int store(const char *dir, const char *path, const acc_layer *l, const ac
         free(text);
         return -1;
     }
-    int rc = acc_write_file(path, text, len, NULL);
+    int rc = write_atomic(path, text, len);
     free(text);
     return rc;
 }
@@ -150,7 +186,7 @@ int opt_cache_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *
              opt_cache_key(l, cfg, mm));
     if (hit)
         *hit = 0;
-    if (load(path, time_limit, out, claimed) == 0) {
+    if (load(path, cfg, time_limit, out, claimed) == 0) {
         if (hit)
             *hit = 1;
         free(path);

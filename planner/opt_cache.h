@@ -12,7 +12,8 @@
  * which the harness checks against the model like any planner's claim.  A
  * proven-optimal entry is used whatever the time limit; an unproven one only
  * when the time limit is not larger than the one it was planned with.  An
- * unreadable or malformed entry is planned again and overwritten.
+ * entry that does not parse or whose program does not take the claimed
+ * makespan in the model is planned again and overwritten.
  * docs/planner.md ("Caching") describes it. */
 #ifndef ACC_OPT_CACHE_H
 #define ACC_OPT_CACHE_H

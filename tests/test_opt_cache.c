@@ -134,6 +134,22 @@ Test(opt_cache, a_damaged_entry_is_planned_again, .init = make_dir, .fini = remo
     cr_assert_eq(opt_cache_plan(&l, &cfg, &mm, dir, 0, &a, &again, &hit, &e), 0, "%s", e.msg);
     cr_assert_eq(hit, 1, "and it was replaced");
     acc_program_free(&a);
+
+    /* an entry cut short (it still parses, but has no END): planned again */
+    char *text = acc_read_file(path, NULL, &e);
+    cr_assert(text != NULL, "%s", e.msg);
+    char *end = strstr(text, "\nend");
+    cr_assert(end != NULL);
+    end[1] = '\0';
+    f = fopen(path, "w");
+    cr_assert(f != NULL);
+    fputs(text, f);
+    fclose(f);
+    free(text);
+    cr_assert_eq(opt_cache_plan(&l, &cfg, &mm, dir, 0, &a, &again, &hit, &e), 0, "%s", e.msg);
+    cr_assert_eq(hit, 0, "an entry cut short is not used");
+    cr_assert_eq(makespan_of(&a, &cfg), claim);
+    acc_program_free(&a);
 }
 
 Test(opt_cache, an_unproven_entry_needs_a_time_limit_no_larger_than_its_own, .init = make_dir,
