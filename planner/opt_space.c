@@ -66,7 +66,8 @@ void opt_universal_bounds(const acc_layer *l, const acc_config *cfg, opt_bounds 
     /* every output byte is stored, after a load and a compute */
     b->dram_write =
         s0 + ld_min + cp_min + (st_min - 1) + acc_ceil_div((int64_t)layer_y_bytes(l), dw) + 1;
-    b->best = acc_max64(b->compute, acc_max64(b->dram_read, b->dram_write));
+    b->array = model_layer_bound(l, cfg);
+    b->best = acc_max64(acc_max64(b->compute, b->array), acc_max64(b->dram_read, b->dram_write));
     b->compulsory_read = x_needed + layer_w_bytes(l);
 }
 

@@ -362,6 +362,7 @@ static char *summary_json(const options *o, const acc_layer *l, const acc_config
     cJSON_AddNumberToObject(lb, "compute", (double)b->compute);
     cJSON_AddNumberToObject(lb, "dram_read", (double)b->dram_read);
     cJSON_AddNumberToObject(lb, "dram_write", (double)b->dram_write);
+    cJSON_AddNumberToObject(lb, "array", (double)b->array);
     num_or_null(lb, "space", sat ? oc->sat.space_bound : -1);
     cJSON_AddBoolToObject(root, "optimal", sat && oc->sat.optimal);
     num_or_null(root, "proven_bound", sat ? oc->sat.proven_bound : -1);
