@@ -70,7 +70,7 @@ help:
 	@echo "  make catalog-test      every layer of every network: validator, iss, golden"
 	@echo "  make bench             speed figures, printed with command and configuration"
 	@echo "  make lint | format     clang-tidy/cppcheck | clang-format"
-	@echo "Knobs: V=1 (show commands), PLANNER=serial|double"
+	@echo "Knobs: V=1 (show commands), PLANNER=sat|double|serial (default sat), PLAN_TIME=s"
 
 # ---------------------------------------------------------------- deps
 deps: $(DEPS_OK)

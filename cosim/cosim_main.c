@@ -25,7 +25,7 @@ static void usage(FILE *f)
             "  --seed N            seed of the random operands (default 1)\n"
             "  --backend NAME      iss (functional), rtl (Verilated RTL) or systemc (the RTL in\n"
             "                      a SystemC platform); default iss\n"
-            "  --planner NAME      serial or double (default double)\n"
+            "  --planner NAME      sat, double (alias baseline) or serial (default sat)\n"
             "  --sched FILE        run this .sched instead of planning\n"
             "  --x FILE.npy        input  x int8 [C,H,W]        (with --w)\n"
             "  --w FILE.npy        weights w int8 [C/G,FH,FW,K] (with --x)\n"

@@ -336,7 +336,7 @@ static int resolve_schedule(const cosim_run_config *rc, cosim_report *rep, run_s
         const char *name = rc->planner ? rc->planner : "sat";
         const cosim_planner *pl = cosim_planner_find(name);
         if (!pl)
-            return acc_fail(err, "unknown planner '%s' (planners: serial, double)", name);
+            return acc_fail(err, "unknown planner '%s' (planners: sat, double, baseline, serial)", name);
         acc_error perr;
         if (pl->plan(&rep->layer, &rep->config, mm, &s->prog, &rep->claimed_makespan, &perr))
             return acc_fail(err, "planner '%s' cannot run layer %s on configuration %s: %s", name,
@@ -691,7 +691,7 @@ int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err)
     const char *planner = base->planner ? base->planner : "sat";
     if (!cosim_planner_find(planner)) {
         acc_layer_list_free(&list);
-        return acc_fail(err, "unknown planner '%s' (planners: serial, double)", planner);
+        return acc_fail(err, "unknown planner '%s' (planners: sat, double, baseline, serial)", planner);
     }
     const char *root = base->out_dir ? base->out_dir : "build/cosim";
     if (acc_mkdirs(root, err)) {

@@ -351,7 +351,7 @@ static char *summary_json(const options *o, const acc_layer *l, const acc_config
                           const outcome *oc, const acc_validation *v)
 {
     const int sat = oc->is_sat;
-    const int64_t lower = sat ? oc->sat.lower_bound : b->best;
+    const int64_t lower = b->best; /* valid for every schedule, not only the space */
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "layer", l->name);
     cJSON_AddStringToObject(root, "config", cfg->name);
@@ -513,7 +513,7 @@ static void print_summary(const options *o, const acc_layer *l, const acc_config
                           const char *json_path)
 {
     acc_tiling t = program_tiling(p);
-    const int64_t lower = oc->is_sat ? oc->sat.lower_bound : b->best;
+    const int64_t lower = b->best; /* valid for every schedule, not only the space */
     double above = 100.0 * (double)(tm->makespan - lower) / (double)lower;
     printf("%s on %s, %s planner: makespan %lld cycles, lower bound %lld (%.1f%% above it); ",
            l->name, cfg->name, o->planner, (long long)tm->makespan, (long long)lower, above);
