@@ -297,7 +297,7 @@ cosim: $(COSIM_BIN)
 	$(Q)$(COSIM_BIN) --backend $(BACKEND) $(COSIM_ARGS)
 
 plan: $(B)/bin/plan
-	$(Q)$(B)/bin/plan --layer $(LAYER) --config $(CONFIG) --planner $(PLANNER) --time $(PLAN_TIME)
+	$(Q)$(B)/bin/plan --layer $(LAYER) --config $(CONFIG) --planner $(PLANNER) --time $(PLAN_TIME) $(ARGS)
 
 layers: $(B)/bin/layers
 	$(Q)$(B)/bin/layers $(NET)
