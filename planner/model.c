@@ -6,17 +6,51 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Beats of `rows` rows of n0 bytes starting at a, a + stride, ...: the
+ * residue of a row's start modulo DW repeats with period DW / gcd(stride, DW),
+ * so one period is counted and multiplied (the planners time hundreds of
+ * thousands of DMAs while searching). */
+static int64_t row_run_beats(uint64_t a, uint64_t stride, uint64_t rows, uint64_t n0, uint64_t dw)
+{
+    uint64_t sm = stride % dw, g = dw;
+    for (uint64_t x = sm; x != 0;) { /* g = gcd(sm, dw) */
+        uint64_t r = g % x;
+        g = x;
+        x = r;
+    }
+    uint64_t period = dw / g;
+    int64_t one = 0, part = 0;
+    uint64_t rem = rows % period, full = rows / period;
+    for (uint64_t r = 0; r < period && r < rows; r++) {
+        int64_t b = (int64_t)(((a + r * sm) % dw + n0 + dw - 1) / dw);
+        one += b;
+        if (r < rem)
+            part += b;
+    }
+    return rows < period ? one : (int64_t)full * one + part;
+}
+
 int64_t model_dma_beats(const acc_dma *d, const acc_config *cfg)
 {
+    /* B = sum over planes p and rows r of
+     *     ceil(((dram + p*s2 + r*s1) mod DW + n0) / DW), per period of planes */
     const uint64_t dw = (uint64_t)cfg->axi_bytes;
-    int64_t beats = 0;
-    for (uint32_t p = 0; p < d->n2; p++) {
-        for (uint32_t r = 0; r < d->n1; r++) {
-            uint64_t a = (uint64_t)d->dram + (uint64_t)p * d->dram_s2 + (uint64_t)r * d->dram_s1;
-            beats += (int64_t)(((a % dw) + d->n0 + dw - 1) / dw);
-        }
+    uint64_t s2 = d->dram_s2 % dw, g = dw;
+    for (uint64_t x = s2; x != 0;) {
+        uint64_t r = g % x;
+        g = x;
+        x = r;
     }
-    return beats;
+    uint64_t period = dw / g, planes = d->n2;
+    int64_t one = 0, part = 0;
+    uint64_t rem = planes % period, full = planes / period;
+    for (uint64_t p = 0; p < period && p < planes; p++) {
+        int64_t b = row_run_beats(d->dram % dw + p * s2, d->dram_s1, d->n1, d->n0, dw);
+        one += b;
+        if (p < rem)
+            part += b;
+    }
+    return planes < period ? one : (int64_t)full * one + part;
 }
 
 int64_t model_compute_passes(const acc_compute *c, const acc_config *cfg)

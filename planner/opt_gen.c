@@ -228,59 +228,10 @@ typedef struct node_list {
     opt_stats st;
 } node_list;
 
-/* Beats of the rows a_r = a + r*stride, r < rows, each n0 bytes long:
- * sum of ceil((a_r mod DW + n0) / DW).  a_r mod DW repeats with period
- * DW / gcd(stride mod DW, DW), so one period is summed and scaled. */
-static int64_t row_run_beats(uint64_t a, uint64_t stride, uint64_t rows, uint64_t n0, uint64_t dw)
-{
-    uint64_t sm = stride % dw, g = dw;
-    for (uint64_t x = sm; x != 0;) { /* g = gcd(sm, dw) */
-        uint64_t r = g % x;
-        g = x;
-        x = r;
-    }
-    uint64_t period = dw / g;
-    int64_t one = 0, part = 0;
-    uint64_t rem = rows % period, full = rows / period;
-    for (uint64_t r = 0; r < period && r < rows; r++) {
-        int64_t b = (int64_t)(((a + r * sm) % dw + n0 + dw - 1) / dw);
-        one += b;
-        if (r < rem)
-            part += b;
-    }
-    return rows < period ? one : (int64_t)full * one + part;
-}
-
-/* model_dma_beats, computed per period of the address pattern instead of per
- * row (the planners time hundreds of thousands of DMAs while searching).
- * Programs are checked against model_run in debug builds. */
-static int64_t dma_beats(const acc_dma *d, uint64_t dw)
-{
-    uint64_t s2 = d->dram_s2 % dw, g = dw;
-    for (uint64_t x = s2; x != 0;) {
-        uint64_t r = g % x;
-        g = x;
-        x = r;
-    }
-    uint64_t period = dw / g, planes = d->n2;
-    int64_t one = 0, part = 0;
-    uint64_t rem = planes % period, full = planes / period;
-    for (uint64_t p = 0; p < period && p < planes; p++) {
-        int64_t b = row_run_beats(d->dram + p * s2, d->dram_s1, d->n1, d->n0, dw);
-        one += b;
-        if (p < rem)
-            part += b;
-    }
-    return planes < period ? one : (int64_t)full * one + part;
-}
-
-/* Duration of an instruction: model_duration with the fast beat count. */
+/* Duration of an instruction (model_dma_beats counts beats per period of
+ * the address pattern, so timing hundreds of thousands of DMAs is cheap). */
 static int64_t duration(const acc_instr *in, const acc_config *cfg)
 {
-    if (in->op == ACC_OP_LOAD)
-        return cfg->read_latency + dma_beats(&in->u.dma, (uint64_t)cfg->axi_bytes) + 2;
-    if (in->op == ACC_OP_STORE)
-        return cfg->write_latency + dma_beats(&in->u.dma, (uint64_t)cfg->axi_bytes) + 2;
     return model_duration(in, cfg);
 }
 
@@ -301,7 +252,6 @@ static uint32_t node_push(node_list *nl, const acc_config *cfg, const acc_instr 
     nd->eng = acc_op_engine(in->op);
     assert(nd->eng >= 0);
     nd->dur = duration(in, cfg);
-    assert(in->op == ACC_OP_COMPUTE || nl->n % 997 != 1 || nd->dur == model_duration(in, cfg));
     memcpy(nd->dep, dep, sizeof(nd->dep));
     nl->st.busy[nd->eng] += nd->dur;
     if (in->op != ACC_OP_COMPUTE) {

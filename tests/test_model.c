@@ -176,3 +176,30 @@ Test(model, layer_bound_counts_useful_macs_per_step_and_pass_overheads)
     acc_instr cp = compute(2, 6, 5, 3, 1, 1);
     cr_assert_geq(model_first_issue(&c) + model_duration(&cp, &c) + 1, model_layer_bound(&l, &c));
 }
+
+Test(model, dma_beats_equal_a_row_by_row_count_for_any_strides)
+{
+    /* model_dma_beats sums one period of the address pattern; count every
+     * row here instead, for random shapes, strides and bus widths. */
+    acc_config c = cfg4();
+    acc_rng r;
+    acc_rng_seed(&r, 99);
+    for (int n = 0; n < 3000; n++) {
+        c.axi_bytes = 4 << (int)(acc_rng_next(&r) % 5); /* 4..64 bytes */
+        acc_instr in = dma(ACC_OP_LOAD, (uint32_t)acc_rng_next(&r),
+                           1 + (uint32_t)(acc_rng_next(&r) % 300),
+                           1 + (uint32_t)(acc_rng_next(&r) % 40), 1 + (uint32_t)(acc_rng_next(&r) % 40),
+                           (uint32_t)(acc_rng_next(&r) % 5000), (uint32_t)(acc_rng_next(&r) % 100000));
+        const acc_dma *d = &in.u.dma;
+        int64_t expect = 0;
+        for (uint64_t p = 0; p < d->n2; p++)
+            for (uint64_t row = 0; row < d->n1; row++) {
+                uint64_t a = (uint64_t)d->dram + p * d->dram_s2 + row * d->dram_s1;
+                uint64_t first = a / (uint64_t)c.axi_bytes;
+                uint64_t last = (a + d->n0 - 1) / (uint64_t)c.axi_bytes;
+                expect += (int64_t)(last - first + 1); /* bus words the row touches */
+            }
+        cr_assert_eq(model_dma_beats(d, &c), expect, "case %d: n=%u,%u,%u strides %u,%u dw %d", n,
+                     d->n0, d->n1, d->n2, d->dram_s1, d->dram_s2, c.axi_bytes);
+    }
+}
