@@ -21,6 +21,7 @@
 #include "../planner/model.h"
 #include "../planner/sched.h"
 #include "../planner/validate.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------ the layers */
 
@@ -480,25 +481,6 @@ Test(baseline, an_unknown_strategy_is_rejected)
 
 /* ---------------------------------------------------------------- the tool */
 
-static const char *bin_dir(void)
-{
-    const char *b = getenv("ACC_BIN");
-    return b ? b : "build/bin";
-}
-
-/* Runs a shell command; stdout+stderr into out.  Returns the exit status. */
-static int run(const char *cmd, char *out, size_t size)
-{
-    char full[2048];
-    snprintf(full, sizeof(full), "%s 2>&1", cmd);
-    FILE *f = popen(full, "r");
-    cr_assert(f != NULL);
-    size_t n = fread(out, 1, size - 1, f);
-    out[n] = '\0';
-    int st = pclose(f);
-    cr_assert(WIFEXITED(st), "%s: killed by a signal: %s", cmd, out);
-    return WEXITSTATUS(st);
-}
 
 static void remove_dir(const char *dir, const char *const *files)
 {
@@ -523,9 +505,9 @@ Test(plan_tool, writes_a_valid_annotated_schedule_and_its_summary)
     cr_assert(mkdtemp(dir) != NULL);
     char cmd[1024], out[8192];
     snprintf(cmd, sizeof(cmd),
-             "%s/plan --layer lenet_2 --config small --planner double --out-dir %s", bin_dir(),
+             "%s/plan --layer lenet_2 --config small --planner double --out-dir %s", tu_bin_dir(),
              dir);
-    cr_assert_eq(run(cmd, out, sizeof(out)), 0, "%s", out);
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
     cr_assert(strstr(out, "lenet_2") && strstr(out, "makespan"), "summary: %s", out);
 
     char path[512];
@@ -599,9 +581,9 @@ Test(plan_tool, an_impossible_layer_fails_and_writes_nothing)
           "Num Filter, Strides, Dilation,\nhuge,120,120,15,15,16,4,1,7,\n",
           f);
     fclose(f);
-    snprintf(cmd, sizeof(cmd), "%s/plan --layer %s:huge --config small --out-dir %s", bin_dir(),
+    snprintf(cmd, sizeof(cmd), "%s/plan --layer %s:huge --config small --out-dir %s", tu_bin_dir(),
              csv, outdir);
-    cr_assert_eq(run(cmd, out, sizeof(out)), 1, "%s", out);
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 1, "%s", out);
     cr_assert(strstr(out, "cannot run on config 'small': the smallest tile needs 10036 bytes"),
               "%s", out);
     cr_assert_neq(access(outdir, F_OK), 0, "the output directory was created");
@@ -612,10 +594,10 @@ Test(plan_tool, an_impossible_layer_fails_and_writes_nothing)
 Test(plan_tool, usage_errors_exit_with_status_2)
 {
     char cmd[1024], out[8192];
-    snprintf(cmd, sizeof(cmd), "%s/plan --config small", bin_dir());
-    cr_assert_eq(run(cmd, out, sizeof(out)), 2, "%s", out);
+    snprintf(cmd, sizeof(cmd), "%s/plan --config small", tu_bin_dir());
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 2, "%s", out);
     cr_assert(strstr(out, "--layer"), "%s", out);
-    snprintf(cmd, sizeof(cmd), "%s/plan --layer lenet_1 --planner triple", bin_dir());
-    cr_assert_eq(run(cmd, out, sizeof(out)), 2, "%s", out);
+    snprintf(cmd, sizeof(cmd), "%s/plan --layer lenet_1 --planner triple", tu_bin_dir());
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 2, "%s", out);
     cr_assert(strstr(out, "triple"), "%s", out);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../planner/layer.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -675,19 +676,6 @@ Test(memmap, tensors_never_overlap_for_any_catalog_layer)
 
 /* ------------------------------------------------------------ the tool */
 
-/* Runs a shell command; returns its exit status, output in buf. */
-static int run(const char *cmd, char *buf, size_t size)
-{
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p, "popen %s", cmd);
-    size_t n = fread(buf, 1, size - 1, p);
-    buf[n] = '\0';
-    while (fread((char[256]){0}, 1, 256, p) > 0)
-        ;
-    int st = pclose(p);
-    cr_assert(WIFEXITED(st), "%s: killed by a signal", cmd);
-    return WEXITSTATUS(st);
-}
 
 Test(layers_tool, lists_the_catalogs_and_answers_usage_errors_with_status_2)
 {
@@ -697,25 +685,25 @@ Test(layers_tool, lists_the_catalogs_and_answers_usage_errors_with_status_2)
     static char out[1 << 16];
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "%s/layers resnet 2>&1", bin);
-    cr_assert_eq(run(cmd, out, sizeof out), 0, "%s", out);
+    cr_assert_eq(tu_run(cmd, out, sizeof out), 0, "%s", out);
     cr_assert(strstr(out, "total resnet: 21 layers"), "%s", out);
     cr_assert(strstr(out, "resnet_3 "), "%s", out);
     snprintf(cmd, sizeof cmd, "%s/layers 2>&1", bin);
-    cr_assert_eq(run(cmd, out, sizeof out), 0, "%s", out);
+    cr_assert_eq(tu_run(cmd, out, sizeof out), 0, "%s", out);
     for (int i = 0; acc_catalog_nets[i]; i++) {
         char want[64];
         snprintf(want, sizeof want, "total %s: ", acc_catalog_nets[i]);
         cr_assert(strstr(out, want), "no total for %s", acc_catalog_nets[i]);
     }
     snprintf(cmd, sizeof cmd, "%s/layers --show resnet_3 2>&1", bin);
-    cr_assert_eq(run(cmd, out, sizeof out), 0, "%s", out);
+    cr_assert_eq(tu_run(cmd, out, sizeof out), 0, "%s", out);
     cr_assert(strstr(out, "115605504"), "%s", out);
     snprintf(cmd, sizeof cmd, "%s/layers --bogus 2>&1", bin);
-    cr_assert_eq(run(cmd, out, sizeof out), 2, "%s", out);
+    cr_assert_eq(tu_run(cmd, out, sizeof out), 2, "%s", out);
     snprintf(cmd, sizeof cmd, "%s/layers --csv 2>&1", bin);
-    cr_assert_eq(run(cmd, out, sizeof out), 2, "%s", out);
+    cr_assert_eq(tu_run(cmd, out, sizeof out), 2, "%s", out);
     snprintf(cmd, sizeof cmd, "%s/layers --show resnet_99 2>&1", bin);
-    cr_assert_eq(run(cmd, out, sizeof out), 1, "%s", out);
+    cr_assert_eq(tu_run(cmd, out, sizeof out), 1, "%s", out);
     cr_assert(strstr(out, "resnet has 21 layers, asked for 99"), "%s", out);
 }
 

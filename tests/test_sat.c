@@ -24,6 +24,7 @@
 #include "../planner/sat.h"
 #include "../planner/sched.h"
 #include "../planner/validate.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------ fixtures */
 
@@ -607,24 +608,6 @@ ParameterizedTest(cert_case *cc, sat, the_exported_query_certifies_optimality, .
 
 /* ------------------------------------------------------------- plan tool */
 
-static const char *bin_dir(void)
-{
-    const char *b = getenv("ACC_BIN");
-    return b ? b : "build/bin";
-}
-
-static int run(const char *cmd, char *out, size_t size)
-{
-    char full[2048];
-    snprintf(full, sizeof(full), "%s 2>&1", cmd);
-    FILE *f = popen(full, "r");
-    cr_assert(f != NULL);
-    size_t n = fread(out, 1, size - 1, f);
-    out[n] = '\0';
-    int st = pclose(f);
-    cr_assert(WIFEXITED(st), "%s: killed by a signal: %s", cmd, out);
-    return WEXITSTATUS(st);
-}
 
 static cJSON *load_json(const char *path)
 {
@@ -649,8 +632,8 @@ Test(sat, the_plan_tool_writes_a_proven_schedule_and_its_certificate, .init = ma
     char cmd[1024], out[8192], path[256];
     snprintf(cmd, sizeof(cmd),
              "%s/plan --layer lenet_2 --config small --dimacs %s/lenet_2.cnf --out-dir %s",
-             bin_dir(), tmpdir, tmpdir);
-    cr_assert_eq(run(cmd, out, sizeof(out)), 0, "%s", out);
+             tu_bin_dir(), tmpdir, tmpdir);
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
     cr_assert(strstr(out, "optimal in the search space"), "%s", out);
     snprintf(path, sizeof(path), "%s/lenet_2.json", tmpdir);
     cJSON *j = load_json(path);
@@ -691,9 +674,9 @@ Test(sat, the_plan_tool_reports_a_gap_under_a_time_limit, .init = make_tmpdir,
      .fini = remove_tmpdir)
 {
     char cmd[1024], out[8192], path[256];
-    snprintf(cmd, sizeof(cmd), "%s/plan --layer resnet_12 --time 0.000001 --out-dir %s", bin_dir(),
+    snprintf(cmd, sizeof(cmd), "%s/plan --layer resnet_12 --time 0.000001 --out-dir %s", tu_bin_dir(),
              tmpdir);
-    cr_assert_eq(run(cmd, out, sizeof(out)), 0, "%s", out);
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
     cr_assert(strstr(out, "NOT proven optimal"), "%s", out);
     snprintf(path, sizeof(path), "%s/resnet_12.json", tmpdir);
     cJSON *j = load_json(path);

@@ -1,7 +1,12 @@
 /* testutil.c - helpers shared by several test files (see testutil.h). */
+#define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 /* A value in [lo, hi]: the ends a quarter of the time each, else uniform. */
 uint32_t tu_draw(acc_rng *r, uint32_t lo, uint32_t hi)
@@ -56,4 +61,26 @@ void tu_random_instr(acc_rng *r, acc_opcode op, acc_instr *in)
         c->pleft = tu_draw(r, 0, 15);
         c->acc = (int)(acc_rng_next(r) & 1u);
     }
+}
+
+const char *tu_bin_dir(void)
+{
+    const char *b = getenv("ACC_BIN");
+    return b ? b : "build/bin";
+}
+
+int tu_run(const char *cmd, char *out, size_t size)
+{
+    char full[2048];
+    snprintf(full, sizeof(full), "%s 2>&1", cmd);
+    FILE *f = popen(full, "r");
+    cr_assert(f != NULL, "popen %s", cmd);
+    size_t n = fread(out, 1, size - 1, f);
+    out[n] = '\0';
+    char drain[256];
+    while (fread(drain, 1, sizeof(drain), f) > 0)
+        ;
+    int st = pclose(f);
+    cr_assert(WIFEXITED(st), "%s: killed by a signal: %s", cmd, out);
+    return WEXITSTATUS(st);
 }

@@ -2,6 +2,7 @@
 #ifndef ACC_TESTUTIL_H
 #define ACC_TESTUTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../planner/isa.h"
@@ -16,5 +17,13 @@ uint32_t tu_draw(acc_rng *r, uint32_t lo, uint32_t hi);
  * field drawn over its documented range (docs/isa.md); each wait is zero a
  * third of the time. */
 void tu_random_instr(acc_rng *r, acc_opcode op, acc_instr *in);
+
+/* Directory of the tools: $ACC_BIN, else build/bin. */
+const char *tu_bin_dir(void);
+
+/* Runs a shell command with stderr merged into stdout; the first size-1
+ * bytes of its output go to out (NUL-terminated), the rest is drained.
+ * Fails the test if the command dies of a signal; returns its exit status. */
+int tu_run(const char *cmd, char *out, size_t size);
 
 #endif
