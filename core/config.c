@@ -7,7 +7,7 @@
  * reader also rejects section headers that name no known section (inih does
  * not report empty sections to the handler) and strips leading blanks so that
  * an indented key is a key, never a continuation of the previous value. */
-#include "config.h"
+#include "core/config.h"
 
 #include <assert.h>
 #include <ini.h>

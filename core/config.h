@@ -14,8 +14,8 @@
 
 #include <stdint.h>
 
-#include "layer.h"
-#include "util.h"
+#include "core/layer.h"
+#include "core/util.h"
 
 typedef struct acc_config {
     char name[ACC_NAME_MAX]; /* file stem: "default", "small", ... */

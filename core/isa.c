@@ -1,7 +1,7 @@
 /* isa.c - encoding, decoding and range checks of instructions.  The bit
  * layout lives in one table per opcode class; docs/isa.md is generated from
  * the same numbers by hand and tests/test_isa.c checks both agree. */
-#include "isa.h"
+#include "core/isa.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util.h"
+#include "core/util.h"
 
 #define ACC_INSTR_BYTES 32
 #define ACC_INSTR_WORDS 4

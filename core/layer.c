@@ -2,7 +2,7 @@
  * SCALE-Sim topology CSV reader, the built-in catalogs, LAYER= lookup and the
  * default external-memory map.  The CSV format is specified in
  * docs/formats.md ("Layer CSV"). */
-#include "layer.h"
+#include "core/layer.h"
 
 #include <limits.h>
 #include <stdio.h>

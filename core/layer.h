@@ -17,7 +17,7 @@
 
 #include <stdint.h>
 
-#include "util.h"
+#include "core/util.h"
 
 #define ACC_NAME_MAX 64
 

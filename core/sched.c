@@ -4,7 +4,7 @@
  * One table per instruction class lists the operands in canonical order, the
  * decoded fields each one fills and how it is printed; the parser and the
  * printer are both driven by it, so they cannot disagree on a name. */
-#include "sched.h"
+#include "core/sched.h"
 
 #include <stdarg.h>
 #include <stddef.h>

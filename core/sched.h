@@ -20,8 +20,8 @@
 
 #include <stdio.h>
 
-#include "isa.h"
-#include "layer.h"
+#include "core/isa.h"
+#include "core/layer.h"
 
 /* Metadata carried by directives; empty strings / has_memmap = 0 when absent. */
 typedef struct acc_sched_meta {

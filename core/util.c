@@ -1,6 +1,6 @@
 /* util.c - allocation wrappers, errors, files, numbers, seeded RNG. */
 #define _POSIX_C_SOURCE 200809L
-#include "util.h"
+#include "core/util.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* axi_mem.c - fixed-latency AXI4 memory model (see axi_mem.h). */
-#include "axi_mem.h"
+#include "cosim/axi_mem.h"
 
 #include <stdio.h>
 #include <string.h>

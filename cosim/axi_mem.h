@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#include "../golden/iss.h"
+#include "golden/iss.h"
 
 #define AXI_QUEUE 512 /* bursts in flight per port (the master's limits are far lower) */
 

@@ -4,7 +4,7 @@
  * memory image (decoded from mm.prog, so the binary encoding is exercised
  * exactly as the hardware would fetch it) on the functional simulator.  It
  * measures no cycles. */
-#include "backend.h"
+#include "cosim/backend.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -12,10 +12,10 @@
 
 #include <stdint.h>
 
-#include "../golden/iss.h"
-#include "../planner/config.h"
-#include "../planner/isa.h"
-#include "../planner/layer.h"
+#include "golden/iss.h"
+#include "core/config.h"
+#include "core/isa.h"
+#include "core/layer.h"
 
 /* Options a cycle-accurate backend honours; zero-initialised = defaults. */
 typedef struct cosim_options {

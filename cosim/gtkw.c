@@ -1,13 +1,13 @@
 /* gtkw.c - GTKWave save file and translate filters (see gtkw.h). */
 #define _XOPEN_SOURCE 700 /* realpath */
-#include "gtkw.h"
+#include "cosim/gtkw.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../planner/sched.h"
+#include "core/sched.h"
 
 /* GTKWave trace flags (its save-file format). */
 #define TR_HEX 0x2

@@ -9,8 +9,8 @@
 #ifndef ACC_COSIM_GTKW_H
 #define ACC_COSIM_GTKW_H
 
-#include "../planner/isa.h"
-#include "../planner/util.h"
+#include "core/isa.h"
+#include "core/util.h"
 
 /* Writes the three files for the waveform at fst_path (which ends in
  * ".fst").  Returns 0 or -1 with err. */

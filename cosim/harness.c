@@ -1,20 +1,20 @@
 /* harness.c - one co-simulation run and the per-network loop (harness.h).
  * The steps are numbered as in docs/cosim.md. */
-#include "harness.h"
+#include "cosim/harness.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "../golden/golden.h"
-#include "../golden/iss.h"
-#include "../planner/baseline.h"
-#include "../planner/model.h"
-#include "../planner/opt_cache.h"
-#include "../planner/sched.h"
-#include "../planner/validate.h"
-#include "npy.h"
+#include "golden/golden.h"
+#include "golden/iss.h"
+#include "planner/baseline.h"
+#include "model/model.h"
+#include "planner/opt_cache.h"
+#include "core/sched.h"
+#include "model/validate.h"
+#include "cosim/npy.h"
 
 #define POISON_BYTE 0xA5
 

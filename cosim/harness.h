@@ -9,11 +9,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../planner/config.h"
-#include "../planner/isa.h"
-#include "../planner/layer.h"
-#include "backend.h"
-#include "report.h"
+#include "core/config.h"
+#include "core/isa.h"
+#include "core/layer.h"
+#include "cosim/backend.h"
+#include "cosim/report.h"
 
 /* ---------------------------------------------------------------- planners */
 

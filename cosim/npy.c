@@ -1,5 +1,5 @@
 /* npy.c - NumPy .npy writer and reader for int8 and int32 arrays (npy.h). */
-#include "npy.h"
+#include "cosim/npy.h"
 
 #include <ctype.h>
 #include <inttypes.h>

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../planner/util.h"
+#include "core/util.h"
 
 #define COSIM_NPY_MAX_DIMS 32
 

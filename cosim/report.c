@@ -1,6 +1,6 @@
 /* report.c - report.json, the readable summary and the network table
  * (report.h).  The JSON layout is documented in docs/cosim.md. */
-#include "report.h"
+#include "cosim/report.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>

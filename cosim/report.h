@@ -8,10 +8,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../planner/config.h"
-#include "../planner/isa.h"
-#include "../planner/layer.h"
-#include "../planner/util.h"
+#include "core/config.h"
+#include "core/isa.h"
+#include "core/layer.h"
+#include "core/util.h"
 
 #define COSIM_PATH_MAX 1024
 #define COSIM_MAX_FAILURES 8

@@ -10,10 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "axi_mem.h"
-#include "backend.h"
-#include "gtkw.h"
-#include "vmodel.h"
+#include "cosim/axi_mem.h"
+#include "cosim/backend.h"
+#include "cosim/gtkw.h"
+#include "cosim/vmodel.h"
 
 /* Register offsets (docs/rtl.md). */
 enum {

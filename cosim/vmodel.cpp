@@ -1,7 +1,7 @@
 // vmodel.cpp - the one C++ file: wraps the Verilated acc_top behind the C
 // API of vmodel.h.  Compiled once per configuration, against that
 // configuration's Verilator output (build/rtl/<config>/obj).
-#include "vmodel.h"
+#include "cosim/vmodel.h"
 
 #include <cstring>
 

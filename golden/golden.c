@@ -1,8 +1,8 @@
-/* golden.c - the reference convolution: the definition in planner/layer.h
+/* golden.c - the reference convolution: the definition in core/layer.h
  * written out as plain loops.  Sums are kept in uint32_t so that they wrap
  * modulo 2^32 without undefined behaviour, and are converted to int32 (two's
  * complement) at the end, as the accelerator's int32 accumulators do. */
-#include "golden.h"
+#include "golden/golden.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,12 +1,12 @@
 /* golden.h - the reference convolution, the arbiter of correctness.  Plain
- * loops, no tiling, no tricks.  Layouts as in planner/layer.h:
+ * loops, no tiling, no tricks.  Layouts as in core/layer.h:
  *   x[C][H][W] int8, w[C/G][FH][FW][K] int8, y[K][OH][OW] int32. */
 #ifndef ACC_GOLDEN_H
 #define ACC_GOLDEN_H
 
 #include <stdint.h>
 
-#include "../planner/layer.h"
+#include "core/layer.h"
 
 /* Computes y for a checked layer (acc_layer_check == 0).  y has
  * K*OH*OW elements. */

@@ -11,7 +11,7 @@
  * two's complement) and then written back.  A COMPUTE whose result tile
  * overlaps its own operands has no defined meaning (the hardware reads and
  * writes in pass order); the validator rejects such programs. */
-#include "iss.h"
+#include "golden/iss.h"
 
 #include <stdlib.h>
 #include <string.h>

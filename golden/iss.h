@@ -8,8 +8,8 @@
 
 #include <stdint.h>
 
-#include "../planner/config.h"
-#include "../planner/isa.h"
+#include "core/config.h"
+#include "core/isa.h"
 
 /* A byte-addressed external memory image, [0, size). */
 typedef struct acc_dram {

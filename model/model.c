@@ -1,7 +1,7 @@
 /* model.c - the formal timing model: closed-form durations and the issue
  * rule (docs/model.md).  Every constant here is a pipeline stage of the RTL,
  * named where it is used. */
-#include "model.h"
+#include "model/model.h"
 
 #include <stdlib.h>
 #include <string.h>

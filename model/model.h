@@ -27,8 +27,8 @@
 
 #include <stdint.h>
 
-#include "config.h"
-#include "isa.h"
+#include "core/config.h"
+#include "core/isa.h"
 
 /* Number of AXI data beats a LOAD or STORE moves (B above). */
 int64_t model_dma_beats(const acc_dma *d, const acc_config *cfg);

@@ -52,13 +52,13 @@
  * the instructions checked; it is not computed when model_run fails. */
 #include <stdio.h>
 
-#include "validate.h"
+#include "model/validate.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "model/model.h"
 
 #define MAX_VIOLATIONS 20
 

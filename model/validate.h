@@ -21,9 +21,9 @@
 
 #include <stdio.h>
 
-#include "config.h"
-#include "isa.h"
-#include "layer.h"
+#include "core/config.h"
+#include "core/isa.h"
+#include "core/layer.h"
 
 typedef struct acc_validation {
     int ok;                       /* 1 when no violation was found */

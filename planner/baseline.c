@@ -18,14 +18,14 @@
  * timing them exactly under the issue rule (the same figures as model_run,
  * which checks the generated programs in debug builds) and keeping the
  * shortest. */
-#include "baseline.h"
+#include "planner/baseline.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
-#include "opt_gen.h"
+#include "model/model.h"
+#include "planner/opt_gen.h"
 
 enum { KIND_ACT = OPT_ACT, KIND_WGT = OPT_WGT, KIND_OUT = OPT_OUT, KIND_COUNT = OPT_KINDS };
 

@@ -9,9 +9,9 @@
 #ifndef ACC_BASELINE_H
 #define ACC_BASELINE_H
 
-#include "config.h"
-#include "isa.h"
-#include "layer.h"
+#include "core/config.h"
+#include "core/isa.h"
+#include "core/layer.h"
 
 /* A loop tiling of a layer: output tile (tk channels x th rows x tw cols) and
  * input-channel chunk tc.  The baselines' loop order is k-tile, oy-tile,

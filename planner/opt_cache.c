@@ -1,5 +1,5 @@
 /* opt_cache.c - cached sat plans (opt_cache.h). */
-#include "opt_cache.h"
+#include "planner/opt_cache.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -8,9 +8,9 @@
 
 #include <unistd.h>
 
-#include "model.h"
-#include "sat.h"
-#include "sched.h"
+#include "model/model.h"
+#include "planner/sat/sat.h"
+#include "core/sched.h"
 
 #define DEFAULT_TIME_LIMIT 60.0
 

@@ -20,9 +20,9 @@
 
 #include <stdint.h>
 
-#include "config.h"
-#include "isa.h"
-#include "layer.h"
+#include "core/config.h"
+#include "core/isa.h"
+#include "core/layer.h"
 
 /* Cache directory: the environment variable ACC_PLAN_CACHE, else
  * "build/plan/cache". */

@@ -12,13 +12,13 @@
  * into one stream: "serial" makes every instruction wait for the one before
  * it; otherwise the merge greedily takes the instruction that the issue rule
  * lets issue first. */
-#include "opt_gen.h"
+#include "planner/opt_gen.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "model/model.h"
 
 #define PAD_MAX 15                        /* ptop, pleft */
 #define DIM_MAX 1023                      /* th, tw, vh, vw, act_ph */

@@ -10,10 +10,10 @@
 
 #include <stdint.h>
 
-#include "baseline.h"
-#include "config.h"
-#include "isa.h"
-#include "layer.h"
+#include "planner/baseline.h"
+#include "core/config.h"
+#include "core/isa.h"
+#include "core/layer.h"
 
 /* Operand kinds, each with its own pool of scratchpad buffers. */
 enum { OPT_ACT = 0, OPT_WGT = 1, OPT_OUT = 2, OPT_KINDS = 3 };

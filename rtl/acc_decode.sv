@@ -1,6 +1,6 @@
 // acc_decode - combinational checks of the instruction at the head of the
 // fetch queue: legality (docs/isa.md, the same rules as acc_instr_check /
-// acc_decode in planner/isa.c) and the scratchpad hulls of its operands
+// acc_decode in core/isa.c) and the scratchpad hulls of its operands
 // (acc_instr_spad_ranges: every [lo, hi) must end at or below SpadBytes).
 `include "acc_defs.svh"
 module acc_decode #(

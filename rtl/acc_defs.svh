@@ -1,6 +1,6 @@
 // acc_defs.svh - constants shared by every module of the accelerator:
 // opcodes, error codes, register offsets and the bit positions of the
-// instruction fields (docs/isa.md; planner/isa.c holds the same table).
+// instruction fields (docs/isa.md; core/isa.c holds the same table).
 //
 // Yosys 0.23 does not read SystemVerilog packages, so the constants are
 // macros.  A field macro expands to a bit range, e.g. instr[`ACC_F_N0].

@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "../cosim/axi_mem.h"
+#include "cosim/axi_mem.h"
 
 static acc_dram mem;
 

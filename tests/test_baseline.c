@@ -15,13 +15,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../golden/golden.h"
-#include "../golden/iss.h"
-#include "../planner/baseline.h"
-#include "../planner/model.h"
-#include "../planner/sched.h"
-#include "../planner/validate.h"
-#include "testutil.h"
+#include "golden/golden.h"
+#include "golden/iss.h"
+#include "planner/baseline.h"
+#include "model/model.h"
+#include "core/sched.h"
+#include "model/validate.h"
+#include "tests/testutil.h"
 
 /* ------------------------------------------------------------ the layers */
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../planner/config.h"
+#include "core/config.h"
 
 /* ------------------------------------------------------------ shipped */
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../golden/golden.h"
+#include "golden/golden.h"
 
 /* ------------------------------------------------------------ helpers */
 

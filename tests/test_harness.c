@@ -14,11 +14,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../cosim/harness.h"
-#include "../cosim/npy.h"
-#include "../planner/baseline.h"
-#include "../planner/model.h"
-#include "../planner/sched.h"
+#include "cosim/harness.h"
+#include "cosim/npy.h"
+#include "planner/baseline.h"
+#include "model/model.h"
+#include "core/sched.h"
 
 /* ---------------------------------------------------------------- fixtures */
 

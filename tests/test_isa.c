@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../planner/isa.h"
-#include "testutil.h"
+#include "core/isa.h"
+#include "tests/testutil.h"
 
 static const acc_opcode all_ops[] = {ACC_OP_LOAD, ACC_OP_STORE, ACC_OP_COMPUTE, ACC_OP_END};
 

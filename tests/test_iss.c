@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "../golden/iss.h"
+#include "golden/iss.h"
 
 static acc_config tiny_config(void)
 {

@@ -11,8 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../planner/layer.h"
-#include "testutil.h"
+#include "core/layer.h"
+#include "tests/testutil.h"
 
 /* ------------------------------------------------------------ helpers */
 

@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "../planner/model.h"
+#include "model/model.h"
 
 static acc_config cfg4(void)
 {

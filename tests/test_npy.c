@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../cosim/npy.h"
+#include "cosim/npy.h"
 
 /* 58 spaces, counted in tens. */
 #define SP10 "          "

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../planner/model.h"
-#include "../planner/opt_cache.h"
+#include "model/model.h"
+#include "planner/opt_cache.h"
 
 static char dir[64];
 

@@ -1,5 +1,5 @@
-/* test_opt_expr.c - the optimizer's expressions (planner/opt_expr.h) and
- * their CNF encoding (planner/opt_cnf.h).  The CNF of an expression must
+/* test_opt_expr.c - the optimizer's expressions (planner/sat/opt_expr.h) and
+ * their CNF encoding (planner/sat/opt_cnf.h).  The CNF of an expression must
  * compute, for every choice, exactly the value the concrete evaluator
  * computes; this is checked without a SAT solver: the choice's one-hot
  * literals are set and plain unit propagation (written here) must fix every
@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../planner/opt_cnf.h"
-#include "../planner/opt_expr.h"
-#include "../planner/util.h"
+#include "planner/sat/opt_cnf.h"
+#include "planner/sat/opt_expr.h"
+#include "core/util.h"
 
 /* ------------------------------------------------------- unit propagation */
 

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../golden/golden.h"
-#include "../golden/iss.h"
-#include "../planner/model.h"
-#include "../planner/opt_gen.h"
-#include "../planner/validate.h"
+#include "golden/golden.h"
+#include "golden/iss.h"
+#include "model/model.h"
+#include "planner/opt_gen.h"
+#include "model/validate.h"
 
 typedef struct gen_case {
     const char *name;

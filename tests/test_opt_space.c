@@ -1,4 +1,4 @@
-/* test_opt_space.c - the optimizer's search space (planner/opt_space.h)
+/* test_opt_space.c - the optimizer's search space (planner/sat/opt_space.h)
  * against exhaustive enumeration: on tiny layers every choice is
  * generated, its program timed with the model (model_run), and
  *   - the choice's lower bound never exceeds its makespan (soundness);
@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../planner/model.h"
-#include "../planner/opt_gen.h"
-#include "../planner/opt_space.h"
+#include "model/model.h"
+#include "planner/opt_gen.h"
+#include "planner/sat/opt_space.h"
 
 typedef struct shape_case {
     int h, w, fh, fw, c, k, sh, sw, pt, pb, pl, pr, dh, dw, g;

@@ -1,4 +1,4 @@
-/* test_sat.c - the optimizer (planner/sat.h).  On tiny layers and
+/* test_sat.c - the optimizer (planner/sat/sat.h).  On tiny layers and
  * configurations the optimum it proves equals the minimum found by
  * exhaustive search of the same space (every point generated and timed with
  * model_run here); its schedules pass the validator, compute what
@@ -17,14 +17,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../golden/golden.h"
-#include "../golden/iss.h"
-#include "../planner/model.h"
-#include "../planner/opt_space.h"
-#include "../planner/sat.h"
-#include "../planner/sched.h"
-#include "../planner/validate.h"
-#include "testutil.h"
+#include "golden/golden.h"
+#include "golden/iss.h"
+#include "model/model.h"
+#include "planner/sat/opt_space.h"
+#include "planner/sat/sat.h"
+#include "core/sched.h"
+#include "model/validate.h"
+#include "tests/testutil.h"
 
 /* ------------------------------------------------------------ fixtures */
 

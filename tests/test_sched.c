@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../planner/isa.h"
-#include "../planner/sched.h"
-#include "testutil.h"
+#include "core/isa.h"
+#include "core/sched.h"
+#include "tests/testutil.h"
 
 /* ------------------------------------------------------------ helpers */
 

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../golden/golden.h"
-#include "../golden/iss.h"
-#include "../planner/baseline.h"
-#include "../planner/validate.h"
+#include "golden/golden.h"
+#include "golden/iss.h"
+#include "planner/baseline.h"
+#include "model/validate.h"
 
 static acc_config make_config(int rows, int cols, uint32_t spad)
 {

@@ -1,6 +1,6 @@
 /* testutil.c - helpers shared by several test files (see testutil.h). */
 #define _POSIX_C_SOURCE 200809L
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../planner/isa.h"
+#include "core/isa.h"
 
 /* The largest value of a w-bit field. */
 #define TU_BITS(w) ((uint32_t)(((uint64_t)1 << (w)) - 1))

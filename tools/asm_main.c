@@ -13,10 +13,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "config.h"
-#include "isa.h"
-#include "sched.h"
-#include "util.h"
+#include "core/config.h"
+#include "core/isa.h"
+#include "core/sched.h"
+#include "core/util.h"
 
 static void usage(FILE *f)
 {

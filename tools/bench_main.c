@@ -8,11 +8,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "../golden/golden.h"
-#include "../golden/iss.h"
-#include "../planner/baseline.h"
-#include "../planner/model.h"
-#include "../planner/validate.h"
+#include "golden/golden.h"
+#include "golden/iss.h"
+#include "planner/baseline.h"
+#include "model/model.h"
+#include "model/validate.h"
 
 static double now(void)
 {

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../planner/util.h"
-#include "harness.h"
+#include "core/util.h"
+#include "cosim/harness.h"
 
 static void usage(FILE *f)
 {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layer.h"
+#include "core/layer.h"
 
 static void usage(FILE *f)
 {

@@ -18,16 +18,16 @@
 #include <string.h>
 #include <time.h>
 
-#include "baseline.h"
-#include "config.h"
-#include "layer.h"
-#include "model.h"
-#include "opt_gen.h"
-#include "opt_space.h"
-#include "sat.h"
-#include "sched.h"
-#include "util.h"
-#include "validate.h"
+#include "planner/baseline.h"
+#include "core/config.h"
+#include "core/layer.h"
+#include "model/model.h"
+#include "planner/opt_gen.h"
+#include "planner/sat/opt_space.h"
+#include "planner/sat/sat.h"
+#include "core/sched.h"
+#include "core/util.h"
+#include "model/validate.h"
 
 typedef struct options {
     const char *layer;

@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "layer.h"
-#include "model.h"
-#include "sat.h"
-#include "validate.h"
+#include "core/config.h"
+#include "core/layer.h"
+#include "model/model.h"
+#include "planner/sat/sat.h"
+#include "model/validate.h"
 
 static int usage(void)
 {

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../planner/config.h"
+#include "core/config.h"
 
 int main(int argc, char **argv)
 {

@@ -13,7 +13,7 @@
 // sc_start() with no time limit; the host ends it with sc_pause() when the
 // run is over (sc_stop() would end the simulation for good: SystemC 2.3
 // elaborates once per process).  Between runs simulated time stands still.
-#include "sc_platform.h"
+#include "cosim/systemc/sc_platform.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -1,7 +1,7 @@
 // sc_platform.cpp - the SystemC platform of the "systemc" backend: memory,
 // host and monitor modules and the top that wires them to the Verilated
 // accelerator.  sc_platform.h describes the structure and the timing.
-#include "sc_platform.h"
+#include "cosim/systemc/sc_platform.h"
 
 #include <cstdio>
 #include <cstring>

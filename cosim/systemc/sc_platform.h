@@ -29,8 +29,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-#include "axi_mem.h"
-#include "backend.h"
+#include "cosim/axi_mem.h"
+#include "cosim/backend.h"
 
 /* The backend, for the registry (backend.c) and tests: linked into
  * build/sc/<config>/ binaries only. */

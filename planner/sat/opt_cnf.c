@@ -1,11 +1,11 @@
 /* opt_cnf.c - CNF under construction with folded, hashed Tseitin gates
  * (opt_cnf.h). */
-#include "opt_cnf.h"
+#include "planner/sat/opt_cnf.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "core/util.h"
 
 enum { G_AND = 1, G_XOR = 2, G_MUX = 3, G_MAJ = 4 };
 

@@ -12,13 +12,13 @@
  *           out of wc bits set an overflow flag that saturates every bit;
  *   le      ripple comparator; max = le + multiplexers; ite = multiplexers;
  *   align4  (a + 3) with the two low bits cleared, saturating like add. */
-#include "opt_expr.h"
+#include "planner/sat/opt_expr.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "core/util.h"
 
 enum { E_CONST, E_TABLE, E_ADD, E_MUL, E_MAX, E_ALIGN4, E_LE, E_ITE, E_AND, E_OR, E_NOT };
 

@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#include "opt_cnf.h"
+#include "planner/sat/opt_cnf.h"
 
 typedef struct opt_expr opt_expr;
 

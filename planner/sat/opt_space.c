@@ -12,12 +12,12 @@
  * row is counted at the fewest beats any alignment that occurs in the
  * tensor can give it (the residue sets below), a lower bound that is exact
  * when the bus width divides the tensor's row pitch. */
-#include "opt_space.h"
+#include "planner/sat/opt_space.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "model/model.h"
 
 #define PAD_MAX 15
 #define DIM_MAX 1023

@@ -11,10 +11,10 @@
 
 #include <stdint.h>
 
-#include "config.h"
-#include "layer.h"
-#include "opt_expr.h"
-#include "opt_gen.h"
+#include "core/config.h"
+#include "core/layer.h"
+#include "planner/sat/opt_expr.h"
+#include "planner/opt_gen.h"
 
 /* The choice variables.  Index i of a dimension means:
  *   TK, TH, TW, TC   tile size i + 1

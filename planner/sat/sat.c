@@ -26,7 +26,7 @@
  *
  * The time limit stops the solver through its terminate callback and is the
  * only thing that can change the result between two runs. */
-#include "sat.h"
+#include "planner/sat/sat.h"
 
 #include <ccadical.h>
 #include <stdarg.h>
@@ -34,8 +34,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "baseline.h"
-#include "model.h"
+#include "planner/baseline.h"
+#include "model/model.h"
 
 typedef struct nogood {
     int idx[OPT_DIMS];

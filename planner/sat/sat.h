@@ -17,11 +17,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"
-#include "isa.h"
-#include "layer.h"
-#include "opt_gen.h"
-#include "opt_space.h"
+#include "core/config.h"
+#include "core/isa.h"
+#include "core/layer.h"
+#include "planner/opt_gen.h"
+#include "planner/sat/opt_space.h"
 
 /* Version of the search; part of every cache key (cosim/harness.c). */
 #define ACC_SAT_VERSION "sat-1"

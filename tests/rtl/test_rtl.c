@@ -17,11 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cosim/backend.h"
-#include "../../cosim/harness.h"
-#include "../../golden/iss.h"
-#include "../../planner/model.h"
-#include "../../planner/sched.h"
+#include "cosim/backend.h"
+#include "cosim/harness.h"
+#include "golden/iss.h"
+#include "model/model.h"
+#include "core/sched.h"
 
 #ifndef ACC_TEST_CONFIG
 #error "ACC_TEST_CONFIG must name the configuration this test is linked with"

@@ -1,4 +1,4 @@
-/* test_systemc.c - the systemc backend (cosim/sc_*.cpp): the Verilated
+/* test_systemc.c - the systemc backend (cosim/systemc/sc_*.cpp): the Verilated
  * accelerator in a SystemC platform gives the same outputs and the same
  * cycles as the rtl backend.  Compiled once per configuration
  * (build/sc/<config>/test_systemc); ACC_TEST_CONFIG names it.
@@ -26,11 +26,11 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "../../cosim/backend.h"
-#include "../../cosim/harness.h"
-#include "../../golden/iss.h"
-#include "../../planner/model.h"
-#include "../../planner/util.h"
+#include "cosim/backend.h"
+#include "cosim/harness.h"
+#include "golden/iss.h"
+#include "model/model.h"
+#include "core/util.h"
 
 #ifndef ACC_TEST_CONFIG
 #error "ACC_TEST_CONFIG must name the configuration this test is linked with"

@@ -1,0 +1,71 @@
+# mk/rtl.mk - included by the top Makefile: the Verilated simulators.
+# One Verilated simulator per configuration (the array size, scratchpad and
+# bus width are elaboration parameters), built into build/rtl/<config>/ and
+# cached: it is rebuilt only when rtl/ or the configuration changes.
+# build/rtl/<config>/cosim is the harness with the rtl backend;
+# build/rtl/<config>-trace/cosim the same with FST waveform support.
+VERILATOR ?= verilator
+RTL_SRC := $(sort $(wildcard rtl/*.sv))
+RTL_DEPS := $(RTL_SRC) $(wildcard rtl/*.svh rtl/*.vlt)
+VFLAGS := --cc -O3 --x-assign fast --x-initial fast --assert -Wno-fatal -Irtl \
+          --top-module acc_top --prefix Vacc_top $(wildcard rtl/*.vlt)
+VCFLAGS := -O2 -std=c++17
+SHIPPED_CONFIGS := $(basename $(notdir $(wildcard configs/*.ini)))
+CFG_NAME := $(basename $(notdir $(CONFIG)))
+cfg_file = $(if $(filter $(1),$(SHIPPED_CONFIGS)),configs/$(1).ini,$(CONFIG))
+
+# $(1) = build directory name, $(2) = config file, $(3) = extra Verilator flags, $(4) = extra C++ flags
+define RTL_RULES
+# params.mk is rewritten only when its content changes, so relinking the
+# vparams tool does not re-run Verilator.
+$(B)/rtl/$(1)/params.mk: $(2) $(B)/bin/vparams
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)printf 'VPARAMS := %s\nVDEFS := %s\n' "$$$$($(B)/bin/vparams $(2) --verilator)" \
+	  "$$$$($(B)/bin/vparams $(2) --cflags)" > $$@.new
+	$$(Q)if cmp -s $$@.new $$@; then rm $$@.new; \
+	  else mv $$@.new $$@; fi
+
+$(B)/rtl/$(1)/obj/Vacc_top__ALL.a: $(RTL_DEPS) $(B)/rtl/$(1)/params.mk
+	$$(call msg,VERILATE,$(1))
+	$$(Q)rm -rf $$(@D)
+	$$(Q)$$(VERILATOR) $$(VFLAGS) $(3) $$$$(sed -n 's/^VPARAMS := //p' $(B)/rtl/$(1)/params.mk) \
+	  --Mdir $$(@D) --build -j 2 -CFLAGS "$$(VCFLAGS)" $$(RTL_SRC) > $(B)/rtl/$(1)/verilator.log 2>&1 \
+	  || { tail -40 $(B)/rtl/$(1)/verilator.log; exit 1; }
+	$$(Q)$$(MAKE) -s -C $$(@D) -f Vacc_top.mk verilated.o verilated_threads.o \
+	  $(if $(findstring trace,$(1)),verilated_fst_c.o) >> $(B)/rtl/$(1)/verilator.log 2>&1
+	$$(Q)ar rcs $$(@D)/libverilated.a $$(@D)/verilated.o $$(@D)/verilated_threads.o \
+	  $(if $(findstring trace,$(1)),$$(@D)/verilated_fst_c.o)
+
+$(B)/rtl/$(1)/vmodel.o: cosim/vmodel.cpp cosim/vmodel.h $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
+	$$(call msg,CXX,$$@)
+	$$(Q)$$(CXX) $$(VCFLAGS) -I. -g $(4) $$$$(sed -n 's/^VDEFS := //p' $(B)/rtl/$(1)/params.mk) \
+	  -I$(B)/rtl/$(1)/obj -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd \
+	  -c $$< -o $$@
+
+$(B)/rtl/$(1)/backend.o: cosim/backend.c | $(DEPS_OK)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(CFLAGS_BASE) $$(OPT) -DACC_WITH_RTL -c $$< -o $$@
+
+$(B)/rtl/$(1)/cosim: $(B)/obj/tools/cosim_main.o $(B)/rtl/$(1)/backend.o $(B)/obj/cosim/rtl_backend.o \
+    $(B)/rtl/$(1)/vmodel.o $(B)/lib/libcosim.a $(B)/lib/libcore.a $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
+	$$(call msg,LD,$$@)
+	$$(Q)$$(CXX) $$(OPT) $$^ $(B)/rtl/$(1)/obj/libverilated.a -o $$@ $$(LIBS) -lz -pthread
+
+$(B)/rtl/$(1)/test_rtl: tests/rtl/test_rtl.c $(B)/obj/cosim/rtl_backend.o $(B)/rtl/$(1)/vmodel.o \
+    $(B)/lib/libcosim.a $(B)/lib/libcore.a $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
+	$$(call msg,LD,$$@)
+	$$(Q)$$(CC) $$(CFLAGS_BASE) $$(OPT) -DACC_TEST_CONFIG='"$(1)"' -c $$< -o $(B)/rtl/$(1)/test_rtl.o
+	$$(Q)$$(CXX) $$(OPT) $(B)/rtl/$(1)/test_rtl.o $$(filter-out $$<,$$^) $(B)/rtl/$(1)/obj/libverilated.a \
+	  -o $$@ -lcriterion $$(LIBS) -lz -pthread
+endef
+$(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c),configs/$(c).ini,,)))
+TRACE_VFLAGS := --trace-fst --trace-structs --timescale-override 1ns/100ps
+$(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c)-trace,configs/$(c).ini,$(TRACE_VFLAGS),-DACC_VM_TRACE)))
+ifeq ($(filter $(CFG_NAME),$(SHIPPED_CONFIGS)),)
+$(eval $(call RTL_RULES,$(CFG_NAME),$(CONFIG),,))
+$(eval $(call RTL_RULES,$(CFG_NAME)-trace,$(CONFIG),$(TRACE_VFLAGS),-DACC_VM_TRACE))
+endif
+
+.PHONY: rtl-sim
+rtl-sim: $(B)/rtl/$(CFG_NAME)/cosim
+
