@@ -168,20 +168,32 @@ void acc_sched_write(FILE *f, const acc_program *p, const acc_sched_meta *meta,
     }
 }
 
+char *acc_sched_text(const acc_program *p, const acc_sched_meta *meta, const char *header,
+                     acc_sched_annot_fn annot, void *ctx, size_t *len)
+{
+    ACC_REQUIRE(p != NULL && len != NULL);
+    char *text = NULL;
+    FILE *f = open_memstream(&text, len);
+    if (!f) {
+        fprintf(stderr, "error: out of memory rendering a schedule\n");
+        exit(2);
+    }
+    if (header)
+        fputs(header, f);
+    acc_sched_write(f, p, meta, annot, ctx);
+    if (fclose(f) != 0) {
+        fprintf(stderr, "error: out of memory rendering a schedule\n");
+        exit(2);
+    }
+    return text;
+}
+
 int acc_sched_save(const char *path, const acc_program *p, const acc_sched_meta *meta,
-                   acc_error *err)
+                   const char *header, acc_sched_annot_fn annot, void *ctx, acc_error *err)
 {
     ACC_REQUIRE(path != NULL && p != NULL);
-    char *text = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f)
-        return acc_fail(err, "%s: cannot format the schedule in memory", path);
-    acc_sched_write(f, p, meta, NULL, NULL);
-    if (fclose(f) != 0) {
-        free(text);
-        return acc_fail(err, "%s: cannot format the schedule in memory", path);
-    }
+    char *text = acc_sched_text(p, meta, header, annot, ctx, &len);
     int rc = acc_write_file(path, text, len, err);
     free(text);
     return rc;

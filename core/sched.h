@@ -50,8 +50,16 @@ int acc_sched_format_instr(const acc_instr *in, char *buf, size_t size);
 typedef void (*acc_sched_annot_fn)(int index, void *ctx, char *buf, size_t size);
 void acc_sched_write(FILE *f, const acc_program *p, const acc_sched_meta *meta,
                      acc_sched_annot_fn annot, void *ctx);
-/* Saves atomically to a file.  0 or -1. */
+/* Renders a whole program as .sched text: `header` verbatim first (comment
+ * lines ending in newlines, or NULL), then what acc_sched_write writes.
+ * Returns a malloc'd NUL-terminated text (caller frees), its length in *len;
+ * exits like acc_malloc when memory runs out.  This is the one renderer every
+ * .sched file goes through. */
+char *acc_sched_text(const acc_program *p, const acc_sched_meta *meta, const char *header,
+                     acc_sched_annot_fn annot, void *ctx, size_t *len);
+/* acc_sched_text saved atomically to `path` (acc_write_file).  0, or -1 with
+ * err naming the path. */
 int acc_sched_save(const char *path, const acc_program *p, const acc_sched_meta *meta,
-                   acc_error *err);
+                   const char *header, acc_sched_annot_fn annot, void *ctx, acc_error *err);
 
 #endif

@@ -218,20 +218,9 @@ static void annotate(int index, void *ctx, char *buf, size_t size)
 static int write_schedule(const char *path, const acc_program *p, const acc_sched_meta *meta,
                           const model_timing *t, acc_error *err)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f)
-        return acc_fail(err, "%s: cannot render the schedule", path);
-    fprintf(f, "# The schedule that ran, with the timing model's issue..end cycles.\n");
-    acc_sched_write(f, p, meta, annotate, (void *)t);
-    if (fclose(f) != 0) {
-        free(text);
-        return acc_fail(err, "%s: cannot render the schedule", path);
-    }
-    int rc = acc_write_file(path, text, len, err);
-    free(text);
-    return rc;
+    return acc_sched_save(path, p, meta,
+                          "# The schedule that ran, with the timing model's issue..end cycles.\n",
+                          annotate, (void *)t, err);
 }
 
 /* cycles.csv: one line per instruction with the model's and the backend's

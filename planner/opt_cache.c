@@ -118,40 +118,17 @@ static int load(const char *path, const acc_config *cfg, double time_limit, acc_
     return 0;
 }
 
-/* Writes a file through a temporary name of this process, renamed into
- * place: concurrent writers of one entry never mix their bytes. */
-static int write_atomic(const char *path, const char *text, size_t len)
-{
-    size_t n = strlen(path) + 32;
-    char *tmp = acc_malloc(n);
-    snprintf(tmp, n, "%s.%ld.tmp", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    int rc = f && fwrite(text, 1, len, f) == len ? 0 : -1;
-    if (f && fclose(f) != 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = -1;
-    if (rc != 0)
-        remove(tmp);
-    free(tmp);
-    return rc;
-}
-
 static int store(const char *dir, const char *path, const acc_layer *l, const acc_config *cfg,
                  const acc_memmap *mm, const acc_sat_result *r, double time_limit)
 {
     if (acc_mkdirs(dir, NULL) != 0)
         return -1;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f)
-        return -1;
-    fprintf(f,
-            "# sat: makespan=%lld optimal=%d lower_bound=%lld time_limit=%g\n"
-            "# cached schedule of the sat planner (%s), docs/planner.md \"Caching\"\n",
-            (long long)r->makespan, r->optimal, (long long)r->lower_bound, time_limit,
-            ACC_SAT_VERSION);
+    char header[256];
+    snprintf(header, sizeof(header),
+             "# sat: makespan=%lld optimal=%d lower_bound=%lld time_limit=%g\n"
+             "# cached schedule of the sat planner (%s), docs/planner.md \"Caching\"\n",
+             (long long)r->makespan, r->optimal, (long long)r->lower_bound, time_limit,
+             ACC_SAT_VERSION);
     acc_sched_meta meta;
     memset(&meta, 0, sizeof(meta));
     snprintf(meta.layer, sizeof(meta.layer), "%s", l->name);
@@ -159,14 +136,7 @@ static int store(const char *dir, const char *path, const acc_layer *l, const ac
     snprintf(meta.planner, sizeof(meta.planner), "sat");
     meta.has_memmap = 1;
     meta.memmap = *mm;
-    acc_sched_write(f, &r->program, &meta, NULL, NULL);
-    if (fclose(f) != 0) {
-        free(text);
-        return -1;
-    }
-    int rc = write_atomic(path, text, len);
-    free(text);
-    return rc;
+    return acc_sched_save(path, &r->program, &meta, header, NULL, NULL, NULL);
 }
 
 int opt_cache_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm, const char *dir,

@@ -195,7 +195,7 @@ static const char *corrupt_schedule(corruption how)
     meta.has_memmap = 1;
     meta.memmap = mm;
     const char *path = tmp("corrupt.sched");
-    cr_assert_eq(acc_sched_save(path, &bad, &meta, &err), 0, "%s", err.msg);
+    cr_assert_eq(acc_sched_save(path, &bad, &meta, NULL, NULL, NULL, &err), 0, "%s", err.msg);
     acc_program_free(&p);
     acc_program_free(&bad);
     return path;

@@ -90,16 +90,8 @@ static int disassemble(const char *in, const char *out)
         fprintf(stderr, "asm: %s\n", err.msg);
         return 1;
     }
-    char *text = NULL;
     size_t tlen = 0;
-    FILE *f = open_memstream(&text, &tlen);
-    if (!f) {
-        acc_program_free(&p);
-        fprintf(stderr, "asm: cannot format the schedule in memory\n");
-        return 1;
-    }
-    acc_sched_write(f, &p, NULL, NULL, NULL);
-    fclose(f);
+    char *text = acc_sched_text(&p, NULL, NULL, NULL, NULL, &tlen);
     acc_program_free(&p);
     rc = write_output(out ? out : "-", text, tlen, &err);
     free(text);

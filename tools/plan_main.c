@@ -259,19 +259,7 @@ static void annot_cycles(int index, void *ctx, char *buf, size_t size)
 static int write_sched(const char *path, const acc_program *p, const acc_sched_meta *meta,
                        const model_timing *tm, acc_error *err)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f)
-        return acc_fail(err, "%s: cannot format the schedule in memory", path);
-    acc_sched_write(f, p, meta, annot_cycles, (void *)tm);
-    if (fclose(f) != 0) {
-        free(text);
-        return acc_fail(err, "%s: cannot format the schedule in memory", path);
-    }
-    int rc = acc_write_file(path, text, len, err);
-    free(text);
-    return rc;
+    return acc_sched_save(path, p, meta, NULL, annot_cycles, (void *)tm, err);
 }
 
 /* Tiling of a program: the first COMPUTE is the first step of the first
