@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int acc_fail(acc_error *err, const char *fmt, ...)
 {
@@ -98,9 +99,12 @@ char *acc_read_file(const char *path, size_t *len_out, acc_error *err)
 
 int acc_write_file(const char *path, const void *data, size_t len, acc_error *err)
 {
-    size_t n = strlen(path) + 8;
+    /* A name of this process and call: concurrent writers of one path never
+     * share a temporary file, so the renamed file is always one writer's. */
+    static unsigned counter;
+    size_t n = strlen(path) + 48;
     char *tmp = acc_malloc(n);
-    snprintf(tmp, n, "%s.tmp", path);
+    snprintf(tmp, n, "%s.%ld.%u.tmp", path, (long)getpid(), counter++);
     FILE *f = fopen(tmp, "wb");
     if (!f) {
         acc_fail(err, "%s: cannot create: %s", tmp, strerror(errno));
@@ -162,7 +166,7 @@ int acc_parse_u64(const char *s, uint64_t max, uint64_t *out)
             d = *s - 'A' + 10;
         else
             return -1;
-        if (v > (max - (uint64_t)d) / (uint64_t)base)
+        if ((uint64_t)d > max || v > (max - (uint64_t)d) / (uint64_t)base)
             return -1;
         v = v * (uint64_t)base + (uint64_t)d;
     }

@@ -49,9 +49,11 @@ static inline uint64_t acc_align_up(uint64_t a, uint64_t align) { return (a + al
  * NULL and fills err when the file cannot be read. */
 char *acc_read_file(const char *path, size_t *len_out, acc_error *err);
 
-/* Writes `len` bytes to `path` atomically: the data goes to `path.tmp` and is
- * renamed into place only when complete, so a failed run never leaves a
- * half-written file.  Returns 0 or -1 with err filled. */
+/* Writes `len` bytes to `path` atomically: the data goes to a temporary file
+ * named after the path, this process and this call (`path.<pid>.<n>.tmp`)
+ * and is renamed into place only when complete, so a failed run never leaves
+ * a half-written file and concurrent writers never mix bytes.  Returns 0 or
+ * -1 with err filled. */
 int acc_write_file(const char *path, const void *data, size_t len, acc_error *err);
 
 /* Creates every missing directory of `dir` (like mkdir -p).  0 or -1. */
