@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int acc_fail(acc_error *err, const char *fmt, ...)
@@ -185,3 +186,10 @@ uint64_t acc_rng_next(acc_rng *r)
 }
 
 int8_t acc_rng_i8(acc_rng *r) { return (int8_t)(uint8_t)(acc_rng_next(r) >> 56); }
+
+double acc_now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}

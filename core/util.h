@@ -63,6 +63,9 @@ int acc_mkdirs(const char *dir, acc_error *err);
  * Returns 0 on success, -1 on junk, sign or overflow above `max`. */
 int acc_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
+/* Seconds on the monotonic clock (CLOCK_MONOTONIC), for elapsed times. */
+double acc_now_seconds(void);
+
 /* Deterministic pseudo-random generator (splitmix64) for seeded tensors. */
 typedef struct acc_rng {
     uint64_t state;

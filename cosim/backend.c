@@ -17,20 +17,13 @@ extern const cosim_backend cosim_backend_rtl;
 extern const cosim_backend cosim_backend_systemc;
 #endif
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int iss_backend_run(const acc_program *p, const acc_config *cfg, const acc_memmap *mm,
                            acc_dram *mem, const cosim_options *opt, cosim_result *res,
                            acc_error *err)
 {
     (void)opt; /* waveforms, windows, budgets and progress do not apply */
     ACC_REQUIRE(p && cfg && mm && mem && res);
-    double t0 = now_seconds();
+    double t0 = acc_now_seconds();
     memset(res, 0, sizeof(*res));
     res->measured = 0;
     res->count = p->count;
@@ -39,7 +32,7 @@ static int iss_backend_run(const acc_program *p, const acc_config *cfg, const ac
 
     size_t len = (size_t)p->count * ACC_INSTR_BYTES;
     if ((uint64_t)mm->prog + len > mem->size) {
-        res->wall_seconds = now_seconds() - t0;
+        res->wall_seconds = acc_now_seconds() - t0;
         return acc_fail(err,
                         "iss: the program (%zu bytes at 0x%08x) lies outside the %llu-byte "
                         "external memory",
@@ -51,7 +44,7 @@ static int iss_backend_run(const acc_program *p, const acc_config *cfg, const ac
     if (rc == 0)
         rc = iss_run(&fetched, cfg, mem, NULL, err);
     acc_program_free(&fetched);
-    res->wall_seconds = now_seconds() - t0;
+    res->wall_seconds = acc_now_seconds() - t0;
     return rc;
 }
 

@@ -18,13 +18,6 @@
 
 #define POISON_BYTE 0xA5
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* ---------------------------------------------------------------- planners */
 
 static int plan_baseline(const char *strategy, const acc_layer *l, const acc_config *cfg,
@@ -637,7 +630,7 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
             return -1;
         rep->dumped = 1;
     }
-    rep->wall_seconds = now_seconds() - t0;
+    rep->wall_seconds = acc_now_seconds() - t0;
     if (cosim_report_save(rep, err))
         return -1;
 
@@ -651,7 +644,7 @@ int cosim_run(const cosim_run_config *rc, cosim_report *rep, acc_error *err)
 {
     ACC_REQUIRE(rc && rep);
     ACC_REQUIRE(rc->layer);
-    double t0 = now_seconds();
+    double t0 = acc_now_seconds();
     cosim_report_init(rep);
     run_state s;
     memset(&s, 0, sizeof(s));

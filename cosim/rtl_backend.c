@@ -140,13 +140,6 @@ static int host_read(rtl_sim *s, uint32_t addr, uint32_t *data)
     return -1;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void progress_draw(int issued, int total, int64_t cycle, int final)
 {
     const int width = 30;
@@ -225,7 +218,7 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
     if (check_params(cfg, err) != 0)
         return -1;
     const char *why = NULL;
-    double t_begin = now_seconds();
+    double t_begin = acc_now_seconds();
     rtl_sim s;
     memset(&s, 0, sizeof(s));
     s.mem = mem;
@@ -375,7 +368,7 @@ out:
         if (cosim_write_gtkw(opt->wave_path, p, &gerr) != 0 && rc == 0)
             rc = acc_fail(err, "%s", gerr.msg);
     }
-    res->wall_seconds = now_seconds() - t_begin;
+    res->wall_seconds = acc_now_seconds() - t_begin;
     return rc;
 }
 

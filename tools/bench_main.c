@@ -14,13 +14,6 @@
 #include "model/model.h"
 #include "model/validate.h"
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void die(const char *what, const acc_error *err)
 {
     fprintf(stderr, "bench: %s: %s\n", what, err->msg);
@@ -38,13 +31,13 @@ static void bench_layer(const char *spec, const acc_config *cfg)
     golden_random_operands(&l, 1, &x, &w);
     size_t ny = layer_y_bytes(&l) / 4;
     int32_t *y = acc_malloc(ny * sizeof(int32_t));
-    double t = now();
+    double t = acc_now_seconds();
     int reps = 0;
     do {
         golden_conv(&l, x, w, y);
         reps++;
-    } while (now() - t < 1.0);
-    double golden_s = (now() - t) / reps;
+    } while (acc_now_seconds() - t < 1.0);
+    double golden_s = (acc_now_seconds() - t) / reps;
     double macs = (double)layer_macs(&l);
 
     acc_memmap mm;
@@ -60,14 +53,14 @@ static void bench_layer(const char *spec, const acc_config *cfg)
     memcpy(mem.bytes + mm.w, w, layer_w_bytes(&l));
     memcpy(mem.bytes + mm.prog, bin, plen);
     iss_stats st;
-    t = now();
+    t = acc_now_seconds();
     reps = 0;
     do {
         if (iss_run(&p, cfg, &mem, &st, &err) != 0)
             die(spec, &err);
         reps++;
-    } while (now() - t < 1.0);
-    double iss_s = (now() - t) / reps;
+    } while (acc_now_seconds() - t < 1.0);
+    double iss_s = (acc_now_seconds() - t) / reps;
     printf("  %-10s %9.0f MMAC  golden %6.2f GMAC/s (%7.1f ms)   iss %6.2f GMAC/s (%7.1f ms, "
            "%d instructions)\n",
            spec, macs / 1e6, macs / golden_s / 1e9, golden_s * 1e3, (double)st.macs / iss_s / 1e9,
@@ -103,24 +96,24 @@ int main(int argc, char **argv)
         acc_memmap mm;
         acc_memmap_default(&net.items[i], &mm);
         acc_program p;
-        double t = now();
+        double t = acc_now_seconds();
         if (acc_baseline_plan("double", &net.items[i], &cfg, &mm, NULL, &p, &err) != 0)
             die(net.items[i].name, &err);
-        t_plan += now() - t;
-        t = now();
+        t_plan += acc_now_seconds() - t;
+        t = acc_now_seconds();
         model_timing mt;
         for (int r = 0; r < 10; r++) {
             if (model_run(&p, &cfg, &mt, &err) != 0)
                 die(net.items[i].name, &err);
             model_timing_free(&mt);
         }
-        t_model += (now() - t) / 10;
-        t = now();
+        t_model += (acc_now_seconds() - t) / 10;
+        t = acc_now_seconds();
         acc_validation v;
         if (acc_validate(&p, &net.items[i], &cfg, &mm, &v, NULL, &err) != 0)
             die(net.items[i].name, &err);
         acc_validation_free(&v);
-        t_val += now() - t;
+        t_val += acc_now_seconds() - t;
         instrs += p.count;
         acc_program_free(&p);
     }

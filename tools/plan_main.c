@@ -241,13 +241,6 @@ static int parse_args(int argc, char **argv, options *o)
     return 0;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* .sched annotation: the model's cycles of each instruction. */
 static void annot_cycles(int index, void *ctx, char *buf, size_t size)
 {
@@ -421,7 +414,7 @@ static int run_planner(const options *o, const acc_layer *l, const acc_config *c
     oc->claimed = -1;
     oc->choice_lb = -1;
     oc->serial_ms = oc->double_ms = -1;
-    double t0 = now_seconds();
+    double t0 = acc_now_seconds();
     if (strcmp(o->planner, "sat") == 0) {
         acc_sat_options so;
         memset(&so, 0, sizeof(so));
@@ -487,7 +480,7 @@ static int run_planner(const options *o, const acc_layer *l, const acc_config *c
         oc->have_choice = 1;
         oc->choice = c;
     }
-    oc->seconds = now_seconds() - t0;
+    oc->seconds = acc_now_seconds() - t0;
     if (!oc->is_sat) {
         oc->serial_ms = baseline_makespan("serial", l, cfg, mm);
         oc->double_ms = baseline_makespan("double", l, cfg, mm);

@@ -29,13 +29,6 @@ bool g_in_elab = false;   // sc_main is being called by this backend
 bool g_broken = false;    // a kernel error: the platform cannot run again
 char g_why[512];          // why the platform is unusable
 
-double now_seconds()
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
 /* Builds the platform on the first call; nullptr (with g_why) when it
  * cannot be built or a kernel error made it unusable. */
 acc_sc::acc_sc_platform *platform()
@@ -119,10 +112,10 @@ int sc_backend_run(const acc_program *p, const acc_config *cfg, const acc_memmap
     if (opt->wave_path)
         return acc_fail(err, "the systemc backend writes no waveforms; use `make wave` (the rtl "
                              "backend, same RTL and cycles)");
-    const double t_begin = now_seconds();
+    const double t_begin = acc_now_seconds();
     acc_sc::acc_sc_platform *pl = platform();
     if (!pl) {
-        res->wall_seconds = now_seconds() - t_begin;
+        res->wall_seconds = acc_now_seconds() - t_begin;
         return acc_fail(err, "%s", g_why);
     }
     res->measured = 1;
@@ -221,7 +214,7 @@ int sc_backend_run(const acc_program *p, const acc_config *cfg, const acc_memmap
             }
         }
     }
-    res->wall_seconds = now_seconds() - t_begin;
+    res->wall_seconds = acc_now_seconds() - t_begin;
     return rc;
 }
 

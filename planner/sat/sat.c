@@ -64,17 +64,10 @@ typedef struct search {
     acc_sat_result *res;
 } search;
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int terminate_cb(void *state)
 {
     search *S = state;
-    if (S->deadline > 0 && now_seconds() > S->deadline)
+    if (S->deadline > 0 && acc_now_seconds() > S->deadline)
         S->stopped = 1;
     return S->stopped;
 }
@@ -209,7 +202,7 @@ static void encode(search *S)
  * `allowed` (may be NULL) rules out: 10 SAT, 20 UNSAT, 0 stopped. */
 static int solve_at(search *S, int64_t T, char *const *allowed)
 {
-    if (S->stopped || (S->deadline > 0 && now_seconds() > S->deadline)) {
+    if (S->stopped || (S->deadline > 0 && acc_now_seconds() > S->deadline)) {
         S->stopped = 1;
         return 0;
     }
@@ -577,7 +570,7 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
                  const acc_sat_options *opt, acc_sat_result *res, acc_error *err)
 {
     ACC_REQUIRE(l != NULL && cfg != NULL && mm != NULL && res != NULL);
-    const double t0 = now_seconds();
+    const double t0 = acc_now_seconds();
     memset(res, 0, sizeof(*res));
     acc_program_init(&res->program);
     res->space_bound = -1;
@@ -627,12 +620,12 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
              "sat: %d variables, %llu clauses; baselines' best makespan %lld; %d tile sizes "
              "could beat it%s (%.2f s)\n",
              res->vars, (unsigned long long)res->clauses, (long long)best_ms, live,
-             none ? ", no choice could" : "", now_seconds() - t0);
+             none ? ", no choice could" : "", acc_now_seconds() - t0);
 
     /* phase 1: the least lower bound of any point of the space */
     res->space_bound = phase_bound(&S, (int64_t)opt_space_eval(&S.sp, S.sp.lb, best), opt);
     log_line(opt, "sat: least lower bound in the space %lld (%d solver calls, %.2f s)\n",
-             (long long)res->space_bound, res->sat_calls, now_seconds() - t0);
+             (long long)res->space_bound, res->sat_calls, acc_now_seconds() - t0);
 
     /* phase 2: the optimum */
     res->optimal = phase_optimum(&S, best, &best_ms, opt);
@@ -644,7 +637,7 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
     ACC_REQUIRE(m == best_ms);
     log_line(opt, "sat: makespan %lld, %s (%d solver calls, %d evaluations, %d nogoods, %.2f s)\n",
              (long long)best_ms, res->optimal ? "optimal" : "not proven optimal", res->sat_calls,
-             res->evaluations, res->nogoods, now_seconds() - t0);
+             res->evaluations, res->nogoods, acc_now_seconds() - t0);
 
     int rc = 0;
     if (opt && opt->dimacs_path && res->optimal) {
@@ -654,7 +647,7 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
     res->clauses = opt_cnf_clauses(S.f) + (uint64_t)S.nunits + (uint64_t)S.nng;
     res->vars = opt_cnf_vars(S.f);
     search_free(&S);
-    res->seconds = now_seconds() - t0;
+    res->seconds = acc_now_seconds() - t0;
     if (rc != 0)
         acc_sat_result_free(res);
     return rc;
