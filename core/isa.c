@@ -19,19 +19,19 @@ typedef struct field {
 #define CP_F(n, l, w, m) {#n, l, w, m, offsetof(acc_instr, u.cp) + offsetof(acc_compute, n)}
 
 static const field dma_fields[] = {
-    DMA_F(dram, 80, 32, 0),     DMA_F(spad, 112, 20, 0),    DMA_F(n0, 132, 12, 1),
-    DMA_F(n1, 144, 12, 1),      DMA_F(n2, 156, 12, 1),      DMA_F(dram_s1, 168, 24, 0),
-    DMA_F(dram_s2, 192, 24, 0), DMA_F(spad_s1, 216, 20, 0), DMA_F(spad_s2, 236, 20, 0),
+    DMA_F(dram, 80, ACC_DRAM_BITS, 0),     DMA_F(spad, 112, ACC_SPAD_BITS, 0),    DMA_F(n0, 132, ACC_COUNT_BITS, 1),
+    DMA_F(n1, 144, ACC_COUNT_BITS, 1),      DMA_F(n2, 156, ACC_COUNT_BITS, 1),      DMA_F(dram_s1, 168, ACC_DSTRIDE_BITS, 0),
+    DMA_F(dram_s2, 192, ACC_DSTRIDE_BITS, 0), DMA_F(spad_s1, 216, ACC_SPAD_BITS, 0), DMA_F(spad_s2, 236, ACC_SPAD_BITS, 0),
 };
 
 static const field cp_fields[] = {
-    CP_F(sh, 68, 3, 1),      CP_F(sw, 71, 3, 1),     CP_F(dh, 74, 3, 1),
-    CP_F(dw, 77, 3, 1),      CP_F(act, 80, 20, 0),   CP_F(wgt, 100, 20, 0),
-    CP_F(out, 120, 20, 0),   CP_F(fh, 140, 4, 1),    CP_F(fw, 144, 4, 1),
-    CP_F(tc, 148, 12, 1),    CP_F(tk, 160, 12, 1),   CP_F(th, 172, 10, 1),
-    CP_F(tw, 182, 10, 1),    CP_F(act_ph, 192, 10, 0), CP_F(act_pc, 202, 20, 0),
-    CP_F(vh, 222, 10, 1),    CP_F(vw, 232, 10, 1),   CP_F(ptop, 242, 4, 0),
-    CP_F(pleft, 246, 4, 0),
+    CP_F(sh, 68, ACC_STEP_BITS, 1),      CP_F(sw, 71, ACC_STEP_BITS, 1),     CP_F(dh, 74, ACC_STEP_BITS, 1),
+    CP_F(dw, 77, ACC_STEP_BITS, 1),      CP_F(act, 80, ACC_SPAD_BITS, 0),   CP_F(wgt, 100, ACC_SPAD_BITS, 0),
+    CP_F(out, 120, ACC_SPAD_BITS, 0),   CP_F(fh, 140, ACC_KERNEL_BITS, 1),    CP_F(fw, 144, ACC_KERNEL_BITS, 1),
+    CP_F(tc, 148, ACC_COUNT_BITS, 1),    CP_F(tk, 160, ACC_COUNT_BITS, 1),   CP_F(th, 172, ACC_DIM_BITS, 1),
+    CP_F(tw, 182, ACC_DIM_BITS, 1),    CP_F(act_ph, 192, ACC_DIM_BITS, 0), CP_F(act_pc, 202, ACC_SPAD_BITS, 0),
+    CP_F(vh, 222, ACC_DIM_BITS, 1),    CP_F(vw, 232, ACC_DIM_BITS, 1),   CP_F(ptop, 242, ACC_PAD_BITS, 0),
+    CP_F(pleft, 246, ACC_PAD_BITS, 0),
 };
 #define CP_RESERVED_LSB 250 /* [255:250] */
 #define DMA_RESERVED_LSB 68 /* [79:68] for LOAD/STORE */

@@ -33,7 +33,25 @@ typedef enum acc_opcode {
  * ACC_ENG_ST; END on none (it waits for all three). */
 typedef enum acc_engine { ACC_ENG_LD = 0, ACC_ENG_CP = 1, ACC_ENG_ST = 2, ACC_ENG_COUNT = 3 } acc_engine;
 
-#define ACC_WAIT_MAX ((1u << 20) - 1)
+/* Field widths and the ranges that follow from them (docs/isa.md): the one
+ * definition that the encoder, the layer check, the generator, the baselines
+ * and the optimizer's search space all use. */
+#define ACC_WAIT_BITS 20   /* wait_ld, wait_cp, wait_st */
+#define ACC_COUNT_BITS 12  /* n0, n1, n2, tc, tk */
+#define ACC_DIM_BITS 10    /* th, tw, vh, vw, act_ph */
+#define ACC_KERNEL_BITS 4  /* fh, fw */
+#define ACC_PAD_BITS 4     /* ptop, pleft */
+#define ACC_STEP_BITS 3    /* sh, sw, dh, dw */
+#define ACC_SPAD_BITS 20   /* scratchpad addresses and strides, act_pc */
+#define ACC_DRAM_BITS 32   /* external addresses */
+#define ACC_DSTRIDE_BITS 24 /* dram_s1, dram_s2 */
+#define ACC_FIELD_MAX(bits) ((uint32_t)(((uint64_t)1 << (bits)) - 1u))
+#define ACC_WAIT_MAX ACC_FIELD_MAX(ACC_WAIT_BITS)     /* 1048575 */
+#define ACC_COUNT_MAX ACC_FIELD_MAX(ACC_COUNT_BITS)   /* 4095 */
+#define ACC_DIM_MAX ACC_FIELD_MAX(ACC_DIM_BITS)       /* 1023 */
+#define ACC_KERNEL_MAX ACC_FIELD_MAX(ACC_KERNEL_BITS) /* 15 */
+#define ACC_PAD_MAX ACC_FIELD_MAX(ACC_PAD_BITS)       /* 15 */
+#define ACC_STEP_MAX ACC_FIELD_MAX(ACC_STEP_BITS)     /* 7 */
 
 /* LOAD / STORE: a 3-D block of n2 planes x n1 rows x n0 bytes.
  * Byte (p, r, b) lives at dram + p*dram_s2 + r*dram_s1 + b in external

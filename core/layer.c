@@ -4,21 +4,22 @@
  * docs/formats.md ("Layer CSV"). */
 #include "core/layer.h"
 
+#include "core/isa.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Ranges a layer must fit (docs/formats.md, "Layer limits").  They follow
- * from the ISA's field widths (docs/isa.md): fh/fw 4 bits, sh/sw/dh/dw 3
- * bits, ptop/pleft 4 bits, vh/vw/th/tw 10 bits. */
-#define LAYER_HW_MAX 1023
-#define LAYER_FILTER_MAX 15
-#define LAYER_STRIDE_MAX 7
-#define LAYER_DIL_MAX 7
-#define LAYER_PAD_MAX 15
+ * from the ISA's field widths (core/isa.h, docs/isa.md). */
+#define LAYER_HW_MAX ((int)ACC_DIM_MAX)
+#define LAYER_FILTER_MAX ((int)ACC_KERNEL_MAX)
+#define LAYER_STRIDE_MAX ((int)ACC_STEP_MAX)
+#define LAYER_DIL_MAX ((int)ACC_STEP_MAX)
+#define LAYER_PAD_MAX ((int)ACC_PAD_MAX)
 #define LAYER_CHANNELS_MAX 65535
-#define LAYER_OUT_MAX 1023
+#define LAYER_OUT_MAX ((int)ACC_DIM_MAX)
 /* The tensors of one run, laid out by acc_memmap_default, must end below
  * this address so that the program and the 32-bit address space fit. */
 #define LAYER_DRAM_LIMIT 0x80000000ull

@@ -29,8 +29,6 @@
 
 enum { KIND_ACT = OPT_ACT, KIND_WGT = OPT_WGT, KIND_OUT = OPT_OUT, KIND_COUNT = OPT_KINDS };
 
-#define DIM_MAX 1023                 /* th, tw, vh, vw (docs/isa.md) */
-#define COUNT_MAX 4095               /* tc, tk */
 #define EXACT_CANDIDATES 8           /* candidates generated and timed exactly */
 #define EXACT_INSTR_BUDGET 1000000.0 /* instructions generated while searching */
 
@@ -217,7 +215,7 @@ static int chunk_set(int cg, int *out)
     int n = 0;
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
         int v = (int)acc_ceil_div(cg, parts[i]);
-        if (v > COUNT_MAX)
+        if (v > (int)ACC_COUNT_MAX)
             continue;
         if (n == 0 || out[n - 1] != v)
             out[n++] = v;
@@ -246,10 +244,10 @@ static void collect(const shape *s, const acc_config *cfg, int serial, cand_list
     int nsets = serial ? 1 : (int)(sizeof(slot_sets) / sizeof(slot_sets[0]));
     int first = serial ? 7 : 0;
     int tks[64], tws[64], tcs[32];
-    int ntk = size_set(s->Kg, cfg->cols, COUNT_MAX, tks);
-    int ntw = size_set(s->OW, cfg->rows, DIM_MAX, tws);
+    int ntk = size_set(s->Kg, cfg->cols, (int)ACC_COUNT_MAX, tks);
+    int ntw = size_set(s->OW, cfg->rows, (int)ACC_DIM_MAX, tws);
     int ntc = chunk_set(s->Cg, tcs);
-    int th_limit = (int)acc_min64(s->OH, DIM_MAX);
+    int th_limit = (int)acc_min64(s->OH, (int)ACC_DIM_MAX);
     for (int si = first; si < first + nsets; si++) {
         const int *slots = slot_sets[si];
         for (int a = 0; a < ntk; a++) {
@@ -264,7 +262,7 @@ static void collect(const shape *s, const acc_config *cfg, int serial, cand_list
                     while (lo < hi) {
                         t.th = (lo + hi + 1) / 2;
                         opt_need_of(s, &t, &z);
-                        if (opt_need_bytes(&z, slots) <= cfg->spad_bytes && z.vh <= DIM_MAX)
+                        if (opt_need_bytes(&z, slots) <= cfg->spad_bytes && z.vh <= (int)ACC_DIM_MAX)
                             lo = t.th;
                         else
                             hi = t.th - 1;

@@ -21,8 +21,6 @@
 #include "model/model.h"
 
 #define PAD_MAX 15                        /* ptop, pleft */
-#define DIM_MAX 1023                      /* th, tw, vh, vw, act_ph */
-#define COUNT_MAX 4095                    /* tc, tk, n0, n1, n2 */
 #define DRAM_STRIDE_MAX ((1u << 24) - 1u) /* dram_s1, dram_s2 */
 #define SPAD_FIELD_MAX ((1u << 20) - 1u)  /* addresses, spad strides, act_pc */
 
@@ -159,15 +157,15 @@ int opt_tiling_fits(const opt_shape *s, const acc_config *cfg, const acc_tiling 
                     const int buffers[OPT_KINDS], opt_need *z, acc_error *err)
 {
     opt_need_of(s, t, z);
-    if (t->tk > COUNT_MAX || t->tc > COUNT_MAX)
+    if (t->tk > (int)ACC_COUNT_MAX || t->tc > (int)ACC_COUNT_MAX)
         return acc_fail(err, "field 'k'/'c': a tile of %d output and %d input channels exceeds %d",
-                        t->tk, t->tc, COUNT_MAX);
-    if (t->th > DIM_MAX || t->tw > DIM_MAX)
+                        t->tk, t->tc, (int)ACC_COUNT_MAX);
+    if (t->th > (int)ACC_DIM_MAX || t->tw > (int)ACC_DIM_MAX)
         return acc_fail(err, "field 'oh'/'ow': a %dx%d output tile exceeds %d", t->th, t->tw,
-                        DIM_MAX);
-    if (z->vh > DIM_MAX || z->vw > DIM_MAX)
+                        (int)ACC_DIM_MAX);
+    if (z->vh > (int)ACC_DIM_MAX || z->vw > (int)ACC_DIM_MAX)
         return acc_fail(err, "field 'act_size': a %dx%d input window exceeds %d", z->vh, z->vw,
-                        DIM_MAX);
+                        (int)ACC_DIM_MAX);
     if (z->ptop > PAD_MAX || z->pleft > PAD_MAX)
         return acc_fail(err, "field 'pad': %d,%d virtual zero rows/columns exceed %d", z->ptop,
                         z->pleft, PAD_MAX);

@@ -20,8 +20,6 @@
 #include "model/model.h"
 
 #define PAD_MAX 15
-#define DIM_MAX 1023
-#define COUNT_MAX 4095
 #define DRAM_STRIDE_MAX ((1u << 24) - 1u)
 
 /* --------------------------------------------------------- universal bounds */
@@ -180,7 +178,7 @@ static void y_tables(opt_space *sp, tables *t)
                 empty = 1;
         }
         t->vhmax[i] = (uint64_t)vmax;
-        sp->excluded[OPT_D_TH][i] = (char)(vmax > DIM_MAX  ? OPT_X_WINDOW
+        sp->excluded[OPT_D_TH][i] = (char)(vmax > (int)ACC_DIM_MAX  ? OPT_X_WINDOW
                                            : pad > PAD_MAX ? OPT_X_PAD
                                            : empty         ? OPT_X_PADONLY
                                                            : OPT_X_OK);
@@ -225,7 +223,7 @@ static void x_tables(opt_space *sp, residues ra, residues rs, tables *t)
                 empty = 1;
         }
         t->vwmax[i] = (uint64_t)vmax;
-        sp->excluded[OPT_D_TW][i] = (char)(vmax > DIM_MAX  ? OPT_X_WINDOW
+        sp->excluded[OPT_D_TW][i] = (char)(vmax > (int)ACC_DIM_MAX  ? OPT_X_WINDOW
                                            : pad > PAD_MAX ? OPT_X_PAD
                                            : empty         ? OPT_X_PADONLY
                                                            : OPT_X_OK);
@@ -477,10 +475,10 @@ int opt_space_init(opt_space *sp, const acc_layer *l, const acc_config *cfg, con
         return acc_fail(err, "layer '%s': field 'dram_stride': a tensor plane exceeds %u bytes",
                         l->name, DRAM_STRIDE_MAX);
     }
-    sp->dom[OPT_D_TK] = s->Kg < COUNT_MAX ? s->Kg : COUNT_MAX;
-    sp->dom[OPT_D_TH] = s->OH < DIM_MAX ? s->OH : DIM_MAX;
-    sp->dom[OPT_D_TW] = s->OW < DIM_MAX ? s->OW : DIM_MAX;
-    sp->dom[OPT_D_TC] = s->Cg < COUNT_MAX ? s->Cg : COUNT_MAX;
+    sp->dom[OPT_D_TK] = s->Kg < (int)ACC_COUNT_MAX ? s->Kg : (int)ACC_COUNT_MAX;
+    sp->dom[OPT_D_TH] = s->OH < (int)ACC_DIM_MAX ? s->OH : (int)ACC_DIM_MAX;
+    sp->dom[OPT_D_TW] = s->OW < (int)ACC_DIM_MAX ? s->OW : (int)ACC_DIM_MAX;
+    sp->dom[OPT_D_TC] = s->Cg < (int)ACC_COUNT_MAX ? s->Cg : (int)ACC_COUNT_MAX;
     sp->dom[OPT_D_ORDER] = OPT_ORDER_COUNT;
     sp->dom[OPT_D_BA] = sp->dom[OPT_D_BW] = sp->dom[OPT_D_BO] = OPT_BUFFERS_MAX;
     sp->dom[OPT_D_MODE] = 2;
