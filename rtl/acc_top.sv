@@ -350,17 +350,39 @@ module acc_top #(
   assign trace_st_idx_o    = st_idx;
   assign irq_o             = done | error;
 
-`ifndef SYNTHESIS
-  // Elaboration-time checks of the parameters (docs/rtl.md "Parameters").
-  TopParamsLegal: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      (LineBytes >= ArrayRows) && (LineBytes >= ArrayCols)
-      && ((LineBytes & (LineBytes - 1)) == 0) && ((SpadBanks & (SpadBanks - 1)) == 0)
-      && (SpadBytes % (SpadBanks * LineBytes) == 0)
-      && ((ArrayRows - 1) * 7 + 1 <= (SpadBanks - 1) * LineBytes + 1)
-      && (ArrayRows * 4 <= (SpadBanks - 1) * LineBytes + 1)
-      && (AxiDataBits / 8 <= (SpadBanks - 1) * LineBytes + 1)
-      && (AxiDataBits >= 32) && (ArrayCols <= 64) && (ArrayRows <= 64)
-      && (SpadBytes <= (1 << 20)));
-`endif
+  // ---------------------------------------------------------------- parameters
+  // TopParamsLegal: the parameter constraints of docs/rtl.md "Parameters",
+  // checked at elaboration.  An illegal combination elaborates an `$error`
+  // elaboration system task (IEEE 1800-2017 20.11), which stops Yosys and,
+  // as a USERERROR, Verilator (mk/rtl.mk keeps it an error under -Wno-fatal).
+  // Yosys 0.23 prints the message without substituting format arguments,
+  // so the messages are plain strings.
+  if ((ArrayRows < 1) || (ArrayRows > 64) || (ArrayCols < 1) || (ArrayCols > 64))
+  begin : g_illegal_array
+    $error("TopParamsLegal: ArrayRows and ArrayCols must be 1..64");
+  end
+  if (((LineBytes & (LineBytes - 1)) != 0) || (LineBytes < ArrayRows)
+      || (LineBytes < ArrayCols)) begin : g_illegal_line
+    $error("TopParamsLegal: LineBytes must be a power of two >= max(ArrayRows, ArrayCols)");
+  end
+  if ((SpadBanks < 1) || ((SpadBanks & (SpadBanks - 1)) != 0)) begin : g_illegal_banks
+    $error("TopParamsLegal: SpadBanks must be a power of two");
+  end
+  if ((SpadBytes > (1 << 20)) || (SpadBytes % (SpadBanks * LineBytes) != 0))
+  begin : g_illegal_spad
+    $error("TopParamsLegal: SpadBytes must be <= 2^20 and a multiple of SpadBanks * LineBytes");
+  end
+  if (((ArrayRows - 1) * 7 + 1 > (SpadBanks - 1) * LineBytes + 1)
+      || (ArrayRows * 4 > (SpadBanks - 1) * LineBytes + 1)
+      || (AxiDataBits / 8 > (SpadBanks - 1) * LineBytes + 1)) begin : g_illegal_window
+    $error("TopParamsLegal: a port window ((R-1)*7+1, 4R or DW bytes) exceeds (SpadBanks-1)*LineBytes+1");
+  end
+  if ((AxiDataBits < 32) || (AxiDataBits > 512) || ((AxiDataBits & (AxiDataBits - 1)) != 0))
+  begin : g_illegal_axi
+    $error("TopParamsLegal: AxiDataBits must be a power of two, 32..512");
+  end
+  if ((FetchDepth < 4) || ((FetchDepth & (FetchDepth - 1)) != 0)) begin : g_illegal_fetch
+    $error("TopParamsLegal: FetchDepth must be a power of two >= 4");
+  end
 
 endmodule
