@@ -1,4 +1,4 @@
-/* layer.h - convolution layers and the built-in network catalogs.
+/* layer.h - convolution layers: the shape, derived sizes and the check.
  *
  * A layer is one 2-D convolution, batch 1, int8 x int8 -> int32.  Tensor
  * layouts (see docs/formats.md, "Tensor layouts"):
@@ -10,8 +10,8 @@
  * channels g*(C/G) .. g*(C/G)+C/G-1.  Depthwise is G == C.
  * Padding is asymmetric zero padding; OH = (H + pt + pb - DH*(FH-1) - 1)/SH + 1.
  *
- * Catalog files are SCALE-Sim topology CSVs under layers/ (layers/<net>.csv),
- * with optional extra columns; see docs/formats.md. */
+ * Lists of layers, the CSV reader and the catalogs are core/catalog.h; the
+ * external-memory map is core/memmap.h. */
 #ifndef ACC_LAYER_H
 #define ACC_LAYER_H
 
@@ -46,50 +46,5 @@ uint64_t layer_y_bytes(const acc_layer *l);       /* 4*K*OH*OW */
  * ISA's ranges (docs/isa.md).  Returns 0 or -1 with err naming the field
  * ("layer 'x': field 'stride': ..."). */
 int acc_layer_check(const acc_layer *l, acc_error *err);
-
-/* A list of layers (one network or one CSV file).  Owns its array. */
-typedef struct acc_layer_list {
-    acc_layer *items;
-    int count;
-} acc_layer_list;
-void acc_layer_list_free(acc_layer_list *list);
-
-/* Parses a SCALE-Sim topology CSV file.  Layers get the name of their row;
- * when name_prefix is non-NULL they are renamed "<name_prefix>_<N>" (1-based).
- * Returns 0, or -1 with err naming the file, line and field. */
-int acc_layer_csv_load(const char *path, const char *name_prefix,
-                       acc_layer_list *out, acc_error *err);
-/* The same from a buffer; `path` is used in messages only. */
-int acc_layer_csv_parse(const char *text, const char *path, const char *name_prefix,
-                        acc_layer_list *out, acc_error *err);
-
-/* Directory holding the built-in catalogs.  Default "layers", overridden by
- * the environment variable ACC_LAYERS_DIR (tests use it). */
-const char *acc_catalog_dir(void);
-
-/* Names of the built-in networks in catalog order, NULL-terminated:
- * "resnet" (ResNet-18), "resnet50", "vgg", "mobilenet" (MobileNetV2),
- * "alexnet", "lenet".  A network's file is <dir>/<net>.csv. */
-extern const char *const acc_catalog_nets[];
-
-/* Loads every layer of a built-in network, named "<net>_<N>".  Longer
- * names are accepted too: resnet18, vgg16, mobilenetv2, lenet5, resnet-50. */
-int acc_catalog_net(const char *net, acc_layer_list *out, acc_error *err);
-
-/* Resolves a LAYER= argument:
- *   "<net>_<N>"          N-th layer (1-based) of a built-in network;
- *   "<path>.csv:<row>"   the row named <row> of a user's CSV file.
- * Returns 0, or -1 with err ("unknown network 'foo'", "resnet has 21 layers,
- * asked for 40", ...). */
-int acc_layer_lookup(const char *spec, acc_layer *out, acc_error *err);
-
-/* External-memory map of one layer run: where the harness places each tensor
- * and the program.  Every base is 4 KiB aligned; x first at ACC_DRAM_BASE. */
-#define ACC_DRAM_BASE 0x00010000u
-typedef struct acc_memmap {
-    uint32_t x, w, y, prog; /* byte addresses */
-    uint32_t end;           /* first byte after y (program goes at prog) */
-} acc_memmap;
-void acc_memmap_default(const acc_layer *l, acc_memmap *mm);
 
 #endif

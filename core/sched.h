@@ -22,6 +22,7 @@
 
 #include "core/isa.h"
 #include "core/layer.h"
+#include "core/memmap.h"
 
 /* Metadata carried by directives; empty strings / has_memmap = 0 when absent. */
 typedef struct acc_sched_meta {

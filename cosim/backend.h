@@ -16,6 +16,7 @@
 #include "core/config.h"
 #include "core/isa.h"
 #include "core/layer.h"
+#include "core/memmap.h"
 
 /* Options a cycle-accurate backend honours; zero-initialised = defaults. */
 typedef struct cosim_options {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/catalog.h"
 #include "core/config.h"
 #include "core/isa.h"
 #include "core/layer.h"

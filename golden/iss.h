@@ -9,15 +9,8 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "core/dram.h"
 #include "core/isa.h"
-
-/* A byte-addressed external memory image, [0, size). */
-typedef struct acc_dram {
-    uint8_t *bytes;
-    uint64_t size;
-} acc_dram;
-void acc_dram_init(acc_dram *m, uint64_t size);  /* zero-filled */
-void acc_dram_free(acc_dram *m);
 
 typedef struct iss_stats {
     uint64_t instructions;

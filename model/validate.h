@@ -24,6 +24,7 @@
 #include "core/config.h"
 #include "core/isa.h"
 #include "core/layer.h"
+#include "core/memmap.h"
 
 typedef struct acc_validation {
     int ok;                       /* 1 when no violation was found */

@@ -12,6 +12,7 @@
 #include "core/config.h"
 #include "core/isa.h"
 #include "core/layer.h"
+#include "core/memmap.h"
 
 /* A loop tiling of a layer: output tile (tk channels x th rows x tw cols) and
  * input-channel chunk tc.  The baselines' loop order is k-tile, oy-tile,

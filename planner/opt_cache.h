@@ -23,6 +23,7 @@
 #include "core/config.h"
 #include "core/isa.h"
 #include "core/layer.h"
+#include "core/memmap.h"
 
 /* Cache directory: the environment variable ACC_PLAN_CACHE, else
  * "build/plan/cache". */

@@ -19,6 +19,7 @@
 #include "golden/iss.h"
 #include "planner/baseline.h"
 #include "model/model.h"
+#include "core/catalog.h"
 #include "core/sched.h"
 #include "model/validate.h"
 #include "tests/testutil.h"

@@ -18,6 +18,7 @@
 #include "cosim/npy.h"
 #include "planner/baseline.h"
 #include "model/model.h"
+#include "core/catalog.h"
 #include "core/sched.h"
 
 /* ---------------------------------------------------------------- fixtures */

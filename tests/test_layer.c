@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/catalog.h"
+#include "core/memmap.h"
 #include "core/layer.h"
 #include "tests/testutil.h"
 

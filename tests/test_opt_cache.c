@@ -13,6 +13,8 @@
 #include "model/model.h"
 #include "planner/opt_cache.h"
 
+#include "core/catalog.h"
+
 static char dir[64];
 
 static void make_dir(void)

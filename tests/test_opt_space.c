@@ -20,6 +20,8 @@
 #include "planner/opt_gen.h"
 #include "planner/sat/opt_space.h"
 
+#include "core/catalog.h"
+
 typedef struct shape_case {
     int h, w, fh, fw, c, k, sh, sw, pt, pb, pl, pr, dh, dw, g;
     int config; /* index into configs[] */

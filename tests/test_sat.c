@@ -22,6 +22,7 @@
 #include "model/model.h"
 #include "planner/sat/opt_space.h"
 #include "planner/sat/sat.h"
+#include "core/catalog.h"
 #include "core/sched.h"
 #include "model/validate.h"
 #include "tests/testutil.h"

@@ -14,6 +14,8 @@
 #include "model/model.h"
 #include "model/validate.h"
 
+#include "core/catalog.h"
+
 static void die(const char *what, const acc_error *err)
 {
     fprintf(stderr, "bench: %s: %s\n", what, err->msg);

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/catalog.h"
+#include "core/memmap.h"
 #include "core/layer.h"
 
 static void usage(FILE *f)

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "planner/baseline.h"
+#include "core/catalog.h"
 #include "core/config.h"
 #include "core/layer.h"
 #include "model/model.h"

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/catalog.h"
 #include "core/config.h"
 #include "core/layer.h"
 #include "model/model.h"
