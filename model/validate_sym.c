@@ -1,0 +1,539 @@
+/* validate_sym.c - the symbolic half of the validator (validate.h): LOAD,
+ * STORE and COMPUTE interpreted on a scratchpad of tagged bytes.
+ *
+ * Method.  The program is interpreted once, in program order, on a symbolic
+ * scratchpad: every byte carries a tag saying what it holds -- nothing, the
+ * input element x at some offset, the weight element w at some offset, one
+ * byte of a partial sum of an output element y[k][oy][ox] (with the number of
+ * input channels accumulated so far and whether the chain started at channel
+ * 0), or "invalid" (the product of an instruction already reported; reading
+ * it reports nothing more, so that one mistake gives one message).
+ *
+ *   LOAD     every row of the block must lie inside x or inside w; the
+ *            scratchpad bytes get the tags of the external bytes.
+ *   COMPUTE  must be a convolution step of this layer (kernel, strides and
+ *            dilations equal to the layer's).  The weight tags at
+ *            (c=0, i=0, j=0, k) give each output channel k and the first
+ *            input channel cg0 inside the group.  The tile is affine: the
+ *            activation byte at virtual (c, vy, vx) must hold
+ *            x[g*C/G + cg0 + c][vy + ih0][vx + iw0] for two constants ih0,
+ *            iw0 that the first stored byte the tile reads fixes; they place
+ *            the tile at absolute output rows oy0.. and columns ox0.. .  Then
+ *            every activation byte the tile reads (the rows vy and columns vx
+ *            that some (oy, i) and (ox, j) reach) is checked once against
+ *            that element, every virtual zero it reads must fall in the
+ *            layer's padding, and every weight byte is checked against
+ *            w[cg0 + c][i][j][k].  The cost is the bytes read, not the MACs.
+ *            The output tags become partial sums: without ACC a new chain
+ *            that holds channels cg0..cg0+tc-1; with ACC the four bytes must
+ *            hold the partial sum of the same element that continues exactly
+ *            at cg0 (chunks are accumulated in increasing, contiguous order).
+ *            A tile whose output tile overlaps its own operands is rejected.
+ *   STORE    every byte must land inside y on whole int32 elements, and come
+ *            from the complete (all C/G channels, started at 0) partial sum
+ *            of exactly the element it is written to; each byte of y is
+ *            written once, and at END every element has been written. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/validate_internal.h"
+
+/* ------------------------------------------------------------ LOAD / STORE */
+
+static int inside(uint64_t lo, uint64_t hi, uint64_t base, uint64_t size)
+{
+    return lo >= base && hi <= base + size;
+}
+
+void vld_sym_load(vctx *v, int i, const acc_dma *d)
+{
+    int reported = 0;
+    for (uint64_t p = 0; p < d->n2; p++) {
+        for (uint64_t r = 0; r < d->n1; r++) {
+            uint64_t ext = (uint64_t)d->dram + p * d->dram_s2 + r * d->dram_s1;
+            uint64_t loc = (uint64_t)d->spad + p * d->spad_s2 + r * d->spad_s1;
+            vtag t = vld_mk_tag(T_BAD, 0, 0, 0, 0, i);
+            if (inside(ext, ext + d->n0, v->mm->x, v->xbytes)) {
+                t.kind = T_X;
+                t.val = (uint32_t)(ext - v->mm->x);
+            } else if (inside(ext, ext + d->n0, v->mm->w, v->wbytes)) {
+                t.kind = T_W;
+                t.val = (uint32_t)(ext - v->mm->w);
+            } else if (!reported) {
+                vld_report(v, i,
+                       "reads external bytes 0x%08llx..0x%08llx (plane %llu, row %llu), which are not "
+                       "inside x (0x%08x..0x%08llx) or w (0x%08x..0x%08llx)",
+                       (unsigned long long)ext, (unsigned long long)(ext + d->n0), (unsigned long long)p,
+                       (unsigned long long)r, v->mm->x, (unsigned long long)(v->mm->x + v->xbytes),
+                       v->mm->w, (unsigned long long)(v->mm->w + v->wbytes));
+                reported = 1;
+            }
+            for (uint32_t b = 0; b < d->n0; b++) {
+                v->tag[loc + b] = t;
+                if (t.kind != T_BAD)
+                    t.val++;
+            }
+        }
+    }
+}
+
+void vld_sym_store(vctx *v, int i, const acc_dma *d)
+{
+    int reported = 0;
+    const uint64_t cg = (uint64_t)v->CG;
+    for (uint64_t p = 0; p < d->n2 && !v->stop; p++) {
+        for (uint64_t r = 0; r < d->n1; r++) {
+            uint64_t ext = (uint64_t)d->dram + p * d->dram_s2 + r * d->dram_s1;
+            uint64_t loc = (uint64_t)d->spad + p * d->spad_s2 + r * d->spad_s1;
+            if (!inside(ext, ext + d->n0, v->mm->y, v->ybytes)) {
+                if (!reported)
+                    vld_report(v, i,
+                           "writes external bytes 0x%08llx..0x%08llx (plane %llu, row %llu), which are "
+                           "not inside y (0x%08x..0x%08llx)",
+                           (unsigned long long)ext, (unsigned long long)(ext + d->n0), (unsigned long long)p,
+                           (unsigned long long)r, v->mm->y, (unsigned long long)(v->mm->y + v->ybytes));
+                reported = 1;
+                continue;
+            }
+            uint64_t off = ext - v->mm->y;
+            if ((off % 4 != 0 || d->n0 % 4 != 0) && !reported) {
+                vld_report(v, i,
+                       "writes external bytes 0x%08llx..0x%08llx (plane %llu, row %llu), which are not "
+                       "whole int32 elements of y",
+                       (unsigned long long)ext, (unsigned long long)(ext + d->n0), (unsigned long long)p,
+                       (unsigned long long)r);
+                reported = 1;
+            }
+            for (uint64_t b = 0; b < d->n0; b++) {
+                uint64_t o = off + b, e = o / 4;
+                unsigned bi = (unsigned)(o % 4);
+                const vtag *t = &v->tag[loc + b];
+                char ys[80], ts[200];
+                if (!reported && t->kind != T_BAD) {
+                    if (t->kind != T_PSUM || t->val != e || TAG_BYTE(t) != bi) {
+                        vld_desc_y(v, e, ys, sizeof(ys));
+                        vld_desc_tag(v, t, ts, sizeof(ts));
+                        vld_report(v, i, "stores scratchpad 0x%05llx, which holds %s, into byte %u of %s",
+                               (unsigned long long)(loc + b), ts, bi, ys);
+                        reported = 1;
+                    } else if (t->next != cg) {
+                        vld_desc_y(v, e, ys, sizeof(ys));
+                        vld_report(v, i,
+                               "stores %s after only %u of its %llu input channels were accumulated "
+                               "(partial sum written by instruction %d)",
+                               ys, t->next, (unsigned long long)cg, t->writer);
+                        reported = 1;
+                    } else if (!TAG_OK(t)) {
+                        vld_desc_y(v, e, ys, sizeof(ys));
+                        vld_report(v, i,
+                               "stores %s from an accumulation chain that did not start at input "
+                               "channel 0 (a COMPUTE without acc in the middle of the chain)",
+                               ys);
+                        reported = 1;
+                    }
+                }
+                if (v->ymask[e] & (1u << bi)) {
+                    if (!reported) {
+                        vld_desc_y(v, e, ys, sizeof(ys));
+                        vld_report(v, i, "stores %s a second time (first stored by instruction %d)", ys,
+                               v->yfirst[e]);
+                        reported = 1;
+                    }
+                } else {
+                    v->ymask[e] |= (uint8_t)(1u << bi);
+                    if (v->yfirst[e] < 0)
+                        v->yfirst[e] = i;
+                }
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------ COMPUTE */
+
+static void poison(vctx *v, int i, uint64_t lo, uint64_t hi)
+{
+    vtag t = vld_mk_tag(T_BAD, 0, 0, 0, 0, i);
+    for (uint64_t a = lo; a < hi; a++)
+        v->tag[a] = t;
+}
+
+static void poison_out(vctx *v, int i, const acc_compute *c)
+{
+    poison(v, i, c->out, (uint64_t)c->out + (uint64_t)c->tk * c->th * c->tw * 4u);
+}
+
+static void *grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return p;
+    free(p);
+    *cap = need;
+    return acc_malloc(need * elem);
+}
+
+/* Weight tile: infers each tile channel's absolute output channel (kabs) and
+ * the first input channel cg0 inside the group; checks every weight byte.
+ * Returns 1 when valid, 0 when reported, -1 when it read invalid data. */
+static int check_weights(vctx *v, int i, const acc_compute *c, int64_t *cg0_out, int64_t *g_out)
+{
+    char ts[200], ws[96], ws2[200];
+    v->kabs = grow(v->kabs, &v->kabs_cap, c->tk, sizeof(uint32_t));
+    int64_t cg0 = -1, g = -1;
+    for (uint32_t kr = 0; kr < c->tk; kr++) {
+        const vtag *t = &v->tag[c->wgt + kr];
+        if (t->kind == T_BAD)
+            return -1;
+        if (t->kind != T_W) {
+            vld_desc_tag(v, t, ts, sizeof(ts));
+            vld_report(v, i, "weight tile byte 0x%05x (c=0, i=0, j=0, k=%u) holds %s, not a weight",
+                   c->wgt + kr, kr, ts);
+            return 0;
+        }
+        uint64_t k = t->val % (uint64_t)v->K, rest = t->val / (uint64_t)v->K;
+        uint64_t j = rest % (uint64_t)v->FW, ii = rest / (uint64_t)v->FW % (uint64_t)v->FH;
+        int64_t cg = (int64_t)(rest / (uint64_t)v->FW / (uint64_t)v->FH), gk = (int64_t)k / v->KG;
+        if (ii != 0 || j != 0) {
+            vld_desc_tag(v, t, ts, sizeof(ts));
+            vld_report(v, i,
+                   "weight tile byte 0x%05x (c=0, i=0, j=0, k=%u) holds %s, which is not the first "
+                   "tap (i=0, j=0) of a filter",
+                   c->wgt + kr, kr, ts);
+            return 0;
+        }
+        if (kr == 0) {
+            cg0 = cg;
+            g = gk;
+        } else if (cg != cg0 || gk != g) {
+            vld_desc_tag(v, t, ts, sizeof(ts));
+            vld_desc_w(v, v->tag[c->wgt].val, ws, sizeof(ws));
+            vld_report(v, i,
+                   "output channels of one tile need different input channels: tile channel k=%u "
+                   "reads %s but k=0 reads %s",
+                   kr, ts, ws);
+            return 0;
+        }
+        v->kabs[kr] = (uint32_t)k;
+    }
+    if (cg0 + c->tc > v->CG) {
+        vld_report(v, i, "reduces input channels %lld..%lld of a group, which has only %lld", (long long)cg0,
+               (long long)(cg0 + c->tc - 1), (long long)v->CG);
+        return 0;
+    }
+    int bad = 0;
+    for (uint64_t ch = 0; ch < c->tc; ch++) {
+        for (uint64_t ii = 0; ii < c->fh; ii++) {
+            for (uint64_t j = 0; j < c->fw; j++) {
+                uint64_t tap = (ch * c->fh + ii) * c->fw + j;
+                uint64_t base = c->wgt + tap * c->tk;
+                uint64_t exp0 = (((uint64_t)cg0 + ch) * (uint64_t)v->FH + ii) * (uint64_t)v->FW + j;
+                exp0 *= (uint64_t)v->K;
+                for (uint64_t kr = 0; kr < c->tk; kr++) {
+                    const vtag *t = &v->tag[base + kr];
+                    uint64_t exp = exp0 + v->kabs[kr];
+                    if (t->kind == T_W && t->val == exp)
+                        continue;
+                    if (t->kind == T_BAD) {
+                        bad = 1;
+                        continue;
+                    }
+                    vld_desc_tag(v, t, ts, sizeof(ts));
+                    vld_desc_w(v, exp, ws2, sizeof(ws2));
+                    vld_report(v, i,
+                           "reads %s at scratchpad 0x%05llx (weight tile c=%llu, i=%llu, j=%llu, k=%llu) "
+                           "where the convolution needs %s",
+                           ts, (unsigned long long)(base + kr), (unsigned long long)ch,
+                           (unsigned long long)ii, (unsigned long long)j, (unsigned long long)kr, ws2);
+                    return 0;
+                }
+            }
+        }
+    }
+    *cg0_out = cg0;
+    *g_out = g;
+    return bad ? -1 : 1;
+}
+
+/* The virtual rows (or columns) a tile reads: out*stride + tap*dil - pad for
+ * out < n, tap < f.  Fills v->flag over [lo, hi] (offset by -lo), returns
+ * the stored ones (in [0, size)) in *list and their number. */
+static int read_lines(vctx *v, uint32_t n, uint32_t stride, uint32_t f, uint32_t dil, uint32_t pad,
+                      uint32_t size, int32_t **list, size_t *cap, int64_t *lo, int64_t *hi)
+{
+    *lo = -(int64_t)pad;
+    *hi = (int64_t)(n - 1) * stride + (int64_t)(f - 1) * dil - (int64_t)pad;
+    size_t span = (size_t)(*hi - *lo + 1);
+    v->flag = grow(v->flag, &v->flag_cap, span, 1);
+    memset(v->flag, 0, span);
+    for (int64_t o = 0; o < n; o++)
+        for (int64_t t = 0; t < f; t++)
+            v->flag[o * stride + t * dil] = 1;
+    *list = grow(*list, cap, size, sizeof(int32_t));
+    int m = 0;
+    for (int64_t x = 0; x < size; x++)
+        if (x - *lo < (int64_t)span && v->flag[x - *lo])
+            (*list)[m++] = (int32_t)x;
+    return m;
+}
+
+/* Virtual zeros the tile reads (lines outside [0, size)) must be in the
+ * layer's padding: line + origin outside [0, extent).  Returns the first
+ * offending virtual line or INT64_MIN. */
+static int64_t padding_line_bad(const vctx *v, int64_t lo, int64_t hi, uint32_t size, int64_t origin,
+                                int64_t extent)
+{
+    for (int64_t x = lo; x <= hi; x++) {
+        if (!v->flag[x - lo] || (x >= 0 && x < (int64_t)size))
+            continue;
+        int64_t pos = x + origin;
+        if (pos >= 0 && pos < extent)
+            return x;
+    }
+    return INT64_MIN;
+}
+
+/* Activation tile: infers (ih0, iw0) and the tile's output origin, checks
+ * padding and every activation byte read.  1 valid, 0 reported, -1 invalid
+ * data read. */
+static int check_acts(vctx *v, int i, const acc_compute *c, int64_t cin0, int64_t *oy0_out,
+                      int64_t *ox0_out)
+{
+    char ts[200], xs[96];
+    int64_t ylo, yhi, xlo, xhi;
+    /* columns first: v->flag holds the rows afterwards */
+    int ncols = read_lines(v, c->tw, c->sw, c->fw, c->dw, c->pleft, c->vw, &v->cols, &v->cols_cap, &xlo, &xhi);
+    int64_t first_col = ncols ? v->cols[0] : -1;
+    /* padding check of columns needs iw0, known only later: remember lines */
+    size_t xspan = (size_t)(xhi - xlo + 1);
+    uint8_t *xflag = acc_malloc(xspan);
+    memcpy(xflag, v->flag, xspan);
+    int nrows = read_lines(v, c->th, c->sh, c->fh, c->dh, c->ptop, c->vh, &v->rows, &v->rows_cap, &ylo, &yhi);
+    int rc = 0;
+    if (nrows == 0 || ncols == 0) {
+        vld_report(v, i,
+               "every activation the tile reads is a virtual zero (no stored %s is read), so it "
+               "computes nothing of the layer",
+               nrows == 0 ? "row" : "column");
+        goto out;
+    }
+    const vtag *t0 = &v->tag[(uint64_t)c->act + (uint64_t)v->rows[0] * c->act_ph + (uint64_t)first_col];
+    if (t0->kind == T_BAD) {
+        rc = -1;
+        goto out;
+    }
+    if (t0->kind != T_X) {
+        vld_desc_tag(v, t0, ts, sizeof(ts));
+        vld_report(v, i, "reads %s at scratchpad 0x%05llx (activation tile c=0, row %d, column %lld), not an input "
+               "element",
+               ts, (unsigned long long)c->act + (unsigned long long)v->rows[0] * c->act_ph + (unsigned long long)first_col,
+               v->rows[0], (long long)first_col);
+        goto out;
+    }
+    const int64_t hw = v->H * v->W;
+    int64_t xh = (int64_t)(t0->val % (uint64_t)hw) / v->W, xw = (int64_t)(t0->val % (uint64_t)v->W);
+    int64_t ih0 = xh - v->rows[0], iw0 = xw - first_col;
+    int64_t ny = ih0 + v->PT - (int64_t)c->ptop, nx = iw0 + v->PL - (int64_t)c->pleft;
+    if (ny < 0 || ny % v->SH != 0 || ny / v->SH + c->th > v->OH || nx < 0 || nx % v->SW != 0 ||
+        nx / v->SW + c->tw > v->OW)
+        vld_desc_tag(v, t0, ts, sizeof(ts));
+    if (ny < 0 || ny % v->SH != 0 || ny / v->SH + c->th > v->OH) {
+        vld_report(v, i,
+               "reads %s at activation tile row %d, which puts output row 0 of the tile at input row "
+               "%lld: not an output row of the layer or the tile's %u rows run past its %lld output rows",
+               ts, v->rows[0], (long long)(ih0 - (int64_t)c->ptop), c->th, (long long)v->OH);
+        goto out;
+    }
+    if (nx < 0 || nx % v->SW != 0 || nx / v->SW + c->tw > v->OW) {
+        vld_report(v, i,
+               "reads %s at activation tile column %lld, which puts output column 0 of the tile at "
+               "input column %lld: not an output column of the layer or the tile's %u columns run past "
+               "its %lld output columns",
+               ts, (long long)first_col, (long long)(iw0 - (int64_t)c->pleft), c->tw, (long long)v->OW);
+        goto out;
+    }
+    /* virtual zeros must be padding */
+    int64_t bad = padding_line_bad(v, ylo, yhi, c->vh, ih0, v->H);
+    if (bad != INT64_MIN) {
+        vld_report(v, i, "reads a virtual zero at activation tile row %lld where the convolution needs input "
+               "row %lld of x (x[%lld][%lld][..])",
+               (long long)bad, (long long)(bad + ih0), (long long)cin0, (long long)(bad + ih0));
+        goto out;
+    }
+    {
+        uint8_t *rflag = v->flag;
+        v->flag = xflag;
+        bad = padding_line_bad(v, xlo, xhi, c->vw, iw0, v->W);
+        v->flag = rflag;
+    }
+    if (bad != INT64_MIN) {
+        vld_report(v, i, "reads a virtual zero at activation tile column %lld where the convolution needs "
+               "input column %lld of x (x[%lld][..][%lld])",
+               (long long)bad, (long long)(bad + iw0), (long long)cin0, (long long)(bad + iw0));
+        goto out;
+    }
+    /* stored lines read must be inside x (zero padding is virtual only) */
+    for (int r = 0; r < nrows; r++) {
+        int64_t ih = v->rows[r] + ih0;
+        if (ih < 0 || ih >= v->H) {
+            const vtag *t = &v->tag[(uint64_t)c->act + (uint64_t)v->rows[r] * c->act_ph + (uint64_t)first_col];
+            vld_desc_tag(v, t, ts, sizeof(ts));
+            vld_report(v, i, "reads %s at activation tile row %d where the convolution needs a zero of the "
+                   "padding (input row %lld)",
+                   ts, v->rows[r], (long long)ih);
+            goto out;
+        }
+    }
+    for (int q = 0; q < ncols; q++) {
+        int64_t iw = v->cols[q] + iw0;
+        if (iw < 0 || iw >= v->W) {
+            const vtag *t = &v->tag[(uint64_t)c->act + (uint64_t)v->rows[0] * c->act_ph + (uint64_t)v->cols[q]];
+            vld_desc_tag(v, t, ts, sizeof(ts));
+            vld_report(v, i, "reads %s at activation tile column %d where the convolution needs a zero of the "
+                   "padding (input column %lld)",
+                   ts, v->cols[q], (long long)iw);
+            goto out;
+        }
+    }
+    /* every activation byte read */
+    int poisoned = 0;
+    for (uint64_t ch = 0; ch < c->tc; ch++) {
+        uint64_t plane = (uint64_t)c->act + ch * c->act_pc;
+        uint64_t xplane = (uint64_t)(cin0 + (int64_t)ch) * (uint64_t)hw;
+        for (int r = 0; r < nrows; r++) {
+            uint64_t row = plane + (uint64_t)v->rows[r] * c->act_ph;
+            uint64_t xrow = xplane + (uint64_t)(v->rows[r] + ih0) * (uint64_t)v->W + (uint64_t)iw0;
+            for (int q = 0; q < ncols; q++) {
+                const vtag *t = &v->tag[row + (uint64_t)v->cols[q]];
+                uint64_t exp = xrow + (uint64_t)v->cols[q];
+                if (t->kind == T_X && t->val == exp)
+                    continue;
+                if (t->kind == T_BAD) {
+                    poisoned = 1;
+                    continue;
+                }
+                vld_desc_tag(v, t, ts, sizeof(ts));
+                vld_desc_x(v, exp, xs, sizeof(xs));
+                vld_report(v, i,
+                       "reads %s at scratchpad 0x%05llx (activation tile c=%llu, row %d, column %d) "
+                       "where the convolution needs %s",
+                       ts, (unsigned long long)(row + (uint64_t)v->cols[q]), (unsigned long long)ch,
+                       v->rows[r], v->cols[q], xs);
+                goto out;
+            }
+        }
+    }
+    *oy0_out = ny / v->SH;
+    *ox0_out = nx / v->SW;
+    rc = poisoned ? -1 : 1;
+out:
+    free(xflag);
+    return rc;
+}
+
+static int overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1) { return a0 < b1 && b0 < a1; }
+
+void vld_sym_compute(vctx *v, int i, const acc_compute *c)
+{
+    if ((int64_t)c->fh != v->FH || (int64_t)c->fw != v->FW || (int64_t)c->sh != v->SH ||
+        (int64_t)c->sw != v->SW || (int64_t)c->dh != v->DH || (int64_t)c->dw != v->DW) {
+        vld_report(v, i,
+               "kernel=%ux%u stride=%u,%u dil=%u,%u is not the layer's kernel=%lldx%lld stride=%lld,%lld "
+               "dil=%lld,%lld",
+               c->fh, c->fw, c->sh, c->sw, c->dh, c->dw, (long long)v->FH, (long long)v->FW, (long long)v->SH,
+               (long long)v->SW, (long long)v->DH, (long long)v->DW);
+        poison_out(v, i, c);
+        return;
+    }
+    acc_range r[3];
+    acc_instr_spad_ranges(&v->p->ins[i], r);
+    for (int k = 0; k < 2; k++) {
+        if (overlaps(r[2].lo, r[2].hi, r[k].lo, r[k].hi)) {
+            vld_report(v, i, "output tile 0x%05llx..0x%05llx overlaps its %s tile 0x%05llx..0x%05llx",
+                   (unsigned long long)r[2].lo, (unsigned long long)r[2].hi, k ? "weight" : "activation",
+                   (unsigned long long)r[k].lo, (unsigned long long)r[k].hi);
+            poison_out(v, i, c);
+            return;
+        }
+    }
+    int64_t cg0 = 0, g = 0, oy0 = 0, ox0 = 0;
+    int wr = check_weights(v, i, c, &cg0, &g);
+    if (wr <= 0) {
+        poison_out(v, i, c);
+        return;
+    }
+    int ar = check_acts(v, i, c, g * v->CG + cg0, &oy0, &ox0);
+    if (ar <= 0) {
+        poison_out(v, i, c);
+        return;
+    }
+    const uint64_t th = c->th, tw = c->tw, plane = (uint64_t)(v->OH * v->OW);
+    /* check the partial sums an ACC adds to */
+    if (c->acc) {
+        for (uint64_t kr = 0; kr < c->tk; kr++) {
+            for (uint64_t oy = 0; oy < th; oy++) {
+                for (uint64_t ox = 0; ox < tw; ox++) {
+                    uint64_t a = (uint64_t)c->out + ((kr * th + oy) * tw + ox) * 4;
+                    uint64_t e = v->kabs[kr] * plane + ((uint64_t)oy0 + oy) * (uint64_t)v->OW +
+                                 (uint64_t)ox0 + ox;
+                    const vtag *t = &v->tag[a];
+                    int bad = 0, match = 1;
+                    for (unsigned b = 0; b < 4; b++) {
+                        const vtag *tb = &v->tag[a + b];
+                        bad |= tb->kind == T_BAD;
+                        match &= tb->kind == T_PSUM && tb->val == e && TAG_BYTE(tb) == b && tb->next == t->next &&
+                                 TAG_OK(tb) == TAG_OK(t);
+                    }
+                    if (bad || (match && (int64_t)t->next == cg0))
+                        continue;
+                    char ys[80], ts[200];
+                    vld_desc_y(v, e, ys, sizeof(ys));
+                    if (!match) {
+                        for (unsigned b = 0; b < 4; b++) {
+                            const vtag *tb = &v->tag[a + b];
+                            if (!(tb->kind == T_PSUM && tb->val == e && TAG_BYTE(tb) == b)) {
+                                t = tb;
+                                a += b;
+                                break;
+                            }
+                        }
+                        vld_desc_tag(v, t, ts, sizeof(ts));
+                        vld_report(v, i, "accumulates %s onto scratchpad 0x%05llx, which holds %s", ys,
+                               (unsigned long long)a, ts);
+                        poison_out(v, i, c);
+                        return;
+                    }
+                    if ((int64_t)t->next != cg0) {
+                        vld_report(v, i,
+                               "adds input channels %lld..%lld to the partial sum of %s, which holds "
+                               "channels up to %u (chunks must follow each other in order, each once)",
+                               (long long)cg0, (long long)(cg0 + c->tc - 1), ys, t->next);
+                        poison_out(v, i, c);
+                        return;
+                    }
+                }
+            }
+        }
+    }
+    for (uint64_t kr = 0; kr < c->tk; kr++) {
+        for (uint64_t oy = 0; oy < th; oy++) {
+            for (uint64_t ox = 0; ox < tw; ox++) {
+                uint64_t a = (uint64_t)c->out + ((kr * th + oy) * tw + ox) * 4;
+                uint64_t e = v->kabs[kr] * plane + ((uint64_t)oy0 + oy) * (uint64_t)v->OW + (uint64_t)ox0 + ox;
+                unsigned ok = cg0 == 0;
+                int bad = 0;
+                if (c->acc) {
+                    ok = TAG_OK(&v->tag[a]);
+                    for (unsigned b = 0; b < 4; b++)
+                        bad |= v->tag[a + b].kind == T_BAD;
+                }
+                for (unsigned b = 0; b < 4; b++) {
+                    vtag t = bad ? vld_mk_tag(T_BAD, 0, 0, 0, 0, i)
+                                 : vld_mk_tag(T_PSUM, (uint32_t)e, (unsigned)(cg0 + c->tc), b, ok, i);
+                    v->tag[a + b] = t;
+                }
+            }
+        }
+    }
+}
+
