@@ -197,39 +197,35 @@ static int written_bit(const char *text, const char *label, const char *target)
 
 /* ---------------------------------------------------------------- tests */
 
-Test(regmap, every_register_offset_equals_the_rtl_define)
+/* Fails the test when the n C values differ from rtl/acc_defs.svh (see
+ * differences()). */
+static void expect_rtl_values(const c_value *c, size_t n, const char *prefix)
 {
     sv_defines sv;
     load_defines(&sv);
     char msg[256];
-    int n = differences(&sv, c_regs, COUNT(c_regs), "ACC_REG_", msg, sizeof(msg));
-    cr_assert_eq(n, 0, "differences: %d; first: %s", n, msg);
+    int diffs = differences(&sv, c, n, prefix, msg, sizeof(msg));
+    cr_assert_eq(diffs, 0, "differences: %d; first: %s", diffs, msg);
+}
+
+Test(regmap, every_register_offset_equals_the_rtl_define)
+{
+    expect_rtl_values(c_regs, COUNT(c_regs), "ACC_REG_");
 }
 
 Test(regmap, the_id_value_equals_the_rtl_define)
 {
-    sv_defines sv;
-    load_defines(&sv);
-    char msg[256];
-    cr_assert_eq(differences(&sv, c_id, COUNT(c_id), NULL, msg, sizeof(msg)), 0, "%s", msg);
+    expect_rtl_values(c_id, COUNT(c_id), NULL);
 }
 
 Test(regmap, every_error_code_equals_the_rtl_define)
 {
-    sv_defines sv;
-    load_defines(&sv);
-    char msg[256];
-    int n = differences(&sv, c_errs, COUNT(c_errs), "ACC_ERR_", msg, sizeof(msg));
-    cr_assert_eq(n, 0, "differences: %d; first: %s", n, msg);
+    expect_rtl_values(c_errs, COUNT(c_errs), "ACC_ERR_");
 }
 
 Test(regmap, the_response_codes_equal_the_rtl_defines)
 {
-    sv_defines sv;
-    load_defines(&sv);
-    char msg[256];
-    int n = differences(&sv, c_resps, COUNT(c_resps), "ACC_RESP_", msg, sizeof(msg));
-    cr_assert_eq(n, 0, "differences: %d; first: %s", n, msg);
+    expect_rtl_values(c_resps, COUNT(c_resps), "ACC_RESP_");
 }
 
 Test(regmap, the_status_bits_are_where_acc_regs_puts_them)
