@@ -8,7 +8,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #ifdef ACC_WITH_RTL
 extern const cosim_backend cosim_backend_rtl;
@@ -24,11 +23,8 @@ static int iss_backend_run(const acc_program *p, const acc_config *cfg, const ac
     (void)opt; /* waveforms, windows, budgets and progress do not apply */
     ACC_REQUIRE(p && cfg && mm && mem && res);
     double t0 = acc_now_seconds();
-    memset(res, 0, sizeof(*res));
-    res->measured = 0;
+    cosim_result_reset(res);
     res->count = p->count;
-    res->cycles = -1;
-    res->hw_error_index = -1;
 
     size_t len = (size_t)p->count * ACC_INSTR_BYTES;
     if ((uint64_t)mm->prog + len > mem->size) {
@@ -67,6 +63,26 @@ const cosim_backend *cosim_backend_find(const char *name)
         if (!strcmp(registry[i]->name, name))
             return registry[i];
     return NULL;
+}
+
+void cosim_result_reset(cosim_result *r)
+{
+    ACC_REQUIRE(r);
+    memset(r, 0, sizeof(*r));
+    r->cycles = -1;
+    r->hw_error_index = -1;
+}
+
+void cosim_result_measure(cosim_result *r, int count)
+{
+    ACC_REQUIRE(r && count >= 0);
+    size_t n = (size_t)(count ? count : 1);
+    r->measured = 1;
+    r->count = count;
+    r->start = acc_malloc(n * sizeof(int64_t));
+    r->end = acc_malloc(n * sizeof(int64_t));
+    for (int i = 0; i < count; i++)
+        r->start[i] = r->end[i] = -1;
 }
 
 void cosim_result_free(cosim_result *r)

@@ -5,7 +5,8 @@
  *
  *   iss     functional simulator (golden/iss.h), no cycles measured
  *   rtl     the Verilated SystemVerilog accelerator (cosim/rtl_backend.c)
- *   systemc the same RTL under a SystemC top (later)
+ *   systemc the same RTL in a SystemC platform (cosim/systemc/)
+ * The two measuring backends share cosim/measure.h.
  */
 #ifndef ACC_COSIM_BACKEND_H
 #define ACC_COSIM_BACKEND_H
@@ -45,6 +46,17 @@ typedef struct cosim_result {
     double wall_seconds;     /* time spent in the backend */
 } cosim_result;
 
+/* Sets *r to "nothing measured yet": zeroes, no arrays, cycles and
+ * hw_error_index -1.  Every backend's run starts with it; r must not own
+ * arrays (free them first). */
+void cosim_result_reset(cosim_result *r);
+
+/* Makes *r a measurement of `count` instructions: measured = 1, start and
+ * end allocated (at least one entry each) and filled with -1.  r must not
+ * own arrays; cosim_result_free frees them. */
+void cosim_result_measure(cosim_result *r, int count);
+
+/* Frees start and end (r may be NULL) and sets count to 0. */
 void cosim_result_free(cosim_result *r);
 
 /* A backend: name and run function.  run returns 0 when the program ran to

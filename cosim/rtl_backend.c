@@ -7,23 +7,15 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cosim/axi_mem.h"
 #include "cosim/backend.h"
 #include "cosim/gtkw.h"
+#include "cosim/measure.h"
+#include "cosim/regmap.h"
 #include "cosim/vmodel.h"
 
-/* Register offsets (docs/rtl.md). */
-enum {
-    REG_CTRL = 0x00, REG_STATUS = 0x04, REG_ERR_CODE = 0x08, REG_ERR_INDEX = 0x0C,
-    REG_PROG_ADDR = 0x10, REG_PROG_LEN = 0x14, REG_CYCLES_LO = 0x18, REG_CYCLES_HI = 0x1C,
-    REG_BUSY_LD = 0x20, REG_BUSY_CP = 0x24, REG_BUSY_ST = 0x28, REG_RETIRED = 0x2C,
-    REG_ID = 0x30, REG_SPAD_BYTES = 0x38
-};
-#define STATUS_DONE 2u
-#define STATUS_ERROR 4u
 #define HOST_TIMEOUT 1000 /* cycles a register access may take */
 
 typedef struct rtl_sim {
@@ -73,10 +65,12 @@ static void sim_commit(rtl_sim *s)
     s->cycle++;
 }
 
-/* AXI4-Lite write; returns the cycle in which the write's handshake
- * completed (AW and W both accepted), or -1 on timeout / error response. */
-static int64_t host_write(rtl_sim *s, uint32_t addr, uint32_t data)
+/* AXI4-Lite write (cosim_host's write, ctx the rtl_sim); returns the cycle
+ * in which the write's handshake completed (AW and W both accepted), or -1
+ * on timeout / error response. */
+static int64_t host_write(void *ctx, uint32_t addr, uint32_t data)
 {
+    rtl_sim *s = ctx;
     int aw = 0, w = 0;
     int64_t done = -1;
     for (int n = 0; n < HOST_TIMEOUT && !(aw && w); n++) {
@@ -104,14 +98,17 @@ static int64_t host_write(rtl_sim *s, uint32_t addr, uint32_t data)
         sim_commit(s);
         if (got) {
             s->in.l_bready = 0;
-            return resp == 0 ? done : -1;
+            return resp == ACC_RESP_OKAY ? done : -1;
         }
     }
     return -1;
 }
 
-static int host_read(rtl_sim *s, uint32_t addr, uint32_t *data)
+/* AXI4-Lite read (cosim_host's read, ctx the rtl_sim): 0, or -1 on timeout
+ * / error response. */
+static int host_read(void *ctx, uint32_t addr, uint32_t *data)
 {
+    rtl_sim *s = ctx;
     int ar = 0;
     for (int n = 0; n < HOST_TIMEOUT && !ar; n++) {
         s->in.l_araddr = addr;
@@ -134,67 +131,10 @@ static int host_read(rtl_sim *s, uint32_t addr, uint32_t *data)
         if (got) {
             s->in.l_rready = 0;
             *data = v;
-            return resp == 0 ? 0 : -1;
+            return resp == ACC_RESP_OKAY ? 0 : -1;
         }
     }
     return -1;
-}
-
-static void progress_draw(int issued, int total, int64_t cycle, int final)
-{
-    const int width = 30;
-    int filled = total > 0 ? (int)((int64_t)issued * width / total) : width;
-    char bar[64];
-    for (int i = 0; i < width; i++)
-        bar[i] = i < filled ? '#' : '.';
-    bar[width] = '\0';
-    fprintf(stderr, "\r  rtl [%s] %d/%d instructions, cycle %lld%s", bar, issued, total,
-            (long long)cycle, final ? "\n" : "");
-    fflush(stderr);
-}
-
-/* What each engine is doing, for a timeout or error message. */
-static void describe_engines(const acc_program *p, const cosim_result *r, int next_issue,
-                             char *buf, size_t size)
-{
-    static const char *const names[ACC_ENG_COUNT] = {"load", "compute", "store"};
-    size_t len = 0;
-    for (int e = 0; e < ACC_ENG_COUNT; e++) {
-        int running = -1;
-        for (int i = 0; i < p->count && i < next_issue; i++)
-            if (acc_op_engine(p->ins[i].op) == e && r->start[i] >= 0 && r->end[i] < 0)
-                running = i;
-        if (running >= 0)
-            len += (size_t)snprintf(buf + len, size - len,
-                                    "%s engine: running instruction %d since cycle %lld; ",
-                                    names[e], running, (long long)r->start[running]);
-        else
-            len += (size_t)snprintf(buf + len, size - len, "%s engine: idle; ", names[e]);
-        if (len >= size)
-            return;
-    }
-    if (next_issue < p->count) {
-        const acc_instr *in = &p->ins[next_issue];
-        snprintf(buf + len, size - len,
-                 "issue waits at instruction %d (%s, wait=ld:%u,cp:%u,st:%u)", next_issue,
-                 acc_op_name(in->op), in->wait[0], in->wait[1], in->wait[2]);
-    }
-}
-
-static int check_params(const acc_config *cfg, acc_error *err)
-{
-    acc_vm_params vp;
-    acc_vm_params_get(&vp);
-    if (vp.rows != cfg->rows || vp.cols != cfg->cols || (uint32_t)vp.spad_bytes != cfg->spad_bytes ||
-        vp.spad_banks != cfg->spad_banks || vp.line_bytes != cfg->line_bytes ||
-        vp.axi_data_bits != cfg->axi_data_bits || vp.fetch_depth != cfg->fetch_depth)
-        return acc_fail(err,
-                        "this simulator was built for a %dx%d array with %d scratchpad bytes, "
-                        "%d-bit bus; configuration '%s' asks for %dx%d, %u bytes, %d-bit "
-                        "(build it with make cosim CONFIG=%s)",
-                        vp.rows, vp.cols, vp.spad_bytes, vp.axi_data_bits, cfg->name, cfg->rows,
-                        cfg->cols, cfg->spad_bytes, cfg->axi_data_bits, cfg->name);
-    return 0;
 }
 
 static int in_wave_window(const cosim_options *o, int64_t cycle, int window_open)
@@ -212,10 +152,10 @@ static int in_wave_window(const cosim_options *o, int64_t cycle, int window_open
 static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap *mm,
                    acc_dram *mem, const cosim_options *opt, cosim_result *res, acc_error *err)
 {
-    memset(res, 0, sizeof(*res));
-    res->cycles = -1;
-    res->hw_error_index = -1;
-    if (check_params(cfg, err) != 0)
+    cosim_result_reset(res);
+    acc_vm_params built;
+    acc_vm_params_get(&built);
+    if (cosim_check_params(&built, cfg, "", err) != 0)
         return -1;
     const char *why = NULL;
     double t_begin = acc_now_seconds();
@@ -228,12 +168,7 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
     axi_rport_init(&s.rd, cfg->axi_bytes, cfg->read_latency);
     axi_rport_init(&s.ird, ACC_INSTR_BYTES, cfg->read_latency);
     axi_wport_init(&s.wr, cfg->axi_bytes, cfg->write_latency);
-    res->measured = 1;
-    res->count = p->count;
-    res->start = acc_malloc((size_t)(p->count ? p->count : 1) * sizeof(int64_t));
-    res->end = acc_malloc((size_t)(p->count ? p->count : 1) * sizeof(int64_t));
-    for (int i = 0; i < p->count; i++)
-        res->start[i] = res->end[i] = -1;
+    cosim_result_measure(res, p->count);
 
     int has_window = opt->wave_from_instr >= 0 || opt->wave_to_instr >= 0 ||
                      opt->wave_from_cycle >= 0 || opt->wave_to_cycle >= 0;
@@ -248,10 +183,9 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
     sim_commit(&s);
 
     int rc = 0;
+    const cosim_host host = {&s, host_read, host_write};
     uint32_t id = 0, spad = 0;
-    if (host_read(&s, REG_ID, &id) != 0 || host_read(&s, REG_SPAD_BYTES, &spad) != 0 ||
-        host_write(&s, REG_PROG_ADDR, mm->prog) < 0 ||
-        host_write(&s, REG_PROG_LEN, (uint32_t)p->count) < 0) {
+    if (cosim_host_program(&host, mm->prog, (uint32_t)p->count, &id, &spad) != 0) {
         rc = acc_fail(err, "the accelerator's register interface did not answer");
         goto out;
     }
@@ -263,7 +197,7 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
 
     /* Start: cycle 0 is the start write's handshake cycle. */
     s.dump = opt->wave_path && (!has_window || in_wave_window(opt, 0, opt->wave_from_instr < 0));
-    int64_t t0 = host_write(&s, REG_CTRL, 1);
+    int64_t t0 = host_write(&s, ACC_REG_CTRL, ACC_CTRL_START);
     if (t0 < 0) {
         rc = acc_fail(err, "the start write was not accepted");
         goto out;
@@ -319,48 +253,21 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
             break;
         }
         if (progress && (n & 0xffff) == 0)
-            progress_draw(issued, p->count, n, 0);
+            cosim_progress_draw("rtl", issued, p->count, n, 0);
     }
     if (progress)
-        progress_draw(issued, p->count, s.cycle - t0, 1);
+        cosim_progress_draw("rtl", issued, p->count, s.cycle - t0, 1);
     s.dump = 0;
 
-    if (s.rd.violations || s.ird.violations || s.wr.violations) {
-        const char *v = s.rd.violations ? s.rd.violation
-                        : s.ird.violations ? s.ird.violation : s.wr.violation;
-        if (rc == 0)
-            rc = acc_fail(err, "AXI protocol violation by the accelerator: %s", v);
-    }
-    if (res->timed_out) {
-        describe_engines(p, res, issued, res->engine_state, sizeof(res->engine_state));
-        if (rc == 0)
-            rc = acc_fail(err, "no END after %lld cycles (the budget): %s", (long long)budget,
-                          res->engine_state);
-    } else if (irq_seen) {
-        uint32_t status = 0, code = 0, index = 0, lo = 0, hi = 0, b[3] = {0, 0, 0};
-        if (host_read(&s, REG_STATUS, &status) != 0 || host_read(&s, REG_ERR_CODE, &code) != 0 ||
-            host_read(&s, REG_ERR_INDEX, &index) != 0 ||
-            host_read(&s, REG_CYCLES_LO, &lo) != 0 || host_read(&s, REG_CYCLES_HI, &hi) != 0 ||
-            host_read(&s, REG_BUSY_LD, &b[0]) != 0 || host_read(&s, REG_BUSY_CP, &b[1]) != 0 ||
-            host_read(&s, REG_BUSY_ST, &b[2]) != 0) {
-            if (rc == 0)
-                rc = acc_fail(err, "the accelerator's registers could not be read after the run");
-        } else {
-            res->cycles = (int64_t)(((uint64_t)hi << 32) | lo);
-            for (int e = 0; e < ACC_ENG_COUNT; e++)
-                res->busy[e] = b[e];
-            if (status & STATUS_ERROR) {
-                res->hw_error = (int)code;
-                res->hw_error_index = index;
-                describe_engines(p, res, issued, res->engine_state, sizeof(res->engine_state));
-                if (rc == 0)
-                    rc = acc_fail(err, "the accelerator stopped with error code %u at instruction %u",
-                                  code, index);
-            } else if (!(status & STATUS_DONE) && rc == 0) {
-                rc = acc_fail(err, "interrupt without done or error (status 0x%x)", status);
-            }
-        }
-    }
+    /* the violations of the run, before the read-out's cycles */
+    cosim_run_end end = {.issued = issued,
+                         .timed_out = res->timed_out,
+                         .budget = budget,
+                         .irq_seen = irq_seen,
+                         .violation = cosim_axi_violation(&s.rd, &s.ird, &s.wr)};
+    if (irq_seen && !res->timed_out)
+        end.readout_ok = cosim_host_read_out(&host, &end.regs) == 0;
+    rc = cosim_run_finish(p, &end, rc, res, err);
 out:
     acc_vm_free(s.vm); /* closes the waveform */
     if (opt->wave_path) {

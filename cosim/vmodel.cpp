@@ -76,13 +76,7 @@ int acc_vm_can_trace(void)
 
 void acc_vm_params_get(acc_vm_params *p)
 {
-    p->rows = ACC_VM_ROWS;
-    p->cols = ACC_VM_COLS;
-    p->spad_bytes = ACC_VM_SPAD_BYTES;
-    p->spad_banks = ACC_VM_SPAD_BANKS;
-    p->line_bytes = ACC_VM_LINE_BYTES;
-    p->axi_data_bits = ACC_VM_AXI_DATA_BITS;
-    p->fetch_depth = ACC_VM_FETCH_DEPTH;
+    *p = acc_vm_params_built();
 }
 
 acc_vmodel *acc_vm_new(const char *fst_path, const char **why)

@@ -1,6 +1,7 @@
 /* vmodel.h - the C view of the Verilated accelerator (cosim/vmodel.cpp is
- * the only C++ file of the project).  The model owns its VerilatedContext;
- * C code sees the opaque acc_vmodel handle and plain structs of pin values.
+ * the only C++ file of the rtl backend; the SystemC platform uses only
+ * acc_vm_params from here).  The model owns its VerilatedContext; C code
+ * sees the opaque acc_vmodel handle and plain structs of pin values.
  *
  * One clock cycle, as the harness drives it (inputs change away from the
  * active edge):
@@ -60,12 +61,26 @@ typedef struct acc_vm_params {
     int rows, cols, spad_bytes, spad_banks, line_bytes, axi_data_bits, fetch_depth;
 } acc_vm_params;
 
+#ifdef ACC_VM_ROWS
+/* The parameters given by the ACC_VM_* macros, which the build defines
+ * (vparams --cflags) for the files compiled against a Verilated model of one
+ * configuration: vmodel.cpp and the SystemC platform. */
+static inline acc_vm_params acc_vm_params_built(void)
+{
+    const acc_vm_params p = {ACC_VM_ROWS,       ACC_VM_COLS,       ACC_VM_SPAD_BYTES,
+                             ACC_VM_SPAD_BANKS, ACC_VM_LINE_BYTES, ACC_VM_AXI_DATA_BITS,
+                             ACC_VM_FETCH_DEPTH};
+    return p;
+}
+#endif
+
 /* Creates the model (owns a new VerilatedContext).  `fst_path` non-NULL opens
  * an FST waveform (only in binaries built with tracing; otherwise the call
  * fails and returns NULL with *why set).  Free with acc_vm_free, which calls
  * final() and closes the waveform. */
 acc_vmodel *acc_vm_new(const char *fst_path, const char **why);
 void acc_vm_free(acc_vmodel *m);
+/* Fills *p with the parameters this binary's model was built with. */
 void acc_vm_params_get(acc_vm_params *p);
 /* 1 when this binary can write waveforms. */
 int acc_vm_can_trace(void);

@@ -17,8 +17,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <ctime>
 #include <exception>
 #include <unistd.h>
 
@@ -54,60 +52,12 @@ acc_sc::acc_sc_platform *platform()
     return g_platform;
 }
 
-/* What each engine is doing, for a timeout or error message (the text of
- * rtl_backend.c). */
-void describe_engines(const acc_program *p, const cosim_result *r, int next_issue, char *buf,
-                      size_t size)
-{
-    static const char *const names[ACC_ENG_COUNT] = {"load", "compute", "store"};
-    size_t len = 0;
-    for (int e = 0; e < ACC_ENG_COUNT; e++) {
-        int running = -1;
-        for (int i = 0; i < p->count && i < next_issue; i++)
-            if (acc_op_engine(p->ins[i].op) == e && r->start[i] >= 0 && r->end[i] < 0)
-                running = i;
-        int k;
-        if (running >= 0)
-            k = std::snprintf(buf + len, size - len,
-                              "%s engine: running instruction %d since cycle %lld; ", names[e],
-                              running, static_cast<long long>(r->start[running]));
-        else
-            k = std::snprintf(buf + len, size - len, "%s engine: idle; ", names[e]);
-        len += static_cast<size_t>(k);
-        if (len >= size)
-            return;
-    }
-    if (next_issue < p->count) {
-        const acc_instr *in = &p->ins[next_issue];
-        std::snprintf(buf + len, size - len,
-                      "issue waits at instruction %d (%s, wait=ld:%u,cp:%u,st:%u)", next_issue,
-                      acc_op_name(in->op), in->wait[0], in->wait[1], in->wait[2]);
-    }
-}
-
-int check_params(const acc_config *cfg, acc_error *err)
-{
-    if (ACC_VM_ROWS != cfg->rows || ACC_VM_COLS != cfg->cols ||
-        static_cast<uint32_t>(ACC_VM_SPAD_BYTES) != cfg->spad_bytes ||
-        ACC_VM_SPAD_BANKS != cfg->spad_banks || ACC_VM_LINE_BYTES != cfg->line_bytes ||
-        ACC_VM_AXI_DATA_BITS != cfg->axi_data_bits || ACC_VM_FETCH_DEPTH != cfg->fetch_depth)
-        return acc_fail(err,
-                        "this simulator was built for a %dx%d array with %d scratchpad bytes, "
-                        "%d-bit bus; configuration '%s' asks for %dx%d, %u bytes, %d-bit "
-                        "(build it with make cosim BACKEND=systemc CONFIG=%s)",
-                        ACC_VM_ROWS, ACC_VM_COLS, ACC_VM_SPAD_BYTES, ACC_VM_AXI_DATA_BITS,
-                        cfg->name, cfg->rows, cfg->cols, cfg->spad_bytes, cfg->axi_data_bits,
-                        cfg->name);
-    return 0;
-}
-
 int sc_backend_run(const acc_program *p, const acc_config *cfg, const acc_memmap *mm,
                    acc_dram *mem, const cosim_options *opt, cosim_result *res, acc_error *err)
 {
-    std::memset(res, 0, sizeof(*res));
-    res->cycles = -1;
-    res->hw_error_index = -1;
-    if (check_params(cfg, err) != 0)
+    cosim_result_reset(res);
+    const acc_vm_params built = acc_vm_params_built();
+    if (cosim_check_params(&built, cfg, "BACKEND=systemc ", err) != 0)
         return -1;
     if (opt->wave_path)
         return acc_fail(err, "the systemc backend writes no waveforms; use `make wave` (the rtl "
@@ -118,13 +68,7 @@ int sc_backend_run(const acc_program *p, const acc_config *cfg, const acc_memmap
         res->wall_seconds = acc_now_seconds() - t_begin;
         return acc_fail(err, "%s", g_why);
     }
-    res->measured = 1;
-    res->count = p->count;
-    const size_t n = static_cast<size_t>(p->count ? p->count : 1);
-    res->start = static_cast<int64_t *>(acc_malloc(n * sizeof(int64_t)));
-    res->end = static_cast<int64_t *>(acc_malloc(n * sizeof(int64_t)));
-    for (int i = 0; i < p->count; i++)
-        res->start[i] = res->end[i] = -1;
+    cosim_result_measure(res, p->count);
 
     acc_sc::job j;
     j.prog = p;
@@ -174,45 +118,15 @@ int sc_backend_run(const acc_program *p, const acc_config *cfg, const acc_memmap
         if (j.stopped)
             rc = acc_fail(err, "an RTL assertion failed in cycle %lld (see the message above)",
                           static_cast<long long>(j.stop_cycle));
-        const axi_rport &rd = pl->mem.rd, &ird = pl->mem.ird;
-        const axi_wport &wr = pl->mem.wr;
-        if (rd.violations || ird.violations || wr.violations) {
-            const char *v = rd.violations ? rd.violation
-                            : ird.violations ? ird.violation
-                                             : wr.violation;
-            if (rc == 0)
-                rc = acc_fail(err, "AXI protocol violation by the accelerator: %s", v);
-        }
-        res->timed_out = j.timed_out;
-        if (j.timed_out) {
-            describe_engines(p, res, j.issued, res->engine_state, sizeof(res->engine_state));
-            if (rc == 0)
-                rc = acc_fail(err, "no END after %lld cycles (the budget): %s",
-                              static_cast<long long>(j.budget), res->engine_state);
-        } else if (j.irq_seen) {
-            if (!j.readback_ok) {
-                if (rc == 0)
-                    rc = acc_fail(err,
-                                  "the accelerator's registers could not be read after the run");
-            } else {
-                res->cycles = static_cast<int64_t>((static_cast<uint64_t>(j.cycles_hi) << 32) |
-                                                   j.cycles_lo);
-                for (int e = 0; e < ACC_ENG_COUNT; e++)
-                    res->busy[e] = j.busy[e];
-                if (j.status & 4u) {
-                    res->hw_error = static_cast<int>(j.code);
-                    res->hw_error_index = j.index;
-                    describe_engines(p, res, j.issued, res->engine_state,
-                                     sizeof(res->engine_state));
-                    if (rc == 0)
-                        rc = acc_fail(err,
-                                      "the accelerator stopped with error code %u at instruction %u",
-                                      j.code, j.index);
-                } else if (!(j.status & 2u) && rc == 0) {
-                    rc = acc_fail(err, "interrupt without done or error (status 0x%x)", j.status);
-                }
-            }
-        }
+        cosim_run_end end = {};
+        end.issued = j.issued;
+        end.timed_out = j.timed_out;
+        end.budget = j.budget;
+        end.irq_seen = j.irq_seen;
+        end.readout_ok = j.readback_ok;
+        end.regs = j.regs;
+        end.violation = cosim_axi_violation(&pl->mem.rd, &pl->mem.ird, &pl->mem.wr);
+        rc = cosim_run_finish(p, &end, rc, res, err);
     }
     res->wall_seconds = acc_now_seconds() - t_begin;
     return rc;

@@ -4,20 +4,14 @@
 #include "cosim/systemc/sc_platform.h"
 
 #include <cstdio>
-#include <cstring>
+
+#include "cosim/regmap.h"
 
 namespace acc_sc {
 
 using sc_core::sc_time;
 using sc_core::SC_NS;
 
-/* Register offsets and bits (docs/rtl.md), the same as rtl_backend.c uses. */
-enum : uint32_t {
-    REG_CTRL = 0x00, REG_STATUS = 0x04, REG_ERR_CODE = 0x08, REG_ERR_INDEX = 0x0C,
-    REG_PROG_ADDR = 0x10, REG_PROG_LEN = 0x14, REG_CYCLES_LO = 0x18, REG_CYCLES_HI = 0x1C,
-    REG_BUSY_LD = 0x20, REG_BUSY_CP = 0x24, REG_BUSY_ST = 0x28, REG_ID = 0x30,
-    REG_SPAD_BYTES = 0x38
-};
 constexpr int kHostTimeout = 1000; // cycles a register access may take
 constexpr int kBufBytes = kDataBytes > ACC_INSTR_BYTES ? kDataBytes : ACC_INSTR_BYTES;
 
@@ -258,7 +252,7 @@ int64_t acc_sc_host::write(uint32_t addr, uint32_t data)
         if (bvalid.read()) {
             const uint32_t resp = bresp.read();
             bready.write(false);
-            return resp == 0 ? done : -1;
+            return resp == ACC_RESP_OKAY ? done : -1;
         }
     }
     return -1;
@@ -284,10 +278,20 @@ int acc_sc_host::read(uint32_t addr, uint32_t *data)
             const uint32_t v = rdata.read(), resp = rresp.read();
             rready.write(false);
             *data = v;
-            return resp == 0 ? 0 : -1;
+            return resp == ACC_RESP_OKAY ? 0 : -1;
         }
     }
     return -1;
+}
+
+int64_t acc_sc_host::write_op(void *ctx, uint32_t addr, uint32_t data)
+{
+    return static_cast<acc_sc_host *>(ctx)->write(addr, data);
+}
+
+int acc_sc_host::read_op(void *ctx, uint32_t addr, uint32_t *data)
+{
+    return static_cast<acc_sc_host *>(ctx)->read(addr, data);
 }
 
 void acc_sc_host::run(job &j)
@@ -299,14 +303,14 @@ void acc_sc_host::run(job &j)
     rst_n.write(true);
     wait();
 
-    if (read(REG_ID, &j.id) != 0 || read(REG_SPAD_BYTES, &j.spad) != 0 ||
-        write(REG_PROG_ADDR, j.prog_addr) < 0 ||
-        write(REG_PROG_LEN, static_cast<uint32_t>(j.prog->count)) < 0)
+    const cosim_host host = {this, read_op, write_op};
+    if (cosim_host_program(&host, j.prog_addr, static_cast<uint32_t>(j.prog->count), &j.id,
+                           &j.spad) != 0)
         return;
     j.regs_ok = 1;
     if (j.spad != j.spad_bytes)
         return;
-    j.t0 = write(REG_CTRL, 1);
+    j.t0 = write(ACC_REG_CTRL, ACC_CTRL_START);
     if (j.t0 < 0)
         return;
     j.start_ok = 1;
@@ -314,12 +318,7 @@ void acc_sc_host::run(job &j)
     wait(*wake_);
     if (j.timed_out || j.stopped || !j.irq_seen)
         return;
-    if (read(REG_STATUS, &j.status) != 0 || read(REG_ERR_CODE, &j.code) != 0 ||
-        read(REG_ERR_INDEX, &j.index) != 0 || read(REG_CYCLES_LO, &j.cycles_lo) != 0 ||
-        read(REG_CYCLES_HI, &j.cycles_hi) != 0 || read(REG_BUSY_LD, &j.busy[0]) != 0 ||
-        read(REG_BUSY_CP, &j.busy[1]) != 0 || read(REG_BUSY_ST, &j.busy[2]) != 0)
-        return;
-    j.readback_ok = 1;
+    j.readback_ok = cosim_host_read_out(&host, &j.regs) == 0;
 }
 
 // ------------------------------------------------------------ monitor
@@ -344,19 +343,6 @@ void acc_sc_monitor::finish()
 {
     job_ = nullptr;
     finished.notify();
-}
-
-static void progress_draw(int issued, int total, int64_t cycle, int final)
-{
-    const int width = 30;
-    int filled = total > 0 ? static_cast<int>(static_cast<int64_t>(issued) * width / total) : width;
-    char bar[64];
-    for (int i = 0; i < width; i++)
-        bar[i] = i < filled ? '#' : '.';
-    bar[width] = '\0';
-    std::fprintf(stderr, "\r  systemc [%s] %d/%d instructions, cycle %lld%s", bar, issued, total,
-                 static_cast<long long>(cycle), final ? "\n" : "");
-    std::fflush(stderr);
 }
 
 /* Rising edge ending cycle c: the trace of cycle n = c - t0. */
@@ -399,7 +385,7 @@ void acc_sc_monitor::sample()
         return;
     }
     if (j->progress && (n & 0xffff) == 0)
-        progress_draw(j->issued, p->count, n, 0);
+        cosim_progress_draw("systemc", j->issued, p->count, n, 0);
 }
 
 /* Falling edge: the model has evaluated the rising edge ending cycle
@@ -418,7 +404,7 @@ void acc_sc_monitor::check_stop()
 
 void draw_final_progress(const job &j)
 {
-    progress_draw(j.issued, j.prog->count, j.last_cycle, 1);
+    cosim_progress_draw("systemc", j.issued, j.prog->count, j.last_cycle, 1);
 }
 
 // ------------------------------------------------------------ platform

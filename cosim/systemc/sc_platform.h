@@ -31,6 +31,7 @@ extern "C" {
 #endif
 #include "cosim/axi_mem.h"
 #include "cosim/backend.h"
+#include "cosim/measure.h"
 
 /* The backend, for the registry (backend.c) and tests: linked into
  * build/sc/<config>/ binaries only. */
@@ -91,7 +92,7 @@ struct job {
     int start_ok = 0;            /* the start write was accepted */
     int64_t t0 = -1;             /* cycle of the start write's handshake */
     int readback_ok = 0;         /* the registers after the run were read */
-    uint32_t status = 0, code = 0, index = 0, cycles_lo = 0, cycles_hi = 0, busy[3] = {0, 0, 0};
+    cosim_readout regs = {};     /* what they hold */
     int finished = 0;            /* the host is done; the kernel was paused */
     /* monitor */
     int issued = 0;              /* index + 1 of the last issued instruction */
@@ -195,6 +196,9 @@ SC_MODULE(acc_sc_host)
     void run(job &j);
     int64_t write(uint32_t addr, uint32_t data);
     int read(uint32_t addr, uint32_t *data);
+    /* cosim_host's functions (measure.h), ctx the host */
+    static int64_t write_op(void *ctx, uint32_t addr, uint32_t data);
+    static int read_op(void *ctx, uint32_t addr, uint32_t *data);
 };
 
 /* Watches the trace port: issue cycle s_i of every instruction, end cycle
