@@ -260,3 +260,13 @@ int acc_instr_spad_ranges(const acc_instr *in, acc_range r[3])
         return 0;
     }
 }
+
+const char *acc_instr_operand_name(acc_opcode op, int k)
+{
+    static const char *const cp_names[3] = {"act", "wgt", "out"};
+    if ((op == ACC_OP_LOAD || op == ACC_OP_STORE) && k == 0)
+        return "block";
+    if (op == ACC_OP_COMPUTE && k >= 0 && k < 3)
+        return cp_names[k];
+    return "";
+}

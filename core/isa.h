@@ -141,5 +141,8 @@ typedef struct acc_range {
     uint64_t lo, hi;
 } acc_range;
 int acc_instr_spad_ranges(const acc_instr *in, acc_range ranges[3]);
+/* The name of range k of acc_instr_spad_ranges in messages: "block" for
+ * LOAD/STORE; "act", "wgt", "out" for COMPUTE; "" otherwise. */
+const char *acc_instr_operand_name(acc_opcode op, int k);
 
 #endif

@@ -137,6 +137,8 @@ static int expect_char(dict_cursor *c, char ch, const char *field, acc_error *er
 /* A Python string literal in single or double quotes, no escapes. */
 static int parse_string(dict_cursor *c, char *out, size_t size, const char *field, acc_error *err)
 {
+    ACC_REQUIRE(size > 0);
+    out[0] = '\0';
     skip_ws(c);
     if (c->s >= c->end || (*c->s != '\'' && *c->s != '"'))
         return acc_fail(err, "%s: field '%s': expected a quoted string", c->path, field);
@@ -337,6 +339,8 @@ int cosim_npy_parse(const uint8_t *buf, size_t len, const char *path, cosim_npy 
             return acc_fail(err, "%s: field 'shape': too many elements", path);
         count *= a.shape[i];
     }
+    if (a.dtype != COSIM_NPY_I8 && a.dtype != COSIM_NPY_I32)
+        return acc_fail(err, "%s: field 'descr': missing from the header dict", path);
     size_t item = (size_t)a.dtype;
     size_t have = len - hstart - hlen;
     if (count > (uint64_t)SIZE_MAX / item || (uint64_t)have != count * item) {

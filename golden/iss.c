@@ -13,6 +13,7 @@
  * writes in pass order); the validator rejects such programs. */
 #include "golden/iss.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,6 +149,7 @@ static void run_compute(iss *s, const acc_compute *c)
 {
     const size_t tk = c->tk, th = c->th, tw = c->tw;
     const size_t need = tk * tw;
+    assert(need > 0); /* tk, tw >= 1 (acc_instr_check) */
     if (need > s->rowbuf_cap) {
         free(s->rowbuf);
         s->rowbuf = acc_malloc(need * sizeof(uint32_t));
@@ -174,11 +176,6 @@ static void run_compute(iss *s, const acc_compute *c)
     s->st.macs += (uint64_t)tk * th * tw * c->tc * c->fh * c->fw;
 }
 
-static const char *const operand_names[3][3] = {
-    {"block", "", ""},                 /* LOAD/STORE */
-    {"act", "wgt", "out"},             /* COMPUTE */
-};
-
 /* Checks the instruction's fields and every access it makes; 0 or -1. */
 static int check_access(const iss *s, int idx, const acc_instr *in, acc_error *err)
 {
@@ -192,7 +189,7 @@ static int check_access(const iss *s, int idx, const acc_instr *in, acc_error *e
             return acc_fail(err,
                             "instruction %d (%s): operand '%s' 0x%05llx..0x%05llx reaches past the "
                             "%u-byte scratchpad",
-                            idx, op_name(in), operand_names[in->op == ACC_OP_COMPUTE][k],
+                            idx, op_name(in), acc_instr_operand_name(in->op, k),
                             (unsigned long long)r[k].lo, (unsigned long long)r[k].hi, s->spad_bytes);
     }
     if (in->op == ACC_OP_LOAD || in->op == ACC_OP_STORE) {

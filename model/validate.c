@@ -234,11 +234,10 @@ int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg
         }
         acc_range r[3];
         int n = acc_instr_spad_ranges(in, r), inb = 1;
-        static const char *const names[2][3] = {{"block", "", ""}, {"act", "wgt", "out"}};
         for (int k = 0; k < n; k++) {
             if (r[k].hi > v.spad) {
                 vld_report(&v, i, "operand '%s' 0x%05llx..0x%05llx reaches past the %u-byte scratchpad",
-                       names[in->op == ACC_OP_COMPUTE][k], (unsigned long long)r[k].lo,
+                       acc_instr_operand_name(in->op, k), (unsigned long long)r[k].lo,
                        (unsigned long long)r[k].hi, v.spad);
                 inb = 0;
             }

@@ -85,10 +85,10 @@ static double row_beats(const acc_config *cfg, double n)
 }
 
 typedef struct candidate {
-    acc_tiling t;
-    int slots[KIND_COUNT];
     double est;          /* estimated makespan */
     double instructions; /* exact instruction count */
+    acc_tiling t;
+    int slots[KIND_COUNT];
     int order;           /* creation order, for deterministic ties */
 } candidate;
 
@@ -449,7 +449,7 @@ static int plan_layer(int serial, const acc_layer *l, const shape *sp, const acc
                         l->name, cfg->name);
     if (rc != 0) {
         /* every tiling needs more instructions than a wait can count */
-        candidate c = {smallest, {1, 1, 1}, 0, 0, 0};
+        candidate c = {.t = smallest, .slots = {1, 1, 1}};
         estimate(&s, cfg, serial, &c);
         return acc_fail(err,
                         "layer '%s' cannot run on config '%s': every tiling that fits "
