@@ -55,22 +55,38 @@ TESTS := $(patsubst tests/%.c,$(B)/test/%,$(TEST_SRC))
 
 DEPS_OK := $(B)/.deps-ok
 
-.PHONY: all help deps tools hdr-check rtl-test test unit-test catalog-test cosim plan layers lint format bench clean
+.PHONY: all help deps tools hdr-check rtl-test test unit-test catalog-test cosim plan layers lint lint-c format format-check bench clean
 all: tools
 
 help:
 	@echo "Main jobs"
-	@echo "  make cosim [LAYER=resnet_3] [CONFIG=default] [SEED=1] [BACKEND=rtl|iss|systemc] [DUMP=1]"
-	@echo "                         plan, run and check one layer (default LAYER=$(LAYER))"
-	@echo "  make cosim NET=resnet18   every layer of a network, with a table"
-	@echo "  make test              the whole test suite (Criterion, ASan+UBSan)"
+	@echo "  make cosim [LAYER=lenet_1] [CONFIG=default] [SEED=1] [BACKEND=rtl|iss|systemc]"
+	@echo "             [PLANNER=sat] [DUMP=1] [TRACE=1] [ARGS=...]"
+	@echo "                          plan, run and check one layer (exit 0 only when all three equalities hold)"
+	@echo "  make cosim NET=resnet18 every layer of a network, with a table"
+	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test systemc-test"
 	@echo "Tools"
-	@echo "  make plan LAYER=..     write build/plan/<layer>.sched and .json"
-	@echo "  make layers            list every catalog layer with its shape and MACs"
-	@echo "  make catalog-test      every layer of every network: validator, iss, golden"
-	@echo "  make bench             speed figures, printed with command and configuration"
-	@echo "  make lint | format     clang-tidy/cppcheck | clang-format"
-	@echo "Knobs: V=1 (show commands), PLANNER=sat|double|serial (default sat), PLAN_TIME=s"
+	@echo "  make plan LAYER=..      the planner: build/plan/<layer>.sched and .json [PLAN_TIME=s]"
+	@echo "  make layers [NET=..]    every catalog layer with its shape and MACs"
+	@echo "  make wave LAYER=.. [FROM=i TO=j]  FST waveform and GTKWave save file under build/wave/<layer>/"
+	@echo "  make synth              Yosys synthesis of the default configuration, cell count"
+	@echo "  make bench              speed figures with their commands; rewrites docs/figures.md"
+	@echo "  make tools              build/bin/: asm bench cosim layers plan planbench vparams"
+	@echo "  make rtl-sim | systemc-sim   the Verilated simulator of CONFIG (build/rtl|sc/<config>/cosim)"
+	@echo "  make deps               install the Debian packages the project needs (mk/deps.sh)"
+	@echo "  make clean              remove build/"
+	@echo "Tests (make test runs them all)"
+	@echo "  make hdr-check          every header compiles on its own"
+	@echo "  make unit-test          Criterion unit tests under ASan+UBSan"
+	@echo "  make catalog-test       every layer of every network: validator, iss, golden"
+	@echo "  make rtl-test           RTL tests through the rtl backend (small, default)"
+	@echo "  make systemc-test       the systemc backend against the rtl backend (small, default)"
+	@echo "Lint and format"
+	@echo "  make lint               lint-rtl (Verilator -Wall) and lint-c (cppcheck, clang-tidy)"
+	@echo "  make format | format-check   clang-format the C sources | check they are formatted"
+	@echo "Knobs"
+	@echo "  V=1 show commands; PLANNER=sat|double|serial (default sat); PLAN_TIME=s (default 60);"
+	@echo "  TRACE=1 make cosim runs as make wave; ARGS=... passed to the tool; B=dir build folder"
 
 # ---------------------------------------------------------------- deps
 deps: $(DEPS_OK)
@@ -163,8 +179,19 @@ COSIM_BIN := $(B)/rtl/$(CFG_NAME)/cosim
 endif
 
 .PHONY: wave synth lint-rtl
+# TRACE=1: the run of `make wave` (the traced simulator, one layer, rtl).
+ifeq ($(TRACE),1)
+ifneq ($(NET),)
+$(error TRACE=1 traces one layer; give LAYER= instead of NET=)
+endif
+ifneq ($(BACKEND),rtl)
+$(error TRACE=1 needs BACKEND=rtl (the waveform is the Verilated RTL's))
+endif
+cosim: wave
+else
 cosim: $(COSIM_BIN)
 	$(Q)$(COSIM_BIN) --backend $(BACKEND) $(COSIM_ARGS)
+endif
 
 plan: $(B)/bin/plan
 	$(Q)$(B)/bin/plan --layer $(LAYER) --config $(CONFIG) --planner $(PLANNER) --time $(PLAN_TIME) $(ARGS)
@@ -196,17 +223,30 @@ synth: $(DEPS_OK)
 lint-rtl: $(DEPS_OK)
 	$(Q)$(VERILATOR) --lint-only -Wall -Irtl $(wildcard rtl/*.vlt) $(RTL_SRC) --top-module acc_top
 
-lint: lint-rtl
+C_SRC_ALL = $(CORE_SRC) $(COSIM_SRC) cosim/rtl_backend.c $(MAIN_SRC)
+FORMAT_SRC = $(wildcard core/*.[ch] model/*.[ch] planner/*.[ch] planner/sat/*.[ch] golden/*.[ch] \
+	cosim/*.[ch] tools/*.c tests/*.[ch] tests/rtl/*.c)
+
+lint: lint-rtl lint-c
+
+# cppcheck, then clang-tidy (.clang-tidy: the static analyzer) two files at a
+# time; any finding fails.
+lint-c: $(DEPS_OK)
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
 	  --suppress=missingIncludeSystem -I. core model planner golden cosim tools
-	$(Q)clang-tidy --quiet $(CORE_SRC) $(COSIM_SRC) -- -std=c11 -D_POSIX_C_SOURCE=200809L -I. 2>/dev/null | \
-	  grep -E "warning|error" && exit 1 || true
+	$(Q)printf '%s\n' $(C_SRC_ALL) | xargs -P 2 -n 4 sh -c \
+	  'clang-tidy --quiet "$$@" -- -std=c11 -D_POSIX_C_SOURCE=200809L -I. 2>/dev/null' sh \
+	  > $(B)/clang-tidy.log; \
+	  if grep -E "warning:|error:" $(B)/clang-tidy.log; then exit 1; fi
 
 bench: tools $(B)/bin/bench
 	$(Q)bash mk/bench.sh $(B)
 
 format:
-	$(Q)clang-format -i $(wildcard core/*.[ch] model/*.[ch] planner/*.[ch] planner/sat/*.[ch] golden/*.[ch] cosim/*.[ch] tools/*.c tests/*.c tests/*.h) cosim/vmodel.cpp
+	$(Q)clang-format -i $(FORMAT_SRC)
+
+format-check:
+	$(Q)clang-format --dry-run -Werror $(FORMAT_SRC)
 
 clean:
 	rm -rf $(B)

@@ -3,7 +3,8 @@
 # Usage: mk/deps.sh [--check]
 set -euo pipefail
 PKGS=(build-essential pkg-config verilator yosys libcadical-dev libcriterion-dev
-      libinih-dev libcjson-dev libsystemc-dev zlib1g-dev python3)
+      libinih-dev libcjson-dev libsystemc-dev zlib1g-dev python3
+      cppcheck clang-tidy clang-format)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
