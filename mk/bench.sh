@@ -5,10 +5,15 @@
 set -euo pipefail
 B=${1:-build}
 CONFIG=${CONFIG:-default}
+# Everything printed also goes to docs/figures.md (the one place the
+# project's measured figures live), written when the run completes.
+mkdir -p "$B/bench"
+raw="$B/bench/figures.txt"
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 calc() { python3 -c "print($1)"; }
 hr() { printf '\n== %s\n' "$1"; }
 
+run() {
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 
@@ -57,3 +62,20 @@ if [ -x "$B/bin/planbench" ]; then
     hr "Planner on every ResNet-18 layer, $CONFIG   [$B/bin/planbench --config $CONFIG]"
     "$B/bin/planbench" --config "$CONFIG"
 fi
+}
+run 2>&1 | tee "$raw"
+
+# docs/figures.md: this run's output, whole, with its date and machine.
+{
+    echo "# Measured figures"
+    echo
+    echo "Written by \`make bench\` (mk/bench.sh); every figure is printed with the command"
+    echo "and configuration that measure it. Figures vary with machine load: compare"
+    echo "ratios measured side by side in one run, as these are. Other documents refer"
+    echo "here instead of restating numbers."
+    echo
+    echo '```'
+    cat "$raw"
+    echo '```'
+} > docs/figures.md.tmp && mv docs/figures.md.tmp docs/figures.md
+echo "figures: docs/figures.md"
