@@ -9,60 +9,15 @@
 
 #include "golden/golden.h"
 #include "golden/iss.h"
-#include "planner/baseline.h"
-#include "model/model.h"
-#include "planner/opt_cache.h"
 #include "core/sched.h"
-#include "model/validate.h"
 #include "cosim/npy.h"
+#include "model/model.h"
+#include "model/validate.h"
+#include "planner/registry.h"
 
 #define POISON_BYTE 0xA5
 
-/* ---------------------------------------------------------------- planners */
-
-static int plan_baseline(const char *strategy, const acc_layer *l, const acc_config *cfg,
-                         const acc_memmap *mm, acc_program *out, int64_t *claimed, acc_error *err)
-{
-    *claimed = -1; /* the baselines make no claim beyond their schedule */
-    return acc_baseline_plan(strategy, l, cfg, mm, NULL, out, err);
-}
-
-static int plan_serial(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
-                       acc_program *out, int64_t *claimed, acc_error *err)
-{
-    return plan_baseline("serial", l, cfg, mm, out, claimed, err);
-}
-
-static int plan_double(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
-                       acc_program *out, int64_t *claimed, acc_error *err)
-{
-    return plan_baseline("double", l, cfg, mm, out, claimed, err);
-}
-
-/* The optimizer through its schedule cache (planner/opt_cache.h): a repeated
- * run of a layer loads the schedule instead of solving again. */
-static int plan_sat(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
-                    acc_program *out, int64_t *claimed, acc_error *err)
-{
-    return opt_cache_plan(l, cfg, mm, NULL, -1, out, claimed, NULL, err);
-}
-
-const cosim_planner cosim_planners[] = {
-    {"sat", "optimizer (CaDiCaL), shortest in its search space; cached", plan_sat},
-    {"serial", "baseline, no overlap of DMA and compute", plan_serial},
-    {"double", "baseline, greedy double buffering", plan_double},
-    {"baseline", "another name for double", plan_double},
-    {NULL, NULL, NULL},
-};
-
-const cosim_planner *cosim_planner_find(const char *name)
-{
-    ACC_REQUIRE(name);
-    for (const cosim_planner *p = cosim_planners; p->name; p++)
-        if (!strcmp(p->name, name))
-            return p;
-    return NULL;
-}
+/* ---------------------------------------------------------------- backends */
 
 /* Every backend the project has, built into this binary or not. */
 static const char *const known_backends[] = {"iss", "rtl", "systemc", NULL};
@@ -315,12 +270,18 @@ static int resolve_schedule(const cosim_run_config *rc, cosim_report *rep, run_s
             fprintf(rc->log, "note: %s was written for configuration '%s', running it on '%s'\n",
                     rc->sched_path, meta->config, rep->config.name);
     } else {
-        const char *name = rc->planner ? rc->planner : "sat";
-        const cosim_planner *pl = cosim_planner_find(name);
+        const plan_entry *pl = plan_lookup(rc->planner ? rc->planner : PLAN_DEFAULT, err);
         if (!pl)
-            return acc_fail(err, "unknown planner '%s' (planners: sat, double, baseline, serial)", name);
+            return -1;
+        const char *name = pl->name; /* the canonical name, "double" for "baseline" */
+        plan_request rq;
+        plan_request_init(&rq); /* the sat planner goes through its schedule cache */
+        plan_result pr;
         acc_error perr;
-        if (pl->plan(&rep->layer, &rep->config, mm, &s->prog, &rep->claimed_makespan, &perr))
+        int prc = pl->plan(&rep->layer, &rep->config, mm, &rq, &s->prog, &pr, &perr);
+        rep->claimed_makespan = pr.claimed;
+        plan_result_free(&pr);
+        if (prc != 0)
             return acc_fail(err, "planner '%s' cannot run layer %s on configuration %s: %s", name,
                             rep->layer.name, rep->config.name, perr.msg);
         snprintf(rep->planner, sizeof(rep->planner), "%s", name);
@@ -670,11 +631,12 @@ int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err)
         acc_layer_list_free(&list);
         return -1;
     }
-    const char *planner = base->planner ? base->planner : "sat";
-    if (!cosim_planner_find(planner)) {
+    const plan_entry *pl = plan_lookup(base->planner ? base->planner : PLAN_DEFAULT, err);
+    if (!pl) {
         acc_layer_list_free(&list);
-        return acc_fail(err, "unknown planner '%s' (planners: sat, double, baseline, serial)", planner);
+        return -1;
     }
+    const char *planner = pl->name;
     const char *root = base->out_dir ? base->out_dir : "build/cosim";
     if (acc_mkdirs(root, err)) {
         acc_layer_list_free(&list);

@@ -16,24 +16,9 @@
 #include "cosim/backend.h"
 #include "cosim/report.h"
 
-/* ---------------------------------------------------------------- planners */
+/* ---------------------------------------------------------------- backends */
 
-/* A planner the harness can call by name.  plan fills `out` (the caller
- * frees it) and sets *claimed to the makespan the planner claims for the
- * schedule, or -1 when it makes no claim; it returns 0, or -1 with err when
- * the layer cannot run on the configuration. */
-typedef struct cosim_planner {
-    const char *name;
-    const char *summary;
-    int (*plan)(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm, acc_program *out,
-                int64_t *claimed, acc_error *err);
-} cosim_planner;
-
-/* The planners, terminated by an entry whose name is NULL. */
-extern const cosim_planner cosim_planners[];
-
-/* Looks a planner up by name; NULL when unknown. */
-const cosim_planner *cosim_planner_find(const char *name);
+/* Planners are chosen by name from planner/registry.h (plan_lookup). */
 
 /* Looks a backend up like cosim_backend_find, but explains a failure in err:
  * an unknown name lists the backends, a known backend that is not linked
@@ -50,7 +35,9 @@ typedef struct cosim_run_config {
     const char *config;     /* configuration name or .ini path; NULL = "default" */
     uint64_t seed;          /* operand seed (ignored with x_path/w_path) */
     const char *backend;    /* NULL = "iss" */
-    const char *planner;    /* NULL = "double"; ignored with sched_path */
+    const char *planner;    /* a name or alias of planner/registry.h; NULL = PLAN_DEFAULT
+                               ("sat", through its schedule cache); ignored with
+                               sched_path */
     const char *sched_path; /* run this .sched instead of planning */
     const char *x_path;     /* operands from .npy files (both or neither) */
     const char *w_path;

@@ -2,7 +2,8 @@
  * on the iss backend: passing runs over several layer shapes and both
  * baseline planners, corrupted schedules that must fail with a first
  * mismatch, the keys of report.json, the .npy dumps and inputs, the network
- * mode and the program's exit statuses. */
+ * mode, the planner registry as the harness uses it, and the program's exit
+ * statuses. */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
@@ -20,6 +21,7 @@
 #include "model/model.h"
 #include "core/catalog.h"
 #include "core/sched.h"
+#include "planner/registry.h"
 
 /* ---------------------------------------------------------------- fixtures */
 
@@ -443,6 +445,41 @@ Test(harness, missing_backend_says_which_build_has_it)
               "%s", err.msg);
     cr_assert_null(cosim_backend_require("fpga", &err));
     cr_assert(strstr(err.msg, "unknown backend 'fpga'"), "%s", err.msg);
+}
+
+/* Planners come from planner/registry.h: an alias runs under its canonical
+ * name, an unknown name lists the registered ones, nothing is written. */
+Test(harness, planner_alias_runs_under_its_canonical_name, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+    cosim_run_config rc = base_config("lenet_1");
+    rc.planner = "baseline";
+    cosim_report rep;
+    acc_error err;
+    cr_assert_eq(cosim_run(&rc, &rep, &err), 0, "%s", err.msg);
+    cr_assert_str_eq(rep.planner, "double");
+    cr_assert_eq(rep.claimed_makespan, -1, "a baseline claims nothing");
+    acc_program p;
+    acc_sched_meta meta;
+    cr_assert_eq(acc_sched_load(rep.sched_path, &p, &meta, &err), 0, "%s", err.msg);
+    cr_assert_str_eq(meta.planner, "double", "the .planner directive");
+    acc_program_free(&p);
+}
+
+Test(harness, unknown_planner_is_an_error_listing_the_registered_ones, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+    cosim_run_config rc = base_config("lenet_1");
+    rc.planner = "triple";
+    cosim_report rep;
+    acc_error err;
+    cr_assert_eq(cosim_run(&rc, &rep, &err), -1);
+    cr_assert(strstr(err.msg, "unknown planner 'triple'"), "%s", err.msg);
+    for (const plan_entry *p = plan_registry; p->name; p++)
+        cr_assert(strstr(err.msg, p->name), "'%s' missing from: %s", p->name, err.msg);
+    cr_assert_not(file_exists(tmp("out")), "nothing is written");
+    cr_assert_eq(cosim_run_net("lenet", &(cosim_run_config){.planner = "triple"}, &err), -1);
+    cr_assert(strstr(err.msg, "unknown planner 'triple'"), "%s", err.msg);
 }
 
 Test(harness, unknown_layer_is_an_error_not_a_failure, .init = make_tmpdir, .fini = remove_tmpdir)

@@ -9,6 +9,7 @@
 
 #include "core/util.h"
 #include "cosim/harness.h"
+#include "planner/registry.h"
 
 static void usage(FILE *f)
 {
@@ -25,7 +26,10 @@ static void usage(FILE *f)
             "  --seed N            seed of the random operands (default 1)\n"
             "  --backend NAME      iss (functional), rtl (Verilated RTL) or systemc (the RTL in\n"
             "                      a SystemC platform); default iss\n"
-            "  --planner NAME      sat, double (alias baseline) or serial (default sat)\n"
+            "  --planner NAME      the planner (default %s):\n",
+            PLAN_DEFAULT);
+    plan_print_list(f, "                      ");
+    fprintf(f,
             "  --sched FILE        run this .sched instead of planning\n"
             "  --x FILE.npy        input  x int8 [C,H,W]        (with --w)\n"
             "  --w FILE.npy        weights w int8 [C/G,FH,FW,K] (with --x)\n"
@@ -165,13 +169,9 @@ static int parse_args(int argc, char **argv, cli *c, int *done)
     if (c->net && (c->rc.sched_path || c->rc.x_path || c->rc.opt.wave_path))
         return usage_error("%s", "--net runs planned schedules on seeded operands; it does not "
                                  "take --sched, --x/--w or --wave");
-    if (c->rc.planner && !cosim_planner_find(c->rc.planner)) {
-        fprintf(stderr, "cosim: unknown planner '%s'; planners:", c->rc.planner);
-        for (const cosim_planner *p = cosim_planners; p->name; p++)
-            fprintf(stderr, " %s", p->name);
-        fprintf(stderr, "\n");
-        return 2;
-    }
+    acc_error err;
+    if (c->rc.planner && !plan_lookup(c->rc.planner, &err))
+        return usage_error("%s", err.msg);
     const cosim_options *o = &c->rc.opt;
     if ((o->wave_from_instr >= 0 && o->wave_to_instr >= 0 &&
          o->wave_from_instr > o->wave_to_instr) ||

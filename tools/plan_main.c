@@ -1,7 +1,7 @@
 /* plan_main.c - build/bin/plan: plans one layer, validates the schedule and
  * writes it with a JSON summary.
  *
- *   plan --layer SPEC [--config NAME|FILE] [--planner sat|serial|double]
+ *   plan --layer SPEC [--config NAME|FILE] [--planner sat|double|serial]
  *        [--time SECONDS] [--dimacs FILE] [--tiling TK,TH,TW,TC]
  *        [--choice TK,TH,TW,TC,ORDER,BA,BW,BO,MODE] [--out-dir DIR] [--quiet|--verbose]
  *
@@ -9,9 +9,9 @@
  * model's issue and end cycles) and DIR/<layer>.json, both atomically, and
  * prints a one-paragraph summary.  Nothing is written when the schedule does
  * not pass the validator or the model's makespan differs from the planner's
- * claim.  Exit status: 0 success, 1 failure (the message is on stderr),
- * 2 usage error.  docs/planner.md describes the planners and the JSON
- * fields. */
+ * claim.  The planners are those of planner/registry.h.  Exit status: 0
+ * success, 1 failure (the message is on stderr), 2 usage error.
+ * docs/planner.md describes the planners and the JSON fields. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +24,7 @@
 #include "core/layer.h"
 #include "model/model.h"
 #include "planner/opt_gen.h"
+#include "planner/registry.h"
 #include "planner/sat/opt_space.h"
 #include "planner/sat/sat.h"
 #include "core/sched.h"
@@ -33,7 +34,8 @@
 typedef struct options {
     const char *layer;
     const char *config;
-    const char *planner;
+    const char *planner;      /* the entry's name, or "choice" with --choice */
+    const plan_entry *entry;  /* the planner (planner/registry.h) */
     const char *out_dir;
     const char *dimacs;
     double time_limit;
@@ -44,15 +46,19 @@ typedef struct options {
 
 static void usage(FILE *f)
 {
-    fputs("usage: plan --layer SPEC [--config NAME|FILE] [--planner sat|serial|double]\n"
-          "            [--time SECONDS] [--dimacs FILE] [--tiling TK,TH,TW,TC]\n"
-          "            [--choice TK,TH,TW,TC,ORDER,BA,BW,BO,MODE] [--out-dir DIR] "
-          "[--quiet|--verbose]\n"
-          "  --layer    NET_N (e.g. resnet_3) or FILE.csv:ROW\n"
-          "  --config   configuration name under configs/ or an .ini file (default: default)\n"
-          "  --planner  sat (the optimizer, default), serial (no overlap) or double\n"
-          "             (greedy double buffering); baseline is another name for double\n"
-          "  --time     time limit of the sat planner in seconds (default: none)\n"
+    char names[128];
+    plan_names(names, sizeof(names), "|");
+    fprintf(f,
+            "usage: plan --layer SPEC [--config NAME|FILE] [--planner %s]\n"
+            "            [--time SECONDS] [--dimacs FILE] [--tiling TK,TH,TW,TC]\n"
+            "            [--choice TK,TH,TW,TC,ORDER,BA,BW,BO,MODE] [--out-dir DIR] "
+            "[--quiet|--verbose]\n"
+            "  --layer    NET_N (e.g. resnet_3) or FILE.csv:ROW\n"
+            "  --config   configuration name under configs/ or an .ini file (default: default)\n"
+            "  --planner  the planner (default %s):\n",
+            names, PLAN_DEFAULT);
+    plan_print_list(f, "               ");
+    fputs("  --time     time limit of the sat planner in seconds (default: none)\n"
           "  --dimacs   sat: write the final UNSAT query there (and FILE.nogoods)\n"
           "  --tiling   a fixed tiling instead of the planner's search\n"
           "  --choice   generate exactly this point of the search space (ORDER is kyx, kxy,\n"
@@ -142,7 +148,7 @@ static int parse_args(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof(*o));
     o->config = "default";
-    o->planner = "sat";
+    o->planner = PLAN_DEFAULT;
     o->out_dir = "build/plan";
     static const char *const keys[] = {"--layer",  "--config", "--planner", "--out-dir",
                                        "--tiling", "--time",   "--dimacs",  "--choice"};
@@ -222,13 +228,13 @@ static int parse_args(int argc, char **argv, options *o)
         usage_error("missing --layer", NULL);
         return -1;
     }
-    if (strcmp(o->planner, "baseline") == 0)
-        o->planner = "double";
-    if (strcmp(o->planner, "serial") != 0 && strcmp(o->planner, "double") != 0 &&
-        strcmp(o->planner, "sat") != 0) {
-        usage_error("--planner must be sat, serial or double, got", o->planner);
+    acc_error err;
+    o->entry = plan_lookup(o->planner, &err);
+    if (!o->entry) {
+        usage_error(err.msg, NULL);
         return -1;
     }
+    o->planner = o->entry->name; /* canonical: "double" for "baseline" */
     if (o->has_choice && o->has_tiling) {
         usage_error("--choice and --tiling exclude each other", NULL);
         return -1;
@@ -416,24 +422,7 @@ static int run_planner(const options *o, const acc_layer *l, const acc_config *c
     oc->choice_lb = -1;
     oc->serial_ms = oc->double_ms = -1;
     double t0 = acc_now_seconds();
-    if (strcmp(o->planner, "sat") == 0) {
-        acc_sat_options so;
-        memset(&so, 0, sizeof(so));
-        so.time_limit = o->time_limit;
-        so.dimacs_path = o->dimacs;
-        so.tiling = o->has_tiling ? &o->tiling : NULL;
-        so.log = o->verbose ? stderr : NULL;
-        if (acc_sat_plan(l, cfg, mm, &so, &oc->sat, err) != 0)
-            return -1;
-        *prog = oc->sat.program; /* ownership moves to the caller */
-        acc_program_init(&oc->sat.program);
-        oc->is_sat = 1;
-        oc->claimed = oc->sat.makespan;
-        oc->have_choice = 1;
-        oc->choice = oc->sat.choice;
-        oc->serial_ms = oc->sat.serial_makespan;
-        oc->double_ms = oc->sat.double_makespan;
-    } else if (strcmp(o->planner, "choice") == 0) {
+    if (strcmp(o->planner, "choice") == 0) {
         opt_shape s;
         opt_shape_init(&s, l);
         opt_need z;
@@ -474,12 +463,27 @@ static int run_planner(const options *o, const acc_layer *l, const acc_config *c
             opt_space_free(&sp);
         }
     } else {
-        opt_choice c;
-        if (acc_baseline_plan_choice(o->planner, l, cfg, mm, o->has_tiling ? &o->tiling : NULL,
-                                     prog, &c, err) != 0)
+        plan_request rq;
+        plan_request_init(&rq);
+        rq.use_cache = 0; /* a fresh solve, with its figures and certificate */
+        rq.time_limit = o->time_limit;
+        rq.tiling = o->has_tiling ? &o->tiling : NULL;
+        rq.dimacs_path = o->dimacs;
+        rq.log = o->verbose ? stderr : NULL;
+        plan_result res;
+        if (o->entry->plan(l, cfg, mm, &rq, prog, &res, err) != 0) {
+            plan_result_free(&res);
             return -1;
-        oc->have_choice = 1;
-        oc->choice = c;
+        }
+        oc->claimed = res.claimed;
+        oc->have_choice = res.have_choice;
+        oc->choice = res.choice;
+        if (res.have_sat) { /* the solve's figures; ownership moves to *oc */
+            oc->is_sat = 1;
+            oc->sat = res.sat;
+            oc->serial_ms = oc->sat.serial_makespan;
+            oc->double_ms = oc->sat.double_makespan;
+        }
     }
     oc->seconds = acc_now_seconds() - t0;
     if (!oc->is_sat) {
