@@ -241,7 +241,7 @@ static void run_state_free(run_state *s)
     cosim_result_free(&s->res);
 }
 
-/* Step 1: layer and configuration. */
+/* Step 1 (after the backend): layer and configuration. */
 static int resolve_layer(const cosim_run_config *rc, cosim_report *rep, acc_error *err)
 {
     if (acc_layer_lookup(rc->layer, &rep->layer, err) || acc_layer_check(&rep->layer, err))
@@ -249,7 +249,7 @@ static int resolve_layer(const cosim_run_config *rc, cosim_report *rep, acc_erro
     return acc_config_load(rc->config ? rc->config : "default", &rep->config, err);
 }
 
-/* Step 2: memory map and schedule, loaded or planned. */
+/* Step 3: memory map and schedule, loaded or planned. */
 static int resolve_schedule(const cosim_run_config *rc, cosim_report *rep, run_state *s,
                             acc_memmap *mm, acc_sched_meta *meta, acc_error *err)
 {
@@ -302,7 +302,7 @@ static int resolve_schedule(const cosim_run_config *rc, cosim_report *rep, run_s
     return 0;
 }
 
-/* Step 5: operands and the expected output. */
+/* Step 2: operands and the expected output. */
 static int operands(const cosim_run_config *rc, cosim_report *rep, run_state *s, acc_error *err)
 {
     const acc_layer *l = &rep->layer;
@@ -325,7 +325,7 @@ static int operands(const cosim_run_config *rc, cosim_report *rep, run_state *s,
     return 0;
 }
 
-/* Step 6: the external-memory image. */
+/* Step 4: the external-memory image. */
 static int build_memory(cosim_report *rep, run_state *s, const acc_memmap *mm, acc_error *err)
 {
     const acc_layer *l = &rep->layer;
@@ -492,6 +492,7 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
 {
     acc_memmap mm;
     acc_sched_meta meta;
+    /* 1: the backend first, so an unknown one costs nothing */
     const cosim_backend *be = rc->backend_impl;
     if (!be)
         be = cosim_backend_require(rc->backend ? rc->backend : "iss", err);
@@ -500,8 +501,9 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
     snprintf(rep->backend, sizeof(rep->backend), "%s", be->name);
     rep->seed = rc->seed;
 
-    /* 1: layer and configuration; 5: operands (bad files stop the run
-     * before anything is planned or written); 2: schedule; 6: memory */
+    /* 1: backend (above), layer and configuration; 2: operands (bad files
+     * stop the run before anything is planned or written); 3: the schedule;
+     * 4: the memory image */
     if (resolve_layer(rc, rep, err) || operands(rc, rep, s, err) ||
         resolve_schedule(rc, rep, s, &mm, &meta, err) || build_memory(rep, s, &mm, err))
         return -1;
@@ -519,7 +521,7 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
             rep->dram_written += bytes;
     }
 
-    /* the output directory, before anything runs */
+    /* 4 (end): the output directory, before anything runs */
     char safe[ACC_NAME_MAX];
     safe_name(l->name, safe, sizeof(safe));
     if (rc->out_dir)
@@ -531,7 +533,7 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
         join_path(rep->sched_path, sizeof(rep->sched_path), rep->out_dir, "schedule.sched", err))
         return -1;
 
-    /* 3: validation; violations fail the run but the backend still runs */
+    /* 5: validation; violations fail the run but the backend still runs */
     acc_error verr;
     s->have_val = 1;
     if (acc_validate(&s->prog, l, &rep->config, &mm, &s->val, rc->log, &verr) != 0 || !s->val.ok) {
@@ -548,7 +550,7 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
     }
     rep->peak_live_bytes = s->val.peak_live_bytes;
 
-    /* 4: the model */
+    /* 6: the model */
     acc_error merr;
     if (model_run(&s->prog, &rep->config, &s->timing, &merr) == 0) {
         s->have_timing = 1;

@@ -2,7 +2,8 @@
  * from tests: resolve the layer and configuration, plan (or load) a
  * schedule, validate it, time it with the model, build operands and the
  * external-memory image, run a backend, check the three equalities and
- * write the report.  docs/cosim.md describes the flow step by step. */
+ * write the report.  docs/cosim.md describes the flow step by step, with
+ * the same step numbers as the comments in harness.c. */
 #ifndef ACC_COSIM_HARNESS_H
 #define ACC_COSIM_HARNESS_H
 
