@@ -2,8 +2,8 @@
  * on the iss backend: passing runs over several layer shapes and both
  * baseline planners, corrupted schedules that must fail with a first
  * mismatch, the keys of report.json, the .npy dumps and inputs, the network
- * mode, the planner registry as the harness uses it, and the program's exit
- * statuses. */
+ * mode, the planner registry as the harness uses it, and the program's
+ * options, messages and exit statuses. */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
@@ -22,6 +22,7 @@
 #include "core/catalog.h"
 #include "core/sched.h"
 #include "planner/registry.h"
+#include "tests/testutil.h"
 
 /* ---------------------------------------------------------------- fixtures */
 
@@ -673,5 +674,53 @@ Test(harness, program_exit_status_is_0_pass_1_failure_2_usage, .init = make_tmpd
     cr_assert_eq(run_cosim("--layer lenet_1 --x a.npy"), 2);
     cr_assert_eq(run_cosim("--layer lenet_1 --net lenet"), 2);
     cr_assert_eq(run_cosim("--layer lenet_1 --planner nope"), 2);
+    cr_assert_eq(run_cosim("--layer lenet_1 stray"), 2);
+    cr_assert_eq(run_cosim("--layer lenet_1 --dump=yes"), 2);
+    cr_assert_eq(run_cosim("-z"), 2);
     cr_assert_eq(run_cosim("--help"), 0);
+    cr_assert_eq(run_cosim("-h"), 0);
+}
+
+/* getopt_long: --opt=VALUE as well as --opt VALUE; usage errors name the
+ * option; --help and the unknown-planner error list the registry. */
+Test(harness, program_options_and_messages, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+    char cmd[1024], out[16384];
+    snprintf(cmd, sizeof(cmd), "%s/cosim --layer=lenet_1 --config=small --seed=2 --planner=serial "
+             "--out=%s --no-progress", tu_bin_dir(), tmp("eq"));
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
+    cr_assert(strstr(out, "seed 2, planner serial"), "%s", out);
+
+    snprintf(cmd, sizeof(cmd), "%s/cosim --help", tu_bin_dir());
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
+    int w = 0; /* plan_print_list pads the names to the longest name or alias */
+    for (const plan_entry *p = plan_registry; p->name; p++)
+        w = (int)strlen(p->name) > w ? (int)strlen(p->name) : w;
+    for (const plan_alias *a = plan_aliases; a->alias; a++)
+        w = (int)strlen(a->alias) > w ? (int)strlen(a->alias) : w;
+    for (const plan_entry *p = plan_registry; p->name; p++) {
+        char line[256];
+        snprintf(line, sizeof(line), " %-*s  %s\n", w, p->name, p->summary);
+        cr_assert(strstr(out, line), "--help lacks '%s':\n%s", line, out);
+    }
+    cr_assert(strstr(out, "baseline  another name for double"), "%s", out);
+
+    static const struct {
+        const char *args, *message;
+    } bad[] = {
+        {"--layer lenet_1 --bogus", "unknown option '--bogus'"},
+        {"--layer lenet_1 -q", "unknown option '-q'"},
+        {"--layer", "option '--layer' needs a value"},
+        {"--layer lenet_1 --cycles=1", "option '--cycles' takes no value"},
+        {"--layer lenet_1 extra", "unexpected argument 'extra'"},
+        {"--layer lenet_1 --planner nope",
+         "unknown planner 'nope' (planners: sat, double, serial; baseline is another name "
+         "for double)"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(cmd, sizeof(cmd), "%s/cosim %s", tu_bin_dir(), bad[i].args);
+        cr_assert_eq(tu_run(cmd, out, sizeof(out)), 2, "%s: %s", bad[i].args, out);
+        cr_assert(strstr(out, bad[i].message), "%s: expected '%s' in\n%s", bad[i].args,
+                  bad[i].message, out);
+    }
 }

@@ -6,8 +6,10 @@
  *   asm --config FILE.ini|NAME        load a configuration, print every key and
  *                                     the derived values
  *
- * Exit status: 0 success, 1 bad input (the message on stderr names file, line
- * and field), 2 usage error. */
+ * Options (getopt_long) may come before or after the input file; `--` ends
+ * them.  Exit status: 0 success, 1 bad input (the message on stderr names
+ * file, line and field), 2 usage error. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +25,8 @@ static void usage(FILE *f)
     fputs("usage: asm FILE.sched -o FILE.bin        assemble a schedule\n"
           "       asm -d FILE.bin [-o FILE.sched]   disassemble (to stdout by default)\n"
           "       asm --config FILE.ini|NAME        print a configuration and its derived values\n"
-          "An output of '-' is stdout.\n",
+          "       asm -h|--help                     this text\n"
+          "An output of '-' is stdout.  Exit status: 0 success, 1 bad input, 2 usage error.\n",
           f);
 }
 
@@ -124,31 +127,58 @@ static int show_config(const char *spec)
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* Long options; their codes are above every character so that getopt_long's
+ * optopt tells a bad short option from a bad long one. */
+enum { CLI_CONFIG = 256, CLI_HELP };
+
+static const struct option long_options[] = {
+    {"config", required_argument, NULL, CLI_CONFIG},
+    {"help", no_argument, NULL, CLI_HELP},
+    {NULL, 0, NULL, 0},
+};
+
 int main(int argc, char **argv)
 {
     const char *input = NULL, *output = NULL, *config = NULL;
-    int disasm = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+    int disasm = 0, ch;
+    char name[64];
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":hdo:", long_options, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
+        case CLI_HELP:
             usage(stdout);
             return 0;
-        } else if (strcmp(a, "-d") == 0) {
+        case 'd':
             disasm = 1;
-        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--config") == 0) {
-            if (i + 1 >= argc)
-                return usage_error("option needs an argument", a);
-            const char **slot = a[1] == 'o' ? &output : &config;
+            break;
+        case 'o':
+        case CLI_CONFIG: {
+            const char **slot = ch == 'o' ? &output : &config;
             if (*slot)
-                return usage_error("option given twice", a);
-            *slot = argv[++i];
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return usage_error("unknown option", a);
-        } else {
-            if (input)
-                return usage_error("more than one input file", a);
-            input = a;
+                return usage_error("option given twice", ch == 'o' ? "-o" : "--config");
+            *slot = optarg;
+            break;
         }
+        case ':':
+            if (optopt > 0 && optopt < 256)
+                snprintf(name, sizeof(name), "-%c", optopt);
+            else
+                snprintf(name, sizeof(name), "%s", argv[optind - 1]);
+            return usage_error("option needs an argument", name);
+        default: /* '?' */
+            if (optopt > 0 && optopt < 256)
+                snprintf(name, sizeof(name), "-%c", optopt);
+            else /* without a value given to an option that takes none */
+                snprintf(name, sizeof(name), "%.*s", (int)strcspn(argv[optind - 1], "="),
+                         argv[optind - 1]);
+            return usage_error(optopt >= 256 ? "option takes no value" : "unknown option", name);
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        if (input)
+            return usage_error("more than one input file", argv[i]);
+        input = argv[i];
     }
     if (config) {
         if (input || output || disasm)

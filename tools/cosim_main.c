@@ -1,7 +1,9 @@
 /* cosim_main.c - the `cosim` program: plan, run and check one layer (or
  * every layer of a network) on a backend.  docs/cosim.md is its manual.
+ * Options are parsed with getopt_long: `--opt VALUE` or `--opt=VALUE`.
  * Exit status: 0 every check passed, 1 a check failed or an input was bad,
- * 2 usage error. */
+ * 2 usage error (unknown option, missing value, ...). */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,7 @@ static void usage(FILE *f)
             "  --from-cycle A --to-cycle B   trace only cycles A..B\n"
             "  --no-progress       no progress bar on stderr\n"
             "  -h, --help          this text\n"
+            "Options take their value as the next argument or after '=' (--seed=3).\n"
             "\n"
             "Exit status: 0 all checks pass, 1 a check failed or bad input, 2 usage error.\n");
 }
@@ -72,7 +75,76 @@ static int parse_num(const char *opt, const char *s, uint64_t max, uint64_t *out
     return 0;
 }
 
-/* Returns 0, or the exit status of a usage error / --help. */
+/* Long options; their codes are above every character so that getopt_long's
+ * optopt tells a bad short option from a bad long one. */
+enum {
+    CLI_LAYER = 256,
+    CLI_NET,
+    CLI_CONFIG,
+    CLI_SEED,
+    CLI_BACKEND,
+    CLI_PLANNER,
+    CLI_SCHED,
+    CLI_X,
+    CLI_W,
+    CLI_DUMP,
+    CLI_CYCLES,
+    CLI_OUT,
+    CLI_WAVE,
+    CLI_FROM,
+    CLI_TO,
+    CLI_FROM_CYCLE,
+    CLI_TO_CYCLE,
+    CLI_NO_PROGRESS,
+    CLI_HELP
+};
+
+static const struct option long_options[] = {
+    {"layer", required_argument, NULL, CLI_LAYER},
+    {"net", required_argument, NULL, CLI_NET},
+    {"config", required_argument, NULL, CLI_CONFIG},
+    {"seed", required_argument, NULL, CLI_SEED},
+    {"backend", required_argument, NULL, CLI_BACKEND},
+    {"planner", required_argument, NULL, CLI_PLANNER},
+    {"sched", required_argument, NULL, CLI_SCHED},
+    {"x", required_argument, NULL, CLI_X},
+    {"w", required_argument, NULL, CLI_W},
+    {"dump", no_argument, NULL, CLI_DUMP},
+    {"cycles", no_argument, NULL, CLI_CYCLES},
+    {"out", required_argument, NULL, CLI_OUT},
+    {"wave", required_argument, NULL, CLI_WAVE},
+    {"from", required_argument, NULL, CLI_FROM},
+    {"to", required_argument, NULL, CLI_TO},
+    {"from-cycle", required_argument, NULL, CLI_FROM_CYCLE},
+    {"to-cycle", required_argument, NULL, CLI_TO_CYCLE},
+    {"no-progress", no_argument, NULL, CLI_NO_PROGRESS},
+    {"help", no_argument, NULL, CLI_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+/* The option getopt_long (opterr 0) objected to, as the user typed it. */
+static const char *bad_option(char **argv, char buf[3])
+{
+    if (optopt > 0 && optopt < 256) {
+        buf[0] = '-';
+        buf[1] = (char)optopt;
+        buf[2] = '\0';
+        return buf;
+    }
+    return argv[optind - 1];
+}
+
+/* One trace-window bound. */
+static int parse_window(const char *opt, const char *val, int64_t *out)
+{
+    uint64_t n;
+    if (parse_num(opt, val, (uint64_t)INT64_MAX, &n))
+        return -1;
+    *out = (int64_t)n;
+    return 0;
+}
+
+/* Returns 0, or the exit status of a usage error / --help (*done set). */
 static int parse_args(int argc, char **argv, cli *c, int *done)
 {
     *done = 0;
@@ -80,99 +152,77 @@ static int parse_args(int argc, char **argv, cli *c, int *done)
     c->rc.seed = 1;
     c->rc.opt.wave_from_instr = c->rc.opt.wave_to_instr = -1;
     c->rc.opt.wave_from_cycle = c->rc.opt.wave_to_cycle = -1;
-    static const char *const with_value[] = {"--layer",   "--config",     "--seed",     "--backend",
-                                             "--planner", "--sched",      "--x",        "--w",
-                                             "--out",     "--net",        "--wave",     "--from",
-                                             "--to",      "--from-cycle", "--to-cycle", NULL};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+    cosim_options *o = &c->rc.opt;
+    char sbuf[3];
+    int ch;
+    opterr = 0;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
+        case CLI_HELP:
             usage(stdout);
             *done = 1;
             return 0;
-        }
-        if (!strcmp(a, "--dump")) {
-            c->rc.dump = 1;
-            continue;
-        }
-        if (!strcmp(a, "--cycles")) {
-            c->rc.write_cycles = 1;
-            continue;
-        }
-        if (!strcmp(a, "--no-progress")) {
-            c->no_progress = 1;
-            continue;
-        }
-        /* --opt VALUE or --opt=VALUE */
-        char name[32];
-        const char *val = NULL;
-        const char *eq = strchr(a, '=');
-        size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
-        if (nlen >= sizeof(name))
-            return usage_error("unknown option '%s'", a);
-        memcpy(name, a, nlen);
-        name[nlen] = '\0';
-        int known = 0;
-        for (int k = 0; with_value[k]; k++)
-            known |= !strcmp(with_value[k], name);
-        if (!known)
-            return usage_error("unknown option '%s'", a);
-        if (eq) {
-            val = eq + 1;
-        } else {
-            if (i + 1 >= argc)
-                return usage_error("option '%s' needs a value", name);
-            val = argv[++i];
-        }
-        uint64_t n;
-        if (!strcmp(name, "--layer")) {
-            c->rc.layer = val;
-        } else if (!strcmp(name, "--config")) {
-            c->rc.config = val;
-        } else if (!strcmp(name, "--seed")) {
-            if (parse_num(name, val, UINT64_MAX, &c->rc.seed))
+        case ':':
+            return usage_error("option '%s' needs a value", bad_option(argv, sbuf));
+        case '?':
+            if (optopt >= 256) { /* a known long option given a value */
+                char name[64];
+                snprintf(name, sizeof(name), "%.*s", (int)strcspn(argv[optind - 1], "="),
+                         argv[optind - 1]);
+                return usage_error("option '%s' takes no value", name);
+            }
+            return usage_error("unknown option '%s'", bad_option(argv, sbuf));
+        case CLI_LAYER: c->rc.layer = optarg; break;
+        case CLI_NET: c->net = optarg; break;
+        case CLI_CONFIG: c->rc.config = optarg; break;
+        case CLI_SEED:
+            if (parse_num("--seed", optarg, UINT64_MAX, &c->rc.seed))
                 return 2;
-        } else if (!strcmp(name, "--backend")) {
-            c->rc.backend = val;
-        } else if (!strcmp(name, "--planner")) {
-            c->rc.planner = val;
-        } else if (!strcmp(name, "--sched")) {
-            c->rc.sched_path = val;
-        } else if (!strcmp(name, "--x")) {
-            c->rc.x_path = val;
-        } else if (!strcmp(name, "--w")) {
-            c->rc.w_path = val;
-        } else if (!strcmp(name, "--out")) {
-            c->rc.out_dir = val;
-        } else if (!strcmp(name, "--net")) {
-            c->net = val;
-        } else if (!strcmp(name, "--wave")) {
-            c->rc.opt.wave_path = val;
-        } else {
-            if (parse_num(name, val, (uint64_t)INT64_MAX, &n))
+            break;
+        case CLI_BACKEND: c->rc.backend = optarg; break;
+        case CLI_PLANNER: c->rc.planner = optarg; break;
+        case CLI_SCHED: c->rc.sched_path = optarg; break;
+        case CLI_X: c->rc.x_path = optarg; break;
+        case CLI_W: c->rc.w_path = optarg; break;
+        case CLI_DUMP: c->rc.dump = 1; break;
+        case CLI_CYCLES: c->rc.write_cycles = 1; break;
+        case CLI_OUT: c->rc.out_dir = optarg; break;
+        case CLI_WAVE: o->wave_path = optarg; break;
+        case CLI_FROM:
+            if (parse_window("--from", optarg, &o->wave_from_instr))
                 return 2;
-            if (!strcmp(name, "--from"))
-                c->rc.opt.wave_from_instr = (int64_t)n;
-            else if (!strcmp(name, "--to"))
-                c->rc.opt.wave_to_instr = (int64_t)n;
-            else if (!strcmp(name, "--from-cycle"))
-                c->rc.opt.wave_from_cycle = (int64_t)n;
-            else
-                c->rc.opt.wave_to_cycle = (int64_t)n;
+            break;
+        case CLI_TO:
+            if (parse_window("--to", optarg, &o->wave_to_instr))
+                return 2;
+            break;
+        case CLI_FROM_CYCLE:
+            if (parse_window("--from-cycle", optarg, &o->wave_from_cycle))
+                return 2;
+            break;
+        case CLI_TO_CYCLE:
+            if (parse_window("--to-cycle", optarg, &o->wave_to_cycle))
+                return 2;
+            break;
+        case CLI_NO_PROGRESS: c->no_progress = 1; break;
+        default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
+    if (optind < argc)
+        return usage_error("unexpected argument '%s' (options start with --)", argv[optind]);
     if (!c->rc.layer == !c->net)
         return usage_error("%s", c->net ? "give --layer or --net, not both"
                                         : "give --layer SPEC or --net NET");
     if (!c->rc.x_path != !c->rc.w_path)
         return usage_error("%s", "--x and --w go together");
-    if (c->net && (c->rc.sched_path || c->rc.x_path || c->rc.opt.wave_path))
+    if (c->net && (c->rc.sched_path || c->rc.x_path || o->wave_path))
         return usage_error("%s", "--net runs planned schedules on seeded operands; it does not "
                                  "take --sched, --x/--w or --wave");
     acc_error err;
     if (c->rc.planner && !plan_lookup(c->rc.planner, &err))
         return usage_error("%s", err.msg);
-    const cosim_options *o = &c->rc.opt;
     if ((o->wave_from_instr >= 0 && o->wave_to_instr >= 0 &&
          o->wave_from_instr > o->wave_to_instr) ||
         (o->wave_from_cycle >= 0 && o->wave_to_cycle >= 0 && o->wave_from_cycle > o->wave_to_cycle))

@@ -6,7 +6,9 @@
  *   layers --csv FILE      parse a SCALE-Sim topology CSV and list it
  *   layers --show SPEC     one layer as LAYER= resolves it (resnet_3, f.csv:row)
  *
+ * Options are parsed with getopt_long (`--csv FILE` or `--csv=FILE`).
  * Exit status: 0 success, 1 bad input (the message is on stderr), 2 usage. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,7 @@ static void usage(FILE *f)
             "usage: layers [NET]          list the built-in catalogs (all, or one network)\n"
             "       layers --csv FILE     parse a SCALE-Sim topology CSV and list its layers\n"
             "       layers --show SPEC    print one layer (NET_N or FILE.csv:ROW)\n"
+            "       layers -h|--help      this text\n"
             "networks:");
     for (int i = 0; acc_catalog_nets[i]; i++)
         fprintf(f, " %s", acc_catalog_nets[i]);
@@ -152,49 +155,91 @@ static int show(const char *spec)
     return 0;
 }
 
+/* Long options; their codes are above every character so that getopt_long's
+ * optopt tells a bad short option from a bad long one. */
+enum { CLI_CSV = 256, CLI_SHOW, CLI_HELP };
+
+static const struct option long_options[] = {
+    {"csv", required_argument, NULL, CLI_CSV},
+    {"show", required_argument, NULL, CLI_SHOW},
+    {"help", no_argument, NULL, CLI_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+static int usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "layers: %s '%s'\n", msg, arg);
+    usage(stderr);
+    return 2;
+}
+
+/* Every layer of every built-in network, then the grand total. */
+static int list_all(void)
+{
+    uint64_t grand = 0;
+    int count = 0;
+    for (int i = 0; acc_catalog_nets[i]; i++) {
+        acc_layer_list list;
+        acc_error err;
+        if (acc_catalog_net(acc_catalog_nets[i], &list, &err) != 0) {
+            fprintf(stderr, "layers: %s\n", err.msg);
+            return 1;
+        }
+        for (int j = 0; j < list.count; j++)
+            grand += layer_macs(&list.items[j]);
+        count += list.count;
+        acc_layer_list_free(&list);
+        if (i > 0)
+            printf("\n");
+        if (list_net(acc_catalog_nets[i]) != 0)
+            return 1;
+    }
+    printf("\n");
+    print_total("of every network", count, grand);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc == 1) {
-        uint64_t grand = 0;
-        int count = 0;
-        for (int i = 0; acc_catalog_nets[i]; i++) {
-            acc_layer_list list;
-            acc_error err;
-            if (acc_catalog_net(acc_catalog_nets[i], &list, &err) != 0) {
-                fprintf(stderr, "layers: %s\n", err.msg);
-                return 1;
-            }
-            for (int j = 0; j < list.count; j++)
-                grand += layer_macs(&list.items[j]);
-            count += list.count;
-            acc_layer_list_free(&list);
-            if (i > 0)
-                printf("\n");
-            if (list_net(acc_catalog_nets[i]) != 0)
-                return 1;
-        }
-        printf("\n");
-        print_total("of every network", count, grand);
-        return 0;
-    }
-    const char *a = argv[1];
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-        usage(stdout);
-        return 0;
-    }
-    if (strcmp(a, "--csv") == 0 || strcmp(a, "--show") == 0) {
-        if (argc != 3) {
-            fprintf(stderr, "layers: %s takes exactly one argument\n", a);
+    const char *csv = NULL, *spec = NULL;
+    const char *mode = NULL; /* the option that chose the mode */
+    char name[64];
+    int ch;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
+        case CLI_HELP:
+            usage(stdout);
+            return 0;
+        case CLI_CSV:
+        case CLI_SHOW:
+            if (mode)
+                return usage_error("give one of --csv, --show or NET; also got",
+                                   ch == CLI_CSV ? "--csv" : "--show");
+            mode = ch == CLI_CSV ? "--csv" : "--show";
+            *(ch == CLI_CSV ? &csv : &spec) = optarg;
+            break;
+        case ':':
+            fprintf(stderr, "layers: %s takes exactly one argument\n", argv[optind - 1]);
             usage(stderr);
             return 2;
+        default: /* '?' */
+            if (optopt > 0 && optopt < 256)
+                snprintf(name, sizeof(name), "-%c", optopt);
+            else
+                snprintf(name, sizeof(name), "%.*s", (int)strcspn(argv[optind - 1], "="),
+                         argv[optind - 1]);
+            return usage_error(optopt >= 256 ? "option takes no value" : "unknown option", name);
         }
-        return strcmp(a, "--csv") == 0 ? list_csv(argv[2]) : show(argv[2]);
     }
-    if (a[0] == '-' || argc != 2) {
-        fprintf(stderr, "layers: %s '%s'\n", a[0] == '-' ? "unknown option" : "unexpected argument",
-                a[0] == '-' ? a : argv[2]);
-        usage(stderr);
-        return 2;
-    }
-    return list_net(a);
+    if (optind < argc && (mode || optind + 1 < argc))
+        return usage_error("unexpected argument", argv[mode ? optind : optind + 1]);
+    if (csv)
+        return list_csv(csv);
+    if (spec)
+        return show(spec);
+    if (optind < argc)
+        return list_net(argv[optind]);
+    return list_all();
 }

@@ -9,10 +9,12 @@
  * model's issue and end cycles) and DIR/<layer>.json, both atomically, and
  * prints a one-paragraph summary.  Nothing is written when the schedule does
  * not pass the validator or the model's makespan differs from the planner's
- * claim.  The planners are those of planner/registry.h.  Exit status: 0
+ * claim.  The planners are those of planner/registry.h.  Options are parsed
+ * with getopt_long (`--opt VALUE` or `--opt=VALUE`).  Exit status: 0
  * success, 1 failure (the message is on stderr), 2 usage error.
  * docs/planner.md describes the planners and the JSON fields. */
 #include <cjson/cJSON.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +68,10 @@ static void usage(FILE *f)
           "             1 serial), e.g. to re-time a nogood of a --dimacs certificate\n"
           "  --out-dir  where <layer>.sched and <layer>.json go (default: build/plan)\n"
           "  --quiet    no summary on stdout\n"
-          "  --verbose  sat: progress of the search on stderr\n",
+          "  --verbose  sat: progress of the search on stderr\n"
+          "  -h, --help this text\n"
+          "Options take their value as the next argument or after '=' (--time=10).\n"
+          "Exit status: 0 written, 1 failure (the message is on stderr), 2 usage error.\n",
           f);
 }
 
@@ -143,6 +148,52 @@ static int parse_choice(const char *s, opt_choice *c)
     return 0;
 }
 
+/* Long options; their codes are above every character so that getopt_long's
+ * optopt tells a bad short option from a bad long one. */
+enum {
+    CLI_LAYER = 256,
+    CLI_CONFIG,
+    CLI_PLANNER,
+    CLI_OUT_DIR,
+    CLI_TILING,
+    CLI_TIME,
+    CLI_DIMACS,
+    CLI_CHOICE,
+    CLI_QUIET,
+    CLI_VERBOSE,
+    CLI_HELP
+};
+
+static const struct option long_options[] = {
+    {"layer", required_argument, NULL, CLI_LAYER},
+    {"config", required_argument, NULL, CLI_CONFIG},
+    {"planner", required_argument, NULL, CLI_PLANNER},
+    {"out-dir", required_argument, NULL, CLI_OUT_DIR},
+    {"tiling", required_argument, NULL, CLI_TILING},
+    {"time", required_argument, NULL, CLI_TIME},
+    {"dimacs", required_argument, NULL, CLI_DIMACS},
+    {"choice", required_argument, NULL, CLI_CHOICE},
+    {"quiet", no_argument, NULL, CLI_QUIET},
+    {"verbose", no_argument, NULL, CLI_VERBOSE},
+    {"help", no_argument, NULL, CLI_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+/* What getopt_long (opterr 0) objected to, as the user typed it. */
+static int option_error(int ch, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    char name[64];
+    if (optopt > 0 && optopt < 256) {
+        snprintf(name, sizeof(name), "-%c", optopt);
+        arg = name;
+    } else if (ch == '?' && optopt >= 256) {
+        snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg, "="), arg);
+        return usage_error("option takes no value", name);
+    }
+    return usage_error(ch == ':' ? "missing value for" : "unknown option", arg);
+}
+
 /* Parses the command line; returns -1 when it is not usable, 1 for --help. */
 static int parse_args(int argc, char **argv, options *o)
 {
@@ -150,70 +201,56 @@ static int parse_args(int argc, char **argv, options *o)
     o->config = "default";
     o->planner = PLAN_DEFAULT;
     o->out_dir = "build/plan";
-    static const char *const keys[] = {"--layer",  "--config", "--planner", "--out-dir",
-                                       "--tiling", "--time",   "--dimacs",  "--choice"};
-    const int nkeys = (int)(sizeof(keys) / sizeof(keys[0]));
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+    const char *planner = NULL;
+    char *end;
+    int ch, li = -1;
+    opterr = 0;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, ":h", long_options, &li)) != -1) {
+        if (ch == 'h' || ch == CLI_HELP)
             return 1;
-        if (strcmp(a, "--quiet") == 0 || strcmp(a, "--verbose") == 0) {
-            *(a[2] == 'q' ? &o->quiet : &o->verbose) = 1;
-            continue;
-        }
-        int k = -1;
-        const char *val = NULL;
-        for (int j = 0; j < nkeys; j++) {
-            size_t n = strlen(keys[j]);
-            if (strncmp(a, keys[j], n) == 0 && (a[n] == '\0' || a[n] == '=')) {
-                k = j;
-                if (a[n] == '=')
-                    val = a + n + 1;
-                else if (i + 1 < argc)
-                    val = argv[++i];
-                break;
-            }
-        }
-        if (k < 0) {
-            usage_error("unknown argument", a);
+        if (ch == ':' || ch == '?') {
+            option_error(ch, argv);
             return -1;
         }
-        if (!val || !val[0]) {
-            usage_error("missing value for", keys[k]);
+        const char *val = optarg;
+        if (val && !val[0] && li >= 0) {
+            char name[64];
+            snprintf(name, sizeof(name), "--%s", long_options[li].name);
+            usage_error("missing value for", name);
             return -1;
         }
-        char *end;
-        switch (k) {
-        case 0:
+        switch (ch) {
+        case CLI_LAYER:
             o->layer = val;
             break;
-        case 1:
+        case CLI_CONFIG:
             o->config = val;
             break;
-        case 2:
-            o->planner = val;
+        case CLI_PLANNER:
+            planner = val;
             break;
-        case 3:
+        case CLI_OUT_DIR:
             o->out_dir = val;
             break;
-        case 4:
+        case CLI_TILING:
             if (parse_tiling(val, &o->tiling) != 0) {
                 usage_error("--tiling expects four positive numbers TK,TH,TW,TC, got", val);
                 return -1;
             }
             o->has_tiling = 1;
             break;
-        case 5:
+        case CLI_TIME:
             o->time_limit = strtod(val, &end);
             if (*end || o->time_limit < 0 || o->time_limit > 1e7) {
                 usage_error("--time expects a number of seconds (0: no limit), got", val);
                 return -1;
             }
             break;
-        case 6:
+        case CLI_DIMACS:
             o->dimacs = val;
             break;
-        default:
+        case CLI_CHOICE:
             if (parse_choice(val, &o->choice) != 0) {
                 usage_error("--choice expects TK,TH,TW,TC,ORDER,BA,BW,BO,MODE (e.g. "
                             "16,2,56,64,kyx,2,2,2,0), got",
@@ -222,17 +259,34 @@ static int parse_args(int argc, char **argv, options *o)
             }
             o->has_choice = 1;
             break;
+        case CLI_QUIET:
+            o->quiet = 1;
+            break;
+        case CLI_VERBOSE:
+            o->verbose = 1;
+            break;
+        default:
+            usage_error("unknown option", argv[optind - 1]);
+            return -1;
         }
+    }
+    if (optind < argc) {
+        usage_error("unexpected argument", argv[optind]);
+        return -1;
     }
     if (!o->layer) {
         usage_error("missing --layer", NULL);
         return -1;
     }
-    acc_error err;
-    o->entry = plan_lookup(o->planner, &err);
-    if (!o->entry) {
-        usage_error(err.msg, NULL);
-        return -1;
+    if (planner) {
+        acc_error err;
+        o->entry = plan_lookup(planner, &err);
+        if (!o->entry) {
+            usage_error(err.msg, NULL);
+            return -1;
+        }
+    } else {
+        o->entry = plan_find(PLAN_DEFAULT);
     }
     o->planner = o->entry->name; /* canonical: "double" for "baseline" */
     if (o->has_choice && o->has_tiling) {

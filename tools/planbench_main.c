@@ -9,7 +9,8 @@
  * over each baseline, DRAM traffic / compulsory traffic, and the validator's
  * verdict on the schedule.  Then the geometric means and the totals.  Exit
  * status 0 when every schedule is valid and takes its claimed makespan, 1
- * otherwise, 2 on a usage error. */
+ * otherwise, 2 on a usage error (options are parsed with getopt_long). */
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,32 +23,71 @@
 #include "planner/sat/sat.h"
 #include "model/validate.h"
 
-static int usage(void)
+static void usage(FILE *f)
 {
     fputs("usage: planbench [--net NET] [--config NAME|FILE] [--time SECONDS]\n"
           "  every layer of NET (default resnet) on the configuration (default default),\n"
-          "  planned by the sat planner with the time limit (default 60 s per layer)\n",
-          stderr);
+          "  planned by the sat planner with the time limit (default 60 s per layer)\n"
+          "  -h, --help  this text\n",
+          f);
+}
+
+static int usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "planbench: %s '%s'\n", msg, arg);
+    usage(stderr);
     return 2;
 }
+
+/* Long options; their codes are above every character so that getopt_long's
+ * optopt tells a bad short option from a bad long one. */
+enum { CLI_NET = 256, CLI_CONFIG, CLI_TIME, CLI_HELP };
+
+static const struct option long_options[] = {
+    {"net", required_argument, NULL, CLI_NET},
+    {"config", required_argument, NULL, CLI_CONFIG},
+    {"time", required_argument, NULL, CLI_TIME},
+    {"help", no_argument, NULL, CLI_HELP},
+    {NULL, 0, NULL, 0},
+};
 
 int main(int argc, char **argv)
 {
     const char *net = "resnet", *config = "default";
     double limit = 60;
-    for (int i = 1; i < argc; i++) {
-        if (i + 1 < argc && strcmp(argv[i], "--net") == 0)
-            net = argv[++i];
-        else if (i + 1 < argc && strcmp(argv[i], "--config") == 0)
-            config = argv[++i];
-        else if (i + 1 < argc && strcmp(argv[i], "--time") == 0) {
-            char *end;
-            limit = strtod(argv[++i], &end);
-            if (*end || limit < 0)
-                return usage();
-        } else
-            return usage();
+    char name[64], *end;
+    int ch;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
+        case CLI_HELP:
+            usage(stdout);
+            return 0;
+        case CLI_NET:
+            net = optarg;
+            break;
+        case CLI_CONFIG:
+            config = optarg;
+            break;
+        case CLI_TIME:
+            limit = strtod(optarg, &end);
+            if (end == optarg || *end || limit < 0)
+                return usage_error("--time expects a number of seconds, got", optarg);
+            break;
+        case ':':
+            return usage_error("option needs a value:", argv[optind - 1]);
+        default: /* '?' */
+            if (optopt > 0 && optopt < 256)
+                snprintf(name, sizeof(name), "-%c", optopt);
+            else
+                snprintf(name, sizeof(name), "%.*s", (int)strcspn(argv[optind - 1], "="),
+                         argv[optind - 1]);
+            return usage_error(optopt >= 256 ? "option takes no value:" : "unknown option", name);
+        }
     }
+    if (optind < argc)
+        return usage_error("unexpected argument", argv[optind]);
     acc_error err;
     acc_layer_list list;
     acc_config cfg;
