@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json.h"
+
 void cosim_report_init(cosim_report *r)
 {
     ACC_REQUIRE(r);
@@ -230,7 +232,7 @@ static char *print_json(cJSON *root)
         fprintf(stderr, "fatal: out of memory rendering JSON\n");
         exit(2);
     }
-    /* re-own with the project's allocator, adding the final newline */
+    /* with the final newline */
     size_t n = strlen(text);
     char *out = acc_malloc(n + 2);
     memcpy(out, text, n);
@@ -243,6 +245,7 @@ static char *print_json(cJSON *root)
 char *cosim_report_json(const cosim_report *r)
 {
     ACC_REQUIRE(r);
+    acc_json_init(); /* cJSON on acc_malloc, before its first allocation */
     return print_json(report_to_cjson(r));
 }
 
@@ -496,6 +499,7 @@ int cosim_net_save(const char *path, const char *net, const cosim_net_row *rows,
 {
     ACC_REQUIRE(path && net && (rows || n == 0));
     net_total t = net_sum(rows, n);
+    acc_json_init(); /* cJSON on acc_malloc, before its first allocation */
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "net", net);
     if (n > 0) {

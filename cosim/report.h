@@ -87,7 +87,9 @@ void cosim_report_fail(cosim_report *r, const char *fmt, ...) __attribute__((for
 /* Name of an accelerator error code ("SPAD_RANGE"), "NONE" for 0, "UNKNOWN". */
 const char *cosim_hw_error_name(int code);
 
-/* Renders report.json; returns a malloc'd NUL-terminated string. */
+/* Renders report.json; returns a NUL-terminated string the caller frees
+ * with free().  Installs cJSON's allocation hooks first (acc_json_init,
+ * core/json.h), as cosim_net_save does. */
 char *cosim_report_json(const cosim_report *r);
 
 /* Writes report.json to r->report_path atomically.  0 or -1 with err. */

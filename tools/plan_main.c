@@ -23,6 +23,7 @@
 #include "planner/baseline.h"
 #include "core/catalog.h"
 #include "core/config.h"
+#include "core/json.h"
 #include "core/layer.h"
 #include "model/model.h"
 #include "planner/opt_gen.h"
@@ -394,6 +395,7 @@ static char *summary_json(const options *o, const acc_layer *l, const acc_config
 {
     const int sat = oc->is_sat;
     const int64_t lower = b->best; /* valid for every schedule, not only the space */
+    acc_json_init(); /* cJSON on acc_malloc, before its first allocation */
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "layer", l->name);
     cJSON_AddStringToObject(root, "config", cfg->name);
