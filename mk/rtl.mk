@@ -40,7 +40,7 @@ $(B)/rtl/$(1)/obj/Vacc_top__ALL.a: $(RTL_DEPS) $(B)/rtl/$(1)/params.mk
 
 $(B)/rtl/$(1)/vmodel.o: cosim/vmodel.cpp cosim/vmodel.h $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
 	$$(call msg,CXX,$$@)
-	$$(Q)$$(CXX) $$(VCFLAGS) -I. -g $(4) $$$$(sed -n 's/^VDEFS := //p' $(B)/rtl/$(1)/params.mk) \
+	$$(Q)$$(CXX) $$(VCFLAGS) -MMD -MP -I. -g $(4) $$$$(sed -n 's/^VDEFS := //p' $(B)/rtl/$(1)/params.mk) \
 	  -I$(B)/rtl/$(1)/obj -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd \
 	  -c $$< -o $$@
 

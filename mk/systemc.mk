@@ -9,7 +9,7 @@ SC_PKG_CFLAGS = $(shell pkg-config --cflags systemc)
 SC_PKG_LIBS = $(shell pkg-config --libs systemc)
 SC_VFLAGS := $(patsubst --cc,--sc,$(VFLAGS)) -fno-reloop
 SC_CXX_SRC := $(wildcard cosim/systemc/sc_*.cpp)
-SC_CXXFLAGS := -O2 -g -std=c++17 -Wall -Wextra
+SC_CXXFLAGS := -O2 -g -std=c++17 -Wall -Wextra -MMD -MP
 
 # $(1) = build directory name (the configuration's name)
 define SC_RULES
