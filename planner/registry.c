@@ -135,8 +135,8 @@ const plan_entry *plan_lookup(const char *name, acc_error *err)
     size_t n = 0;
     aliases[0] = '\0';
     for (const plan_alias *a = plan_aliases; a->alias && n < sizeof(aliases); a++) {
-        int w = snprintf(aliases + n, sizeof(aliases) - n, "; %s is another name for %s",
-                         a->alias, a->name);
+        int w = snprintf(aliases + n, sizeof(aliases) - n, "; %s is another name for %s", a->alias,
+                         a->name);
         if (w < 0)
             break;
         n += (size_t)w;

@@ -42,12 +42,12 @@ typedef struct plan_request {
 
 /* What a planner returns besides the program. */
 typedef struct plan_result {
-    int64_t claimed;    /* the makespan the planner claims, -1: no claim */
-    int have_choice;    /* 1: choice is the point of the search space (opt_gen.h) the
-                           program was generated from */
+    int64_t claimed; /* the makespan the planner claims, -1: no claim */
+    int have_choice; /* 1: choice is the point of the search space (opt_gen.h) the
+                        program was generated from */
     opt_choice choice;
-    int have_sat;       /* 1: the sat planner solved afresh and sat holds its figures;
-                           sat.program is empty (the program went to the caller) */
+    int have_sat; /* 1: the sat planner solved afresh and sat holds its figures;
+                     sat.program is empty (the program went to the caller) */
     acc_sat_result sat;
 } plan_result;
 
@@ -58,8 +58,7 @@ typedef struct plan_result {
  * the configuration (the message says why), and then *out is empty.  Free
  * *res with plan_result_free either way. */
 typedef int (*plan_fn)(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
-                       const plan_request *rq, acc_program *out, plan_result *res,
-                       acc_error *err);
+                       const plan_request *rq, acc_program *out, plan_result *res, acc_error *err);
 
 /* One registered planner. */
 typedef struct plan_entry {

@@ -191,8 +191,7 @@ Test(gtkw, signals_are_grouped_by_unit)
         int last = find_line(lines, n, open, groups[g].last);
         cr_assert(first > open && first < close, "%s is not in %s", groups[g].first,
                   groups[g].title);
-        cr_assert(last > first && last < close, "%s is not in %s", groups[g].last,
-                  groups[g].title);
+        cr_assert(last > first && last < close, "%s is not in %s", groups[g].last, groups[g].title);
         at = close + 1;
     }
     cr_assert_geq(find_line(lines, n, 0, "acc.acc_top.cycles[63:0]"), 0, "64-bit cycle counter");
@@ -272,8 +271,7 @@ Test(gtkw, opcode_filter_names_every_opcode)
         for (const char *c = name; *c && k < (int)sizeof(want) - 1; c++)
             want[k++] = (char)toupper((unsigned char)*c);
         want[k] = '\0';
-        cr_assert_geq(find_line(lines, n, 1, want), 0, "no line '%s' in the opcode filter",
-                      want);
+        cr_assert_geq(find_line(lines, n, 1, want), 0, "no line '%s' in the opcode filter", want);
     }
     free(lines);
     free(text);

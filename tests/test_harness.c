@@ -686,8 +686,10 @@ Test(harness, program_exit_status_is_0_pass_1_failure_2_usage, .init = make_tmpd
 Test(harness, program_options_and_messages, .init = make_tmpdir, .fini = remove_tmpdir)
 {
     char cmd[1024], out[16384];
-    snprintf(cmd, sizeof(cmd), "%s/cosim --layer=lenet_1 --config=small --seed=2 --planner=serial "
-             "--out=%s --no-progress", tu_bin_dir(), tmp("eq"));
+    snprintf(cmd, sizeof(cmd),
+             "%s/cosim --layer=lenet_1 --config=small --seed=2 --planner=serial "
+             "--out=%s --no-progress",
+             tu_bin_dir(), tmp("eq"));
     cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
     cr_assert(strstr(out, "seed 2, planner serial"), "%s", out);
 

@@ -103,8 +103,7 @@ Test(registry, every_planner_produces_a_valid_program_for_a_small_layer)
         acc_program prog;
         plan_result res;
         acc_error err;
-        cr_assert_eq(p->plan(&l, &cfg, &mm, &rq, &prog, &res, &err), 0, "%s: %s", p->name,
-                     err.msg);
+        cr_assert_eq(p->plan(&l, &cfg, &mm, &rq, &prog, &res, &err), 0, "%s: %s", p->name, err.msg);
         cr_assert_gt(prog.count, 1, "%s: an empty program", p->name);
         cr_assert_eq(prog.ins[prog.count - 1].op, ACC_OP_END, "%s: no END at the end", p->name);
         model_timing tm;
@@ -114,8 +113,8 @@ Test(registry, every_planner_produces_a_valid_program_for_a_small_layer)
                      err.msg);
         cr_assert(v.ok, "%s: %s", p->name, v.first);
         if (p->claims_makespan)
-            cr_assert_eq(res.claimed, tm.makespan, "%s claims %lld, the model gives %lld",
-                         p->name, (long long)res.claimed, (long long)tm.makespan);
+            cr_assert_eq(res.claimed, tm.makespan, "%s claims %lld, the model gives %lld", p->name,
+                         (long long)res.claimed, (long long)tm.makespan);
         else
             cr_assert_eq(res.claimed, -1, "%s claims a makespan it says it does not", p->name);
         acc_validation_free(&v);
@@ -143,8 +142,7 @@ Test(registry, every_planner_says_why_a_layer_cannot_run)
         acc_program prog;
         plan_result res;
         err.msg[0] = '\0';
-        cr_assert_eq(p->plan(&l, &cfg, &mm, &rq, &prog, &res, &err), -1, "%s planned it",
-                     p->name);
+        cr_assert_eq(p->plan(&l, &cfg, &mm, &rq, &prog, &res, &err), -1, "%s planned it", p->name);
         cr_assert_eq(prog.count, 0, "%s left a program behind", p->name);
         cr_assert(strstr(err.msg, "cannot run on config 'small'"), "%s: %s", p->name, err.msg);
         acc_program_free(&prog);
@@ -162,8 +160,7 @@ Test(registry, unknown_name_fails_naming_every_known_planner)
     for (const plan_entry *p = plan_registry; p->name; p++)
         cr_assert(strstr(err.msg, p->name), "'%s' is not named in: %s", p->name, err.msg);
     for (const plan_alias *a = plan_aliases; a->alias; a++)
-        cr_assert(strstr(err.msg, a->alias), "alias '%s' is not named in: %s", a->alias,
-                  err.msg);
+        cr_assert(strstr(err.msg, a->alias), "alias '%s' is not named in: %s", a->alias, err.msg);
     cr_assert(strstr(err.msg, "planners: sat, double, serial"), "%s", err.msg);
 }
 

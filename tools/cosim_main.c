@@ -174,22 +174,46 @@ static int parse_args(int argc, char **argv, cli *c, int *done)
                 return usage_error("option '%s' takes no value", name);
             }
             return usage_error("unknown option '%s'", bad_option(argv, sbuf));
-        case CLI_LAYER: c->rc.layer = optarg; break;
-        case CLI_NET: c->net = optarg; break;
-        case CLI_CONFIG: c->rc.config = optarg; break;
+        case CLI_LAYER:
+            c->rc.layer = optarg;
+            break;
+        case CLI_NET:
+            c->net = optarg;
+            break;
+        case CLI_CONFIG:
+            c->rc.config = optarg;
+            break;
         case CLI_SEED:
             if (parse_num("--seed", optarg, UINT64_MAX, &c->rc.seed))
                 return 2;
             break;
-        case CLI_BACKEND: c->rc.backend = optarg; break;
-        case CLI_PLANNER: c->rc.planner = optarg; break;
-        case CLI_SCHED: c->rc.sched_path = optarg; break;
-        case CLI_X: c->rc.x_path = optarg; break;
-        case CLI_W: c->rc.w_path = optarg; break;
-        case CLI_DUMP: c->rc.dump = 1; break;
-        case CLI_CYCLES: c->rc.write_cycles = 1; break;
-        case CLI_OUT: c->rc.out_dir = optarg; break;
-        case CLI_WAVE: o->wave_path = optarg; break;
+        case CLI_BACKEND:
+            c->rc.backend = optarg;
+            break;
+        case CLI_PLANNER:
+            c->rc.planner = optarg;
+            break;
+        case CLI_SCHED:
+            c->rc.sched_path = optarg;
+            break;
+        case CLI_X:
+            c->rc.x_path = optarg;
+            break;
+        case CLI_W:
+            c->rc.w_path = optarg;
+            break;
+        case CLI_DUMP:
+            c->rc.dump = 1;
+            break;
+        case CLI_CYCLES:
+            c->rc.write_cycles = 1;
+            break;
+        case CLI_OUT:
+            c->rc.out_dir = optarg;
+            break;
+        case CLI_WAVE:
+            o->wave_path = optarg;
+            break;
         case CLI_FROM:
             if (parse_window("--from", optarg, &o->wave_from_instr))
                 return 2;
@@ -206,8 +230,11 @@ static int parse_args(int argc, char **argv, cli *c, int *done)
             if (parse_window("--to-cycle", optarg, &o->wave_to_cycle))
                 return 2;
             break;
-        case CLI_NO_PROGRESS: c->no_progress = 1; break;
-        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        case CLI_NO_PROGRESS:
+            c->no_progress = 1;
+            break;
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)

@@ -19,12 +19,11 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: layers [NET]          list the built-in catalogs (all, or one network)\n"
-            "       layers --csv FILE     parse a SCALE-Sim topology CSV and list its layers\n"
-            "       layers --show SPEC    print one layer (NET_N or FILE.csv:ROW)\n"
-            "       layers -h|--help      this text\n"
-            "networks:");
+    fprintf(f, "usage: layers [NET]          list the built-in catalogs (all, or one network)\n"
+               "       layers --csv FILE     parse a SCALE-Sim topology CSV and list its layers\n"
+               "       layers --show SPEC    print one layer (NET_N or FILE.csv:ROW)\n"
+               "       layers -h|--help      this text\n"
+               "networks:");
     for (int i = 0; acc_catalog_nets[i]; i++)
         fprintf(f, " %s", acc_catalog_nets[i]);
     fprintf(f, "\n");
@@ -56,9 +55,8 @@ static uint64_t print_table(const acc_layer_list *list, const acc_layer_list *ro
         if (n > wname)
             wname = n;
     }
-    printf("%-*s  %-13s %-6s %6s %-6s %-8s %-4s %6s %-9s %13s%s\n", wname, "name", "HxWxC",
-           "FHxFW", "K", "stride", "pad", "dil", "groups", "OHxOW", "MACs",
-           rows ? "  row" : "");
+    printf("%-*s  %-13s %-6s %6s %-6s %-8s %-4s %6s %-9s %13s%s\n", wname, "name", "HxWxC", "FHxFW",
+           "K", "stride", "pad", "dil", "groups", "OHxOW", "MACs", rows ? "  row" : "");
     uint64_t total = 0;
     for (int i = 0; i < list->count; i++) {
         const acc_layer *l = &list->items[i];
@@ -140,13 +138,12 @@ static int show(const char *spec)
     printf("layer     %s\n", l.name);
     printf("input     %d x %d x %d (H x W x C), %llu bytes int8\n", l.ifmap_h, l.ifmap_w,
            l.channels, (unsigned long long)layer_x_bytes(&l));
-    printf("filter    %d x %d, %d -> %d channels, groups %d, %llu weight bytes int8\n",
-           l.filter_h, l.filter_w, l.channels, l.num_filter, l.groups,
-           (unsigned long long)layer_w_bytes(&l));
+    printf("filter    %d x %d, %d -> %d channels, groups %d, %llu weight bytes int8\n", l.filter_h,
+           l.filter_w, l.channels, l.num_filter, l.groups, (unsigned long long)layer_w_bytes(&l));
     printf("stride    %d,%d (h,w)\n", l.stride_h, l.stride_w);
     printf("dilation  %d,%d (h,w)\n", l.dil_h, l.dil_w);
-    printf("padding   top %d, bottom %d, left %d, right %d\n", l.pad_top, l.pad_bottom,
-           l.pad_left, l.pad_right);
+    printf("padding   top %d, bottom %d, left %d, right %d\n", l.pad_top, l.pad_bottom, l.pad_left,
+           l.pad_right);
     printf("output    %d x %d x %d (OH x OW x K), %llu bytes int32\n", layer_out_h(&l),
            layer_out_w(&l), l.num_filter, (unsigned long long)layer_y_bytes(&l));
     printf("MACs      %llu\n", (unsigned long long)layer_macs(&l));

@@ -37,8 +37,8 @@
 typedef struct options {
     const char *layer;
     const char *config;
-    const char *planner;      /* the entry's name, or "choice" with --choice */
-    const plan_entry *entry;  /* the planner (planner/registry.h) */
+    const char *planner;     /* the entry's name, or "choice" with --choice */
+    const plan_entry *entry; /* the planner (planner/registry.h) */
     const char *out_dir;
     const char *dimacs;
     double time_limit;
@@ -395,7 +395,8 @@ static char *summary_json(const options *o, const acc_layer *l, const acc_config
 {
     const int sat = oc->is_sat;
     const int64_t lower = b->best; /* valid for every schedule, not only the space */
-    acc_json_init(); /* cJSON on acc_malloc, before its first allocation */
+    /* cJSON on acc_malloc, before its first allocation */
+    acc_json_init();
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "layer", l->name);
     cJSON_AddStringToObject(root, "config", cfg->name);
