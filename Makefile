@@ -79,7 +79,7 @@ help:
 	@echo "  make hdr-check          every header compiles on its own"
 	@echo "  make unit-test          Criterion unit tests under ASan+UBSan"
 	@echo "  make catalog-test       every layer of every network: validator, iss, golden"
-	@echo "  make rtl-test           RTL tests through the rtl backend (small, default)"
+	@echo "  make rtl-test           RTL tests through the rtl backend (small, default, wide, tall)"
 	@echo "  make systemc-test       the systemc backend against the rtl backend (small, default)"
 	@echo "Lint and format"
 	@echo "  make lint               lint-rtl (Verilator -Wall) and lint-c (cppcheck, clang-tidy)"
@@ -149,8 +149,9 @@ hdr-check: $(DEPS_OK)
 	  $(CC) $(CFLAGS_BASE) -fsyntax-only -x c - -o /dev/null || exit 1; done
 
 # RTL tests: unit programs and layers through the rtl backend, on the small
-# and the default configuration.
-RTL_TEST_CONFIGS := small default
+# and the default configuration and the two non-square ones (wide: 3x16,
+# 2 banks, 32-bit bus, latency 1; tall: 8x4, 32 banks, 128-bit, 40/33).
+RTL_TEST_CONFIGS := small default wide tall
 rtl-test: $(foreach c,$(RTL_TEST_CONFIGS),$(B)/rtl/$(c)/test_rtl)
 	$(Q)ACC_LAYERS_DIR=layers ACC_CONFIGS_DIR=configs LABEL=rtl TOTALS=$(B)/test-totals \
 	  bash mk/run-tests.sh $^

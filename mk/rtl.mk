@@ -56,7 +56,8 @@ $(B)/rtl/$(1)/cosim: $(B)/obj/tools/cosim_main.o $(B)/rtl/$(1)/backend.o $(B)/ob
 $(B)/rtl/$(1)/test_rtl: tests/rtl/test_rtl.c $(B)/obj/cosim/rtl_backend.o $(B)/rtl/$(1)/vmodel.o \
     $(B)/lib/libcosim.a $(B)/lib/libcore.a $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
 	$$(call msg,LD,$$@)
-	$$(Q)$$(CC) $$(CFLAGS_BASE) $$(OPT) -DACC_TEST_CONFIG='"$(1)"' -c $$< -o $(B)/rtl/$(1)/test_rtl.o
+	$$(Q)$$(CC) $$(CFLAGS_BASE) $$(OPT) -DACC_TEST_CONFIG='"$(2)"' \
+	  -DACC_TEST_OUT='"$(B)/test-out/rtl-$(1)"' -c $$< -o $(B)/rtl/$(1)/test_rtl.o
 	$$(Q)$$(CXX) $$(OPT) $(B)/rtl/$(1)/test_rtl.o $$(filter-out $$<,$$^) $(B)/rtl/$(1)/obj/libverilated.a \
 	  -o $$@ -lcriterion $$(LIBS) -lz -pthread
 endef

@@ -20,15 +20,74 @@ typedef struct shipped {
     int axi_bytes, line_bytes, fetch_depth; /* derived, by hand */
 } shipped;
 
+/* The table of docs/config.md, file by file. */
+static const shipped shipped_table[] = {
+    /* fetch_depth: smallest power of two >= max(4, Lr + 2) */
+    {"default", 16, 16, 65536, 8, 64, 20, 20, 8, 16, 32},
+    {"small", 4, 4, 4096, 8, 64, 10, 10, 8, 4, 16},
+    {"large", 32, 32, 524288, 8, 128, 30, 30, 16, 32, 32},
+    {"wide", 3, 16, 4096, 2, 32, 1, 1, 4, 16, 4},
+    {"tall", 8, 4, 8192, 32, 128, 40, 33, 16, 8, 64},
+};
+#define SHIPPED_COUNT (sizeof(shipped_table) / sizeof(shipped_table[0]))
+
 ParameterizedTestParameters(config, shipped_configurations_load_with_their_documented_values)
 {
-    static shipped params[] = {
-        /* fetch_depth: smallest power of two >= max(4, Lr + 2) */
-        {"default", 16, 16, 65536, 8, 64, 20, 20, 8, 16, 32},
-        {"small", 4, 4, 4096, 8, 64, 10, 10, 8, 4, 16},
-        {"large", 32, 32, 524288, 8, 128, 30, 30, 16, 32, 32},
-    };
-    return cr_make_param_array(shipped, params, sizeof(params) / sizeof(params[0]));
+    static shipped params[SHIPPED_COUNT];
+    memcpy(params, shipped_table, sizeof(params));
+    return cr_make_param_array(shipped, params, SHIPPED_COUNT);
+}
+
+Test(config, every_file_under_configs_is_in_the_documented_table)
+{
+    DIR *d = opendir(acc_config_dir());
+    cr_assert_not_null(d, "cannot open %s", acc_config_dir());
+    struct dirent *e;
+    int files = 0;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".ini") != 0)
+            continue;
+        files++;
+        int found = 0;
+        for (size_t i = 0; i < SHIPPED_COUNT; i++)
+            found |= strlen(shipped_table[i].name) == n - 4 &&
+                     strncmp(shipped_table[i].name, e->d_name, n - 4) == 0;
+        cr_assert(found, "%s/%s is not in this test's table (nor, probably, docs/config.md's)",
+                  acc_config_dir(), e->d_name);
+    }
+    closedir(d);
+    cr_assert_eq(files, (int)SHIPPED_COUNT, "%d files for %d table rows", files,
+                 (int)SHIPPED_COUNT);
+}
+
+/* Issue 9: the shipped configurations break the symmetries a square array
+ * with one bus width and one latency would hide: non-square both ways, the
+ * narrowest bus and a 128-bit one, the fewest and the most banks, the
+ * fastest memory and a slow one, read and write latencies apart. */
+Test(config, shipped_configurations_break_the_symmetries)
+{
+    int taller = 0, wider = 0, bus32 = 0, bus128 = 0, banks2 = 0, banks32 = 0, lat1 = 0, lat40 = 0,
+        lat_apart = 0;
+    for (size_t i = 0; i < SHIPPED_COUNT; i++) {
+        acc_config c;
+        acc_error err;
+        cr_assert_eq(acc_config_load(shipped_table[i].name, &c, &err), 0, "%s", err.msg);
+        taller |= c.rows > c.cols;
+        wider |= c.rows < c.cols;
+        bus32 |= c.axi_data_bits == 32;
+        bus128 |= c.axi_data_bits == 128;
+        banks2 |= c.spad_banks == 2;
+        banks32 |= c.spad_banks == 32;
+        lat1 |= c.read_latency == 1 && c.write_latency == 1;
+        lat40 |= c.read_latency >= 40;
+        lat_apart |= c.read_latency != c.write_latency;
+    }
+    cr_assert(taller && wider, "non-square: taller %d, wider %d", taller, wider);
+    cr_assert(bus32 && bus128, "bus widths: 32-bit %d, 128-bit %d", bus32, bus128);
+    cr_assert(banks2 && banks32, "banks: 2 %d, 32 %d", banks2, banks32);
+    cr_assert(lat1 && lat40 && lat_apart, "latencies: 1 %d, >= 40 %d, read != write %d", lat1,
+              lat40, lat_apart);
 }
 
 ParameterizedTest(shipped *s, config, shipped_configurations_load_with_their_documented_values)
