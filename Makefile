@@ -55,7 +55,7 @@ TESTS := $(patsubst tests/%.c,$(B)/test/%,$(TEST_SRC))
 
 DEPS_OK := $(B)/.deps-ok
 
-.PHONY: all help deps tools hdr-check rtl-test test unit-test catalog-test cosim plan layers lint lint-c format format-check bench clean
+.PHONY: all help deps tools hdr-check rtl-test rtl-xrand-test test unit-test catalog-test cosim plan layers lint lint-c format format-check bench clean
 all: tools
 
 help:
@@ -64,7 +64,7 @@ help:
 	@echo "             [PLANNER=sat] [DUMP=1] [TRACE=1] [ARGS=...]"
 	@echo "                          plan, run and check one layer (exit 0 only when all three equalities hold)"
 	@echo "  make cosim NET=resnet18 every layer of a network, with a table"
-	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test systemc-test"
+	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test rtl-xrand-test systemc-test"
 	@echo "Tools"
 	@echo "  make plan LAYER=..      the planner: build/plan/<layer>.sched and .json [PLAN_TIME=s]"
 	@echo "  make layers [NET=..]    every catalog layer with its shape and MACs"
@@ -80,6 +80,7 @@ help:
 	@echo "  make unit-test          Criterion unit tests under ASan+UBSan"
 	@echo "  make catalog-test       every layer of every network: validator, iss, golden"
 	@echo "  make rtl-test           RTL tests through the rtl backend (small, default, wide, tall)"
+	@echo "  make rtl-xrand-test     RTL tests of small with random initial state and X, three seeds"
 	@echo "  make systemc-test       the systemc backend against the rtl backend (small, default)"
 	@echo "Lint and format"
 	@echo "  make lint               lint-rtl (Verilator -Wall) and lint-c (cppcheck, clang-tidy)"
@@ -156,10 +157,20 @@ rtl-test: $(foreach c,$(RTL_TEST_CONFIGS),$(B)/rtl/$(c)/test_rtl)
 	$(Q)ACC_LAYERS_DIR=layers ACC_CONFIGS_DIR=configs LABEL=rtl TOTALS=$(B)/test-totals \
 	  bash mk/run-tests.sh $^
 
+# X-safety (docs/cosim.md): the RTL tests of the small configuration on its
+# -xrand build (every initial value and X random), once per seed.  Cycles
+# and outputs must equal the model's and the iss's, as in rtl-test.
+XRAND_SEEDS := 1 2 3
+rtl-xrand-test: $(B)/rtl/small-xrand/test_rtl
+	$(Q)rc=0; for s in $(XRAND_SEEDS); do \
+	  ACC_VM_PLUSARGS="+verilator+seed+$$s +verilator+rand+reset+2" ACC_LAYERS_DIR=layers \
+	  ACC_CONFIGS_DIR=configs LABEL="rtl-xrand seed $$s" TOTALS=$(B)/test-totals \
+	  bash mk/run-tests.sh $< || rc=1; done; exit $$rc
+
 # The closing line sums every Criterion binary that ran.
 test:
 	$(Q)rm -f $(B)/test-totals
-	$(Q)$(MAKE) --no-print-directory hdr-check unit-test catalog-test rtl-test systemc-test; rc=$$?; \
+	$(Q)$(MAKE) --no-print-directory hdr-check unit-test catalog-test rtl-test rtl-xrand-test systemc-test; rc=$$?; \
 	  awk '{p += $$1; f += $$2} END {printf "%d passed, %d failed\n", p, f}' $(B)/test-totals 2>/dev/null; \
 	  exit $$rc
 

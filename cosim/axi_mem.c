@@ -197,3 +197,17 @@ void axi_wport_b_taken(axi_wport *p)
     p->b_head = (p->b_head + 1) % AXI_QUEUE;
     p->b_count--;
 }
+
+void axi_rport_valid_in_reset(axi_rport *p, const char *signal, uint32_t addr)
+{
+    char what[64];
+    snprintf(what, sizeof(what), "%s high during reset", signal);
+    violate(&p->violations, p->violation, sizeof(p->violation), what, addr);
+}
+
+void axi_wport_valid_in_reset(axi_wport *p, const char *signal, uint32_t addr)
+{
+    char what[64];
+    snprintf(what, sizeof(what), "%s high during reset", signal);
+    violate(&p->violations, p->violation, sizeof(p->violation), what, addr);
+}

@@ -12,7 +12,9 @@
  * cycle made are reported with *_ar(), *_r_taken(), *_aw(), *_w(),
  * *_b_taken().  Protocol violations by the master (a burst across a 4 KiB
  * boundary, W without AW for too long, a length mismatch on WLAST) are counted
- * and the first is described in `violation`. */
+ * and the first is described in `violation`.  The ports know nothing of
+ * reset: the caller neither drives nor reports handshakes while reset is
+ * asserted, and reports a master's VALID in reset with *_valid_in_reset(). */
 #ifndef ACC_COSIM_AXI_MEM_H
 #define ACC_COSIM_AXI_MEM_H
 
@@ -58,6 +60,10 @@ void axi_rport_ar(axi_rport *p, int64_t cycle, uint32_t addr, uint32_t len, uint
                   uint32_t burst);
 /* The beat driven this cycle was taken (RVALID && RREADY). */
 void axi_rport_r_taken(axi_rport *p);
+/* The master drove `signal` (a VALID, e.g. "ARVALID") high in a cycle with
+ * reset asserted: recorded as a violation; the port's state is unchanged
+ * (a slave ignores its master during reset). */
+void axi_rport_valid_in_reset(axi_rport *p, const char *signal, uint32_t addr);
 
 void axi_wport_init(axi_wport *p, int bus_bytes, int latency);
 /* Memory outputs for `cycle`: BVALID, BRESP. */
@@ -69,5 +75,7 @@ void axi_wport_aw(axi_wport *p, int64_t cycle, uint32_t addr, uint32_t len, uint
 void axi_wport_w(axi_wport *p, int64_t cycle, acc_dram *mem, const uint8_t *data, uint64_t strb,
                  int last);
 void axi_wport_b_taken(axi_wport *p);
+/* As axi_rport_valid_in_reset, for AWVALID or WVALID. */
+void axi_wport_valid_in_reset(axi_wport *p, const char *signal, uint32_t addr);
 
 #endif

@@ -29,24 +29,47 @@ typedef struct rtl_sim {
     int dump;
 } rtl_sim;
 
-/* Memory outputs for this cycle, DUT inputs applied, DUT outputs read. */
+/* Memory outputs for this cycle, DUT inputs applied, DUT outputs read.
+ * While reset is asserted the memory drives every VALID low (AXI4: a slave
+ * drives RVALID and BVALID low during reset; its READYs are don't-care). */
 static void sim_eval(rtl_sim *s)
 {
     acc_vm_in *in = &s->in;
-    axi_rport_drive(&s->rd, s->cycle, s->mem, &in->rvalid, in->rdata, &in->rlast, &in->rresp);
-    axi_rport_drive(&s->ird, s->cycle, s->mem, &in->i_rvalid, in->i_rdata, &in->i_rlast,
-                    &in->i_rresp);
-    axi_wport_drive(&s->wr, s->cycle, &in->bvalid, &in->bresp);
+    if (in->rst_n) {
+        axi_rport_drive(&s->rd, s->cycle, s->mem, &in->rvalid, in->rdata, &in->rlast, &in->rresp);
+        axi_rport_drive(&s->ird, s->cycle, s->mem, &in->i_rvalid, in->i_rdata, &in->i_rlast,
+                        &in->i_rresp);
+        axi_wport_drive(&s->wr, s->cycle, &in->bvalid, &in->bresp);
+    } else {
+        in->rvalid = in->rlast = in->rresp = in->i_rvalid = in->i_rlast = in->i_rresp = 0;
+        in->bvalid = in->bresp = 0;
+    }
     in->arready = in->awready = in->wready = in->i_arready = 1;
     acc_vm_set(s->vm, in);
     acc_vm_get(s->vm, &s->out);
 }
 
-/* The cycle's handshakes reach the memory model; rising edge. */
+/* The cycle's handshakes reach the memory model; rising edge.  During reset
+ * nothing is a handshake: the memory, like any AXI4 slave, ignores its
+ * master; a VALID the master drives high (AXI4 requires ARVALID, AWVALID and
+ * WVALID low during reset) is a protocol violation. */
 static void sim_commit(rtl_sim *s)
 {
     const acc_vm_out *o = &s->out;
     const acc_vm_in *in = &s->in;
+    if (!in->rst_n) {
+        if (o->arvalid)
+            axi_rport_valid_in_reset(&s->rd, "ARVALID", o->araddr);
+        if (o->i_arvalid)
+            axi_rport_valid_in_reset(&s->ird, "ARVALID", o->i_araddr);
+        if (o->awvalid)
+            axi_wport_valid_in_reset(&s->wr, "AWVALID", o->awaddr);
+        if (o->wvalid)
+            axi_wport_valid_in_reset(&s->wr, "WVALID", 0);
+        acc_vm_clock(s->vm, s->dump);
+        s->cycle++;
+        return;
+    }
     if (o->arvalid)
         axi_rport_ar(&s->rd, s->cycle, o->araddr, o->arlen, o->arsize, o->arburst);
     if (in->rvalid && o->rready)
@@ -173,6 +196,9 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
     int has_window = opt->wave_from_instr >= 0 || opt->wave_to_instr >= 0 ||
                      opt->wave_from_cycle >= 0 || opt->wave_to_cycle >= 0;
     s.dump = opt->wave_path && !has_window;
+    /* Reset: acc_vm_new gave rst_ni its falling edge (the asynchronous reset
+     * acts at once); it stays low for four clock edges, the host's VALIDs
+     * low, and is released away from the clock edge. */
     s.in.rst_n = 0;
     for (int i = 0; i < 4; i++) {
         sim_eval(&s);

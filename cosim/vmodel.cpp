@@ -3,7 +3,11 @@
 // configuration's Verilator output (build/rtl/<config>/obj).
 #include "cosim/vmodel.h"
 
+#include <cctype>
+#include <cstdlib>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "Vacc_top.h"
 #include "verilated.h"
@@ -63,6 +67,67 @@ template <std::size_t N> static uint64_t as_u64(const VlWide<N> &v)
     return static_cast<uint64_t>(v[0]) | (N > 1 ? static_cast<uint64_t>(v[1]) << 32 : 0);
 }
 
+/* 1 when `w` is "<prefix><decimal in lo..hi>". */
+static bool is_numeric_arg(const std::string &w, const char *prefix, long lo, long hi)
+{
+    const std::size_t n = std::strlen(prefix);
+    if (w.compare(0, n, prefix) != 0 || w.size() == n || w.size() > n + 10)
+        return false;
+    for (std::size_t i = n; i < w.size(); i++)
+        if (!std::isdigit(static_cast<unsigned char>(w[i])))
+            return false;
+    const long v = std::strtol(w.c_str() + n, nullptr, 10);
+    return v >= lo && v <= hi;
+}
+
+/* Passes the plusargs of $ACC_VM_PLUSARGS (blank-separated, e.g.
+ * "+verilator+seed+7 +verilator+rand+reset+2") to the context, before the
+ * model is constructed: the initial values of a --x-initial unique build are
+ * drawn in the constructor.  Every word must be a plusarg; of Verilator's
+ * own, only +verilator+seed+N (1..2^31-1) and +verilator+rand+reset+N (0..2)
+ * are accepted (Verilator aborts the process on a malformed one, so they are
+ * checked here first).  Returns 0, or -1 with *why set. */
+static int apply_plusargs(VerilatedContext *ctx, const char **why)
+{
+    static std::string message; // *why points into it
+
+    const char *env = std::getenv("ACC_VM_PLUSARGS");
+    if (!env || !*env)
+        return 0;
+    std::vector<std::string> words;
+    std::string word;
+    for (const char *c = env;; c++) {
+        if (*c && !std::isspace(static_cast<unsigned char>(*c))) {
+            word += *c;
+            continue;
+        }
+        if (!word.empty())
+            words.push_back(word);
+        word.clear();
+        if (!*c)
+            break;
+    }
+    std::vector<const char *> argv;
+    argv.push_back("cosim"); // argv[0], as a program's command line has
+    for (const std::string &w : words) {
+        const bool ok = w.size() > 1 && w[0] == '+' &&
+                        (w.compare(0, 11, "+verilator+") != 0 ||
+                         is_numeric_arg(w, "+verilator+seed+", 1, 2147483647L) ||
+                         is_numeric_arg(w, "+verilator+rand+reset+", 0, 2));
+        if (!ok) {
+            message = "ACC_VM_PLUSARGS: '" + w +
+                      "' is not +verilator+seed+N (N 1..2147483647), +verilator+rand+reset+N "
+                      "(N 0..2) or a plusarg of the design";
+            if (why)
+                *why = message.c_str();
+            return -1;
+        }
+        argv.push_back(w.c_str());
+    }
+    ctx->commandArgs(static_cast<int>(argv.size()), argv.data());
+    return 0;
+}
+
 extern "C" {
 
 int acc_vm_can_trace(void)
@@ -92,6 +157,11 @@ acc_vmodel *acc_vm_new(const char *fst_path, const char **why)
     m->ctx = new VerilatedContext;
     m->ctx->fatalOnError(false);
     m->ctx->assertOn(true);
+    if (apply_plusargs(m->ctx, why) != 0) {
+        delete m->ctx;
+        delete m;
+        return nullptr;
+    }
 #ifdef ACC_VM_TRACE
     m->fst = nullptr;
     if (fst_path)
@@ -107,7 +177,14 @@ acc_vmodel *acc_vm_new(const char *fst_path, const char **why)
 #endif
     m->time = 0;
     m->dump_low = 0;
+    // The reset must have an edge: with a randomised initial state
+    // (--x-initial unique) rst_ni may start at 0, and an asynchronous reset
+    // that never sees a falling edge never happens.  Settle with reset
+    // released and the clock low, then assert it; the caller clocks the
+    // model with rst_n = 0 for a few cycles and releases it (rtl_backend.c).
     m->top->clk_i = 0;
+    m->top->rst_ni = 1;
+    m->top->eval();
     m->top->rst_ni = 0;
     m->top->eval();
     return m;

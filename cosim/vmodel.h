@@ -76,8 +76,15 @@ static inline acc_vm_params acc_vm_params_built(void)
 
 /* Creates the model (owns a new VerilatedContext).  `fst_path` non-NULL opens
  * an FST waveform (only in binaries built with tracing; otherwise the call
- * fails and returns NULL with *why set).  Free with acc_vm_free, which calls
- * final() and closes the waveform. */
+ * fails and returns NULL with *why set).  The blank-separated plusargs of
+ * the environment variable ACC_VM_PLUSARGS go to the context before the
+ * model is built (e.g. "+verilator+seed+7 +verilator+rand+reset+2" for a
+ * -xrand build; of Verilator's own, only +verilator+seed+N and
+ * +verilator+rand+reset+N are accepted, anything else fails with *why set).
+ * The model returns with the clock low and rst_ni just driven from 1 to 0,
+ * so the asynchronous reset has had its edge whatever the initial state;
+ * the caller keeps rst_n = 0 for some cycles, then releases it.  Free with
+ * acc_vm_free, which calls final() and closes the waveform. */
 acc_vmodel *acc_vm_new(const char *fst_path, const char **why);
 void acc_vm_free(acc_vmodel *m);
 /* Fills *p with the parameters this binary's model was built with. */

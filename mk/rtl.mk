@@ -3,14 +3,21 @@
 # bus width are elaboration parameters), built into build/rtl/<config>/ and
 # cached: it is rebuilt only when rtl/ or the configuration changes.
 # build/rtl/<config>/cosim is the harness with the rtl backend;
-# build/rtl/<config>-trace/cosim the same with FST waveform support.
+# build/rtl/<config>-trace/cosim the same with FST waveform support;
+# build/rtl/<config>-xrand/ the same with randomised initial values and X
+# assignments (--x-initial unique --x-assign unique), whose run-time seed
+# comes from ACC_VM_PLUSARGS (docs/cosim.md, "X-safety").
 VERILATOR ?= verilator
 RTL_SRC := $(sort $(wildcard rtl/*.sv))
 RTL_DEPS := $(RTL_SRC) $(wildcard rtl/*.svh rtl/*.vlt)
 # -Werror-USERERROR: an illegal parameter combination (the TopParamsLegal
 # $error elaboration tasks in acc_top) stops the build despite -Wno-fatal.
-VFLAGS := --cc -O3 --x-assign fast --x-initial fast --assert -Wno-fatal -Werror-USERERROR -Irtl \
+VFLAGS := --cc -O3 --assert -Wno-fatal -Werror-USERERROR -Irtl \
           --top-module acc_top --prefix Vacc_top $(wildcard rtl/*.vlt)
+# X handling: the normal and traced builds start from zeros; the -xrand
+# builds draw every initial value and every X from the run-time seed.
+X_FAST_VFLAGS := --x-assign fast --x-initial fast
+X_RAND_VFLAGS := --x-assign unique --x-initial unique
 VCFLAGS := -O2 -std=c++17
 SHIPPED_CONFIGS := $(basename $(notdir $(wildcard configs/*.ini)))
 CFG_NAME := $(basename $(notdir $(CONFIG)))
@@ -61,12 +68,14 @@ $(B)/rtl/$(1)/test_rtl: tests/rtl/test_rtl.c $(B)/obj/cosim/rtl_backend.o $(B)/r
 	$$(Q)$$(CXX) $$(OPT) $(B)/rtl/$(1)/test_rtl.o $$(filter-out $$<,$$^) $(B)/rtl/$(1)/obj/libverilated.a \
 	  -o $$@ -lcriterion $$(LIBS) -lz -pthread
 endef
-$(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c),configs/$(c).ini,,)))
-TRACE_VFLAGS := --trace-fst --trace-structs --timescale-override 1ns/100ps
+TRACE_VFLAGS := --trace-fst --trace-structs --timescale-override 1ns/100ps $(X_FAST_VFLAGS)
+$(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c),configs/$(c).ini,$(X_FAST_VFLAGS),)))
 $(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c)-trace,configs/$(c).ini,$(TRACE_VFLAGS),-DACC_VM_TRACE)))
+$(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c)-xrand,configs/$(c).ini,$(X_RAND_VFLAGS),)))
 ifeq ($(filter $(CFG_NAME),$(SHIPPED_CONFIGS)),)
-$(eval $(call RTL_RULES,$(CFG_NAME),$(CONFIG),,))
+$(eval $(call RTL_RULES,$(CFG_NAME),$(CONFIG),$(X_FAST_VFLAGS),))
 $(eval $(call RTL_RULES,$(CFG_NAME)-trace,$(CONFIG),$(TRACE_VFLAGS),-DACC_VM_TRACE))
+$(eval $(call RTL_RULES,$(CFG_NAME)-xrand,$(CONFIG),$(X_RAND_VFLAGS),))
 endif
 
 .PHONY: rtl-sim

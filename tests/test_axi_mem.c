@@ -106,3 +106,27 @@ Test(axi_mem, wlast_on_the_wrong_beat_is_a_protocol_violation)
     cr_assert_eq(p.violations, 1);
     cr_assert(strstr(p.violation, "WLAST") != NULL);
 }
+
+Test(axi_mem, a_valid_during_reset_is_a_violation_and_changes_no_state)
+{
+    axi_rport r;
+    axi_rport_init(&r, 8, 1);
+    axi_rport_valid_in_reset(&r, "ARVALID", 0x140);
+    cr_assert_eq(r.violations, 1);
+    cr_assert(strstr(r.violation, "ARVALID high during reset") != NULL, "%s", r.violation);
+    cr_assert(strstr(r.violation, "0x00000140") != NULL, "%s", r.violation);
+    cr_assert_eq(r.count, 0, "the burst was queued");
+    uint8_t data[8];
+    int valid, last, resp;
+    axi_rport_drive(&r, 5, &mem, &valid, data, &last, &resp);
+    cr_assert_eq(valid, 0, "the port answers a burst it never accepted");
+
+    axi_wport w;
+    axi_wport_init(&w, 8, 1);
+    axi_wport_valid_in_reset(&w, "WVALID", 0);
+    axi_wport_valid_in_reset(&w, "AWVALID", 0x200);
+    cr_assert_eq(w.violations, 2);
+    cr_assert(strstr(w.violation, "WVALID high during reset") != NULL, "the first is kept: %s",
+              w.violation);
+    cr_assert(w.aw_count == 0 && w.b_count == 0);
+}
