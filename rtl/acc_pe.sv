@@ -29,28 +29,24 @@ module acc_pe (
   logic        first_q, first_d;
   logic [7:0]  wgt_q, wgt_d;
   logic [31:0] acc_q, acc_d;
-  logic signed [15:0] prod;
+  logic signed [31:0] prod;
 
   always_comb begin
     act_d   = act_i;
     first_d = first_i;
     wgt_d   = wgt_i;
-    // Signed 8x8 product.  Synthesis gets the plain signed multiplier; the
-    // simulator gets the same value as the low 16 bits of the unsigned
-    // product of the sign-extended operands (exact, since |a*b| <= 2^14),
-    // which Verilator evaluates inline and much faster than a signed
-    // multiply.  The two are equal for all 2^16 operand pairs.
-`ifdef SYNTHESIS
-    prod    = $signed(act_i) * $signed(wgt_i);
-`else
-    prod    = $signed({{8{act_i[7]}}, act_i} * {{8{wgt_i[7]}}, wgt_i});
-`endif
+    // Signed 8x8 product, one form for simulation and synthesis.  The
+    // operands are sign-extended to 32 bits so that the product adds to the
+    // accumulator with no further extension; Yosys narrows the multiplier
+    // back to 8 x 8 -> 16 bits (wreduce), Verilator evaluates it as one
+    // native 32-bit multiply.
+    prod    = 32'($signed(act_i)) * 32'($signed(wgt_i));
     if (shift_i) begin
       acc_d = acc_left_i;
     end else if (first_i) begin
-      acc_d = 32'(prod);
+      acc_d = prod;
     end else begin
-      acc_d = acc_q + 32'(prod);
+      acc_d = acc_q + prod;
     end
   end
 
