@@ -55,7 +55,7 @@ TESTS := $(patsubst tests/%.c,$(B)/test/%,$(TEST_SRC))
 
 DEPS_OK := $(B)/.deps-ok
 
-.PHONY: all help deps tools hdr-check rtl-test rtl-xrand-test test unit-test catalog-test cosim plan layers lint lint-c format format-check bench clean
+.PHONY: all help deps tools hdr-check rtl-test rtl-xrand-test rtl-random-test test unit-test catalog-test cosim plan layers lint lint-c format format-check bench clean
 all: tools
 
 help:
@@ -64,7 +64,7 @@ help:
 	@echo "             [PLANNER=sat] [DUMP=1] [TRACE=1] [ARGS=...]"
 	@echo "                          plan, run and check one layer (exit 0 only when all three equalities hold)"
 	@echo "  make cosim NET=resnet18 every layer of a network, with a table"
-	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test rtl-xrand-test systemc-test"
+	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-random-test systemc-test"
 	@echo "Tools"
 	@echo "  make plan LAYER=..      the planner: build/plan/<layer>.sched and .json [PLAN_TIME=s]"
 	@echo "  make layers [NET=..]    every catalog layer with its shape and MACs"
@@ -81,6 +81,7 @@ help:
 	@echo "  make catalog-test       every layer of every network: validator, iss, golden"
 	@echo "  make rtl-test           RTL tests through the rtl backend (small, default, wide, tall)"
 	@echo "  make rtl-xrand-test     RTL tests of small with random initial state and X, three seeds"
+	@echo "  make rtl-random-test    RTL tests on a random legal configuration [RANDOM_RTL_SEED=1]"
 	@echo "  make systemc-test       the systemc backend against the rtl backend (small, default)"
 	@echo "Lint and format"
 	@echo "  make lint               lint-rtl (Verilator -Wall) and lint-c (cppcheck, clang-tidy)"
@@ -167,10 +168,40 @@ rtl-xrand-test: $(B)/rtl/small-xrand/test_rtl
 	  ACC_CONFIGS_DIR=configs LABEL="rtl-xrand seed $$s" TOTALS=$(B)/test-totals \
 	  bash mk/run-tests.sh $< || rc=1; done; exit $$rc
 
+# One random legal configuration through the RTL: a small array (rows and
+# columns 1..8, drawn apart), any bank count and bus width the constraints of
+# docs/config.md allow, 8..16 KiB, latencies 1..64, drawn by awk from
+# RANDOM_RTL_SEED into $(B)/randcfg/rand<seed>.ini, checked by the loader
+# (asm --config), then Verilated (CONFIG=that file) and its RTL tests run.
+# The sweep over many random configurations on the iss is
+# tests/test_random_config.c.
+RANDOM_RTL_SEED ?= 1
+RANDOM_RTL_INI = $(B)/randcfg/rand$(RANDOM_RTL_SEED).ini
+rtl-random-test: $(B)/bin/asm
+	$(Q)mkdir -p $(B)/randcfg
+	$(Q)awk -v seed=$(RANDOM_RTL_SEED) 'function p2(v, q) { q = 1; while (q < v) q *= 2; return q } \
+	  function rnd(lo, hi) { return lo + int(rand() * (hi - lo + 1)) } \
+	  BEGIN { srand(seed); r = rnd(1, 8); do c = rnd(1, 8); while (c == r); lw = p2(r > c ? r : c); \
+	    need = 4 * r > 7 * (r - 1) + 1 ? 4 * r : 7 * (r - 1) + 1; nb = 2; \
+	    while ((nb - 1) * lw + 1 < need) nb *= 2; n = 0; for (b = nb; b <= 32; b *= 2) n++; \
+	    nb = nb * 2 ^ rnd(0, n - 1); port = (nb - 1) * lw + 1; n = 0; \
+	    for (d = 32; d <= 512 && d / 8 <= port; d *= 2) n++; d = 32 * 2 ^ rnd(0, n - 1); \
+	    row = nb * lw; k = rnd(int((8192 + row - 1) / row), int(16384 / row)); \
+	    printf "; random configuration, awk seed %d (make rtl-random-test)\n", seed; \
+	    printf "[array]\nrows = %d\ncols = %d\n[scratchpad]\nbytes = %d\nbanks = %d\n", r, c, k * row, nb; \
+	    printf "[axi]\ndata_bits = %d\n[memory]\nread_latency = %d\nwrite_latency = %d\n", \
+	      d, rnd(1, 64), rnd(1, 64) }' > $(RANDOM_RTL_INI)
+	$(Q)$(B)/bin/asm --config $(RANDOM_RTL_INI) > /dev/null || { cat $(RANDOM_RTL_INI); exit 1; }
+	$(Q)sed -n 's/^\(rows\|cols\|bytes\|banks\|data_bits\|read_latency\|write_latency\) = /\1=/p' \
+	  $(RANDOM_RTL_INI) | tr '\n' ' '; echo
+	$(Q)$(MAKE) --no-print-directory CONFIG=$(RANDOM_RTL_INI) $(B)/rtl/rand$(RANDOM_RTL_SEED)/test_rtl
+	$(Q)ACC_LAYERS_DIR=layers ACC_CONFIGS_DIR=configs LABEL="rtl rand$(RANDOM_RTL_SEED)" \
+	  TOTALS=$(B)/test-totals bash mk/run-tests.sh $(B)/rtl/rand$(RANDOM_RTL_SEED)/test_rtl
+
 # The closing line sums every Criterion binary that ran.
 test:
 	$(Q)rm -f $(B)/test-totals
-	$(Q)$(MAKE) --no-print-directory hdr-check unit-test catalog-test rtl-test rtl-xrand-test systemc-test; rc=$$?; \
+	$(Q)$(MAKE) --no-print-directory hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-random-test systemc-test; rc=$$?; \
 	  awk '{p += $$1; f += $$2} END {printf "%d passed, %d failed\n", p, f}' $(B)/test-totals 2>/dev/null; \
 	  exit $$rc
 
