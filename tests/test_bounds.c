@@ -11,13 +11,16 @@
  * latest memories must reproduce the lower and upper bounds exactly (the
  * bounds are attained), a random memory must stay inside them, and the
  * nominal memory must reproduce model_run. */
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/catalog.h"
 #include "core/memmap.h"
+#include "core/sched.h"
 #include "model/bounds.h"
 #include "model/burst.h"
 #include "model/model.h"
@@ -984,4 +987,60 @@ Test(bounds, a_slow_instruction_port_delays_issue_once_f_instructions_are_in_fli
     model_bounds_free(&b);
     model_bounds_free(&bd);
     acc_program_free(&p);
+}
+
+/* ------------------------------------------------------------ the plan tool */
+
+static double json_num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    cr_assert(cJSON_IsNumber(v), "JSON field '%s' missing or not a number", key);
+    return v->valuedouble;
+}
+
+Test(bounds, the_plan_tool_reports_the_worst_case_makespan_of_its_schedule_under_the_default_jitter)
+{
+    char dir[] = "/tmp/test_bounds_XXXXXX";
+    cr_assert(mkdtemp(dir) != NULL);
+    char cmd[1024], out[8192], path[512];
+    snprintf(cmd, sizeof(cmd),
+             "%s/plan --layer lenet_2 --config small --planner double --out-dir %s", tu_bin_dir(),
+             dir);
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
+    cr_assert(strstr(out, "worst case"), "summary: %s", out);
+
+    snprintf(path, sizeof(path), "%s/lenet_2.sched", dir);
+    acc_program p;
+    acc_sched_meta meta;
+    acc_error e;
+    cr_assert_eq(acc_sched_load(path, &p, &meta, &e), 0, "%s", e.msg);
+    acc_config c;
+    cr_assert_eq(acc_config_load("small", &c, &e), 0, "%s", e.msg);
+    model_jitter j;
+    model_jitter_default(&c, &j);
+    model_bounds b;
+    bounds_ok(&p, &c, &j, &b);
+
+    snprintf(path, sizeof(path), "%s/lenet_2.json", dir);
+    char *text = acc_read_file(path, NULL, &e);
+    cr_assert(text != NULL, "%s", e.msg);
+    cJSON *root = cJSON_Parse(text);
+    cr_assert(root != NULL, "bad JSON: %s", text);
+    cr_assert_eq((int64_t)json_num(root, "makespan_worst"), b.makespan_hi);
+    cr_assert_gt(b.makespan_hi, (int64_t)json_num(root, "makespan"));
+    const cJSON *jj = cJSON_GetObjectItemCaseSensitive(root, "jitter");
+    cr_assert((int)json_num(jj, "lr_min") == c.read_latency &&
+              (int)json_num(jj, "lr_max") == 2 * c.read_latency &&
+              (int)json_num(jj, "lw_min") == c.write_latency &&
+              (int)json_num(jj, "lw_max") == 2 * c.write_latency &&
+              (int)json_num(jj, "gap_max") == 2);
+    cJSON_Delete(root);
+    free(text);
+    model_bounds_free(&b);
+    acc_program_free(&p);
+    snprintf(path, sizeof(path), "%s/lenet_2.sched", dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/lenet_2.json", dir);
+    unlink(path);
+    rmdir(dir);
 }

@@ -25,6 +25,7 @@
 #include "core/config.h"
 #include "core/json.h"
 #include "core/layer.h"
+#include "model/bounds.h"
 #include "model/model.h"
 #include "planner/opt_gen.h"
 #include "planner/registry.h"
@@ -389,6 +390,21 @@ static void num_or_null(cJSON *o, const char *key, int64_t v)
         cJSON_AddNullToObject(o, key);
 }
 
+/* The latest makespan under the default jitter (model_jitter_default,
+ * docs/model.md "Bounds under a jittery memory"): what a real-time user
+ * quotes.  -1 if the program cannot be timed (the validator rejects it first). */
+static int64_t worst_makespan(const acc_program *p, const acc_config *cfg, model_jitter *j)
+{
+    model_bounds mb;
+    acc_error err;
+    model_jitter_default(cfg, j);
+    if (model_run_bounds(p, cfg, j, &mb, &err) != 0)
+        return -1;
+    int64_t worst = mb.makespan_hi;
+    model_bounds_free(&mb);
+    return worst;
+}
+
 static char *summary_json(const options *o, const acc_layer *l, const acc_config *cfg,
                           const acc_program *p, const model_timing *tm, const opt_bounds *b,
                           const outcome *oc, const acc_validation *v)
@@ -402,6 +418,14 @@ static char *summary_json(const options *o, const acc_layer *l, const acc_config
     cJSON_AddStringToObject(root, "config", cfg->name);
     cJSON_AddStringToObject(root, "planner", o->planner);
     cJSON_AddNumberToObject(root, "makespan", (double)tm->makespan);
+    model_jitter jit;
+    num_or_null(root, "makespan_worst", worst_makespan(p, cfg, &jit));
+    cJSON *jj = cJSON_AddObjectToObject(root, "jitter");
+    cJSON_AddNumberToObject(jj, "lr_min", jit.lr_min);
+    cJSON_AddNumberToObject(jj, "lr_max", jit.lr_max);
+    cJSON_AddNumberToObject(jj, "lw_min", jit.lw_min);
+    cJSON_AddNumberToObject(jj, "lw_max", jit.lw_max);
+    cJSON_AddNumberToObject(jj, "gap_max", jit.gap_max);
     cJSON_AddNumberToObject(root, "lower_bound", (double)lower);
     cJSON *lb = cJSON_AddObjectToObject(root, "lower_bounds");
     cJSON_AddNumberToObject(lb, "compute", (double)b->compute);
@@ -558,8 +582,11 @@ static void print_summary(const options *o, const acc_layer *l, const acc_config
     acc_tiling t = program_tiling(p);
     const int64_t lower = b->best; /* valid for every schedule, not only the space */
     double above = 100.0 * (double)(tm->makespan - lower) / (double)lower;
-    printf("%s on %s, %s planner: makespan %lld cycles, lower bound %lld (%.1f%% above it); ",
-           l->name, cfg->name, o->planner, (long long)tm->makespan, (long long)lower, above);
+    model_jitter jit;
+    printf("%s on %s, %s planner: makespan %lld cycles (worst case %lld under the default "
+           "jitter), lower bound %lld (%.1f%% above it); ",
+           l->name, cfg->name, o->planner, (long long)tm->makespan,
+           (long long)worst_makespan(p, cfg, &jit), (long long)lower, above);
     if (oc->is_sat && oc->sat.optimal)
         printf("optimal in the search space (proven; %d solver calls, %d schedules timed, "
                "%d nogoods); ",
