@@ -24,16 +24,30 @@ void acc_layer_list_free(acc_layer_list *list)
 /* Columns the reader knows.  The first eight are positional (SCALE-Sim's);
  * the rest are found by their header name. */
 enum col_id {
-    COL_NAME, COL_H, COL_W, COL_FH, COL_FW, COL_C, COL_K, COL_STRIDE,
-    COL_STRIDE_W, COL_PAD_T, COL_PAD_B, COL_PAD_L, COL_PAD_R, COL_PADDING,
-    COL_GROUPS, COL_DIL, COL_DIL_W, COL_COUNT
+    COL_NAME,
+    COL_H,
+    COL_W,
+    COL_FH,
+    COL_FW,
+    COL_C,
+    COL_K,
+    COL_STRIDE,
+    COL_STRIDE_W,
+    COL_PAD_T,
+    COL_PAD_B,
+    COL_PAD_L,
+    COL_PAD_R,
+    COL_PADDING,
+    COL_GROUPS,
+    COL_DIL,
+    COL_DIL_W,
+    COL_COUNT
 };
 #define COL_POSITIONAL 8
 
 static const char *const col_names[COL_COUNT] = {
-    "name", F_H, F_W, F_FH, F_FW, F_C, F_K, F_SH,
-    F_SW, F_PT, F_PB, F_PL, F_PR, "padding",
-    F_G, F_DH, F_DW,
+    "name", F_H,  F_W,  F_FH, F_FW,      F_C, F_K,  F_SH, F_SW,
+    F_PT,   F_PB, F_PL, F_PR, "padding", F_G, F_DH, F_DW,
 };
 
 /* A growing array of fields split out of one line (in place). */
@@ -48,8 +62,8 @@ static char *trim(char *s)
     while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\v' || *s == '\f')
         s++;
     size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
-                     s[n - 1] == '\v' || s[n - 1] == '\f'))
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\v' ||
+                     s[n - 1] == '\f'))
         s[--n] = '\0';
     return s;
 }
@@ -110,8 +124,8 @@ static int optional_column(const char *name)
 
 static int name_char_ok(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
 }
 
 /* Layer names end up in file names (build/cosim/<layer>/), so they are
@@ -121,15 +135,17 @@ static int check_name(const char *s, const char *path, int line, acc_error *err)
     if (*s == '\0')
         return acc_fail(err, "%s:%d: field 'name': empty layer name", path, line);
     if (strlen(s) >= ACC_NAME_MAX)
-        return acc_fail(err, "%s:%d: field 'name': '%.40s...' is longer than %d characters",
-                        path, line, s, ACC_NAME_MAX - 1);
+        return acc_fail(err, "%s:%d: field 'name': '%.40s...' is longer than %d characters", path,
+                        line, s, ACC_NAME_MAX - 1);
     for (const char *p = s; *p; p++)
         if (!name_char_ok(*p))
-            return acc_fail(err, "%s:%d: field 'name': '%s' may contain only letters, digits, "
-                            "'_', '-' and '.'", path, line, s);
+            return acc_fail(err,
+                            "%s:%d: field 'name': '%s' may contain only letters, digits, "
+                            "'_', '-' and '.'",
+                            path, line, s);
     if (s[0] == '.' || s[0] == '-')
-        return acc_fail(err, "%s:%d: field 'name': '%s' must not start with '%c'", path, line,
-                        s, s[0]);
+        return acc_fail(err, "%s:%d: field 'name': '%s' must not start with '%c'", path, line, s,
+                        s[0]);
     return 0;
 }
 
@@ -147,10 +163,10 @@ static int parse_int_field(const char *s, int min, const char *path, int line, c
 /* The reader's state across lines. */
 typedef struct csv_state {
     const char *path;
-    int ncols;              /* fields per line, from the header */
-    int col_of[COL_COUNT];  /* column index of each known column, -1 if absent */
+    int ncols;             /* fields per line, from the header */
+    int col_of[COL_COUNT]; /* column index of each known column, -1 if absent */
     acc_layer_list list;
-    int *lines;             /* source line of each layer */
+    int *lines; /* source line of each layer */
     int cap;
 } csv_state;
 
@@ -158,23 +174,28 @@ static int parse_header(csv_state *st, const csv_fields *cf, int line, acc_error
 {
     uint64_t v;
     if (cf->n >= 2 && acc_parse_u64(cf->f[1], UINT64_MAX, &v) == 0)
-        return acc_fail(err, "%s:%d: missing header row: the first line looks like a layer; "
+        return acc_fail(err,
+                        "%s:%d: missing header row: the first line looks like a layer; "
                         "start the file with a header such as 'Layer name, IFMAP Height, "
                         "IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "
-                        "Strides,'", st->path, line);
+                        "Strides,'",
+                        st->path, line);
     if (cf->n < COL_POSITIONAL)
-        return acc_fail(err, "%s:%d: header has %d columns, expected at least the %d SCALE-Sim "
+        return acc_fail(err,
+                        "%s:%d: header has %d columns, expected at least the %d SCALE-Sim "
                         "columns (name, ifmap height, ifmap width, filter height, filter "
-                        "width, channels, num filter, stride)", st->path, line, cf->n,
-                        COL_POSITIONAL);
+                        "width, channels, num filter, stride)",
+                        st->path, line, cf->n, COL_POSITIONAL);
     for (int id = 0; id < COL_COUNT; id++)
         st->col_of[id] = id < COL_POSITIONAL ? id : -1;
     for (int i = COL_POSITIONAL; i < cf->n; i++) {
         int id = optional_column(cf->f[i]);
         if (id < 0)
-            return acc_fail(err, "%s:%d: unknown column '%.60s' (optional columns are: stride "
+            return acc_fail(err,
+                            "%s:%d: unknown column '%.60s' (optional columns are: stride "
                             "width, pad top, pad bottom, pad left, pad right, padding, groups, "
-                            "dilation, dilation width)", st->path, line, cf->f[i]);
+                            "dilation, dilation width)",
+                            st->path, line, cf->f[i]);
         if (st->col_of[id] >= 0)
             return acc_fail(err, "%s:%d: duplicate column '%s'", st->path, line, col_names[id]);
         st->col_of[id] = i;
@@ -182,8 +203,10 @@ static int parse_header(csv_state *st, const csv_fields *cf, int line, acc_error
     if (st->col_of[COL_PADDING] >= 0)
         for (int id = COL_PAD_T; id <= COL_PAD_R; id++)
             if (st->col_of[id] >= 0)
-                return acc_fail(err, "%s:%d: column 'padding' (all four sides) cannot be "
-                                "combined with column '%s'", st->path, line, col_names[id]);
+                return acc_fail(err,
+                                "%s:%d: column 'padding' (all four sides) cannot be "
+                                "combined with column '%s'",
+                                st->path, line, col_names[id]);
     st->ncols = cf->n;
     return 0;
 }
@@ -216,9 +239,9 @@ static int parse_row(csv_state *st, const csv_fields *cf, int line, acc_error *e
     /* int slot of each numeric column, and its minimum */
     int padding = -1;
     int *slot[COL_COUNT] = {
-        NULL, &l.ifmap_h, &l.ifmap_w, &l.filter_h, &l.filter_w, &l.channels, &l.num_filter,
-        &l.stride_h, &l.stride_w, &l.pad_top, &l.pad_bottom, &l.pad_left, &l.pad_right,
-        &padding, &l.groups, &l.dil_h, &l.dil_w,
+        NULL,          &l.ifmap_h,  &l.ifmap_w,  &l.filter_h, &l.filter_w,   &l.channels,
+        &l.num_filter, &l.stride_h, &l.stride_w, &l.pad_top,  &l.pad_bottom, &l.pad_left,
+        &l.pad_right,  &padding,    &l.groups,   &l.dil_h,    &l.dil_w,
     };
     l.groups = 1;
     l.dil_h = 1;
@@ -244,8 +267,10 @@ static int parse_row(csv_state *st, const csv_fields *cf, int line, acc_error *e
 
     for (int i = 0; i < st->list.count; i++)
         if (strcmp(st->list.items[i].name, l.name) == 0)
-            return acc_fail(err, "%s:%d: field 'name': duplicate layer name '%s' (first on "
-                            "line %d)", path, line, l.name, st->lines[i]);
+            return acc_fail(err,
+                            "%s:%d: field 'name': duplicate layer name '%s' (first on "
+                            "line %d)",
+                            path, line, l.name, st->lines[i]);
     if (st->list.count == st->cap) {
         st->cap = st->cap ? 2 * st->cap : 32;
         st->list.items = acc_realloc(st->list.items, (size_t)st->cap * sizeof *st->list.items);
@@ -381,8 +406,7 @@ static int lookup_csv(const char *spec, size_t path_len, acc_layer *out, acc_err
     int rc = -1;
     acc_layer_list list;
     if (*row == '\0') {
-        acc_fail(err, "layer '%.200s': say which row of %.200s, as %.200s:<row>", spec, path,
-                 path);
+        acc_fail(err, "layer '%.200s': say which row of %.200s, as %.200s:<row>", spec, path, path);
     } else if (acc_layer_csv_load(path, NULL, &list, err) == 0) {
         int found = -1;
         for (int i = 0; i < list.count && found < 0; i++)
@@ -396,9 +420,10 @@ static int lookup_csv(const char *spec, size_t path_len, acc_layer *out, acc_err
             *out = list.items[found];
             rc = 0;
         } else {
-            acc_fail(err, "%.200s: no layer named '%.64s' (the file has %d layers, from '%s' "
-                     "to '%s')", path, row, list.count, list.items[0].name,
-                     list.items[list.count - 1].name);
+            acc_fail(err,
+                     "%.200s: no layer named '%.64s' (the file has %d layers, from '%s' "
+                     "to '%s')",
+                     path, row, list.count, list.items[0].name, list.items[list.count - 1].name);
         }
         acc_layer_list_free(&list);
     }
@@ -422,12 +447,16 @@ int acc_layer_lookup(const char *spec, acc_layer *out, acc_error *err)
     const char *us = strrchr(spec, '_');
     int net = us ? net_index(spec, (size_t)(us - spec)) : -1;
     if (net < 0)
-        return acc_fail(err, "unknown layer '%.200s': expected <net>_<N> with a network among "
-                        NET_LIST ", or <file>.csv:<row>", spec);
+        return acc_fail(err,
+                        "unknown layer '%.200s': expected <net>_<N> with a network among " NET_LIST
+                        ", or <file>.csv:<row>",
+                        spec);
     uint64_t n;
     if (acc_parse_u64(us + 1, INT_MAX, &n) != 0 || us[1] == '0')
-        return acc_fail(err, "layer '%.200s': '%.64s' is not a layer number (layers are "
-                        "numbered from 1)", spec, us + 1);
+        return acc_fail(err,
+                        "layer '%.200s': '%.64s' is not a layer number (layers are "
+                        "numbered from 1)",
+                        spec, us + 1);
     acc_layer_list list;
     if (acc_catalog_net(acc_catalog_nets[net], &list, err) != 0)
         return -1;

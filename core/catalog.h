@@ -17,8 +17,8 @@ void acc_layer_list_free(acc_layer_list *list);
 /* Parses a SCALE-Sim topology CSV file.  Layers get the name of their row;
  * when name_prefix is non-NULL they are renamed "<name_prefix>_<N>" (1-based).
  * Returns 0, or -1 with err naming the file, line and field. */
-int acc_layer_csv_load(const char *path, const char *name_prefix,
-                       acc_layer_list *out, acc_error *err);
+int acc_layer_csv_load(const char *path, const char *name_prefix, acc_layer_list *out,
+                       acc_error *err);
 /* The same from a buffer; `path` is used in messages only. */
 int acc_layer_csv_parse(const char *text, const char *path, const char *name_prefix,
                         acc_layer_list *out, acc_error *err);

@@ -19,7 +19,14 @@
 /* The keys, in file order.  A key's value is an integer checked against
  * [min, max] and, when pow2 is set, for being a power of two. */
 typedef enum key_id {
-    K_ROWS, K_COLS, K_BYTES, K_BANKS, K_DATA_BITS, K_READ_LAT, K_WRITE_LAT, K_COUNT
+    K_ROWS,
+    K_COLS,
+    K_BYTES,
+    K_BANKS,
+    K_DATA_BITS,
+    K_READ_LAT,
+    K_WRITE_LAT,
+    K_COUNT
 } key_id;
 
 typedef struct key_def {
@@ -54,7 +61,10 @@ static const acc_config defaults = {
     .write_latency = 20,
 };
 
-static int is_pow2(long v) { return v > 0 && (v & (v - 1)) == 0; }
+static int is_pow2(long v)
+{
+    return v > 0 && (v & (v - 1)) == 0;
+}
 
 static int next_pow2(int v)
 {
@@ -67,14 +77,29 @@ static int next_pow2(int v)
 static void set_key(acc_config *c, key_id k, long v)
 {
     switch (k) {
-    case K_ROWS: c->rows = (int)v; break;
-    case K_COLS: c->cols = (int)v; break;
-    case K_BYTES: c->spad_bytes = (uint32_t)v; break;
-    case K_BANKS: c->spad_banks = (int)v; break;
-    case K_DATA_BITS: c->axi_data_bits = (int)v; break;
-    case K_READ_LAT: c->read_latency = (int)v; break;
-    case K_WRITE_LAT: c->write_latency = (int)v; break;
-    default: assert(0);
+    case K_ROWS:
+        c->rows = (int)v;
+        break;
+    case K_COLS:
+        c->cols = (int)v;
+        break;
+    case K_BYTES:
+        c->spad_bytes = (uint32_t)v;
+        break;
+    case K_BANKS:
+        c->spad_banks = (int)v;
+        break;
+    case K_DATA_BITS:
+        c->axi_data_bits = (int)v;
+        break;
+    case K_READ_LAT:
+        c->read_latency = (int)v;
+        break;
+    case K_WRITE_LAT:
+        c->write_latency = (int)v;
+        break;
+    default:
+        assert(0);
     }
 }
 
@@ -157,12 +182,12 @@ int acc_config_derive(acc_config *c, acc_error *err)
 
 typedef struct parse_ctx {
     const char *path;
-    const char *next;      /* unread text */
-    int lineno;            /* line most recently handed to inih */
-    int line_of[K_COUNT];  /* line where each key was set, 0 when absent */
+    const char *next;     /* unread text */
+    int lineno;           /* line most recently handed to inih */
+    int line_of[K_COUNT]; /* line where each key was set, 0 when absent */
     acc_config *cfg;
-    acc_error err;         /* first error found */
-    int err_line;          /* its line, 0 when none */
+    acc_error err; /* first error found */
+    int err_line;  /* its line, 0 when none */
 } parse_ctx;
 
 static int ctx_fail(parse_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -180,7 +205,10 @@ static int ctx_fail(parse_ctx *ctx, const char *fmt, ...)
     return 0;
 }
 
-static int is_blank(char ch) { return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\f' || ch == '\v'; }
+static int is_blank(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\f' || ch == '\v';
+}
 
 /* Checks a "[section]" line the reader is about to pass on. */
 static void check_section_line(parse_ctx *ctx, const char *s)
@@ -266,7 +294,8 @@ static int handler(void *user, const char *section, const char *name, const char
     for (int i = 0; i < NSECTIONS; i++)
         known_section |= strcmp(section, sections[i]) == 0;
     if (!known_section)
-        return ctx_fail(ctx, "section '%s': unknown section (expected array, scratchpad, axi or memory)",
+        return ctx_fail(ctx,
+                        "section '%s': unknown section (expected array, scratchpad, axi or memory)",
                         section);
     for (int k = 0; k < K_COUNT; k++) {
         if (strcmp(keys[k].section, section) != 0 || strcmp(keys[k].name, name) != 0)

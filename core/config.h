@@ -26,9 +26,9 @@ typedef struct acc_config {
     int read_latency;        /* Lr: AR handshake -> first R beat, cycles */
     int write_latency;       /* Lw: last W beat -> B response, cycles */
     /* derived by acc_config_derive() */
-    int axi_bytes;           /* DW */
-    int line_bytes;          /* LW: smallest power of two >= max(R, C) */
-    int fetch_depth;         /* F: smallest power of two >= Lr + 2, at least 4 */
+    int axi_bytes;   /* DW */
+    int line_bytes;  /* LW: smallest power of two >= max(R, C) */
+    int fetch_depth; /* F: smallest power of two >= Lr + 2, at least 4 */
 } acc_config;
 
 /* Loads configs/<name>.ini or, when `name_or_path` contains '/' or ends in

@@ -15,22 +15,33 @@ typedef struct field {
     size_t offset;
 } field;
 
-#define DMA_F(n, l, w, m) {#n, l, w, m, offsetof(acc_instr, u.dma) + offsetof(acc_dma, n)}
-#define CP_F(n, l, w, m) {#n, l, w, m, offsetof(acc_instr, u.cp) + offsetof(acc_compute, n)}
+#define DMA_F(n, l, w, m)                                                                          \
+    {                                                                                              \
+#n, l, w, m, offsetof(acc_instr, u.dma) + offsetof(acc_dma, n)                             \
+    }
+#define CP_F(n, l, w, m)                                                                           \
+    {                                                                                              \
+#n, l, w, m, offsetof(acc_instr, u.cp) + offsetof(acc_compute, n)                          \
+    }
 
 static const field dma_fields[] = {
-    DMA_F(dram, 80, ACC_DRAM_BITS, 0),     DMA_F(spad, 112, ACC_SPAD_BITS, 0),    DMA_F(n0, 132, ACC_COUNT_BITS, 1),
-    DMA_F(n1, 144, ACC_COUNT_BITS, 1),      DMA_F(n2, 156, ACC_COUNT_BITS, 1),      DMA_F(dram_s1, 168, ACC_DSTRIDE_BITS, 0),
-    DMA_F(dram_s2, 192, ACC_DSTRIDE_BITS, 0), DMA_F(spad_s1, 216, ACC_SPAD_BITS, 0), DMA_F(spad_s2, 236, ACC_SPAD_BITS, 0),
+    DMA_F(dram, 80, ACC_DRAM_BITS, 0),        DMA_F(spad, 112, ACC_SPAD_BITS, 0),
+    DMA_F(n0, 132, ACC_COUNT_BITS, 1),        DMA_F(n1, 144, ACC_COUNT_BITS, 1),
+    DMA_F(n2, 156, ACC_COUNT_BITS, 1),        DMA_F(dram_s1, 168, ACC_DSTRIDE_BITS, 0),
+    DMA_F(dram_s2, 192, ACC_DSTRIDE_BITS, 0), DMA_F(spad_s1, 216, ACC_SPAD_BITS, 0),
+    DMA_F(spad_s2, 236, ACC_SPAD_BITS, 0),
 };
 
 static const field cp_fields[] = {
-    CP_F(sh, 68, ACC_STEP_BITS, 1),      CP_F(sw, 71, ACC_STEP_BITS, 1),     CP_F(dh, 74, ACC_STEP_BITS, 1),
-    CP_F(dw, 77, ACC_STEP_BITS, 1),      CP_F(act, 80, ACC_SPAD_BITS, 0),   CP_F(wgt, 100, ACC_SPAD_BITS, 0),
-    CP_F(out, 120, ACC_SPAD_BITS, 0),   CP_F(fh, 140, ACC_KERNEL_BITS, 1),    CP_F(fw, 144, ACC_KERNEL_BITS, 1),
-    CP_F(tc, 148, ACC_COUNT_BITS, 1),    CP_F(tk, 160, ACC_COUNT_BITS, 1),   CP_F(th, 172, ACC_DIM_BITS, 1),
-    CP_F(tw, 182, ACC_DIM_BITS, 1),    CP_F(act_ph, 192, ACC_DIM_BITS, 0), CP_F(act_pc, 202, ACC_SPAD_BITS, 0),
-    CP_F(vh, 222, ACC_DIM_BITS, 1),    CP_F(vw, 232, ACC_DIM_BITS, 1),   CP_F(ptop, 242, ACC_PAD_BITS, 0),
+    CP_F(sh, 68, ACC_STEP_BITS, 1),      CP_F(sw, 71, ACC_STEP_BITS, 1),
+    CP_F(dh, 74, ACC_STEP_BITS, 1),      CP_F(dw, 77, ACC_STEP_BITS, 1),
+    CP_F(act, 80, ACC_SPAD_BITS, 0),     CP_F(wgt, 100, ACC_SPAD_BITS, 0),
+    CP_F(out, 120, ACC_SPAD_BITS, 0),    CP_F(fh, 140, ACC_KERNEL_BITS, 1),
+    CP_F(fw, 144, ACC_KERNEL_BITS, 1),   CP_F(tc, 148, ACC_COUNT_BITS, 1),
+    CP_F(tk, 160, ACC_COUNT_BITS, 1),    CP_F(th, 172, ACC_DIM_BITS, 1),
+    CP_F(tw, 182, ACC_DIM_BITS, 1),      CP_F(act_ph, 192, ACC_DIM_BITS, 0),
+    CP_F(act_pc, 202, ACC_SPAD_BITS, 0), CP_F(vh, 222, ACC_DIM_BITS, 1),
+    CP_F(vw, 232, ACC_DIM_BITS, 1),      CP_F(ptop, 242, ACC_PAD_BITS, 0),
     CP_F(pleft, 246, ACC_PAD_BITS, 0),
 };
 #define CP_RESERVED_LSB 250 /* [255:250] */
@@ -56,11 +67,14 @@ static void put_bits(uint8_t b[ACC_INSTR_BYTES], int lsb, int width, uint64_t v)
         if ((v >> i) & 1u)
             b[bit / 8] |= (uint8_t)(1u << (bit % 8));
         else
-            b[bit / 8] &= (uint8_t)~(1u << (bit % 8));
+            b[bit / 8] &= (uint8_t) ~(1u << (bit % 8));
     }
 }
 
-static uint32_t *field_ptr(acc_instr *in, const field *f) { return (uint32_t *)((char *)in + f->offset); }
+static uint32_t *field_ptr(acc_instr *in, const field *f)
+{
+    return (uint32_t *)((char *)in + f->offset);
+}
 static uint32_t field_get(const acc_instr *in, const field *f)
 {
     return *(const uint32_t *)((const char *)in + f->offset);
@@ -82,7 +96,10 @@ static const field *fields_of(acc_opcode op, int *n)
     }
 }
 
-void acc_program_init(acc_program *p) { memset(p, 0, sizeof(*p)); }
+void acc_program_init(acc_program *p)
+{
+    memset(p, 0, sizeof(*p));
+}
 
 void acc_program_free(acc_program *p)
 {
@@ -103,21 +120,30 @@ int acc_program_push(acc_program *p, const acc_instr *in)
 int acc_op_engine(acc_opcode op)
 {
     switch (op) {
-    case ACC_OP_LOAD: return ACC_ENG_LD;
-    case ACC_OP_STORE: return ACC_ENG_ST;
-    case ACC_OP_COMPUTE: return ACC_ENG_CP;
-    default: return -1;
+    case ACC_OP_LOAD:
+        return ACC_ENG_LD;
+    case ACC_OP_STORE:
+        return ACC_ENG_ST;
+    case ACC_OP_COMPUTE:
+        return ACC_ENG_CP;
+    default:
+        return -1;
     }
 }
 
 const char *acc_op_name(acc_opcode op)
 {
     switch (op) {
-    case ACC_OP_LOAD: return "load";
-    case ACC_OP_STORE: return "store";
-    case ACC_OP_COMPUTE: return "compute";
-    case ACC_OP_END: return "end";
-    default: return NULL;
+    case ACC_OP_LOAD:
+        return "load";
+    case ACC_OP_STORE:
+        return "store";
+    case ACC_OP_COMPUTE:
+        return "compute";
+    case ACC_OP_END:
+        return "end";
+    default:
+        return NULL;
     }
 }
 
@@ -143,10 +169,12 @@ int acc_instr_check(const acc_instr *in, acc_error *err)
     if (in->op == ACC_OP_COMPUTE) {
         const acc_compute *c = &in->u.cp;
         if (c->act_ph < c->vw)
-            return acc_fail(err, "field 'act_pitch': row pitch %u is smaller than the %u stored columns",
+            return acc_fail(err,
+                            "field 'act_pitch': row pitch %u is smaller than the %u stored columns",
                             c->act_ph, c->vw);
         if (c->tc > 1 && (uint64_t)c->act_pc < (uint64_t)c->act_ph * (c->vh - 1) + c->vw)
-            return acc_fail(err, "field 'act_pitch': channel pitch %u is smaller than one %ux%u plane",
+            return acc_fail(err,
+                            "field 'act_pitch': channel pitch %u is smaller than one %ux%u plane",
                             c->act_pc, c->vh, c->vw);
     }
     return 0;
@@ -219,8 +247,8 @@ int acc_program_decode(const uint8_t *buf, size_t len, const char *path, acc_pro
 {
     acc_program_init(out);
     if (len % ACC_INSTR_BYTES != 0)
-        return acc_fail(err, "%s: length %zu is not a multiple of %d bytes (one instruction)",
-                        path, len, ACC_INSTR_BYTES);
+        return acc_fail(err, "%s: length %zu is not a multiple of %d bytes (one instruction)", path,
+                        len, ACC_INSTR_BYTES);
     for (size_t i = 0; i < len / ACC_INSTR_BYTES; i++) {
         acc_instr in;
         acc_error e;

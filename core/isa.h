@@ -31,19 +31,24 @@ typedef enum acc_opcode {
 
 /* The engines.  LOAD runs on ACC_ENG_LD, COMPUTE on ACC_ENG_CP, STORE on
  * ACC_ENG_ST; END on none (it waits for all three). */
-typedef enum acc_engine { ACC_ENG_LD = 0, ACC_ENG_CP = 1, ACC_ENG_ST = 2, ACC_ENG_COUNT = 3 } acc_engine;
+typedef enum acc_engine {
+    ACC_ENG_LD = 0,
+    ACC_ENG_CP = 1,
+    ACC_ENG_ST = 2,
+    ACC_ENG_COUNT = 3
+} acc_engine;
 
 /* Field widths and the ranges that follow from them (docs/isa.md): the one
  * definition that the encoder, the layer check, the generator, the baselines
  * and the optimizer's search space all use. */
-#define ACC_WAIT_BITS 20   /* wait_ld, wait_cp, wait_st */
-#define ACC_COUNT_BITS 12  /* n0, n1, n2, tc, tk */
-#define ACC_DIM_BITS 10    /* th, tw, vh, vw, act_ph */
-#define ACC_KERNEL_BITS 4  /* fh, fw */
-#define ACC_PAD_BITS 4     /* ptop, pleft */
-#define ACC_STEP_BITS 3    /* sh, sw, dh, dw */
-#define ACC_SPAD_BITS 20   /* scratchpad addresses and strides, act_pc */
-#define ACC_DRAM_BITS 32   /* external addresses */
+#define ACC_WAIT_BITS 20    /* wait_ld, wait_cp, wait_st */
+#define ACC_COUNT_BITS 12   /* n0, n1, n2, tc, tk */
+#define ACC_DIM_BITS 10     /* th, tw, vh, vw, act_ph */
+#define ACC_KERNEL_BITS 4   /* fh, fw */
+#define ACC_PAD_BITS 4      /* ptop, pleft */
+#define ACC_STEP_BITS 3     /* sh, sw, dh, dw */
+#define ACC_SPAD_BITS 20    /* scratchpad addresses and strides, act_pc */
+#define ACC_DRAM_BITS 32    /* external addresses */
 #define ACC_DSTRIDE_BITS 24 /* dram_s1, dram_s2 */
 #define ACC_FIELD_MAX(bits) ((uint32_t)(((uint64_t)1 << (bits)) - 1u))
 #define ACC_WAIT_MAX ACC_FIELD_MAX(ACC_WAIT_BITS)     /* 1048575 */
@@ -74,24 +79,24 @@ typedef struct acc_dma {
  *   W(c, i, j, k) = int8 at wgt + ((c*fh + i)*fw + j)*tk + k;
  *   out[k][oy][ox] = int32 little-endian at out + ((k*th + oy)*tw + ox)*4. */
 typedef struct acc_compute {
-    uint32_t act, wgt, out;    /* scratchpad byte addresses, 20 bits each */
-    uint32_t fh, fw;           /* 4 bits, 1..15 */
-    uint32_t sh, sw, dh, dw;   /* 3 bits, 1..7 (in the header's [79:68]) */
-    uint32_t tc, tk;           /* 12 bits, 1..4095 */
-    uint32_t th, tw;           /* 10 bits, 1..1023 */
-    uint32_t act_ph;           /* 10 bits: row pitch of the activation tile */
-    uint32_t act_pc;           /* 20 bits: channel pitch of the activation tile */
-    uint32_t vh, vw;           /* 10 bits, 1..1023: stored rows/cols */
-    uint32_t ptop, pleft;      /* 4 bits, 0..15: virtual zero rows/cols before */
-    int acc;                   /* ACC flag */
+    uint32_t act, wgt, out;  /* scratchpad byte addresses, 20 bits each */
+    uint32_t fh, fw;         /* 4 bits, 1..15 */
+    uint32_t sh, sw, dh, dw; /* 3 bits, 1..7 (in the header's [79:68]) */
+    uint32_t tc, tk;         /* 12 bits, 1..4095 */
+    uint32_t th, tw;         /* 10 bits, 1..1023 */
+    uint32_t act_ph;         /* 10 bits: row pitch of the activation tile */
+    uint32_t act_pc;         /* 20 bits: channel pitch of the activation tile */
+    uint32_t vh, vw;         /* 10 bits, 1..1023: stored rows/cols */
+    uint32_t ptop, pleft;    /* 4 bits, 0..15: virtual zero rows/cols before */
+    int acc;                 /* ACC flag */
 } acc_compute;
 
 typedef struct acc_instr {
     acc_opcode op;
     uint32_t wait[ACC_ENG_COUNT]; /* wait_ld, wait_cp, wait_st (20 bits) */
     union {
-        acc_dma dma;          /* LOAD, STORE */
-        acc_compute cp;       /* COMPUTE */
+        acc_dma dma;    /* LOAD, STORE */
+        acc_compute cp; /* COMPUTE */
     } u;
 } acc_instr;
 
@@ -130,8 +135,8 @@ int acc_decode(const uint8_t in[ACC_INSTR_BYTES], acc_instr *out, acc_error *err
  * acc_program_decode fails (naming the instruction index and field) when the
  * length is not a multiple of 32 or any instruction does not decode. */
 uint8_t *acc_program_encode(const acc_program *p, size_t *len_out);
-int acc_program_decode(const uint8_t *buf, size_t len, const char *path,
-                       acc_program *out, acc_error *err);
+int acc_program_decode(const uint8_t *buf, size_t len, const char *path, acc_program *out,
+                       acc_error *err);
 
 /* Scratchpad byte ranges an instruction touches, for bounds checks:
  * the inclusive-exclusive [lo, hi) hull of each operand.  For COMPUTE,

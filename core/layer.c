@@ -117,14 +117,18 @@ int acc_layer_fields_check(const acc_layer *l, const char **field, char *why, si
     int in_w = l->ifmap_w + l->pad_left + l->pad_right;
     if (ext_h > in_h) {
         *field = F_FH;
-        snprintf(why, n, "the (dilated) filter spans %d rows, more than the %d rows of the "
-                 "padded input, so the output would be empty", ext_h, in_h);
+        snprintf(why, n,
+                 "the (dilated) filter spans %d rows, more than the %d rows of the "
+                 "padded input, so the output would be empty",
+                 ext_h, in_h);
         return -1;
     }
     if (ext_w > in_w) {
         *field = F_FW;
-        snprintf(why, n, "the (dilated) filter spans %d columns, more than the %d columns of "
-                 "the padded input, so the output would be empty", ext_w, in_w);
+        snprintf(why, n,
+                 "the (dilated) filter spans %d columns, more than the %d columns of "
+                 "the padded input, so the output would be empty",
+                 ext_w, in_w);
         return -1;
     }
     if (layer_out_h(l) > LAYER_OUT_MAX) {
@@ -141,8 +145,10 @@ int acc_layer_fields_check(const acc_layer *l, const char **field, char *why, si
     acc_memmap64(l, &x, &w, &y, &end, &prog);
     if (prog >= ACC_DRAM_LIMIT) {
         *field = layer_x_bytes(l) >= layer_w_bytes(l) + layer_y_bytes(l) ? F_C : F_K;
-        snprintf(why, n, "the tensors need %llu bytes of external memory, more than the "
-                 "%llu available", (unsigned long long)(end - x),
+        snprintf(why, n,
+                 "the tensors need %llu bytes of external memory, more than the "
+                 "%llu available",
+                 (unsigned long long)(end - x),
                  (unsigned long long)(ACC_DRAM_LIMIT - ACC_DRAM_BASE));
         return -1;
     }

@@ -29,17 +29,17 @@ typedef struct acc_layer {
     int num_filter;          /* K */
     int stride_h, stride_w;  /* SH, SW >= 1 */
     int pad_top, pad_bottom, pad_left, pad_right;
-    int dil_h, dil_w;        /* dilation >= 1 */
-    int groups;              /* G >= 1, divides C and K */
+    int dil_h, dil_w; /* dilation >= 1 */
+    int groups;       /* G >= 1, divides C and K */
 } acc_layer;
 
 /* Derived shapes.  Precondition: acc_layer_check(l) == 0. */
 int layer_out_h(const acc_layer *l);
 int layer_out_w(const acc_layer *l);
-uint64_t layer_macs(const acc_layer *l);          /* K*OH*OW*(C/G)*FH*FW */
-uint64_t layer_x_bytes(const acc_layer *l);       /* C*H*W */
-uint64_t layer_w_bytes(const acc_layer *l);       /* (C/G)*FH*FW*K */
-uint64_t layer_y_bytes(const acc_layer *l);       /* 4*K*OH*OW */
+uint64_t layer_macs(const acc_layer *l);    /* K*OH*OW*(C/G)*FH*FW */
+uint64_t layer_x_bytes(const acc_layer *l); /* C*H*W */
+uint64_t layer_w_bytes(const acc_layer *l); /* (C/G)*FH*FW*K */
+uint64_t layer_y_bytes(const acc_layer *l); /* 4*K*OH*OW */
 
 /* Checks that a layer is a convolution the project can run: every dimension
  * positive, groups divide C and K, the output is at least 1x1, fields fit the

@@ -3,7 +3,7 @@
 #include "core/memmap.h"
 
 void acc_memmap64(const acc_layer *l, uint64_t *x, uint64_t *w, uint64_t *y, uint64_t *end,
-                     uint64_t *prog)
+                  uint64_t *prog)
 {
     *x = ACC_DRAM_BASE;
     *w = acc_align_up(*x + layer_x_bytes(l), ACC_MEMMAP_ALIGN);

@@ -73,7 +73,10 @@ static const operand *operands_of(acc_opcode op, int *n)
     }
 }
 
-static uint32_t *field_at(acc_instr *in, size_t off) { return (uint32_t *)((char *)in + off); }
+static uint32_t *field_at(acc_instr *in, size_t off)
+{
+    return (uint32_t *)((char *)in + off);
+}
 static uint32_t field_val(const acc_instr *in, size_t off)
 {
     return *(const uint32_t *)((const char *)in + off);
@@ -406,8 +409,8 @@ typedef struct directive_lines {
     int layer, config, planner, memmap;
 } directive_lines;
 
-static int parse_name_directive(const parser *ps, const char *dir, char *rest, char out[ACC_NAME_MAX],
-                                int *first_line)
+static int parse_name_directive(const parser *ps, const char *dir, char *rest,
+                                char out[ACC_NAME_MAX], int *first_line)
 {
     if (*first_line)
         return perr(ps, "directive '%s': given twice (first on line %d)", dir, *first_line);
@@ -442,7 +445,8 @@ static int parse_memmap(const parser *ps, char *rest, acc_memmap *mm, int *first
             if (strcmp(tok, names[i]) == 0)
                 k = i;
         if (k < 0)
-            return perr(ps, "directive '.memmap': field '%.20s': unknown (expected x, w, y, prog, end)",
+            return perr(ps,
+                        "directive '.memmap': field '%.20s': unknown (expected x, w, y, prog, end)",
                         tok);
         if (seen[k])
             return perr(ps, "directive '.memmap': field '%s': given twice", tok);
@@ -478,7 +482,8 @@ static int parse_directive(const parser *ps, const char *dir, char *rest, acc_sc
         meta->has_memmap = 1;
         return 0;
     }
-    return perr(ps, "unknown directive '%.40s' (expected .layer, .config, .planner or .memmap)", dir);
+    return perr(ps, "unknown directive '%.40s' (expected .layer, .config, .planner or .memmap)",
+                dir);
 }
 
 int acc_sched_parse(const char *text, const char *path, acc_program *out, acc_sched_meta *meta,

@@ -7,9 +7,9 @@
  *   .planner baseline
  *   .memmap x=0x00010000 w=0x00023000 y=0x00024000 prog=0x00045000
  *   load    dram=0x00010000 spad=0x00000 n=58,10,16 dram_stride=56,3136 spad_stride=58,580
- *   compute act=0x00000 wgt=0x02000 out=0x03000 kernel=3x3 stride=1,1 dil=1,1 c=16 k=16 oh=8 ow=56 act_pitch=58,580 act_size=10x58 pad=1,1 wait=ld:2
- *   store   dram=0x00024000 spad=0x03000 n=224,8,16 dram_stride=224,12544 spad_stride=224,1792 wait=cp:1
- *   end
+ *   compute act=0x00000 wgt=0x02000 out=0x03000 kernel=3x3 stride=1,1 dil=1,1 c=16 k=16 oh=8 ow=56
+ * act_pitch=58,580 act_size=10x58 pad=1,1 wait=ld:2 store   dram=0x00024000 spad=0x03000 n=224,8,16
+ * dram_stride=224,12544 spad_stride=224,1792 wait=cp:1 end
  *
  * The assembler accepts operands in any order, decimal or 0x hex; the
  * disassembler prints the canonical form above, so that
@@ -37,8 +37,8 @@ typedef struct acc_sched_meta {
  * names path, line and field ("x.sched:12: field 'n': expected three
  * numbers"), and nothing is returned on error.  Returns 0 or -1; on success
  * the caller frees out with acc_program_free. */
-int acc_sched_parse(const char *text, const char *path, acc_program *out,
-                    acc_sched_meta *meta, acc_error *err);
+int acc_sched_parse(const char *text, const char *path, acc_program *out, acc_sched_meta *meta,
+                    acc_error *err);
 int acc_sched_load(const char *path, acc_program *out, acc_sched_meta *meta, acc_error *err);
 
 /* Writes the canonical text of one instruction (no newline) into buf;

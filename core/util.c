@@ -175,7 +175,10 @@ int acc_parse_u64(const char *s, uint64_t max, uint64_t *out)
     return 0;
 }
 
-void acc_rng_seed(acc_rng *r, uint64_t seed) { r->state = seed; }
+void acc_rng_seed(acc_rng *r, uint64_t seed)
+{
+    r->state = seed;
+}
 
 uint64_t acc_rng_next(acc_rng *r)
 {
@@ -185,7 +188,10 @@ uint64_t acc_rng_next(acc_rng *r)
     return z ^ (z >> 31);
 }
 
-int8_t acc_rng_i8(acc_rng *r) { return (int8_t)(uint8_t)(acc_rng_next(r) >> 56); }
+int8_t acc_rng_i8(acc_rng *r)
+{
+    return (int8_t)(uint8_t)(acc_rng_next(r) >> 56);
+}
 
 double acc_now_seconds(void)
 {

@@ -21,8 +21,7 @@ typedef struct acc_error {
 
 /* Formats into err->msg (printf style); err may be NULL.  Always returns -1 so
  * that callers can write `return acc_fail(err, ...)`. */
-int acc_fail(acc_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int acc_fail(acc_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Allocation wrappers: never return NULL (exit(2) with a message instead).
  * acc_calloc zero-fills.  Free with free(). */
@@ -32,18 +31,29 @@ void *acc_realloc(void *p, size_t n);
 char *acc_strdup(const char *s);
 
 /* API misuse: aborts with the calling function's name and the condition. */
-void acc_require_failed(const char *func, const char *cond)
-    __attribute__((noreturn));
-#define ACC_REQUIRE(cond)                                                    \
-    do {                                                                     \
-        if (!(cond))                                                         \
-            acc_require_failed(__func__, #cond);                             \
+void acc_require_failed(const char *func, const char *cond) __attribute__((noreturn));
+#define ACC_REQUIRE(cond)                                                                          \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            acc_require_failed(__func__, #cond);                                                   \
     } while (0)
 
-static inline int64_t acc_ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-static inline int64_t acc_max64(int64_t a, int64_t b) { return a > b ? a : b; }
-static inline int64_t acc_min64(int64_t a, int64_t b) { return a < b ? a : b; }
-static inline uint64_t acc_align_up(uint64_t a, uint64_t align) { return (a + align - 1) / align * align; }
+static inline int64_t acc_ceil_div(int64_t a, int64_t b)
+{
+    return (a + b - 1) / b;
+}
+static inline int64_t acc_max64(int64_t a, int64_t b)
+{
+    return a > b ? a : b;
+}
+static inline int64_t acc_min64(int64_t a, int64_t b)
+{
+    return a < b ? a : b;
+}
+static inline uint64_t acc_align_up(uint64_t a, uint64_t align)
+{
+    return (a + align - 1) / align * align;
+}
 
 /* Reads a whole file into a NUL-terminated buffer (caller frees).  Returns
  * NULL and fills err when the file cannot be read. */

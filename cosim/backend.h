@@ -26,24 +26,24 @@ typedef struct cosim_options {
     int64_t wave_to_instr;
     int64_t wave_from_cycle; /* or in cycles, -1 = open */
     int64_t wave_to_cycle;
-    int64_t cycle_budget;    /* stop and fail after this many cycles (0: none) */
-    int progress;            /* draw a progress bar on stderr */
+    int64_t cycle_budget; /* stop and fail after this many cycles (0: none) */
+    int progress;         /* draw a progress bar on stderr */
 } cosim_options;
 
 /* What a backend measured.  start/end are per instruction (count entries),
  * -1 where an instruction never issued / never ended; NULL for a backend that
  * does not measure cycles. */
 typedef struct cosim_result {
-    int measured;            /* 1 when cycles were measured */
+    int measured; /* 1 when cycles were measured */
     int64_t *start, *end;
     int count;
-    int64_t cycles;          /* total cycles (the CYCLES register), -1 if none */
+    int64_t cycles;              /* total cycles (the CYCLES register), -1 if none */
     int64_t busy[ACC_ENG_COUNT]; /* per-engine busy counters */
-    int hw_error;            /* accelerator ERR_CODE (0 = none) */
-    int64_t hw_error_index;  /* ERR_INDEX */
-    int timed_out;           /* cycle budget exhausted */
-    char engine_state[512];  /* on timeout or error: what each engine was doing */
-    double wall_seconds;     /* time spent in the backend */
+    int hw_error;                /* accelerator ERR_CODE (0 = none) */
+    int64_t hw_error_index;      /* ERR_INDEX */
+    int timed_out;               /* cycle budget exhausted */
+    char engine_state[512];      /* on timeout or error: what each engine was doing */
+    double wall_seconds;         /* time spent in the backend */
 } cosim_result;
 
 /* Sets *r to "nothing measured yet": zeroes, no arrays, cycles and
@@ -63,8 +63,8 @@ void cosim_result_free(cosim_result *r);
  * END, -1 otherwise (err says why; *res is still filled as far as known). */
 typedef struct cosim_backend {
     const char *name;
-    int (*run)(const acc_program *p, const acc_config *cfg, const acc_memmap *mm,
-               acc_dram *mem, const cosim_options *opt, cosim_result *res, acc_error *err);
+    int (*run)(const acc_program *p, const acc_config *cfg, const acc_memmap *mm, acc_dram *mem,
+               const cosim_options *opt, cosim_result *res, acc_error *err);
 } cosim_backend;
 
 /* Looks a backend up by name; NULL when unknown or not built into this

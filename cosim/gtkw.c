@@ -37,41 +37,60 @@ typedef struct group {
     const sig *sigs;
 } group;
 
-static const sig g_issue[] = {
-    {"clk_i", 1, F_BIT},           {"trace_issue_o", 1, F_BIT},
-    {"trace_issue_op_o", 4, F_OP}, {"trace_issue_idx_o", 32, F_INSTR},
-    {"head_valid", 1, F_BIT},      {"retired", 32, F_DEC},
-    {NULL, 0, F_BIT}};
+static const sig g_issue[] = {{"clk_i", 1, F_BIT},
+                              {"trace_issue_o", 1, F_BIT},
+                              {"trace_issue_op_o", 4, F_OP},
+                              {"trace_issue_idx_o", 32, F_INSTR},
+                              {"head_valid", 1, F_BIT},
+                              {"retired", 32, F_DEC},
+                              {NULL, 0, F_BIT}};
 static const sig g_load[] = {
-    {"ld_busy", 1, F_BIT},           {"trace_ld_idx_o", 32, F_LD}, {"ld_done", 1, F_BIT},
-    {"m_axi_arvalid_o", 1, F_BIT},   {"m_axi_araddr_o", 32, F_HEX},   {"m_axi_arlen_o", 8, F_DEC},
-    {"m_axi_rvalid_i", 1, F_BIT},    {"m_axi_rlast_i", 1, F_BIT},     {"m_axi_rresp_i", 2, F_HEX},
-    {"wl_en", 1, F_BIT},             {"wl_addr", 24, F_HEX},          {NULL, 0, F_BIT}};
-static const sig g_compute[] = {
-    {"cp_busy", 1, F_BIT},  {"trace_cp_idx_o", 32, F_CP}, {"cp_done", 1, F_BIT},
-    {"ra_en", 1, F_BIT},    {"ra_addr", 24, F_HEX},          {"rw_en", 1, F_BIT},
-    {"rw_addr", 24, F_HEX}, {"wc_en", 1, F_BIT},             {"wc_addr", 24, F_HEX},
-    {NULL, 0, F_BIT}};
-static const sig g_store[] = {
-    {"st_busy", 1, F_BIT},         {"trace_st_idx_o", 32, F_ST}, {"st_done", 1, F_BIT},
-    {"rs_en", 1, F_BIT},           {"rs_addr", 24, F_HEX},          {"m_axi_awvalid_o", 1, F_BIT},
-    {"m_axi_awaddr_o", 32, F_HEX}, {"m_axi_awlen_o", 8, F_DEC},     {"m_axi_wvalid_o", 1, F_BIT},
-    {"m_axi_wlast_o", 1, F_BIT},   {"m_axi_bvalid_i", 1, F_BIT},    {"m_axi_bresp_i", 2, F_HEX},
-    {NULL, 0, F_BIT}};
-static const sig g_fetch[] = {
-    {"m_axi_i_arvalid_o", 1, F_BIT}, {"m_axi_i_araddr_o", 32, F_HEX},
-    {"m_axi_i_rvalid_i", 1, F_BIT},  {"m_axi_i_rresp_i", 2, F_HEX},
-    {NULL, 0, F_BIT}};
-static const sig g_host[] = {
-    {"busy", 1, F_BIT},         {"done", 1, F_BIT},     {"error", 1, F_BIT},
-    {"err_code", 3, F_DEC},     {"err_index", 32, F_INSTR}, {"cycles", 64, F_DEC},
-    {"busy_ld", 32, F_DEC},     {"busy_cp", 32, F_DEC}, {"busy_st", 32, F_DEC},
-    {"irq_o", 1, F_BIT},        {NULL, 0, F_BIT}};
+    {"ld_busy", 1, F_BIT},         {"trace_ld_idx_o", 32, F_LD},  {"ld_done", 1, F_BIT},
+    {"m_axi_arvalid_o", 1, F_BIT}, {"m_axi_araddr_o", 32, F_HEX}, {"m_axi_arlen_o", 8, F_DEC},
+    {"m_axi_rvalid_i", 1, F_BIT},  {"m_axi_rlast_i", 1, F_BIT},   {"m_axi_rresp_i", 2, F_HEX},
+    {"wl_en", 1, F_BIT},           {"wl_addr", 24, F_HEX},        {NULL, 0, F_BIT}};
+static const sig g_compute[] = {{"cp_busy", 1, F_BIT},  {"trace_cp_idx_o", 32, F_CP},
+                                {"cp_done", 1, F_BIT},  {"ra_en", 1, F_BIT},
+                                {"ra_addr", 24, F_HEX}, {"rw_en", 1, F_BIT},
+                                {"rw_addr", 24, F_HEX}, {"wc_en", 1, F_BIT},
+                                {"wc_addr", 24, F_HEX}, {NULL, 0, F_BIT}};
+static const sig g_store[] = {{"st_busy", 1, F_BIT},
+                              {"trace_st_idx_o", 32, F_ST},
+                              {"st_done", 1, F_BIT},
+                              {"rs_en", 1, F_BIT},
+                              {"rs_addr", 24, F_HEX},
+                              {"m_axi_awvalid_o", 1, F_BIT},
+                              {"m_axi_awaddr_o", 32, F_HEX},
+                              {"m_axi_awlen_o", 8, F_DEC},
+                              {"m_axi_wvalid_o", 1, F_BIT},
+                              {"m_axi_wlast_o", 1, F_BIT},
+                              {"m_axi_bvalid_i", 1, F_BIT},
+                              {"m_axi_bresp_i", 2, F_HEX},
+                              {NULL, 0, F_BIT}};
+static const sig g_fetch[] = {{"m_axi_i_arvalid_o", 1, F_BIT},
+                              {"m_axi_i_araddr_o", 32, F_HEX},
+                              {"m_axi_i_rvalid_i", 1, F_BIT},
+                              {"m_axi_i_rresp_i", 2, F_HEX},
+                              {NULL, 0, F_BIT}};
+static const sig g_host[] = {{"busy", 1, F_BIT},
+                             {"done", 1, F_BIT},
+                             {"error", 1, F_BIT},
+                             {"err_code", 3, F_DEC},
+                             {"err_index", 32, F_INSTR},
+                             {"cycles", 64, F_DEC},
+                             {"busy_ld", 32, F_DEC},
+                             {"busy_cp", 32, F_DEC},
+                             {"busy_st", 32, F_DEC},
+                             {"irq_o", 1, F_BIT},
+                             {NULL, 0, F_BIT}};
 
-static const group groups[] = {
-    {"Issue", g_issue},         {"Load engine", g_load}, {"Compute engine", g_compute},
-    {"Store engine", g_store},  {"Fetch", g_fetch},      {"Host registers", g_host},
-    {NULL, NULL}};
+static const group groups[] = {{"Issue", g_issue},
+                               {"Load engine", g_load},
+                               {"Compute engine", g_compute},
+                               {"Store engine", g_store},
+                               {"Fetch", g_fetch},
+                               {"Host registers", g_host},
+                               {NULL, NULL}};
 
 /* path with ".fst" replaced by `ext`; caller frees */
 static char *sibling(const char *fst_path, const char *ext)
@@ -106,8 +125,7 @@ static int write_instr_filter(const char *path, const acc_program *p, int eng, a
     return 0;
 }
 
-static const char *const filter_ext[] = {".ops.txt", ".instr.txt", ".ld.txt", ".cp.txt",
-                                         ".st.txt"};
+static const char *const filter_ext[] = {".ops.txt", ".instr.txt", ".ld.txt", ".cp.txt", ".st.txt"};
 #define NFILTERS 5
 
 static int write_filters(char *const paths[NFILTERS], const acc_program *p, acc_error *err)
@@ -129,12 +147,18 @@ static int write_filters(char *const paths[NFILTERS], const acc_program *p, acc_
 static int filter_of(fmt_e fmt)
 {
     switch (fmt) {
-    case F_OP: return 1;
-    case F_INSTR: return 2;
-    case F_LD: return 3;
-    case F_CP: return 4;
-    case F_ST: return 5;
-    default: return 0;
+    case F_OP:
+        return 1;
+    case F_INSTR:
+        return 2;
+    case F_LD:
+        return 3;
+    case F_CP:
+        return 4;
+    case F_ST:
+        return 5;
+    default:
+        return 0;
     }
 }
 
@@ -158,8 +182,9 @@ int cosim_write_gtkw(const char *fst_path, const acc_program *p, acc_error *err)
     if (rc == 0) {
         fprintf(f, "[*] accelerator waveform: signals grouped by unit; instruction indices\n"
                    "[*] are shown as their schedule lines, opcodes by name; 1 cycle = 1 ns\n");
-        fprintf(f, "[dumpfile] \"%s\"\n[timestart] 0\n[size] 1600 900\n[pos] -1 -1\n"
-                   "[sst_width] 240\n[signals_width] 320\n",
+        fprintf(f,
+                "[dumpfile] \"%s\"\n[timestart] 0\n[size] 1600 900\n[pos] -1 -1\n"
+                "[sst_width] 240\n[signals_width] 320\n",
                 abs_fst);
         for (const group *g = groups; g->title; g++) {
             fprintf(f, "@%x\n-%s\n", TR_GRP_BEGIN | TR_BLANK, g->title);
@@ -167,11 +192,21 @@ int cosim_write_gtkw(const char *fst_path, const acc_program *p, acc_error *err)
                 int flags = TR_RJUSTIFY;
                 int filter = filter_of(s->fmt);
                 switch (s->fmt) {
-                case F_BIT: flags |= TR_BIN; break;
-                case F_HEX: flags |= TR_HEX; break;
-                case F_DEC: flags |= TR_DEC; break;
-                case F_OP: flags |= TR_HEX | TR_FTRANSLATED; break;
-                default: flags |= TR_DEC | TR_FTRANSLATED; break;
+                case F_BIT:
+                    flags |= TR_BIN;
+                    break;
+                case F_HEX:
+                    flags |= TR_HEX;
+                    break;
+                case F_DEC:
+                    flags |= TR_DEC;
+                    break;
+                case F_OP:
+                    flags |= TR_HEX | TR_FTRANSLATED;
+                    break;
+                default:
+                    flags |= TR_DEC | TR_FTRANSLATED;
+                    break;
                 }
                 fprintf(f, "@%x\n", flags);
                 if (filter)

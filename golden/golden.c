@@ -49,8 +49,10 @@ void golden_conv(const acc_layer *l, const int8_t *x, const int8_t *w, int32_t *
                                 continue;
                             const int32_t xv = xc[(size_t)iy * (size_t)W + (size_t)ix];
                             const int8_t *wt =
-                                w + (((size_t)cg * (size_t)FH + (size_t)fh) * (size_t)FW +
-                                     (size_t)fw) * (size_t)K + (size_t)g * (size_t)KG;
+                                w +
+                                (((size_t)cg * (size_t)FH + (size_t)fh) * (size_t)FW + (size_t)fw) *
+                                    (size_t)K +
+                                (size_t)g * (size_t)KG;
                             /* |product| <= 2^14: exact in int32, then taken
                              * modulo 2^32 by the conversion to uint32_t */
                             for (int kk = 0; kk < KG; kk++)
@@ -60,7 +62,8 @@ void golden_conv(const acc_layer *l, const int8_t *x, const int8_t *w, int32_t *
                 }
                 for (int kk = 0; kk < KG; kk++)
                     y[(((size_t)g * (size_t)KG + (size_t)kk) * (size_t)OH + (size_t)oy) *
-                          (size_t)OW + (size_t)ox] = wrap_i32(sum[kk]);
+                          (size_t)OW +
+                      (size_t)ox] = wrap_i32(sum[kk]);
             }
         }
     }

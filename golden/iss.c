@@ -23,7 +23,7 @@ typedef struct iss {
     uint32_t spad_bytes;
     acc_dram *mem;
     iss_stats st;
-    uint32_t *rowbuf;   /* tw*tk accumulators of one output row */
+    uint32_t *rowbuf; /* tw*tk accumulators of one output row */
     size_t rowbuf_cap;
 } iss;
 
@@ -37,8 +37,8 @@ static const char *op_name(const acc_instr *in)
 static void dram_hull(const acc_dma *d, uint64_t *lo, uint64_t *hi)
 {
     *lo = d->dram;
-    *hi = (uint64_t)d->dram + (uint64_t)(d->n2 - 1) * d->dram_s2 + (uint64_t)(d->n1 - 1) * d->dram_s1 +
-          d->n0;
+    *hi = (uint64_t)d->dram + (uint64_t)(d->n2 - 1) * d->dram_s2 +
+          (uint64_t)(d->n1 - 1) * d->dram_s1 + d->n0;
 }
 
 static void run_dma(iss *s, const acc_dma *d, int to_spad)
@@ -100,7 +100,8 @@ static void row_k_inner(const iss *s, const acc_compute *c, int64_t oy, uint32_t
                 continue;
             const int8_t *arow = (const int8_t *)s->spad + c->act + ch * c->act_pc + vy * c->act_ph;
             for (int64_t j = 0; j < c->fw; j++) {
-                const int8_t *wk = (const int8_t *)s->spad + c->wgt + ((ch * c->fh + i) * c->fw + j) * tk;
+                const int8_t *wk =
+                    (const int8_t *)s->spad + c->wgt + ((ch * c->fh + i) * c->fw + j) * tk;
                 int64_t off = j * c->dw - (int64_t)c->pleft, lo, hi;
                 col_range(off, sw, c->vw, tw, &lo, &hi);
                 for (int64_t ox = lo; ox < hi; ox++) {
@@ -128,7 +129,8 @@ static void row_ox_inner(const iss *s, const acc_compute *c, int64_t oy, uint32_
                 continue;
             const int8_t *arow = (const int8_t *)s->spad + c->act + ch * c->act_pc + vy * c->act_ph;
             for (int64_t j = 0; j < c->fw; j++) {
-                const int8_t *wk = (const int8_t *)s->spad + c->wgt + ((ch * c->fh + i) * c->fw + j) * tk;
+                const int8_t *wk =
+                    (const int8_t *)s->spad + c->wgt + ((ch * c->fh + i) * c->fw + j) * tk;
                 int64_t off = j * c->dw - (int64_t)c->pleft, lo, hi;
                 col_range(off, sw, c->vw, tw, &lo, &hi);
                 const int8_t *a0 = arow + off;
@@ -190,7 +192,8 @@ static int check_access(const iss *s, int idx, const acc_instr *in, acc_error *e
                             "instruction %d (%s): operand '%s' 0x%05llx..0x%05llx reaches past the "
                             "%u-byte scratchpad",
                             idx, op_name(in), acc_instr_operand_name(in->op, k),
-                            (unsigned long long)r[k].lo, (unsigned long long)r[k].hi, s->spad_bytes);
+                            (unsigned long long)r[k].lo, (unsigned long long)r[k].hi,
+                            s->spad_bytes);
     }
     if (in->op == ACC_OP_LOAD || in->op == ACC_OP_STORE) {
         uint64_t lo, hi;

@@ -14,14 +14,14 @@
 
 typedef struct iss_stats {
     uint64_t instructions;
-    uint64_t macs;               /* multiply-accumulates performed, padding included */
+    uint64_t macs; /* multiply-accumulates performed, padding included */
     uint64_t dram_read, dram_written;
 } iss_stats;
 
 /* Runs the program to END.  Returns 0, or -1 with err naming the instruction
  * index when an access falls outside the scratchpad or the memory, or an
  * instruction is illegal.  `stats` may be NULL. */
-int iss_run(const acc_program *p, const acc_config *cfg, acc_dram *mem,
-            iss_stats *stats, acc_error *err);
+int iss_run(const acc_program *p, const acc_config *cfg, acc_dram *mem, iss_stats *stats,
+            acc_error *err);
 
 #endif

@@ -58,7 +58,10 @@ int64_t model_compute_passes(const acc_compute *c, const acc_config *cfg)
     return (int64_t)c->th * acc_ceil_div(c->tw, cfg->rows) * acc_ceil_div(c->tk, cfg->cols);
 }
 
-int64_t model_compute_steps(const acc_compute *c) { return (int64_t)c->tc * c->fh * c->fw; }
+int64_t model_compute_steps(const acc_compute *c)
+{
+    return (int64_t)c->tc * c->fh * c->fw;
+}
 
 int64_t model_duration(const acc_instr *in, const acc_config *cfg)
 {

@@ -45,13 +45,13 @@ int64_t model_first_issue(const acc_config *cfg);
 
 /* Timing of a whole program. */
 typedef struct model_timing {
-    int64_t *start;                  /* s_i, count entries */
-    int64_t *end;                    /* e_i */
+    int64_t *start; /* s_i, count entries */
+    int64_t *end;   /* e_i */
     int count;
-    int64_t makespan;                /* e_END */
-    int64_t busy[ACC_ENG_COUNT];     /* sum of d_i per engine */
-    int64_t macs;                    /* useful MACs (tk*th*tw*L summed) */
-    uint64_t dram_read, dram_written;/* bytes moved by LOAD / STORE */
+    int64_t makespan;                 /* e_END */
+    int64_t busy[ACC_ENG_COUNT];      /* sum of d_i per engine */
+    int64_t macs;                     /* useful MACs (tk*th*tw*L summed) */
+    uint64_t dram_read, dram_written; /* bytes moved by LOAD / STORE */
 } model_timing;
 
 /* Evaluates the issue rule over a program.  Fails (returning -1, err naming

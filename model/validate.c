@@ -55,7 +55,8 @@ void vld_desc_x(const vctx *v, uint64_t off, char *buf, size_t size)
 {
     uint64_t hw = (uint64_t)(v->H * v->W);
     snprintf(buf, size, "x[%llu][%llu][%llu]", (unsigned long long)(off / hw),
-             (unsigned long long)(off % hw / (uint64_t)v->W), (unsigned long long)(off % (uint64_t)v->W));
+             (unsigned long long)(off % hw / (uint64_t)v->W),
+             (unsigned long long)(off % (uint64_t)v->W));
 }
 
 /* w[cg][i][j][k] (the tensor's own layout, w[C/G][FH][FW][K]). */
@@ -65,14 +66,16 @@ void vld_desc_w(const vctx *v, uint64_t off, char *buf, size_t size)
     uint64_t j = r % (uint64_t)v->FW;
     r /= (uint64_t)v->FW;
     snprintf(buf, size, "w[%llu][%llu][%llu][%llu]", (unsigned long long)(r / (uint64_t)v->FH),
-             (unsigned long long)(r % (uint64_t)v->FH), (unsigned long long)j, (unsigned long long)k);
+             (unsigned long long)(r % (uint64_t)v->FH), (unsigned long long)j,
+             (unsigned long long)k);
 }
 
 void vld_desc_y(const vctx *v, uint64_t e, char *buf, size_t size)
 {
     uint64_t plane = (uint64_t)(v->OH * v->OW);
     snprintf(buf, size, "y[%llu][%llu][%llu]", (unsigned long long)(e / plane),
-             (unsigned long long)(e % plane / (uint64_t)v->OW), (unsigned long long)(e % (uint64_t)v->OW));
+             (unsigned long long)(e % plane / (uint64_t)v->OW),
+             (unsigned long long)(e % (uint64_t)v->OW));
 }
 
 void vld_desc_tag(const vctx *v, const vtag *t, char *buf, size_t size)
@@ -110,8 +113,14 @@ static int instr_blocks(const acc_instr *in, blk b[3])
     case ACC_OP_LOAD:
     case ACC_OP_STORE: {
         const acc_dma *d = &in->u.dma;
-        b[0] = (blk){d->spad, d->spad_s1, d->spad_s2, d->n0, d->n1, d->n2,
-                     in->op == ACC_OP_STORE, in->op == ACC_OP_LOAD};
+        b[0] = (blk){d->spad,
+                     d->spad_s1,
+                     d->spad_s2,
+                     d->n0,
+                     d->n1,
+                     d->n2,
+                     in->op == ACC_OP_STORE,
+                     in->op == ACC_OP_LOAD};
         return 1;
     }
     case ACC_OP_COMPUTE: {
@@ -151,7 +160,7 @@ static void check_all_stored(vctx *v, int end_idx)
     char ys[80];
     vld_desc_y(v, first, ys, sizeof(ys));
     vld_report(v, end_idx, "%s is never stored (%llu of %llu output elements are missing)", ys,
-           (unsigned long long)missing, (unsigned long long)v->ny);
+               (unsigned long long)missing, (unsigned long long)v->ny);
 }
 
 static void vctx_free(vctx *v)
@@ -193,8 +202,8 @@ static void vctx_layer(vctx *v, const acc_layer *l)
     v->ny = v->ybytes / 4;
 }
 
-int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
-                 acc_validation *out, FILE *log, acc_error *err)
+int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg,
+                 const acc_memmap *mm, acc_validation *out, FILE *log, acc_error *err)
 {
     ACC_REQUIRE(p != NULL && l != NULL && cfg != NULL && mm != NULL && out != NULL);
     memset(out, 0, sizeof(*out));
@@ -236,9 +245,10 @@ int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg
         int n = acc_instr_spad_ranges(in, r), inb = 1;
         for (int k = 0; k < n; k++) {
             if (r[k].hi > v.spad) {
-                vld_report(&v, i, "operand '%s' 0x%05llx..0x%05llx reaches past the %u-byte scratchpad",
-                       acc_instr_operand_name(in->op, k), (unsigned long long)r[k].lo,
-                       (unsigned long long)r[k].hi, v.spad);
+                vld_report(&v, i,
+                           "operand '%s' 0x%05llx..0x%05llx reaches past the %u-byte scratchpad",
+                           acc_instr_operand_name(in->op, k), (unsigned long long)r[k].lo,
+                           (unsigned long long)r[k].hi, v.spad);
                 inb = 0;
             }
         }
@@ -330,4 +340,3 @@ void acc_validation_free(acc_validation *v)
     v->live_bytes = NULL;
     v->count = 0;
 }
-

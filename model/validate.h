@@ -27,12 +27,12 @@
 #include "core/memmap.h"
 
 typedef struct acc_validation {
-    int ok;                       /* 1 when no violation was found */
-    int violations;               /* number found (reporting stops at 20) */
-    int first_index;              /* instruction index of the first, or -1 */
-    char first[512];              /* message of the first violation */
-    uint64_t peak_live_bytes;     /* scratchpad occupancy: max over time */
-    uint64_t *live_bytes;         /* live bytes at each instruction's issue */
+    int ok;                   /* 1 when no violation was found */
+    int violations;           /* number found (reporting stops at 20) */
+    int first_index;          /* instruction index of the first, or -1 */
+    char first[512];          /* message of the first violation */
+    uint64_t peak_live_bytes; /* scratchpad occupancy: max over time */
+    uint64_t *live_bytes;     /* live bytes at each instruction's issue */
     int count;
 } acc_validation;
 

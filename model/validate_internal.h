@@ -29,7 +29,8 @@ typedef struct vtag {
 #define TAG_BYTE(t) ((unsigned)(t)->bits & 3u)
 #define TAG_OK(t) (((unsigned)(t)->bits >> 2) & 1u)
 
-static inline vtag vld_mk_tag(uint8_t kind, uint32_t val, unsigned next, unsigned byte, unsigned ok, int writer)
+static inline vtag vld_mk_tag(uint8_t kind, uint32_t val, unsigned next, unsigned byte, unsigned ok,
+                              int writer)
 {
     vtag t = {val, writer, (uint16_t)next, kind, (uint8_t)(byte | ok << 2)};
     return t;
@@ -58,9 +59,9 @@ typedef struct vctx {
     int32_t *yfirst; /* first instruction that stored into each y element */
     /* timing (t == NULL: not checked) */
     const model_timing *t;
-    int *ord;        /* 1-based position of each instruction on its engine */
-    int32_t *rd;     /* per byte: the reader of its value that ends last, -1 none;
-                        the writer is in the tag */
+    int *ord;    /* 1-based position of each instruction on its engine */
+    int32_t *rd; /* per byte: the reader of its value that ends last, -1 none;
+                    the writer is in the tag */
     /* occupancy: sorted distinct cycles, difference array over them */
     int64_t *pts;
     int npts;
@@ -75,7 +76,6 @@ typedef struct vctx {
     uint8_t *flag;
     size_t flag_cap;
 } vctx;
-
 
 /* Reports violation `fmt` of instruction idx (-1: none) to the log and the
  * result; stops reporting after MAX_VIOLATIONS. */

@@ -61,12 +61,14 @@ void vld_sym_load(vctx *v, int i, const acc_dma *d)
                 t.kind = T_W;
                 t.val = (uint32_t)(ext - v->mm->w);
             } else if (!reported) {
-                vld_report(v, i,
-                       "reads external bytes 0x%08llx..0x%08llx (plane %llu, row %llu), which are not "
-                       "inside x (0x%08x..0x%08llx) or w (0x%08x..0x%08llx)",
-                       (unsigned long long)ext, (unsigned long long)(ext + d->n0), (unsigned long long)p,
-                       (unsigned long long)r, v->mm->x, (unsigned long long)(v->mm->x + v->xbytes),
-                       v->mm->w, (unsigned long long)(v->mm->w + v->wbytes));
+                vld_report(
+                    v, i,
+                    "reads external bytes 0x%08llx..0x%08llx (plane %llu, row %llu), which are not "
+                    "inside x (0x%08x..0x%08llx) or w (0x%08x..0x%08llx)",
+                    (unsigned long long)ext, (unsigned long long)(ext + d->n0),
+                    (unsigned long long)p, (unsigned long long)r, v->mm->x,
+                    (unsigned long long)(v->mm->x + v->xbytes), v->mm->w,
+                    (unsigned long long)(v->mm->w + v->wbytes));
                 reported = 1;
             }
             for (uint32_t b = 0; b < d->n0; b++) {
@@ -89,20 +91,23 @@ void vld_sym_store(vctx *v, int i, const acc_dma *d)
             if (!inside(ext, ext + d->n0, v->mm->y, v->ybytes)) {
                 if (!reported)
                     vld_report(v, i,
-                           "writes external bytes 0x%08llx..0x%08llx (plane %llu, row %llu), which are "
-                           "not inside y (0x%08x..0x%08llx)",
-                           (unsigned long long)ext, (unsigned long long)(ext + d->n0), (unsigned long long)p,
-                           (unsigned long long)r, v->mm->y, (unsigned long long)(v->mm->y + v->ybytes));
+                               "writes external bytes 0x%08llx..0x%08llx (plane %llu, row %llu), "
+                               "which are "
+                               "not inside y (0x%08x..0x%08llx)",
+                               (unsigned long long)ext, (unsigned long long)(ext + d->n0),
+                               (unsigned long long)p, (unsigned long long)r, v->mm->y,
+                               (unsigned long long)(v->mm->y + v->ybytes));
                 reported = 1;
                 continue;
             }
             uint64_t off = ext - v->mm->y;
             if ((off % 4 != 0 || d->n0 % 4 != 0) && !reported) {
                 vld_report(v, i,
-                       "writes external bytes 0x%08llx..0x%08llx (plane %llu, row %llu), which are not "
-                       "whole int32 elements of y",
-                       (unsigned long long)ext, (unsigned long long)(ext + d->n0), (unsigned long long)p,
-                       (unsigned long long)r);
+                           "writes external bytes 0x%08llx..0x%08llx (plane %llu, row %llu), which "
+                           "are not "
+                           "whole int32 elements of y",
+                           (unsigned long long)ext, (unsigned long long)(ext + d->n0),
+                           (unsigned long long)p, (unsigned long long)r);
                 reported = 1;
             }
             for (uint64_t b = 0; b < d->n0; b++) {
@@ -114,30 +119,33 @@ void vld_sym_store(vctx *v, int i, const acc_dma *d)
                     if (t->kind != T_PSUM || t->val != e || TAG_BYTE(t) != bi) {
                         vld_desc_y(v, e, ys, sizeof(ys));
                         vld_desc_tag(v, t, ts, sizeof(ts));
-                        vld_report(v, i, "stores scratchpad 0x%05llx, which holds %s, into byte %u of %s",
-                               (unsigned long long)(loc + b), ts, bi, ys);
+                        vld_report(v, i,
+                                   "stores scratchpad 0x%05llx, which holds %s, into byte %u of %s",
+                                   (unsigned long long)(loc + b), ts, bi, ys);
                         reported = 1;
                     } else if (t->next != cg) {
                         vld_desc_y(v, e, ys, sizeof(ys));
-                        vld_report(v, i,
-                               "stores %s after only %u of its %llu input channels were accumulated "
-                               "(partial sum written by instruction %d)",
-                               ys, t->next, (unsigned long long)cg, t->writer);
+                        vld_report(
+                            v, i,
+                            "stores %s after only %u of its %llu input channels were accumulated "
+                            "(partial sum written by instruction %d)",
+                            ys, t->next, (unsigned long long)cg, t->writer);
                         reported = 1;
                     } else if (!TAG_OK(t)) {
                         vld_desc_y(v, e, ys, sizeof(ys));
-                        vld_report(v, i,
-                               "stores %s from an accumulation chain that did not start at input "
-                               "channel 0 (a COMPUTE without acc in the middle of the chain)",
-                               ys);
+                        vld_report(
+                            v, i,
+                            "stores %s from an accumulation chain that did not start at input "
+                            "channel 0 (a COMPUTE without acc in the middle of the chain)",
+                            ys);
                         reported = 1;
                     }
                 }
                 if (v->ymask[e] & (1u << bi)) {
                     if (!reported) {
                         vld_desc_y(v, e, ys, sizeof(ys));
-                        vld_report(v, i, "stores %s a second time (first stored by instruction %d)", ys,
-                               v->yfirst[e]);
+                        vld_report(v, i, "stores %s a second time (first stored by instruction %d)",
+                                   ys, v->yfirst[e]);
                         reported = 1;
                     }
                 } else {
@@ -188,7 +196,7 @@ static int check_weights(vctx *v, int i, const acc_compute *c, int64_t *cg0_out,
         if (t->kind != T_W) {
             vld_desc_tag(v, t, ts, sizeof(ts));
             vld_report(v, i, "weight tile byte 0x%05x (c=0, i=0, j=0, k=%u) holds %s, not a weight",
-                   c->wgt + kr, kr, ts);
+                       c->wgt + kr, kr, ts);
             return 0;
         }
         uint64_t k = t->val % (uint64_t)v->K, rest = t->val / (uint64_t)v->K;
@@ -196,10 +204,11 @@ static int check_weights(vctx *v, int i, const acc_compute *c, int64_t *cg0_out,
         int64_t cg = (int64_t)(rest / (uint64_t)v->FW / (uint64_t)v->FH), gk = (int64_t)k / v->KG;
         if (ii != 0 || j != 0) {
             vld_desc_tag(v, t, ts, sizeof(ts));
-            vld_report(v, i,
-                   "weight tile byte 0x%05x (c=0, i=0, j=0, k=%u) holds %s, which is not the first "
-                   "tap (i=0, j=0) of a filter",
-                   c->wgt + kr, kr, ts);
+            vld_report(
+                v, i,
+                "weight tile byte 0x%05x (c=0, i=0, j=0, k=%u) holds %s, which is not the first "
+                "tap (i=0, j=0) of a filter",
+                c->wgt + kr, kr, ts);
             return 0;
         }
         if (kr == 0) {
@@ -208,17 +217,18 @@ static int check_weights(vctx *v, int i, const acc_compute *c, int64_t *cg0_out,
         } else if (cg != cg0 || gk != g) {
             vld_desc_tag(v, t, ts, sizeof(ts));
             vld_desc_w(v, v->tag[c->wgt].val, ws, sizeof(ws));
-            vld_report(v, i,
-                   "output channels of one tile need different input channels: tile channel k=%u "
-                   "reads %s but k=0 reads %s",
-                   kr, ts, ws);
+            vld_report(
+                v, i,
+                "output channels of one tile need different input channels: tile channel k=%u "
+                "reads %s but k=0 reads %s",
+                kr, ts, ws);
             return 0;
         }
         v->kabs[kr] = (uint32_t)k;
     }
     if (cg0 + c->tc > v->CG) {
-        vld_report(v, i, "reduces input channels %lld..%lld of a group, which has only %lld", (long long)cg0,
-               (long long)(cg0 + c->tc - 1), (long long)v->CG);
+        vld_report(v, i, "reduces input channels %lld..%lld of a group, which has only %lld",
+                   (long long)cg0, (long long)(cg0 + c->tc - 1), (long long)v->CG);
         return 0;
     }
     int bad = 0;
@@ -241,10 +251,12 @@ static int check_weights(vctx *v, int i, const acc_compute *c, int64_t *cg0_out,
                     vld_desc_tag(v, t, ts, sizeof(ts));
                     vld_desc_w(v, exp, ws2, sizeof(ws2));
                     vld_report(v, i,
-                           "reads %s at scratchpad 0x%05llx (weight tile c=%llu, i=%llu, j=%llu, k=%llu) "
-                           "where the convolution needs %s",
-                           ts, (unsigned long long)(base + kr), (unsigned long long)ch,
-                           (unsigned long long)ii, (unsigned long long)j, (unsigned long long)kr, ws2);
+                               "reads %s at scratchpad 0x%05llx (weight tile c=%llu, i=%llu, "
+                               "j=%llu, k=%llu) "
+                               "where the convolution needs %s",
+                               ts, (unsigned long long)(base + kr), (unsigned long long)ch,
+                               (unsigned long long)ii, (unsigned long long)j,
+                               (unsigned long long)kr, ws2);
                     return 0;
                 }
             }
@@ -280,8 +292,8 @@ static int read_lines(vctx *v, uint32_t n, uint32_t stride, uint32_t f, uint32_t
 /* Virtual zeros the tile reads (lines outside [0, size)) must be in the
  * layer's padding: line + origin outside [0, extent).  Returns the first
  * offending virtual line or INT64_MIN. */
-static int64_t padding_line_bad(const vctx *v, int64_t lo, int64_t hi, uint32_t size, int64_t origin,
-                                int64_t extent)
+static int64_t padding_line_bad(const vctx *v, int64_t lo, int64_t hi, uint32_t size,
+                                int64_t origin, int64_t extent)
 {
     for (int64_t x = lo; x <= hi; x++) {
         if (!v->flag[x - lo] || (x >= 0 && x < (int64_t)size))
@@ -302,32 +314,40 @@ static int check_acts(vctx *v, int i, const acc_compute *c, int64_t cin0, int64_
     char ts[200], xs[96];
     int64_t ylo, yhi, xlo, xhi;
     /* columns first: v->flag holds the rows afterwards */
-    int ncols = read_lines(v, c->tw, c->sw, c->fw, c->dw, c->pleft, c->vw, &v->cols, &v->cols_cap, &xlo, &xhi);
+    int ncols = read_lines(v, c->tw, c->sw, c->fw, c->dw, c->pleft, c->vw, &v->cols, &v->cols_cap,
+                           &xlo, &xhi);
     int64_t first_col = ncols ? v->cols[0] : -1;
     /* padding check of columns needs iw0, known only later: remember lines */
     size_t xspan = (size_t)(xhi - xlo + 1);
     uint8_t *xflag = acc_malloc(xspan);
     memcpy(xflag, v->flag, xspan);
-    int nrows = read_lines(v, c->th, c->sh, c->fh, c->dh, c->ptop, c->vh, &v->rows, &v->rows_cap, &ylo, &yhi);
+    int nrows = read_lines(v, c->th, c->sh, c->fh, c->dh, c->ptop, c->vh, &v->rows, &v->rows_cap,
+                           &ylo, &yhi);
     int rc = 0;
     if (nrows == 0 || ncols == 0) {
-        vld_report(v, i,
-               "every activation the tile reads is a virtual zero (no stored %s is read), so it "
-               "computes nothing of the layer",
-               nrows == 0 ? "row" : "column");
+        vld_report(
+            v, i,
+            "every activation the tile reads is a virtual zero (no stored %s is read), so it "
+            "computes nothing of the layer",
+            nrows == 0 ? "row" : "column");
         goto out;
     }
-    const vtag *t0 = &v->tag[(uint64_t)c->act + (uint64_t)v->rows[0] * c->act_ph + (uint64_t)first_col];
+    const vtag *t0 =
+        &v->tag[(uint64_t)c->act + (uint64_t)v->rows[0] * c->act_ph + (uint64_t)first_col];
     if (t0->kind == T_BAD) {
         rc = -1;
         goto out;
     }
     if (t0->kind != T_X) {
         vld_desc_tag(v, t0, ts, sizeof(ts));
-        vld_report(v, i, "reads %s at scratchpad 0x%05llx (activation tile c=0, row %d, column %lld), not an input "
-               "element",
-               ts, (unsigned long long)c->act + (unsigned long long)v->rows[0] * c->act_ph + (unsigned long long)first_col,
-               v->rows[0], (long long)first_col);
+        vld_report(v, i,
+                   "reads %s at scratchpad 0x%05llx (activation tile c=0, row %d, column %lld), "
+                   "not an input "
+                   "element",
+                   ts,
+                   (unsigned long long)c->act + (unsigned long long)v->rows[0] * c->act_ph +
+                       (unsigned long long)first_col,
+                   v->rows[0], (long long)first_col);
         goto out;
     }
     const int64_t hw = v->H * v->W;
@@ -338,26 +358,33 @@ static int check_acts(vctx *v, int i, const acc_compute *c, int64_t cin0, int64_
         nx / v->SW + c->tw > v->OW)
         vld_desc_tag(v, t0, ts, sizeof(ts));
     if (ny < 0 || ny % v->SH != 0 || ny / v->SH + c->th > v->OH) {
-        vld_report(v, i,
-               "reads %s at activation tile row %d, which puts output row 0 of the tile at input row "
-               "%lld: not an output row of the layer or the tile's %u rows run past its %lld output rows",
-               ts, v->rows[0], (long long)(ih0 - (int64_t)c->ptop), c->th, (long long)v->OH);
+        vld_report(
+            v, i,
+            "reads %s at activation tile row %d, which puts output row 0 of the tile at input row "
+            "%lld: not an output row of the layer or the tile's %u rows run past its %lld output "
+            "rows",
+            ts, v->rows[0], (long long)(ih0 - (int64_t)c->ptop), c->th, (long long)v->OH);
         goto out;
     }
     if (nx < 0 || nx % v->SW != 0 || nx / v->SW + c->tw > v->OW) {
-        vld_report(v, i,
-               "reads %s at activation tile column %lld, which puts output column 0 of the tile at "
-               "input column %lld: not an output column of the layer or the tile's %u columns run past "
-               "its %lld output columns",
-               ts, (long long)first_col, (long long)(iw0 - (int64_t)c->pleft), c->tw, (long long)v->OW);
+        vld_report(
+            v, i,
+            "reads %s at activation tile column %lld, which puts output column 0 of the tile at "
+            "input column %lld: not an output column of the layer or the tile's %u columns run "
+            "past "
+            "its %lld output columns",
+            ts, (long long)first_col, (long long)(iw0 - (int64_t)c->pleft), c->tw,
+            (long long)v->OW);
         goto out;
     }
     /* virtual zeros must be padding */
     int64_t bad = padding_line_bad(v, ylo, yhi, c->vh, ih0, v->H);
     if (bad != INT64_MIN) {
-        vld_report(v, i, "reads a virtual zero at activation tile row %lld where the convolution needs input "
-               "row %lld of x (x[%lld][%lld][..])",
-               (long long)bad, (long long)(bad + ih0), (long long)cin0, (long long)(bad + ih0));
+        vld_report(
+            v, i,
+            "reads a virtual zero at activation tile row %lld where the convolution needs input "
+            "row %lld of x (x[%lld][%lld][..])",
+            (long long)bad, (long long)(bad + ih0), (long long)cin0, (long long)(bad + ih0));
         goto out;
     }
     {
@@ -367,31 +394,39 @@ static int check_acts(vctx *v, int i, const acc_compute *c, int64_t cin0, int64_
         v->flag = rflag;
     }
     if (bad != INT64_MIN) {
-        vld_report(v, i, "reads a virtual zero at activation tile column %lld where the convolution needs "
-               "input column %lld of x (x[%lld][..][%lld])",
-               (long long)bad, (long long)(bad + iw0), (long long)cin0, (long long)(bad + iw0));
+        vld_report(
+            v, i,
+            "reads a virtual zero at activation tile column %lld where the convolution needs "
+            "input column %lld of x (x[%lld][..][%lld])",
+            (long long)bad, (long long)(bad + iw0), (long long)cin0, (long long)(bad + iw0));
         goto out;
     }
     /* stored lines read must be inside x (zero padding is virtual only) */
     for (int r = 0; r < nrows; r++) {
         int64_t ih = v->rows[r] + ih0;
         if (ih < 0 || ih >= v->H) {
-            const vtag *t = &v->tag[(uint64_t)c->act + (uint64_t)v->rows[r] * c->act_ph + (uint64_t)first_col];
+            const vtag *t =
+                &v->tag[(uint64_t)c->act + (uint64_t)v->rows[r] * c->act_ph + (uint64_t)first_col];
             vld_desc_tag(v, t, ts, sizeof(ts));
-            vld_report(v, i, "reads %s at activation tile row %d where the convolution needs a zero of the "
-                   "padding (input row %lld)",
-                   ts, v->rows[r], (long long)ih);
+            vld_report(
+                v, i,
+                "reads %s at activation tile row %d where the convolution needs a zero of the "
+                "padding (input row %lld)",
+                ts, v->rows[r], (long long)ih);
             goto out;
         }
     }
     for (int q = 0; q < ncols; q++) {
         int64_t iw = v->cols[q] + iw0;
         if (iw < 0 || iw >= v->W) {
-            const vtag *t = &v->tag[(uint64_t)c->act + (uint64_t)v->rows[0] * c->act_ph + (uint64_t)v->cols[q]];
+            const vtag *t =
+                &v->tag[(uint64_t)c->act + (uint64_t)v->rows[0] * c->act_ph + (uint64_t)v->cols[q]];
             vld_desc_tag(v, t, ts, sizeof(ts));
-            vld_report(v, i, "reads %s at activation tile column %d where the convolution needs a zero of the "
-                   "padding (input column %lld)",
-                   ts, v->cols[q], (long long)iw);
+            vld_report(
+                v, i,
+                "reads %s at activation tile column %d where the convolution needs a zero of the "
+                "padding (input column %lld)",
+                ts, v->cols[q], (long long)iw);
             goto out;
         }
     }
@@ -414,11 +449,12 @@ static int check_acts(vctx *v, int i, const acc_compute *c, int64_t cin0, int64_
                 }
                 vld_desc_tag(v, t, ts, sizeof(ts));
                 vld_desc_x(v, exp, xs, sizeof(xs));
-                vld_report(v, i,
-                       "reads %s at scratchpad 0x%05llx (activation tile c=%llu, row %d, column %d) "
-                       "where the convolution needs %s",
-                       ts, (unsigned long long)(row + (uint64_t)v->cols[q]), (unsigned long long)ch,
-                       v->rows[r], v->cols[q], xs);
+                vld_report(
+                    v, i,
+                    "reads %s at scratchpad 0x%05llx (activation tile c=%llu, row %d, column %d) "
+                    "where the convolution needs %s",
+                    ts, (unsigned long long)(row + (uint64_t)v->cols[q]), (unsigned long long)ch,
+                    v->rows[r], v->cols[q], xs);
                 goto out;
             }
         }
@@ -431,17 +467,21 @@ out:
     return rc;
 }
 
-static int overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1) { return a0 < b1 && b0 < a1; }
+static int overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
+{
+    return a0 < b1 && b0 < a1;
+}
 
 void vld_sym_compute(vctx *v, int i, const acc_compute *c)
 {
     if ((int64_t)c->fh != v->FH || (int64_t)c->fw != v->FW || (int64_t)c->sh != v->SH ||
         (int64_t)c->sw != v->SW || (int64_t)c->dh != v->DH || (int64_t)c->dw != v->DW) {
         vld_report(v, i,
-               "kernel=%ux%u stride=%u,%u dil=%u,%u is not the layer's kernel=%lldx%lld stride=%lld,%lld "
-               "dil=%lld,%lld",
-               c->fh, c->fw, c->sh, c->sw, c->dh, c->dw, (long long)v->FH, (long long)v->FW, (long long)v->SH,
-               (long long)v->SW, (long long)v->DH, (long long)v->DW);
+                   "kernel=%ux%u stride=%u,%u dil=%u,%u is not the layer's kernel=%lldx%lld "
+                   "stride=%lld,%lld "
+                   "dil=%lld,%lld",
+                   c->fh, c->fw, c->sh, c->sw, c->dh, c->dw, (long long)v->FH, (long long)v->FW,
+                   (long long)v->SH, (long long)v->SW, (long long)v->DH, (long long)v->DW);
         poison_out(v, i, c);
         return;
     }
@@ -449,9 +489,11 @@ void vld_sym_compute(vctx *v, int i, const acc_compute *c)
     acc_instr_spad_ranges(&v->p->ins[i], r);
     for (int k = 0; k < 2; k++) {
         if (overlaps(r[2].lo, r[2].hi, r[k].lo, r[k].hi)) {
-            vld_report(v, i, "output tile 0x%05llx..0x%05llx overlaps its %s tile 0x%05llx..0x%05llx",
-                   (unsigned long long)r[2].lo, (unsigned long long)r[2].hi, k ? "weight" : "activation",
-                   (unsigned long long)r[k].lo, (unsigned long long)r[k].hi);
+            vld_report(v, i,
+                       "output tile 0x%05llx..0x%05llx overlaps its %s tile 0x%05llx..0x%05llx",
+                       (unsigned long long)r[2].lo, (unsigned long long)r[2].hi,
+                       k ? "weight" : "activation", (unsigned long long)r[k].lo,
+                       (unsigned long long)r[k].hi);
             poison_out(v, i, c);
             return;
         }
@@ -481,8 +523,8 @@ void vld_sym_compute(vctx *v, int i, const acc_compute *c)
                     for (unsigned b = 0; b < 4; b++) {
                         const vtag *tb = &v->tag[a + b];
                         bad |= tb->kind == T_BAD;
-                        match &= tb->kind == T_PSUM && tb->val == e && TAG_BYTE(tb) == b && tb->next == t->next &&
-                                 TAG_OK(tb) == TAG_OK(t);
+                        match &= tb->kind == T_PSUM && tb->val == e && TAG_BYTE(tb) == b &&
+                                 tb->next == t->next && TAG_OK(tb) == TAG_OK(t);
                     }
                     if (bad || (match && (int64_t)t->next == cg0))
                         continue;
@@ -498,16 +540,17 @@ void vld_sym_compute(vctx *v, int i, const acc_compute *c)
                             }
                         }
                         vld_desc_tag(v, t, ts, sizeof(ts));
-                        vld_report(v, i, "accumulates %s onto scratchpad 0x%05llx, which holds %s", ys,
-                               (unsigned long long)a, ts);
+                        vld_report(v, i, "accumulates %s onto scratchpad 0x%05llx, which holds %s",
+                                   ys, (unsigned long long)a, ts);
                         poison_out(v, i, c);
                         return;
                     }
                     if ((int64_t)t->next != cg0) {
-                        vld_report(v, i,
-                               "adds input channels %lld..%lld to the partial sum of %s, which holds "
-                               "channels up to %u (chunks must follow each other in order, each once)",
-                               (long long)cg0, (long long)(cg0 + c->tc - 1), ys, t->next);
+                        vld_report(
+                            v, i,
+                            "adds input channels %lld..%lld to the partial sum of %s, which holds "
+                            "channels up to %u (chunks must follow each other in order, each once)",
+                            (long long)cg0, (long long)(cg0 + c->tc - 1), ys, t->next);
                         poison_out(v, i, c);
                         return;
                     }
@@ -519,7 +562,8 @@ void vld_sym_compute(vctx *v, int i, const acc_compute *c)
         for (uint64_t oy = 0; oy < th; oy++) {
             for (uint64_t ox = 0; ox < tw; ox++) {
                 uint64_t a = (uint64_t)c->out + ((kr * th + oy) * tw + ox) * 4;
-                uint64_t e = v->kabs[kr] * plane + ((uint64_t)oy0 + oy) * (uint64_t)v->OW + (uint64_t)ox0 + ox;
+                uint64_t e = v->kabs[kr] * plane + ((uint64_t)oy0 + oy) * (uint64_t)v->OW +
+                             (uint64_t)ox0 + ox;
                 unsigned ok = cg0 == 0;
                 int bad = 0;
                 if (c->acc) {
@@ -528,12 +572,12 @@ void vld_sym_compute(vctx *v, int i, const acc_compute *c)
                         bad |= v->tag[a + b].kind == T_BAD;
                 }
                 for (unsigned b = 0; b < 4; b++) {
-                    vtag t = bad ? vld_mk_tag(T_BAD, 0, 0, 0, 0, i)
-                                 : vld_mk_tag(T_PSUM, (uint32_t)e, (unsigned)(cg0 + c->tc), b, ok, i);
+                    vtag t =
+                        bad ? vld_mk_tag(T_BAD, 0, 0, 0, 0, i)
+                            : vld_mk_tag(T_PSUM, (uint32_t)e, (unsigned)(cg0 + c->tc), b, ok, i);
                     v->tag[a + b] = t;
                 }
             }
         }
     }
 }
-

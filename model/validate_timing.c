@@ -135,9 +135,8 @@ static void note(conflict *c, int culprit, uint64_t a)
 #define FOR_BLOCK_BYTES(b, a)                                                                      \
     for (uint64_t p_ = 0; p_ < (b)->n2; p_++)                                                      \
         for (uint64_t r_ = 0; r_ < (b)->n1; r_++)                                                  \
-            for (uint64_t a = (b)->base + p_ * (b)->s2 + r_ * (b)->s1,                             \
-                          e_ = a + (b)->n0;                                                        \
-                 a < e_; a++)
+            for (uint64_t a = (b)->base + p_ * (b)->s2 + r_ * (b)->s1, e_ = a + (b)->n0; a < e_;   \
+                 a++)
 
 void vld_hazards(vctx *v, int i, const blk *b, int nb)
 {
@@ -145,7 +144,8 @@ void vld_hazards(vctx *v, int i, const blk *b, int nb)
     const int64_t s = v->t->start[i], e = end[i];
     conflict cf[H_COUNT] = {{-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0}};
     for (int k = 0; k < nb; k++) {
-        FOR_BLOCK_BYTES(&b[k], a) {
+        FOR_BLOCK_BYTES(&b[k], a)
+        {
             int32_t w = v->tag[a].writer, r = v->rd[a];
             if (w >= 0 && end[w] > s) {
                 if (b[k].writes)
@@ -168,15 +168,17 @@ void vld_hazards(vctx *v, int i, const blk *b, int nb)
             continue;
         const acc_instr *ci = &v->p->ins[cf[h].culprit];
         char msg[256];
-        snprintf(msg, sizeof(msg), what[h], (unsigned long long)cf[h].lo, (unsigned long long)cf[h].hi,
-                 cf[h].culprit, vld_op_name(ci));
-        vld_report(v, i, "%s (missing wait=%s:%d?)", msg, eng[acc_op_engine(ci->op)], v->ord[cf[h].culprit]);
+        snprintf(msg, sizeof(msg), what[h], (unsigned long long)cf[h].lo,
+                 (unsigned long long)cf[h].hi, cf[h].culprit, vld_op_name(ci));
+        vld_report(v, i, "%s (missing wait=%s:%d?)", msg, eng[acc_op_engine(ci->op)],
+                   v->ord[cf[h].culprit]);
     }
     /* record: reads first (an ACC output is read, then written) */
     for (int k = 0; k < nb; k++) {
         if (!b[k].reads)
             continue;
-        FOR_BLOCK_BYTES(&b[k], a) {
+        FOR_BLOCK_BYTES(&b[k], a)
+        {
             if (v->rd[a] < 0 || end[v->rd[a]] < e)
                 v->rd[a] = i;
         }
@@ -184,10 +186,10 @@ void vld_hazards(vctx *v, int i, const blk *b, int nb)
     for (int k = 0; k < nb; k++) {
         if (!b[k].writes)
             continue;
-        FOR_BLOCK_BYTES(&b[k], a) {
+        FOR_BLOCK_BYTES(&b[k], a)
+        {
             live_close(v, a);
             v->rd[a] = -1; /* the new writer (i) goes into the tag */
         }
     }
 }
-

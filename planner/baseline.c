@@ -89,7 +89,7 @@ typedef struct candidate {
     double instructions; /* exact instruction count */
     acc_tiling t;
     int slots[KIND_COUNT];
-    int order;           /* creation order, for deterministic ties */
+    int order; /* creation order, for deterministic ties */
 } candidate;
 
 /* Closed-form estimate of a candidate's makespan from the engines' busy
@@ -262,7 +262,8 @@ static void collect(const shape *s, const acc_config *cfg, int serial, cand_list
                     while (lo < hi) {
                         t.th = (lo + hi + 1) / 2;
                         opt_need_of(s, &t, &z);
-                        if (opt_need_bytes(&z, slots) <= cfg->spad_bytes && z.vh <= (int)ACC_DIM_MAX)
+                        if (opt_need_bytes(&z, slots) <= cfg->spad_bytes &&
+                            z.vh <= (int)ACC_DIM_MAX)
                             lo = t.th;
                         else
                             hi = t.th - 1;

@@ -482,7 +482,6 @@ Test(baseline, an_unknown_strategy_is_rejected)
 
 /* ---------------------------------------------------------------- the tool */
 
-
 static void remove_dir(const char *dir, const char *const *files)
 {
     char path[512];

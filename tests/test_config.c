@@ -185,9 +185,10 @@ typedef struct derive_case {
 Test(config, derived_values_follow_the_documented_rules)
 {
     static const derive_case cases[] = {
-        {1, 1, 1, 1, 4},      {1, 1, 2, 1, 4},     {2, 1, 3, 2, 8},      {3, 3, 6, 4, 8},
-        {5, 3, 7, 8, 16},     {3, 9, 14, 16, 16},  {16, 16, 15, 16, 32}, {17, 2, 30, 32, 32},
-        {64, 64, 126, 64, 128}, {33, 64, 127, 64, 256}, {8, 64, 254, 64, 256}, {1, 64, 255, 64, 512},
+        {1, 1, 1, 1, 4},        {1, 1, 2, 1, 4},       {2, 1, 3, 2, 8},
+        {3, 3, 6, 4, 8},        {5, 3, 7, 8, 16},      {3, 9, 14, 16, 16},
+        {16, 16, 15, 16, 32},   {17, 2, 30, 32, 32},   {64, 64, 126, 64, 128},
+        {33, 64, 127, 64, 256}, {8, 64, 254, 64, 256}, {1, 64, 255, 64, 512},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         const derive_case *d = &cases[i];
@@ -270,7 +271,8 @@ static const bad_case bad_cases[] = {
     {"rows = 4\n[array]\n", "c.ini:1: key 'rows': outside any section"},
     {"[array]\nrow = 4\n", "c.ini:2: key 'row': unknown key in section [array]"},
     {"[axi]\nrows = 4\n", "c.ini:2: key 'rows': unknown key in section [axi]"},
-    {"[array]\nrows = 4\ncols = 4\nrows = 5\n", "c.ini:4: key 'rows': duplicate key (first set on line 2)"},
+    {"[array]\nrows = 4\ncols = 4\nrows = 5\n",
+     "c.ini:4: key 'rows': duplicate key (first set on line 2)"},
     {"[array]\nrows = 4\n[array]\nrows = 4\n", "c.ini:4: key 'rows': duplicate key"},
     {"[array]\nrows = four\n", "c.ini:2: key 'rows': expected an integer, got 'four'"},
     {"[array]\nrows = 4x\n", "c.ini:2: key 'rows': expected an integer, got '4x'"},
@@ -298,11 +300,13 @@ static const bad_case bad_cases[] = {
     {"[array]\nrows = 16\n[scratchpad]\nbanks = 2\n", "c.ini:2: key 'rows': a drained column"},
     {"[array]\nrows = 8\ncols = 16\n[scratchpad]\nbanks = 4\n",
      "c.ini:2: key 'rows': a stride-7 activation window"},
-    {"[array]\nrows = 8\ncols = 8\n[axi]\ndata_bits = 512\n", "c.ini:5: key 'data_bits': a bus beat"},
+    {"[array]\nrows = 8\ncols = 8\n[axi]\ndata_bits = 512\n",
+     "c.ini:5: key 'data_bits': a bus beat"},
     {"[scratchpad]\nbytes = 1024\nbanks = 32\n[array]\ncols = 64\n",
      "c.ini:2: key 'bytes': 1024 bytes is not a multiple of banks*line_bytes = 32*64 = 2048"},
     /* ...or, when that key took its default, at the line that made it fail */
-    {"; only banks\n[scratchpad]\nbanks = 2\n", "c.ini:3: key 'banks': a drained column of 16 int32"},
+    {"; only banks\n[scratchpad]\nbanks = 2\n",
+     "c.ini:3: key 'banks': a drained column of 16 int32"},
     /* the first error wins */
     {"[array]\nrows = 0\ncols = 0\n", "c.ini:2: key 'rows'"},
     {"[array]\nrows 4\ncols = 0\n", "c.ini:2: malformed line"},
@@ -396,8 +400,8 @@ Test(config, every_malformed_config_file_fails_with_its_documented_message)
         /* every message names the file and a line */
         char prefix[1100];
         snprintf(prefix, sizeof(prefix), "%s:", path);
-        cr_assert(strncmp(err.msg, prefix, strlen(prefix)) == 0 &&
-                      err.msg[strlen(prefix)] >= '1' && err.msg[strlen(prefix)] <= '9',
+        cr_assert(strncmp(err.msg, prefix, strlen(prefix)) == 0 && err.msg[strlen(prefix)] >= '1' &&
+                      err.msg[strlen(prefix)] <= '9',
                   "%s: no file:line in '%s'", path, err.msg);
         n++;
     }

@@ -104,9 +104,9 @@ Test(golden, pads_asymmetrically_with_zeros)
     cr_assert_eq(layer_out_w(&l), 3);
     int32_t *y = conv(&l, x3, k2);
     const int32_t want[9] = {
-        4,  11, 18,  /* 1*4;  1*3+2*4;  2*3+3*4 */
-        18, 37, 47,  /* 1*2+4*4;  ... */
-        36, 67, 77,  /* 4*2+7*4;  ... */
+        4,  11, 18, /* 1*4;  1*3+2*4;  2*3+3*4 */
+        18, 37, 47, /* 1*2+4*4;  ... */
+        36, 67, 77, /* 4*2+7*4;  ... */
     };
     expect_equal(y, want, 9, "padded");
     free(y);
@@ -133,7 +133,7 @@ Test(golden, strides_differently_along_rows_and_columns, .init = fill_x5)
     int32_t *y = conv(&l, x5, w);
     const int32_t want[12] = {
         63, 72, 81, 153, 162, 171, /* k0: 3x3 window sums at rows 0 and 2 */
-        7, 8, 9, 17, 18, 19,       /* k1: x[1][1..3], x[3][1..3] */
+        7,  8,  9,  17,  18,  19,  /* k1: x[1][1..3], x[3][1..3] */
     };
     expect_equal(y, want, 12, "stride 2,1");
     free(y);
@@ -246,16 +246,22 @@ struct mm_shape {
 ParameterizedTestParameters(golden, one_by_one_convolution_is_a_matrix_product)
 {
     static struct mm_shape p[] = {
-        {1, 1, 1, 1, 1},   {3, 5, 4, 7, 1},   {16, 8, 6, 6, 1}, {64, 10, 1, 1, 1},
-        {7, 33, 9, 5, 2},  {12, 4, 11, 13, 3}, {5, 3, 8, 8, 7},
+        {1, 1, 1, 1, 1},  {3, 5, 4, 7, 1},    {16, 8, 6, 6, 1}, {64, 10, 1, 1, 1},
+        {7, 33, 9, 5, 2}, {12, 4, 11, 13, 3}, {5, 3, 8, 8, 7},
     };
     return cr_make_param_array(struct mm_shape, p, sizeof p / sizeof p[0]);
 }
 
 ParameterizedTest(struct mm_shape *m, golden, one_by_one_convolution_is_a_matrix_product)
 {
-    struct shape s = {.c = m->c, .h = m->h, .w = m->w, .k = m->k, .fh = 1, .fw = 1,
-                      .sh = m->stride, .sw = m->stride};
+    struct shape s = {.c = m->c,
+                      .h = m->h,
+                      .w = m->w,
+                      .k = m->k,
+                      .fh = 1,
+                      .fw = 1,
+                      .sh = m->stride,
+                      .sw = m->stride};
     acc_layer l = layer_of(&s);
     int8_t *x = random_i8((size_t)layer_x_bytes(&l), 11, -128, 127);
     int8_t *w = random_i8((size_t)layer_w_bytes(&l), 12, -128, 127);
@@ -272,8 +278,8 @@ ParameterizedTest(struct mm_shape *m, golden, one_by_one_convolution_is_a_matrix
                     sum += (int64_t)w[c * m->k + k] *
                            x[(c * m->h + oy * m->stride) * m->w + ox * m->stride];
                 int32_t got = y[(k * oh + oy) * ow + ox];
-                cr_assert_eq(got, sum, "c=%d k=%d: y[%d][%d][%d] = %d, matmul gives %lld",
-                             m->c, m->k, k, oy, ox, got, (long long)sum);
+                cr_assert_eq(got, sum, "c=%d k=%d: y[%d][%d][%d] = %d, matmul gives %lld", m->c,
+                             m->k, k, oy, ox, got, (long long)sum);
             }
     free(x);
     free(w);
@@ -283,16 +289,38 @@ ParameterizedTest(struct mm_shape *m, golden, one_by_one_convolution_is_a_matrix
 /* ------------------------------------------------------------ shapes */
 
 /* General shapes (stride, padding, dilation, groups) for the properties. */
-#define GENERAL_SHAPES                                                                      \
-    {.c = 1, .h = 1, .w = 1, .k = 1, .fh = 1, .fw = 1},                                    \
-    {.c = 3, .h = 9, .w = 11, .k = 4, .fh = 3, .fw = 3, .pt = 1, .pb = 1, .pl = 1, .pr = 1},   \
-    {.c = 4, .h = 12, .w = 10, .k = 6, .fh = 5, .fw = 3, .sh = 2, .sw = 3, .pt = 2, .pr = 1},  \
-    {.c = 6, .h = 13, .w = 9, .k = 4, .fh = 3, .fw = 2, .dh = 2, .dw = 3, .pb = 3, .pl = 2,    \
-     .g = 2},                                                                               \
-    {.c = 8, .h = 7, .w = 7, .k = 8, .fh = 3, .fw = 3, .sh = 2, .sw = 2, .pt = 1, .pb = 1,     \
-     .pl = 1, .pr = 1, .g = 8},                                                             \
-    {.c = 2, .h = 16, .w = 5, .k = 3, .fh = 7, .fw = 1, .sh = 3, .dh = 2, .pt = 4},          \
-    {.c = 9, .h = 6, .w = 6, .k = 6, .fh = 2, .fw = 2, .g = 3, .pt = 1, .pl = 1}
+#define GENERAL_SHAPES                                                                             \
+    {.c = 1, .h = 1, .w = 1, .k = 1, .fh = 1, .fw = 1},                                            \
+        {.c = 3, .h = 9, .w = 11, .k = 4, .fh = 3, .fw = 3, .pt = 1, .pb = 1, .pl = 1, .pr = 1},   \
+        {.c = 4, .h = 12, .w = 10, .k = 6, .fh = 5, .fw = 3, .sh = 2, .sw = 3, .pt = 2, .pr = 1},  \
+        {.c = 6,                                                                                   \
+         .h = 13,                                                                                  \
+         .w = 9,                                                                                   \
+         .k = 4,                                                                                   \
+         .fh = 3,                                                                                  \
+         .fw = 2,                                                                                  \
+         .dh = 2,                                                                                  \
+         .dw = 3,                                                                                  \
+         .pb = 3,                                                                                  \
+         .pl = 2,                                                                                  \
+         .g = 2},                                                                                  \
+        {.c = 8,                                                                                   \
+         .h = 7,                                                                                   \
+         .w = 7,                                                                                   \
+         .k = 8,                                                                                   \
+         .fh = 3,                                                                                  \
+         .fw = 3,                                                                                  \
+         .sh = 2,                                                                                  \
+         .sw = 2,                                                                                  \
+         .pt = 1,                                                                                  \
+         .pb = 1,                                                                                  \
+         .pl = 1,                                                                                  \
+         .pr = 1,                                                                                  \
+         .g = 8},                                                                                  \
+        {.c = 2, .h = 16, .w = 5, .k = 3, .fh = 7, .fw = 1, .sh = 3, .dh = 2, .pt = 4},            \
+    {                                                                                              \
+        .c = 9, .h = 6, .w = 6, .k = 6, .fh = 2, .fw = 2, .g = 3, .pt = 1, .pl = 1                 \
+    }
 
 static struct shape general_shapes[] = {GENERAL_SHAPES};
 
@@ -315,8 +343,10 @@ ParameterizedTest(struct shape *s, golden, is_linear_in_the_input)
     int32_t *y1 = conv(&l, x1, w), *y2 = conv(&l, x2, w), *ys = conv(&l, xs, w);
     int nonzero = 0;
     for (size_t i = 0; i < ny; i++) {
-        cr_assert_eq(ys[i], y1[i] + y2[i], "element %zu: conv(x1+x2) = %d, conv(x1)+conv(x2) "
-                     "= %d", i, ys[i], y1[i] + y2[i]);
+        cr_assert_eq(ys[i], y1[i] + y2[i],
+                     "element %zu: conv(x1+x2) = %d, conv(x1)+conv(x2) "
+                     "= %d",
+                     i, ys[i], y1[i] + y2[i]);
         nonzero |= ys[i] != 0;
     }
     cr_assert(nonzero, "degenerate case: every output is zero");
@@ -442,10 +472,32 @@ ParameterizedTest(struct shape *s, golden, shifting_the_input_by_a_column_shifts
  * (G == C, with channel multiplier K/C) is the case C/G == 1. */
 static struct shape group_shapes[] = {
     {.c = 4, .h = 6, .w = 5, .k = 4, .fh = 3, .fw = 3, .pt = 1, .pb = 1, .pl = 1, .pr = 1, .g = 4},
-    {.c = 8, .h = 9, .w = 9, .k = 8, .fh = 3, .fw = 3, .sh = 2, .sw = 2, .pt = 1, .pb = 1,
-     .pl = 1, .pr = 1, .g = 8},
-    {.c = 3, .h = 7, .w = 8, .k = 6, .fh = 5, .fw = 5, .dh = 2, .dw = 1, .pt = 4, .pb = 4,
-     .pl = 2, .pr = 2, .g = 3},
+    {.c = 8,
+     .h = 9,
+     .w = 9,
+     .k = 8,
+     .fh = 3,
+     .fw = 3,
+     .sh = 2,
+     .sw = 2,
+     .pt = 1,
+     .pb = 1,
+     .pl = 1,
+     .pr = 1,
+     .g = 8},
+    {.c = 3,
+     .h = 7,
+     .w = 8,
+     .k = 6,
+     .fh = 5,
+     .fw = 5,
+     .dh = 2,
+     .dw = 1,
+     .pt = 4,
+     .pb = 4,
+     .pl = 2,
+     .pr = 2,
+     .g = 3},
     {.c = 6, .h = 5, .w = 4, .k = 4, .fh = 2, .fw = 3, .g = 2},
     {.c = 12, .h = 4, .w = 6, .k = 6, .fh = 1, .fw = 1, .sh = 2, .g = 3},
 };
@@ -492,10 +544,20 @@ ParameterizedTest(struct shape *s, golden, grouped_convolution_is_one_convolutio
  * single-channel convolution of input channel c with filter c. */
 static struct shape dw_shapes[] = {
     {.c = 3, .h = 5, .w = 5, .k = 3, .fh = 3, .fw = 3, .pt = 1, .pb = 1, .pl = 1, .pr = 1, .g = 3},
-    {.c = 32, .h = 8, .w = 8, .k = 32, .fh = 3, .fw = 3, .sh = 2, .sw = 2, .pt = 1, .pb = 1,
-     .pl = 1, .pr = 1, .g = 32},
-    {.c = 5, .h = 9, .w = 7, .k = 5, .fh = 3, .fw = 2, .dh = 3, .dw = 2, .pt = 2, .pl = 1,
-     .g = 5},
+    {.c = 32,
+     .h = 8,
+     .w = 8,
+     .k = 32,
+     .fh = 3,
+     .fw = 3,
+     .sh = 2,
+     .sw = 2,
+     .pt = 1,
+     .pb = 1,
+     .pl = 1,
+     .pr = 1,
+     .g = 32},
+    {.c = 5, .h = 9, .w = 7, .k = 5, .fh = 3, .fw = 2, .dh = 3, .dw = 2, .pt = 2, .pl = 1, .g = 5},
 };
 
 ParameterizedTestParameters(golden, depthwise_is_a_single_channel_convolution_per_channel)

@@ -44,9 +44,9 @@ Test(isa, every_field_reaches_both_ends_of_its_range_in_the_round_trip)
             uint32_t w = hi ? TU_BITS(20) : 0;
             in.wait[0] = in.wait[1] = in.wait[2] = w;
             if (in.op == ACC_OP_LOAD || in.op == ACC_OP_STORE) {
-                acc_dma d = {hi ? 0xffffffffu : 0, hi ? TU_BITS(20) : 0, hi ? 4095 : 1, hi ? 4095 : 1,
-                             hi ? 4095 : 1, hi ? TU_BITS(24) : 0, hi ? TU_BITS(24) : 0,
-                             hi ? TU_BITS(20) : 0, hi ? TU_BITS(20) : 0};
+                acc_dma d = {hi ? 0xffffffffu : 0, hi ? TU_BITS(20) : 0, hi ? 4095 : 1,
+                             hi ? 4095 : 1,        hi ? 4095 : 1,        hi ? TU_BITS(24) : 0,
+                             hi ? TU_BITS(24) : 0, hi ? TU_BITS(20) : 0, hi ? TU_BITS(20) : 0};
                 in.u.dma = d;
             } else if (in.op == ACC_OP_COMPUTE) {
                 acc_compute *c = &in.u.cp;
@@ -72,11 +72,14 @@ Test(isa, every_field_reaches_both_ends_of_its_range_in_the_round_trip)
 
 /* ------------------------------------------------------------ rejection */
 
-static void set_bit(uint8_t b[ACC_INSTR_BYTES], int bit) { b[bit / 8] |= (uint8_t)(1u << (bit % 8)); }
+static void set_bit(uint8_t b[ACC_INSTR_BYTES], int bit)
+{
+    b[bit / 8] |= (uint8_t)(1u << (bit % 8));
+}
 static void clear_bits(uint8_t b[ACC_INSTR_BYTES], int lsb, int width)
 {
     for (int i = lsb; i < lsb + width; i++)
-        b[i / 8] &= (uint8_t)~(1u << (i % 8));
+        b[i / 8] &= (uint8_t) ~(1u << (i % 8));
 }
 
 /* Encodes a valid instruction of each opcode with small fields. */
@@ -156,11 +159,11 @@ Test(isa, decode_rejects_zero_counts_and_strides)
         int lsb, width;
         const char *field;
     } cases[] = {
-        {ACC_OP_LOAD, 132, 12, "n0"},     {ACC_OP_STORE, 132, 12, "n0"},
-        {ACC_OP_LOAD, 144, 12, "n1"},     {ACC_OP_STORE, 156, 12, "n2"},
-        {ACC_OP_COMPUTE, 68, 3, "sh"},    {ACC_OP_COMPUTE, 77, 3, "dw"},
-        {ACC_OP_COMPUTE, 140, 4, "fh"},   {ACC_OP_COMPUTE, 148, 12, "tc"},
-        {ACC_OP_COMPUTE, 182, 10, "tw"},  {ACC_OP_COMPUTE, 232, 10, "vw"},
+        {ACC_OP_LOAD, 132, 12, "n0"},    {ACC_OP_STORE, 132, 12, "n0"},
+        {ACC_OP_LOAD, 144, 12, "n1"},    {ACC_OP_STORE, 156, 12, "n2"},
+        {ACC_OP_COMPUTE, 68, 3, "sh"},   {ACC_OP_COMPUTE, 77, 3, "dw"},
+        {ACC_OP_COMPUTE, 140, 4, "fh"},  {ACC_OP_COMPUTE, 148, 12, "tc"},
+        {ACC_OP_COMPUTE, 182, 10, "tw"}, {ACC_OP_COMPUTE, 232, 10, "vw"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         uint8_t b[ACC_INSTR_BYTES];
@@ -230,8 +233,8 @@ Test(isa, store_with_maximal_wait_matches_the_documented_layout)
     acc_instr in;
     memset(&in, 0, sizeof(in));
     in.op = ACC_OP_STORE;
-    in.wait[ACC_ENG_LD] = 0xfffff; /* bits 8..27 */
-    in.wait[ACC_ENG_ST] = 1;       /* bit 48 */
+    in.wait[ACC_ENG_LD] = 0xfffff;               /* bits 8..27 */
+    in.wait[ACC_ENG_ST] = 1;                     /* bit 48 */
     in.u.dma.n0 = in.u.dma.n1 = in.u.dma.n2 = 1; /* bits 132, 144, 156 */
     uint8_t want[ACC_INSTR_BYTES] = {0};
     want[0] = 0x02;
@@ -261,10 +264,9 @@ Test(isa, load_fields_match_the_documented_layout)
     d->spad_s1 = 0x80000;  /* [235:216] bit 235 */
     d->spad_s2 = 1;        /* [255:236] bit 236 */
     uint8_t want[ACC_INSTR_BYTES] = {
-        0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0x78, 0x56, 0x34, 0x12, 0xde, 0xbc, 0x1a, 0x00, 0x02, 0x30,
-        0x00, 0x01, 0x00, 0x00, 0xff, 0xff, 0xff, 0x00, 0x00, 0x18,
-        0x00, 0x00,
+        0x01, 0,    0,    0,    0,    0,    0,    0,    0,    0,    0x78,
+        0x56, 0x34, 0x12, 0xde, 0xbc, 0x1a, 0x00, 0x02, 0x30, 0x00, 0x01,
+        0x00, 0x00, 0xff, 0xff, 0xff, 0x00, 0x00, 0x18, 0x00, 0x00,
     };
     expect_encoding(&in, want, "load");
 }
@@ -275,31 +277,30 @@ Test(isa, compute_fields_match_the_documented_layout)
     memset(&in, 0, sizeof(in));
     in.op = ACC_OP_COMPUTE;
     acc_compute *c = &in.u.cp;
-    c->acc = 1;        /* flag bit 4 */
-    c->sh = 1;         /* [70:68]  bit 68 */
-    c->sw = 2;         /* [73:71]  bit 72 */
-    c->dh = 3;         /* [76:74]  bits 74, 75 */
-    c->dw = 4;         /* [79:77]  bit 79 */
-    c->act = 0x12345;  /* [99:80] */
-    c->wgt = 0x6789a;  /* [119:100] */
-    c->out = 0xbcdef;  /* [139:120] */
-    c->fh = 15;        /* [143:140] */
-    c->fw = 1;         /* [147:144] */
-    c->tc = 0xabc;     /* [159:148] */
-    c->tk = 0x123;     /* [171:160] */
-    c->th = 0x3ff;     /* [181:172] */
-    c->tw = 1;         /* [191:182] bit 182 */
-    c->act_ph = 0x2aa; /* [201:192] */
+    c->acc = 1;          /* flag bit 4 */
+    c->sh = 1;           /* [70:68]  bit 68 */
+    c->sw = 2;           /* [73:71]  bit 72 */
+    c->dh = 3;           /* [76:74]  bits 74, 75 */
+    c->dw = 4;           /* [79:77]  bit 79 */
+    c->act = 0x12345;    /* [99:80] */
+    c->wgt = 0x6789a;    /* [119:100] */
+    c->out = 0xbcdef;    /* [139:120] */
+    c->fh = 15;          /* [143:140] */
+    c->fw = 1;           /* [147:144] */
+    c->tc = 0xabc;       /* [159:148] */
+    c->tk = 0x123;       /* [171:160] */
+    c->th = 0x3ff;       /* [181:172] */
+    c->tw = 1;           /* [191:182] bit 182 */
+    c->act_ph = 0x2aa;   /* [201:192] */
     c->act_pc = 0x80001; /* [221:202] bits 202 and 221 */
-    c->vh = 1;         /* [231:222] bit 222 */
-    c->vw = 1;         /* [241:232] bit 232 */
-    c->ptop = 15;      /* [245:242] */
-    c->pleft = 5;      /* [249:246] bits 246, 248 */
+    c->vh = 1;           /* [231:222] bit 222 */
+    c->vw = 1;           /* [241:232] bit 232 */
+    c->ptop = 15;        /* [245:242] */
+    c->pleft = 5;        /* [249:246] bits 246, 248 */
     uint8_t want[ACC_INSTR_BYTES] = {
-        0x13, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x8d,
-        0x45, 0x23, 0xa1, 0x89, 0x67, 0xef, 0xcd, 0xfb, 0xc1, 0xab,
-        0x23, 0xf1, 0x7f, 0x00, 0xaa, 0x06, 0x00, 0x60, 0x00, 0x01,
-        0x7c, 0x01,
+        0x13, 0,    0,    0,    0,    0,    0,    0,    0x10, 0x8d, 0x45,
+        0x23, 0xa1, 0x89, 0x67, 0xef, 0xcd, 0xfb, 0xc1, 0xab, 0x23, 0xf1,
+        0x7f, 0x00, 0xaa, 0x06, 0x00, 0x60, 0x00, 0x01, 0x7c, 0x01,
     };
     expect_encoding(&in, want, "compute");
 }
@@ -311,8 +312,8 @@ Test(isa, dma_range_is_the_hull_of_the_block)
     acc_instr in;
     memset(&in, 0, sizeof(in));
     in.op = ACC_OP_LOAD;
-    in.u.dma = (acc_dma){.dram = 0, .spad = 0x100, .n0 = 16, .n1 = 4, .n2 = 2,
-                         .spad_s1 = 32, .spad_s2 = 256};
+    in.u.dma = (acc_dma){
+        .dram = 0, .spad = 0x100, .n0 = 16, .n1 = 4, .n2 = 2, .spad_s1 = 32, .spad_s2 = 256};
     acc_range r[3];
     cr_assert_eq(acc_instr_spad_ranges(&in, r), 1, "one range");
     /* last byte: 0x100 + 1*256 + 3*32 + 15 = 623 */
@@ -331,8 +332,12 @@ Test(isa, dma_range_does_not_overflow_32_bits)
     acc_instr in;
     memset(&in, 0, sizeof(in));
     in.op = ACC_OP_LOAD;
-    in.u.dma = (acc_dma){.spad = 0xfffff, .n0 = 4095, .n1 = 4095, .n2 = 4095,
-                         .spad_s1 = 0xfffff, .spad_s2 = 0xfffff};
+    in.u.dma = (acc_dma){.spad = 0xfffff,
+                         .n0 = 4095,
+                         .n1 = 4095,
+                         .n2 = 4095,
+                         .spad_s1 = 0xfffff,
+                         .spad_s2 = 0xfffff};
     acc_range r[3];
     acc_instr_spad_ranges(&in, r);
     /* 1048575 + 4094*1048575 + 4094*1048575 + 4095 = 1048575*8189 + 4095 */

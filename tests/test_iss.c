@@ -25,14 +25,21 @@ static acc_config tiny_config(void)
     return c;
 }
 
-static acc_instr dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0, uint32_t n1, uint32_t n2,
-                     uint32_t ds1, uint32_t ds2, uint32_t ss1, uint32_t ss2)
+static acc_instr dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0, uint32_t n1,
+                     uint32_t n2, uint32_t ds1, uint32_t ds2, uint32_t ss1, uint32_t ss2)
 {
     acc_instr in;
     memset(&in, 0, sizeof(in));
     in.op = op;
-    in.u.dma = (acc_dma){.dram = dram, .spad = spad, .n0 = n0, .n1 = n1, .n2 = n2, .dram_s1 = ds1,
-                         .dram_s2 = ds2, .spad_s1 = ss1, .spad_s2 = ss2};
+    in.u.dma = (acc_dma){.dram = dram,
+                         .spad = spad,
+                         .n0 = n0,
+                         .n1 = n1,
+                         .n2 = n2,
+                         .dram_s1 = ds1,
+                         .dram_s2 = ds2,
+                         .spad_s1 = ss1,
+                         .spad_s2 = ss2};
     return in;
 }
 
@@ -56,24 +63,43 @@ static acc_instr end_instr(void)
 }
 
 /* A COMPUTE with unit strides and dilations, no padding, dense pitches. */
-static acc_instr compute(uint32_t act, uint32_t wgt, uint32_t out, uint32_t tc, uint32_t tk, uint32_t th,
-                         uint32_t tw, uint32_t fh, uint32_t fw, uint32_t vh, uint32_t vw)
+static acc_instr compute(uint32_t act, uint32_t wgt, uint32_t out, uint32_t tc, uint32_t tk,
+                         uint32_t th, uint32_t tw, uint32_t fh, uint32_t fw, uint32_t vh,
+                         uint32_t vw)
 {
     acc_instr in;
     memset(&in, 0, sizeof(in));
     in.op = ACC_OP_COMPUTE;
-    in.u.cp = (acc_compute){.act = act, .wgt = wgt, .out = out, .fh = fh, .fw = fw, .sh = 1, .sw = 1,
-                            .dh = 1, .dw = 1, .tc = tc, .tk = tk, .th = th, .tw = tw, .act_ph = vw,
-                            .act_pc = vh * vw, .vh = vh, .vw = vw};
+    in.u.cp = (acc_compute){.act = act,
+                            .wgt = wgt,
+                            .out = out,
+                            .fh = fh,
+                            .fw = fw,
+                            .sh = 1,
+                            .sw = 1,
+                            .dh = 1,
+                            .dw = 1,
+                            .tc = tc,
+                            .tk = tk,
+                            .th = th,
+                            .tw = tw,
+                            .act_ph = vw,
+                            .act_pc = vh * vw,
+                            .vh = vh,
+                            .vw = vw};
     return in;
 }
 
-static void push(acc_program *p, acc_instr in) { acc_program_push(p, &in); }
+static void push(acc_program *p, acc_instr in)
+{
+    acc_program_push(p, &in);
+}
 
 static int32_t get_i32(const acc_dram *m, uint64_t a)
 {
     const uint8_t *b = m->bytes + a;
-    return (int32_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24);
+    return (int32_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                     (uint32_t)b[3] << 24);
 }
 
 static void put_i32(acc_dram *m, uint64_t a, int32_t v)
@@ -83,7 +109,10 @@ static void put_i32(acc_dram *m, uint64_t a, int32_t v)
         m->bytes[a + (uint64_t)b] = (uint8_t)(u >> (8 * b));
 }
 
-static void put_i8(acc_dram *m, uint64_t a, const int8_t *v, size_t n) { memcpy(m->bytes + a, v, n); }
+static void put_i8(acc_dram *m, uint64_t a, const int8_t *v, size_t n)
+{
+    memcpy(m->bytes + a, v, n);
+}
 
 /* ------------------------------------------------------------ DMA */
 
@@ -92,11 +121,11 @@ typedef struct dma_case {
 } dma_case;
 
 static const dma_case dma_cases[] = {
-    {7, 1, 1, 0, 0, 0, 0},          /* one row */
-    {3, 4, 2, 10, 100, 3, 12},      /* strided rows packed densely */
-    {5, 3, 3, 5, 15, 8, 40},        /* dense rows spread with gaps */
-    {2, 2, 2, 0, 64, 2, 4},         /* row stride 0 on the external side */
-    {1, 5, 1, 13, 0, 1, 0},         /* a column gather */
+    {7, 1, 1, 0, 0, 0, 0},     /* one row */
+    {3, 4, 2, 10, 100, 3, 12}, /* strided rows packed densely */
+    {5, 3, 3, 5, 15, 8, 40},   /* dense rows spread with gaps */
+    {2, 2, 2, 0, 64, 2, 4},    /* row stride 0 on the external side */
+    {1, 5, 1, 13, 0, 1, 0},    /* a column gather */
 };
 
 Test(iss, load_and_store_copy_strided_blocks_byte_by_byte)
@@ -112,7 +141,8 @@ Test(iss, load_and_store_copy_strided_blocks_byte_by_byte)
         acc_program_init(&p);
         /* in: 1024 + block -> spad 100 + block; out: spad block -> 2048 dense */
         push(&p, dma(ACC_OP_LOAD, 16, 100, c->n0, c->n1, c->n2, c->ds1, c->ds2, c->ss1, c->ss2));
-        push(&p, dma(ACC_OP_STORE, 2048, 100, c->n0, c->n1, c->n2, c->n0, c->n0 * c->n1, c->ss1, c->ss2));
+        push(&p, dma(ACC_OP_STORE, 2048, 100, c->n0, c->n1, c->n2, c->n0, c->n0 * c->n1, c->ss1,
+                     c->ss2));
         push(&p, end_instr());
         iss_stats st;
         acc_error e;
@@ -124,8 +154,8 @@ Test(iss, load_and_store_copy_strided_blocks_byte_by_byte)
                     uint32_t dst = 2048 + (pl * c->n1 + r) * c->n0 + b;
                     /* overlapping scratchpad rows: the later copy wins; the
                      * cases above have none, so every byte round-trips */
-                    cr_assert_eq(m.bytes[dst], (uint8_t)(src * 7 + 3), "case %zu: plane %u row %u byte %u", t,
-                                 pl, r, b);
+                    cr_assert_eq(m.bytes[dst], (uint8_t)(src * 7 + 3),
+                                 "case %zu: plane %u row %u byte %u", t, pl, r, b);
                 }
         /* nothing else written */
         uint64_t n = (uint64_t)c->n0 * c->n1 * c->n2;
@@ -166,8 +196,8 @@ Test(iss, overlapping_scratchpad_rows_keep_the_later_bytes)
 /* Runs: load act (na bytes at dram 0), load wgt (nw bytes at dram 256), the
  * given compute (act at spad 0, wgt at 512, out at 1024), store nout int32 to
  * dram 2048.  Returns the stats. */
-static iss_stats run_tile(const acc_config *cfg, acc_dram *m, acc_instr cp, uint32_t na, uint32_t nw,
-                          uint32_t nout, int preload_out)
+static iss_stats run_tile(const acc_config *cfg, acc_dram *m, acc_instr cp, uint32_t na,
+                          uint32_t nw, uint32_t nout, int preload_out)
 {
     acc_program p;
     acc_program_init(&p);
@@ -201,7 +231,7 @@ Test(iss, one_by_one_compute_is_a_matrix_product)
     put_i8(&m, 256, w, 4);
     iss_stats st = run_tile(&cfg, &m, compute(0, 0, 0, 2, 2, 1, 3, 1, 1, 1, 3), 6, 4, 6, 0);
     /* out[k][0][x] = act[0][x]*w[0][k] + act[1][x]*w[1][k] */
-    const int32_t want[6] = {1 * 5 + -1 * 7,     2 * 5 + 4 * 7,     3 * 5 + -128 * 7,
+    const int32_t want[6] = {1 * 5 + -1 * 7,    2 * 5 + 4 * 7,    3 * 5 + -128 * 7,
                              1 * -6 + -1 * 127, 2 * -6 + 4 * 127, 3 * -6 + -128 * 127};
     for (int i = 0; i < 6; i++)
         cr_assert_eq(get_i32(&m, 2048 + 4 * (uint64_t)i), want[i], "element %d", i);
@@ -258,10 +288,10 @@ Test(iss, strides_and_dilation_read_the_documented_positions)
     run_tile(&cfg, &m, cp, 25, 4, 4, 0);
     /* out(oy, ox) = a[2oy][3ox] + 2a[2oy][3ox+1] + 3a[2oy+2][3ox] + 4a[2oy+2][3ox+1] */
     const int32_t want[4] = {
-        0 + 2 * 1 + 3 * 20 + 4 * 21,       /* (0,0) */
-        3 + 2 * 4 + 3 * 23 + 4 * 24,       /* (0,1) */
-        20 + 2 * 21 + 3 * 40 + 4 * 41,     /* (1,0) */
-        23 + 2 * 24 + 3 * 43 + 4 * 44,     /* (1,1) */
+        0 + 2 * 1 + 3 * 20 + 4 * 21,   /* (0,0) */
+        3 + 2 * 4 + 3 * 23 + 4 * 24,   /* (0,1) */
+        20 + 2 * 21 + 3 * 40 + 4 * 41, /* (1,0) */
+        23 + 2 * 24 + 3 * 43 + 4 * 44, /* (1,1) */
     };
     for (int i = 0; i < 4; i++)
         cr_assert_eq(get_i32(&m, 2048 + 4 * (uint64_t)i), want[i], "element %d", i);
@@ -380,7 +410,9 @@ Test(iss, compute_matches_the_formula_of_the_isa_document)
                                 int a = 0;
                                 if (vy >= 0 && vy < (int)c->vh && vx >= 0 && vx < (int)c->vw)
                                     a = (int8_t)m.bytes[ch * pc + (uint32_t)vy * ph + (uint32_t)vx];
-                                int wv = (int8_t)m.bytes[4096 + ((ch * c->fh + i) * c->fw + j) * c->tk + k];
+                                int wv =
+                                    (int8_t)
+                                        m.bytes[4096 + ((ch * c->fh + i) * c->fw + j) * c->tk + k];
                                 sum += (uint32_t)(a * wv);
                             }
                     want[o] = (int32_t)sum;
@@ -393,10 +425,26 @@ Test(iss, compute_matches_the_formula_of_the_isa_document)
         acc_instr in;
         memset(&in, 0, sizeof(in));
         in.op = ACC_OP_COMPUTE;
-        in.u.cp = (acc_compute){.act = 0, .wgt = 1024, .out = 1536, .fh = c->fh, .fw = c->fw, .sh = c->sh,
-                                .sw = c->sw, .dh = c->dh, .dw = c->dw, .tc = c->tc, .tk = c->tk,
-                                .th = c->th, .tw = c->tw, .act_ph = ph, .act_pc = pc, .vh = c->vh,
-                                .vw = c->vw, .ptop = c->ptop, .pleft = c->pleft, .acc = c->acc};
+        in.u.cp = (acc_compute){.act = 0,
+                                .wgt = 1024,
+                                .out = 1536,
+                                .fh = c->fh,
+                                .fw = c->fw,
+                                .sh = c->sh,
+                                .sw = c->sw,
+                                .dh = c->dh,
+                                .dw = c->dw,
+                                .tc = c->tc,
+                                .tk = c->tk,
+                                .th = c->th,
+                                .tw = c->tw,
+                                .act_ph = ph,
+                                .act_pc = pc,
+                                .vh = c->vh,
+                                .vw = c->vw,
+                                .ptop = c->ptop,
+                                .pleft = c->pleft,
+                                .acc = c->acc};
         push(&p, in);
         push(&p, store1(12288, 1536, nout * 4));
         push(&p, end_instr());
@@ -404,7 +452,8 @@ Test(iss, compute_matches_the_formula_of_the_isa_document)
         acc_error e;
         cr_assert_eq(iss_run(&p, &cfg, &m, &st, &e), 0, "case %zu: %s", t, e.msg);
         for (uint32_t o = 0; o < nout; o++)
-            cr_assert_eq(get_i32(&m, 12288 + 4 * (uint64_t)o), want[o], "case %zu: element %u", t, o);
+            cr_assert_eq(get_i32(&m, 12288 + 4 * (uint64_t)o), want[o], "case %zu: element %u", t,
+                         o);
         cr_assert_eq(st.macs, (uint64_t)nout * c->tc * c->fh * c->fw, "case %zu", t);
         free(want);
         acc_program_free(&p);
@@ -428,14 +477,30 @@ static void bad_program(int which, acc_program *p)
     acc_instr cp = compute(0, 512, 1024, 1, 1, 1, 1, 1, 1, 1, 1);
     acc_instr st = store1(2048, 1024, 4);
     switch (which) {
-    case 0: ld.u.dma.spad = 4090; break;                       /* block past the scratchpad */
-    case 1: cp.u.cp.out = 4094; break;                         /* output past it */
-    case 2: cp.u.cp.tc = 3; cp.u.cp.act_pc = 2100; break;      /* activations past it */
-    case 3: ld.u.dma.dram = 8190; break;                       /* read past the memory */
-    case 4: st.u.dma.dram = 8189; break;                       /* write past it */
-    case 5: cp.u.cp.fh = 0; break;                             /* illegal field */
-    case 6: st.op = (acc_opcode)9; break;                      /* illegal opcode */
-    default: break;
+    case 0:
+        ld.u.dma.spad = 4090;
+        break; /* block past the scratchpad */
+    case 1:
+        cp.u.cp.out = 4094;
+        break; /* output past it */
+    case 2:
+        cp.u.cp.tc = 3;
+        cp.u.cp.act_pc = 2100;
+        break; /* activations past it */
+    case 3:
+        ld.u.dma.dram = 8190;
+        break; /* read past the memory */
+    case 4:
+        st.u.dma.dram = 8189;
+        break; /* write past it */
+    case 5:
+        cp.u.cp.fh = 0;
+        break; /* illegal field */
+    case 6:
+        st.op = (acc_opcode)9;
+        break; /* illegal opcode */
+    default:
+        break;
     }
     push(p, ld);
     push(p, cp);
@@ -447,10 +512,14 @@ static void bad_program(int which, acc_program *p)
 Test(iss, bad_accesses_and_illegal_instructions_are_rejected_with_their_index)
 {
     static const bad_case cases[] = {
-        {"load past the scratchpad", 0, "instruction 0 (load): operand 'block' 0x00ffa..0x0100a reaches past the 4096-byte scratchpad"},
-        {"output past the scratchpad", 1, "instruction 1 (compute): operand 'out' 0x00ffe..0x01002"},
+        {"load past the scratchpad", 0,
+         "instruction 0 (load): operand 'block' 0x00ffa..0x0100a reaches past the 4096-byte "
+         "scratchpad"},
+        {"output past the scratchpad", 1,
+         "instruction 1 (compute): operand 'out' 0x00ffe..0x01002"},
         {"activations past the scratchpad", 1, "instruction 1 (compute): operand 'act'"},
-        {"read past memory", 0, "instruction 0 (load): field 'dram': external bytes 0x00001ffe..0x0000200e"},
+        {"read past memory", 0,
+         "instruction 0 (load): field 'dram': external bytes 0x00001ffe..0x0000200e"},
         {"write past memory", 2, "instruction 2 (store): field 'dram'"},
         {"illegal field", 1, "instruction 1 (compute): field 'fh'"},
         {"illegal opcode", 2, "instruction 2 (illegal): field 'opcode'"},
@@ -467,8 +536,8 @@ Test(iss, bad_accesses_and_illegal_instructions_are_rejected_with_their_index)
         memset(&e, 0, sizeof(e));
         iss_stats st;
         cr_assert_eq(iss_run(&p, &cfg, &m, &st, &e), -1, "%s: accepted", cases[t].what);
-        cr_assert(strstr(e.msg, cases[t].needle) != NULL, "%s: message '%s' lacks '%s'", cases[t].what,
-                  e.msg, cases[t].needle);
+        cr_assert(strstr(e.msg, cases[t].needle) != NULL, "%s: message '%s' lacks '%s'",
+                  cases[t].what, e.msg, cases[t].needle);
         /* nothing executes from the failing instruction on */
         if (cases[t].index >= 0)
             cr_assert_eq(st.instructions, (uint64_t)cases[t].index, "%s", cases[t].what);

@@ -38,8 +38,8 @@ static void parse_fails(const char *text, const char *want)
     cr_assert(strstr(err.msg, want), "message \"%s\" lacks \"%s\"", err.msg, want);
 }
 
-static void expect_shape(const acc_layer *l, int h, int w, int c, int fh, int fw, int k,
-                         int sh, int sw)
+static void expect_shape(const acc_layer *l, int h, int w, int c, int fh, int fw, int k, int sh,
+                         int sw)
 {
     cr_assert_eq(l->ifmap_h, h, "%s: ifmap_h", l->name);
     cr_assert_eq(l->ifmap_w, w, "%s: ifmap_w", l->name);
@@ -94,16 +94,17 @@ static char *write_temp(const char *dir, const char *name, const char *text)
     return path;
 }
 
-#define HEADER "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, " \
-               "Num Filter, Strides,"
+#define HEADER                                                                                     \
+    "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "               \
+    "Num Filter, Strides,"
 
 /* ------------------------------------------------------------ CSV: good */
 
 Test(layer_csv, reads_scale_sim_rows_with_their_trailing_comma)
 {
     acc_layer_list list = parse_ok(HEADER "\n"
-                                   "Conv1,224,224,11,11,3,96,4,\n"
-                                   "Conv2, 55, 27 , 5,3 ,96,256,1,\n");
+                                          "Conv1,224,224,11,11,3,96,4,\n"
+                                          "Conv2, 55, 27 , 5,3 ,96,256,1,\n");
     cr_assert_eq(list.count, 2);
     cr_assert_str_eq(list.items[0].name, "Conv1");
     cr_assert_str_eq(list.items[1].name, "Conv2");
@@ -153,8 +154,8 @@ Test(layer_csv, recognises_optional_columns_by_name_in_any_case_and_order)
     acc_layer_list list = parse_ok(
         HEADER " GROUPS, Pad_Top , pad bottom, PAD LEFT, pad right, Dilation, dilation_width, "
                "stride width,\n"
-        "dw,32,30,3,3,16,32,2,16,1,2,3,0,2,1,1,\n"
-        "pw,16,15,1,1,16,8,1,1,0,0,0,0,1,1,1,\n");
+               "dw,32,30,3,3,16,32,2,16,1,2,3,0,2,1,1,\n"
+               "pw,16,15,1,1,16,8,1,1,0,0,0,0,1,1,1,\n");
     cr_assert_eq(list.count, 2);
     const acc_layer *a = &list.items[0];
     expect_shape(a, 32, 30, 16, 3, 3, 32, 2, 1);
@@ -173,7 +174,7 @@ Test(layer_csv, recognises_optional_columns_by_name_in_any_case_and_order)
 Test(layer_csv, padding_column_sets_all_four_sides)
 {
     acc_layer_list list = parse_ok(HEADER " padding, dilation,\n"
-                                   "a,10,12,3,3,4,4,1,2,3,\n");
+                                          "a,10,12,3,3,4,4,1,2,3,\n");
     const acc_layer *a = &list.items[0];
     expect_pads(a, 2, 2, 2, 2);
     cr_assert_eq(a->dil_h, 3);
@@ -283,7 +284,7 @@ Test(layer_csv, rejects_every_malformed_file_with_its_message)
 /* ------------------------------------------------------------ check */
 
 struct bad_field {
-    int slot;   /* index into the int fields of acc_layer, see set_field */
+    int slot; /* index into the int fields of acc_layer, see set_field */
     int value;
     char field[24];
     char why[48];
@@ -291,17 +292,26 @@ struct bad_field {
 
 static void set_field(acc_layer *l, int slot, int v)
 {
-    int *f[] = {&l->ifmap_h, &l->ifmap_w, &l->filter_h, &l->filter_w, &l->channels,
-                &l->num_filter, &l->stride_h, &l->stride_w, &l->pad_top, &l->pad_bottom,
-                &l->pad_left, &l->pad_right, &l->dil_h, &l->dil_w, &l->groups};
+    int *f[] = {&l->ifmap_h,    &l->ifmap_w,   &l->filter_h, &l->filter_w, &l->channels,
+                &l->num_filter, &l->stride_h,  &l->stride_w, &l->pad_top,  &l->pad_bottom,
+                &l->pad_left,   &l->pad_right, &l->dil_h,    &l->dil_w,    &l->groups};
     *f[slot] = v;
 }
 
 static acc_layer base_layer(void)
 {
-    acc_layer l = {.name = "base", .ifmap_h = 16, .ifmap_w = 16, .filter_h = 3,
-                   .filter_w = 3, .channels = 8, .num_filter = 8, .stride_h = 1,
-                   .stride_w = 1, .dil_h = 1, .dil_w = 1, .groups = 1};
+    acc_layer l = {.name = "base",
+                   .ifmap_h = 16,
+                   .ifmap_w = 16,
+                   .filter_h = 3,
+                   .filter_w = 3,
+                   .channels = 8,
+                   .num_filter = 8,
+                   .stride_h = 1,
+                   .stride_w = 1,
+                   .dil_h = 1,
+                   .dil_w = 1,
+                   .groups = 1};
     return l;
 }
 
@@ -346,10 +356,22 @@ ParameterizedTest(struct bad_field *b, layer, check_names_the_field_out_of_range
 
 Test(layer, check_accepts_the_extremes_of_every_range)
 {
-    acc_layer l = {.name = "edge", .ifmap_h = 1023, .ifmap_w = 1, .filter_h = 15,
-                   .filter_w = 1, .channels = 1, .num_filter = 1, .stride_h = 7,
-                   .stride_w = 1, .pad_top = 0, .pad_bottom = 0, .pad_left = 15,
-                   .pad_right = 15, .dil_h = 7, .dil_w = 1, .groups = 1};
+    acc_layer l = {.name = "edge",
+                   .ifmap_h = 1023,
+                   .ifmap_w = 1,
+                   .filter_h = 15,
+                   .filter_w = 1,
+                   .channels = 1,
+                   .num_filter = 1,
+                   .stride_h = 7,
+                   .stride_w = 1,
+                   .pad_top = 0,
+                   .pad_bottom = 0,
+                   .pad_left = 15,
+                   .pad_right = 15,
+                   .dil_h = 7,
+                   .dil_w = 1,
+                   .groups = 1};
     acc_error err;
     cr_assert_eq(acc_layer_check(&l, &err), 0, "%s", err.msg);
     /* OH = (1023 - 7*14 - 1)/7 + 1 = 925/7 + 1 = 133; OW = 1 + 30 = 31 */
@@ -371,16 +393,27 @@ Test(layer, check_rejects_a_layer_whose_output_exceeds_the_isa)
     l.pad_top = l.pad_bottom = 1; /* OH = 1025 */
     acc_error err;
     cr_assert_eq(acc_layer_check(&l, &err), -1);
-    cr_assert(strstr(err.msg, "field 'ifmap height': output height 1025 is outside 1..1023"),
-              "%s", err.msg);
+    cr_assert(strstr(err.msg, "field 'ifmap height': output height 1025 is outside 1..1023"), "%s",
+              err.msg);
 }
 
 Test(layer, derived_sizes_follow_the_layouts)
 {
     /* 2 groups: C/G = 3, K = 4; 5x7 input, 3x2 filter, stride 2,1, pad 1,0,0,1 */
-    acc_layer l = {.name = "g", .ifmap_h = 5, .ifmap_w = 7, .filter_h = 3, .filter_w = 2,
-                   .channels = 6, .num_filter = 4, .stride_h = 2, .stride_w = 1,
-                   .pad_top = 1, .pad_right = 1, .dil_h = 1, .dil_w = 1, .groups = 2};
+    acc_layer l = {.name = "g",
+                   .ifmap_h = 5,
+                   .ifmap_w = 7,
+                   .filter_h = 3,
+                   .filter_w = 2,
+                   .channels = 6,
+                   .num_filter = 4,
+                   .stride_h = 2,
+                   .stride_w = 1,
+                   .pad_top = 1,
+                   .pad_right = 1,
+                   .dil_h = 1,
+                   .dil_w = 1,
+                   .groups = 2};
     acc_error err;
     cr_assert_eq(acc_layer_check(&l, &err), 0, "%s", err.msg);
     cr_assert_eq(layer_out_h(&l), 2); /* (5 + 1 - 3)/2 + 1 */
@@ -401,8 +434,8 @@ struct net_count {
 };
 
 static struct net_count nets[] = {
-    {"resnet", 21, 3, 1.81},   {"resnet50", 54, 3, 4.09}, {"vgg", 16, 3, 15.47},
-    {"mobilenet", 53, 3, 0.30}, {"alexnet", 8, 3, 0.71},  {"lenet", 5, 1, 0},
+    {"resnet", 21, 3, 1.81},    {"resnet50", 54, 3, 4.09}, {"vgg", 16, 3, 15.47},
+    {"mobilenet", 53, 3, 0.30}, {"alexnet", 8, 3, 0.71},   {"lenet", 5, 1, 0},
 };
 
 Test(catalog, lists_the_six_networks_in_order)
@@ -490,18 +523,18 @@ ParameterizedTestParameters(catalog, mac_counts_match_hand_computation)
 {
     /* K * OH * OW * (C/G) * FH * FW from the textbook shapes */
     static struct hand_macs p[] = {
-        {"resnet_1", 64ull * 112 * 112 * 3 * 7 * 7},       /* 118013952 */
-        {"resnet_3", 64ull * 56 * 56 * 64 * 3 * 3},        /* 115605504 */
-        {"resnet_8", 128ull * 28 * 28 * 64},               /* downsample */
-        {"resnet_21", 1000ull * 512},                      /* fc */
-        {"resnet50_54", 1000ull * 2048},                   /* fc */
+        {"resnet_1", 64ull * 112 * 112 * 3 * 7 * 7}, /* 118013952 */
+        {"resnet_3", 64ull * 56 * 56 * 64 * 3 * 3},  /* 115605504 */
+        {"resnet_8", 128ull * 28 * 28 * 64},         /* downsample */
+        {"resnet_21", 1000ull * 512},                /* fc */
+        {"resnet50_54", 1000ull * 2048},             /* fc */
         {"vgg_1", 64ull * 224 * 224 * 3 * 9},
-        {"vgg_14", 4096ull * 512 * 7 * 7},                 /* FC6 as 7x7 conv */
-        {"mobilenet_2", 32ull * 112 * 112 * 1 * 9},        /* depthwise */
+        {"vgg_14", 4096ull * 512 * 7 * 7},          /* FC6 as 7x7 conv */
+        {"mobilenet_2", 32ull * 112 * 112 * 1 * 9}, /* depthwise */
         {"mobilenet_52", 1280ull * 7 * 7 * 320},
-        {"alexnet_1", 64ull * 55 * 55 * 3 * 11 * 11},      /* 70276800 */
-        {"lenet_1", 6ull * 28 * 28 * 25},                  /* 117600 */
-        {"lenet_2", 16ull * 10 * 10 * 6 * 25},             /* 240000 */
+        {"alexnet_1", 64ull * 55 * 55 * 3 * 11 * 11}, /* 70276800 */
+        {"lenet_1", 6ull * 28 * 28 * 25},             /* 117600 */
+        {"lenet_2", 16ull * 10 * 10 * 6 * 25},        /* 240000 */
         {"lenet_3", 120ull * 16 * 25},
     };
     return cr_make_param_array(struct hand_macs, p, sizeof p / sizeof p[0]);
@@ -557,7 +590,8 @@ Test(catalog, unknown_network_is_an_error)
 Test(catalog, directory_comes_from_the_environment)
 {
     char *dir = temp_dir();
-    char *path = write_temp(dir, "lenet.csv", HEADER "\nonly,8,8,3,3,1,2,1,\nsecond,6,6,1,1,2,2,1,\n");
+    char *path =
+        write_temp(dir, "lenet.csv", HEADER "\nonly,8,8,3,3,1,2,1,\nsecond,6,6,1,1,2,2,1,\n");
     cr_assert_eq(setenv("ACC_LAYERS_DIR", dir, 1), 0);
     cr_assert_str_eq(acc_catalog_dir(), dir);
     acc_layer l = lookup_ok("lenet_2");
@@ -577,9 +611,10 @@ Test(catalog, directory_comes_from_the_environment)
 Test(lookup, resolves_a_row_of_a_user_csv_by_name_or_number)
 {
     char *dir = temp_dir();
-    char *path = write_temp(dir, "net.csv", HEADER " padding,\n"
-                                            "stem,32,32,3,3,3,16,2,1,\n"
-                                            "7,16,16,1,1,16,8,1,0,\n");
+    char *path = write_temp(dir, "net.csv",
+                            HEADER " padding,\n"
+                                   "stem,32,32,3,3,3,16,2,1,\n"
+                                   "7,16,16,1,1,16,8,1,0,\n");
     char spec[1200];
     snprintf(spec, sizeof spec, "%s:stem", path);
     acc_layer l = lookup_ok(spec);
@@ -678,7 +713,6 @@ Test(memmap, tensors_never_overlap_for_any_catalog_layer)
 
 /* ------------------------------------------------------------ the tool */
 
-
 Test(layers_tool, lists_the_catalogs_and_answers_usage_errors_with_status_2)
 {
     const char *bin = getenv("ACC_BIN");
@@ -711,8 +745,10 @@ Test(layers_tool, lists_the_catalogs_and_answers_usage_errors_with_status_2)
 
 Test(layer_catalog, common_network_names_are_aliases_of_the_catalog_names)
 {
-    static const char *const pairs[][2] = {{"resnet18", "resnet"}, {"vgg16", "vgg"},
-                                           {"mobilenetv2", "mobilenet"}, {"lenet5", "lenet"}};
+    static const char *const pairs[][2] = {{"resnet18", "resnet"},
+                                           {"vgg16", "vgg"},
+                                           {"mobilenetv2", "mobilenet"},
+                                           {"lenet5", "lenet"}};
     for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
         acc_layer_list a, b;
         acc_error err;

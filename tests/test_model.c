@@ -29,8 +29,15 @@ static acc_instr dma(acc_opcode op, uint32_t dram, uint32_t n0, uint32_t n1, uin
     acc_instr in;
     memset(&in, 0, sizeof(in));
     in.op = op;
-    in.u.dma = (acc_dma){.dram = dram, .spad = 0, .n0 = n0, .n1 = n1, .n2 = n2,
-                         .dram_s1 = s1, .dram_s2 = s2, .spad_s1 = n0, .spad_s2 = n0 * n1};
+    in.u.dma = (acc_dma){.dram = dram,
+                         .spad = 0,
+                         .n0 = n0,
+                         .n1 = n1,
+                         .n2 = n2,
+                         .dram_s1 = s1,
+                         .dram_s2 = s2,
+                         .spad_s1 = n0,
+                         .spad_s2 = n0 * n1};
     return in;
 }
 
@@ -40,9 +47,20 @@ static acc_instr compute(uint32_t tc, uint32_t tk, uint32_t th, uint32_t tw, uin
     acc_instr in;
     memset(&in, 0, sizeof(in));
     in.op = ACC_OP_COMPUTE;
-    in.u.cp = (acc_compute){.fh = fh, .fw = fw, .sh = 1, .sw = 1, .dh = 1, .dw = 1, .tc = tc,
-                            .tk = tk, .th = th, .tw = tw, .act_ph = 64, .act_pc = 4096,
-                            .vh = 1, .vw = 1};
+    in.u.cp = (acc_compute){.fh = fh,
+                            .fw = fw,
+                            .sh = 1,
+                            .sw = 1,
+                            .dh = 1,
+                            .dw = 1,
+                            .tc = tc,
+                            .tk = tk,
+                            .th = th,
+                            .tw = tw,
+                            .act_ph = 64,
+                            .act_pc = 4096,
+                            .vh = 1,
+                            .vw = 1};
     return in;
 }
 
@@ -80,9 +98,9 @@ Test(model, issue_rule_overlaps_engines_and_honours_waits)
     acc_config c = cfg4();
     acc_program p;
     acc_program_init(&p);
-    acc_instr l1 = dma(ACC_OP_LOAD, 0, 8, 1, 1, 0, 0);   /* 1 beat: d = 13 */
-    acc_instr l2 = dma(ACC_OP_LOAD, 0, 16, 1, 1, 0, 0);  /* 2 beats: d = 14 */
-    acc_instr cp = compute(1, 4, 1, 4, 1, 1);            /* P = 1, L = 1: d = 1 + 13 = 14 */
+    acc_instr l1 = dma(ACC_OP_LOAD, 0, 8, 1, 1, 0, 0);  /* 1 beat: d = 13 */
+    acc_instr l2 = dma(ACC_OP_LOAD, 0, 16, 1, 1, 0, 0); /* 2 beats: d = 14 */
+    acc_instr cp = compute(1, 4, 1, 4, 1, 1);           /* P = 1, L = 1: d = 1 + 13 = 14 */
     cp.wait[ACC_ENG_LD] = 1;
     acc_instr st = dma(ACC_OP_STORE, 0, 16, 1, 1, 0, 0); /* d = 7 + 2 + 2 = 11 */
     st.wait[ACC_ENG_CP] = 1;
@@ -186,10 +204,10 @@ Test(model, dma_beats_equal_a_row_by_row_count_for_any_strides)
     acc_rng_seed(&r, 99);
     for (int n = 0; n < 3000; n++) {
         c.axi_bytes = 4 << (int)(acc_rng_next(&r) % 5); /* 4..64 bytes */
-        acc_instr in = dma(ACC_OP_LOAD, (uint32_t)acc_rng_next(&r),
-                           1 + (uint32_t)(acc_rng_next(&r) % 300),
-                           1 + (uint32_t)(acc_rng_next(&r) % 40), 1 + (uint32_t)(acc_rng_next(&r) % 40),
-                           (uint32_t)(acc_rng_next(&r) % 5000), (uint32_t)(acc_rng_next(&r) % 100000));
+        acc_instr in =
+            dma(ACC_OP_LOAD, (uint32_t)acc_rng_next(&r), 1 + (uint32_t)(acc_rng_next(&r) % 300),
+                1 + (uint32_t)(acc_rng_next(&r) % 40), 1 + (uint32_t)(acc_rng_next(&r) % 40),
+                (uint32_t)(acc_rng_next(&r) % 5000), (uint32_t)(acc_rng_next(&r) % 100000));
         const acc_dma *d = &in.u.dma;
         int64_t expect = 0;
         for (uint64_t p = 0; p < d->n2; p++)

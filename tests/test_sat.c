@@ -609,7 +609,6 @@ ParameterizedTest(cert_case *cc, sat, the_exported_query_certifies_optimality, .
 
 /* ------------------------------------------------------------- plan tool */
 
-
 static cJSON *load_json(const char *path)
 {
     char *text = acc_read_file(path, NULL, NULL);
@@ -675,8 +674,8 @@ Test(sat, the_plan_tool_reports_a_gap_under_a_time_limit, .init = make_tmpdir,
      .fini = remove_tmpdir)
 {
     char cmd[1024], out[8192], path[256];
-    snprintf(cmd, sizeof(cmd), "%s/plan --layer resnet_12 --time 0.000001 --out-dir %s", tu_bin_dir(),
-             tmpdir);
+    snprintf(cmd, sizeof(cmd), "%s/plan --layer resnet_12 --time 0.000001 --out-dir %s",
+             tu_bin_dir(), tmpdir);
     cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
     cr_assert(strstr(out, "NOT proven optimal"), "%s", out);
     snprintf(path, sizeof(path), "%s/resnet_12.json", tmpdir);

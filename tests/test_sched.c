@@ -74,8 +74,8 @@ Test(sched, assembling_the_disassembly_of_random_programs_reproduces_the_binary)
         cr_assert_eq(acc_program_decode(bin, len, "r.bin", &dec, &err), 0, "%s", err.msg);
         char *text = write_text(&dec, NULL, NULL, NULL);
         acc_program_free(&dec);
-        cr_assert_eq(acc_sched_parse(text, "r.sched", &back, NULL, &err), 0, "program %d: %s",
-                     prog, err.msg);
+        cr_assert_eq(acc_sched_parse(text, "r.sched", &back, NULL, &err), 0, "program %d: %s", prog,
+                     err.msg);
         size_t len2;
         uint8_t *bin2 = acc_program_encode(&back, &len2);
         cr_assert_eq(len2, len, "program %d: %zu bytes, expected %zu", prog, len2, len);
@@ -332,8 +332,8 @@ typedef struct bad_case {
 } bad_case;
 
 #define LOAD_OK "dram=0 spad=0 n=1,1,1 dram_stride=0,0 spad_stride=0,0"
-#define CP_OK                                                                                   \
-    "act=0 wgt=0x100 out=0x200 kernel=1x1 stride=1,1 dil=1,1 c=1 k=1 oh=1 ow=1 act_pitch=1,1 " \
+#define CP_OK                                                                                      \
+    "act=0 wgt=0x100 out=0x200 kernel=1x1 stride=1,1 dil=1,1 c=1 k=1 oh=1 ow=1 act_pitch=1,1 "     \
     "act_size=1x1 pad=0,0"
 
 static const bad_case bad_cases[] = {
@@ -424,8 +424,8 @@ Test(sched, every_malformed_line_is_rejected_with_line_and_field)
         p.count = -7;
         int rc = acc_sched_parse(bad_cases[i].text, "t.sched", &p, &meta, &err);
         cr_assert_eq(rc, -1, "case %zu accepted: %s", i, bad_cases[i].text);
-        cr_assert(strstr(err.msg, bad_cases[i].needle) != NULL,
-                  "case %zu: message '%s' lacks '%s'", i, err.msg, bad_cases[i].needle);
+        cr_assert(strstr(err.msg, bad_cases[i].needle) != NULL, "case %zu: message '%s' lacks '%s'",
+                  i, err.msg, bad_cases[i].needle);
         cr_assert_eq(p.count, -7, "case %zu: output written on error", i);
     }
 }

@@ -48,14 +48,21 @@ static acc_layer tiny_layer(void)
     return l;
 }
 
-static acc_instr dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0, uint32_t n1, uint32_t n2,
-                     uint32_t ds1, uint32_t ds2, uint32_t ss1, uint32_t ss2)
+static acc_instr dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0, uint32_t n1,
+                     uint32_t n2, uint32_t ds1, uint32_t ds2, uint32_t ss1, uint32_t ss2)
 {
     acc_instr in;
     memset(&in, 0, sizeof(in));
     in.op = op;
-    in.u.dma = (acc_dma){.dram = dram, .spad = spad, .n0 = n0, .n1 = n1, .n2 = n2, .dram_s1 = ds1,
-                         .dram_s2 = ds2, .spad_s1 = ss1, .spad_s2 = ss2};
+    in.u.dma = (acc_dma){.dram = dram,
+                         .spad = spad,
+                         .n0 = n0,
+                         .n1 = n1,
+                         .n2 = n2,
+                         .dram_s1 = ds1,
+                         .dram_s2 = ds2,
+                         .spad_s1 = ss1,
+                         .spad_s2 = ss2};
     return in;
 }
 
@@ -65,9 +72,26 @@ static acc_instr tile(uint32_t act, uint32_t wgt, uint32_t out, uint32_t ptop, i
     acc_instr in;
     memset(&in, 0, sizeof(in));
     in.op = ACC_OP_COMPUTE;
-    in.u.cp = (acc_compute){.act = act, .wgt = wgt, .out = out, .fh = 3, .fw = 3, .sh = 1, .sw = 1,
-                            .dh = 1, .dw = 1, .tc = 1, .tk = 2, .th = 2, .tw = 5, .act_ph = 5,
-                            .act_pc = 20, .vh = 3, .vw = 5, .ptop = ptop, .pleft = 1, .acc = acc};
+    in.u.cp = (acc_compute){.act = act,
+                            .wgt = wgt,
+                            .out = out,
+                            .fh = 3,
+                            .fw = 3,
+                            .sh = 1,
+                            .sw = 1,
+                            .dh = 1,
+                            .dw = 1,
+                            .tc = 1,
+                            .tk = 2,
+                            .th = 2,
+                            .tw = 5,
+                            .act_ph = 5,
+                            .act_pc = 20,
+                            .vh = 3,
+                            .vw = 5,
+                            .ptop = ptop,
+                            .pleft = 1,
+                            .acc = acc};
     return in;
 }
 
@@ -124,12 +148,16 @@ static void build(mutation m, const acc_memmap *mm, acc_program *p)
     acc_instr b0 = tile(5, 64, 384, 0, 0);
     acc_instr b1 = tile(25, 82, 384, 0, 1);
     acc_instr sa = with_wait(dma(ACC_OP_STORE, mm->y, 256, 40, 2, 1, 80, 0, 40, 0), ACC_ENG_CP, 2);
-    acc_instr sb = with_wait(dma(ACC_OP_STORE, mm->y + 40, 384, 40, 2, 1, 80, 0, 40, 0), ACC_ENG_CP, 4);
+    acc_instr sb =
+        with_wait(dma(ACC_OP_STORE, mm->y + 40, 384, 40, 2, 1, 80, 0, 40, 0), ACC_ENG_CP, 4);
     acc_instr extra = ldx;
     int extra_at = -1; /* insert `extra` before this position of the good list */
     switch (m) {
-    case M_NONE: break;
-    case M_MISSING_WAIT: a0.wait[ACC_ENG_LD] = 1; break;
+    case M_NONE:
+        break;
+    case M_MISSING_WAIT:
+        a0.wait[ACC_ENG_LD] = 1;
+        break;
     case M_OVERWRITE_WHILE_READ: /* w bytes over x channel 0, no wait */
         extra = dma(ACC_OP_LOAD, mm->w, 0, 20, 1, 1, 0, 0, 0, 0);
         extra_at = 3;
@@ -157,15 +185,34 @@ static void build(mutation m, const acc_memmap *mm, acc_program *p)
         extra_at = 2;
         a0.wait[ACC_ENG_LD] = 3;
         break;
-    case M_SPAD_OVERFLOW: b1.u.cp.out = 4096 - 40; break;
-    case M_BROKEN_CHAIN: a1.u.cp.acc = 0; break;
-    case M_CHUNK_TWICE: a1.u.cp.act = 0; a1.u.cp.wgt = 64; break;
-    case M_ZERO_WHERE_INPUT: b0.u.cp.vh = 2; b1.u.cp.vh = 2; break;
-    case M_WRONG_KERNEL: a0.u.cp.dh = 2; break;
-    case M_LOAD_FROM_Y: ldw.u.dma.dram = mm->y; break;
-    case M_STORE_OUTSIDE_Y: sb.u.dma.dram = mm->y + 160; break;
-    case M_OUTPUT_OVER_INPUT: b1.u.cp.out = 0; break;
-    default: break;
+    case M_SPAD_OVERFLOW:
+        b1.u.cp.out = 4096 - 40;
+        break;
+    case M_BROKEN_CHAIN:
+        a1.u.cp.acc = 0;
+        break;
+    case M_CHUNK_TWICE:
+        a1.u.cp.act = 0;
+        a1.u.cp.wgt = 64;
+        break;
+    case M_ZERO_WHERE_INPUT:
+        b0.u.cp.vh = 2;
+        b1.u.cp.vh = 2;
+        break;
+    case M_WRONG_KERNEL:
+        a0.u.cp.dh = 2;
+        break;
+    case M_LOAD_FROM_Y:
+        ldw.u.dma.dram = mm->y;
+        break;
+    case M_STORE_OUTSIDE_Y:
+        sb.u.dma.dram = mm->y + 160;
+        break;
+    case M_OUTPUT_OVER_INPUT:
+        b1.u.cp.out = 0;
+        break;
+    default:
+        break;
     }
     acc_instr good[9] = {ldx, ldw, a0, a1, b0, b1, sa, sb, end_instr()};
     acc_program_init(p);
@@ -205,7 +252,8 @@ static void reference_conv(const int8_t *x, const int8_t *w, int32_t *y)
 
 static int32_t get_i32(const uint8_t *b)
 {
-    return (int32_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24);
+    return (int32_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                     (uint32_t)b[3] << 24);
 }
 
 Test(validate, the_hand_written_schedule_passes_and_computes_the_convolution)
@@ -263,13 +311,16 @@ static const mutation_case mutation_cases[] = {
      "instruction 2 (compute): reads scratchpad 0x00040..0x00052 before instruction 1 (load) has "
      "finished writing it (missing wait=ld:2?)"},
     {M_OVERWRITE_WHILE_READ, "overwrite of live input while it is read", 3,
-     "instruction 3 (load): overwrites scratchpad 0x00000..0x0000f while instruction 2 (compute) still "
+     "instruction 3 (load): overwrites scratchpad 0x00000..0x0000f while instruction 2 (compute) "
+     "still "
      "reads it (missing wait=cp:1?)"},
     {M_INPUT_OVERWRITTEN, "input overwritten before its last use", 5,
-     "instruction 5 (compute): reads w[0][0][0][0] (written by instruction 4) at scratchpad 0x0000a "
+     "instruction 5 (compute): reads w[0][0][0][0] (written by instruction 4) at scratchpad "
+     "0x0000a "
      "(activation tile c=0, row 1, column 0) where the convolution needs x[0][2][0]"},
     {M_STORE_EARLY, "store before accumulation completes", 3,
-     "instruction 3 (store): stores y[0][0][0] after only 1 of its 2 input channels were accumulated"},
+     "instruction 3 (store): stores y[0][0][0] after only 1 of its 2 input channels were "
+     "accumulated"},
     {M_STORE_TWICE, "output stored twice", 8,
      "instruction 8 (store): stores y[0][0][0] a second time (first stored by instruction 6)"},
     {M_NEVER_STORED, "output never stored", 7,
@@ -278,21 +329,27 @@ static const mutation_case mutation_cases[] = {
      "instruction 3 (compute): reads x[0][1][2] (written by instruction 2) at scratchpad 0x00006 "
      "(activation tile c=0, row 1, column 1) where the convolution needs x[0][1][1]"},
     {M_SPAD_OVERFLOW, "scratchpad overflow", 5,
-     "instruction 5 (compute): operand 'out' 0x00fd8..0x01028 reaches past the 4096-byte scratchpad"},
+     "instruction 5 (compute): operand 'out' 0x00fd8..0x01028 reaches past the 4096-byte "
+     "scratchpad"},
     {M_WRONG_FILTER, "weight from the wrong filter", 3,
-     "instruction 3 (compute): reads w[0][1][0][1] (written by instruction 2) at scratchpad 0x00046 "
+     "instruction 3 (compute): reads w[0][1][0][1] (written by instruction 2) at scratchpad "
+     "0x00046 "
      "(weight tile c=0, i=1, j=0, k=0) where the convolution needs w[0][1][0][0]"},
     {M_BROKEN_CHAIN, "chain restarted without acc", 6,
-     "instruction 6 (store): stores y[0][0][0] from an accumulation chain that did not start at input "
+     "instruction 6 (store): stores y[0][0][0] from an accumulation chain that did not start at "
+     "input "
      "channel 0"},
     {M_CHUNK_TWICE, "channel chunk accumulated twice", 3,
-     "instruction 3 (compute): adds input channels 0..0 to the partial sum of y[0][0][0], which holds "
+     "instruction 3 (compute): adds input channels 0..0 to the partial sum of y[0][0][0], which "
+     "holds "
      "channels up to 1"},
     {M_ZERO_WHERE_INPUT, "virtual zero where the input is needed", 4,
-     "instruction 4 (compute): reads a virtual zero at activation tile row 2 where the convolution needs "
+     "instruction 4 (compute): reads a virtual zero at activation tile row 2 where the convolution "
+     "needs "
      "input row 3 of x"},
     {M_WRONG_KERNEL, "kernel of another layer", 2,
-     "instruction 2 (compute): kernel=3x3 stride=1,1 dil=2,1 is not the layer's kernel=3x3 stride=1,1 "
+     "instruction 2 (compute): kernel=3x3 stride=1,1 dil=2,1 is not the layer's kernel=3x3 "
+     "stride=1,1 "
      "dil=1,1"},
     {M_NO_END, "no end", -1, "no END"},
     {M_LOAD_FROM_Y, "load from the output tensor", 1, "instruction 1 (load): reads external bytes"},
@@ -323,9 +380,10 @@ Test(validate, each_mutation_of_the_schedule_gives_its_own_violation)
         cr_assert_eq(rc, -1, "%s: accepted", c->name);
         cr_assert(!v.ok, "%s", c->name);
         cr_assert(v.violations >= 1 && v.violations <= 20, "%s", c->name);
-        cr_assert_eq(v.first_index, c->index, "%s: first violation at %d: %s", c->name, v.first_index, v.first);
-        cr_assert(strstr(v.first, c->needle) != NULL, "%s: first violation '%s' lacks '%s'", c->name, v.first,
-                  c->needle);
+        cr_assert_eq(v.first_index, c->index, "%s: first violation at %d: %s", c->name,
+                     v.first_index, v.first);
+        cr_assert(strstr(v.first, c->needle) != NULL, "%s: first violation '%s' lacks '%s'",
+                  c->name, v.first, c->needle);
         cr_assert_str_eq(e.msg, v.first, "%s", c->name);
         /* the log starts with the first violation, one per line */
         cr_assert(strncmp(logbuf, v.first, strlen(v.first)) == 0 && logbuf[strlen(v.first)] == '\n',
@@ -368,14 +426,14 @@ typedef struct base_case {
 } base_case;
 
 static const base_case base_cases[] = {
-    {9, 10, 3, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},     /* "same" 3x3 */
-    {9, 10, 3, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 1},     /* the same, small tiles and chains */
-    {11, 9, 4, 6, 3, 3, 2, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0},     /* stride 2, no padding */
-    {5, 5, 16, 24, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0},    /* 1x1 */
-    {8, 8, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 6, 0, 0, 0, 0},      /* depthwise */
-    {9, 9, 2, 3, 3, 3, 1, 2, 2, 2, 2, 2, 1, 0, 0, 0, 0},      /* dilation 2 */
-    {7, 6, 8, 4, 2, 2, 1, 0, 1, 1, 0, 1, 2, 0, 0, 0, 0},      /* groups, asymmetric padding */
-    {12, 12, 3, 8, 5, 5, 2, 2, 2, 2, 2, 1, 1, 4, 2, 2, 1},    /* 5x5 stride 2, small tiles */
+    {9, 10, 3, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},  /* "same" 3x3 */
+    {9, 10, 3, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 1},  /* the same, small tiles and chains */
+    {11, 9, 4, 6, 3, 3, 2, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0},  /* stride 2, no padding */
+    {5, 5, 16, 24, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0}, /* 1x1 */
+    {8, 8, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 6, 0, 0, 0, 0},   /* depthwise */
+    {9, 9, 2, 3, 3, 3, 1, 2, 2, 2, 2, 2, 1, 0, 0, 0, 0},   /* dilation 2 */
+    {7, 6, 8, 4, 2, 2, 1, 0, 1, 1, 0, 1, 2, 0, 0, 0, 0},   /* groups, asymmetric padding */
+    {12, 12, 3, 8, 5, 5, 2, 2, 2, 2, 2, 1, 1, 4, 2, 2, 1}, /* 5x5 stride 2, small tiles */
 };
 
 static void run_baseline(const base_case *bc, int idx, const char *strategy)
@@ -403,12 +461,13 @@ static void run_baseline(const base_case *bc, int idx, const char *strategy)
     acc_memmap_default(&l, &mm);
     acc_tiling t = {bc->tk, bc->th, bc->tw, bc->tc};
     acc_program p;
-    cr_assert_eq(acc_baseline_plan(strategy, &l, &cfg, &mm, bc->tk ? &t : NULL, &p, &e), 0, "case %d %s: %s",
-                 idx, strategy, e.msg);
+    cr_assert_eq(acc_baseline_plan(strategy, &l, &cfg, &mm, bc->tk ? &t : NULL, &p, &e), 0,
+                 "case %d %s: %s", idx, strategy, e.msg);
     acc_validation v;
     int rc = acc_validate(&p, &l, &cfg, &mm, &v, stderr, &e);
     cr_assert_eq(rc, 0, "case %d %s: %s", idx, strategy, v.first);
-    cr_assert(v.peak_live_bytes > 0 && v.peak_live_bytes <= cfg.spad_bytes, "case %d %s", idx, strategy);
+    cr_assert(v.peak_live_bytes > 0 && v.peak_live_bytes <= cfg.spad_bytes, "case %d %s", idx,
+              strategy);
     acc_validation_free(&v);
 
     int8_t *x, *w;
@@ -423,8 +482,8 @@ static void run_baseline(const base_case *bc, int idx, const char *strategy)
     int32_t *y = malloc(ny * sizeof(int32_t));
     golden_conv(&l, x, w, y);
     for (uint64_t i = 0; i < ny; i++)
-        cr_assert_eq(get_i32(m.bytes + mm.y + 4 * i), y[i], "case %d %s: y element %llu", idx, strategy,
-                     (unsigned long long)i);
+        cr_assert_eq(get_i32(m.bytes + mm.y + 4 * i), y[i], "case %d %s: y element %llu", idx,
+                     strategy, (unsigned long long)i);
     cr_assert_geq(st.macs, layer_macs(&l), "case %d %s", idx, strategy);
     free(y);
     free(x);

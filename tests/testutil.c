@@ -13,12 +13,14 @@ uint32_t tu_draw(acc_rng *r, uint32_t lo, uint32_t hi)
 {
     uint64_t x = acc_rng_next(r);
     switch (x & 3u) {
-    case 0: return lo;
-    case 1: return hi;
-    default: return lo + (uint32_t)((x >> 2) % ((uint64_t)hi - lo + 1));
+    case 0:
+        return lo;
+    case 1:
+        return hi;
+    default:
+        return lo + (uint32_t)((x >> 2) % ((uint64_t)hi - lo + 1));
     }
 }
-
 
 void tu_random_instr(acc_rng *r, acc_opcode op, acc_instr *in)
 {

@@ -178,10 +178,10 @@ static void y_tables(opt_space *sp, tables *t)
                 empty = 1;
         }
         t->vhmax[i] = (uint64_t)vmax;
-        sp->excluded[OPT_D_TH][i] = (char)(vmax > (int)ACC_DIM_MAX  ? OPT_X_WINDOW
-                                           : pad > PAD_MAX ? OPT_X_PAD
-                                           : empty         ? OPT_X_PADONLY
-                                                           : OPT_X_OK);
+        sp->excluded[OPT_D_TH][i] = (char)(vmax > (int)ACC_DIM_MAX ? OPT_X_WINDOW
+                                           : pad > PAD_MAX         ? OPT_X_PAD
+                                           : empty                 ? OPT_X_PADONLY
+                                                                   : OPT_X_OK);
     }
 }
 
@@ -223,10 +223,10 @@ static void x_tables(opt_space *sp, residues ra, residues rs, tables *t)
                 empty = 1;
         }
         t->vwmax[i] = (uint64_t)vmax;
-        sp->excluded[OPT_D_TW][i] = (char)(vmax > (int)ACC_DIM_MAX  ? OPT_X_WINDOW
-                                           : pad > PAD_MAX ? OPT_X_PAD
-                                           : empty         ? OPT_X_PADONLY
-                                                           : OPT_X_OK);
+        sp->excluded[OPT_D_TW][i] = (char)(vmax > (int)ACC_DIM_MAX ? OPT_X_WINDOW
+                                           : pad > PAD_MAX         ? OPT_X_PAD
+                                           : empty                 ? OPT_X_PADONLY
+                                                                   : OPT_X_OK);
     }
 }
 
