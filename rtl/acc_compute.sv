@@ -52,27 +52,40 @@ module acc_compute #(
   localparam logic [20:0] R2C1 = 21'(Rows + 2 * Cols - 1);
 
   // ---------------------------------------------------------------- instruction
+  // The fields the engine uses and the products formed once in the issue
+  // cycle, latched together at the edge ending it.  Every field is written
+  // at issue and matters only while busy_q is set (idx also after it, as
+  // idx_o), so the whole record resets to zero.
+  typedef struct packed {
+    logic [31:0]         idx;
+    logic                accf;
+    logic [2:0]          sw;
+    logic [2:0]          sh;
+    logic [2:0]          dh;
+    logic [2:0]          dw;
+    logic [3:0]          fh;
+    logic [3:0]          fw;
+    logic [11:0]         tc;
+    logic [11:0]         tk;
+    logic [9:0]          th;
+    logic [9:0]          tw;
+    logic [9:0]          vh;
+    logic [9:0]          vw;
+    logic [3:0]          pleft;
+    logic [19:0]         actpc;
+    logic [`ACC_SAW-1:0] wgt;
+    logic [12:0]         dhph;     // dh * act_ph
+    logic [12:0]         shph;     // sh * act_ph
+    logic [`ACC_SAW-1:0] chstep;   // th * tw * 4: bytes per output channel
+    logic [`ACC_SAW-1:0] cstep;    // C * chstep
+    logic [`ACC_SAW-1:0] kofs0;    // (C-1) * chstep
+    logic [20:0]         len;      // L = tc * fh * fw
+    logic [20:0]         tshift;   // L + R + C - 1: first drain cycle
+    logic [20:0]         tend;     // L + R + 2C - 1: last cycle of a pass
+  } cp_instr_t;
+
   logic                busy_q, busy_d;
-  logic [31:0]         idx_q, idx_d;
-  logic                accf_q, accf_d;
-  logic [2:0]          sw_q, sw_d;
-  logic [2:0]          sh_q, sh_d;
-  logic [2:0]          dh_q, dh_d;
-  logic [2:0]          dw_q, dw_d;
-  logic [3:0]          fh_q, fh_d, fw_q, fw_d;
-  logic [11:0]         tc_q, tc_d, tk_q, tk_d;
-  logic [9:0]          th_q, th_d, tw_q, tw_d, vh_q, vh_d, vw_q, vw_d;
-  logic [3:0]          pleft_q, pleft_d;
-  logic [19:0]         actpc_q, actpc_d;
-  logic [`ACC_SAW-1:0] wgt_q, wgt_d;
-  logic [12:0]         dhph_q, dhph_d;     // dh * act_ph
-  logic [12:0]         shph_q, shph_d;     // sh * act_ph
-  logic [`ACC_SAW-1:0] chstep_q, chstep_d; // th * tw * 4: bytes per output channel
-  logic [`ACC_SAW-1:0] cstep_q, cstep_d;   // C * chstep
-  logic [`ACC_SAW-1:0] kofs0_q, kofs0_d;   // (C-1) * chstep
-  logic [20:0]         len_q, len_d;       // L = tc * fh * fw
-  logic [20:0]         tshift_q, tshift_d; // L + R + C - 1: first drain cycle
-  logic [20:0]         tend_q, tend_d;     // L + R + 2C - 1: last cycle of a pass
+  cp_instr_t           instr_q, instr_d;
 
   // ---------------------------------------------------------------- pass state
   logic [9:0]          oy_q, oy_d;
@@ -126,15 +139,15 @@ module acc_compute #(
   end
 
   always_comb begin
-    feed      = busy_q && (pc_q < len_q);
-    shift     = busy_q && (pc_q >= tshift_q) && (pc_q < tend_q);
-    pass_end  = busy_q && (pc_q == tend_q);
-    last_pass = (remk_q <= 13'(Cols)) && (remw_q <= 11'(Rows)) && (oy_q == th_q - 10'd1);
-    row_ok    = (vy_q >= 16'sd0) && (vy_q < $signed({6'd0, vh_q}));
+    feed      = busy_q && (pc_q < instr_q.len);
+    shift     = busy_q && (pc_q >= instr_q.tshift) && (pc_q < instr_q.tend);
+    pass_end  = busy_q && (pc_q == instr_q.tend);
+    last_pass = (remk_q <= 13'(Cols)) && (remw_q <= 11'(Rows)) && (oy_q == instr_q.th - 10'd1);
+    row_ok    = (vy_q >= 16'sd0) && (vy_q < $signed({6'd0, instr_q.vh}));
     for (int r = 0; r < Rows; r++) begin
-      vxr[r*16 +: 16] = vx_q + $signed(16'(r) * {13'd0, sw_q});
+      vxr[r*16 +: 16] = vx_q + $signed(16'(r) * {13'd0, instr_q.sw});
       lanemask[r] = row_ok && ($signed(vxr[r*16 +: 16]) >= 16'sd0)
-                    && ($signed(vxr[r*16 +: 16]) < $signed({6'd0, vw_q}))
+                    && ($signed(vxr[r*16 +: 16]) < $signed({6'd0, instr_q.vw}))
                     && (11'(r) < remw_q);
     end
     for (int q = 0; q < Cols; q++) begin
@@ -145,31 +158,7 @@ module acc_compute #(
   // ---------------------------------------------------------------- next state
   always_comb begin
     busy_d   = busy_q;
-    idx_d    = idx_q;
-    accf_d   = accf_q;
-    sw_d     = sw_q;
-    sh_d     = sh_q;
-    dh_d     = dh_q;
-    dw_d     = dw_q;
-    fh_d     = fh_q;
-    fw_d     = fw_q;
-    tc_d     = tc_q;
-    tk_d     = tk_q;
-    th_d     = th_q;
-    tw_d     = tw_q;
-    vh_d     = vh_q;
-    vw_d     = vw_q;
-    pleft_d  = pleft_q;
-    actpc_d  = actpc_q;
-    wgt_d    = wgt_q;
-    dhph_d   = dhph_q;
-    shph_d   = shph_q;
-    chstep_d = chstep_q;
-    cstep_d  = cstep_q;
-    kofs0_d  = kofs0_q;
-    len_d    = len_q;
-    tshift_d = tshift_q;
-    tend_d   = tend_q;
+    instr_d  = instr_q;
     oy_d     = oy_q;
     remw_d   = remw_q;
     remk_d   = remk_q;
@@ -193,33 +182,33 @@ module acc_compute #(
     w_d      = w_q;
 
     if (issue_i) begin
-      // Latch the instruction and the first pass.
+      // Latch the instruction, its products and the first pass.
       busy_d   = 1'b1;
-      idx_d    = idx_i;
-      accf_d   = instr_i[`ACC_F_ACC];
-      sw_d     = instr_i[`ACC_F_SW];
-      sh_d     = instr_i[`ACC_F_SH];
-      dh_d     = instr_i[`ACC_F_DH];
-      dw_d     = instr_i[`ACC_F_DW];
-      fh_d     = instr_i[`ACC_F_FH];
-      fw_d     = instr_i[`ACC_F_FW];
-      tc_d     = instr_i[`ACC_F_TC];
-      tk_d     = instr_i[`ACC_F_TK];
-      th_d     = instr_i[`ACC_F_TH];
-      tw_d     = instr_i[`ACC_F_TW];
-      vh_d     = instr_i[`ACC_F_VH];
-      vw_d     = instr_i[`ACC_F_VW];
-      pleft_d  = instr_i[`ACC_F_PLEFT];
-      actpc_d  = instr_i[`ACC_F_ACT_PC];
-      wgt_d    = `ACC_SAW'(instr_i[`ACC_F_WGT]);
-      dhph_d   = 13'(instr_i[`ACC_F_DH]) * 13'(instr_i[`ACC_F_ACT_PH]);
-      shph_d   = 13'(instr_i[`ACC_F_SH]) * 13'(instr_i[`ACC_F_ACT_PH]);
-      chstep_d = `ACC_SAW'({i_chstep, 2'b00});
-      cstep_d  = `ACC_SAW'({i_chstep, 2'b00}) * `ACC_SAW'(Cols);
-      kofs0_d  = `ACC_SAW'({i_chstep, 2'b00}) * `ACC_SAW'(Cols - 1);
-      len_d    = 21'(i_L);
-      tshift_d = 21'(i_L) + RC1;
-      tend_d   = 21'(i_L) + R2C1;
+      instr_d.idx     = idx_i;
+      instr_d.accf    = instr_i[`ACC_F_ACC];
+      instr_d.sw      = instr_i[`ACC_F_SW];
+      instr_d.sh      = instr_i[`ACC_F_SH];
+      instr_d.dh      = instr_i[`ACC_F_DH];
+      instr_d.dw      = instr_i[`ACC_F_DW];
+      instr_d.fh      = instr_i[`ACC_F_FH];
+      instr_d.fw      = instr_i[`ACC_F_FW];
+      instr_d.tc      = instr_i[`ACC_F_TC];
+      instr_d.tk      = instr_i[`ACC_F_TK];
+      instr_d.th      = instr_i[`ACC_F_TH];
+      instr_d.tw      = instr_i[`ACC_F_TW];
+      instr_d.vh      = instr_i[`ACC_F_VH];
+      instr_d.vw      = instr_i[`ACC_F_VW];
+      instr_d.pleft   = instr_i[`ACC_F_PLEFT];
+      instr_d.actpc   = instr_i[`ACC_F_ACT_PC];
+      instr_d.wgt     = `ACC_SAW'(instr_i[`ACC_F_WGT]);
+      instr_d.dhph    = 13'(instr_i[`ACC_F_DH]) * 13'(instr_i[`ACC_F_ACT_PH]);
+      instr_d.shph    = 13'(instr_i[`ACC_F_SH]) * 13'(instr_i[`ACC_F_ACT_PH]);
+      instr_d.chstep  = `ACC_SAW'({i_chstep, 2'b00});
+      instr_d.cstep   = `ACC_SAW'({i_chstep, 2'b00}) * `ACC_SAW'(Cols);
+      instr_d.kofs0   = `ACC_SAW'({i_chstep, 2'b00}) * `ACC_SAW'(Cols - 1);
+      instr_d.len     = 21'(i_L);
+      instr_d.tshift  = 21'(i_L) + RC1;
+      instr_d.tend    = 21'(i_L) + R2C1;
       oy_d     = '0;
       remw_d   = 11'(instr_i[`ACC_F_TW]);
       remk_d   = 13'(instr_i[`ACC_F_TK]);
@@ -232,32 +221,32 @@ module acc_compute #(
       wbase_d  = `ACC_SAW'(instr_i[`ACC_F_WGT]);
       pixrow_d = `ACC_SAW'(instr_i[`ACC_F_OUT]);
       pix_d    = `ACC_SAW'(instr_i[`ACC_F_OUT]);
-      kofs_d   = kofs0_d;
+      kofs_d   = instr_d.kofs0;
       pc_d     = '0;
     end else if (busy_q) begin
       pc_d = pc_q + 21'd1;
       // Feeder: advance (c, i, j) and the addresses.
       if (feed) begin
-        w_d = w_q + `ACC_SAW'(tk_q);
-        if (j_q + 4'd1 < fw_q) begin
+        w_d = w_q + `ACC_SAW'(instr_q.tk);
+        if (j_q + 4'd1 < instr_q.fw) begin
           j_d  = j_q + 4'd1;
-          vx_d = vx_q + $signed({13'd0, dw_q});
-          a_d  = a_q + `ACC_SAW'(dw_q);
+          vx_d = vx_q + $signed({13'd0, instr_q.dw});
+          a_d  = a_q + `ACC_SAW'(instr_q.dw);
         end else begin
           j_d  = '0;
           vx_d = vx00_q;
-          if (i_q + 4'd1 < fh_q) begin
+          if (i_q + 4'd1 < instr_q.fh) begin
             i_d   = i_q + 4'd1;
-            vy_d  = vy_q + $signed({13'd0, dh_q});
-            aci_d = aci_q + `ACC_SAW'(dhph_q);
-            a_d   = aci_q + `ACC_SAW'(dhph_q);
+            vy_d  = vy_q + $signed({13'd0, instr_q.dh});
+            aci_d = aci_q + `ACC_SAW'(instr_q.dhph);
+            a_d   = aci_q + `ACC_SAW'(instr_q.dhph);
           end else begin
             i_d   = '0;
             vy_d  = vy0_q;
             c_d   = c_q + 12'd1;
-            ac_d  = ac_q + `ACC_SAW'(actpc_q);
-            aci_d = ac_q + `ACC_SAW'(actpc_q);
-            a_d   = ac_q + `ACC_SAW'(actpc_q);
+            ac_d  = ac_q + `ACC_SAW'(instr_q.actpc);
+            aci_d = ac_q + `ACC_SAW'(instr_q.actpc);
+            a_d   = ac_q + `ACC_SAW'(instr_q.actpc);
           end
         end
       end
@@ -269,25 +258,25 @@ module acc_compute #(
         end else if (remk_q > 13'(Cols)) begin
           remk_d  = remk_q - 13'(Cols);
           wbase_d = wbase_q + `ACC_SAW'(Cols);
-          kofs_d  = kofs_q + cstep_q;
+          kofs_d  = kofs_q + instr_q.cstep;
         end else begin
-          remk_d  = 13'(tk_q);
-          wbase_d = wgt_q;
-          kofs_d  = kofs0_q;
+          remk_d  = 13'(instr_q.tk);
+          wbase_d = instr_q.wgt;
+          kofs_d  = instr_q.kofs0;
           if (remw_q > 11'(Rows)) begin
             remw_d  = remw_q - 11'(Rows);
-            vx00_d  = vx00_q + $signed(16'(Rows) * {13'd0, sw_q});
-            abase_d = abase_q + `ACC_SAW'(Rows) * `ACC_SAW'(sw_q);
+            vx00_d  = vx00_q + $signed(16'(Rows) * {13'd0, instr_q.sw});
+            abase_d = abase_q + `ACC_SAW'(Rows) * `ACC_SAW'(instr_q.sw);
             pix_d   = pix_q + `ACC_SAW'(4 * Rows);
           end else begin
-            remw_d   = 11'(tw_q);
+            remw_d   = 11'(instr_q.tw);
             oy_d     = oy_q + 10'd1;
-            vx00_d   = -$signed({12'd0, pleft_q});
-            vy0_d    = vy0_q + $signed({13'd0, sh_q});
-            arow_d   = arow_q + `ACC_SAW'(shph_q);
-            abase_d  = arow_q + `ACC_SAW'(shph_q);
-            pixrow_d = pixrow_q + `ACC_SAW'({tw_q, 2'b00});
-            pix_d    = pixrow_q + `ACC_SAW'({tw_q, 2'b00});
+            vx00_d   = -$signed({12'd0, instr_q.pleft});
+            vy0_d    = vy0_q + $signed({13'd0, instr_q.sh});
+            arow_d   = arow_q + `ACC_SAW'(instr_q.shph);
+            abase_d  = arow_q + `ACC_SAW'(instr_q.shph);
+            pixrow_d = pixrow_q + `ACC_SAW'({instr_q.tw, 2'b00});
+            pix_d    = pixrow_q + `ACC_SAW'({instr_q.tw, 2'b00});
           end
         end
       end
@@ -317,7 +306,7 @@ module acc_compute #(
     oaddr_d = da_q;
     out_d   = shift ? arr_col : out_q;
     if (shift) begin
-      da_d = da_q - chstep_q;
+      da_d = da_q - instr_q.chstep;
       dq_d = dq_q - 6'd1;
     end else begin
       da_d = pix_q + kofs_q;
@@ -328,31 +317,7 @@ module acc_compute #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       busy_q   <= 1'b0;
-      idx_q    <= '0;
-      accf_q   <= 1'b0;
-      sw_q     <= 3'd1;
-      sh_q     <= 3'd1;
-      dh_q     <= 3'd1;
-      dw_q     <= 3'd1;
-      fh_q     <= 4'd1;
-      fw_q     <= 4'd1;
-      tc_q     <= 12'd1;
-      tk_q     <= 12'd1;
-      th_q     <= 10'd1;
-      tw_q     <= 10'd1;
-      vh_q     <= 10'd1;
-      vw_q     <= 10'd1;
-      pleft_q  <= '0;
-      actpc_q  <= '0;
-      wgt_q    <= '0;
-      dhph_q   <= '0;
-      shph_q   <= '0;
-      chstep_q <= '0;
-      cstep_q  <= '0;
-      kofs0_q  <= '0;
-      len_q    <= '0;
-      tshift_q <= '0;
-      tend_q   <= '0;
+      instr_q  <= '0;
       oy_q     <= '0;
       remw_q   <= '0;
       remk_q   <= '0;
@@ -385,31 +350,7 @@ module acc_compute #(
       dq_q     <= '0;
     end else begin
       busy_q   <= busy_d;
-      idx_q    <= idx_d;
-      accf_q   <= accf_d;
-      sw_q     <= sw_d;
-      sh_q     <= sh_d;
-      dh_q     <= dh_d;
-      dw_q     <= dw_d;
-      fh_q     <= fh_d;
-      fw_q     <= fw_d;
-      tc_q     <= tc_d;
-      tk_q     <= tk_d;
-      th_q     <= th_d;
-      tw_q     <= tw_d;
-      vh_q     <= vh_d;
-      vw_q     <= vw_d;
-      pleft_q  <= pleft_d;
-      actpc_q  <= actpc_d;
-      wgt_q    <= wgt_d;
-      dhph_q   <= dhph_d;
-      shph_q   <= shph_d;
-      chstep_q <= chstep_d;
-      cstep_q  <= cstep_d;
-      kofs0_q  <= kofs0_d;
-      len_q    <= len_d;
-      tshift_q <= tshift_d;
-      tend_q   <= tend_d;
+      instr_q  <= instr_d;
       oy_q     <= oy_d;
       remw_q   <= remw_d;
       remk_q   <= remk_d;
@@ -448,7 +389,7 @@ module acc_compute #(
   for (genvar r = 0; r < Rows; r++) begin : g_lane
     logic [7:0] sel;
     always_comb begin
-      case (sw_q)
+      case (instr_q.sw)
         3'd1:    sel = ra_data_i[((r * 1) % SpadBytesW) * 8 +: 8];
         3'd2:    sel = ra_data_i[((r * 2) % SpadBytesW) * 8 +: 8];
         3'd3:    sel = ra_data_i[((r * 3) % SpadBytesW) * 8 +: 8];
@@ -482,7 +423,7 @@ module acc_compute #(
   // ---------------------------------------------------------------- write-back
   always_comb begin
     for (int r = 0; r < Rows; r++) begin
-      wsum[r*32 +: 32] = out_q[r*32 +: 32] + (accf_q ? rw_data_i[r*32 +: 32] : 32'd0);
+      wsum[r*32 +: 32] = out_q[r*32 +: 32] + (instr_q.accf ? rw_data_i[r*32 +: 32] : 32'd0);
       wc_be_o[r*4 +: 4] = {4{ov_q && okk_q && (11'(r) < remw_q)}};
     end
   end
@@ -492,14 +433,14 @@ module acc_compute #(
   assign wc_data_o = wsum;
   assign ra_en_o   = feed;
   assign ra_addr_o = a_q;
-  assign rw_en_o   = feed || (shift && accf_q);
+  assign rw_en_o   = feed || (shift && instr_q.accf);
   assign rw_addr_o = feed ? w_q : da_q;
   assign busy_o    = busy_q;
   assign done_o    = pass_end && last_pass;
-  assign idx_o     = idx_q;
+  assign idx_o     = instr_q.idx;
 
   logic unused_instr;
-  assign unused_instr = ^{instr_i[67:0], instr_i[255:250], tc_q, c_q, ra_data_i};
+  assign unused_instr = ^{instr_i[67:0], instr_i[255:250], instr_q.tc, c_q, ra_data_i};
 
 `ifndef SYNTHESIS
   // Every activation lane that is read lies inside the scratchpad.
@@ -509,7 +450,7 @@ module acc_compute #(
     act_oob   = 1'b0;
     lane_addr = '0;
     for (int r = 0; r < Rows; r++) begin
-      lane_addr = a_q + `ACC_SAW'(r) * `ACC_SAW'(sw_q);   // wraps like the scratchpad
+      lane_addr = a_q + `ACC_SAW'(r) * `ACC_SAW'(instr_q.sw);   // wraps like the scratchpad
       if (feed && lanemask[r] && (32'(lane_addr) >= SpadBytes)) begin
         act_oob = 1'b1;
       end
@@ -520,7 +461,7 @@ module acc_compute #(
   CpActReadInRange: assert property (@(posedge clk_i) disable iff (!rst_ni) !act_oob);
   // The feeder never runs past the reduction of the pass.
   CpStepInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      feed |-> c_q < tc_q);
+      feed |-> c_q < instr_q.tc);
   // Feed, drain and write-back never overlap within a pass.
   CpPhasesDisjoint: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !(feed && (shift || ov_q)));
