@@ -58,6 +58,9 @@ t1=$(date +%s.%N)
 total=$(json "$B/bench/net/net_resnet.json" "sum(l['cycles_measured'] or 0 for l in d['layers'])" 2>/dev/null || echo "?")
 printf '  wall time %.1f s for %s simulated cycles\n' "$(calc "$t1 - $t0")" "$total"
 
+hr "Yosys synthesis of the default parameters   [make synth]"
+make -s B="$B" synth
+
 if [ -x "$B/bin/planbench" ]; then
     hr "Planner on every ResNet-18 layer, $CONFIG   [$B/bin/planbench --config $CONFIG]"
     "$B/bin/planbench" --config "$CONFIG"
