@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cosim/backend.h"
 #include "cosim/harness.h"
@@ -329,12 +330,33 @@ static double num_at(const cJSON *j, const char *a, const char *b)
     return x->valuedouble;
 }
 
-/* build/rtl/<config>/cosim --backend rtl on the layer, into dir. */
+/* The rtl simulator of the same build folder: this binary is
+ * <B>/sc/<config>/test_systemc, the simulator <B>/rtl/<config>/cosim (so a
+ * build under B=dir never compares with a stale build/); $ACC_RTL_COSIM
+ * overrides it. */
+static void rtl_cosim_path(char *bin, size_t size)
+{
+    const char *env = getenv("ACC_RTL_COSIM");
+    char self[4096];
+    ssize_t n = env ? -1 : readlink("/proc/self/exe", self, sizeof(self) - 1);
+    const char *tail = "/sc/" ACC_TEST_CONFIG "/test_systemc";
+    size_t lt = strlen(tail);
+    if (n > 0) {
+        self[n] = '\0';
+        if ((size_t)n > lt && !strcmp(self + n - (ssize_t)lt, tail)) {
+            self[n - (ssize_t)lt] = '\0';
+            snprintf(bin, size, "%s/rtl/" ACC_TEST_CONFIG "/cosim", self);
+            return;
+        }
+    }
+    snprintf(bin, size, "%s", env ? env : "build/rtl/" ACC_TEST_CONFIG "/cosim");
+}
+
+/* <B>/rtl/<config>/cosim --backend rtl on the layer, into dir. */
 static void run_rtl_program(const char *layer, const char *dir)
 {
-    char bin[256], log[600];
-    const char *env = getenv("ACC_RTL_COSIM");
-    snprintf(bin, sizeof(bin), "%s", env ? env : "build/rtl/" ACC_TEST_CONFIG "/cosim");
+    char bin[4200], log[600];
+    rtl_cosim_path(bin, sizeof(bin));
     cr_assert_eq(acc_mkdirs(dir, &(acc_error){0}), 0);
     snprintf(log, sizeof(log), "%s/stdout.txt", dir);
     char *argv[] = {bin,           "--layer", (char *)layer, "--config", ACC_TEST_CONFIG,
