@@ -61,7 +61,7 @@ all: tools
 help:
 	@echo "Main jobs"
 	@echo "  make cosim [LAYER=lenet_1] [CONFIG=default] [SEED=1] [BACKEND=rtl|iss|systemc]"
-	@echo "             [PLANNER=sat] [DUMP=1] [TRACE=1] [ARGS=...]"
+	@echo "             [PLANNER=sat] [DUMP=1] [TRACE=1] [STRESS=seed] [ARGS=...]"
 	@echo "                          plan, run and check one layer (exit 0 only when all three equalities hold)"
 	@echo "  make cosim NET=resnet18 every layer of a network, with a table"
 	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-random-test systemc-test"
@@ -211,8 +211,10 @@ include mk/rtl.mk
 include mk/systemc.mk
 
 # ---------------------------------------------------------------- user jobs
+# STRESS=seed: stress mode (docs/cosim.md, "Stress mode"; rtl backend).
 COSIM_ARGS = --config $(CONFIG) --seed $(SEED) --planner $(PLANNER) \
-	$(if $(filter 1,$(DUMP)),--dump) $(if $(NET),--net $(NET),--layer $(LAYER)) $(ARGS)
+	$(if $(filter 1,$(DUMP)),--dump) $(if $(STRESS),--stress $(STRESS)) \
+	$(if $(NET),--net $(NET),--layer $(LAYER)) $(ARGS)
 ifeq ($(BACKEND),iss)
 COSIM_BIN := $(B)/bin/cosim
 else ifeq ($(BACKEND),systemc)
@@ -256,7 +258,8 @@ wave: $(B)/rtl/$(CFG_NAME)-trace/cosim
 	$(Q)mkdir -p $(B)/wave
 	$(Q)$(B)/rtl/$(CFG_NAME)-trace/cosim --backend rtl --layer $(LAYER) --config $(CONFIG) \
 	  --seed $(SEED) --planner $(PLANNER) --out $(B)/wave/$(LAYER) \
-	  --wave $(B)/wave/$(LAYER)/$(LAYER).fst $(WAVE_FROM) $(WAVE_TO) $(ARGS); \
+	  --wave $(B)/wave/$(LAYER)/$(LAYER).fst $(WAVE_FROM) $(WAVE_TO) \
+	  $(if $(STRESS),--stress $(STRESS)) $(ARGS); \
 	  rc=$$?; echo "waveform: gtkwave $(B)/wave/$(LAYER)/$(LAYER).gtkw"; exit $$rc
 
 synth: $(DEPS_OK)

@@ -57,24 +57,24 @@ typedef struct axi_burst {
 
 /* The hostile side of a port (zero: timing mode). */
 typedef struct axi_jitter {
-    int on;                /* stress mode */
+    int on; /* stress mode */
     acc_rng rng;
-    int lat_min, lat_max;  /* latency range of a burst */
-    int gap_max;           /* G */
-    int stall_a, stall_w;  /* cycles READY stays low on AR/AW, on W */
-    int64_t inject_burst;  /* burst (from 1) answering inject_resp; 0 = none */
+    int lat_min, lat_max; /* latency range of a burst */
+    int gap_max;          /* G */
+    int stall_a, stall_w; /* cycles READY stays low on AR/AW, on W */
+    int64_t inject_burst; /* burst (from 1) answering inject_resp; 0 = none */
     int inject_resp;
-    int64_t bursts;        /* address handshakes so far */
-    int injected;          /* the injected burst was accepted */
+    int64_t bursts; /* address handshakes so far */
+    int injected;   /* the injected burst was accepted */
 } axi_jitter;
 
 typedef struct axi_rport {
     int bus_bytes, latency;
     axi_burst q[AXI_QUEUE];
     int head, count;
-    uint64_t beats;   /* beats delivered */
-    int64_t beat_at;  /* cycle the head burst's next beat goes out */
-    int64_t prev_at;  /* cycle of the last beat that went out */
+    uint64_t beats;  /* beats delivered */
+    int64_t beat_at; /* cycle the head burst's next beat goes out */
+    int64_t prev_at; /* cycle of the last beat that went out */
     axi_jitter j;
     int violations;
     char violation[256];
@@ -91,10 +91,11 @@ typedef struct axi_wport {
     int bus_bytes, latency;
     axi_burst aw[AXI_QUEUE]; /* address phase, awaiting data */
     int aw_head, aw_count;
-    axi_burst b[AXI_QUEUE];  /* data complete, awaiting response */
+    axi_burst b[AXI_QUEUE]; /* data complete, awaiting response */
     int b_head, b_count;
     axi_wbeat wbuf[AXI_WBUF]; /* W beats that came before their AW */
     int wbuf_count;
+    acc_dram *wmem; /* where the held beats go */
     uint64_t beats;
     int64_t b_at, prev_b_at; /* as beat_at / prev_at, for B */
     axi_jitter j;

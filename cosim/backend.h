@@ -19,6 +19,27 @@
 #include "core/layer.h"
 #include "core/memmap.h"
 
+/* Ports an error can be injected on (stress mode). */
+typedef enum cosim_port {
+    COSIM_PORT_NONE = 0,
+    COSIM_PORT_LOAD,  /* data read port: LOAD bursts */
+    COSIM_PORT_STORE, /* data write port: STORE bursts */
+    COSIM_PORT_FETCH  /* instruction port: one burst per instruction */
+} cosim_port;
+
+/* Stress mode (docs/cosim.md, "Stress mode"): the memory and the host drive
+ * the accelerator like a hostile interconnect, from `seed`, inside the
+ * jitter bounds (model/bounds.h's contract).  on = 0: timing mode.  Only the
+ * rtl backend honours it; inject_port works in both modes. */
+typedef struct cosim_stress {
+    int on;
+    uint64_t seed;
+    int lr_min, lr_max, lw_min, lw_max, gap_max; /* a model_jitter */
+    cosim_port inject_port; /* COSIM_PORT_NONE: no injected error */
+    int64_t inject_burst;   /* the burst of that port (from 1) that answers inject_resp */
+    int inject_resp;        /* 2 SLVERR, 3 DECERR */
+} cosim_stress;
+
 /* Options a cycle-accurate backend honours; zero-initialised = defaults. */
 typedef struct cosim_options {
     const char *wave_path;   /* FST file to write, or NULL for none */
@@ -28,6 +49,7 @@ typedef struct cosim_options {
     int64_t wave_to_cycle;
     int64_t cycle_budget; /* stop and fail after this many cycles (0: none) */
     int progress;         /* draw a progress bar on stderr */
+    cosim_stress stress;  /* stress mode and error injection (rtl backend) */
 } cosim_options;
 
 /* What a backend measured.  start/end are per instruction (count entries),
@@ -43,6 +65,8 @@ typedef struct cosim_result {
     int64_t hw_error_index;      /* ERR_INDEX */
     int timed_out;               /* cycle budget exhausted */
     char engine_state[512];      /* on timeout or error: what each engine was doing */
+    char axi_violation[512];     /* first protocol checker / scoreboard violation, "" = none */
+    int host_reads;              /* register reads of the stress host during the run */
     double wall_seconds;         /* time spent in the backend */
 } cosim_result;
 

@@ -11,6 +11,9 @@
 #include "golden/iss.h"
 #include "core/sched.h"
 #include "cosim/npy.h"
+#include "cosim/axi_check.h"
+#include "cosim/regmap.h"
+#include "model/bounds.h"
 #include "model/model.h"
 #include "model/validate.h"
 #include "planner/registry.h"
@@ -222,6 +225,9 @@ typedef struct run_state {
     int have_mem;
     uint8_t *image;
     cosim_result res;
+    model_bounds bounds; /* stress mode: the bounds under the run's jitter */
+    int have_bounds;
+    uint8_t *before;     /* injected error: the memory image before the run */
 } run_state;
 
 static void run_state_free(run_state *s)
@@ -239,6 +245,9 @@ static void run_state_free(run_state *s)
         acc_dram_free(&s->mem);
     free(s->image);
     cosim_result_free(&s->res);
+    if (s->have_bounds)
+        model_bounds_free(&s->bounds);
+    free(s->before);
 }
 
 /* Step 1 (after the backend): layer and configuration. */
@@ -421,14 +430,180 @@ static void check_cycles(cosim_report *rep, run_state *s)
                           res->cycles, t->makespan);
 }
 
+/* "stress seed N: " in stress mode (failure lines name the seed), else "". */
+static const char *stress_tag(const cosim_report *rep)
+{
+    static _Thread_local char tag[48];
+    if (!rep->stress)
+        return "";
+    snprintf(tag, sizeof(tag), "stress seed %" PRIu64 ": ", rep->stress_seed);
+    return tag;
+}
+
+static const char *const port_names[] = {"", "load", "store", "fetch"};
+
+/* Step 6 (stress): the jitter (defaults filled in), the bounds, and the
+ * instruction an injected error must stop at.  -1 with err when the
+ * options cannot work (bad jitter, a backend without stress mode, an
+ * injected burst the program never issues). */
+static int prepare_stress(const cosim_backend *be, cosim_options *opt, cosim_report *rep,
+                          run_state *s, acc_error *err)
+{
+    cosim_stress *st = &opt->stress;
+    if (!st->on && st->inject_port == COSIM_PORT_NONE)
+        return 0;
+    if (strcmp(be->name, "rtl") != 0)
+        return acc_fail(err, "stress mode and error injection need the rtl backend, not '%s'",
+                        be->name);
+    if (st->on) {
+        model_jitter j;
+        if (st->lr_min <= 0) { /* the documented default */
+            model_jitter_default(&rep->config, &j);
+            st->lr_min = j.lr_min;
+            st->lr_max = j.lr_max;
+            st->lw_min = j.lw_min;
+            st->lw_max = j.lw_max;
+            st->gap_max = j.gap_max;
+        }
+        j = (model_jitter){st->lr_min, st->lr_max, st->lw_min, st->lw_max, st->gap_max};
+        if (model_jitter_check(&j, err))
+            return -1;
+        rep->stress = 1;
+        rep->stress_seed = st->seed;
+        int v[5] = {j.lr_min, j.lr_max, j.lw_min, j.lw_max, j.gap_max};
+        memcpy(rep->jitter, v, sizeof(v));
+        acc_error berr;
+        if (s->have_timing &&
+            model_run_bounds(&s->prog, &rep->config, &j, &s->bounds, &berr) == 0) {
+            s->have_bounds = 1;
+            rep->bound_lo = s->bounds.makespan_lo;
+            rep->bound_hi = s->bounds.makespan_hi;
+        }
+    }
+    if (st->inject_port != COSIM_PORT_NONE) {
+        ACC_REQUIRE(st->inject_port <= COSIM_PORT_FETCH);
+        if (st->inject_resp == 0)
+            st->inject_resp = 2;
+        int64_t total = 0;
+        int owner;
+        if (st->inject_port == COSIM_PORT_FETCH) {
+            total = s->prog.count;
+            owner = st->inject_burst >= 1 && st->inject_burst <= total
+                        ? (int)(st->inject_burst - 1)
+                        : -1;
+        } else {
+            owner = axi_burst_owner(&s->prog, &rep->config,
+                                    st->inject_port == COSIM_PORT_LOAD ? ACC_OP_LOAD
+                                                                       : ACC_OP_STORE,
+                                    st->inject_burst, &total);
+        }
+        if (owner < 0)
+            return acc_fail(err,
+                            "--inject %s:%" PRId64 ": the program issues only %" PRId64
+                            " %s burst%s",
+                            port_names[st->inject_port], st->inject_burst, total,
+                            port_names[st->inject_port], total == 1 ? "" : "s");
+        snprintf(rep->inject_port, sizeof(rep->inject_port), "%s", port_names[st->inject_port]);
+        rep->inject_burst = st->inject_burst;
+        rep->inject_resp = st->inject_resp;
+        rep->inject_index = owner;
+        s->before = acc_malloc((size_t)s->mem.size);
+        memcpy(s->before, s->mem.bytes, (size_t)s->mem.size);
+    }
+    return 0;
+}
+
+/* Step 8 (injected error): the accelerator stopped with AXI_ERROR at the
+ * instruction whose burst got the error, within the budget, and changed no
+ * byte of memory outside the blocks of the STOREs that issued. */
+static void check_injected(cosim_report *rep, run_state *s)
+{
+    const cosim_result *res = &s->res;
+    if (res->timed_out || res->axi_violation[0])
+        return; /* already a failure of its own */
+    if (res->hw_error != ACC_ERR_AXI || res->hw_error_index != rep->inject_index)
+        cosim_report_fail(rep,
+                          "%sinject: %s burst %" PRId64 " answered %s: expected AXI_ERROR (%d) "
+                          "at instruction %" PRId64 ", the accelerator reported %s (%d) at %" PRId64,
+                          stress_tag(rep), rep->inject_port, rep->inject_burst,
+                          rep->inject_resp == 3 ? "DECERR" : "SLVERR", ACC_ERR_AXI,
+                          rep->inject_index, cosim_hw_error_name(res->hw_error), res->hw_error,
+                          res->hw_error_index);
+    uint8_t *ok = acc_calloc((size_t)s->mem.size, 1);
+    for (int i = 0; i < s->prog.count; i++) {
+        const acc_instr *in = &s->prog.ins[i];
+        if (in->op != ACC_OP_STORE || !res->start || res->start[i] < 0)
+            continue;
+        const acc_dma *d = &in->u.dma;
+        for (uint32_t p = 0; p < d->n2; p++)
+            for (uint32_t r = 0; r < d->n1; r++) {
+                uint32_t a = d->dram + p * d->dram_s2 + r * d->dram_s1;
+                for (uint32_t k = 0; k < d->n0; k++)
+                    if ((uint64_t)a + k < s->mem.size)
+                        ok[(uint64_t)a + k] = 1;
+            }
+    }
+    for (uint64_t a = 0; a < s->mem.size; a++)
+        if (s->mem.bytes[a] != s->before[a] && !ok[a] && rep->stray_bytes++ == 0)
+            rep->first_stray = (int64_t)a;
+    free(ok);
+    if (rep->stray_bytes)
+        cosim_report_fail(rep,
+                          "%sinject: %" PRIu64 " bytes outside the issued STOREs' blocks changed, "
+                          "first at 0x%08" PRIx64,
+                          stress_tag(rep), rep->stray_bytes, (uint64_t)rep->first_stray);
+}
+
+/* Step 8b (stress): every instruction's issue and end inside the bounds. */
+static void check_bounds(cosim_report *rep, run_state *s)
+{
+    const cosim_result *res = &s->res;
+    const model_bounds *b = &s->bounds;
+    rep->measured = 1;
+    rep->measured_cycles = res->cycles;
+    for (int i = 0; i < s->prog.count; i++) {
+        int64_t ms = res->start ? res->start[i] : -1, me = res->end ? res->end[i] : -1;
+        if (ms >= b->start_lo[i] && ms <= b->start_hi[i] && me >= b->end_lo[i] &&
+            me <= b->end_hi[i])
+            continue;
+        if (rep->out_of_bounds++ == 0) {
+            rep->oob_index = i;
+            rep->oob_kind = s->prog.ins[i].op;
+            rep->oob_start_lo = b->start_lo[i];
+            rep->oob_start_hi = b->start_hi[i];
+            rep->oob_end_lo = b->end_lo[i];
+            rep->oob_end_hi = b->end_hi[i];
+            rep->oob_start = ms;
+            rep->oob_end = me;
+        }
+    }
+    if (rep->out_of_bounds) {
+        const char *kind = acc_op_name(rep->oob_kind);
+        cosim_report_fail(rep,
+                          "%scycles: %d of %d instructions outside the bounds, first "
+                          "instruction %d (%s): issue %" PRId64 " not in [%" PRId64 ", %" PRId64
+                          "] or end %" PRId64 " not in [%" PRId64 ", %" PRId64 "]",
+                          stress_tag(rep), rep->out_of_bounds, s->prog.count, rep->oob_index,
+                          kind ? kind : "illegal", rep->oob_start, rep->oob_start_lo,
+                          rep->oob_start_hi, rep->oob_end, rep->oob_end_lo, rep->oob_end_hi);
+    }
+    if (res->cycles < b->makespan_lo || res->cycles > b->makespan_hi)
+        cosim_report_fail(rep,
+                          "%scycles: measured total %" PRId64 " outside the bounds [%" PRId64
+                          ", %" PRId64 "]",
+                          stress_tag(rep), res->cycles, b->makespan_lo, b->makespan_hi);
+}
+
 /* Step 7: run the backend and record what it says. */
-static void run_backend(const cosim_run_config *rc, const cosim_backend *be, cosim_report *rep,
+static void run_backend(const cosim_options *base, const cosim_backend *be, cosim_report *rep,
                         run_state *s, const acc_memmap *mm)
 {
-    cosim_options opt = rc->opt;
+    cosim_options opt = *base;
     if (opt.cycle_budget <= 0) {
         int64_t span = 0;
-        if (s->have_timing) {
+        if (s->have_bounds) {
+            span = s->bounds.makespan_hi;
+        } else if (s->have_timing) {
             span = s->timing.makespan;
         } else { /* no model timing: the serial sum of the durations */
             span = model_first_issue(&rep->config);
@@ -446,17 +621,24 @@ static void run_backend(const cosim_run_config *rc, const cosim_backend *be, cos
     rep->hw_error = res->hw_error;
     rep->hw_error_index = res->hw_error ? res->hw_error_index : -1;
     snprintf(rep->engine_state, sizeof(rep->engine_state), "%s", res->engine_state);
+    snprintf(rep->axi_violation, sizeof(rep->axi_violation), "%s", res->axi_violation);
+    rep->host_reads = res->host_reads;
     if (res->measured)
         rep->cycle_budget = opt.cycle_budget;
+    /* an injected error must stop the run: check_injected judges how */
+    int expected_stop = rep->inject_port[0] && res->hw_error && !res->timed_out &&
+                        !res->axi_violation[0];
     if (brc != 0) {
         snprintf(rep->backend_error, sizeof(rep->backend_error), "%s",
                  berr.msg[0] ? berr.msg : "the program did not run to END");
-        cosim_report_fail(rep, "backend %s: %s", be->name, rep->backend_error);
+        if (!expected_stop)
+            cosim_report_fail(rep, "%sbackend %s: %s", stress_tag(rep), be->name,
+                              rep->backend_error);
     }
     if (res->timed_out && brc == 0)
         cosim_report_fail(rep, "backend %s: cycle budget of %" PRId64 " cycles exhausted", be->name,
                           opt.cycle_budget);
-    if (res->hw_error && brc == 0)
+    if (res->hw_error && brc == 0 && !expected_stop)
         cosim_report_fail(rep, "backend %s: accelerator error %d (%s) at instruction %" PRId64,
                           be->name, res->hw_error, cosim_hw_error_name(res->hw_error),
                           res->hw_error_index);
@@ -559,13 +741,26 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
         cosim_report_fail(rep, "model: %s", merr.msg);
     }
 
-    /* 7: the backend */
-    run_backend(rc, be, rep, s, &mm);
+    /* 6 (stress): jitter, bounds, the expected stop of an injected error */
+    cosim_options opt = rc->opt;
+    if (prepare_stress(be, &opt, rep, s, err))
+        return -1;
 
-    /* 8: the three equalities */
-    check_outputs(rep, s, &mm);
-    if (s->res.measured)
-        check_cycles(rep, s);
+    /* 7: the backend */
+    run_backend(&opt, be, rep, s, &mm);
+
+    /* 8: the three equalities (with an injected error: the documented stop) */
+    if (rep->inject_port[0]) {
+        check_injected(rep, s);
+        rep->measured = s->res.measured;
+        rep->measured_cycles = s->res.cycles;
+    } else {
+        check_outputs(rep, s, &mm);
+        if (s->res.measured && s->have_bounds)
+            check_bounds(rep, s);
+        else if (s->res.measured)
+            check_cycles(rep, s);
+    }
     if (rep->claimed_makespan >= 0 && rep->claimed_makespan != rep->model_cycles)
         cosim_report_fail(rep,
                           "plan: planner %s claims makespan %" PRId64 ", the model gives "

@@ -21,6 +21,10 @@ void cosim_report_init(cosim_report *r)
     r->claimed_makespan = -1;
     r->first_violation_index = -1;
     r->hw_error_index = -1;
+    r->bound_lo = r->bound_hi = -1;
+    r->oob_index = -1;
+    r->inject_index = -1;
+    r->first_stray = -1;
     r->valid = 1;
 }
 
@@ -122,6 +126,55 @@ static cJSON *config_json(const acc_config *c)
     return o;
 }
 
+/* "stress": null in timing mode, else the seed, the jitter, the bounds and
+ * what the cycle, injection and memory checks found. */
+static void add_stress(cJSON *root, const cosim_report *r)
+{
+    if (!r->stress && !r->inject_port[0]) {
+        cJSON_AddNullToObject(root, "stress");
+        return;
+    }
+    cJSON *st = cJSON_AddObjectToObject(root, "stress");
+    cJSON_AddBoolToObject(st, "on", r->stress);
+    cJSON_AddNumberToObject(st, "seed", (double)r->stress_seed);
+    cJSON *j = cJSON_AddObjectToObject(st, "jitter");
+    static const char *const names[5] = {"lr_min", "lr_max", "lw_min", "lw_max", "gap_max"};
+    for (int i = 0; i < 5; i++)
+        cJSON_AddNumberToObject(j, names[i], r->jitter[i]);
+    cJSON *b = cJSON_AddObjectToObject(st, "bounds");
+    add_i64_or_null(b, "makespan_lo", r->bound_lo);
+    add_i64_or_null(b, "makespan_hi", r->bound_hi);
+    cJSON_AddNumberToObject(st, "out_of_bounds", r->out_of_bounds);
+    if (r->oob_index >= 0) {
+        cJSON *o = cJSON_AddObjectToObject(st, "first_out_of_bounds");
+        cJSON_AddNumberToObject(o, "index", r->oob_index);
+        const char *kind = acc_op_name(r->oob_kind);
+        cJSON_AddStringToObject(o, "kind", kind ? kind : "illegal");
+        cJSON *lo = cJSON_AddObjectToObject(o, "start");
+        add_i64_or_null(lo, "lo", r->oob_start_lo);
+        add_i64_or_null(lo, "hi", r->oob_start_hi);
+        add_i64_or_null(lo, "measured", r->oob_start);
+        cJSON *hi = cJSON_AddObjectToObject(o, "end");
+        add_i64_or_null(hi, "lo", r->oob_end_lo);
+        add_i64_or_null(hi, "hi", r->oob_end_hi);
+        add_i64_or_null(hi, "measured", r->oob_end);
+    } else {
+        cJSON_AddNullToObject(st, "first_out_of_bounds");
+    }
+    cJSON_AddNumberToObject(st, "host_reads", r->host_reads);
+    if (r->inject_port[0]) {
+        cJSON *in = cJSON_AddObjectToObject(st, "inject");
+        cJSON_AddStringToObject(in, "port", r->inject_port);
+        cJSON_AddNumberToObject(in, "burst", (double)r->inject_burst);
+        cJSON_AddStringToObject(in, "resp", r->inject_resp == 3 ? "DECERR" : "SLVERR");
+        add_i64_or_null(in, "expected_index", r->inject_index);
+        cJSON_AddNumberToObject(in, "stray_bytes", (double)r->stray_bytes);
+        add_i64_or_null(in, "first_stray", r->first_stray);
+    } else {
+        cJSON_AddNullToObject(st, "inject");
+    }
+}
+
 static cJSON *report_to_cjson(const cosim_report *r)
 {
     cJSON *root = cJSON_CreateObject();
@@ -208,6 +261,8 @@ static cJSON *report_to_cjson(const cosim_report *r)
     } else {
         cJSON_AddNullToObject(root, "hw_error");
     }
+    add_str_or_null(root, "axi_violation", r->axi_violation);
+    add_stress(root, r);
     add_str_or_null(root, "backend_error", r->backend_error);
     add_str_or_null(root, "engine_state", r->engine_state);
     cJSON_AddNumberToObject(root, "backend_seconds", r->backend_seconds);
@@ -324,12 +379,21 @@ void cosim_report_print(FILE *f, const cosim_report *r)
         snprintf(model, sizeof(model), "n/a");
     if (r->measured) {
         int ok = r->cycle_mismatches == 0 && r->measured_cycles == r->model_cycles && !r->timed_out;
+        if (r->stress)
+            ok = r->out_of_bounds == 0 && !r->timed_out;
         char meas[32];
         if (r->measured_cycles >= 0)
             snprintf(meas, sizeof(meas), "%" PRId64, r->measured_cycles);
         else
             snprintf(meas, sizeof(meas), "n/a");
-        if (r->model_cycles >= 0)
+        if (r->inject_port[0])
+            line(f, "cycles", "--", "model %s, measured %s, not compared (injected error)", model,
+                 meas);
+        else if (r->stress && r->bound_lo >= 0)
+            line(f, "cycles", ok ? "PASS" : "FAIL",
+                 "bounds %" PRId64 "..%" PRId64 ", measured %s, %d of %d instructions outside",
+                 r->bound_lo, r->bound_hi, meas, r->out_of_bounds, r->instr_count);
+        else if (r->model_cycles >= 0)
             line(f, "cycles", ok ? "PASS" : "FAIL",
                  "model %s, measured %s, %d of %d instructions differ", model, meas,
                  r->cycle_mismatches, r->instr_count);
@@ -369,8 +433,21 @@ void cosim_report_print(FILE *f, const cosim_report *r)
     }
     line(f, "dram", NULL, "read %s, written %s", human_bytes(r->dram_read, b1, sizeof(b1)),
          human_bytes(r->dram_written, b2, sizeof(b2)));
+    if (r->stress)
+        line(f, "stress", NULL,
+             "seed %" PRIu64 ", lr %d..%d, lw %d..%d, gap %d, %d host reads during the run",
+             r->stress_seed, r->jitter[0], r->jitter[1], r->jitter[2], r->jitter[3], r->jitter[4],
+             r->host_reads);
+    if (r->inject_port[0])
+        line(f, "inject", NULL,
+             "%s on %s burst %" PRId64 ": expect AXI_ERROR at instruction %" PRId64
+             ", %" PRIu64 " stray bytes",
+             r->inject_resp == 3 ? "DECERR" : "SLVERR", r->inject_port, r->inject_burst,
+             r->inject_index, r->stray_bytes);
+    if (r->axi_violation[0])
+        line(f, "protocol", "FAIL", "%s", r->axi_violation);
     if (r->backend_error[0])
-        line(f, "backend", "FAIL", "%s", r->backend_error);
+        line(f, "backend", r->inject_port[0] ? NULL : "FAIL", "%s", r->backend_error);
     if (r->hw_error)
         line(f, "", NULL, "accelerator error %d (%s) at instruction %" PRId64, r->hw_error,
              cosim_hw_error_name(r->hw_error), r->hw_error_index);

@@ -3,12 +3,18 @@
  * AXI4 ports from the external memory model (axi_mem.h), starts the run and
  * records, from the trace port, the cycle in which every instruction issues
  * and ends.  Cycle 0 is the cycle of the start write's handshake, as in
- * docs/model.md. */
+ * docs/model.md.  Every cycle the protocol checker (axi_check.h) watches the
+ * three AXI4 ports and the AXI4-Lite port, and the burst scoreboard the
+ * LOAD and STORE bursts.  In stress mode (cosim_options.stress) the memory
+ * jitters and stalls, and a host probe reads registers at random times
+ * during the run. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cosim/axi_check.h"
 #include "cosim/axi_mem.h"
 #include "cosim/backend.h"
 #include "cosim/gtkw.h"
@@ -26,8 +32,24 @@ typedef struct rtl_sim {
     axi_wport wr;
     acc_dram *mem;
     int64_t cycle; /* cycles since the model was created */
+    int64_t base;  /* the start write's cycle once known (checker messages count from it) */
     int dump;
+    axi_check ck_rd, ck_ird, ck_wr, ck_lite;
+    axi_scoreboard sb_ld, sb_st;
 } rtl_sim;
+
+/* The stress host: reads a register at random times during the run (an
+ * AXI4-Lite read with a random RREADY delay) and checks what it reads. */
+typedef struct host_probe {
+    int on;
+    acc_rng rng;
+    int phase;       /* 0 idle, 1 AR offered, 2 waiting for R */
+    int64_t next_at; /* run cycle of the next read */
+    uint32_t addr;
+    uint32_t last_cycles;
+    int reads;
+    char error[256];
+} host_probe;
 
 /* Memory outputs for this cycle, DUT inputs applied, DUT outputs read.
  * While reset is asserted the memory drives every VALID low (AXI4: a slave
@@ -44,19 +66,49 @@ static void sim_eval(rtl_sim *s)
         in->rvalid = in->rlast = in->rresp = in->i_rvalid = in->i_rlast = in->i_rresp = 0;
         in->bvalid = in->bresp = 0;
     }
-    in->arready = in->awready = in->wready = in->i_arready = 1;
+    in->arready = axi_rport_arready(&s->rd);
+    in->i_arready = axi_rport_arready(&s->ird);
+    in->awready = axi_wport_awready(&s->wr);
+    in->wready = axi_wport_wready(&s->wr);
     acc_vm_set(s->vm, in);
     acc_vm_get(s->vm, &s->out);
 }
 
-/* The cycle's handshakes reach the memory model; rising edge.  During reset
- * nothing is a handshake: the memory, like any AXI4 slave, ignores its
- * master; a VALID the master drives high (AXI4 requires ARVALID, AWVALID and
- * WVALID low during reset) is a protocol violation. */
+/* The protocol checker sees every pin of the cycle. */
+static void sim_check(rtl_sim *s)
+{
+    const acc_vm_out *o = &s->out;
+    const acc_vm_in *in = &s->in;
+    int64_t c = s->cycle - s->base;
+    const axi_rd_pins rd = {o->arvalid, in->arready, o->araddr, o->arlen, o->arsize, o->arburst,
+                            in->rvalid, o->rready, in->rlast, in->rresp,
+                            in->rvalid ? axi_check_hash(in->rdata, s->rd.bus_bytes) : 0};
+    const axi_rd_pins ird = {o->i_arvalid, in->i_arready, o->i_araddr, o->i_arlen, o->i_arsize,
+                             o->i_arburst, in->i_rvalid, o->i_rready, in->i_rlast, in->i_rresp,
+                             in->i_rvalid ? axi_check_hash(in->i_rdata, s->ird.bus_bytes) : 0};
+    const axi_wr_pins wr = {o->awvalid, in->awready, o->awaddr, o->awlen, o->awsize, o->awburst,
+                            o->wvalid, in->wready, o->wlast, o->wvalid ? o->wstrb : 0,
+                            o->wvalid ? axi_check_hash(o->wdata, s->wr.bus_bytes) : 0,
+                            in->bvalid, o->bready, in->bresp};
+    const axi_lite_pins lite = {in->l_awvalid, o->l_awready, in->l_wvalid, o->l_wready,
+                                o->l_bvalid, in->l_bready, in->l_arvalid, o->l_arready,
+                                o->l_rvalid, in->l_rready, in->l_awaddr, in->l_wdata,
+                                in->l_wstrb, in->l_araddr, o->l_rdata, o->l_bresp, o->l_rresp};
+    axi_check_rd(&s->ck_rd, c, in->rst_n, &rd);
+    axi_check_rd(&s->ck_ird, c, in->rst_n, &ird);
+    axi_check_wr(&s->ck_wr, c, in->rst_n, &wr);
+    axi_check_lite(&s->ck_lite, c, in->rst_n, &lite);
+}
+
+/* The cycle's handshakes reach the memory model and the scoreboard; rising
+ * edge.  During reset nothing is a handshake: the memory, like any AXI4
+ * slave, ignores its master; a VALID the master drives high (AXI4 requires
+ * ARVALID, AWVALID and WVALID low during reset) is a protocol violation. */
 static void sim_commit(rtl_sim *s)
 {
     const acc_vm_out *o = &s->out;
     const acc_vm_in *in = &s->in;
+    sim_check(s);
     if (!in->rst_n) {
         if (o->arvalid)
             axi_rport_valid_in_reset(&s->rd, "ARVALID", o->araddr);
@@ -70,22 +122,108 @@ static void sim_commit(rtl_sim *s)
         s->cycle++;
         return;
     }
-    if (o->arvalid)
+    int64_t c = s->cycle - s->base;
+    int ar = o->arvalid && in->arready, iar = o->i_arvalid && in->i_arready;
+    int aw = o->awvalid && in->awready, w = o->wvalid && in->wready;
+    if (ar) {
         axi_rport_ar(&s->rd, s->cycle, o->araddr, o->arlen, o->arsize, o->arburst);
+        axi_scoreboard_burst(&s->sb_ld, c, o->araddr, o->arlen);
+    }
     if (in->rvalid && o->rready)
         axi_rport_r_taken(&s->rd);
-    if (o->i_arvalid)
+    if (iar)
         axi_rport_ar(&s->ird, s->cycle, o->i_araddr, o->i_arlen, o->i_arsize, o->i_arburst);
     if (in->i_rvalid && o->i_rready)
         axi_rport_r_taken(&s->ird);
-    if (o->awvalid)
+    if (aw) {
         axi_wport_aw(&s->wr, s->cycle, o->awaddr, o->awlen, o->awsize, o->awburst);
-    if (o->wvalid)
+        axi_scoreboard_burst(&s->sb_st, c, o->awaddr, o->awlen);
+    }
+    if (w)
         axi_wport_w(&s->wr, s->cycle, s->mem, o->wdata, o->wstrb, o->wlast);
     if (in->bvalid && o->bready)
         axi_wport_b_taken(&s->wr);
+    axi_rport_ready_step(&s->rd, o->arvalid, ar);
+    axi_rport_ready_step(&s->ird, o->i_arvalid, iar);
+    axi_wport_ready_step(&s->wr, o->awvalid, aw, o->wvalid, w);
     acc_vm_clock(s->vm, s->dump);
     s->cycle++;
+}
+
+/* The first violation of the run: the memory's own, then the checker's
+ * (data read, fetch, write, registers), then the scoreboard's; NULL when
+ * there is none. */
+static const char *sim_violation(const rtl_sim *s)
+{
+    const char *v = cosim_axi_violation(&s->rd, &s->ird, &s->wr);
+    if (v)
+        return v;
+    const axi_check *ck[] = {&s->ck_rd, &s->ck_ird, &s->ck_wr, &s->ck_lite};
+    for (size_t i = 0; i < sizeof(ck) / sizeof(ck[0]); i++)
+        if (ck[i]->violations)
+            return ck[i]->first;
+    if (s->sb_ld.violations)
+        return s->sb_ld.first;
+    if (s->sb_st.violations)
+        return s->sb_st.first;
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- host probe */
+
+static const uint32_t probe_regs[] = {ACC_REG_STATUS,  ACC_REG_CYCLES_LO, ACC_REG_CYCLES_HI,
+                                      ACC_REG_BUSY_LD, ACC_REG_BUSY_CP,   ACC_REG_BUSY_ST,
+                                      ACC_REG_RETIRED, ACC_REG_ID,        ACC_REG_ERR_CODE};
+
+/* The probe's AXI4-Lite inputs for run cycle n (before sim_eval). */
+static void probe_drive(host_probe *h, rtl_sim *s, int64_t n)
+{
+    if (!h->on)
+        return;
+    if (h->phase == 0 && n >= h->next_at) {
+        h->addr = probe_regs[acc_rng_next(&h->rng) % (sizeof(probe_regs) / sizeof(probe_regs[0]))];
+        h->phase = 1;
+    }
+    s->in.l_araddr = h->addr;
+    s->in.l_arvalid = h->phase == 1;
+    s->in.l_rready = h->phase == 2 && (acc_rng_next(&h->rng) & 1u);
+}
+
+/* After sim_eval: the probe's handshakes; `running` when irq has not been
+ * seen (only then must STATUS read busy). */
+static void probe_observe(host_probe *h, rtl_sim *s, int64_t n, int running)
+{
+    if (!h->on)
+        return;
+    const acc_vm_out *o = &s->out;
+    if (h->phase == 1 && o->l_arready) {
+        h->phase = 2;
+        return;
+    }
+    if (h->phase != 2 || !o->l_rvalid || !s->in.l_rready)
+        return;
+    uint32_t v = o->l_rdata;
+    h->reads++;
+    h->phase = 0;
+    h->next_at = n + 16 + (int64_t)(acc_rng_next(&h->rng) % 400u);
+    if (h->error[0] || !running)
+        return;
+    if (o->l_rresp != ACC_RESP_OKAY)
+        snprintf(h->error, sizeof(h->error), "host read of 0x%02x in cycle %lld answered %d",
+                 h->addr, (long long)n, o->l_rresp);
+    else if (h->addr == ACC_REG_ID && v != ACC_ID_VALUE)
+        snprintf(h->error, sizeof(h->error), "host read of ID in cycle %lld gave 0x%08x", (long long)n,
+                 v);
+    else if (h->addr == ACC_REG_STATUS && !(v & ACC_STATUS_BUSY))
+        snprintf(h->error, sizeof(h->error),
+                 "host read of STATUS in cycle %lld gave 0x%x, not busy during the run",
+                 (long long)n, v);
+    else if (h->addr == ACC_REG_CYCLES_LO && (v < h->last_cycles || (int64_t)v > n))
+        snprintf(h->error, sizeof(h->error),
+                 "host read of CYCLES_LO in cycle %lld gave %u (earlier read %u)", (long long)n, v,
+                 h->last_cycles);
+    if (h->addr == ACC_REG_CYCLES_LO)
+        h->last_cycles = v;
 }
 
 /* AXI4-Lite write (cosim_host's write, ctx the rtl_sim); returns the cycle
@@ -172,6 +310,25 @@ static int in_wave_window(const cosim_options *o, int64_t cycle, int window_open
     return 1;
 }
 
+/* Stress mode and error injection on the memory's ports; the probe. */
+static void setup_stress(rtl_sim *s, const cosim_stress *st, host_probe *h)
+{
+    if (st->on) {
+        axi_rport_stress(&s->rd, st->seed * 4 + 1, st->lr_min, st->lr_max, st->gap_max);
+        axi_rport_stress(&s->ird, st->seed * 4 + 2, st->lr_min, st->lr_max, st->gap_max);
+        axi_wport_stress(&s->wr, st->seed * 4 + 3, st->lw_min, st->lw_max, st->gap_max);
+        h->on = 1;
+        acc_rng_seed(&h->rng, st->seed * 4 + 4);
+        h->next_at = 1 + (int64_t)(acc_rng_next(&h->rng) % 64u);
+    }
+    if (st->inject_port == COSIM_PORT_LOAD)
+        axi_rport_inject(&s->rd, st->inject_burst, st->inject_resp);
+    else if (st->inject_port == COSIM_PORT_FETCH)
+        axi_rport_inject(&s->ird, st->inject_burst, st->inject_resp);
+    else if (st->inject_port == COSIM_PORT_STORE)
+        axi_wport_inject(&s->wr, st->inject_burst, st->inject_resp);
+}
+
 static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap *mm,
                    acc_dram *mem, const cosim_options *opt, cosim_result *res, acc_error *err)
 {
@@ -182,34 +339,45 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
         return -1;
     const char *why = NULL;
     double t_begin = acc_now_seconds();
-    rtl_sim s;
-    memset(&s, 0, sizeof(s));
-    s.mem = mem;
-    s.vm = acc_vm_new(opt->wave_path, &why);
-    if (!s.vm)
+    rtl_sim *sp = acc_calloc(1, sizeof(*sp));
+    rtl_sim *const s = sp;
+    host_probe probe;
+    memset(&probe, 0, sizeof(probe));
+    s->mem = mem;
+    s->vm = acc_vm_new(opt->wave_path, &why);
+    if (!s->vm) {
+        free(sp);
         return acc_fail(err, "cannot start the RTL model: %s", why ? why : "unknown reason");
-    axi_rport_init(&s.rd, cfg->axi_bytes, cfg->read_latency);
-    axi_rport_init(&s.ird, ACC_INSTR_BYTES, cfg->read_latency);
-    axi_wport_init(&s.wr, cfg->axi_bytes, cfg->write_latency);
+    }
+    axi_rport_init(&s->rd, cfg->axi_bytes, cfg->read_latency);
+    axi_rport_init(&s->ird, ACC_INSTR_BYTES, cfg->read_latency);
+    axi_wport_init(&s->wr, cfg->axi_bytes, cfg->write_latency);
+    setup_stress(s, &opt->stress, &probe);
+    axi_check_init(&s->ck_rd, "data read port", cfg->axi_bytes, cfg->fetch_depth);
+    axi_check_init(&s->ck_ird, "instruction fetch port", ACC_INSTR_BYTES, cfg->fetch_depth);
+    axi_check_init(&s->ck_wr, "data write port", cfg->axi_bytes, AXI_CHECK_QUEUE / 2);
+    axi_check_init(&s->ck_lite, "register port (AXI4-Lite)", 4, 1);
+    axi_scoreboard_init(&s->sb_ld, "data read port", p, cfg, ACC_OP_LOAD);
+    axi_scoreboard_init(&s->sb_st, "data write port", p, cfg, ACC_OP_STORE);
     cosim_result_measure(res, p->count);
 
     int has_window = opt->wave_from_instr >= 0 || opt->wave_to_instr >= 0 ||
                      opt->wave_from_cycle >= 0 || opt->wave_to_cycle >= 0;
-    s.dump = opt->wave_path && !has_window;
+    s->dump = opt->wave_path && !has_window;
     /* Reset: acc_vm_new gave rst_ni its falling edge (the asynchronous reset
      * acts at once); it stays low for four clock edges, the host's VALIDs
      * low, and is released away from the clock edge. */
-    s.in.rst_n = 0;
+    s->in.rst_n = 0;
     for (int i = 0; i < 4; i++) {
-        sim_eval(&s);
-        sim_commit(&s);
+        sim_eval(s);
+        sim_commit(s);
     }
-    s.in.rst_n = 1;
-    sim_eval(&s);
-    sim_commit(&s);
+    s->in.rst_n = 1;
+    sim_eval(s);
+    sim_commit(s);
 
     int rc = 0;
-    const cosim_host host = {&s, host_read, host_write};
+    const cosim_host host = {s, host_read, host_write};
     uint32_t id = 0, spad = 0;
     if (cosim_host_program(&host, mm->prog, (uint32_t)p->count, &id, &spad) != 0) {
         rc = acc_fail(err, "the accelerator's register interface did not answer");
@@ -222,12 +390,13 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
     }
 
     /* Start: cycle 0 is the start write's handshake cycle. */
-    s.dump = opt->wave_path && (!has_window || in_wave_window(opt, 0, opt->wave_from_instr < 0));
-    int64_t t0 = host_write(&s, ACC_REG_CTRL, ACC_CTRL_START);
+    s->dump = opt->wave_path && (!has_window || in_wave_window(opt, 0, opt->wave_from_instr < 0));
+    int64_t t0 = host_write(s, ACC_REG_CTRL, ACC_CTRL_START);
     if (t0 < 0) {
         rc = acc_fail(err, "the start write was not accepted");
         goto out;
     }
+    s->base = t0;
     int64_t budget = opt->cycle_budget > 0 ? opt->cycle_budget : INT64_MAX;
     int issued = 0, window_open = opt->wave_from_instr < 0, irq_seen = 0;
     int progress = opt->progress && isatty(2);
@@ -237,14 +406,15 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
      * the first cycle not yet seen.  No instruction can issue before
      * cycle Lr + 2, which is later than the write response. */
     for (;;) {
-        n = s.cycle - t0;
+        n = s->cycle - t0;
         if (n > budget) {
             res->timed_out = 1;
             break;
         }
-        s.dump = opt->wave_path && in_wave_window(opt, n, window_open);
-        sim_eval(&s);
-        const acc_vm_out *o = &s.out;
+        s->dump = opt->wave_path && in_wave_window(opt, n, window_open);
+        probe_drive(&probe, s, n);
+        sim_eval(s);
+        const acc_vm_out *o = &s->out;
         if (o->trace_issue) {
             uint32_t idx = o->trace_issue_idx;
             if (idx < (uint32_t)p->count) {
@@ -252,7 +422,7 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
                 issued = (int)idx + 1;
                 if ((int64_t)idx == opt->wave_from_instr) {
                     window_open = 1;
-                    s.dump = opt->wave_path != NULL;
+                    s->dump = opt->wave_path != NULL;
                 }
             }
         }
@@ -265,15 +435,16 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
             if ((int64_t)idx == opt->wave_to_instr)
                 window_open = 0;
         }
+        probe_observe(&probe, s, n, !o->irq);
         if (o->irq) {
             if (issued > 0 && p->ins[issued - 1].op == ACC_OP_END && res->end[issued - 1] < 0)
                 res->end[issued - 1] = n;
             irq_seen = 1;
-            sim_commit(&s);
+            sim_commit(s);
             break;
         }
-        sim_commit(&s);
-        if (acc_vm_stopped(s.vm)) {
+        sim_commit(s);
+        if (acc_vm_stopped(s->vm)) {
             rc = acc_fail(err, "an RTL assertion failed in cycle %lld (see the message above)",
                           (long long)n);
             break;
@@ -282,20 +453,39 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
             cosim_progress_draw("rtl", issued, p->count, n, 0);
     }
     if (progress)
-        cosim_progress_draw("rtl", issued, p->count, s.cycle - t0, 1);
-    s.dump = 0;
+        cosim_progress_draw("rtl", issued, p->count, s->cycle - t0, 1);
+    s->dump = 0;
+    /* a probe read still in flight ends before the read-out */
+    for (int k = 0; probe.phase != 0 && k < HOST_TIMEOUT; k++) {
+        probe_drive(&probe, s, s->cycle - t0);
+        sim_eval(s);
+        probe_observe(&probe, s, s->cycle - t0, 0);
+        sim_commit(s);
+    }
+    s->in.l_arvalid = 0;
+    s->in.l_rready = 0;
+    res->host_reads = probe.reads;
 
-    /* the violations of the run, before the read-out's cycles */
     cosim_run_end end = {.issued = issued,
                          .timed_out = res->timed_out,
                          .budget = budget,
-                         .irq_seen = irq_seen,
-                         .violation = cosim_axi_violation(&s.rd, &s.ird, &s.wr)};
+                         .irq_seen = irq_seen};
     if (irq_seen && !res->timed_out)
         end.readout_ok = cosim_host_read_out(&host, &end.regs) == 0;
+    if (end.readout_ok && (end.regs.status & ACC_STATUS_DONE) &&
+        !(end.regs.status & ACC_STATUS_ERROR)) {
+        axi_scoreboard_finish(&s->sb_ld, s->cycle - t0);
+        axi_scoreboard_finish(&s->sb_st, s->cycle - t0);
+    }
+    end.violation = sim_violation(s);
+    if (!end.violation && probe.error[0])
+        end.violation = probe.error;
+    if (end.violation)
+        snprintf(res->axi_violation, sizeof(res->axi_violation), "%s", end.violation);
     rc = cosim_run_finish(p, &end, rc, res, err);
 out:
-    acc_vm_free(s.vm); /* closes the waveform */
+    acc_vm_free(s->vm); /* closes the waveform */
+    free(sp);
     if (opt->wave_path) {
         acc_error gerr;
         if (cosim_write_gtkw(opt->wave_path, p, &gerr) != 0 && rc == 0)

@@ -60,12 +60,15 @@ $(B)/rtl/$(1)/cosim: $(B)/obj/tools/cosim_main.o $(B)/rtl/$(1)/backend.o $(B)/ob
 	$$(call msg,LD,$$@)
 	$$(Q)$$(CXX) $$(OPT) $$^ $(B)/rtl/$(1)/obj/libverilated.a -o $$@ $$(LIBS) -lz -pthread
 
-$(B)/rtl/$(1)/test_rtl: tests/rtl/test_rtl.c $(B)/obj/cosim/rtl_backend.o $(B)/rtl/$(1)/vmodel.o \
-    $(B)/lib/libcosim.a $(B)/lib/libcore.a $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
+# test_rtl: the timing-mode tests (test_rtl.c) and the stress-mode tests
+# (test_stress.c) in one binary per build.
+$(B)/rtl/$(1)/test_rtl: tests/rtl/test_rtl.c tests/rtl/test_stress.c $(B)/obj/cosim/rtl_backend.o \
+    $(B)/rtl/$(1)/vmodel.o $(B)/lib/libcosim.a $(B)/lib/libcore.a $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
 	$$(call msg,LD,$$@)
-	$$(Q)$$(CC) $$(CFLAGS_BASE) $$(OPT) -DACC_TEST_CONFIG='"$(2)"' \
-	  -DACC_TEST_OUT='"$(B)/test-out/rtl-$(1)"' -c $$< -o $(B)/rtl/$(1)/test_rtl.o
-	$$(Q)$$(CXX) $$(OPT) $(B)/rtl/$(1)/test_rtl.o $$(filter-out $$<,$$^) $(B)/rtl/$(1)/obj/libverilated.a \
+	$$(Q)for t in test_rtl test_stress; do $$(CC) $$(CFLAGS_BASE) $$(OPT) -DACC_TEST_CONFIG='"$(2)"' \
+	  -DACC_TEST_OUT='"$(B)/test-out/rtl-$(1)"' -c tests/rtl/$$$$t.c -o $(B)/rtl/$(1)/$$$$t.o || exit 1; done
+	$$(Q)$$(CXX) $$(OPT) $(B)/rtl/$(1)/test_rtl.o $(B)/rtl/$(1)/test_stress.o \
+	  $$(filter-out tests/%,$$^) $(B)/rtl/$(1)/obj/libverilated.a \
 	  -o $$@ -lcriterion $$(LIBS) -lz -pthread
 endef
 TRACE_VFLAGS := --trace-fst --trace-structs --timescale-override 1ns/100ps $(X_FAST_VFLAGS)

@@ -11,6 +11,7 @@
 
 #include "core/util.h"
 #include "cosim/harness.h"
+#include "model/bounds.h"
 #include "planner/registry.h"
 
 static void usage(FILE *f)
@@ -44,10 +45,19 @@ static void usage(FILE *f)
             "  --from I --to J     trace only instructions I..J\n"
             "  --from-cycle A --to-cycle B   trace only cycles A..B\n"
             "  --no-progress       no progress bar on stderr\n"
+            "  --stress SEED       stress mode (rtl backend): a hostile memory and host from\n"
+            "                      SEED; cycles checked against the bounds of the jitter\n"
+            "  --jitter LR0:LR1:LW0:LW1:G  stress jitter: read latency LR0..LR1, write\n"
+            "                      latency LW0..LW1, gaps and READY stalls up to G cycles\n"
+            "                      (default Lr:2Lr:Lw:2Lw:%d)\n"
+            "  --inject PORT:N[:decerr]  the N-th burst (from 1) of PORT (load, store, fetch)\n"
+            "                      answers SLVERR (or DECERR): the run must stop with\n"
+            "                      AXI_ERROR at the instruction of that burst\n"
             "  -h, --help          this text\n"
             "Options take their value as the next argument or after '=' (--seed=3).\n"
             "\n"
-            "Exit status: 0 all checks pass, 1 a check failed or bad input, 2 usage error.\n");
+            "Exit status: 0 all checks pass, 1 a check failed or bad input, 2 usage error.\n",
+            MODEL_JITTER_DEFAULT_GAP);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -96,6 +106,9 @@ enum {
     CLI_FROM_CYCLE,
     CLI_TO_CYCLE,
     CLI_NO_PROGRESS,
+    CLI_STRESS,
+    CLI_JITTER,
+    CLI_INJECT,
     CLI_HELP
 };
 
@@ -118,6 +131,9 @@ static const struct option long_options[] = {
     {"from-cycle", required_argument, NULL, CLI_FROM_CYCLE},
     {"to-cycle", required_argument, NULL, CLI_TO_CYCLE},
     {"no-progress", no_argument, NULL, CLI_NO_PROGRESS},
+    {"stress", required_argument, NULL, CLI_STRESS},
+    {"jitter", required_argument, NULL, CLI_JITTER},
+    {"inject", required_argument, NULL, CLI_INJECT},
     {"help", no_argument, NULL, CLI_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -141,6 +157,55 @@ static int parse_window(const char *opt, const char *val, int64_t *out)
     if (parse_num(opt, val, (uint64_t)INT64_MAX, &n))
         return -1;
     *out = (int64_t)n;
+    return 0;
+}
+
+/* --jitter LR0:LR1:LW0:LW1:G; 0 or -1 (message printed). */
+static int parse_jitter(const char *val, cosim_stress *st)
+{
+    int v[5];
+    char tail;
+    if (sscanf(val, "%d:%d:%d:%d:%d%c", &v[0], &v[1], &v[2], &v[3], &v[4], &tail) != 5) {
+        fprintf(stderr, "cosim: --jitter: '%s' is not LR0:LR1:LW0:LW1:G\n(try `cosim --help`)\n",
+                val);
+        return -1;
+    }
+    model_jitter j = {v[0], v[1], v[2], v[3], v[4]};
+    acc_error err;
+    if (model_jitter_check(&j, &err)) {
+        fprintf(stderr, "cosim: --jitter: %s\n(try `cosim --help`)\n", err.msg);
+        return -1;
+    }
+    st->lr_min = v[0];
+    st->lr_max = v[1];
+    st->lw_min = v[2];
+    st->lw_max = v[3];
+    st->gap_max = v[4];
+    return 0;
+}
+
+/* --inject PORT:N[:slverr|decerr]; 0 or -1 (message printed). */
+static int parse_inject(const char *val, cosim_stress *st)
+{
+    static const char *const ports[] = {"load", "store", "fetch"};
+    char port[16], resp[16] = "slverr";
+    long long n = 0;
+    char tail;
+    int k = sscanf(val, "%15[a-z]:%lld:%15[a-z]%c", port, &n, resp, &tail);
+    int p = -1;
+    for (int i = 0; i < 3 && (k == 2 || k == 3); i++)
+        if (!strcmp(port, ports[i]))
+            p = i;
+    if (p < 0 || n < 1 || (strcmp(resp, "slverr") && strcmp(resp, "decerr"))) {
+        fprintf(stderr,
+                "cosim: --inject: '%s' is not PORT:N[:slverr|decerr] with PORT load, store or "
+                "fetch and N >= 1\n(try `cosim --help`)\n",
+                val);
+        return -1;
+    }
+    st->inject_port = (cosim_port)(COSIM_PORT_LOAD + p);
+    st->inject_burst = n;
+    st->inject_resp = strcmp(resp, "decerr") ? 2 : 3;
     return 0;
 }
 
@@ -233,6 +298,22 @@ static int parse_args(int argc, char **argv, cli *c, int *done)
         case CLI_NO_PROGRESS:
             c->no_progress = 1;
             break;
+        case CLI_STRESS: {
+            uint64_t v;
+            if (parse_num("--stress", optarg, UINT32_MAX, &v))
+                return 2;
+            o->stress.on = 1;
+            o->stress.seed = v;
+            break;
+        }
+        case CLI_JITTER:
+            if (parse_jitter(optarg, &o->stress))
+                return 2;
+            break;
+        case CLI_INJECT:
+            if (parse_inject(optarg, &o->stress))
+                return 2;
+            break;
         default:
             return usage_error("unknown option '%s'", argv[optind - 1]);
         }
@@ -247,6 +328,8 @@ static int parse_args(int argc, char **argv, cli *c, int *done)
     if (c->net && (c->rc.sched_path || c->rc.x_path || o->wave_path))
         return usage_error("%s", "--net runs planned schedules on seeded operands; it does not "
                                  "take --sched, --x/--w or --wave");
+    if (o->stress.lr_min > 0 && !o->stress.on)
+        return usage_error("%s", "--jitter needs --stress SEED");
     acc_error err;
     if (c->rc.planner && !plan_lookup(c->rc.planner, &err))
         return usage_error("%s", err.msg);
