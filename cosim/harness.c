@@ -529,6 +529,16 @@ static void check_injected(cosim_report *rep, run_state *s)
                           rep->inject_resp == 3 ? "DECERR" : "SLVERR", ACC_ERR_AXI,
                           rep->inject_index, cosim_hw_error_name(res->hw_error), res->hw_error,
                           res->hw_error_index);
+    /* docs/rtl.md "Errors": issue stops, the running engines finish their
+     * instructions, then the error is raised */
+    for (int i = 0; i < s->prog.count && res->start && res->end; i++)
+        if (res->start[i] >= 0 && res->end[i] < 0) { /* the trace stops at the interrupt */
+            cosim_report_fail(rep,
+                              "%sinject: instruction %d (%s) issued in cycle %" PRId64
+                              " but had not ended when the accelerator stopped",
+                              stress_tag(rep), i, acc_op_name(s->prog.ins[i].op), res->start[i]);
+            break;
+        }
     uint8_t *ok = acc_calloc((size_t)s->mem.size, 1);
     for (int i = 0; i < s->prog.count; i++) {
         const acc_instr *in = &s->prog.ins[i];
