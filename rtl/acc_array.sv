@@ -99,4 +99,12 @@ module acc_array #(
     unused_exit = unused_exit ^ (^wgt_w[Rows*Cols*8 +: Cols*8]);
   end
 
+
+`ifndef SYNTHESIS
+  // Cover points (make coverage): a drained column, a negative result.
+  ArrayCoverDrain: cover property (@(posedge clk_i) disable iff (!rst_ni) shift_i);
+  ArrayCoverNegativeResult: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      shift_i && col_o[31]);
+`endif
+
 endmodule

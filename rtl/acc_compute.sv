@@ -456,6 +456,58 @@ module acc_compute #(
       end
     end
   end
+  // A pixel lane (r < remw) right of the stored tile: right padding.
+  logic cov_pad_right;
+  always_comb begin
+    cov_pad_right = 1'b0;
+    for (int r = 0; r < Rows; r++) begin
+      if ((11'(r) < remw_q) && ($signed(vxr[r*16 +: 16]) >= $signed({6'd0, instr_q.vw}))) begin
+        cov_pad_right = 1'b1;
+      end
+    end
+  end
+
+  // Cover points (make coverage): kernel, stride and dilation extremes,
+  // padding on each side, edge tiles (partial pixel and channel segments),
+  // several passes, accumulation.
+  CpCoverKernel1x1: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      issue_i && instr_i[`ACC_F_FH] == 4'd1 && instr_i[`ACC_F_FW] == 4'd1);
+  CpCoverKernelHeight15: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      issue_i && instr_i[`ACC_F_FH] == 4'd15);
+  CpCoverKernelWidth15: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      issue_i && instr_i[`ACC_F_FW] == 4'd15);
+  CpCoverStride1: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      issue_i && instr_i[`ACC_F_SH] == 3'd1 && instr_i[`ACC_F_SW] == 3'd1);
+  CpCoverStrideH7: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      issue_i && instr_i[`ACC_F_SH] == 3'd7);
+  CpCoverStrideW7: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      issue_i && instr_i[`ACC_F_SW] == 3'd7);
+  CpCoverDilationH7: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      issue_i && instr_i[`ACC_F_DH] == 3'd7);
+  CpCoverDilationW7: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      issue_i && instr_i[`ACC_F_DW] == 3'd7);
+  CpCoverPadTop: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      feed && vy_q < 16'sd0);
+  CpCoverPadBottom: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      feed && vy_q >= $signed({6'd0, instr_q.vh}));
+  CpCoverPadLeft: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      feed && row_ok && $signed(vxr[15:0]) < 16'sd0);
+  CpCoverPadRight: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      feed && row_ok && cov_pad_right);
+  CpCoverEdgeTilePixels: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      feed && remw_q < 11'(Rows));
+  CpCoverEdgeTileChannels: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      feed && remk_q < 13'(Cols));
+  CpCoverNextChannelSegment: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      pass_end && remk_q > 13'(Cols));
+  CpCoverNextPixelSegment: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      pass_end && remk_q <= 13'(Cols) && remw_q > 11'(Rows));
+  CpCoverNextOutputRow: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      pass_end && !last_pass && remk_q <= 13'(Cols) && remw_q <= 11'(Rows));
+  CpCoverAccumulateWrite: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      ov_q && okk_q && instr_q.accf);
+  CpCoverAccumulateWraps: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      ov_q && okk_q && instr_q.accf && (out_q[31] == rw_data_i[31]) && (wsum[31] != out_q[31]));
   CpIssueWhenIdle: assert property (@(posedge clk_i) disable iff (!rst_ni)
       issue_i |-> !busy_q);
   CpActReadInRange: assert property (@(posedge clk_i) disable iff (!rst_ni) !act_oob);

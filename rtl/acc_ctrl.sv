@@ -295,6 +295,56 @@ module acc_ctrl #(
       bld_q != '1 && bcp_q != '1 && bst_q != '1 && ret_q != '1 && idx_q != '1);
   CtrlDoneAndErrorExclusive: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !(done_q && error_q));
+
+  // Cover points (make coverage, docs/rtl.md "Coverage"): every opcode and
+  // flag issued, every wait kind holding an instruction back, every error
+  // code, restarts.
+  CtrlCoverIssueLoad: cover property (@(posedge clk_i) disable iff (!rst_ni) issue && is_ld);
+  CtrlCoverIssueStore: cover property (@(posedge clk_i) disable iff (!rst_ni) issue && is_st);
+  CtrlCoverIssueCompute: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      issue && is_cp && !head_i[`ACC_F_ACC]);
+  CtrlCoverIssueComputeAcc: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      issue && is_cp && head_i[`ACC_F_ACC]);
+  CtrlCoverIssueEnd: cover property (@(posedge clk_i) disable iff (!rst_ni) issue && is_end);
+  CtrlCoverIllegalOpcode: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && head_valid_i && !head_err_i
+      && !(is_ld || is_st || is_cp || is_end));
+  CtrlCoverIllegalFlag: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && head_valid_i && !head_err_i && (is_ld || is_st || is_cp || is_end)
+      && (is_cp ? head_i[7:5] != 3'd0 : head_i[`ACC_F_FLAGS] != 4'd0));
+  CtrlCoverIllegalField: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && head_valid_i && !head_err_i && (is_ld || is_st || is_cp || is_end)
+      && (is_cp ? head_i[7:5] == 3'd0 : head_i[`ACC_F_FLAGS] == 4'd0) && !legal);
+  CtrlCoverWaitLdHolds: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && head_valid_i && !head_fault && wait_ld > cmp_ld_q);
+  CtrlCoverWaitCpHolds: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && head_valid_i && !head_fault && wait_cp > cmp_cp_q);
+  CtrlCoverWaitStHolds: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && head_valid_i && !head_fault && wait_st > cmp_st_q);
+  CtrlCoverEngineBusyHolds: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && head_valid_i && !head_fault && waits_met && !engine_free && !is_end);
+  CtrlCoverEndWaitsForIdle: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && head_valid_i && !head_fault && waits_met && is_end && !all_idle);
+  CtrlCoverErrIllegal: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && state_d == StDrain && code_d == `ACC_ERR_ILLEGAL);
+  CtrlCoverErrSpadRange: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && state_d == StDrain && code_d == `ACC_ERR_SPAD_RANGE);
+  CtrlCoverErrDeadlock: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && state_d == StDrain && code_d == `ACC_ERR_DEADLOCK);
+  CtrlCoverErrAxiFetch: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && !eng_err && head_valid_i && head_err_i);
+  CtrlCoverErrAxiLoad: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && ld_done_i && ld_err_i);
+  CtrlCoverErrAxiStore: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && st_done_i && st_err_i);
+  CtrlCoverErrNoEnd: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && state_d == StDrain && code_d == `ACC_ERR_NO_END);
+  CtrlCoverDrainWaitsForEngines: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StDrain && !all_idle);
+  CtrlCoverRestartAfterDone: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      start_i && done_q);
+  CtrlCoverRestartAfterError: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      start_i && error_q);
 `endif
 
 endmodule

@@ -247,6 +247,21 @@ module acc_dma_iter #(
   // Rows always have at least one beat left while the walk is running.
   DmaRowNotEmpty: assert property (@(posedge clk_i) disable iff (!rst_ni)
       valid_q |-> left_q != 13'd0);
+
+  // Cover points (make coverage): bursts cut at a 4 KiB boundary and at the
+  // maximum length, rows that start and end inside a bus word, plane steps.
+  DmaCoverBurstCutAt4k: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      valid_q && first_o && to4k < left_q && to4k <= 13'd256);
+  DmaCoverBurstMaxLength: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      valid_q && first_o && blen == 13'd256);
+  DmaCoverRowUnalignedStart: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      valid_q && rfirst_q && lo_q != '0);
+  DmaCoverRowPartialEnd: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      valid_q && left_q == 13'd1 && hi_q != '1);
+  DmaCoverRowSingleBeat: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      valid_q && rfirst_q && left_q == 13'd1);
+  DmaCoverNextPlane: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      valid_q && adv_i && step_row && !last_row && r_q + 12'd1 == n1_q);
 `endif
 
 endmodule

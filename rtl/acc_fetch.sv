@@ -153,6 +153,16 @@ module acc_fetch #(
       start_i |-> !arv_q);
   FetchDepthPow2: assert property (@(posedge clk_i) disable iff (!rst_ni)
       (DepthC & (DepthC - CntW'(1))) == '0);
+
+  // Cover points (make coverage).
+  FetchCoverQueueFull: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      run_q && next_q < len_q && 32'(infl_q) + 32'(cnt_q) == 32'(Depth));
+  FetchCoverErrorBeat: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      keep && rresp_i != `ACC_RESP_OKAY);
+  FetchCoverStaleBeatDropped: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      beat && !keep);
+  FetchCoverArStalled: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      arv_q && !arready_i);
 `endif
 
 endmodule

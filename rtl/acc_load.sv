@@ -217,6 +217,14 @@ module acc_load #(
       out_q <= 16'(MaxBursts));
   LoadRlastMatches: assert property (@(posedge clk_i) disable iff (!rst_ni)
       rvalid_i && r_valid |-> rlast_i == r_last);
+
+  // Cover points (make coverage).
+  LoadCoverErrorBeat: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      r_adv && rresp_i != `ACC_RESP_OKAY);
+  LoadCoverArStalled: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      arvalid_o && !arready_i);
+  LoadCoverBurstLimitHolds: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      ar_valid && out_q == 16'(MaxBursts));
 `endif
 
 endmodule

@@ -70,6 +70,10 @@ module acc_pe (
   // A tagged first step never coincides with the drain shift.
   PeNoFirstDuringShift: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !(shift_i && first_i));
+
+  // Cover points (make coverage): the largest product, (-128) * (-128).
+  PeCoverLargestProduct: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      !shift_i && act_i == 8'h80 && wgt_i == 8'h80);
 `endif
 
 endmodule

@@ -178,6 +178,20 @@ module acc_regs #(
       bvalid_o && !bready_i |=> bvalid_o && $stable(bresp_o));
   RegsRStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
       rvalid_o && !rready_i |=> rvalid_o && $stable(rdata_o) && $stable(rresp_o));
+
+  // Cover points (make coverage).
+  RegsCoverReadUnmapped: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      rd && !rd_mapped);
+  RegsCoverWriteUnmapped: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      wr && !wr_mapped);
+  RegsCoverWritePartialStrobe: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      wr && wstrb_i != 4'hf && wstrb_i != 4'h0);
+  RegsCoverStartIgnoredWhileBusy: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      wr && {awaddr_i[7:2], 2'b00} == `ACC_REG_CTRL && wdata_i[0] && busy_i);
+  RegsCoverBStalled: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      bvalid_q && !bready_i);
+  RegsCoverRStalled: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      rvalid_q && !rready_i);
 `endif
 
 endmodule

@@ -170,6 +170,14 @@ module acc_spad #(
   SpadComputeWindowFits: assert property (@(posedge clk_i) disable iff (!rst_ni)
       WcBytes <= (Banks - 1) * LineBytes + 1);
   // Writes inside the scratchpad: asserted per bank word in acc_spad_bank.
+
+  // Cover points (make coverage): windows that wrap around the last bank.
+  SpadCoverLoadWindowWraps: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      wl_en_i && |wl_be_i && 32'(wl_addr_i[RotW-1:0]) + WlBytes > N);
+  SpadCoverResultWindowWraps: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      wc_en_i && |wc_be_i && 32'(wc_addr_i[RotW-1:0]) + WcBytes > N);
+  SpadCoverStoreWindowWraps: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      rs_en_i && 32'(rs_addr_i[RotW-1:0]) + WlBytes > N);
 `endif
 
 endmodule

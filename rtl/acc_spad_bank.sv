@@ -93,6 +93,12 @@ module acc_spad_bank #(
       we_i[0] |-> 32'(wa0) < Depth);
   SpadWrite1InRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
       we_i[1] |-> 32'(wa1) < Depth);
+
+  // Cover points (make coverage): both write ports in one cycle, on one word.
+  BankCoverTwoWrites: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      we_i == 2'b11);
+  BankCoverTwoWritesSameWord: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      same);
 `endif
 `else
   // Black box: ports only.

@@ -225,6 +225,16 @@ module acc_store #(
   // Responses only for bursts that were sent.
   StoreBExpected: assert property (@(posedge clk_i) disable iff (!rst_ni)
       bvalid_i |-> busy_q && bcnt_q < awcnt_q + 32'(awv_q && awready_i));
+
+  // Cover points (make coverage).
+  StoreCoverErrorResponse: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      bvalid_i && bresp_i != `ACC_RESP_OKAY);
+  StoreCoverAwStalled: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      awvalid_o && !awready_i);
+  StoreCoverWStalled: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      wvalid_o && !wready_i);
+  StoreCoverManyBursts: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      done_o && awcnt_q > 32'd1);
 `endif
 
 endmodule

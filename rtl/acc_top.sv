@@ -385,4 +385,11 @@ module acc_top #(
     $error("TopParamsLegal: FetchDepth must be a power of two >= 4");
   end
 
+
+`ifndef SYNTHESIS
+  // Cover points (make coverage): the three engines busy at once.
+  TopCoverAllEnginesBusy: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      ld_busy && cp_busy && st_busy);
+`endif
+
 endmodule
