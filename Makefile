@@ -83,6 +83,9 @@ help:
 	@echo "  make rtl-xrand-test     RTL tests of small with random initial state and X, three seeds"
 	@echo "  make rtl-random-test    RTL tests on a random legal configuration [RANDOM_RTL_SEED=1]"
 	@echo "  make systemc-test       the systemc backend against the rtl backend (small, default)"
+	@echo "Verification power (not in make test)"
+	@echo "  make coverage           line, toggle and cover-point coverage of rtl/ [COV_CONFIGS=small wide]"
+	@echo "  make mutate             the RTL tests against the mutants of tests/mutants/ [MUTANTS=..]"
 	@echo "Lint and format"
 	@echo "  make lint               lint-rtl (Verilator -Wall) and lint-c (cppcheck, clang-tidy)"
 	@echo "  make format | format-check   clang-format the C sources | check they are formatted"
@@ -209,6 +212,7 @@ test:
 # The Verilator and SystemC build templates (docs/rtl.md, docs/systemc.md).
 include mk/rtl.mk
 include mk/systemc.mk
+include mk/coverage.mk
 
 # ---------------------------------------------------------------- user jobs
 # STRESS=seed: stress mode (docs/cosim.md, "Stress mode"; rtl backend).

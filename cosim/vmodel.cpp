@@ -14,6 +14,11 @@
 #ifdef ACC_VM_TRACE
 #include "verilated_fst_c.h"
 #endif
+#ifdef ACC_VM_COVERAGE
+#include <unistd.h>
+
+#include "verilated_cov.h"
+#endif
 
 #ifndef ACC_VM_ROWS
 #error "ACC_VM_* parameters must be defined by the build (see Makefile)"
@@ -128,6 +133,23 @@ static int apply_plusargs(VerilatedContext *ctx, const char **why)
     return 0;
 }
 
+#ifdef ACC_VM_COVERAGE
+/* Coverage builds (mk/coverage.mk, --coverage): writes the context's
+ * coverage counts to "$ACC_VM_COVERAGE_FILE-<pid>-<n>.dat", n numbering the
+ * models of this process, so parallel test workers and successive models
+ * never share a file.  Nothing is written when the variable is unset. */
+static void write_coverage(VerilatedContext *ctx)
+{
+    static unsigned seq; // models written by this process
+    const char *prefix = std::getenv("ACC_VM_COVERAGE_FILE");
+    if (!prefix || !*prefix)
+        return;
+    const std::string path = std::string(prefix) + "-" + std::to_string(getpid()) + "-" +
+                             std::to_string(seq++) + ".dat";
+    ctx->coveragep()->write(path.c_str());
+}
+#endif
+
 extern "C" {
 
 int acc_vm_can_trace(void)
@@ -195,6 +217,9 @@ void acc_vm_free(acc_vmodel *m)
     if (!m)
         return;
     m->top->final();
+#ifdef ACC_VM_COVERAGE
+    write_coverage(m->ctx);
+#endif
 #ifdef ACC_VM_TRACE
     if (m->fst) {
         m->fst->close();
