@@ -215,8 +215,10 @@ static int parse_args(int argc, char **argv, options *o)
             option_error(ch, argv);
             return -1;
         }
-        const char *val = optarg;
-        if (val && !val[0] && li >= 0) {
+        /* optarg is set for every option with a value (getopt_long's
+         * contract); "" keeps the flags' branches free of NULL. */
+        const char *val = optarg ? optarg : "";
+        if (optarg && !optarg[0] && li >= 0) {
             char name[64];
             snprintf(name, sizeof(name), "--%s", long_options[li].name);
             usage_error("missing value for", name);
