@@ -35,9 +35,9 @@ typedef struct cosim_stress {
     int on;
     uint64_t seed;
     int lr_min, lr_max, lw_min, lw_max, gap_max; /* a model_jitter */
-    cosim_port inject_port; /* COSIM_PORT_NONE: no injected error */
-    int64_t inject_burst;   /* the burst of that port (from 1) that answers inject_resp */
-    int inject_resp;        /* 2 SLVERR, 3 DECERR */
+    cosim_port inject_port;                      /* COSIM_PORT_NONE: no injected error */
+    int64_t inject_burst; /* the burst of that port (from 1) that answers inject_resp */
+    int inject_resp;      /* 2 SLVERR, 3 DECERR */
 } cosim_stress;
 
 /* Options a cycle-accurate backend honours; zero-initialised = defaults. */

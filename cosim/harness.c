@@ -227,7 +227,7 @@ typedef struct run_state {
     cosim_result res;
     model_bounds bounds; /* stress mode: the bounds under the run's jitter */
     int have_bounds;
-    uint8_t *before;     /* injected error: the memory image before the run */
+    uint8_t *before; /* injected error: the memory image before the run */
 } run_state;
 
 static void run_state_free(run_state *s)
@@ -488,21 +488,18 @@ static int prepare_stress(const cosim_backend *be, cosim_options *opt, cosim_rep
         int owner;
         if (st->inject_port == COSIM_PORT_FETCH) {
             total = s->prog.count;
-            owner = st->inject_burst >= 1 && st->inject_burst <= total
-                        ? (int)(st->inject_burst - 1)
-                        : -1;
+            owner = st->inject_burst >= 1 && st->inject_burst <= total ? (int)(st->inject_burst - 1)
+                                                                       : -1;
         } else {
             owner = axi_burst_owner(&s->prog, &rep->config,
-                                    st->inject_port == COSIM_PORT_LOAD ? ACC_OP_LOAD
-                                                                       : ACC_OP_STORE,
+                                    st->inject_port == COSIM_PORT_LOAD ? ACC_OP_LOAD : ACC_OP_STORE,
                                     st->inject_burst, &total);
         }
         if (owner < 0)
-            return acc_fail(err,
-                            "--inject %s:%" PRId64 ": the program issues only %" PRId64
-                            " %s burst%s",
-                            port_names[st->inject_port], st->inject_burst, total,
-                            port_names[st->inject_port], total == 1 ? "" : "s");
+            return acc_fail(
+                err, "--inject %s:%" PRId64 ": the program issues only %" PRId64 " %s burst%s",
+                port_names[st->inject_port], st->inject_burst, total, port_names[st->inject_port],
+                total == 1 ? "" : "s");
         snprintf(rep->inject_port, sizeof(rep->inject_port), "%s", port_names[st->inject_port]);
         rep->inject_burst = st->inject_burst;
         rep->inject_resp = st->inject_resp;
@@ -522,13 +519,13 @@ static void check_injected(cosim_report *rep, run_state *s)
     if (res->timed_out || res->axi_violation[0])
         return; /* already a failure of its own */
     if (res->hw_error != ACC_ERR_AXI || res->hw_error_index != rep->inject_index)
-        cosim_report_fail(rep,
-                          "%sinject: %s burst %" PRId64 " answered %s: expected AXI_ERROR (%d) "
-                          "at instruction %" PRId64 ", the accelerator reported %s (%d) at %" PRId64,
-                          stress_tag(rep), rep->inject_port, rep->inject_burst,
-                          rep->inject_resp == 3 ? "DECERR" : "SLVERR", ACC_ERR_AXI,
-                          rep->inject_index, cosim_hw_error_name(res->hw_error), res->hw_error,
-                          res->hw_error_index);
+        cosim_report_fail(
+            rep,
+            "%sinject: %s burst %" PRId64 " answered %s: expected AXI_ERROR (%d) "
+            "at instruction %" PRId64 ", the accelerator reported %s (%d) at %" PRId64,
+            stress_tag(rep), rep->inject_port, rep->inject_burst,
+            rep->inject_resp == 3 ? "DECERR" : "SLVERR", ACC_ERR_AXI, rep->inject_index,
+            cosim_hw_error_name(res->hw_error), res->hw_error, res->hw_error_index);
     /* docs/rtl.md "Errors": issue stops, the running engines finish their
      * instructions, then the error is raised */
     for (int i = 0; i < s->prog.count && res->start && res->end; i++)
@@ -636,8 +633,8 @@ static void run_backend(const cosim_options *base, const cosim_backend *be, cosi
     if (res->measured)
         rep->cycle_budget = opt.cycle_budget;
     /* an injected error must stop the run: check_injected judges how */
-    int expected_stop = rep->inject_port[0] && res->hw_error && !res->timed_out &&
-                        !res->axi_violation[0];
+    int expected_stop =
+        rep->inject_port[0] && res->hw_error && !res->timed_out && !res->axi_violation[0];
     if (brc != 0) {
         snprintf(rep->backend_error, sizeof(rep->backend_error), "%s",
                  berr.msg[0] ? berr.msg : "the program did not run to END");

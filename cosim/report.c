@@ -440,8 +440,8 @@ void cosim_report_print(FILE *f, const cosim_report *r)
              r->host_reads);
     if (r->inject_port[0])
         line(f, "inject", NULL,
-             "%s on %s burst %" PRId64 ": expect AXI_ERROR at instruction %" PRId64
-             ", %" PRIu64 " stray bytes",
+             "%s on %s burst %" PRId64 ": expect AXI_ERROR at instruction %" PRId64 ", %" PRIu64
+             " stray bytes",
              r->inject_resp == 3 ? "DECERR" : "SLVERR", r->inject_port, r->inject_burst,
              r->inject_index, r->stray_bytes);
     if (r->axi_violation[0])

@@ -65,22 +65,22 @@ typedef struct cosim_report {
     uint64_t peak_live_bytes;
 
     /* stress mode (docs/cosim.md, "Stress mode") */
-    int stress;                  /* 1: the run was in stress mode */
-    uint64_t stress_seed;        /* its seed */
-    int jitter[5];               /* lr_min, lr_max, lw_min, lw_max, gap_max */
-    int64_t bound_lo, bound_hi;  /* makespan bounds under that jitter, -1 = none */
-    int out_of_bounds;           /* instructions whose issue or end lies outside the bounds */
-    int oob_index;               /* the first of them, -1 = none */
+    int stress;                 /* 1: the run was in stress mode */
+    uint64_t stress_seed;       /* its seed */
+    int jitter[5];              /* lr_min, lr_max, lw_min, lw_max, gap_max */
+    int64_t bound_lo, bound_hi; /* makespan bounds under that jitter, -1 = none */
+    int out_of_bounds;          /* instructions whose issue or end lies outside the bounds */
+    int oob_index;              /* the first of them, -1 = none */
     acc_opcode oob_kind;
     int64_t oob_start_lo, oob_start_hi, oob_end_lo, oob_end_hi, oob_start, oob_end;
-    int host_reads;              /* register reads at random times during the run */
-    char inject_port[8];         /* "load", "store", "fetch"; "" = no injected error */
-    int64_t inject_burst;        /* the burst that answered the error (from 1) */
-    int inject_resp;             /* 2 SLVERR, 3 DECERR */
-    int64_t inject_index;        /* the instruction that must report AXI_ERROR */
-    uint64_t stray_bytes;        /* bytes changed outside the issued STOREs' blocks */
-    int64_t first_stray;         /* the first such address, -1 = none */
-    char axi_violation[512];     /* protocol checker / scoreboard, "" = none */
+    int host_reads;          /* register reads at random times during the run */
+    char inject_port[8];     /* "load", "store", "fetch"; "" = no injected error */
+    int64_t inject_burst;    /* the burst that answered the error (from 1) */
+    int inject_resp;         /* 2 SLVERR, 3 DECERR */
+    int64_t inject_index;    /* the instruction that must report AXI_ERROR */
+    uint64_t stray_bytes;    /* bytes changed outside the issued STOREs' blocks */
+    int64_t first_stray;     /* the first such address, -1 = none */
+    char axi_violation[512]; /* protocol checker / scoreboard, "" = none */
 
     /* backend */
     int hw_error; /* accelerator ERR_CODE, 0 = none */

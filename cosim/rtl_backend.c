@@ -80,20 +80,46 @@ static void sim_check(rtl_sim *s)
     const acc_vm_out *o = &s->out;
     const acc_vm_in *in = &s->in;
     int64_t c = s->cycle - s->base;
-    const axi_rd_pins rd = {o->arvalid, in->arready, o->araddr, o->arlen, o->arsize, o->arburst,
-                            in->rvalid, o->rready, in->rlast, in->rresp,
+    const axi_rd_pins rd = {o->arvalid,
+                            in->arready,
+                            o->araddr,
+                            o->arlen,
+                            o->arsize,
+                            o->arburst,
+                            in->rvalid,
+                            o->rready,
+                            in->rlast,
+                            in->rresp,
                             in->rvalid ? axi_check_hash(in->rdata, s->rd.bus_bytes) : 0};
-    const axi_rd_pins ird = {o->i_arvalid, in->i_arready, o->i_araddr, o->i_arlen, o->i_arsize,
-                             o->i_arburst, in->i_rvalid, o->i_rready, in->i_rlast, in->i_rresp,
+    const axi_rd_pins ird = {o->i_arvalid,
+                             in->i_arready,
+                             o->i_araddr,
+                             o->i_arlen,
+                             o->i_arsize,
+                             o->i_arburst,
+                             in->i_rvalid,
+                             o->i_rready,
+                             in->i_rlast,
+                             in->i_rresp,
                              in->i_rvalid ? axi_check_hash(in->i_rdata, s->ird.bus_bytes) : 0};
-    const axi_wr_pins wr = {o->awvalid, in->awready, o->awaddr, o->awlen, o->awsize, o->awburst,
-                            o->wvalid, in->wready, o->wlast, o->wvalid ? o->wstrb : 0,
+    const axi_wr_pins wr = {o->awvalid,
+                            in->awready,
+                            o->awaddr,
+                            o->awlen,
+                            o->awsize,
+                            o->awburst,
+                            o->wvalid,
+                            in->wready,
+                            o->wlast,
+                            o->wvalid ? o->wstrb : 0,
                             o->wvalid ? axi_check_hash(o->wdata, s->wr.bus_bytes) : 0,
-                            in->bvalid, o->bready, in->bresp};
-    const axi_lite_pins lite = {in->l_awvalid, o->l_awready, in->l_wvalid, o->l_wready,
-                                o->l_bvalid, in->l_bready, in->l_arvalid, o->l_arready,
-                                o->l_rvalid, in->l_rready, in->l_awaddr, in->l_wdata,
-                                in->l_wstrb, in->l_araddr, o->l_rdata, o->l_bresp, o->l_rresp};
+                            in->bvalid,
+                            o->bready,
+                            in->bresp};
+    const axi_lite_pins lite = {
+        in->l_awvalid, o->l_awready, in->l_wvalid, o->l_wready,  o->l_bvalid,  in->l_bready,
+        in->l_arvalid, o->l_arready, o->l_rvalid,  in->l_rready, in->l_awaddr, in->l_wdata,
+        in->l_wstrb,   in->l_araddr, o->l_rdata,   o->l_bresp,   o->l_rresp};
     axi_check_rd(&s->ck_rd, c, in->rst_n, &rd);
     axi_check_rd(&s->ck_ird, c, in->rst_n, &ird);
     axi_check_wr(&s->ck_wr, c, in->rst_n, &wr);
@@ -212,8 +238,8 @@ static void probe_observe(host_probe *h, rtl_sim *s, int64_t n, int running)
         snprintf(h->error, sizeof(h->error), "host read of 0x%02x in cycle %lld answered %d",
                  h->addr, (long long)n, o->l_rresp);
     else if (h->addr == ACC_REG_ID && v != ACC_ID_VALUE)
-        snprintf(h->error, sizeof(h->error), "host read of ID in cycle %lld gave 0x%08x", (long long)n,
-                 v);
+        snprintf(h->error, sizeof(h->error), "host read of ID in cycle %lld gave 0x%08x",
+                 (long long)n, v);
     else if (h->addr == ACC_REG_STATUS && !(v & ACC_STATUS_BUSY))
         snprintf(h->error, sizeof(h->error),
                  "host read of STATUS in cycle %lld gave 0x%x, not busy during the run",
@@ -329,8 +355,8 @@ static void setup_stress(rtl_sim *s, const cosim_stress *st, host_probe *h)
         axi_wport_inject(&s->wr, st->inject_burst, st->inject_resp);
 }
 
-static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap *mm,
-                   acc_dram *mem, const cosim_options *opt, cosim_result *res, acc_error *err)
+static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap *mm, acc_dram *mem,
+                   const cosim_options *opt, cosim_result *res, acc_error *err)
 {
     cosim_result_reset(res);
     acc_vm_params built;
@@ -466,10 +492,8 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
     s->in.l_rready = 0;
     res->host_reads = probe.reads;
 
-    cosim_run_end end = {.issued = issued,
-                         .timed_out = res->timed_out,
-                         .budget = budget,
-                         .irq_seen = irq_seen};
+    cosim_run_end end = {
+        .issued = issued, .timed_out = res->timed_out, .budget = budget, .irq_seen = irq_seen};
     if (irq_seen && !res->timed_out)
         end.readout_ok = cosim_host_read_out(&host, &end.regs) == 0;
     if (end.readout_ok && (end.regs.status & ACC_STATUS_DONE) &&

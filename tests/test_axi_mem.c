@@ -13,7 +13,10 @@ static void setup(void)
     for (uint64_t i = 0; i < mem.size; i++)
         mem.bytes[i] = (uint8_t)(i * 7 + 1);
 }
-static void teardown(void) { acc_dram_free(&mem); }
+static void teardown(void)
+{
+    acc_dram_free(&mem);
+}
 
 TestSuite(axi_mem, .init = setup, .fini = teardown);
 

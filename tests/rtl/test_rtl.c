@@ -240,10 +240,11 @@ retry:
     if (c.out + out_bytes > spad_limit)
         goto retry; /* deterministic: the next draw of the same stream */
     /* blocks as rows, so that every n0 stays within its 12-bit field */
-    acc_instr ld_a = mk_dma(ACC_OP_LOAD, 4096 + RND(0, 64), c.act, c.act_pc, c.tc, 1, c.act_pc, 0,
-                            c.act_pc, 0);
+    acc_instr ld_a =
+        mk_dma(ACC_OP_LOAD, 4096 + RND(0, 64), c.act, c.act_pc, c.tc, 1, c.act_pc, 0, c.act_pc, 0);
     uint32_t wrow = c.fh * c.fw * c.tk;
-    acc_instr ld_w = mk_dma(ACC_OP_LOAD, 32768 + RND(0, 64), c.wgt, wrow, c.tc, 1, wrow, 0, wrow, 0);
+    acc_instr ld_w =
+        mk_dma(ACC_OP_LOAD, 32768 + RND(0, 64), c.wgt, wrow, c.tc, 1, wrow, 0, wrow, 0);
     acc_instr cp;
     memset(&cp, 0, sizeof(cp));
     cp.op = ACC_OP_COMPUTE;
@@ -395,8 +396,7 @@ Test(rtl_ctrl, random_overlapping_programs_issue_and_end_exactly_as_the_model_sa
 
 /* Runs p (after an optional patch of the encoded image) and expects the
  * accelerator to stop with `code` at `index`, without hanging. */
-static void expect_error(acc_program *p, int patch_index, const uint8_t *patch, int code,
-                         int index)
+static void expect_error(acc_program *p, int patch_index, const uint8_t *patch, int code, int index)
 {
     acc_dram mem;
     acc_dram_init(&mem, MEM_BYTES);
@@ -416,7 +416,8 @@ static void expect_error(acc_program *p, int patch_index, const uint8_t *patch, 
     int rc = cosim_backend_rtl.run(p, &cfg, &mm, &mem, &opt, &res, &err);
     cr_assert_eq(rc, -1, "the run did not fail");
     cr_assert_eq(res.timed_out, 0, "the accelerator hung: %s", err.msg);
-    cr_assert_eq(res.hw_error, code, "error code %d, expected %d (%s)", res.hw_error, code, err.msg);
+    cr_assert_eq(res.hw_error, code, "error code %d, expected %d (%s)", res.hw_error, code,
+                 err.msg);
     cr_assert_eq(res.hw_error_index, index, "error index %lld, expected %d",
                  (long long)res.hw_error_index, index);
     cosim_result_free(&res);
@@ -471,9 +472,23 @@ Test(rtl_errors, a_compute_reading_past_the_scratchpad_stops_with_spad_range)
     acc_instr cp;
     memset(&cp, 0, sizeof(cp));
     cp.op = ACC_OP_COMPUTE;
-    cp.u.cp = (acc_compute){.act = 0, .wgt = cfg.spad_bytes - 2, .out = 0, .fh = 1, .fw = 1,
-                            .sh = 1, .sw = 1, .dh = 1, .dw = 1, .tc = 1, .tk = 4, .th = 1,
-                            .tw = 1, .act_ph = 1, .act_pc = 1, .vh = 1, .vw = 1};
+    cp.u.cp = (acc_compute){.act = 0,
+                            .wgt = cfg.spad_bytes - 2,
+                            .out = 0,
+                            .fh = 1,
+                            .fw = 1,
+                            .sh = 1,
+                            .sw = 1,
+                            .dh = 1,
+                            .dw = 1,
+                            .tc = 1,
+                            .tk = 4,
+                            .th = 1,
+                            .tw = 1,
+                            .act_ph = 1,
+                            .act_pc = 1,
+                            .vh = 1,
+                            .vw = 1};
     acc_program_push(&p, &cp);
     push_end(&p);
     expect_error(&p, 0, NULL, 2, 0);
@@ -546,13 +561,13 @@ static void run_layer(const char *layer, const char *planner)
 /* The small layers run on every configuration but default (whose array is
  * slow to simulate; it runs ResNet-18 layers instead): on small, and on the
  * non-square ones, where a tile's rows and columns differ. */
-#define SMALL_LAYER_TEST(lname)                                                                  \
-    Test(rtl_layers, lname##_on_both_planners)                                                   \
-    {                                                                                            \
-        if (strcmp(cfg.name, "default") == 0)                                                    \
-            cr_skip_test("default runs ResNet-18 layers instead");                               \
-        run_layer("tests/rtl/layers.csv:" #lname, "double");                                     \
-        run_layer("tests/rtl/layers.csv:" #lname, "serial");                                     \
+#define SMALL_LAYER_TEST(lname)                                                                    \
+    Test(rtl_layers, lname##_on_both_planners)                                                     \
+    {                                                                                              \
+        if (strcmp(cfg.name, "default") == 0)                                                      \
+            cr_skip_test("default runs ResNet-18 layers instead");                                 \
+        run_layer("tests/rtl/layers.csv:" #lname, "double");                                       \
+        run_layer("tests/rtl/layers.csv:" #lname, "serial");                                       \
     }
 SMALL_LAYER_TEST(stride2)
 SMALL_LAYER_TEST(pointwise)

@@ -65,7 +65,10 @@ static acc_instr mk_dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0
     return in;
 }
 
-static void push(acc_program *p, acc_instr in) { acc_program_push(p, &in); }
+static void push(acc_program *p, acc_instr in)
+{
+    acc_program_push(p, &in);
+}
 
 static void push_end(acc_program *p)
 {
@@ -265,8 +268,8 @@ static void same_file(const char *dir_a, const char *dir_b, const char *name)
 /* Keys that may differ: which backend, how long it took, where files are. */
 static int ignored(const char *path)
 {
-    static const char *const keys[] = {"backend", "backend_seconds", "wall_seconds",
-                                       "schedule.path", "dumps", NULL};
+    static const char *const keys[] = {"backend",       "backend_seconds", "wall_seconds",
+                                       "schedule.path", "dumps",           NULL};
     for (int i = 0; keys[i]; i++)
         if (!strcmp(path, keys[i]))
             return 1;
@@ -277,8 +280,7 @@ static int ignored(const char *path)
 static void same_json(const cJSON *a, const cJSON *b, const char *path, const char *layer)
 {
     cr_assert(b != NULL, "%s: report field '%s' missing from the systemc report", layer, path);
-    cr_assert_eq(a->type & 0xff, b->type & 0xff, "%s: field '%s' has different types", layer,
-                 path);
+    cr_assert_eq(a->type & 0xff, b->type & 0xff, "%s: field '%s' has different types", layer, path);
     if (cJSON_IsObject(a)) {
         cr_assert_eq(cJSON_GetArraySize(a), cJSON_GetArraySize(b), "%s: '%s' has other fields",
                      layer, path);
@@ -291,8 +293,8 @@ static void same_json(const cJSON *a, const cJSON *b, const char *path, const ch
                 same_json(c, cJSON_GetObjectItemCaseSensitive(b, c->string), sub, layer);
         }
     } else if (cJSON_IsArray(a)) {
-        cr_assert_eq(cJSON_GetArraySize(a), cJSON_GetArraySize(b), "%s: '%s' lengths differ",
-                     layer, path);
+        cr_assert_eq(cJSON_GetArraySize(a), cJSON_GetArraySize(b), "%s: '%s' lengths differ", layer,
+                     path);
         for (int i = 0; i < cJSON_GetArraySize(a); i++)
             same_json(cJSON_GetArrayItem(a, i), cJSON_GetArrayItem(b, i), path, layer);
     } else if (cJSON_IsNumber(a)) {
@@ -359,10 +361,23 @@ static void run_rtl_program(const char *layer, const char *dir)
     rtl_cosim_path(bin, sizeof(bin));
     cr_assert_eq(acc_mkdirs(dir, &(acc_error){0}), 0);
     snprintf(log, sizeof(log), "%s/stdout.txt", dir);
-    char *argv[] = {bin,           "--layer", (char *)layer, "--config", ACC_TEST_CONFIG,
-                    "--backend",   "rtl",     "--seed",      "5",        "--planner",
-                    "double",      "--out",   (char *)dir,   "--dump",   "--cycles",
-                    "--no-progress", NULL};
+    char *argv[] = {bin,
+                    "--layer",
+                    (char *)layer,
+                    "--config",
+                    ACC_TEST_CONFIG,
+                    "--backend",
+                    "rtl",
+                    "--seed",
+                    "5",
+                    "--planner",
+                    "double",
+                    "--out",
+                    (char *)dir,
+                    "--dump",
+                    "--cycles",
+                    "--no-progress",
+                    NULL};
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -424,8 +439,7 @@ static void compare_backends(const char *const *layers, int n)
     }
 }
 
-Test(systemc_layers, depthwise_stride2_and_more_small_layers_match_the_rtl_backend,
-     .timeout = 600)
+Test(systemc_layers, depthwise_stride2_and_more_small_layers_match_the_rtl_backend, .timeout = 600)
 {
     if (strcmp(ACC_TEST_CONFIG, "small") != 0)
         cr_skip_test("layers of tests/rtl/layers.csv run on the small configuration");
