@@ -71,6 +71,7 @@ void cosim_result_reset(cosim_result *r)
     memset(r, 0, sizeof(*r));
     r->cycles = -1;
     r->hw_error_index = -1;
+    r->retired = -1;
 }
 
 void cosim_result_measure(cosim_result *r, int count)

@@ -63,6 +63,7 @@ typedef struct cosim_result {
     int64_t busy[ACC_ENG_COUNT]; /* per-engine busy counters */
     int hw_error;                /* accelerator ERR_CODE (0 = none) */
     int64_t hw_error_index;      /* ERR_INDEX */
+    int64_t retired;             /* RETIRED after the run (rtl backend), -1 if not read */
     int timed_out;               /* cycle budget exhausted */
     char engine_state[512];      /* on timeout or error: what each engine was doing */
     char axi_violation[512];     /* first protocol checker / scoreboard violation, "" = none */
@@ -95,5 +96,21 @@ typedef struct cosim_backend {
  * binary (the rtl backend is linked only into the per-configuration binaries
  * that the Makefile builds with Verilator). */
 const cosim_backend *cosim_backend_find(const char *name);
+
+/* The rtl backend only (defined where cosim_backend_rtl is linked): runs
+ * programs p[0..n-1] one after another on one Verilated model, as a driver
+ * restarts the accelerator: one reset before the first; for each program
+ * the host writes PROG_ADDR = mm[k].prog and PROG_LEN = p[k].count and
+ * starts it after the previous program stopped (done or error), without a
+ * reset.  The scratchpad and `mem` carry over from one program to the next;
+ * opt applies to every program (an injected burst counts the port's bursts
+ * from the reset on).  res[k] (n entries, freed by the caller) is program
+ * k's measurement, its cycle 0 its own start write.  An accelerator error
+ * (ERR_CODE) does not end the sequence; a timeout, a protocol violation, a
+ * failed assertion or register access does, and the later res[k] stay
+ * "nothing measured".  Returns 0 when every program ran to END, -1 with err
+ * describing the first that did not.  n >= 1. */
+int cosim_rtl_run_seq(int n, const acc_program *p, const acc_memmap *mm, const acc_config *cfg,
+                      acc_dram *mem, const cosim_options *opt, cosim_result *res, acc_error *err);
 
 #endif

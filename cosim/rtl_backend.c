@@ -355,37 +355,34 @@ static void setup_stress(rtl_sim *s, const cosim_stress *st, host_probe *h)
         axi_wport_inject(&s->wr, st->inject_burst, st->inject_resp);
 }
 
-static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap *mm, acc_dram *mem,
-                   const cosim_options *opt, cosim_result *res, acc_error *err)
+/* Creates the model, its memory ports, checkers and stress set-up, and
+ * resets it.  Returns the simulation (free with sim_close), or NULL with err
+ * filled. */
+static rtl_sim *sim_open(const acc_config *cfg, acc_dram *mem, const cosim_options *opt,
+                         host_probe *probe, acc_error *err)
 {
-    cosim_result_reset(res);
     acc_vm_params built;
     acc_vm_params_get(&built);
     if (cosim_check_params(&built, cfg, "", err) != 0)
-        return -1;
+        return NULL;
     const char *why = NULL;
-    double t_begin = acc_now_seconds();
-    rtl_sim *sp = acc_calloc(1, sizeof(*sp));
-    rtl_sim *const s = sp;
-    host_probe probe;
-    memset(&probe, 0, sizeof(probe));
+    rtl_sim *s = acc_calloc(1, sizeof(*s));
+    memset(probe, 0, sizeof(*probe));
     s->mem = mem;
     s->vm = acc_vm_new(opt->wave_path, &why);
     if (!s->vm) {
-        free(sp);
-        return acc_fail(err, "cannot start the RTL model: %s", why ? why : "unknown reason");
+        free(s);
+        acc_fail(err, "cannot start the RTL model: %s", why ? why : "unknown reason");
+        return NULL;
     }
     axi_rport_init(&s->rd, cfg->axi_bytes, cfg->read_latency);
     axi_rport_init(&s->ird, ACC_INSTR_BYTES, cfg->read_latency);
     axi_wport_init(&s->wr, cfg->axi_bytes, cfg->write_latency);
-    setup_stress(s, &opt->stress, &probe);
+    setup_stress(s, &opt->stress, probe);
     axi_check_init(&s->ck_rd, "data read port", cfg->axi_bytes, cfg->fetch_depth);
     axi_check_init(&s->ck_ird, "instruction fetch port", ACC_INSTR_BYTES, cfg->fetch_depth);
     axi_check_init(&s->ck_wr, "data write port", cfg->axi_bytes, AXI_CHECK_QUEUE / 2);
     axi_check_init(&s->ck_lite, "register port (AXI4-Lite)", 4, 1);
-    axi_scoreboard_init(&s->sb_ld, "data read port", p, cfg, ACC_OP_LOAD);
-    axi_scoreboard_init(&s->sb_st, "data write port", p, cfg, ACC_OP_STORE);
-    cosim_result_measure(res, p->count);
 
     int has_window = opt->wave_from_instr >= 0 || opt->wave_to_instr >= 0 ||
                      opt->wave_from_cycle >= 0 || opt->wave_to_cycle >= 0;
@@ -401,28 +398,43 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
     s->in.rst_n = 1;
     sim_eval(s);
     sim_commit(s);
+    return s;
+}
 
-    int rc = 0;
+/* One program on the (reset or stopped) model: program the registers,
+ * start, measure until irq or the budget, read the registers out.  Returns
+ * 0 when the program ran to END, -1 otherwise (err says why). */
+static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, const acc_config *cfg,
+                       const acc_memmap *mm, const cosim_options *opt, cosim_result *res,
+                       acc_error *err)
+{
+    cosim_result_reset(res);
+    axi_scoreboard_init(&s->sb_ld, "data read port", p, cfg, ACC_OP_LOAD);
+    axi_scoreboard_init(&s->sb_st, "data write port", p, cfg, ACC_OP_STORE);
+    cosim_result_measure(res, p->count);
+    probe->reads = 0;
+    probe->last_cycles = 0;
+    if (probe->on)
+        probe->next_at = 1 + (int64_t)(acc_rng_next(&probe->rng) % 64u);
+    int has_window = opt->wave_from_instr >= 0 || opt->wave_to_instr >= 0 ||
+                     opt->wave_from_cycle >= 0 || opt->wave_to_cycle >= 0;
+
     const cosim_host host = {s, host_read, host_write};
     uint32_t id = 0, spad = 0;
-    if (cosim_host_program(&host, mm->prog, (uint32_t)p->count, &id, &spad) != 0) {
-        rc = acc_fail(err, "the accelerator's register interface did not answer");
-        goto out;
-    }
-    if (spad != cfg->spad_bytes) {
-        rc = acc_fail(err, "the accelerator reports %u scratchpad bytes, configuration '%s' has %u",
-                      spad, cfg->name, cfg->spad_bytes);
-        goto out;
-    }
+    if (cosim_host_program(&host, mm->prog, (uint32_t)p->count, &id, &spad) != 0)
+        return acc_fail(err, "the accelerator's register interface did not answer");
+    if (spad != cfg->spad_bytes)
+        return acc_fail(err,
+                        "the accelerator reports %u scratchpad bytes, configuration '%s' has %u",
+                        spad, cfg->name, cfg->spad_bytes);
 
     /* Start: cycle 0 is the start write's handshake cycle. */
     s->dump = opt->wave_path && (!has_window || in_wave_window(opt, 0, opt->wave_from_instr < 0));
     int64_t t0 = host_write(s, ACC_REG_CTRL, ACC_CTRL_START);
-    if (t0 < 0) {
-        rc = acc_fail(err, "the start write was not accepted");
-        goto out;
-    }
+    if (t0 < 0)
+        return acc_fail(err, "the start write was not accepted");
     s->base = t0;
+    int rc = 0;
     int64_t budget = opt->cycle_budget > 0 ? opt->cycle_budget : INT64_MAX;
     int issued = 0, window_open = opt->wave_from_instr < 0, irq_seen = 0;
     int progress = opt->progress && isatty(2);
@@ -438,7 +450,7 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
             break;
         }
         s->dump = opt->wave_path && in_wave_window(opt, n, window_open);
-        probe_drive(&probe, s, n);
+        probe_drive(probe, s, n);
         sim_eval(s);
         const acc_vm_out *o = &s->out;
         if (o->trace_issue) {
@@ -461,7 +473,7 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
             if ((int64_t)idx == opt->wave_to_instr)
                 window_open = 0;
         }
-        probe_observe(&probe, s, n, !o->irq);
+        probe_observe(probe, s, n, !o->irq);
         if (o->irq) {
             if (issued > 0 && p->ins[issued - 1].op == ACC_OP_END && res->end[issued - 1] < 0)
                 res->end[issued - 1] = n;
@@ -482,41 +494,86 @@ static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap
         cosim_progress_draw("rtl", issued, p->count, s->cycle - t0, 1);
     s->dump = 0;
     /* a probe read still in flight ends before the read-out */
-    for (int k = 0; probe.phase != 0 && k < HOST_TIMEOUT; k++) {
-        probe_drive(&probe, s, s->cycle - t0);
+    for (int k = 0; probe->phase != 0 && k < HOST_TIMEOUT; k++) {
+        probe_drive(probe, s, s->cycle - t0);
         sim_eval(s);
-        probe_observe(&probe, s, s->cycle - t0, 0);
+        probe_observe(probe, s, s->cycle - t0, 0);
         sim_commit(s);
     }
     s->in.l_arvalid = 0;
     s->in.l_rready = 0;
-    res->host_reads = probe.reads;
+    res->host_reads = probe->reads;
 
     cosim_run_end end = {
         .issued = issued, .timed_out = res->timed_out, .budget = budget, .irq_seen = irq_seen};
-    if (irq_seen && !res->timed_out)
-        end.readout_ok = cosim_host_read_out(&host, &end.regs) == 0;
+    if (irq_seen && !res->timed_out) {
+        uint32_t retired = 0;
+        end.readout_ok = cosim_host_read_out(&host, &end.regs) == 0 &&
+                         host_read(s, ACC_REG_RETIRED, &retired) == 0;
+        if (end.readout_ok)
+            res->retired = retired;
+    }
     if (end.readout_ok && (end.regs.status & ACC_STATUS_DONE) &&
         !(end.regs.status & ACC_STATUS_ERROR)) {
         axi_scoreboard_finish(&s->sb_ld, s->cycle - t0);
         axi_scoreboard_finish(&s->sb_st, s->cycle - t0);
     }
     end.violation = sim_violation(s);
-    if (!end.violation && probe.error[0])
-        end.violation = probe.error;
+    if (!end.violation && probe->error[0])
+        end.violation = probe->error;
     if (end.violation)
         snprintf(res->axi_violation, sizeof(res->axi_violation), "%s", end.violation);
-    rc = cosim_run_finish(p, &end, rc, res, err);
-out:
+    return cosim_run_finish(p, &end, rc, res, err);
+}
+
+/* Programs p[0..n-1] on one model (see cosim_rtl_run_seq). */
+static int rtl_run_list(int n, const acc_program *p, const acc_memmap *mm, const acc_config *cfg,
+                        acc_dram *mem, const cosim_options *opt, cosim_result *res, acc_error *err)
+{
+    double t_begin = acc_now_seconds();
+    for (int k = 0; k < n; k++)
+        cosim_result_reset(&res[k]);
+    host_probe probe;
+    rtl_sim *s = sim_open(cfg, mem, opt, &probe, err);
+    if (!s)
+        return -1;
+    int rc = 0;
+    for (int k = 0; k < n; k++) {
+        acc_error e1;
+        int r = sim_run_one(s, &probe, &p[k], cfg, &mm[k], opt, &res[k], &e1);
+        if (r != 0 && rc == 0) {
+            rc = -1;
+            *err = e1;
+        }
+        /* a stopped accelerator takes the next start; anything else ends
+         * the sequence */
+        if (r != 0 && !(res[k].hw_error && !res[k].timed_out && !res[k].axi_violation[0]))
+            break;
+    }
     acc_vm_free(s->vm); /* closes the waveform */
-    free(sp);
+    free(s);
     if (opt->wave_path) {
         acc_error gerr;
-        if (cosim_write_gtkw(opt->wave_path, p, &gerr) != 0 && rc == 0)
+        if (cosim_write_gtkw(opt->wave_path, &p[0], &gerr) != 0 && rc == 0)
             rc = acc_fail(err, "%s", gerr.msg);
     }
-    res->wall_seconds = acc_now_seconds() - t_begin;
+    double wall = acc_now_seconds() - t_begin;
+    for (int k = 0; k < n; k++)
+        res[k].wall_seconds = wall / n;
     return rc;
+}
+
+int cosim_rtl_run_seq(int n, const acc_program *p, const acc_memmap *mm, const acc_config *cfg,
+                      acc_dram *mem, const cosim_options *opt, cosim_result *res, acc_error *err)
+{
+    ACC_REQUIRE(n >= 1 && p && mm && cfg && mem && opt && res);
+    return rtl_run_list(n, p, mm, cfg, mem, opt, res, err);
+}
+
+static int rtl_run(const acc_program *p, const acc_config *cfg, const acc_memmap *mm, acc_dram *mem,
+                   const cosim_options *opt, cosim_result *res, acc_error *err)
+{
+    return rtl_run_list(1, p, mm, cfg, mem, opt, res, err);
 }
 
 const cosim_backend cosim_backend_rtl = {"rtl", rtl_run};
