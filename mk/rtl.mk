@@ -60,14 +60,15 @@ $(B)/rtl/$(1)/cosim: $(B)/obj/tools/cosim_main.o $(B)/rtl/$(1)/backend.o $(B)/ob
 	$$(call msg,LD,$$@)
 	$$(Q)$$(CXX) $$(OPT) $$^ $(B)/rtl/$(1)/obj/libverilated.a -o $$@ $$(LIBS) -lz -pthread
 
-# test_rtl: the timing-mode tests (test_rtl.c) and the stress-mode tests
-# (test_stress.c) in one binary per build.
-$(B)/rtl/$(1)/test_rtl: tests/rtl/test_rtl.c tests/rtl/test_stress.c $(B)/obj/cosim/rtl_backend.o \
+# test_rtl: the timing-mode tests (test_rtl.c), the stress-mode tests
+# (test_stress.c) and the stop paths (test_stop.c) in one binary per build.
+$(B)/rtl/$(1)/test_rtl: tests/rtl/test_rtl.c tests/rtl/test_stress.c tests/rtl/test_stop.c \
+    $(B)/obj/cosim/rtl_backend.o \
     $(B)/rtl/$(1)/vmodel.o $(B)/lib/libcosim.a $(B)/lib/libcore.a $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
 	$$(call msg,LD,$$@)
-	$$(Q)for t in test_rtl test_stress; do $$(CC) $$(CFLAGS_BASE) $$(OPT) -DACC_TEST_CONFIG='"$(2)"' \
+	$$(Q)for t in test_rtl test_stress test_stop; do $$(CC) $$(CFLAGS_BASE) $$(OPT) -DACC_TEST_CONFIG='"$(2)"' \
 	  -DACC_TEST_OUT='"$(B)/test-out/rtl-$(1)"' -c tests/rtl/$$$$t.c -o $(B)/rtl/$(1)/$$$$t.o || exit 1; done
-	$$(Q)$$(CXX) $$(OPT) $(B)/rtl/$(1)/test_rtl.o $(B)/rtl/$(1)/test_stress.o \
+	$$(Q)$$(CXX) $$(OPT) $(B)/rtl/$(1)/test_rtl.o $(B)/rtl/$(1)/test_stress.o $(B)/rtl/$(1)/test_stop.o \
 	  $$(filter-out tests/%,$$^) $(B)/rtl/$(1)/obj/libverilated.a \
 	  -o $$@ -lcriterion $$(LIBS) -lz -pthread
 endef

@@ -1,0 +1,468 @@
+/* test_stop.c - the stop paths of the Verilated accelerator (docs/rtl.md,
+ * "Errors"), linked into every build's test_rtl beside test_rtl.c
+ * (mk/rtl.mk).  Every program keeps engines busy when it stops: a LOAD, a
+ * STORE or a fetch beat answers an error, the head is ILLEGAL, out of the
+ * scratchpad or waits for what cannot happen, or the program has no END.
+ * Each test pins, from the documented behaviour, the model (model_run) and
+ * the iss:
+ *   - ERR_CODE and ERR_INDEX;
+ *   - which instructions issued (exactly the model's, with the model's issue
+ *     and end cycles: the running engines drained) and RETIRED = their count;
+ *   - CYCLES = the cycle after the drain, so the stop is prompt;
+ *   - the BUSY counters (the issued instructions' durations);
+ *   - the memory left behind: the STOREs that issued wrote their blocks, the
+ *     faulting transfer and everything after it nothing;
+ * then restarts the same model without a reset (cosim_rtl_run_seq) with a
+ * program that stores the scratchpad regions the stopped run wrote: it must
+ * run in the model's cycles, and the memory must equal the iss of the issued
+ * instructions followed by that program. */
+#define _POSIX_C_SOURCE 200809L
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cosim/axi_check.h"
+#include "cosim/backend.h"
+#include "cosim/regmap.h"
+#include "golden/iss.h"
+#include "model/model.h"
+
+#if !defined(ACC_TEST_CONFIG) || !defined(ACC_TEST_OUT)
+#error "ACC_TEST_CONFIG (the configuration file) and ACC_TEST_OUT must be defined"
+#endif
+
+#define MEM_BYTES (256u * 1024u)
+#define PROG_ADDR (192u * 1024u)  /* the stopped program */
+#define PROG2_ADDR (200u * 1024u) /* the restart */
+/* external memory: sources, then destinations */
+#define X_OPERANDS 0x1000u
+#define X_S 0x4000u
+#define X_T 0x5000u
+#define X_F 0x6000u
+#define Y_S 0x10000u     /* STORE 3 of the busy prefix */
+#define Y_LATE 0x12000u  /* a STORE that must not issue */
+#define Y_FAULT 0x13000u /* the faulting STORE */
+#define Y_BACK 0x20000u  /* the restart's read-back */
+
+static acc_config cfg;
+static uint32_t s_reg, t_reg, f_reg; /* scratchpad DMA regions (upper half) */
+static acc_compute tile;             /* the COMPUTE of the busy prefix */
+static uint32_t out_bytes;
+
+static void setup(void)
+{
+    acc_error err;
+    cr_assert_eq(acc_config_load(ACC_TEST_CONFIG, &cfg, &err), 0, "%s", err.msg);
+    uint32_t half = cfg.spad_bytes / 2;
+    s_reg = half;
+    t_reg = half + 1024;
+    f_reg = half + 1536;
+    /* a 3x3 kernel over 4 channels, 3 output rows of R pixels and C
+     * channels: 3 passes; operands below 1152, results from 1152 */
+    memset(&tile, 0, sizeof(tile));
+    tile.act = 0;
+    tile.wgt = 512;
+    tile.out = 1152;
+    tile.fh = tile.fw = 3;
+    tile.sh = tile.sw = tile.dh = tile.dw = 1;
+    tile.tc = 4;
+    tile.tk = (uint32_t)cfg.cols;
+    tile.th = 3;
+    tile.tw = (uint32_t)cfg.rows;
+    tile.vh = 5;
+    tile.vw = (uint32_t)cfg.rows + 2;
+    tile.act_ph = tile.vw;
+    tile.act_pc = tile.vh * tile.vw;
+    out_bytes = tile.tk * tile.th * tile.tw * 4;
+    cr_assert(tile.out + out_bytes <= half && f_reg + 8 <= cfg.spad_bytes, "layout");
+}
+
+TestSuite(rtl_stop, .init = setup);
+
+static acc_instr dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0)
+{
+    acc_instr in;
+    memset(&in, 0, sizeof(in));
+    in.op = op;
+    in.u.dma = (acc_dma){dram, spad, n0, 1, 1, 0, 0, 0, 0};
+    return in;
+}
+
+static void push(acc_program *p, acc_instr in, uint32_t wld, uint32_t wcp, uint32_t wst)
+{
+    in.wait[ACC_ENG_LD] = wld;
+    in.wait[ACC_ENG_CP] = wcp;
+    in.wait[ACC_ENG_ST] = wst;
+    acc_program_push(p, &in);
+}
+
+static void push_end(acc_program *p)
+{
+    acc_instr end;
+    memset(&end, 0, sizeof(end));
+    end.op = ACC_OP_END;
+    acc_program_push(p, &end);
+}
+
+/* 0 LOAD operands, 1 LOAD S (512 bytes), 2 COMPUTE (after 0), 3 STORE of
+ * `n` bytes of S (after 1): the COMPUTE is long, and so is the STORE when n
+ * is 512. */
+static void busy_prefix_n(acc_program *p, uint32_t n)
+{
+    acc_program_init(p);
+    push(p, dma(ACC_OP_LOAD, X_OPERANDS, 0, tile.out), 0, 0, 0);
+    push(p, dma(ACC_OP_LOAD, X_S, s_reg, 512), 0, 0, 0);
+    acc_instr cp;
+    memset(&cp, 0, sizeof(cp));
+    cp.op = ACC_OP_COMPUTE;
+    cp.u.cp = tile;
+    push(p, cp, 1, 0, 0);
+    push(p, dma(ACC_OP_STORE, Y_S, s_reg, n), 2, 0, 0);
+}
+
+static void busy_prefix(acc_program *p)
+{
+    busy_prefix_n(p, 512);
+}
+
+/* The restart: stores the COMPUTE's results, S and (with t) T. */
+static void read_back(acc_program *r, int t)
+{
+    acc_program_init(r);
+    push(r, dma(ACC_OP_STORE, Y_BACK, tile.out, out_bytes), 0, 0, 0);
+    push(r, dma(ACC_OP_STORE, Y_BACK + 0x1000, s_reg, 512), 0, 0, 0);
+    if (t)
+        push(r, dma(ACC_OP_STORE, Y_BACK + 0x2000, t_reg, 512), 0, 0, 0);
+    push_end(r);
+}
+
+static void fill(acc_dram *m)
+{
+    acc_rng r;
+    acc_rng_seed(&r, 41);
+    for (uint64_t i = 0; i < m->size; i++)
+        m->bytes[i] = (uint8_t)acc_rng_next(&r);
+}
+
+static void place(acc_dram *m, const acc_program *p, uint32_t at, int patch_index,
+                  const uint8_t *patch)
+{
+    size_t len;
+    uint8_t *bin = acc_program_encode(p, &len);
+    if (patch)
+        memcpy(bin + (size_t)patch_index * ACC_INSTR_BYTES, patch, ACC_INSTR_BYTES);
+    if (len)
+        memcpy(m->bytes + at, bin, len);
+    free(bin);
+}
+
+/* What the stop must look like (docs/rtl.md, "Errors"). */
+typedef struct stop_case {
+    int code;        /* ERR_CODE */
+    int index;       /* ERR_INDEX */
+    int faulting;    /* the faulting issued transfer, -1 for a head fault */
+    cosim_port port; /* injected error, COSIM_PORT_NONE for none */
+    int64_t burst;   /* its burst */
+    int patch_index; /* patched encoding, or NULL patch */
+    const uint8_t *patch;
+    int read_t; /* the restart reads T back too */
+} stop_case;
+
+/* Runs p (then the restart) and checks everything against the model of
+ * `legal` (p itself, or its issued prefix with END) and the iss.  The
+ * restart is `restart`, or NULL for read_back.  late_dst (0: none) is the
+ * destination of a STORE that must not issue, late_src the external bytes
+ * it would have copied there. */
+static void check_stop(const acc_program *p, const acc_program *legal, const acc_program *restart,
+                       const stop_case *c, uint32_t late_dst, uint32_t late_src)
+{
+    model_timing t;
+    acc_error err;
+    cr_assert_eq(model_run(legal, &cfg, &t, &err), 0, "model: %s", err.msg);
+    /* the issued instructions and the first cycle of the drain (D) */
+    int m;
+    int64_t drain;
+    if (c->faulting >= 0) { /* issue stops in the faulting transfer's last cycle */
+        int64_t ef = t.end[c->faulting];
+        for (m = 0; m < p->count && t.start[m] <= ef - 2; m++)
+            ;
+        drain = ef;
+    } else { /* the faulty head is seen one cycle after the last issue */
+        m = c->index;
+        drain = (m == 0 ? (p->count ? model_first_issue(&cfg) : 1) : t.start[m - 1] + 1) + 1;
+    }
+    int64_t stop = drain, busy[ACC_ENG_COUNT] = {0, 0, 0};
+    for (int i = 0; i < m; i++) {
+        if (t.end[i] > stop)
+            stop = t.end[i];
+        busy[acc_op_engine(legal->ins[i].op)] += t.end[i] - t.start[i];
+    }
+    acc_program r;
+    if (restart) {
+        acc_program_init(&r);
+        for (int i = 0; i < restart->count; i++)
+            acc_program_push(&r, &restart->ins[i]);
+    } else {
+        read_back(&r, c->read_t);
+    }
+    model_timing t2;
+    cr_assert_eq(model_run(&r, &cfg, &t2, &err), 0, "model: %s", err.msg);
+
+    acc_dram mem, ref;
+    acc_dram_init(&mem, MEM_BYTES);
+    acc_dram_init(&ref, MEM_BYTES);
+    fill(&mem);
+    place(&mem, p, PROG_ADDR, c->patch_index, c->patch);
+    place(&mem, &r, PROG2_ADDR, 0, NULL);
+    memcpy(ref.bytes, mem.bytes, MEM_BYTES);
+
+    const acc_program ps[2] = {*p, r};
+    const acc_memmap mm[2] = {{.prog = PROG_ADDR, .end = PROG_ADDR},
+                              {.prog = PROG2_ADDR, .end = PROG2_ADDR}};
+    cosim_options o;
+    memset(&o, 0, sizeof(o));
+    o.wave_from_instr = o.wave_to_instr = o.wave_from_cycle = o.wave_to_cycle = -1;
+    o.cycle_budget = 100000;
+    o.stress.inject_port = c->port;
+    o.stress.inject_burst = c->burst;
+    o.stress.inject_resp = 2;
+    cosim_result res[2];
+    int rc = cosim_rtl_run_seq(2, ps, mm, &cfg, &mem, &o, res, &err);
+    cr_assert_eq(rc, -1, "the first program did not fail");
+    const cosim_result *a = &res[0];
+    cr_assert_eq(a->timed_out, 0, "the accelerator hung: %s", err.msg);
+    cr_assert_eq(a->axi_violation[0], '\0', "%s", a->axi_violation);
+    cr_assert_eq(a->hw_error, c->code, "ERR_CODE %d, expected %d (%s)", a->hw_error, c->code,
+                 err.msg);
+    cr_assert_eq(a->hw_error_index, c->index, "ERR_INDEX %lld, expected %d",
+                 (long long)a->hw_error_index, c->index);
+    cr_assert_eq(a->retired, m, "RETIRED %lld, expected %d (the issued instructions)",
+                 (long long)a->retired, m);
+    for (int i = 0; i < p->count; i++) {
+        if (i < m)
+            cr_assert(a->start[i] == t.start[i] && a->end[i] == t.end[i],
+                      "instruction %d: model [%lld, %lld), rtl [%lld, %lld)", i,
+                      (long long)t.start[i], (long long)t.end[i], (long long)a->start[i],
+                      (long long)a->end[i]);
+        else
+            cr_assert_eq(a->start[i], -1, "instruction %d issued after the stop (cycle %lld)", i,
+                         (long long)a->start[i]);
+    }
+    cr_assert_eq(a->cycles, stop + 1,
+                 "CYCLES %lld, expected %lld (drain from cycle %lld, engines idle in %lld)",
+                 (long long)a->cycles, (long long)(stop + 1), (long long)drain, (long long)stop);
+    for (int e = 0; e < ACC_ENG_COUNT; e++)
+        cr_assert_eq(a->busy[e], busy[e], "BUSY of engine %d: %lld, expected %lld", e,
+                     (long long)a->busy[e], (long long)busy[e]);
+
+    /* the restart: no error, the model's cycles */
+    const cosim_result *b = &res[1];
+    cr_assert(b->measured && !b->timed_out && b->hw_error == 0,
+              "the restart failed: error %d at %lld", b->hw_error, (long long)b->hw_error_index);
+    for (int i = 0; i < r.count; i++)
+        cr_assert(b->start[i] == t2.start[i] && b->end[i] == t2.end[i],
+                  "restart, instruction %d: model [%lld, %lld), rtl [%lld, %lld)", i,
+                  (long long)t2.start[i], (long long)t2.end[i], (long long)b->start[i],
+                  (long long)b->end[i]);
+    cr_assert_eq(b->cycles, t2.makespan, "restart: CYCLES %lld, model %lld", (long long)b->cycles,
+                 (long long)t2.makespan);
+    cr_assert_eq(b->retired, r.count, "restart: RETIRED %lld", (long long)b->retired);
+
+    /* memory: the iss of the issued instructions (the faulting transfer
+     * writes nothing: every beat or the response of its one burst is an
+     * error) followed by the restart */
+    acc_program seq;
+    acc_program_init(&seq);
+    for (int i = 0; i < m; i++)
+        if (i != c->faulting)
+            acc_program_push(&seq, &legal->ins[i]);
+    for (int i = 0; i < r.count; i++)
+        acc_program_push(&seq, &r.ins[i]);
+    cr_assert_eq(iss_run(&seq, &cfg, &ref, NULL, &err), 0, "iss: %s", err.msg);
+    for (uint64_t x = 0; x < MEM_BYTES; x++)
+        cr_assert_eq(mem.bytes[x], ref.bytes[x],
+                     "memory differs from the iss at 0x%05llx: rtl 0x%02x, iss 0x%02x",
+                     (unsigned long long)x, mem.bytes[x], ref.bytes[x]);
+    /* the test can fail: had the late STORE run, it would have written the
+     * bytes at late_src to late_dst */
+    if (late_dst)
+        cr_assert(memcmp(mem.bytes + late_dst, mem.bytes + late_src, 8) != 0,
+                  "test design: the late STORE would not change memory");
+    acc_program_free(&seq);
+    acc_dram_free(&mem);
+    acc_dram_free(&ref);
+    for (int k = 0; k < 2; k++)
+        cosim_result_free(&res[k]);
+    model_timing_free(&t);
+    model_timing_free(&t2);
+    acc_program_free(&r);
+}
+
+/* The model says the instructions `running` overlap the fault cycle f. */
+static void require_busy_at(const acc_program *p, int64_t f, const int *running, int n)
+{
+    model_timing t;
+    acc_error err;
+    cr_assert_eq(model_run(p, &cfg, &t, &err), 0, "%s", err.msg);
+    for (int k = 0; k < n; k++)
+        cr_assert(t.start[running[k]] < f && t.end[running[k]] > f,
+                  "test design: instruction %d [%lld, %lld) is not running in cycle %lld",
+                  running[k], (long long)t.start[running[k]], (long long)t.end[running[k]],
+                  (long long)f);
+    model_timing_free(&t);
+}
+
+static int64_t fault_end(const acc_program *p, int f)
+{
+    model_timing t;
+    acc_error err;
+    cr_assert_eq(model_run(p, &cfg, &t, &err), 0, "%s", err.msg);
+    int64_t e = t.end[f] - 1;
+    model_timing_free(&t);
+    return e;
+}
+
+static int64_t first_burst(const acc_program *p, acc_opcode op, int instr)
+{
+    for (int64_t n = 1;; n++) {
+        int owner = axi_burst_owner(p, &cfg, op, n, NULL);
+        cr_assert(owner >= 0, "no burst of instruction %d", instr);
+        if (owner == instr)
+            return n;
+    }
+}
+
+Test(rtl_stop, a_load_error_while_a_compute_and_a_store_run_drains_them_and_issues_nothing_more)
+{
+    /* 4 LOAD F (one burst, faulting) while 2 COMPUTE and 3 STORE run;
+     * 5 STORE F waits for it and must never issue */
+    acc_program p;
+    busy_prefix(&p);
+    push(&p, dma(ACC_OP_LOAD, X_F, f_reg, 8), 0, 0, 0);
+    push(&p, dma(ACC_OP_STORE, Y_LATE, f_reg, 8), 3, 0, 0);
+    push_end(&p);
+    require_busy_at(&p, fault_end(&p, 4), (const int[]){2, 3}, 2);
+    stop_case c = {ACC_ERR_AXI, 4, 4, COSIM_PORT_LOAD, first_burst(&p, ACC_OP_LOAD, 4), 0, NULL, 0};
+    check_stop(&p, &p, NULL, &c, Y_LATE, X_F);
+    acc_program_free(&p);
+}
+
+Test(rtl_stop, a_store_error_while_a_load_and_a_compute_run_drains_them_and_issues_nothing_more)
+{
+    /* 4 LOAD T (long), 5 STORE (one burst, faulting) while 2 COMPUTE and 4
+     * LOAD run; 6 STORE T waits for the LOAD and must never issue; STORE 3
+     * is short, so that the faulting one runs early */
+    acc_program p;
+    busy_prefix_n(&p, 8);
+    push(&p, dma(ACC_OP_LOAD, X_T, t_reg, 512), 0, 0, 0);
+    push(&p, dma(ACC_OP_STORE, Y_FAULT, s_reg, 8), 0, 0, 1);
+    push(&p, dma(ACC_OP_STORE, Y_LATE + 0x100, t_reg, 8), 3, 0, 0);
+    push_end(&p);
+    require_busy_at(&p, fault_end(&p, 5), (const int[]){2, 4}, 2);
+    stop_case c = {ACC_ERR_AXI, 5,    5, COSIM_PORT_STORE, first_burst(&p, ACC_OP_STORE, 5),
+                   0,           NULL, 1};
+    check_stop(&p, &p, NULL, &c, Y_LATE + 0x100, X_T);
+    /* the faulting STORE wrote nothing: check_stop's iss leaves it out */
+    acc_program_free(&p);
+}
+
+/* The busy prefix, then instruction 4 (`bad`, or a LOAD patched), a STORE
+ * and END; the head fault at 4 is seen while 2 and 3 run. */
+static void head_fault(const acc_instr *bad, int code, cosim_port port, const uint8_t *patch)
+{
+    acc_program p;
+    busy_prefix(&p);
+    acc_program legal;
+    busy_prefix(&legal);
+    push_end(&legal);
+    model_timing t;
+    acc_error err;
+    cr_assert_eq(model_run(&legal, &cfg, &t, &err), 0, "%s", err.msg);
+    cr_assert(t.end[2] > t.start[3] + 2 && t.end[3] > t.start[3] + 2,
+              "test design: the COMPUTE and the STORE do not run when the head is seen");
+    model_timing_free(&t);
+    acc_instr four = bad ? *bad : dma(ACC_OP_LOAD, X_F, f_reg, 8);
+    acc_program_push(&p, &four);
+    push(&p, dma(ACC_OP_STORE, Y_LATE, s_reg, 8), 0, 0, 0);
+    push_end(&p);
+    stop_case c = {code, 4, -1, port, port == COSIM_PORT_FETCH ? 5 : 0, 4, patch, 0};
+    check_stop(&p, &legal, NULL, &c, Y_LATE, X_S);
+    acc_program_free(&p);
+    acc_program_free(&legal);
+}
+
+Test(rtl_stop, a_fetch_error_while_a_compute_and_a_store_run_stops_at_that_instruction)
+{
+    head_fault(NULL, ACC_ERR_AXI, COSIM_PORT_FETCH, NULL);
+}
+
+Test(rtl_stop, an_illegal_instruction_while_a_compute_and_a_store_run_stops_at_its_index)
+{
+    uint8_t bad[ACC_INSTR_BYTES];
+    memset(bad, 0, sizeof(bad));
+    bad[0] = 0x07; /* opcode 7 */
+    head_fault(NULL, ACC_ERR_ILLEGAL, COSIM_PORT_NONE, bad);
+}
+
+Test(rtl_stop, a_block_past_the_scratchpad_while_a_compute_and_a_store_run_stops_with_spad_range)
+{
+    acc_instr bad = dma(ACC_OP_LOAD, X_F, cfg.spad_bytes - 4, 8);
+    head_fault(&bad, ACC_ERR_SPAD_RANGE, COSIM_PORT_NONE, NULL);
+}
+
+Test(rtl_stop, an_unsatisfiable_wait_stops_with_deadlock_at_once_not_at_the_budget)
+{
+    acc_instr bad = dma(ACC_OP_LOAD, X_F, f_reg, 8);
+    bad.wait[ACC_ENG_ST] = 2; /* one STORE precedes it */
+    head_fault(&bad, ACC_ERR_DEADLOCK, COSIM_PORT_NONE, NULL);
+}
+
+Test(rtl_stop, an_unsatisfiable_first_wait_stops_with_deadlock_in_a_few_cycles)
+{
+    acc_program p;
+    acc_program_init(&p);
+    push(&p, dma(ACC_OP_LOAD, X_F, f_reg, 8), 0, 1, 0); /* no COMPUTE precedes it */
+    push_end(&p);
+    acc_program legal;
+    acc_program_init(&legal);
+    push_end(&legal);
+    stop_case c = {ACC_ERR_DEADLOCK, 0, -1, COSIM_PORT_NONE, 0, 0, NULL, 0};
+    acc_program good;
+    busy_prefix(&good);
+    push_end(&good);
+    check_stop(&p, &legal, &good, &c, 0, 0);
+    acc_program_free(&good);
+    acc_program_free(&p);
+    acc_program_free(&legal);
+}
+
+Test(rtl_stop, a_program_without_end_stops_with_no_end_after_its_stores_drain)
+{
+    acc_program p;
+    busy_prefix(&p); /* PROG_LEN = 4: the STORE and the COMPUTE run at the stop */
+    acc_program legal;
+    busy_prefix(&legal);
+    push_end(&legal);
+    stop_case c = {ACC_ERR_NO_END, 4, -1, COSIM_PORT_NONE, 0, 0, NULL, 0};
+    check_stop(&p, &legal, NULL, &c, 0, 0);
+    acc_program_free(&p);
+    acc_program_free(&legal);
+}
+
+Test(rtl_stop, an_empty_program_stops_with_no_end_at_index_zero)
+{
+    acc_program p;
+    acc_program_init(&p);
+    acc_program legal;
+    acc_program_init(&legal);
+    push_end(&legal);
+    stop_case c = {ACC_ERR_NO_END, 0, -1, COSIM_PORT_NONE, 0, 0, NULL, 0};
+    acc_program good;
+    busy_prefix(&good);
+    push_end(&good);
+    check_stop(&p, &legal, &good, &c, 0, 0);
+    acc_program_free(&good);
+    acc_program_free(&p);
+    acc_program_free(&legal);
+}
