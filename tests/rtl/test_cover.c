@@ -229,6 +229,35 @@ Test(cover_isa, every_stride_and_dilation_matches_the_iss_and_the_model)
     acc_program_free(&p);
 }
 
+Test(cover_isa, a_load_and_a_result_write_sharing_a_bank_word_in_one_cycle_keep_both)
+{
+    /* LOAD #2 writes scratchpad byte 1665 in every cycle for 4095 cycles
+     * (one-byte rows, spad stride 0) while a COMPUTE writes its one int32
+     * result at the unaligned 1666..1669: both bank write ports hit the
+     * word holding 1664..1667 in the cycle of the write-back. */
+    acc_program p;
+    acc_program_init(&p);
+    push_fill(&p);
+    acc_instr ld = mk_dma(ACC_OP_LOAD, 0, 1665, 1, 4095, 1, 0);
+    acc_program_push(&p, &ld);
+    acc_instr cp;
+    memset(&cp, 0, sizeof(cp));
+    cp.op = ACC_OP_COMPUTE;
+    cp.u.cp = (acc_compute){.act = 0, .wgt = 1024, .out = 1666, .fh = 1, .fw = 1, .sh = 1,
+                            .sw = 1, .dh = 1, .dw = 1, .tc = 1, .tk = 1, .th = 1, .tw = 1,
+                            .act_ph = 1, .act_pc = 1, .vh = 1, .vw = 1};
+    cp.wait[ACC_ENG_LD] = 1; /* after the fill only: runs beside LOAD #2 */
+    acc_program_push(&p, &cp);
+    acc_instr st = mk_dma(ACC_OP_STORE, 128u * 1024u, 1664, 8, 1, 0, 0);
+    st.wait[ACC_ENG_LD] = 2;
+    st.wait[ACC_ENG_CP] = 1;
+    acc_program_push(&p, &st);
+    push_end(&p);
+    p.ins[p.count - 1].wait[ACC_ENG_ST] = 1;
+    check_against_references(&p, 24);
+    acc_program_free(&p);
+}
+
 /* ---------------------------------------------------------------- errors */
 
 /* Runs p, encoded at prog (its instructions past the memory's end are not
@@ -295,6 +324,21 @@ Test(cover_errors, a_flag_other_than_acc_is_illegal)
     uint8_t bad[ACC_INSTR_BYTES];
     memset(bad, 0, sizeof(bad));
     bad[0] = ACC_OP_END | 0x20; /* flag bit 5 */
+    expect_error(&p, PROG_ADDR, bad, 0, 1, 0);
+    acc_program_free(&p);
+}
+
+Test(cover_errors, a_load_of_zero_planes_is_illegal)
+{
+    acc_program p;
+    acc_program_init(&p);
+    acc_instr ld = mk_dma(ACC_OP_LOAD, 0, 0, 8, 1, 0, 0);
+    acc_program_push(&p, &ld);
+    push_end(&p);
+    uint8_t bad[ACC_INSTR_BYTES];
+    acc_encode(&ld, bad);
+    bad[19] &= 0x0f; /* n2 = bits 167:156 */
+    bad[20] = 0;
     expect_error(&p, PROG_ADDR, bad, 0, 1, 0);
     acc_program_free(&p);
 }
@@ -539,6 +583,35 @@ Test(cover_host, restarts_after_done_and_after_an_error_and_a_start_while_busy_i
     cr_assert_eq(reg(&h, ACC_REG_ERR_INDEX), 0);
     cr_assert_eq(host_run(&h, 0x1000, 1), ACC_STATUS_DONE);
     cr_assert_eq(reg(&h, ACC_REG_ERR_CODE), 0);
+    cr_assert_eq(reg(&h, ACC_REG_RETIRED), 1);
+    host_close(&h);
+}
+
+Test(cover_host, a_start_while_busy_changes_nothing)
+{
+    /* One END behind a 40-cycle instruction memory: the run is busy with no
+     * request pending for 40 cycles.  A second start written then must be
+     * ignored: the run ends with the CYCLES of the same run without it. */
+    uint8_t imem[ACC_INSTR_BYTES];
+    encode_ends(imem, 1);
+    host h;
+    host_open(&h, 40);
+    h.imem = imem;
+    h.imem_addr = 0x1000;
+    h.imem_len = sizeof(imem);
+    cr_assert_eq(host_run(&h, 0x1000, 1), ACC_STATUS_DONE);
+    uint32_t cycles = reg(&h, ACC_REG_CYCLES_LO);
+    cr_assert_eq(host_write(&h, ACC_REG_CTRL, ACC_CTRL_START, 0xf, 0), 0);
+    for (int i = 0; i < 10; i++)
+        host_step(&h);
+    cr_assert_eq(h.out.i_arvalid, 0, "an instruction request is pending: the test is void");
+    cr_assert_eq(host_write(&h, ACC_REG_CTRL, ACC_CTRL_START, 0xf, 0), 0);
+    uint32_t s = 0;
+    for (int n = 0; n < 200 && !(s & ACC_STATUS_DONE); n++)
+        s = reg(&h, ACC_REG_STATUS);
+    cr_assert_eq(s, ACC_STATUS_DONE);
+    cr_assert_eq(reg(&h, ACC_REG_CYCLES_LO), cycles, "CYCLES %u, %u without the second start",
+                 reg(&h, ACC_REG_CYCLES_LO), cycles);
     cr_assert_eq(reg(&h, ACC_REG_RETIRED), 1);
     host_close(&h);
 }
