@@ -86,6 +86,7 @@ help:
 	@echo "Verification power (not in make test)"
 	@echo "  make coverage           line, toggle and cover-point coverage of rtl/ [COV_CONFIGS=small wide]"
 	@echo "  make mutate             the RTL tests against the mutants of tests/mutants/ [MUTANTS=..]"
+	@echo "  make cover-test         the directed cover tests (tests/rtl/test_cover.c) on small and wide"
 	@echo "Lint and format"
 	@echo "  make lint               lint-rtl (Verilator -Wall) and lint-c (cppcheck, clang-tidy)"
 	@echo "  make format | format-check   clang-format the C sources | check they are formatted"

@@ -26,7 +26,7 @@ rm -rf "$dir/annotated"
 $vc --annotate "$dir/annotated" "$dir/merged.dat" > "$dir/annotate.log"
 echo "coverage: ${#dats[@]} model runs merged into $dir/merged.dat; annotated sources in $dir/annotated/"
 python3 - "$dir/merged.dat" <<'EOF'
-import collections, re, sys
+import collections, math, re, sys
 
 # A record: C '<\x01key\x02value ...>' count
 rec = re.compile(r"^C '(.*)' (\d+)$")
@@ -55,11 +55,12 @@ for (kind, module, f, l, n, o), count in points.items():
     if group == "cover" and count == 0:
         unhit_user.append((module, f, int(l or 0), o))
 
-def pct(hit, total):
-    return 100.0 * hit / total if total else 100.0
+def pct(hit, total):  # rounded down: 99.96 % is not printed as 100.0 %
+    return math.floor(1000.0 * hit / total) / 10.0 if total else 100.0
 
 modules = sorted({m for (_, m) in stats})
-print(f"{'module':<16} {'line':>16} {'toggle':>18} {'cover':>10}")
+w = max(len(m) for m in modules + ["rtl/ total"])
+print(f"{'module':<{w}} {'line':>16} {'toggle':>18} {'cover':>8}")
 tot = {"line": [0, 0], "toggle": [0, 0], "cover": [0, 0]}
 for mod in modules:
     cells = []
@@ -68,9 +69,9 @@ for mod in modules:
         tot[g][0] += h
         tot[g][1] += t
         cells.append(f"{pct(h, t):6.1f}% {h:>4}/{t:<4}" if g != "cover" else f"{h:>3}/{t:<3}")
-    print(f"{mod:<16} {cells[0]:>16} {cells[1]:>18} {cells[2]:>10}")
+    print(f"{mod:<{w}} {cells[0]:>16} {cells[1]:>18} {cells[2]:>8}")
 line_p, tog_p = pct(*tot["line"]), pct(*tot["toggle"])
-print(f"{'rtl/ total':<16} {line_p:6.1f}% {tot['line'][0]:>4}/{tot['line'][1]:<4}"
+print(f"{'rtl/ total':<{w}} {line_p:6.1f}% {tot['line'][0]:>4}/{tot['line'][1]:<4}"
       f" {tog_p:6.1f}% {tot['toggle'][0]:>5}/{tot['toggle'][1]:<5}"
       f" {tot['cover'][0]:>3}/{tot['cover'][1]:<3}")
 if unhit_user:
