@@ -165,9 +165,23 @@ Test(cover_isa, a_15x15_kernel_matches_the_iss_and_the_model)
     acc_instr cp;
     memset(&cp, 0, sizeof(cp));
     cp.op = ACC_OP_COMPUTE;
-    cp.u.cp = (acc_compute){.act = 0, .wgt = 1024, .out = 1536, .fh = 15, .fw = 15, .sh = 1,
-                            .sw = 1, .dh = 1, .dw = 1, .tc = 1, .tk = 2, .th = 2, .tw = 2,
-                            .act_ph = 16, .act_pc = 256, .vh = 16, .vw = 16};
+    cp.u.cp = (acc_compute){.act = 0,
+                            .wgt = 1024,
+                            .out = 1536,
+                            .fh = 15,
+                            .fw = 15,
+                            .sh = 1,
+                            .sw = 1,
+                            .dh = 1,
+                            .dw = 1,
+                            .tc = 1,
+                            .tk = 2,
+                            .th = 2,
+                            .tw = 2,
+                            .act_ph = 16,
+                            .act_pc = 256,
+                            .vh = 16,
+                            .vw = 16};
     acc_program_push(&p, &cp);
     push_result_store(&p, 1536, 2 * 2 * 2 * 4);
     push_end(&p);
@@ -190,9 +204,24 @@ Test(cover_isa, stride_and_dilation_7_pad_every_side_with_edge_tiles_and_acc)
     acc_instr cp;
     memset(&cp, 0, sizeof(cp));
     cp.op = ACC_OP_COMPUTE;
-    cp.u.cp = (acc_compute){.act = 0, .wgt = 1280, .out = 1664, .fh = 3, .fw = 3, .sh = 7,
-                            .sw = 7, .dh = 7, .dw = 7, .tc = 2, .tk = tk, .th = 3, .tw = tw,
-                            .act_ph = 30, .act_pc = 600, .vh = 20, .vw = 30, .ptop = 2,
+    cp.u.cp = (acc_compute){.act = 0,
+                            .wgt = 1280,
+                            .out = 1664,
+                            .fh = 3,
+                            .fw = 3,
+                            .sh = 7,
+                            .sw = 7,
+                            .dh = 7,
+                            .dw = 7,
+                            .tc = 2,
+                            .tk = tk,
+                            .th = 3,
+                            .tw = tw,
+                            .act_ph = 30,
+                            .act_pc = 600,
+                            .vh = 20,
+                            .vw = 30,
+                            .ptop = 2,
                             .pleft = 3};
     acc_program_push(&p, &cp);
     cp.u.cp.acc = 1; /* the same again, accumulated onto the first results */
@@ -216,10 +245,25 @@ Test(cover_isa, every_stride_and_dilation_matches_the_iss_and_the_model)
         acc_instr cp;
         memset(&cp, 0, sizeof(cp));
         cp.op = ACC_OP_COMPUTE;
-        cp.u.cp = (acc_compute){.act = 0, .wgt = 1536, .out = 1600 + 128 * (s - 1), .fh = 2,
-                                .fw = 2, .sh = s, .sw = s, .dh = 8 - s, .dw = 8 - s, .tc = 1,
-                                .tk = 2, .th = 2, .tw = 3, .act_ph = 32, .act_pc = 1024,
-                                .vh = 16, .vw = 32, .ptop = 1, .pleft = 1};
+        cp.u.cp = (acc_compute){.act = 0,
+                                .wgt = 1536,
+                                .out = 1600 + 128 * (s - 1),
+                                .fh = 2,
+                                .fw = 2,
+                                .sh = s,
+                                .sw = s,
+                                .dh = 8 - s,
+                                .dw = 8 - s,
+                                .tc = 1,
+                                .tk = 2,
+                                .th = 2,
+                                .tw = 3,
+                                .act_ph = 32,
+                                .act_pc = 1024,
+                                .vh = 16,
+                                .vw = 32,
+                                .ptop = 1,
+                                .pleft = 1};
         acc_program_push(&p, &cp);
     }
     push_result_store(&p, 1600, 7 * 128);
@@ -243,9 +287,23 @@ Test(cover_isa, a_load_and_a_result_write_sharing_a_bank_word_in_one_cycle_keep_
     acc_instr cp;
     memset(&cp, 0, sizeof(cp));
     cp.op = ACC_OP_COMPUTE;
-    cp.u.cp = (acc_compute){.act = 0, .wgt = 1024, .out = 1666, .fh = 1, .fw = 1, .sh = 1,
-                            .sw = 1, .dh = 1, .dw = 1, .tc = 1, .tk = 1, .th = 1, .tw = 1,
-                            .act_ph = 1, .act_pc = 1, .vh = 1, .vw = 1};
+    cp.u.cp = (acc_compute){.act = 0,
+                            .wgt = 1024,
+                            .out = 1666,
+                            .fh = 1,
+                            .fw = 1,
+                            .sh = 1,
+                            .sw = 1,
+                            .dh = 1,
+                            .dw = 1,
+                            .tc = 1,
+                            .tk = 1,
+                            .th = 1,
+                            .tw = 1,
+                            .act_ph = 1,
+                            .act_pc = 1,
+                            .vh = 1,
+                            .vw = 1};
     cp.wait[ACC_ENG_LD] = 1; /* after the fill only: runs beside LOAD #2 */
     acc_program_push(&p, &cp);
     acc_instr st = mk_dma(ACC_OP_STORE, 128u * 1024u, 1664, 8, 1, 0, 0);
@@ -263,8 +321,8 @@ Test(cover_isa, a_load_and_a_result_write_sharing_a_bank_word_in_one_cycle_keep_
 /* Runs p, encoded at prog (its instructions past the memory's end are not
  * written: fetching them answers SLVERR), and expects the accelerator to
  * stop with `code` at `index`. */
-static void expect_error(const acc_program *p, uint32_t prog, const uint8_t *patch,
-                         int patch_index, int code, int index)
+static void expect_error(const acc_program *p, uint32_t prog, const uint8_t *patch, int patch_index,
+                         int code, int index)
 {
     acc_dram mem;
     acc_dram_init(&mem, MEM_BYTES);
@@ -411,7 +469,10 @@ static void host_open(host *h, int latency)
     host_step(h);
 }
 
-static void host_close(host *h) { acc_vm_free(h->m); }
+static void host_close(host *h)
+{
+    acc_vm_free(h->m);
+}
 
 /* An AXI4-Lite write; the B response is held off for bstall cycles.
  * Returns BRESP. */
@@ -519,8 +580,7 @@ Test(cover_host, every_register_reads_back_and_unmapped_offsets_answer_slverr)
     acc_vm_params_get(&p);
     cr_assert_eq(reg(&h, ACC_REG_ID), ACC_ID_VALUE);
     uint32_t hw = (uint32_t)p.rows | (uint32_t)p.cols << 8 | ilog2((uint32_t)p.line_bytes) << 16 |
-                  ilog2((uint32_t)p.spad_banks) << 20 |
-                  ilog2((uint32_t)p.axi_data_bits / 8) << 24 |
+                  ilog2((uint32_t)p.spad_banks) << 20 | ilog2((uint32_t)p.axi_data_bits / 8) << 24 |
                   ilog2((uint32_t)p.fetch_depth) << 28;
     cr_assert_eq(reg(&h, ACC_REG_HWCFG), hw, "HWCFG 0x%08x, expected 0x%08x",
                  reg(&h, ACC_REG_HWCFG), hw);
