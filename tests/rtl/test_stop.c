@@ -355,7 +355,11 @@ Test(rtl_stop, a_store_error_while_a_load_and_a_compute_run_drains_them_and_issu
      * is short, so that the faulting one runs early */
     acc_program p;
     busy_prefix_n(&p, 8);
-    push(&p, dma(ACC_OP_LOAD, X_T, t_reg, 512), 0, 0, 0);
+    /* LOAD T repeats its 512-byte row (strides 0) once per 64 bits of bus,
+     * so that it lasts as long on every bus width */
+    acc_instr long_load = dma(ACC_OP_LOAD, X_T, t_reg, 512);
+    long_load.u.dma.n1 = (uint32_t)(cfg.axi_bytes >= 8 ? cfg.axi_bytes / 8 : 1);
+    push(&p, long_load, 0, 0, 0);
     push(&p, dma(ACC_OP_STORE, Y_FAULT, s_reg, 8), 0, 0, 1);
     push(&p, dma(ACC_OP_STORE, Y_LATE + 0x100, t_reg, 8), 3, 0, 0);
     push_end(&p);
