@@ -16,6 +16,7 @@ hr() { printf '\n== %s\n' "$1"; }
 run() {
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 hr "C core: golden, iss, model, validator   [$B/bin/bench $CONFIG]"
 "$B/bin/bench" "$CONFIG"
