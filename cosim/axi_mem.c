@@ -190,12 +190,10 @@ void axi_rport_drive(const axi_rport *p, int64_t cycle, const acc_dram *mem, int
     uint64_t word = a & ~(uint64_t)(p->bus_bytes - 1);
     *valid = 1;
     *last = b->beat == b->len;
-    if (b->inject) {
-        *resp = b->inject;
-        return;
-    }
-    if (b->err || word + (uint64_t)p->bus_bytes > mem->size) {
-        *resp = 2; /* SLVERR */
+    if (b->inject || b->err || word + (uint64_t)p->bus_bytes > mem->size) {
+        *resp = b->inject ? b->inject : 2;     /* SLVERR */
+        for (int i = 0; i < p->bus_bytes; i++) /* not the memory's data (axi_mem.h) */
+            data[i] = (uint8_t)(0xa5u ^ (uint32_t)(word + (uint64_t)i) * 0x9du);
         return;
     }
     memcpy(data, mem->bytes + word, (size_t)p->bus_bytes);

@@ -21,7 +21,10 @@
  *   - W beats may come before their AW (they are held until it arrives).
  * Error injection (*_inject, either mode): the n-th burst of the port (in AR
  * or AW order, from 1) answers `resp` (2 SLVERR, 3 DECERR) on every R beat or
- * on its B response.
+ * on its B response.  The data of an error beat (injected, or a read past
+ * the memory) is not the memory's: it is a fixed pattern of the
+ * beat's address, so that a master that writes error data somewhere leaves
+ * a mark a test can see.
  *
  * Each port is driven once per cycle: *_drive() gives the memory's outputs
  * for the cycle (they depend only on the port's state), then the handshakes

@@ -20,7 +20,8 @@ COV_VFLAGS := --coverage $(X_FAST_VFLAGS)
 # $(1) = build directory name, $(2) = config file.  The directed cover tests,
 # built like test_rtl (mk/rtl.mk) against that build's model.
 define COVER_TEST_RULES
-$(B)/rtl/$(1)/test_cover: tests/rtl/test_cover.c $(B)/obj/cosim/rtl_backend.o $(B)/rtl/$(1)/vmodel.o \
+$(B)/rtl/$(1)/test_cover: tests/rtl/test_cover.c $(B)/obj/cosim/rtl_backend.o $(B)/obj/tests/testutil.o \
+    $(B)/rtl/$(1)/vmodel.o \
     $(B)/lib/libcosim.a $(B)/lib/libcore.a $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
 	$$(call msg,LD,$$@)
 	$$(Q)$$(CC) $$(CFLAGS_BASE) $$(OPT) -DACC_TEST_CONFIG='"$(2)"' -c $$< -o $(B)/rtl/$(1)/test_cover.o

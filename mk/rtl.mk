@@ -63,7 +63,7 @@ $(B)/rtl/$(1)/cosim: $(B)/obj/tools/cosim_main.o $(B)/rtl/$(1)/backend.o $(B)/ob
 # test_rtl: the timing-mode tests (test_rtl.c), the stress-mode tests
 # (test_stress.c) and the stop paths (test_stop.c) in one binary per build.
 $(B)/rtl/$(1)/test_rtl: tests/rtl/test_rtl.c tests/rtl/test_stress.c tests/rtl/test_stop.c \
-    $(B)/obj/cosim/rtl_backend.o \
+    $(B)/obj/cosim/rtl_backend.o $(B)/obj/tests/testutil.o \
     $(B)/rtl/$(1)/vmodel.o $(B)/lib/libcosim.a $(B)/lib/libcore.a $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
 	$$(call msg,LD,$$@)
 	$$(Q)for t in test_rtl test_stress test_stop; do $$(CC) $$(CFLAGS_BASE) $$(OPT) -DACC_TEST_CONFIG='"$(2)"' \

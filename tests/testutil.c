@@ -86,3 +86,34 @@ int tu_run(const char *cmd, char *out, size_t size)
     cr_assert(WIFEXITED(st), "%s: killed by a signal: %s", cmd, out);
     return WEXITSTATUS(st);
 }
+
+void tu_push_end(acc_program *p)
+{
+    acc_instr end;
+    memset(&end, 0, sizeof(end));
+    end.op = ACC_OP_END;
+    acc_program_push(p, &end);
+}
+
+void tu_serialise(acc_program *p)
+{
+    int count[ACC_ENG_COUNT] = {0, 0, 0};
+    for (int i = 0; i < p->count; i++) {
+        if (i > 0) {
+            int e = acc_op_engine(p->ins[i - 1].op);
+            if (e >= 0)
+                p->ins[i].wait[e] = (uint32_t)count[e];
+        }
+        int e = acc_op_engine(p->ins[i].op);
+        if (e >= 0)
+            count[e]++;
+    }
+}
+
+void tu_fill_random(acc_dram *m, uint64_t seed)
+{
+    acc_rng r;
+    acc_rng_seed(&r, seed);
+    for (uint64_t i = 0; i < m->size; i++)
+        m->bytes[i] = (uint8_t)acc_rng_next(&r);
+}

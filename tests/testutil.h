@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/dram.h"
 #include "core/isa.h"
 
 /* The largest value of a w-bit field. */
@@ -25,5 +26,16 @@ const char *tu_bin_dir(void);
  * bytes of its output go to out (NUL-terminated), the rest is drained.
  * Fails the test if the command dies of a signal; returns its exit status. */
 int tu_run(const char *cmd, char *out, size_t size);
+
+/* Appends an END with no waits to p. */
+void tu_push_end(acc_program *p);
+
+/* Makes every instruction of p wait for the one before it (no hazards at
+ * all): instruction i waits for the engine count that instruction i-1
+ * reached on its own engine. */
+void tu_serialise(acc_program *p);
+
+/* Fills the whole of m with bytes of acc_rng seeded with `seed`. */
+void tu_fill_random(acc_dram *m, uint64_t seed);
 
 #endif

@@ -24,6 +24,7 @@
 #include "cosim/regmap.h"
 #include "cosim/vmodel.h"
 #include "golden/iss.h"
+#include "tests/testutil.h"
 #include "model/model.h"
 
 #ifndef ACC_TEST_CONFIG
@@ -55,30 +56,6 @@ static acc_instr mk_dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0
     in.op = op;
     in.u.dma = (acc_dma){dram, spad, n0, n1, 1, ds1, 0, ss1, 0};
     return in;
-}
-
-static void push_end(acc_program *p)
-{
-    acc_instr end;
-    memset(&end, 0, sizeof(end));
-    end.op = ACC_OP_END;
-    acc_program_push(p, &end);
-}
-
-/* Every instruction waits for the one before it. */
-static void serialise(acc_program *p)
-{
-    int count[ACC_ENG_COUNT] = {0, 0, 0};
-    for (int i = 0; i < p->count; i++) {
-        if (i > 0) {
-            int e = acc_op_engine(p->ins[i - 1].op);
-            if (e >= 0)
-                p->ins[i].wait[e] = (uint32_t)count[e];
-        }
-        int e = acc_op_engine(p->ins[i].op);
-        if (e >= 0)
-            count[e]++;
-    }
 }
 
 static cosim_options run_options(int64_t budget)
@@ -184,8 +161,8 @@ Test(cover_isa, a_15x15_kernel_matches_the_iss_and_the_model)
                             .vw = 16};
     acc_program_push(&p, &cp);
     push_result_store(&p, 1536, 2 * 2 * 2 * 4);
-    push_end(&p);
-    serialise(&p);
+    tu_push_end(&p);
+    tu_serialise(&p);
     check_against_references(&p, 21);
     acc_program_free(&p);
 }
@@ -227,8 +204,8 @@ Test(cover_isa, stride_and_dilation_7_pad_every_side_with_edge_tiles_and_acc)
     cp.u.cp.acc = 1; /* the same again, accumulated onto the first results */
     acc_program_push(&p, &cp);
     push_result_store(&p, 1664, tk * 3 * tw * 4);
-    push_end(&p);
-    serialise(&p);
+    tu_push_end(&p);
+    tu_serialise(&p);
     cr_assert_leq(1664 + tk * 3 * tw * 4, cfg.spad_bytes);
     check_against_references(&p, 22);
     acc_program_free(&p);
@@ -267,8 +244,8 @@ Test(cover_isa, every_stride_and_dilation_matches_the_iss_and_the_model)
         acc_program_push(&p, &cp);
     }
     push_result_store(&p, 1600, 7 * 128);
-    push_end(&p);
-    serialise(&p);
+    tu_push_end(&p);
+    tu_serialise(&p);
     check_against_references(&p, 23);
     acc_program_free(&p);
 }
@@ -310,7 +287,7 @@ Test(cover_isa, a_load_and_a_result_write_sharing_a_bank_word_in_one_cycle_keep_
     st.wait[ACC_ENG_LD] = 2;
     st.wait[ACC_ENG_CP] = 1;
     acc_program_push(&p, &st);
-    push_end(&p);
+    tu_push_end(&p);
     p.ins[p.count - 1].wait[ACC_ENG_ST] = 1;
     check_against_references(&p, 24);
     acc_program_free(&p);
@@ -356,7 +333,7 @@ Test(cover_errors, a_write_outside_memory_stops_with_axi_error_at_the_store)
     st.wait[ACC_ENG_LD] = 1;
     acc_program_push(&p, &ld);
     acc_program_push(&p, &st);
-    push_end(&p);
+    tu_push_end(&p);
     expect_error(&p, PROG_ADDR, NULL, 0, 4, 1);
     acc_program_free(&p);
 }
@@ -369,7 +346,7 @@ Test(cover_errors, an_instruction_fetched_from_outside_memory_stops_with_axi_err
     acc_program_init(&p);
     acc_instr ld = mk_dma(ACC_OP_LOAD, 0, 0, 8, 1, 0, 0);
     acc_program_push(&p, &ld);
-    push_end(&p);
+    tu_push_end(&p);
     expect_error(&p, MEM_BYTES - ACC_INSTR_BYTES, NULL, 0, 4, 1);
     acc_program_free(&p);
 }
@@ -378,7 +355,7 @@ Test(cover_errors, a_flag_other_than_acc_is_illegal)
 {
     acc_program p;
     acc_program_init(&p);
-    push_end(&p);
+    tu_push_end(&p);
     uint8_t bad[ACC_INSTR_BYTES];
     memset(bad, 0, sizeof(bad));
     bad[0] = ACC_OP_END | 0x20; /* flag bit 5 */
@@ -392,7 +369,7 @@ Test(cover_errors, a_load_of_zero_planes_is_illegal)
     acc_program_init(&p);
     acc_instr ld = mk_dma(ACC_OP_LOAD, 0, 0, 8, 1, 0, 0);
     acc_program_push(&p, &ld);
-    push_end(&p);
+    tu_push_end(&p);
     uint8_t bad[ACC_INSTR_BYTES];
     acc_encode(&ld, bad);
     bad[19] &= 0x0f; /* n2 = bits 167:156 */

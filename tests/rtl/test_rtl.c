@@ -22,6 +22,7 @@
 #include "cosim/backend.h"
 #include "cosim/harness.h"
 #include "golden/iss.h"
+#include "tests/testutil.h"
 #include "model/model.h"
 #include "core/sched.h"
 
@@ -58,38 +59,6 @@ static acc_instr mk_dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0
     return in;
 }
 
-static void push_end(acc_program *p)
-{
-    acc_instr end;
-    memset(&end, 0, sizeof(end));
-    end.op = ACC_OP_END;
-    acc_program_push(p, &end);
-}
-
-/* Every instruction waits for the one before it (no hazards at all). */
-static void serialise(acc_program *p)
-{
-    int count[ACC_ENG_COUNT] = {0, 0, 0};
-    for (int i = 0; i < p->count; i++) {
-        if (i > 0) {
-            int e = acc_op_engine(p->ins[i - 1].op);
-            if (e >= 0)
-                p->ins[i].wait[e] = (uint32_t)count[e];
-        }
-        int e = acc_op_engine(p->ins[i].op);
-        if (e >= 0)
-            count[e]++;
-    }
-}
-
-static void fill_random(acc_dram *m, uint64_t seed)
-{
-    acc_rng r;
-    acc_rng_seed(&r, seed);
-    for (uint64_t i = 0; i < m->size; i++)
-        m->bytes[i] = (uint8_t)acc_rng_next(&r);
-}
-
 /* Runs p on the RTL with the program placed at PROG_ADDR in mem.  Returns
  * the backend's status; res is filled. */
 static int rtl_exec(const acc_program *p, acc_dram *mem, cosim_result *res, acc_error *err)
@@ -117,8 +86,8 @@ static void check_against_references(const acc_program *p, uint64_t seed)
     acc_dram rtl_mem, iss_mem;
     acc_dram_init(&rtl_mem, MEM_BYTES);
     acc_dram_init(&iss_mem, MEM_BYTES);
-    fill_random(&rtl_mem, seed);
-    fill_random(&iss_mem, seed);
+    tu_fill_random(&rtl_mem, seed);
+    tu_fill_random(&iss_mem, seed);
     cosim_result res;
     acc_error err;
     int rc = rtl_exec(p, &rtl_mem, &res, &err);
@@ -175,8 +144,8 @@ Test(rtl_dma, blocks_of_every_alignment_round_trip_in_model_cycles)
         acc_program_push(&p, &st);
         spad = (spad + n0 * n1 * n2 + 5) % (cfg.spad_bytes / 2);
     }
-    push_end(&p);
-    serialise(&p);
+    tu_push_end(&p);
+    tu_serialise(&p);
     check_against_references(&p, 11);
     acc_program_free(&p);
 }
@@ -197,8 +166,8 @@ Test(rtl_dma, rows_crossing_4k_boundaries_and_long_rows_split_into_legal_bursts)
     acc_program_push(&p, &st);
     acc_program_push(&p, &ld2);
     acc_program_push(&p, &st2);
-    push_end(&p);
-    serialise(&p);
+    tu_push_end(&p);
+    tu_serialise(&p);
     check_against_references(&p, 12);
     acc_program_free(&p);
 }
@@ -277,8 +246,8 @@ Test(rtl_array, random_tiles_match_the_iss_bit_for_bit_and_the_model_cycle_for_c
         acc_program p;
         acc_program_init(&p);
         random_tile_program(&p, &r, cfg.spad_bytes);
-        push_end(&p);
-        serialise(&p);
+        tu_push_end(&p);
+        tu_serialise(&p);
         check_against_references(&p, 100 + (uint64_t)n);
         acc_program_free(&p);
     }
@@ -316,8 +285,8 @@ Test(rtl_array, extreme_operands_wrap_like_int32)
     }
     acc_instr st = mk_dma(ACC_OP_STORE, 8192, 512, 4, 1, 1, 0, 0, 0, 0);
     acc_program_push(&p, &st);
-    push_end(&p);
-    serialise(&p);
+    tu_push_end(&p);
+    tu_serialise(&p);
     acc_dram mem;
     acc_dram_init(&mem, MEM_BYTES);
     memset(mem.bytes, 0x80, 512); /* -128 */
@@ -371,7 +340,7 @@ Test(rtl_ctrl, random_overlapping_programs_issue_and_end_exactly_as_the_model_sa
             acc_program_push(&p, &in);
             count[acc_op_engine(in.op)]++;
         }
-        push_end(&p);
+        tu_push_end(&p);
         acc_dram mem;
         acc_dram_init(&mem, MEM_BYTES);
         cosim_result res;
@@ -431,7 +400,7 @@ Test(rtl_errors, an_illegal_opcode_stops_with_illegal_at_its_index)
     acc_instr ld = mk_dma(ACC_OP_LOAD, 0, 0, 8, 1, 1, 0, 0, 0, 0);
     acc_program_push(&p, &ld);
     acc_program_push(&p, &ld);
-    push_end(&p);
+    tu_push_end(&p);
     uint8_t bad[ACC_INSTR_BYTES];
     memset(bad, 0, sizeof(bad));
     bad[0] = 0x07; /* opcode 7 */
@@ -443,7 +412,7 @@ Test(rtl_errors, a_nonzero_reserved_bit_is_illegal)
 {
     acc_program p;
     acc_program_init(&p);
-    push_end(&p);
+    tu_push_end(&p);
     uint8_t bad[ACC_INSTR_BYTES];
     memset(bad, 0, sizeof(bad));
     bad[0] = ACC_OP_END;
@@ -460,7 +429,7 @@ Test(rtl_errors, a_block_past_the_scratchpad_stops_with_spad_range)
     acc_instr bad = mk_dma(ACC_OP_LOAD, 0, cfg.spad_bytes - 4, 8, 1, 1, 0, 0, 0, 0);
     acc_program_push(&p, &ok);
     acc_program_push(&p, &bad);
-    push_end(&p);
+    tu_push_end(&p);
     expect_error(&p, 0, NULL, 2, 1);
     acc_program_free(&p);
 }
@@ -490,7 +459,7 @@ Test(rtl_errors, a_compute_reading_past_the_scratchpad_stops_with_spad_range)
                             .vh = 1,
                             .vw = 1};
     acc_program_push(&p, &cp);
-    push_end(&p);
+    tu_push_end(&p);
     expect_error(&p, 0, NULL, 2, 0);
     acc_program_free(&p);
 }
@@ -502,7 +471,7 @@ Test(rtl_errors, a_wait_no_earlier_instruction_satisfies_stops_with_deadlock)
     acc_instr ld = mk_dma(ACC_OP_LOAD, 0, 0, 8, 1, 1, 0, 0, 0, 0);
     ld.wait[ACC_ENG_ST] = 1; /* no STORE precedes it */
     acc_program_push(&p, &ld);
-    push_end(&p);
+    tu_push_end(&p);
     expect_error(&p, 0, NULL, 3, 0);
     acc_program_free(&p);
 }
@@ -513,7 +482,7 @@ Test(rtl_errors, a_read_outside_memory_stops_with_axi_error)
     acc_program_init(&p);
     acc_instr ld = mk_dma(ACC_OP_LOAD, MEM_BYTES + 64, 0, 8, 1, 1, 0, 0, 0, 0);
     acc_program_push(&p, &ld);
-    push_end(&p);
+    tu_push_end(&p);
     expect_error(&p, 0, NULL, 4, 0);
     acc_program_free(&p);
 }

@@ -26,6 +26,7 @@
 #include "cosim/backend.h"
 #include "cosim/regmap.h"
 #include "golden/iss.h"
+#include "tests/testutil.h"
 #include "model/model.h"
 
 #if !defined(ACC_TEST_CONFIG) || !defined(ACC_TEST_OUT)
@@ -97,14 +98,6 @@ static void push(acc_program *p, acc_instr in, uint32_t wld, uint32_t wcp, uint3
     acc_program_push(p, &in);
 }
 
-static void push_end(acc_program *p)
-{
-    acc_instr end;
-    memset(&end, 0, sizeof(end));
-    end.op = ACC_OP_END;
-    acc_program_push(p, &end);
-}
-
 /* 0 LOAD operands, 1 LOAD S (512 bytes), 2 COMPUTE (after 0), 3 STORE of
  * `n` bytes of S (after 1): the COMPUTE is long, and so is the STORE when n
  * is 512. */
@@ -134,15 +127,7 @@ static void read_back(acc_program *r, int t)
     push(r, dma(ACC_OP_STORE, Y_BACK + 0x1000, s_reg, 512), 0, 0, 0);
     if (t)
         push(r, dma(ACC_OP_STORE, Y_BACK + 0x2000, t_reg, 512), 0, 0, 0);
-    push_end(r);
-}
-
-static void fill(acc_dram *m)
-{
-    acc_rng r;
-    acc_rng_seed(&r, 41);
-    for (uint64_t i = 0; i < m->size; i++)
-        m->bytes[i] = (uint8_t)acc_rng_next(&r);
+    tu_push_end(r);
 }
 
 static void place(acc_dram *m, const acc_program *p, uint32_t at, int patch_index,
@@ -212,7 +197,7 @@ static void check_stop(const acc_program *p, const acc_program *legal, const acc
     acc_dram mem, ref;
     acc_dram_init(&mem, MEM_BYTES);
     acc_dram_init(&ref, MEM_BYTES);
-    fill(&mem);
+    tu_fill_random(&mem, 41);
     place(&mem, p, PROG_ADDR, c->patch_index, c->patch);
     place(&mem, &r, PROG2_ADDR, 0, NULL);
     memcpy(ref.bytes, mem.bytes, MEM_BYTES);
@@ -341,7 +326,7 @@ Test(rtl_stop, a_load_error_while_a_compute_and_a_store_run_drains_them_and_issu
     busy_prefix(&p);
     push(&p, dma(ACC_OP_LOAD, X_F, f_reg, 8), 0, 0, 0);
     push(&p, dma(ACC_OP_STORE, Y_LATE, f_reg, 8), 3, 0, 0);
-    push_end(&p);
+    tu_push_end(&p);
     require_busy_at(&p, fault_end(&p, 4), (const int[]){2, 3}, 2);
     stop_case c = {ACC_ERR_AXI, 4, 4, COSIM_PORT_LOAD, first_burst(&p, ACC_OP_LOAD, 4), 0, NULL, 0};
     check_stop(&p, &p, NULL, &c, Y_LATE, X_F);
@@ -362,7 +347,7 @@ Test(rtl_stop, a_store_error_while_a_load_and_a_compute_run_drains_them_and_issu
     push(&p, long_load, 0, 0, 0);
     push(&p, dma(ACC_OP_STORE, Y_FAULT, s_reg, 8), 0, 0, 1);
     push(&p, dma(ACC_OP_STORE, Y_LATE + 0x100, t_reg, 8), 3, 0, 0);
-    push_end(&p);
+    tu_push_end(&p);
     require_busy_at(&p, fault_end(&p, 5), (const int[]){2, 4}, 2);
     stop_case c = {ACC_ERR_AXI, 5,    5, COSIM_PORT_STORE, first_burst(&p, ACC_OP_STORE, 5),
                    0,           NULL, 1};
@@ -379,7 +364,7 @@ static void head_fault(const acc_instr *bad, int code, cosim_port port, const ui
     busy_prefix(&p);
     acc_program legal;
     busy_prefix(&legal);
-    push_end(&legal);
+    tu_push_end(&legal);
     model_timing t;
     acc_error err;
     cr_assert_eq(model_run(&legal, &cfg, &t, &err), 0, "%s", err.msg);
@@ -389,7 +374,7 @@ static void head_fault(const acc_instr *bad, int code, cosim_port port, const ui
     acc_instr four = bad ? *bad : dma(ACC_OP_LOAD, X_F, f_reg, 8);
     acc_program_push(&p, &four);
     push(&p, dma(ACC_OP_STORE, Y_LATE, s_reg, 8), 0, 0, 0);
-    push_end(&p);
+    tu_push_end(&p);
     stop_case c = {code, 4, -1, port, port == COSIM_PORT_FETCH ? 5 : 0, 4, patch, 0};
     check_stop(&p, &legal, NULL, &c, Y_LATE, X_S);
     acc_program_free(&p);
@@ -427,14 +412,14 @@ Test(rtl_stop, an_unsatisfiable_first_wait_stops_with_deadlock_in_a_few_cycles)
     acc_program p;
     acc_program_init(&p);
     push(&p, dma(ACC_OP_LOAD, X_F, f_reg, 8), 0, 1, 0); /* no COMPUTE precedes it */
-    push_end(&p);
+    tu_push_end(&p);
     acc_program legal;
     acc_program_init(&legal);
-    push_end(&legal);
+    tu_push_end(&legal);
     stop_case c = {ACC_ERR_DEADLOCK, 0, -1, COSIM_PORT_NONE, 0, 0, NULL, 0};
     acc_program good;
     busy_prefix(&good);
-    push_end(&good);
+    tu_push_end(&good);
     check_stop(&p, &legal, &good, &c, 0, 0);
     acc_program_free(&good);
     acc_program_free(&p);
@@ -447,7 +432,7 @@ Test(rtl_stop, a_program_without_end_stops_with_no_end_after_its_stores_drain)
     busy_prefix(&p); /* PROG_LEN = 4: the STORE and the COMPUTE run at the stop */
     acc_program legal;
     busy_prefix(&legal);
-    push_end(&legal);
+    tu_push_end(&legal);
     stop_case c = {ACC_ERR_NO_END, 4, -1, COSIM_PORT_NONE, 0, 0, NULL, 0};
     check_stop(&p, &legal, NULL, &c, 0, 0);
     acc_program_free(&p);
@@ -460,13 +445,100 @@ Test(rtl_stop, an_empty_program_stops_with_no_end_at_index_zero)
     acc_program_init(&p);
     acc_program legal;
     acc_program_init(&legal);
-    push_end(&legal);
+    tu_push_end(&legal);
     stop_case c = {ACC_ERR_NO_END, 0, -1, COSIM_PORT_NONE, 0, 0, NULL, 0};
     acc_program good;
     busy_prefix(&good);
-    push_end(&good);
+    tu_push_end(&good);
     check_stop(&p, &legal, &good, &c, 0, 0);
     acc_program_free(&good);
     acc_program_free(&p);
     acc_program_free(&legal);
+}
+
+/* 0 LOAD F (64 bytes), 1 LOAD F again from X_S (one burst, faulting: every
+ * beat answers SLVERR with data that is not X_S's), END; the restart stores
+ * F.  The error beats must write nothing: F keeps what LOAD 0 put there. */
+Test(rtl_stop, a_load_error_writes_none_of_its_beats_to_the_scratchpad)
+{
+    acc_program p;
+    acc_program_init(&p);
+    push(&p, dma(ACC_OP_LOAD, X_F, f_reg, 64), 0, 0, 0);
+    push(&p, dma(ACC_OP_LOAD, X_S, f_reg, 64), 1, 0, 0);
+    tu_push_end(&p);
+    acc_program r;
+    acc_program_init(&r);
+    push(&r, dma(ACC_OP_STORE, Y_BACK, f_reg, 64), 0, 0, 0);
+    tu_push_end(&r);
+    stop_case c = {ACC_ERR_AXI, 1, 1, COSIM_PORT_LOAD, first_burst(&p, ACC_OP_LOAD, 1), 0, NULL, 0};
+    check_stop(&p, &p, &r, &c, 0, 0);
+    acc_program_free(&r);
+    acc_program_free(&p);
+}
+
+/* A LOAD and a STORE (in the order `store_first`) of addresses past the
+ * memory, so that both end with an AXI error; the STORE's length is chosen
+ * with the model so that both end in the same cycle.  The lower instruction
+ * index must be reported (docs/rtl.md, "Errors"), whichever engine has it. */
+static void same_cycle_errors(int store_first)
+{
+    const uint32_t bad = 2u * MEM_BYTES; /* past the memory: SLVERR */
+    acc_program p;
+    model_timing t;
+    acc_error err;
+    int found = 0;
+    for (uint32_t n = 8; n <= 2048 && !found; n += 8) {
+        acc_instr ld = dma(ACC_OP_LOAD, bad, f_reg, 256);
+        acc_instr st = dma(ACC_OP_STORE, bad + 0x1000, s_reg, n);
+        acc_program_init(&p);
+        push(&p, store_first ? st : ld, 0, 0, 0);
+        push(&p, store_first ? ld : st, 0, 0, 0);
+        tu_push_end(&p);
+        cr_assert_eq(model_run(&p, &cfg, &t, &err), 0, "%s", err.msg);
+        found = t.end[0] == t.end[1];
+        model_timing_free(&t);
+        if (!found)
+            acc_program_free(&p);
+    }
+    cr_assert(found, "test design: no STORE length ends with the LOAD");
+    cr_assert_eq(model_run(&p, &cfg, &t, &err), 0, "%s", err.msg);
+
+    acc_dram mem;
+    acc_dram_init(&mem, MEM_BYTES);
+    tu_fill_random(&mem, 43);
+    place(&mem, &p, PROG_ADDR, 0, NULL);
+    const acc_memmap mm = {.prog = PROG_ADDR, .end = PROG_ADDR};
+    cosim_options o;
+    memset(&o, 0, sizeof(o));
+    o.wave_from_instr = o.wave_to_instr = o.wave_from_cycle = o.wave_to_cycle = -1;
+    o.cycle_budget = 100000;
+    cosim_result res;
+    int rc = cosim_rtl_run_seq(1, &p, &mm, &cfg, &mem, &o, &res, &err);
+    cr_assert_eq(rc, -1, "the program did not fail");
+    cr_assert_eq(res.timed_out, 0, "the accelerator hung: %s", err.msg);
+    cr_assert(res.end[0] == t.end[0] && res.end[1] == t.end[1],
+              "both end in cycle %lld in the model; rtl: %lld and %lld", (long long)t.end[0],
+              (long long)res.end[0], (long long)res.end[1]);
+    cr_assert_eq(res.hw_error, ACC_ERR_AXI, "ERR_CODE %d, expected AXI_ERROR", res.hw_error);
+    cr_assert_eq(res.hw_error_index, 0,
+                 "ERR_INDEX %lld: the %s (index 0) and the %s (index 1) failed in the same "
+                 "cycle; the lower index must be reported",
+                 (long long)res.hw_error_index, store_first ? "STORE" : "LOAD",
+                 store_first ? "LOAD" : "STORE");
+    cr_assert_eq(res.retired, 2, "RETIRED %lld, expected 2", (long long)res.retired);
+    cr_assert_eq(res.start[2], -1, "END issued after the errors");
+    cosim_result_free(&res);
+    acc_dram_free(&mem);
+    model_timing_free(&t);
+    acc_program_free(&p);
+}
+
+Test(rtl_stop, a_load_and_a_store_error_in_one_cycle_report_the_load_when_it_comes_first)
+{
+    same_cycle_errors(0);
+}
+
+Test(rtl_stop, a_load_and_a_store_error_in_one_cycle_report_the_store_when_it_comes_first)
+{
+    same_cycle_errors(1);
 }
