@@ -3,8 +3,11 @@
 # Usage: mk/mutate.sh BUILD_DIR
 #   MUTANTS="a b ..."      mutants to run (names under tests/mutants/, without
 #                          .patch); default: all of them
-#   MUTATE_CONFIGS="small" configurations, cheapest first: a mutant that
-#                          survives one is tried on the next
+#   MUTATE_CONFIGS="small small-xrand"
+#                          builds, cheapest first: a mutant that survives
+#                          one is tried on the next; <config>-xrand is the
+#                          build with random initial values and X (mk/rtl.mk),
+#                          run with +verilator+seed+1 +verilator+rand+reset+2
 #   MUTATE_TIMEOUT=900     seconds per test binary run (a hang is a kill)
 #   MUTATE_JOBS=2          Criterion workers and make -j
 #
@@ -28,7 +31,7 @@ case $b in /*) ;; *) b=$PWD/$b ;; esac
 top=$PWD
 timeout_s=${MUTATE_TIMEOUT:-900}
 jobs=${MUTATE_JOBS:-2}
-configs=${MUTATE_CONFIGS:-small}
+configs=${MUTATE_CONFIGS:-small small-xrand}
 if [ -n "${MUTANTS:-}" ]; then
     names=$MUTANTS
 else
@@ -69,14 +72,18 @@ for n in $names; do
     for c in $configs; do
         [ -n "$verdict" ] && break
         bins="$d/rtl/$c/test_rtl"
-        [ -f tests/rtl/test_cover.c ] && bins="$bins $d/rtl/$c/test_cover"
+        plusargs=""
+        case $c in
+            *-xrand) plusargs="+verilator+seed+1 +verilator+rand+reset+2" ;;
+            *) [ -f tests/rtl/test_cover.c ] && bins="$bins $d/rtl/$c/test_cover" ;;
+        esac
         if ! make -C "$d/src" --no-print-directory -j"$jobs" B="$d" CC="$cc" CXX="$cxx" \
             $bins > "$d/build-$c.log" 2>&1; then
             verdict=invalid; why="does not build on $c ($d/build-$c.log)"
             break
         fi
         for t in $bins; do
-            (cd "$d/src" && ACC_LAYERS_DIR=layers ACC_CONFIGS_DIR=configs \
+            (cd "$d/src" && ACC_VM_PLUSARGS="$plusargs" ACC_LAYERS_DIR=layers ACC_CONFIGS_DIR=configs \
                 timeout "$timeout_s" "$t" --jobs "$jobs" --fail-fast) > "$d/test-$c-$(basename "$t").log" 2>&1
             rc=$?
             if [ $rc -eq 124 ]; then
