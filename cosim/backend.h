@@ -68,6 +68,7 @@ typedef struct cosim_result {
     char engine_state[512];      /* on timeout or error: what each engine was doing */
     char axi_violation[512];     /* first protocol checker / scoreboard violation, "" = none */
     int host_reads;              /* register reads of the stress host during the run */
+    int host_writes;             /* and its register writes (none may change the run) */
     double wall_seconds;         /* time spent in the backend */
 } cosim_result;
 

@@ -630,6 +630,7 @@ static void run_backend(const cosim_options *base, const cosim_backend *be, cosi
     snprintf(rep->engine_state, sizeof(rep->engine_state), "%s", res->engine_state);
     snprintf(rep->axi_violation, sizeof(rep->axi_violation), "%s", res->axi_violation);
     rep->host_reads = res->host_reads;
+    rep->host_writes = res->host_writes;
     if (res->measured)
         rep->cycle_budget = opt.cycle_budget;
     /* an injected error must stop the run: check_injected judges how */

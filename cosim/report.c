@@ -162,6 +162,7 @@ static void add_stress(cJSON *root, const cosim_report *r)
         cJSON_AddNullToObject(st, "first_out_of_bounds");
     }
     cJSON_AddNumberToObject(st, "host_reads", r->host_reads);
+    cJSON_AddNumberToObject(st, "host_writes", r->host_writes);
     if (r->inject_port[0]) {
         cJSON *in = cJSON_AddObjectToObject(st, "inject");
         cJSON_AddStringToObject(in, "port", r->inject_port);
@@ -435,9 +436,10 @@ void cosim_report_print(FILE *f, const cosim_report *r)
          human_bytes(r->dram_written, b2, sizeof(b2)));
     if (r->stress)
         line(f, "stress", NULL,
-             "seed %" PRIu64 ", lr %d..%d, lw %d..%d, gap %d, %d host reads during the run",
+             "seed %" PRIu64 ", lr %d..%d, lw %d..%d, gap %d, %d host reads and %d writes "
+             "during the run",
              r->stress_seed, r->jitter[0], r->jitter[1], r->jitter[2], r->jitter[3], r->jitter[4],
-             r->host_reads);
+             r->host_reads, r->host_writes);
     if (r->inject_port[0])
         line(f, "inject", NULL,
              "%s on %s burst %" PRId64 ": expect AXI_ERROR at instruction %" PRId64 ", %" PRIu64

@@ -74,6 +74,7 @@ typedef struct cosim_report {
     acc_opcode oob_kind;
     int64_t oob_start_lo, oob_start_hi, oob_end_lo, oob_end_hi, oob_start, oob_end;
     int host_reads;          /* register reads at random times during the run */
+    int host_writes;         /* register writes at random times during the run */
     char inject_port[8];     /* "load", "store", "fetch"; "" = no injected error */
     int64_t inject_burst;    /* the burst that answered the error (from 1) */
     int inject_resp;         /* 2 SLVERR, 3 DECERR */

@@ -38,16 +38,24 @@ typedef struct rtl_sim {
     axi_scoreboard sb_ld, sb_st;
 } rtl_sim;
 
-/* The stress host: reads a register at random times during the run (an
- * AXI4-Lite read with a random RREADY delay) and checks what it reads. */
+/* The stress host: at random times during the run, reads a register (an
+ * AXI4-Lite read with a random RREADY delay) and checks what it reads, or
+ * writes one that must not disturb the run (docs/cosim.md, "Stress mode"):
+ * a start (ignored while busy), PROG_ADDR or PROG_LEN (latched at start;
+ * the probe writes the programmed value back at its next access or after
+ * the run), or a read-only register (ignored). */
 typedef struct host_probe {
     int on;
     acc_rng rng;
-    int phase;       /* 0 idle, 1 AR offered, 2 waiting for R */
-    int64_t next_at; /* run cycle of the next read */
+    int phase;       /* 0 idle, 1 AR offered, 2 waiting for R, 3 AW+W offered, 4 waiting for B */
+    int64_t next_at; /* run cycle of the next access */
     uint32_t addr;
+    uint32_t wdata;
     uint32_t last_cycles;
-    int reads;
+    int reads, writes;
+    uint32_t prog_addr, prog_len; /* what the run was started with */
+    uint32_t issued;              /* instructions issued so far */
+    int dirty;                    /* PROG_ADDR (1) or PROG_LEN (2) holds a stray value */
     char error[256];
 } host_probe;
 
@@ -201,22 +209,75 @@ static const uint32_t probe_regs[] = {ACC_REG_STATUS,  ACC_REG_CYCLES_LO, ACC_RE
                                       ACC_REG_BUSY_LD, ACC_REG_BUSY_CP,   ACC_REG_BUSY_ST,
                                       ACC_REG_RETIRED, ACC_REG_ID,        ACC_REG_ERR_CODE};
 
+/* Registers the probe writes during a run, none of which may change it. */
+static const uint32_t probe_wregs[] = {ACC_REG_CTRL,     ACC_REG_PROG_ADDR, ACC_REG_PROG_LEN,
+                                       ACC_REG_STATUS,   ACC_REG_CYCLES_LO, ACC_REG_RETIRED,
+                                       ACC_REG_ERR_CODE, ACC_REG_ID};
+
+/* The next access: the write that restores a dirty PROG_ADDR / PROG_LEN,
+ * else a read half of the time and a write otherwise. */
+static void probe_choose(host_probe *h)
+{
+    if (h->dirty) {
+        h->addr = h->dirty == 1 ? ACC_REG_PROG_ADDR : ACC_REG_PROG_LEN;
+        h->wdata = h->dirty == 1 ? h->prog_addr : h->prog_len;
+        h->phase = 3;
+        return;
+    }
+    uint64_t x = acc_rng_next(&h->rng);
+    if (x & 1u) {
+        h->addr = probe_regs[(x >> 1) % (sizeof(probe_regs) / sizeof(probe_regs[0]))];
+        h->phase = 1;
+        return;
+    }
+    h->addr = probe_wregs[(x >> 1) % (sizeof(probe_wregs) / sizeof(probe_wregs[0]))];
+    uint32_t y = (uint32_t)(x >> 32);
+    if (h->addr == ACC_REG_CTRL) /* a start */
+        h->wdata = ACC_CTRL_START;
+    else if (h->addr == ACC_REG_PROG_ADDR) /* a plausible program: a few instructions on */
+        h->wdata = h->prog_addr + ACC_INSTR_BYTES * (1 + y % 16u);
+    else if (h->addr == ACC_REG_PROG_LEN) /* a program that ends about here */
+        h->wdata = h->issued + y % 4u < h->prog_len ? h->issued + y % 4u : h->prog_len;
+    else /* a read-only register */
+        h->wdata = y;
+    h->phase = 3;
+}
+
 /* The probe's AXI4-Lite inputs for run cycle n (before sim_eval). */
 static void probe_drive(host_probe *h, rtl_sim *s, int64_t n)
 {
     if (!h->on)
         return;
-    if (h->phase == 0 && n >= h->next_at) {
-        h->addr = probe_regs[acc_rng_next(&h->rng) % (sizeof(probe_regs) / sizeof(probe_regs[0]))];
-        h->phase = 1;
-    }
+    if (h->phase == 0 && n >= h->next_at)
+        probe_choose(h);
     s->in.l_araddr = h->addr;
     s->in.l_arvalid = h->phase == 1;
     s->in.l_rready = h->phase == 2 && (acc_rng_next(&h->rng) & 1u);
+    s->in.l_awaddr = h->addr;
+    s->in.l_wdata = h->wdata;
+    s->in.l_wstrb = 0xf;
+    s->in.l_awvalid = s->in.l_wvalid = h->phase == 3;
+    s->in.l_bready = h->phase == 4 && (acc_rng_next(&h->rng) & 1u);
+}
+
+/* After sim_eval: a write offered in the cycle the run ends is withdrawn
+ * (a start in that cycle would be a legal restart, not a stray write).  The
+ * register port takes AW and W in the first cycle they are offered (no B is
+ * pending: the probe takes each B before its next access), so the VALIDs
+ * were never seen high before.  Returns 1 when the inputs changed and the
+ * cycle must be evaluated again. */
+static int probe_withdraw(host_probe *h, rtl_sim *s)
+{
+    if (!h->on || h->phase != 3 || !s->out.irq)
+        return 0;
+    h->phase = 0;
+    s->in.l_awvalid = s->in.l_wvalid = 0;
+    return 1;
 }
 
 /* After sim_eval: the probe's handshakes; `running` when irq has not been
- * seen (only then must STATUS read busy). */
+ * seen (only then must STATUS read busy).  A stray PROG_ADDR / PROG_LEN
+ * value marks the register dirty until the probe writes it back. */
 static void probe_observe(host_probe *h, rtl_sim *s, int64_t n, int running)
 {
     if (!h->on)
@@ -224,6 +285,33 @@ static void probe_observe(host_probe *h, rtl_sim *s, int64_t n, int running)
     const acc_vm_out *o = &s->out;
     if (h->phase == 1 && o->l_arready) {
         h->phase = 2;
+        return;
+    }
+    if (h->phase == 3) {
+        if (!o->l_awready || !o->l_wready) {
+            snprintf(h->error, sizeof(h->error),
+                     "host write of 0x%02x in cycle %lld: AW and W not taken at once", h->addr,
+                     (long long)n);
+            h->phase = 0;
+            return;
+        }
+        if (h->addr == ACC_REG_PROG_ADDR || h->addr == ACC_REG_PROG_LEN) {
+            uint32_t want = h->addr == ACC_REG_PROG_ADDR ? h->prog_addr : h->prog_len;
+            h->dirty = h->wdata == want ? 0 : h->addr == ACC_REG_PROG_ADDR ? 1 : 2;
+        }
+        h->phase = 4;
+        return;
+    }
+    if (h->phase == 4) {
+        if (!o->l_bvalid || !s->in.l_bready)
+            return;
+        h->writes++;
+        h->phase = 0;
+        h->next_at = n + 16 + (int64_t)(acc_rng_next(&h->rng) % 400u);
+        if (!h->error[0] && o->l_bresp != ACC_RESP_OKAY)
+            snprintf(h->error, sizeof(h->error),
+                     "host write of 0x%08x to 0x%02x in cycle %lld answered %d", h->wdata, h->addr,
+                     (long long)n, o->l_bresp);
         return;
     }
     if (h->phase != 2 || !o->l_rvalid || !s->in.l_rready)
@@ -412,8 +500,10 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
     axi_scoreboard_init(&s->sb_ld, "data read port", p, cfg, ACC_OP_LOAD);
     axi_scoreboard_init(&s->sb_st, "data write port", p, cfg, ACC_OP_STORE);
     cosim_result_measure(res, p->count);
-    probe->reads = 0;
+    probe->reads = probe->writes = probe->dirty = 0;
     probe->last_cycles = 0;
+    probe->prog_addr = mm->prog;
+    probe->prog_len = (uint32_t)p->count;
     if (probe->on)
         probe->next_at = 1 + (int64_t)(acc_rng_next(&probe->rng) % 64u);
     int has_window = opt->wave_from_instr >= 0 || opt->wave_to_instr >= 0 ||
@@ -450,8 +540,11 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
             break;
         }
         s->dump = opt->wave_path && in_wave_window(opt, n, window_open);
+        probe->issued = (uint32_t)issued;
         probe_drive(probe, s, n);
         sim_eval(s);
+        if (probe_withdraw(probe, s))
+            sim_eval(s);
         const acc_vm_out *o = &s->out;
         if (o->trace_issue) {
             uint32_t idx = o->trace_issue_idx;
@@ -500,9 +593,18 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
         probe_observe(probe, s, s->cycle - t0, 0);
         sim_commit(s);
     }
-    s->in.l_arvalid = 0;
-    s->in.l_rready = 0;
+    s->in.l_arvalid = s->in.l_awvalid = s->in.l_wvalid = 0;
+    s->in.l_rready = s->in.l_bready = 0;
+    /* a stray PROG_ADDR / PROG_LEN gets the programmed value back */
+    if (probe->dirty && !res->timed_out &&
+        host_write(s, probe->dirty == 1 ? ACC_REG_PROG_ADDR : ACC_REG_PROG_LEN,
+                   probe->dirty == 1 ? probe->prog_addr : probe->prog_len) < 0 &&
+        !probe->error[0])
+        snprintf(probe->error, sizeof(probe->error),
+                 "host write restoring PROG_%s after the run was not accepted",
+                 probe->dirty == 1 ? "ADDR" : "LEN");
     res->host_reads = probe->reads;
+    res->host_writes = probe->writes;
 
     cosim_run_end end = {
         .issued = issued, .timed_out = res->timed_out, .budget = budget, .irq_seen = irq_seen};
