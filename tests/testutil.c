@@ -117,3 +117,13 @@ void tu_fill_random(acc_dram *m, uint64_t seed)
     for (uint64_t i = 0; i < m->size; i++)
         m->bytes[i] = (uint8_t)acc_rng_next(&r);
 }
+
+acc_instr tu_dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0, uint32_t n1, uint32_t n2,
+                 uint32_t ds1, uint32_t ds2, uint32_t ss1, uint32_t ss2)
+{
+    acc_instr in;
+    memset(&in, 0, sizeof(in));
+    in.op = op;
+    in.u.dma = (acc_dma){dram, spad, n0, n1, n2, ds1, ds2, ss1, ss2};
+    return in;
+}

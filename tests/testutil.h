@@ -27,6 +27,10 @@ const char *tu_bin_dir(void);
  * Fails the test if the command dies of a signal; returns its exit status. */
 int tu_run(const char *cmd, char *out, size_t size);
 
+/* A LOAD or STORE (op) with every field given; no waits. */
+acc_instr tu_dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0, uint32_t n1, uint32_t n2,
+                 uint32_t ds1, uint32_t ds2, uint32_t ss1, uint32_t ss2);
+
 /* Appends an END with no waits to p. */
 void tu_push_end(acc_program *p);
 

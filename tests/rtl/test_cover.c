@@ -406,7 +406,8 @@ static void host_step(host *h)
     memset(h->in.i_rdata, 0, sizeof(h->in.i_rdata));
     if (h->in.i_rvalid) {
         uint32_t a = h->q_addr[h->q_head];
-        if (a >= h->imem_addr && a + ACC_INSTR_BYTES <= h->imem_addr + h->imem_len)
+        if (a >= h->imem_addr &&
+            (uint64_t)a + ACC_INSTR_BYTES <= (uint64_t)h->imem_addr + h->imem_len)
             memcpy(h->in.i_rdata, h->imem + (a - h->imem_addr), ACC_INSTR_BYTES);
         else
             h->in.i_rresp = 2;
@@ -691,4 +692,196 @@ Test(cover_host, beats_of_an_earlier_run_still_in_flight_are_dropped)
     cr_assert_eq(reg(&h, ACC_REG_ERR_CODE), 1);
     cr_assert_eq(reg(&h, ACC_REG_ERR_INDEX), 0);
     host_close(&h);
+}
+
+/* ---------------------------------------------------------------- wide fields */
+
+/* The toggle coverage of the wide fields and counters (docs/rtl.md,
+ * "Coverage"): addresses and strides over the whole 32-bit space, block
+ * dimensions at 4095, register values of all ones and all zeros, waits at
+ * their maximum, and a program long enough for every instruction counter to
+ * pass 2^16.  Each checks what it runs like the tests above. */
+TestSuite(cover_wide, .init = load_config);
+
+/* Round trips through a sparse 4 GiB memory (only the touched pages are
+ * ever mapped): blocks at the top and the bottom of the address space, the
+ * largest DRAM strides, and each block dimension at 4095. */
+Test(cover_wide, blocks_anywhere_in_4_gib_with_the_largest_strides_and_dimensions)
+{
+    const uint64_t size = (uint64_t)1 << 32;
+    const uint32_t prog = 0x00100000u, smax = TU_BITS(24);
+    acc_dram rtl_mem, iss_mem;
+    acc_dram_init(&rtl_mem, size);
+    acc_dram_init(&iss_mem, size);
+    /* sources: 16 bytes at each row and plane start the blocks read */
+    const uint32_t src[] = {0xfffff000u,        0xfffff000u - smax,     0x00000040u,
+                            0x00000040u + smax, 0x00000040u + 2 * smax, 0x7fff0000u};
+    acc_rng r;
+    acc_rng_seed(&r, 77);
+    for (size_t k = 0; k < sizeof(src) / sizeof(src[0]); k++)
+        for (uint32_t i = 0; i < 4096; i++)
+            rtl_mem.bytes[(uint64_t)src[k] + i] = iss_mem.bytes[(uint64_t)src[k] + i] =
+                (uint8_t)acc_rng_next(&r);
+    uint32_t n = cfg.spad_bytes < 4095 ? cfg.spad_bytes : 4095;
+    acc_program p;
+    acc_program_init(&p);
+    acc_instr in[8];
+    int k = 0;
+    /* two rows a maximum stride apart, high addresses, into the scratchpad
+     * with a scratchpad stride whose bits are set but unused (one plane) */
+    in[k++] = tu_dma(ACC_OP_LOAD, 0xfffff000u - smax, 0, 16, 2, 1, smax, smax, 16, TU_BITS(20));
+    in[k++] = tu_dma(ACC_OP_STORE, 0xaaaaa000u, 0, 32, 1, 1, smax, smax, TU_BITS(20), TU_BITS(20));
+    /* three planes a maximum stride apart, low addresses */
+    in[k++] = tu_dma(ACC_OP_LOAD, 0x00000040u, 64, 8, 1, 3, 0, smax, 0, 8);
+    in[k++] = tu_dma(ACC_OP_STORE, 0x55555000u, 64, 24, 1, 1, 0, 0, 0, 0);
+    /* n0, n1 and n2 at 4095 (one byte per row or plane where needed) */
+    in[k++] = tu_dma(ACC_OP_LOAD, 0x7fff0000u, 0, n, 1, 1, 0, 0, 0, 0);
+    in[k++] = tu_dma(ACC_OP_STORE, 0x12340000u, 0, 1, 4095, 1, 1, 0, 0, 0);
+    in[k++] = tu_dma(ACC_OP_STORE, 0x23450000u, 0, 1, 1, 4095, 0, 1, 0, 0);
+    for (int i = 0; i < k; i++)
+        acc_program_push(&p, &in[i]);
+    tu_push_end(&p);
+    tu_serialise(&p);
+    acc_error err;
+    for (int i = 0; i < p.count; i++)
+        cr_assert_eq(acc_instr_check(&p.ins[i], &err), 0, "instruction %d: %s", i, err.msg);
+    size_t len;
+    uint8_t *bin = acc_program_encode(&p, &len);
+    memcpy(rtl_mem.bytes + prog, bin, len);
+    memcpy(iss_mem.bytes + prog, bin, len);
+    free(bin);
+    acc_memmap mm = {.prog = prog, .end = prog};
+    cosim_options opt = run_options(2000000);
+    cosim_result res;
+    cr_assert_eq(cosim_backend_rtl.run(&p, &cfg, &mm, &rtl_mem, &opt, &res, &err), 0, "rtl: %s",
+                 err.msg);
+    model_timing t;
+    cr_assert_eq(model_run(&p, &cfg, &t, &err), 0, "model: %s", err.msg);
+    for (int i = 0; i < p.count; i++)
+        cr_assert(res.start[i] == t.start[i] && res.end[i] == t.end[i],
+                  "instruction %d: model [%lld, %lld), rtl [%lld, %lld)", i, (long long)t.start[i],
+                  (long long)t.end[i], (long long)res.start[i], (long long)res.end[i]);
+    cr_assert_eq(iss_run(&p, &cfg, &iss_mem, NULL, &err), 0, "iss: %s", err.msg);
+    /* the destinations (and 64 bytes either side) */
+    const uint32_t dst[][2] = {
+        {0xaaaaa000u, 32}, {0x55555000u, 24}, {0x12340000u, 4095}, {0x23450000u, 4095}};
+    for (size_t d = 0; d < sizeof(dst) / sizeof(dst[0]); d++)
+        for (uint64_t a = (uint64_t)dst[d][0] - 64; a < (uint64_t)dst[d][0] + dst[d][1] + 64; a++)
+            cr_assert_eq(rtl_mem.bytes[a], iss_mem.bytes[a],
+                         "memory differs at 0x%08llx: rtl 0x%02x, iss 0x%02x",
+                         (unsigned long long)a, rtl_mem.bytes[a], iss_mem.bytes[a]);
+    cr_assert(memcmp(rtl_mem.bytes + 0xaaaaa000u, rtl_mem.bytes + 0xfffff000u - smax, 16) == 0 &&
+                  memcmp(rtl_mem.bytes + 0xaaaaa010u, rtl_mem.bytes + 0xfffff000u, 16) == 0,
+              "the two rows a maximum stride apart were not stored back");
+    model_timing_free(&t);
+    cosim_result_free(&res);
+    acc_program_free(&p);
+    acc_dram_free(&rtl_mem);
+    acc_dram_free(&iss_mem);
+}
+
+/* PROG_ADDR and PROG_LEN at all ones, then back: a program of one END at
+ * the top of the address space with PROG_LEN 2^32 - 1 (the fetch runs
+ * ahead past the top of memory, whose beats answer SLVERR, and stops at
+ * END); register offsets with their two low bits set address the same
+ * register; a first instruction waiting for 2^20 - 1 of each engine is a
+ * DEADLOCK at once. */
+Test(cover_wide, registers_at_all_ones_and_the_largest_waits)
+{
+    uint8_t imem[2 * ACC_INSTR_BYTES];
+    encode_ends(imem, 1);
+    acc_instr w;
+    memset(&w, 0, sizeof(w));
+    w.op = ACC_OP_END;
+    for (int e = 0; e < ACC_ENG_COUNT; e++)
+        w.wait[e] = ACC_WAIT_MAX;
+    acc_encode(&w, imem + ACC_INSTR_BYTES);
+    host h;
+    host_open(&h, 3);
+    h.imem = imem;
+    h.imem_addr = 0xffffffc0u;
+    h.imem_len = sizeof(imem);
+    cr_assert_eq(host_run(&h, 0xffffffc0u, 0xffffffffu), ACC_STATUS_DONE);
+    cr_assert_eq(reg(&h, ACC_REG_RETIRED), 1);
+    cr_assert_eq(reg(&h, ACC_REG_PROG_LEN), 0xffffffffu);
+    /* the same registers through offsets +1..+3 */
+    for (uint32_t lo = 1; lo < 4; lo++) {
+        cr_assert_eq(host_write(&h, ACC_REG_PROG_LEN + lo, lo, 0xf, 0), 0);
+        int resp;
+        cr_assert_eq(host_read(&h, ACC_REG_PROG_LEN + lo, 0, &resp), lo);
+        cr_assert_eq(resp, 0);
+    }
+    /* the maximum waits: DEADLOCK at index 0, then a plain run from 0 */
+    cr_assert_eq(host_run(&h, 0xffffffe0u, 1), ACC_STATUS_ERROR);
+    cr_assert_eq(reg(&h, ACC_REG_ERR_CODE), ACC_ERR_DEADLOCK);
+    cr_assert_eq(reg(&h, ACC_REG_ERR_INDEX), 0);
+    h.imem_addr = 0;
+    cr_assert_eq(host_run(&h, 0, 1), ACC_STATUS_DONE);
+    cr_assert_eq(reg(&h, ACC_REG_PROG_ADDR), 0);
+    host_close(&h);
+}
+
+/* 2^16 + 1 instructions on each engine (a LOAD, a one-MAC COMPUTE and a
+ * STORE, none waiting for another), so that every instruction counter
+ * passes 2^16: cycles against the model, RETIRED, the stored bytes against
+ * the iss. */
+Test(cover_wide, a_program_of_196611_instructions_matches_the_model)
+{
+    const int per = 65537;
+    acc_program p;
+    acc_program_init(&p);
+    acc_compute cp;
+    memset(&cp, 0, sizeof(cp));
+    cp.act = 512;
+    cp.wgt = 576;
+    cp.out = 1024;
+    cp.fh = cp.fw = cp.sh = cp.sw = cp.dh = cp.dw = 1;
+    cp.tc = cp.tk = cp.th = cp.tw = cp.vh = cp.vw = cp.act_ph = cp.act_pc = 1;
+    for (int i = 0; i < per; i++) {
+        acc_instr ld =
+            tu_dma(ACC_OP_LOAD, 0x1000u + (uint32_t)(i % 64) * 8u, 0, 8, 1, 1, 0, 0, 0, 0);
+        acc_instr c;
+        memset(&c, 0, sizeof(c));
+        c.op = ACC_OP_COMPUTE;
+        c.u.cp = cp;
+        acc_instr st =
+            tu_dma(ACC_OP_STORE, 0x4000u + (uint32_t)(i % 64) * 8u, 2048, 8, 1, 1, 0, 0, 0, 0);
+        acc_program_push(&p, &ld);
+        acc_program_push(&p, &c);
+        acc_program_push(&p, &st);
+    }
+    tu_push_end(&p);
+    const uint64_t size = 8u << 20;
+    const uint32_t prog = 1u << 20;
+    acc_dram rtl_mem, iss_mem;
+    acc_dram_init(&rtl_mem, size);
+    tu_fill_random(&rtl_mem, 5);
+    size_t len;
+    uint8_t *bin = acc_program_encode(&p, &len);
+    cr_assert(prog + len <= size);
+    memcpy(rtl_mem.bytes + prog, bin, len);
+    free(bin);
+    acc_dram_init(&iss_mem, size);
+    memcpy(iss_mem.bytes, rtl_mem.bytes, size);
+    acc_error err;
+    acc_memmap mm = {.prog = prog, .end = prog};
+    cosim_options opt = run_options(20000000);
+    cosim_result res;
+    cr_assert_eq(cosim_backend_rtl.run(&p, &cfg, &mm, &rtl_mem, &opt, &res, &err), 0, "rtl: %s",
+                 err.msg);
+    model_timing t;
+    cr_assert_eq(model_run(&p, &cfg, &t, &err), 0, "model: %s", err.msg);
+    for (int i = 0; i < p.count; i++)
+        cr_assert(res.start[i] == t.start[i] && res.end[i] == t.end[i],
+                  "instruction %d: model [%lld, %lld), rtl [%lld, %lld)", i, (long long)t.start[i],
+                  (long long)t.end[i], (long long)res.start[i], (long long)res.end[i]);
+    cr_assert_eq(res.cycles, t.makespan);
+    cr_assert_eq(res.retired, p.count);
+    cr_assert_eq(iss_run(&p, &cfg, &iss_mem, NULL, &err), 0, "iss: %s", err.msg);
+    cr_assert(memcmp(rtl_mem.bytes, iss_mem.bytes, size) == 0, "memory differs from the iss");
+    model_timing_free(&t);
+    cosim_result_free(&res);
+    acc_program_free(&p);
+    acc_dram_free(&rtl_mem);
+    acc_dram_free(&iss_mem);
 }
