@@ -363,6 +363,20 @@ Test(cover_errors, a_flag_other_than_acc_is_illegal)
     acc_program_free(&p);
 }
 
+Test(cover_errors, opcodes_8_to_15_are_illegal)
+{
+    acc_program p;
+    acc_program_init(&p);
+    tu_push_end(&p);
+    for (uint8_t op = 8; op < 16; op++) {
+        uint8_t bad[ACC_INSTR_BYTES];
+        memset(bad, 0, sizeof(bad));
+        bad[0] = op; /* opcode bits 3:0 */
+        expect_error(&p, PROG_ADDR, bad, 0, ACC_ERR_ILLEGAL, 0);
+    }
+    acc_program_free(&p);
+}
+
 Test(cover_errors, a_load_of_zero_planes_is_illegal)
 {
     acc_program p;
@@ -804,6 +818,8 @@ Test(cover_wide, registers_at_all_ones_and_the_largest_waits)
     cr_assert_eq(host_run(&h, 0xffffffc0u, 0xffffffffu), ACC_STATUS_DONE);
     cr_assert_eq(reg(&h, ACC_REG_RETIRED), 1);
     cr_assert_eq(reg(&h, ACC_REG_PROG_LEN), 0xffffffffu);
+    cr_assert_eq(host_write(&h, ACC_REG_PROG_ADDR, 0xffffffffu, 0xf, 0), 0);
+    cr_assert_eq(reg(&h, ACC_REG_PROG_ADDR), 0xffffffffu);
     /* the same registers through offsets +1..+3 */
     for (uint32_t lo = 1; lo < 4; lo++) {
         cr_assert_eq(host_write(&h, ACC_REG_PROG_LEN + lo, lo, 0xf, 0), 0);
@@ -824,7 +840,9 @@ Test(cover_wide, registers_at_all_ones_and_the_largest_waits)
 /* 2^16 + 1 instructions on each engine (a LOAD, a one-MAC COMPUTE and a
  * STORE, none waiting for another), so that every instruction counter
  * passes 2^16: cycles against the model, RETIRED, the stored bytes against
- * the iss. */
+ * the iss.  Then the same program with its END replaced by an illegal
+ * instruction: ILLEGAL at index 196,611 after every other instruction
+ * retired (the same stores again, so memory stays the iss's). */
 Test(cover_wide, a_program_of_196611_instructions_matches_the_model)
 {
     const int per = 65537;
@@ -851,24 +869,37 @@ Test(cover_wide, a_program_of_196611_instructions_matches_the_model)
         acc_program_push(&p, &st);
     }
     tu_push_end(&p);
-    const uint64_t size = 8u << 20;
-    const uint32_t prog = 1u << 20;
+    const uint64_t size = 16u << 20;
+    const uint32_t prog = 1u << 20, prog2 = 8u << 20;
     acc_dram rtl_mem, iss_mem;
     acc_dram_init(&rtl_mem, size);
     tu_fill_random(&rtl_mem, 5);
     size_t len;
     uint8_t *bin = acc_program_encode(&p, &len);
-    cr_assert(prog + len <= size);
+    cr_assert(prog + len <= prog2 && prog2 + len <= size);
     memcpy(rtl_mem.bytes + prog, bin, len);
+    memcpy(rtl_mem.bytes + prog2, bin, len);
+    memset(rtl_mem.bytes + prog2 + len - ACC_INSTR_BYTES, 0, ACC_INSTR_BYTES);
+    rtl_mem.bytes[prog2 + len - ACC_INSTR_BYTES] = 0x0f; /* opcode 15 */
     free(bin);
     acc_dram_init(&iss_mem, size);
     memcpy(iss_mem.bytes, rtl_mem.bytes, size);
     acc_error err;
-    acc_memmap mm = {.prog = prog, .end = prog};
+    const acc_program ps[2] = {p, p};
+    const acc_memmap mm[2] = {{.prog = prog, .end = prog}, {.prog = prog2, .end = prog2}};
     cosim_options opt = run_options(20000000);
-    cosim_result res;
-    cr_assert_eq(cosim_backend_rtl.run(&p, &cfg, &mm, &rtl_mem, &opt, &res, &err), 0, "rtl: %s",
-                 err.msg);
+    cosim_result rs[2];
+    cr_assert_eq(cosim_rtl_run_seq(2, ps, mm, &cfg, &rtl_mem, &opt, rs, &err), -1,
+                 "the second run did not fail");
+    cosim_result res = rs[0];
+    cr_assert(res.measured && res.hw_error == 0, "the first run failed: error %d at %lld",
+              res.hw_error, (long long)res.hw_error_index);
+    cr_assert(!rs[1].timed_out && rs[1].hw_error == ACC_ERR_ILLEGAL &&
+                  rs[1].hw_error_index == p.count - 1 && rs[1].retired == p.count - 1,
+              "second run: error %d at %lld, %lld retired; expected ILLEGAL at %d, %d retired",
+              rs[1].hw_error, (long long)rs[1].hw_error_index, (long long)rs[1].retired,
+              p.count - 1, p.count - 1);
+    cosim_result_free(&rs[1]);
     model_timing t;
     cr_assert_eq(model_run(&p, &cfg, &t, &err), 0, "model: %s", err.msg);
     for (int i = 0; i < p.count; i++)
