@@ -20,20 +20,24 @@ const char *vld_op_name(const acc_instr *in)
 
 static void emit(vctx *v, int idx, const char *msg)
 {
-    if (v->stop)
-        return;
-    if (v->log)
+    acc_validation *r = v->res;
+    if (v->log && r->violations < ACC_VALIDATE_LOG_MAX)
         fprintf(v->log, "%s\n", msg);
-    if (v->res->violations == 0) {
-        v->res->first_index = idx;
+    if (r->violations == 0) {
+        r->first_index = idx;
         size_t n = strlen(msg);
-        if (n >= sizeof(v->res->first))
-            n = sizeof(v->res->first) - 1;
-        memcpy(v->res->first, msg, n);
-        v->res->first[n] = '\0';
+        if (n >= sizeof(r->first))
+            n = sizeof(r->first) - 1;
+        memcpy(r->first, msg, n);
+        r->first[n] = '\0';
     }
-    if (++v->res->violations >= MAX_VIOLATIONS)
-        v->stop = 1;
+    if (r->violations == v->list_cap) {
+        v->list_cap = v->list_cap ? 2 * v->list_cap : 16;
+        r->list = acc_realloc(r->list, (size_t)v->list_cap * sizeof(*r->list));
+    }
+    r->list[r->violations].index = idx;
+    r->list[r->violations].msg = acc_strdup(msg);
+    r->violations++;
 }
 
 /* Reports "instruction <idx> (<op>): <message>" (no prefix when idx < 0). */
@@ -286,7 +290,7 @@ int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg
 
     /* the symbolic run */
     int end_idx = -1;
-    for (int i = 0; i < p->count && !v.stop; i++) {
+    for (int i = 0; i < p->count; i++) {
         const acc_instr *in = &p->ins[i];
         if (legal[i] != 2)
             continue;
@@ -316,8 +320,7 @@ int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg
     free(legal);
     if (model_msg[0])
         emit(&v, model_idx, model_msg);
-    if (!v.stop)
-        check_all_stored(&v, end_idx >= 0 ? end_idx : -1);
+    check_all_stored(&v, end_idx >= 0 ? end_idx : -1);
     if (timed) {
         vld_live_finish(&v);
         model_timing_free(&t);
@@ -339,4 +342,17 @@ void acc_validation_free(acc_validation *v)
     free(v->live_bytes);
     v->live_bytes = NULL;
     v->count = 0;
+    for (int i = 0; i < v->violations && v->list; i++)
+        free(v->list[i].msg);
+    free(v->list);
+    v->list = NULL;
+}
+
+const acc_violation *acc_validation_at(const acc_validation *v, int index)
+{
+    ACC_REQUIRE(v != NULL);
+    for (int i = 0; i < v->violations && v->list; i++)
+        if (v->list[i].index == index)
+            return &v->list[i];
+    return NULL;
 }

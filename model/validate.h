@@ -26,22 +26,37 @@
 #include "core/layer.h"
 #include "core/memmap.h"
 
+/* One violation: the instruction it names and the message. */
+typedef struct acc_violation {
+    int index; /* instruction index, -1 when it names none */
+    char *msg; /* "instruction 12 (compute): ...", owned by the acc_validation */
+} acc_violation;
+
+/* Violations written to the log; every one is in acc_validation.list. */
+#define ACC_VALIDATE_LOG_MAX 20
+
 typedef struct acc_validation {
     int ok;                   /* 1 when no violation was found */
-    int violations;           /* number found (reporting stops at 20) */
+    int violations;           /* number found: all of them */
+    acc_violation *list;      /* every violation, in the order found (violations entries) */
     int first_index;          /* instruction index of the first, or -1 */
-    char first[512];          /* message of the first violation */
+    char first[512];          /* message of the first violation (cut to fit) */
     uint64_t peak_live_bytes; /* scratchpad occupancy: max over time */
     uint64_t *live_bytes;     /* live bytes at each instruction's issue */
     int count;
 } acc_validation;
 
 /* Validates; returns 0 when the program is valid, -1 otherwise (details in
- * *out, and err holds the first message).  Reports up to 20 violations to
- * `log` (may be NULL) as "instruction 12 (compute): ...".  Free with
+ * *out, every violation in out->list, and err holds the first message).
+ * Writes the first ACC_VALIDATE_LOG_MAX violations to `log` (may be NULL),
+ * one a line, as "instruction 12 (compute): ...".  Free with
  * acc_validation_free. */
 int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg,
                  const acc_memmap *mm, acc_validation *out, FILE *log, acc_error *err);
+/* Frees what acc_validate allocated in *v (v may be NULL). */
 void acc_validation_free(acc_validation *v);
+
+/* The first violation of v that names instruction `index`, or NULL. */
+const acc_violation *acc_validation_at(const acc_validation *v, int index);
 
 #endif

@@ -12,8 +12,6 @@
 #include "model/model.h"
 #include "model/validate.h"
 
-#define MAX_VIOLATIONS 20
-
 enum { T_NONE = 0, T_X, T_W, T_PSUM, T_BAD };
 
 /* What one scratchpad byte holds. */
@@ -48,7 +46,7 @@ typedef struct vctx {
     const acc_memmap *mm;
     FILE *log;
     acc_validation *res;
-    int stop;
+    int list_cap; /* entries allocated in res->list */
     /* the layer */
     int64_t C, H, W, K, FH, FW, SH, SW, DH, DW, PT, PL, CG, KG, OH, OW;
     uint64_t xbytes, wbytes, ybytes, ny;
@@ -77,8 +75,8 @@ typedef struct vctx {
     size_t flag_cap;
 } vctx;
 
-/* Reports violation `fmt` of instruction idx (-1: none) to the log and the
- * result; stops reporting after MAX_VIOLATIONS. */
+/* Reports violation `fmt` of instruction idx (-1: none): into the result's
+ * list, and to the log while it holds fewer than ACC_VALIDATE_LOG_MAX. */
 void vld_report(vctx *v, int idx, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* "load", "store", "compute", "end" or "illegal". */
 const char *vld_op_name(const acc_instr *in);

@@ -84,7 +84,7 @@ void vld_sym_store(vctx *v, int i, const acc_dma *d)
 {
     int reported = 0;
     const uint64_t cg = (uint64_t)v->CG;
-    for (uint64_t p = 0; p < d->n2 && !v->stop; p++) {
+    for (uint64_t p = 0; p < d->n2; p++) {
         for (uint64_t r = 0; r < d->n1; r++) {
             uint64_t ext = (uint64_t)d->dram + p * d->dram_s2 + r * d->dram_s1;
             uint64_t loc = (uint64_t)d->spad + p * d->spad_s2 + r * d->spad_s1;

@@ -394,7 +394,7 @@ Test(validate, each_mutation_of_the_schedule_gives_its_own_violation)
     }
 }
 
-Test(validate, reporting_stops_after_twenty_violations)
+Test(validate, every_violation_is_listed_and_the_log_shows_the_first_twenty)
 {
     acc_layer l = tiny_layer();
     acc_config cfg = make_config(4, 4, 4096);
@@ -411,9 +411,30 @@ Test(validate, reporting_stops_after_twenty_violations)
     acc_program_push(&p, &e_in);
     acc_validation v;
     acc_error e;
-    cr_assert_eq(acc_validate(&p, &l, &cfg, &mm, &v, NULL, &e), -1);
-    cr_assert_eq(v.violations, 20);
+    char *logbuf = NULL;
+    size_t loglen = 0;
+    FILE *log = open_memstream(&logbuf, &loglen);
+    cr_assert_eq(acc_validate(&p, &l, &cfg, &mm, &v, log, &e), -1);
+    fclose(log);
+    /* one per LOAD, then the outputs never stored (named at END) */
+    cr_assert_eq(v.violations, 31);
     cr_assert_eq(v.first_index, 0);
+    for (int i = 0; i < 30; i++) {
+        cr_assert_eq(v.list[i].index, i, "violation %d names instruction %d", i, v.list[i].index);
+        cr_assert(strstr(v.list[i].msg, "which are not inside x") != NULL, "%s", v.list[i].msg);
+    }
+    cr_assert_eq(v.list[30].index, 30);
+    cr_assert(strstr(v.list[30].msg, "is never stored") != NULL, "%s", v.list[30].msg);
+    cr_assert_str_eq(v.list[0].msg, v.first);
+    cr_assert_eq(acc_validation_at(&v, 29), &v.list[29]);
+    cr_assert_null(acc_validation_at(&v, 31));
+    /* the log holds the first ACC_VALIDATE_LOG_MAX, one a line */
+    int lines = 0;
+    for (const char *c = logbuf; *c; c++)
+        lines += *c == '\n';
+    cr_assert_eq(lines, ACC_VALIDATE_LOG_MAX, "%d lines in the log", lines);
+    cr_assert(strstr(logbuf, v.list[19].msg) != NULL && strstr(logbuf, v.list[20].msg) == NULL);
+    free(logbuf);
     acc_validation_free(&v);
     acc_program_free(&p);
 }
