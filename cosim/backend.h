@@ -67,6 +67,8 @@ typedef struct cosim_result {
     int timed_out;               /* cycle budget exhausted */
     char engine_state[512];      /* on timeout or error: what each engine was doing */
     char axi_violation[512];     /* first protocol checker / scoreboard violation, "" = none */
+    char rtl_messages[2048];     /* what the simulated RTL printed during the run (a failed
+                                    assertion's message), cut to fit; "" = nothing */
     int host_reads;              /* register reads of the stress host during the run */
     int host_writes;             /* and its register writes (none may change the run) */
     double wall_seconds;         /* time spent in the backend */

@@ -203,6 +203,21 @@ static const char *sim_violation(const rtl_sim *s)
     return NULL;
 }
 
+/* The line of `text` that says what went wrong, for a one-line message:
+ * the first that contains "%Error" (Verilator's failed assertion or $stop),
+ * else the first; without its newline, cut to fit buf. */
+static void error_line(const char *text, char *buf, size_t size)
+{
+    const char *line = strstr(text, "%Error");
+    if (line)
+        while (line > text && line[-1] != '\n')
+            line--;
+    else
+        line = text;
+    size_t n = strcspn(line, "\n");
+    snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), line);
+}
+
 /* ---------------------------------------------------------------- host probe */
 
 static const uint32_t probe_regs[] = {ACC_REG_STATUS,  ACC_REG_CYCLES_LO, ACC_REG_CYCLES_HI,
@@ -497,6 +512,7 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
                        acc_error *err)
 {
     cosim_result_reset(res);
+    const size_t printed_before = strlen(acc_vm_printed(s->vm));
     axi_scoreboard_init(&s->sb_ld, "data read port", p, cfg, ACC_OP_LOAD);
     axi_scoreboard_init(&s->sb_st, "data write port", p, cfg, ACC_OP_STORE);
     cosim_result_measure(res, p->count);
@@ -576,8 +592,10 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
         }
         sim_commit(s);
         if (acc_vm_stopped(s->vm)) {
-            rc = acc_fail(err, "an RTL assertion failed in cycle %lld (see the message above)",
-                          (long long)n);
+            char what[384];
+            error_line(acc_vm_printed(s->vm) + printed_before, what, sizeof(what));
+            rc = acc_fail(err, "an RTL assertion failed in cycle %lld: %s", (long long)n,
+                          what[0] ? what : "(the model printed no message)");
             break;
         }
         if (progress && (n & 0xffff) == 0)
@@ -605,6 +623,8 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
                  probe->dirty == 1 ? "ADDR" : "LEN");
     res->host_reads = probe->reads;
     res->host_writes = probe->writes;
+    snprintf(res->rtl_messages, sizeof(res->rtl_messages), "%s",
+             acc_vm_printed(s->vm) + printed_before);
 
     cosim_run_end end = {
         .issued = issued, .timed_out = res->timed_out, .budget = budget, .irq_seen = irq_seen};

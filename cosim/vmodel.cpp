@@ -3,7 +3,10 @@
 // configuration's Verilator output (build/rtl/<config>/obj).
 #include "cosim/vmodel.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdarg>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -31,8 +34,27 @@ struct acc_vmodel {
     VerilatedFstC *fst;
 #endif
     uint64_t time;
-    int dump_low; // dump the low phase of the current cycle
+    int dump_low;        // dump the low phase of the current cycle
+    std::string printed; // what the model printed (acc_vm_printed)
 };
+
+// The model being evaluated on this thread: what Verilator prints goes into
+// its `printed` (acc_vm_printf).  Set around every call into the model.
+static thread_local acc_vmodel *t_printing;
+
+namespace {
+// Makes m the model that printing goes to for one call into it.
+class printing_scope {
+  public:
+    explicit printing_scope(acc_vmodel *m) : saved_(t_printing) { t_printing = m; }
+    ~printing_scope() { t_printing = saved_; }
+    printing_scope(const printing_scope &) = delete;
+    printing_scope &operator=(const printing_scope &) = delete;
+
+  private:
+    acc_vmodel *saved_;
+};
+} // namespace
 
 // Pin conversions for every width Verilator may choose (8/16/32/64-bit
 // scalars, or VlWide for wider buses).
@@ -152,6 +174,35 @@ static void write_coverage(VerilatedContext *ctx)
 
 extern "C" {
 
+int acc_vm_printf(const char *fmt, ...)
+{
+    va_list ap, aq;
+    va_start(ap, fmt);
+    va_copy(aq, ap);
+    const int n = std::vsnprintf(nullptr, 0, fmt, aq);
+    va_end(aq);
+    if (n < 0) {
+        va_end(ap);
+        return n;
+    }
+    std::vector<char> text(static_cast<std::size_t>(n) + 1);
+    std::vsnprintf(text.data(), text.size(), fmt, ap);
+    va_end(ap);
+    std::fputs(text.data(), stdout);
+    if (t_printing) {
+        std::string &kept = t_printing->printed;
+        if (kept.size() < ACC_VM_PRINTED_MAX) {
+            kept.append(text.data(), std::min<std::size_t>(static_cast<std::size_t>(n),
+                                                           ACC_VM_PRINTED_MAX - kept.size()));
+            if (kept.size() == ACC_VM_PRINTED_MAX)
+                kept.replace(kept.size() - 4, 4, "...\n");
+        }
+    }
+    return n;
+}
+
+const char *acc_vm_printed(const acc_vmodel *m) { return m->printed.c_str(); }
+
 int acc_vm_can_trace(void)
 {
 #ifdef ACC_VM_TRACE
@@ -189,6 +240,7 @@ acc_vmodel *acc_vm_new(const char *fst_path, const char **why)
     if (fst_path)
         m->ctx->traceEverOn(true);
 #endif
+    const printing_scope printing(m);
     m->top = new Vacc_top{m->ctx, "acc"};
 #ifdef ACC_VM_TRACE
     if (fst_path) {
@@ -216,7 +268,10 @@ void acc_vm_free(acc_vmodel *m)
 {
     if (!m)
         return;
-    m->top->final();
+    {
+        const printing_scope printing(m);
+        m->top->final();
+    }
 #ifdef ACC_VM_COVERAGE
     write_coverage(m->ctx);
 #endif
@@ -261,6 +316,7 @@ void acc_vm_set(acc_vmodel *m, const acc_vm_in *in)
     t->m_axi_i_rresp_i = in->i_rresp & 3;
     t->m_axi_i_rlast_i = in->i_rlast;
     t->m_axi_i_rvalid_i = in->i_rvalid;
+    const printing_scope printing(m);
     t->eval();
 #ifdef ACC_VM_TRACE
     if (m->fst && m->dump_low)
@@ -321,6 +377,7 @@ void acc_vm_clock(acc_vmodel *m, int dump)
     // evaluation of its own: the next acc_vm_set() evaluates the low phase
     // together with the next cycle's inputs (two evaluations per cycle).
     Vacc_top *t = m->top;
+    const printing_scope printing(m);
     t->clk_i = 1;
     t->eval();
     m->ctx->timeInc(1);

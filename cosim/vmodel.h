@@ -93,8 +93,18 @@ void acc_vm_params_get(acc_vm_params *p);
 int acc_vm_can_trace(void);
 
 /* 1 once an assertion failed or $stop/$finish ran in the model (the message
- * was printed on stderr by Verilator). */
+ * is in acc_vm_printed). */
 int acc_vm_stopped(const acc_vmodel *m);
+
+/* What the model has printed since acc_vm_new (Verilator's messages: a
+ * failed assertion's "[time] %Error: file:line: Assertion failed in ...",
+ * $stop, $display), each line also printed on stdout as it came; "" when
+ * nothing.  Only the first ACC_VM_PRINTED_MAX bytes are kept (a cut text
+ * ends in "...").  The string belongs to the model and is valid until the
+ * next call on it.  Needs an rtl build (mk/rtl.mk routes Verilator's
+ * VL_PRINTF here, cosim/vmodel_print.h). */
+#define ACC_VM_PRINTED_MAX 16384
+const char *acc_vm_printed(const acc_vmodel *m);
 
 void acc_vm_set(acc_vmodel *m, const acc_vm_in *in);
 void acc_vm_get(acc_vmodel *m, acc_vm_out *out);

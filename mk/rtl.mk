@@ -19,6 +19,11 @@ VFLAGS := --cc -O3 --assert -Wno-fatal -Werror-USERERROR -Irtl \
 X_FAST_VFLAGS := --x-assign fast --x-initial fast
 X_RAND_VFLAGS := --x-assign unique --x-initial unique
 VCFLAGS := -O2 -std=c++17
+# Everything the Verilated model prints (a failed assertion, $stop, $display)
+# goes through Verilator's VL_PRINTF; these builds route it to acc_vm_printf
+# (cosim/vmodel.cpp, cosim/vmodel_print.h), which prints it and keeps it for
+# the report.
+VM_PRINT_CFLAGS := -DVL_PRINTF=acc_vm_printf -include $(CURDIR)/cosim/vmodel_print.h
 SHIPPED_CONFIGS := $(basename $(notdir $(wildcard configs/*.ini)))
 CFG_NAME := $(basename $(notdir $(CONFIG)))
 cfg_file = $(if $(filter $(1),$(SHIPPED_CONFIGS)),configs/$(1).ini,$(CONFIG))
@@ -34,20 +39,21 @@ $(B)/rtl/$(1)/params.mk: $(2) $(B)/bin/vparams
 	$$(Q)if cmp -s $$@.new $$@; then rm $$@.new; \
 	  else mv $$@.new $$@; fi
 
-$(B)/rtl/$(1)/obj/Vacc_top__ALL.a: $(RTL_DEPS) $(B)/rtl/$(1)/params.mk
+$(B)/rtl/$(1)/obj/Vacc_top__ALL.a: $(RTL_DEPS) $(B)/rtl/$(1)/params.mk cosim/vmodel_print.h
 	$$(call msg,VERILATE,$(1))
 	$$(Q)rm -rf $$(@D)
 	$$(Q)$$(VERILATOR) $$(VFLAGS) $(3) $$$$(sed -n 's/^VPARAMS := //p' $(B)/rtl/$(1)/params.mk) \
-	  --Mdir $$(@D) --build -j 2 -CFLAGS "$$(VCFLAGS)" $$(RTL_SRC) > $(B)/rtl/$(1)/verilator.log 2>&1 \
+	  --Mdir $$(@D) --build -j 2 -CFLAGS "$$(VCFLAGS) $$(VM_PRINT_CFLAGS)" $$(RTL_SRC) \
+	  > $(B)/rtl/$(1)/verilator.log 2>&1 \
 	  || { tail -40 $(B)/rtl/$(1)/verilator.log; exit 1; }
 	$$(Q)$$(MAKE) -s -C $$(@D) -f Vacc_top.mk verilated.o verilated_threads.o \
 	  $(if $(findstring trace,$(1)),verilated_fst_c.o) >> $(B)/rtl/$(1)/verilator.log 2>&1
 	$$(Q)ar rcs $$(@D)/libverilated.a $$(@D)/verilated.o $$(@D)/verilated_threads.o \
 	  $(if $(findstring trace,$(1)),$$(@D)/verilated_fst_c.o)
 
-$(B)/rtl/$(1)/vmodel.o: cosim/vmodel.cpp cosim/vmodel.h $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
+$(B)/rtl/$(1)/vmodel.o: cosim/vmodel.cpp cosim/vmodel.h cosim/vmodel_print.h $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
 	$$(call msg,CXX,$$@)
-	$$(Q)$$(CXX) $$(VCFLAGS) -MMD -MP -I. -g $(4) $$$$(sed -n 's/^VDEFS := //p' $(B)/rtl/$(1)/params.mk) \
+	$$(Q)$$(CXX) $$(VCFLAGS) $$(VM_PRINT_CFLAGS) -MMD -MP -I. -g $(4) $$$$(sed -n 's/^VDEFS := //p' $(B)/rtl/$(1)/params.mk) \
 	  -I$(B)/rtl/$(1)/obj -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd \
 	  -c $$< -o $$@
 

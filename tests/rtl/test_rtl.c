@@ -21,6 +21,7 @@
 
 #include "cosim/backend.h"
 #include "cosim/harness.h"
+#include "cosim/vmodel.h"
 #include "golden/iss.h"
 #include "tests/testutil.h"
 #include "model/model.h"
@@ -48,6 +49,7 @@ TestSuite(rtl_array, .init = load_config);
 TestSuite(rtl_ctrl, .init = load_config);
 TestSuite(rtl_errors, .init = load_config);
 TestSuite(rtl_layers, .init = load_config);
+TestSuite(rtl_model, .init = load_config);
 
 static acc_instr mk_dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0, uint32_t n1,
                         uint32_t n2, uint32_t ds1, uint32_t ds2, uint32_t ss1, uint32_t ss2)
@@ -391,6 +393,39 @@ static void expect_error(acc_program *p, int patch_index, const uint8_t *patch, 
                  (long long)res.hw_error_index, index);
     cosim_result_free(&res);
     acc_dram_free(&mem);
+}
+
+/* A memory that sends an R beat nobody asked for breaks the accelerator's
+ * assertion LoadBeatExpected (rtl/acc_load.sv): the model stops, and what
+ * Verilator printed about it is kept for the report (acc_vm_printed), not
+ * only printed on stdout.  Before the beat the model has printed nothing. */
+Test(rtl_model, a_failed_assertion_stops_the_model_and_keeps_its_message)
+{
+    const char *why = NULL;
+    acc_vmodel *m = acc_vm_new(NULL, &why);
+    cr_assert_not_null(m, "acc_vm_new: %s", why ? why : "?");
+    acc_vm_in in;
+    acc_vm_out out;
+    memset(&in, 0, sizeof(in));
+    in.arready = in.awready = in.wready = in.i_arready = 1;
+    for (int i = 0; i < 6; i++) { /* four cycles in reset, two after */
+        in.rst_n = i >= 4;
+        acc_vm_set(m, &in);
+        acc_vm_get(m, &out);
+        acc_vm_clock(m, 0);
+    }
+    cr_assert_eq(acc_vm_stopped(m), 0, "stopped before the stray beat: %s", acc_vm_printed(m));
+    cr_assert_str_eq(acc_vm_printed(m), "");
+    in.rvalid = in.rlast = 1; /* no LOAD runs: no beat is expected */
+    acc_vm_set(m, &in);
+    acc_vm_get(m, &out);
+    acc_vm_clock(m, 0);
+    cr_assert_eq(acc_vm_stopped(m), 1, "the stray beat went unnoticed");
+    const char *text = acc_vm_printed(m);
+    cr_assert(strstr(text, "%Error: acc_load.sv:") != NULL &&
+                  strstr(text, "Assertion failed in acc.acc_top.u_load.LoadBeatExpected") != NULL,
+              "the message does not name the assertion: '%s'", text);
+    acc_vm_free(m);
 }
 
 Test(rtl_errors, an_illegal_opcode_stops_with_illegal_at_its_index)
