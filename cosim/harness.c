@@ -627,6 +627,13 @@ static void run_backend(const cosim_options *base, const cosim_backend *be, cosi
     rep->timed_out = res->timed_out;
     rep->hw_error = res->hw_error;
     rep->hw_error_index = res->hw_error ? res->hw_error_index : -1;
+    /* what the validator said about the instruction the accelerator stopped at */
+    const acc_violation *at = NULL;
+    if (res->hw_error && s->have_val && res->hw_error_index >= 0 &&
+        res->hw_error_index <= INT32_MAX)
+        at = acc_validation_at(&s->val, (int)res->hw_error_index);
+    snprintf(rep->hw_error_validator, sizeof(rep->hw_error_validator), "%s", at ? at->msg : "");
+    snprintf(rep->rtl_messages, sizeof(rep->rtl_messages), "%s", res->rtl_messages);
     snprintf(rep->engine_state, sizeof(rep->engine_state), "%s", res->engine_state);
     snprintf(rep->axi_violation, sizeof(rep->axi_violation), "%s", res->axi_violation);
     rep->host_reads = res->host_reads;
@@ -734,7 +741,12 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
                  s->val.first[0] ? s->val.first : verr.msg);
         cosim_report_fail(rep, "validator: %d violation%s, first: %s", rep->violations,
                           rep->violations == 1 ? "" : "s", rep->first_violation);
-        if (rc->log)
+        if (rc->log && rep->violations > ACC_VALIDATE_LOG_MAX)
+            fprintf(rc->log,
+                    "%s: schedule violates %d rules (the first %d above, all in %s); "
+                    "running it anyway\n",
+                    l->name, rep->violations, ACC_VALIDATE_LOG_MAX, rep->report_path);
+        else if (rc->log)
             fprintf(rc->log, "%s: schedule violates %d rule%s; running it anyway\n", l->name,
                     rep->violations, rep->violations == 1 ? "" : "s");
     }
@@ -797,7 +809,12 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
         rep->dumped = 1;
     }
     rep->wall_seconds = acc_now_seconds() - t0;
-    if (cosim_report_save(rep, err))
+    rep->violation_list = s->have_val ? s->val.list : NULL;
+    rep->violation_listed = s->have_val ? s->val.violations : 0;
+    int saved = cosim_report_save(rep, err);
+    rep->violation_list = NULL; /* the validation is freed with the run */
+    rep->violation_listed = 0;
+    if (saved)
         return -1;
 
     /* 10: the summary */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "cosim/regmap.h"
+#include "cosim/report.h"
 
 int cosim_check_params(const acc_vm_params *built, const acc_config *cfg, const char *make_vars,
                        acc_error *err)
@@ -141,8 +142,8 @@ int cosim_run_finish(const acc_program *p, const cosim_run_end *e, int rc, cosim
         res->hw_error_index = ro->err_index;
         cosim_describe_engines(p, res, e->issued, res->engine_state, sizeof(res->engine_state));
         if (rc == 0)
-            rc = acc_fail(err, "the accelerator stopped with error code %u at instruction %u",
-                          ro->err_code, ro->err_index);
+            rc = acc_fail(err, "the accelerator stopped with error code %u (%s) at instruction %u",
+                          ro->err_code, cosim_hw_error_name((int)ro->err_code), ro->err_index);
     } else if (!(ro->status & ACC_STATUS_DONE) && rc == 0) {
         rc = acc_fail(err, "interrupt without done or error (status 0x%x)", ro->status);
     }

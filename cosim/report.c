@@ -251,6 +251,13 @@ static cJSON *report_to_cjson(const cosim_report *r)
     else
         cJSON_AddNullToObject(v, "first_index");
     add_str_or_null(v, "first", r->first_violation);
+    cJSON *list = cJSON_AddArrayToObject(v, "list");
+    for (int i = 0; r->violation_list && i < r->violation_listed; i++) {
+        cJSON *o = cJSON_CreateObject();
+        add_i64_or_null(o, "index", r->violation_list[i].index);
+        cJSON_AddStringToObject(o, "message", r->violation_list[i].msg);
+        cJSON_AddItemToArray(list, o);
+    }
     cJSON_AddNumberToObject(v, "peak_live_bytes", (double)r->peak_live_bytes);
 
     cJSON_AddNumberToObject(root, "utilisation", r->utilisation);
@@ -259,9 +266,11 @@ static cJSON *report_to_cjson(const cosim_report *r)
         cJSON_AddNumberToObject(h, "code", r->hw_error);
         cJSON_AddStringToObject(h, "name", cosim_hw_error_name(r->hw_error));
         add_i64_or_null(h, "index", r->hw_error_index);
+        add_str_or_null(h, "validator", r->hw_error_validator);
     } else {
         cJSON_AddNullToObject(root, "hw_error");
     }
+    add_str_or_null(root, "rtl_messages", r->rtl_messages);
     add_str_or_null(root, "axi_violation", r->axi_violation);
     add_stress(root, r);
     add_str_or_null(root, "backend_error", r->backend_error);
@@ -354,6 +363,20 @@ static void line(FILE *f, const char *label, const char *verdict, const char *fm
         fprintf(f, "  %-10s %s\n", label, text);
 }
 
+/* The first few lines the RTL printed, one "rtl" line each. */
+static void print_rtl_messages(FILE *f, const char *text)
+{
+    enum { max_lines = 4 };
+    int n = 0;
+    for (const char *c = text; *c && n < max_lines; n++) {
+        size_t len = strcspn(c, "\n");
+        line(f, n == 0 ? "rtl" : "", NULL, "%.*s", (int)len, c);
+        c += len;
+        if (*c == '\n')
+            c++;
+    }
+}
+
 void cosim_report_print(FILE *f, const cosim_report *r)
 {
     ACC_REQUIRE(f && r);
@@ -431,6 +454,8 @@ void cosim_report_print(FILE *f, const cosim_report *r)
              r->violations == 1 ? "" : "s");
         if (r->first_violation[0])
             line(f, "", NULL, "first: %s", r->first_violation);
+        if (r->violations > 1)
+            line(f, "", NULL, "all %d are listed in the report (validation.list)", r->violations);
     }
     line(f, "dram", NULL, "read %s, written %s", human_bytes(r->dram_read, b1, sizeof(b1)),
          human_bytes(r->dram_written, b2, sizeof(b2)));
@@ -450,9 +475,16 @@ void cosim_report_print(FILE *f, const cosim_report *r)
         line(f, "protocol", "FAIL", "%s", r->axi_violation);
     if (r->backend_error[0])
         line(f, "backend", r->inject_port[0] ? NULL : "FAIL", "%s", r->backend_error);
-    if (r->hw_error)
+    if (r->hw_error) {
         line(f, "", NULL, "accelerator error %d (%s) at instruction %" PRId64, r->hw_error,
              cosim_hw_error_name(r->hw_error), r->hw_error_index);
+        if (r->hw_error_validator[0])
+            line(f, "", NULL, "the validator flags it too: %s", r->hw_error_validator);
+        else if (!r->valid)
+            line(f, "", NULL, "the validator flags nothing at instruction %" PRId64,
+                 r->hw_error_index);
+    }
+    print_rtl_messages(f, r->rtl_messages);
     if (r->engine_state[0])
         line(f, "", NULL, "engines: %s", r->engine_state);
     fprintf(f, "%s  report: %s\n", r->pass ? "PASS" : "FAIL", r->report_path);

@@ -12,6 +12,7 @@
 #include "core/isa.h"
 #include "core/layer.h"
 #include "core/util.h"
+#include "model/validate.h"
 
 #define COSIM_PATH_MAX 1024
 #define COSIM_MAX_FAILURES 8
@@ -63,6 +64,11 @@ typedef struct cosim_report {
     int first_violation_index;
     char first_violation[512];
     uint64_t peak_live_bytes;
+    /* every violation (validation.list of report.json): borrowed from the
+     * run's acc_validation while cosim_run writes the report, NULL otherwise
+     * (the report outlives the validation) */
+    const acc_violation *violation_list;
+    int violation_listed; /* entries of violation_list */
 
     /* stress mode (docs/cosim.md, "Stress mode") */
     int stress;                 /* 1: the run was in stress mode */
@@ -86,7 +92,9 @@ typedef struct cosim_report {
     /* backend */
     int hw_error; /* accelerator ERR_CODE, 0 = none */
     int64_t hw_error_index;
-    char backend_error[512]; /* "" = the backend ran to END */
+    char hw_error_validator[512]; /* the validator's first violation at hw_error_index, "" = none */
+    char backend_error[512];      /* "" = the backend ran to END */
+    char rtl_messages[2048]; /* what the simulated RTL printed (a failed assertion), "" = none */
     char engine_state[512];
     double backend_seconds;
     double wall_seconds;

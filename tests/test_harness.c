@@ -310,6 +310,7 @@ Test(harness, report_json_has_every_documented_key, .init = make_tmpdir, .fini =
                                         "hw_error",
                                         "validation.first_index",
                                         "validation.first",
+                                        "rtl_messages",
                                         NULL};
     for (int i = 0; strings[i]; i++)
         cr_assert(cJSON_IsString(at(j, strings[i])), "'%s' is not a string", strings[i]);
@@ -318,6 +319,9 @@ Test(harness, report_json_has_every_documented_key, .init = make_tmpdir, .fini =
     for (int i = 0; nulls[i]; i++)
         cr_assert(cJSON_IsNull(at(j, nulls[i])), "'%s' is not null on a passing iss run", nulls[i]);
     cr_assert(cJSON_IsTrue(at(j, "validation.ok")));
+    cr_assert(cJSON_IsArray(at(j, "validation.list")) &&
+                  cJSON_GetArraySize(at(j, "validation.list")) == 0,
+              "validation.list is not an empty array on a valid schedule");
 
     cr_assert_str_eq(at(j, "layer")->valuestring, "lenet_1");
     cr_assert_str_eq(at(j, "config")->valuestring, "small");
@@ -532,8 +536,14 @@ static struct {
     int late_index;      /* this instruction's measured end is one cycle late, -1 none */
     int64_t total_delta; /* added to the measured total */
     int timeout;         /* stop as if the budget ran out before END */
+    int assertion;       /* stop as if an RTL assertion failed after the iss run */
     int64_t seen_budget; /* the budget the harness passed */
 } fake;
+
+/* What a Verilated model prints when an assertion fails (two lines). */
+static const char fake_assertion[] =
+    "[120] %Error: acc_load.sv:214: Assertion failed in acc.acc_top.u_load.LoadBeatExpected: "
+    "'assert' failed.\n%Error: rtl/acc_load.sv:214: Verilog $stop\n";
 
 static int fake_run(const acc_program *p, const acc_config *cfg, const acc_memmap *mm,
                     acc_dram *mem, const cosim_options *opt, cosim_result *res, acc_error *err)
@@ -554,6 +564,11 @@ static int fake_run(const acc_program *p, const acc_config *cfg, const acc_memma
     model_timing_free(&t);
     if (fake.late_index >= 0)
         res->end[fake.late_index] += 1;
+    if (fake.assertion) {
+        snprintf(res->rtl_messages, sizeof(res->rtl_messages), "%s", fake_assertion);
+        return acc_fail(err, "an RTL assertion failed in cycle 120: %.*s",
+                        (int)strcspn(fake_assertion, "\n"), fake_assertion);
+    }
     if (fake.timeout) {
         res->timed_out = 1;
         res->start[p->count - 1] = res->end[p->count - 1] = -1;
@@ -571,6 +586,7 @@ static int run_fake(int late_index, int64_t total_delta, int timeout, cosim_repo
     fake.late_index = late_index;
     fake.total_delta = total_delta;
     fake.timeout = timeout;
+    fake.assertion = 0;
     fake.seen_budget = 0;
     cosim_run_config rc = base_config("lenet_1");
     rc.backend_impl = &fake_backend;
@@ -643,6 +659,42 @@ Test(harness, exhausted_cycle_budget_fails_with_the_engine_state, .init = make_t
     cr_assert_str_eq(rep.engine_state, "ld idle, cp idle, st idle");
     cr_assert_geq(rep.cycle_mismatches, 1, "END never issued");
     cr_assert_eq(rep.cm_meas_start, -1);
+}
+
+Test(harness, a_failed_rtl_assertion_reaches_the_report_with_its_message, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+    fake.late_index = -1;
+    fake.total_delta = 0;
+    fake.timeout = 0;
+    fake.assertion = 1;
+    cosim_run_config rc = base_config("lenet_1");
+    rc.backend_impl = &fake_backend;
+    char *summary = NULL;
+    size_t len = 0;
+    rc.summary = open_memstream(&summary, &len);
+    cosim_report rep;
+    acc_error err;
+    int r = cosim_run(&rc, &rep, &err);
+    fclose(rc.summary);
+    fake.assertion = 0;
+    cr_assert_eq(r, 1, "%s", err.msg);
+    cr_assert_str_eq(rep.rtl_messages, fake_assertion);
+    char *text = acc_read_file(rep.report_path, NULL, NULL);
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    cr_assert_str_eq(at(j, "rtl_messages")->valuestring, fake_assertion);
+    cr_assert(strstr(at(j, "backend_error")->valuestring,
+                     "an RTL assertion failed in cycle 120: [120] %Error: acc_load.sv:214: "
+                     "Assertion failed in acc.acc_top.u_load.LoadBeatExpected"),
+              "%s", at(j, "backend_error")->valuestring);
+    cr_assert_str_eq(at(j, "status")->valuestring, "fail");
+    cJSON_Delete(j);
+    /* the summary shows both lines */
+    cr_assert(strstr(summary, "rtl        [120] %Error: acc_load.sv:214: Assertion failed") &&
+                  strstr(summary, "%Error: rtl/acc_load.sv:214: Verilog $stop"),
+              "%s", summary);
+    free(summary);
 }
 
 /* ---------------------------------------------------------------- the program */
