@@ -55,9 +55,10 @@ enum acc_reg {
     X(SPAD_RANGE, 2)                                                                               \
     X(DEADLOCK, 3)                                                                                 \
     X(AXI, 4)                                                                                      \
-    X(NO_END, 5)
+    X(NO_END, 5)                                                                                   \
+    X(SPAD_RACE, 6)
 
-/* ACC_ERR_NONE = 0, ..., ACC_ERR_NO_END = 5. */
+/* ACC_ERR_NONE = 0, ..., ACC_ERR_SPAD_RACE = 6. */
 enum acc_err_code {
 #define ACC_REGMAP_ENUM_(name, code) ACC_ERR_##name = (code),
     ACC_REGMAP_ERRORS(ACC_REGMAP_ENUM_)

@@ -42,8 +42,8 @@ void cosim_report_fail(cosim_report *r, const char *fmt, ...)
 
 const char *cosim_hw_error_name(int code)
 {
-    static const char *const names[] = {"NONE",     "ILLEGAL",   "SPAD_RANGE",
-                                        "DEADLOCK", "AXI_ERROR", "NO_END"};
+    static const char *const names[] = {"NONE",      "ILLEGAL", "SPAD_RANGE", "DEADLOCK",
+                                        "AXI_ERROR", "NO_END",  "SPAD_RACE"};
     if (code >= 0 && code < (int)(sizeof(names) / sizeof(names[0])))
         return names[code];
     return "UNKNOWN";

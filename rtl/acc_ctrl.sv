@@ -14,9 +14,14 @@
 // Errors (first one wins): a fetch beat with SLVERR at the head (AXI_ERROR),
 // an illegal head (ILLEGAL), an operand past the scratchpad (SPAD_RANGE), an
 // unsatisfiable wait (DEADLOCK), a data transfer with an error response
-// (AXI_ERROR, reported when the engine finishes), or the program running out
-// before END (NO_END, index PROG_LEN).  Issue stops, the running engines
-// finish, then status.error is set with ERR_CODE and ERR_INDEX.
+// (AXI_ERROR, reported when the engine finishes), a LOAD and a COMPUTE
+// writing one scratchpad byte in one cycle (SPAD_RACE, reported in that cycle
+// with the index of the later-issued of the two, the larger index), or the
+// program running out before END (NO_END, index PROG_LEN).  Engine errors
+// (a transfer's AXI_ERROR, SPAD_RACE) come before a head fault of the same
+// cycle; among them the lower index wins, and at one index AXI_ERROR.  Issue
+// stops, the running engines finish, then status.error is set with ERR_CODE
+// and ERR_INDEX.
 `include "acc_defs.svh"
 module acc_ctrl #(
   parameter int unsigned SpadBytes = 65536
@@ -42,10 +47,13 @@ module acc_ctrl #(
   input  logic [31:0]   ld_idx_i,
   input  logic          cp_busy_i,
   input  logic          cp_done_i,
+  input  logic [31:0]   cp_idx_i,
   input  logic          st_busy_i,
   input  logic          st_done_i,
   input  logic          st_err_i,
   input  logic [31:0]   st_idx_i,
+  // scratchpad: the two write ports hit one byte in this cycle
+  input  logic          spad_race_i,
   // status and counters
   output logic          busy_o,
   output logic          done_o,
@@ -85,8 +93,11 @@ module acc_ctrl #(
   logic         legal, in_spad;
   logic [31:0]  wait_ld, wait_cp, wait_st;
   logic         deadlock, waits_met, engine_free;
-  logic         eng_err;                            // an engine ends with an error
+  logic         eng_err;                            // an engine error in this cycle
+  logic [2:0]   eng_err_code;
   logic [31:0]  eng_err_idx;
+  logic         ld_fault, st_fault;                 // a transfer ends with an error
+  logic [31:0]  race_idx;                           // the later-issued writer
   logic         issue, head_fault;
   logic [2:0]   head_code;
   logic         is_ld, is_cp, is_st, is_end;
@@ -130,11 +141,21 @@ module acc_ctrl #(
       head_fault = 1'b0;
     end
 
-    // Engine errors: the lower instruction index wins.
-    eng_err     = (ld_done_i && ld_err_i) || (st_done_i && st_err_i);
-    eng_err_idx = ld_idx_i;
-    if (st_done_i && st_err_i && (!(ld_done_i && ld_err_i) || (st_idx_i < ld_idx_i))) begin
+    // Engine errors: the lower instruction index wins; at one index the
+    // transfer's AXI_ERROR.  A race is between the running LOAD and COMPUTE
+    // (the only two write ports); the later-issued has the larger index.
+    ld_fault     = ld_done_i && ld_err_i;
+    st_fault     = st_done_i && st_err_i;
+    race_idx     = (cp_idx_i > ld_idx_i) ? cp_idx_i : ld_idx_i;
+    eng_err      = ld_fault || st_fault || spad_race_i;
+    eng_err_code = `ACC_ERR_AXI;
+    eng_err_idx  = ld_idx_i;
+    if (st_fault && (!ld_fault || (st_idx_i < ld_idx_i))) begin
       eng_err_idx = st_idx_i;
+    end
+    if (spad_race_i && (!(ld_fault || st_fault) || (race_idx < eng_err_idx))) begin
+      eng_err_code = `ACC_ERR_SPAD_RACE;
+      eng_err_idx  = race_idx;
     end
 
     issue = (state_q == StRun) && !eng_err && head_valid_i && !head_fault
@@ -188,7 +209,7 @@ module acc_ctrl #(
       StRun: begin
         if (eng_err) begin
           state_d = StDrain;
-          code_d  = `ACC_ERR_AXI;
+          code_d  = eng_err_code;
           eidx_d  = eng_err_idx;
         end else if (head_valid_i && head_fault) begin
           state_d = StDrain;
@@ -295,6 +316,14 @@ module acc_ctrl #(
       bld_q != '1 && bcp_q != '1 && bst_q != '1 && ret_q != '1 && idx_q != '1);
   CtrlDoneAndErrorExclusive: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !(done_q && error_q));
+  // A write race happens only while a LOAD and a COMPUTE run, and a race
+  // while issuing stops the run with SPAD_RACE at the later writer (or a
+  // lower-indexed AXI_ERROR of the same cycle).
+  CtrlRaceOnlyWhileBothRun: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      spad_race_i |-> ld_busy_i && cp_busy_i);
+  CtrlRaceStops: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && spad_race_i |=> state_q == StDrain
+      && (code_q == `ACC_ERR_SPAD_RACE || code_q == `ACC_ERR_AXI) && eidx_q <= $past(race_idx));
 
   // Cover points (make coverage, docs/rtl.md "Coverage"): every opcode and
   // flag issued, every wait kind holding an instruction back, every error
@@ -339,6 +368,8 @@ module acc_ctrl #(
       state_q == StRun && st_done_i && st_err_i);
   CtrlCoverErrNoEnd: cover property (@(posedge clk_i) disable iff (!rst_ni)
       state_q == StRun && state_d == StDrain && code_d == `ACC_ERR_NO_END);
+  CtrlCoverErrSpadRace: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StRun && state_d == StDrain && code_d == `ACC_ERR_SPAD_RACE);
   CtrlCoverDrainWaitsForEngines: cover property (@(posedge clk_i) disable iff (!rst_ni)
       state_q == StDrain && !all_idle);
   CtrlCoverRestartAfterDone: cover property (@(posedge clk_i) disable iff (!rst_ni)

@@ -20,6 +20,7 @@
 `define ACC_ERR_DEADLOCK   3'd3  // a wait no earlier instruction can satisfy
 `define ACC_ERR_AXI        3'd4  // SLVERR/DECERR on fetch or data
 `define ACC_ERR_NO_END     3'd5  // PROG_LEN ran out before END
+`define ACC_ERR_SPAD_RACE  3'd6  // LOAD and COMPUTE write one byte in one cycle
 
 // ---------------------------------------------------------------- registers
 // AXI4-Lite byte offsets (32-bit registers).

@@ -17,6 +17,11 @@
 // past the window the caller asked for are other data).  Addresses are
 // `ACC_SAW bits and wrap; a read outside the scratchpad returns junk (its
 // lanes must be masked by the reader), a write outside it is an error.
+//
+// The two write ports may write one bank word in a cycle (their bytes
+// merge); both writing one byte is a write race: race_o is high in that
+// cycle (combinational, from this cycle's write ports) and the controller
+// stops the run with SPAD_RACE.  What the raced byte then holds is undefined.
 `include "acc_defs.svh"
 module acc_spad #(
   parameter int unsigned SpadBytes = 65536,
@@ -43,7 +48,8 @@ module acc_spad #(
   input  logic                          wc_en_i,
   input  logic [`ACC_SAW-1:0]           wc_addr_i,
   input  logic [WcBytes*8-1:0]          wc_data_i,
-  input  logic [WcBytes-1:0]            wc_be_i
+  input  logic [WcBytes-1:0]            wc_be_i,
+  output logic                          race_o
 );
 
   localparam int unsigned N      = Banks * LineBytes;      // bytes across all banks
@@ -118,13 +124,18 @@ module acc_spad #(
 
   // ---------------------------------------------------------------- banks
   logic [N*8-1:0] ra_all, rw_all, rs_all;
+  logic [Banks-1:0] race_bank;      // both write ports hit one byte of bank b
 
   for (genvar b = 0; b < Banks; b++) begin : g_bank
     logic [3*LineBytes*8-1:0] rdata;
     logic [LineBytes-1:0]     be_l, be_c;
+    logic [Aw-1:0]            wa_l, wa_c;
 
     assign be_l = wl_ball[b*LineBytes +: LineBytes];
     assign be_c = wc_ball[b*LineBytes +: LineBytes];
+    assign wa_l = bank_word(wl_addr_i[`ACC_SAW-1:LwBits], b);
+    assign wa_c = bank_word(wc_addr_i[`ACC_SAW-1:LwBits], b);
+    assign race_bank[b] = |(be_l & be_c) && (wa_l == wa_c);
 
     acc_spad_bank #(
       .LineBytes (LineBytes),
@@ -137,7 +148,7 @@ module acc_spad #(
       .raddr_i ({bank_word(rs_addr_i[`ACC_SAW-1:LwBits], b), bank_word(rw_addr_i[`ACC_SAW-1:LwBits], b), bank_word(ra_addr_i[`ACC_SAW-1:LwBits], b)}),
       .rdata_o (rdata),
       .we_i    ({|be_c, |be_l}),
-      .waddr_i ({bank_word(wc_addr_i[`ACC_SAW-1:LwBits], b), bank_word(wl_addr_i[`ACC_SAW-1:LwBits], b)}),
+      .waddr_i ({wa_c, wa_l}),
       .wdata_i ({wc_all[b*LineBytes*8 +: LineBytes*8], wl_all[b*LineBytes*8 +: LineBytes*8]}),
       .wbe_i   ({be_c, be_l})
     );
@@ -146,6 +157,8 @@ module acc_spad #(
     assign rw_all[b*LineBytes*8 +: LineBytes*8] = rdata[LineBytes*8 +: LineBytes*8];
     assign rs_all[b*LineBytes*8 +: LineBytes*8] = rdata[2*LineBytes*8 +: LineBytes*8];
   end
+
+  assign race_o = |race_bank;
 
   // ---------------------------------------------------------------- read data
   // Rotate right by the registered addr mod N: byte j = the byte at addr + j.
@@ -178,6 +191,8 @@ module acc_spad #(
       wc_en_i && |wc_be_i && 32'(wc_addr_i[RotW-1:0]) + WcBytes > N);
   SpadCoverStoreWindowWraps: cover property (@(posedge clk_i) disable iff (!rst_ni)
       rs_en_i && 32'(rs_addr_i[RotW-1:0]) + WlBytes > N);
+  // A write race (the run stops with SPAD_RACE).
+  SpadCoverWriteRace: cover property (@(posedge clk_i) disable iff (!rst_ni) race_o);
 `endif
 
 endmodule

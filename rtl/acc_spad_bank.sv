@@ -4,8 +4,10 @@
 // rdata in cycle t+1 and stays there until the port reads again.  A read and
 // a write of one word in the same cycle return the old data.  Writes of the
 // two ports to one word merge byte-wise; a byte written by both ports in one
-// cycle is a schedule error (asserted).  An address >= Depth reads zero and
-// must not be written (asserted).
+// cycle is a write race, which acc_spad detects (race_o) and the controller
+// reports as SPAD_RACE; the byte then holds the OR of the two (undefined for
+// a real macro).  An address >= Depth reads zero and must not be written
+// (asserted).
 //
 // For synthesis this module is a black box (define ACC_SPAD_BLACKBOX): the
 // cell count of the accelerator excludes the SRAM macros.
@@ -85,9 +87,6 @@ module acc_spad_bank #(
   assign rdata_o = rdata_q;
 
 `ifndef SYNTHESIS
-  // Two ports never write one byte in the same cycle.
-  SpadNoDoubleWrite: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      !(same && |(wbe_i[0 +: LineBytes] & wbe_i[LineBytes +: LineBytes])));
   // Writes stay inside the bank.
   SpadWrite0InRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
       we_i[0] |-> 32'(wa0) < Depth);

@@ -102,7 +102,7 @@ module acc_top #(
   logic         st_busy, st_done, st_err;
   logic [31:0]  ld_idx, cp_idx, st_idx;
 
-  logic                     ra_en, rw_en, rs_en, wl_en, wc_en;
+  logic                     ra_en, rw_en, rs_en, wl_en, wc_en, spad_race;
   logic [`ACC_SAW-1:0]      ra_addr, rw_addr, rs_addr, wl_addr, wc_addr;
   logic [SpadWidth-1:0]     ra_data, rw_data, rs_data;
   logic [AxiDataBits-1:0]   wl_data;
@@ -206,10 +206,12 @@ module acc_top #(
     .ld_idx_i      (ld_idx),
     .cp_busy_i     (cp_busy),
     .cp_done_i     (cp_done),
+    .cp_idx_i      (cp_idx),
     .st_busy_i     (st_busy),
     .st_done_i     (st_done),
     .st_err_i      (st_err),
     .st_idx_i      (st_idx),
+    .spad_race_i   (spad_race),
     .busy_o        (busy),
     .done_o        (done),
     .error_o       (error),
@@ -339,7 +341,8 @@ module acc_top #(
     .wc_en_i   (wc_en),
     .wc_addr_i (wc_addr),
     .wc_data_i (wc_data),
-    .wc_be_i   (wc_be)
+    .wc_be_i   (wc_be),
+    .race_o    (spad_race)
   );
 
   // ---------------------------------------------------------------- trace

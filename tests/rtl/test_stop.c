@@ -22,8 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
+#include "core/sched.h"
 #include "cosim/axi_check.h"
 #include "cosim/backend.h"
+#include "cosim/harness.h"
 #include "cosim/regmap.h"
 #include "golden/iss.h"
 #include "tests/testutil.h"
@@ -32,6 +36,8 @@
 #if !defined(ACC_TEST_CONFIG) || !defined(ACC_TEST_OUT)
 #error "ACC_TEST_CONFIG (the configuration file) and ACC_TEST_OUT must be defined"
 #endif
+
+extern const cosim_backend cosim_backend_rtl;
 
 #define MEM_BYTES (256u * 1024u)
 #define PROG_ADDR (192u * 1024u)  /* the stopped program */
@@ -151,7 +157,8 @@ typedef struct stop_case {
     int64_t burst;   /* its burst */
     int patch_index; /* patched encoding, or NULL patch */
     const uint8_t *patch;
-    int read_t; /* the restart reads T back too */
+    int read_t;   /* the restart reads T back too */
+    int64_t seen; /* > 0: the cycle an engine error is seen (a write race) */
 } stop_case;
 
 /* Runs p (then the restart) and checks everything against the model of
@@ -168,7 +175,11 @@ static void check_stop(const acc_program *p, const acc_program *legal, const acc
     /* the issued instructions and the first cycle of the drain (D) */
     int m;
     int64_t drain;
-    if (c->faulting >= 0) { /* issue stops in the faulting transfer's last cycle */
+    if (c->seen > 0) { /* issue stops in the cycle the error is seen */
+        for (m = 0; m < p->count && t.start[m] < c->seen; m++)
+            ;
+        drain = c->seen + 1;
+    } else if (c->faulting >= 0) { /* issue stops in the faulting transfer's last cycle */
         int64_t ef = t.end[c->faulting];
         for (m = 0; m < p->count && t.start[m] <= ef - 2; m++)
             ;
@@ -328,7 +339,8 @@ Test(rtl_stop, a_load_error_while_a_compute_and_a_store_run_drains_them_and_issu
     push(&p, dma(ACC_OP_STORE, Y_LATE, f_reg, 8), 3, 0, 0);
     tu_push_end(&p);
     require_busy_at(&p, fault_end(&p, 4), (const int[]){2, 3}, 2);
-    stop_case c = {ACC_ERR_AXI, 4, 4, COSIM_PORT_LOAD, first_burst(&p, ACC_OP_LOAD, 4), 0, NULL, 0};
+    stop_case c = {ACC_ERR_AXI, 4, 4, COSIM_PORT_LOAD, first_burst(&p, ACC_OP_LOAD, 4), 0,
+                   NULL,        0, 0};
     check_stop(&p, &p, NULL, &c, Y_LATE, X_F);
     acc_program_free(&p);
 }
@@ -349,8 +361,8 @@ Test(rtl_stop, a_store_error_while_a_load_and_a_compute_run_drains_them_and_issu
     push(&p, dma(ACC_OP_STORE, Y_LATE + 0x100, t_reg, 8), 3, 0, 0);
     tu_push_end(&p);
     require_busy_at(&p, fault_end(&p, 5), (const int[]){2, 4}, 2);
-    stop_case c = {ACC_ERR_AXI, 5,    5, COSIM_PORT_STORE, first_burst(&p, ACC_OP_STORE, 5),
-                   0,           NULL, 1};
+    stop_case c = {ACC_ERR_AXI, 5, 5, COSIM_PORT_STORE, first_burst(&p, ACC_OP_STORE, 5), 0,
+                   NULL,        1, 0};
     check_stop(&p, &p, NULL, &c, Y_LATE + 0x100, X_T);
     /* the faulting STORE wrote nothing: check_stop's iss leaves it out */
     acc_program_free(&p);
@@ -375,7 +387,7 @@ static void head_fault(const acc_instr *bad, int code, cosim_port port, const ui
     acc_program_push(&p, &four);
     push(&p, dma(ACC_OP_STORE, Y_LATE, s_reg, 8), 0, 0, 0);
     tu_push_end(&p);
-    stop_case c = {code, 4, -1, port, port == COSIM_PORT_FETCH ? 5 : 0, 4, patch, 0};
+    stop_case c = {code, 4, -1, port, port == COSIM_PORT_FETCH ? 5 : 0, 4, patch, 0, 0};
     check_stop(&p, &legal, NULL, &c, Y_LATE, X_S);
     acc_program_free(&p);
     acc_program_free(&legal);
@@ -416,7 +428,7 @@ Test(rtl_stop, an_unsatisfiable_first_wait_stops_with_deadlock_in_a_few_cycles)
     acc_program legal;
     acc_program_init(&legal);
     tu_push_end(&legal);
-    stop_case c = {ACC_ERR_DEADLOCK, 0, -1, COSIM_PORT_NONE, 0, 0, NULL, 0};
+    stop_case c = {ACC_ERR_DEADLOCK, 0, -1, COSIM_PORT_NONE, 0, 0, NULL, 0, 0};
     acc_program good;
     busy_prefix(&good);
     tu_push_end(&good);
@@ -433,7 +445,7 @@ Test(rtl_stop, a_program_without_end_stops_with_no_end_after_its_stores_drain)
     acc_program legal;
     busy_prefix(&legal);
     tu_push_end(&legal);
-    stop_case c = {ACC_ERR_NO_END, 4, -1, COSIM_PORT_NONE, 0, 0, NULL, 0};
+    stop_case c = {ACC_ERR_NO_END, 4, -1, COSIM_PORT_NONE, 0, 0, NULL, 0, 0};
     check_stop(&p, &legal, NULL, &c, 0, 0);
     acc_program_free(&p);
     acc_program_free(&legal);
@@ -446,7 +458,7 @@ Test(rtl_stop, an_empty_program_stops_with_no_end_at_index_zero)
     acc_program legal;
     acc_program_init(&legal);
     tu_push_end(&legal);
-    stop_case c = {ACC_ERR_NO_END, 0, -1, COSIM_PORT_NONE, 0, 0, NULL, 0};
+    stop_case c = {ACC_ERR_NO_END, 0, -1, COSIM_PORT_NONE, 0, 0, NULL, 0, 0};
     acc_program good;
     busy_prefix(&good);
     tu_push_end(&good);
@@ -470,7 +482,8 @@ Test(rtl_stop, a_load_error_writes_none_of_its_beats_to_the_scratchpad)
     acc_program_init(&r);
     push(&r, dma(ACC_OP_STORE, Y_BACK, f_reg, 64), 0, 0, 0);
     tu_push_end(&r);
-    stop_case c = {ACC_ERR_AXI, 1, 1, COSIM_PORT_LOAD, first_burst(&p, ACC_OP_LOAD, 1), 0, NULL, 0};
+    stop_case c = {ACC_ERR_AXI, 1, 1, COSIM_PORT_LOAD, first_burst(&p, ACC_OP_LOAD, 1), 0,
+                   NULL,        0, 0};
     check_stop(&p, &p, &r, &c, 0, 0);
     acc_program_free(&r);
     acc_program_free(&p);
@@ -541,4 +554,257 @@ Test(rtl_stop, a_load_and_a_store_error_in_one_cycle_report_the_load_when_it_com
 Test(rtl_stop, a_load_and_a_store_error_in_one_cycle_report_the_store_when_it_comes_first)
 {
     same_cycle_errors(1);
+}
+
+/* ---------------------------------------------------------------- write races */
+
+/* External addresses of a race program: the operands, the racing LOAD's
+ * source, the two STOREs' destinations. */
+typedef struct race_ext {
+    uint32_t operands, racer, store3, store4;
+} race_ext;
+
+static const race_ext race_ext_raw = {X_OPERANDS, X_S, Y_S, Y_LATE};
+
+/* A COMPUTE of a 1x1 kernel over tc input channels (one pass: R pixels, C
+ * output channels) and a LOAD that writes four bytes (a row of 4 bytes
+ * repeated, scratchpad stride 0) for longer than the COMPUTE runs: the
+ * COMPUTE's first result bytes, or with `below` the four bytes below them.
+ * tc = Lr + 3, so the COMPUTE's last write (channel 0, pixels 0..R-1 at
+ * out, in cycle e - 1) falls inside the LOAD's writes whichever issues
+ * first.  Program: 0 LOAD operands, then the COMPUTE (after 0) and the
+ * racing LOAD in the order `compute_first`, 3 STORE of the operands (no
+ * wait), 4 STORE of the operands again after the COMPUTE, END.  *out gets
+ * the results' address and *out_len their length. */
+static void race_program(acc_program *p, const race_ext *x, int compute_first, int below,
+                         uint32_t *out, uint32_t *out_len)
+{
+    const uint32_t R = (uint32_t)cfg.rows, C = (uint32_t)cfg.cols;
+    const uint32_t tc = (uint32_t)cfg.read_latency + 3;
+    acc_compute k;
+    memset(&k, 0, sizeof(k));
+    k.act = 0;
+    k.wgt = (tc * R + 63) / 64 * 64;
+    k.out = (k.wgt + tc * C + 63) / 64 * 64 + 4; /* 4 past a line: the bytes below share it */
+    k.fh = k.fw = 1;
+    k.sh = k.sw = k.dh = k.dw = 1;
+    k.tc = tc;
+    k.tk = C;
+    k.th = 1;
+    k.tw = R;
+    k.vh = 1;
+    k.vw = R;
+    k.act_ph = R;
+    k.act_pc = R;
+    *out = k.out;
+    *out_len = C * R * 4;
+    cr_assert(k.out + *out_len <= cfg.spad_bytes / 2, "layout");
+    acc_instr cp;
+    memset(&cp, 0, sizeof(cp));
+    cp.op = ACC_OP_COMPUTE;
+    cp.u.cp = k;
+    /* long enough to cover the COMPUTE: its duration plus the latency */
+    acc_instr racer = dma(ACC_OP_LOAD, x->racer, below ? k.out - 4 : k.out, 4);
+    racer.u.dma.n1 = tc + R + 2 * C + (uint32_t)cfg.read_latency + 8;
+    acc_program_init(p);
+    push(p, dma(ACC_OP_LOAD, x->operands, 0, k.wgt + tc * C), 0, 0, 0);
+    if (compute_first) {
+        push(p, cp, 1, 0, 0);
+        push(p, racer, 0, 0, 0);
+    } else {
+        push(p, racer, 0, 0, 0);
+        push(p, cp, 1, 0, 0);
+    }
+    push(p, dma(ACC_OP_STORE, x->store3, 0, 8), 0, 0, 0);
+    push(p, dma(ACC_OP_STORE, x->store4, 0, 8), 0, 1, 0);
+    tu_push_end(p);
+    acc_error err;
+    for (int i = 0; i < p->count; i++)
+        cr_assert_eq(acc_instr_check(&p->ins[i], &err), 0, "instruction %d: %s", i, err.msg);
+}
+
+/* The race: SPAD_RACE at instruction 2 (the later-issued of the two
+ * writers, docs/rtl.md "Errors"), seen in the COMPUTE's last busy cycle;
+ * the restart stores the results but the four raced bytes. */
+static void write_race(int compute_first)
+{
+    acc_program p;
+    uint32_t out, out_len;
+    race_program(&p, &race_ext_raw, compute_first, 0, &out, &out_len);
+    int cp = compute_first ? 1 : 2, ld = compute_first ? 2 : 1;
+    model_timing t;
+    acc_error err;
+    cr_assert_eq(model_run(&p, &cfg, &t, &err), 0, "%s", err.msg);
+    int64_t f = t.end[cp] - 1;
+    cr_assert(t.start[ld] + 2 + cfg.read_latency <= f && t.end[ld] - 1 > f,
+              "test design: the LOAD [%lld, %lld) does not write in cycle %lld",
+              (long long)t.start[ld], (long long)t.end[ld], (long long)f);
+    cr_assert(t.start[3] < f && t.start[4] > f, "test design: STORE 3 [%lld] and 4 [%lld]",
+              (long long)t.start[3], (long long)t.start[4]);
+    model_timing_free(&t);
+    acc_program r;
+    acc_program_init(&r);
+    push(&r, dma(ACC_OP_STORE, Y_BACK, out + 4, out_len - 4), 0, 0, 0);
+    tu_push_end(&r);
+    stop_case c = {ACC_ERR_SPAD_RACE, 2, -1, COSIM_PORT_NONE, 0, 0, NULL, 0, f};
+    check_stop(&p, &p, &r, &c, Y_LATE, X_OPERANDS);
+    acc_program_free(&r);
+    acc_program_free(&p);
+}
+
+Test(rtl_stop, a_load_racing_a_running_compute_for_one_byte_stops_with_spad_race_at_the_load)
+{
+    write_race(1);
+}
+
+Test(rtl_stop, a_compute_racing_a_running_load_for_one_byte_stops_with_spad_race_at_the_compute)
+{
+    write_race(0);
+}
+
+/* The same program with the LOAD writing the four bytes just below the
+ * COMPUTE's last write (the same bank word when lines are 8 bytes or
+ * more): no race, the program runs to END in the model's cycles and leaves
+ * the iss's memory. */
+Test(rtl_stop, a_load_writing_next_to_a_compute_result_in_the_same_cycle_is_no_race)
+{
+    acc_program p;
+    uint32_t out, out_len;
+    race_program(&p, &race_ext_raw, 1, 1, &out, &out_len);
+    push(&p, dma(ACC_OP_STORE, Y_BACK, out - 4, out_len + 4), 2, 1, 0);
+    /* move END after the read-back */
+    acc_instr end = p.ins[p.count - 2];
+    p.ins[p.count - 2] = p.ins[p.count - 1];
+    p.ins[p.count - 1] = end;
+    model_timing t;
+    acc_error err;
+    cr_assert_eq(model_run(&p, &cfg, &t, &err), 0, "%s", err.msg);
+    cr_assert(t.start[2] + 2 + cfg.read_latency <= t.end[1] - 1 && t.end[2] > t.end[1],
+              "test design: the LOAD does not write in the COMPUTE's last cycle");
+
+    acc_dram mem, ref;
+    acc_dram_init(&mem, MEM_BYTES);
+    acc_dram_init(&ref, MEM_BYTES);
+    tu_fill_random(&mem, 47);
+    place(&mem, &p, PROG_ADDR, 0, NULL);
+    memcpy(ref.bytes, mem.bytes, MEM_BYTES);
+    const acc_memmap mm = {.prog = PROG_ADDR, .end = PROG_ADDR};
+    cosim_options o;
+    memset(&o, 0, sizeof(o));
+    o.wave_from_instr = o.wave_to_instr = o.wave_from_cycle = o.wave_to_cycle = -1;
+    o.cycle_budget = 100000;
+    cosim_result res;
+    int rc = cosim_rtl_run_seq(1, &p, &mm, &cfg, &mem, &o, &res, &err);
+    cr_assert_eq(rc, 0, "the program did not run to END: %s", err.msg);
+    for (int i = 0; i < p.count; i++)
+        cr_assert(res.start[i] == t.start[i] && res.end[i] == t.end[i],
+                  "instruction %d: model [%lld, %lld), rtl [%lld, %lld)", i, (long long)t.start[i],
+                  (long long)t.end[i], (long long)res.start[i], (long long)res.end[i]);
+    cr_assert_eq(res.cycles, t.makespan);
+    cr_assert_eq(iss_run(&p, &cfg, &ref, NULL, &err), 0, "iss: %s", err.msg);
+    for (uint64_t x = 0; x < MEM_BYTES; x++)
+        cr_assert_eq(mem.bytes[x], ref.bytes[x],
+                     "memory differs from the iss at 0x%05llx: rtl 0x%02x, iss 0x%02x",
+                     (unsigned long long)x, mem.bytes[x], ref.bytes[x]);
+    cosim_result_free(&res);
+    acc_dram_free(&mem);
+    acc_dram_free(&ref);
+    model_timing_free(&t);
+    acc_program_free(&p);
+}
+
+/* The member `path` ("a.b") of a report, or NULL. */
+static const cJSON *member(const cJSON *j, const char *path)
+{
+    char key[64];
+    for (const char *p = path; j && *p;) {
+        size_t n = strcspn(p, ".");
+        snprintf(key, sizeof(key), "%.*s", (int)n, p);
+        j = cJSON_GetObjectItemCaseSensitive(j, key);
+        p += n + (p[n] == '.');
+    }
+    return j;
+}
+
+/* End to end: the race program as a .sched on layer lenet_1 (LOADs from x,
+ * STOREs into y) through cosim_run.  report.json carries the hardware
+ * error (code, name, index), the validator's finding at that index beside
+ * it, every violation in validation.list, and no RTL message (no assertion
+ * failed); the summary shows the same. */
+Test(rtl_stop, a_race_in_a_schedule_reaches_report_json_with_the_validators_finding)
+{
+    acc_layer l;
+    acc_error err;
+    cr_assert_eq(acc_layer_lookup("lenet_1", &l, &err), 0, "%s", err.msg);
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    const race_ext x = {mm.x, mm.x, mm.y, mm.y + 8};
+    acc_program p;
+    uint32_t out, out_len;
+    race_program(&p, &x, 1, 0, &out, &out_len);
+    char dir[256], sched[300], report[300];
+    snprintf(dir, sizeof(dir), "%s/race", ACC_TEST_OUT);
+    snprintf(sched, sizeof(sched), "%s/race.sched", dir);
+    snprintf(report, sizeof(report), "%s/report.json", dir);
+    cr_assert_eq(acc_mkdirs(dir, &err), 0, "%s", err.msg);
+    acc_sched_meta meta;
+    memset(&meta, 0, sizeof(meta));
+    cr_assert_eq(acc_sched_save(sched, &p, &meta, "# a LOAD racing a COMPUTE\n", NULL, NULL, &err),
+                 0, "%s", err.msg);
+
+    cosim_run_config rc;
+    memset(&rc, 0, sizeof(rc));
+    rc.layer = "lenet_1";
+    rc.config = ACC_TEST_CONFIG;
+    rc.seed = 3;
+    rc.sched_path = sched;
+    rc.out_dir = dir;
+    rc.backend_impl = &cosim_backend_rtl;
+    rc.opt.wave_from_instr = rc.opt.wave_to_instr = -1;
+    rc.opt.wave_from_cycle = rc.opt.wave_to_cycle = -1;
+    char *text = NULL;
+    size_t len = 0;
+    rc.summary = open_memstream(&text, &len);
+    cosim_report rep;
+    int r = cosim_run(&rc, &rep, &err);
+    fclose(rc.summary);
+    cr_assert_eq(r, 1, "the run did not fail as a check (%d): %s", r, r < 0 ? err.msg : "");
+
+    char *json = acc_read_file(report, NULL, &err);
+    cr_assert_not_null(json, "%s", err.msg);
+    cJSON *j = cJSON_Parse(json);
+    free(json);
+    cr_assert_not_null(j, "report.json does not parse");
+    cr_assert_str_eq(member(j, "status")->valuestring, "fail");
+    cr_assert_eq(member(j, "hw_error.code")->valuedouble, ACC_ERR_SPAD_RACE);
+    cr_assert_str_eq(member(j, "hw_error.name")->valuestring, "SPAD_RACE");
+    cr_assert_eq(member(j, "hw_error.index")->valuedouble, 2);
+    const cJSON *finding = member(j, "hw_error.validator");
+    cr_assert(cJSON_IsString(finding), "no validator finding beside the hardware error");
+    cr_assert(strstr(finding->valuestring, "instruction 2 (load): writes scratchpad") ==
+                      finding->valuestring &&
+                  strstr(finding->valuestring, "while instruction 1 (compute) is still writing it"),
+              "%s", finding->valuestring);
+    cr_assert(cJSON_IsFalse(member(j, "validation.ok")));
+    const cJSON *list = member(j, "validation.list");
+    int n = cJSON_GetArraySize(list), found = 0;
+    cr_assert_eq(n, (int)member(j, "validation.violations")->valuedouble,
+                 "validation.list has %d of the violations", n);
+    for (int i = 0; i < n; i++) {
+        const cJSON *v = cJSON_GetArrayItem(list, i);
+        found |= !strcmp(member(v, "message")->valuestring, finding->valuestring) &&
+                 member(v, "index")->valuedouble == 2;
+    }
+    cr_assert(found, "the finding is not in validation.list");
+    cr_assert(cJSON_IsNull(member(j, "rtl_messages")), "an assertion failed: %s",
+              member(j, "rtl_messages")->valuestring);
+    cr_assert(strstr(member(j, "backend_error")->valuestring, "error code 6 (SPAD_RACE)"), "%s",
+              member(j, "backend_error")->valuestring);
+    cJSON_Delete(j);
+
+    cr_assert(strstr(text, "accelerator error 6 (SPAD_RACE) at instruction 2") &&
+                  strstr(text, "the validator flags it too: instruction 2 (load)"),
+              "summary:\n%s", text);
+    free(text);
+    acc_program_free(&p);
 }
