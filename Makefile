@@ -87,6 +87,7 @@ help:
 	@echo "  make coverage           line, toggle and cover-point coverage of rtl/ [COV_CONFIGS=small wide]"
 	@echo "  make mutate             the RTL tests against the mutants of tests/mutants/ [MUTANTS=..]"
 	@echo "  make cover-test         the directed cover tests (tests/rtl/test_cover.c) on small and wide"
+	@echo "  make fuzz [FUZZ_TIME=60]  libFuzzer on each input parser (sched memmap ini csv npy bin), seconds per target"
 	@echo "Lint and format"
 	@echo "  make lint               lint-rtl (Verilator -Wall) and lint-c (cppcheck, clang-tidy)"
 	@echo "  make format | format-check   clang-format the C sources | check they are formatted"
@@ -209,6 +210,39 @@ test:
 	  awk '{p += $$1; f += $$2} END {printf "%d passed, %d failed\n", p, f}' $(B)/test-totals 2>/dev/null; \
 	  exit $$rc
 
+# ---------------------------------------------------------------- fuzzing
+# make fuzz: libFuzzer (clang -fsanitize=fuzzer, with ASan and UBSan) on
+# every input parser, one target per parser (tests/fuzz/fuzz_<target>.c):
+# sched (.sched text), memmap (its .memmap directive), ini (configurations),
+# csv (layer topologies), npy (tensors), bin (the binary program decoder).
+# The project reads no JSON (it only writes it), so there is no JSON target.
+# FUZZ_TIME seconds per target; seeds, corpus and artifacts: mk/fuzz.sh.
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 60
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
+FUZZ_BINS := $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_LIB_SRC := $(wildcard core/*.c) cosim/npy.c
+
+$(B)/fuzz/obj/%.o: %.c | $(DEPS_OK)
+	$(call msg,CC-FUZZ,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(B)/fuzz/libparsers.a: $(call obj,fuzz/obj,$(FUZZ_LIB_SRC))
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/fuzz/fuzz_%: $(B)/fuzz/obj/tests/fuzz/fuzz_%.o $(B)/fuzz/libparsers.a
+	$(call msg,LD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ $(LIBS)
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_BINS)
+fuzz: $(FUZZ_BINS) $(B)/bin/cosim $(B)/bin/asm
+	$(Q)FUZZ_TIME=$(FUZZ_TIME) bash mk/fuzz.sh $(B) $(FUZZ_TARGETS)
+
 # ---------------------------------------------------------------- RTL and SystemC
 # The Verilator and SystemC build templates (docs/rtl.md, docs/systemc.md).
 include mk/rtl.mk
@@ -274,9 +308,9 @@ synth: $(DEPS_OK)
 lint-rtl: $(DEPS_OK)
 	$(Q)$(VERILATOR) --lint-only -Wall -Irtl $(wildcard rtl/*.vlt) $(RTL_SRC) --top-module acc_top
 
-C_SRC_ALL = $(CORE_SRC) $(COSIM_SRC) cosim/rtl_backend.c $(MAIN_SRC)
+C_SRC_ALL = $(CORE_SRC) $(COSIM_SRC) cosim/rtl_backend.c $(MAIN_SRC) $(FUZZ_SRC)
 FORMAT_SRC = $(wildcard core/*.[ch] model/*.[ch] planner/*.[ch] planner/sat/*.[ch] golden/*.[ch] \
-	cosim/*.[ch] tools/*.c tests/*.[ch] tests/rtl/*.c)
+	cosim/*.[ch] tools/*.c tests/*.[ch] tests/rtl/*.c tests/fuzz/*.[ch])
 
 lint: lint-rtl lint-c
 

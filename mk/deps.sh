@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(build-essential pkg-config verilator yosys libcadical-dev libcriterion-dev
       libinih-dev libcjson-dev libsystemc-dev zlib1g-dev python3
-      cppcheck clang-tidy clang-format ccache)
+      cppcheck clang-tidy clang-format ccache clang libclang-rt-dev)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
