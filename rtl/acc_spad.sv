@@ -129,13 +129,12 @@ module acc_spad #(
   for (genvar b = 0; b < Banks; b++) begin : g_bank
     logic [3*LineBytes*8-1:0] rdata;
     logic [LineBytes-1:0]     be_l, be_c;
-    logic [Aw-1:0]            wa_l, wa_c;
 
     assign be_l = wl_ball[b*LineBytes +: LineBytes];
     assign be_c = wc_ball[b*LineBytes +: LineBytes];
-    assign wa_l = bank_word(wl_addr_i[`ACC_SAW-1:LwBits], b);
-    assign wa_c = bank_word(wc_addr_i[`ACC_SAW-1:LwBits], b);
-    assign race_bank[b] = |(be_l & be_c) && (wa_l == wa_c);
+    // Both ports write a byte of this bank, and the same word of it.
+    assign race_bank[b] = |(be_l & be_c)
+        && (bank_word(wl_addr_i[`ACC_SAW-1:LwBits], b) == bank_word(wc_addr_i[`ACC_SAW-1:LwBits], b));
 
     acc_spad_bank #(
       .LineBytes (LineBytes),
@@ -148,7 +147,7 @@ module acc_spad #(
       .raddr_i ({bank_word(rs_addr_i[`ACC_SAW-1:LwBits], b), bank_word(rw_addr_i[`ACC_SAW-1:LwBits], b), bank_word(ra_addr_i[`ACC_SAW-1:LwBits], b)}),
       .rdata_o (rdata),
       .we_i    ({|be_c, |be_l}),
-      .waddr_i ({wa_c, wa_l}),
+      .waddr_i ({bank_word(wc_addr_i[`ACC_SAW-1:LwBits], b), bank_word(wl_addr_i[`ACC_SAW-1:LwBits], b)}),
       .wdata_i ({wc_all[b*LineBytes*8 +: LineBytes*8], wl_all[b*LineBytes*8 +: LineBytes*8]}),
       .wbe_i   ({be_c, be_l})
     );
