@@ -621,6 +621,7 @@ static void print_summary(const options *o, const acc_layer *l, const acc_config
 
 int main(int argc, char **argv)
 {
+    acc_cleanup_on_signals(); /* an interrupted plan leaves no temporary file */
     options o;
     int prc = parse_args(argc, argv, &o);
     if (prc == 1) {
