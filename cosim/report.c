@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/json.h"
 
@@ -316,6 +317,41 @@ int cosim_report_save(const cosim_report *r, acc_error *err)
     ACC_REQUIRE(r && r->report_path[0]);
     char *text = cosim_report_json(r);
     int rc = acc_write_file(r->report_path, text, strlen(text), err);
+    free(text);
+    return rc;
+}
+
+/* The marker of a run in progress: who is running, and its pid. */
+static cJSON *running_json(const char *what, const char *name, const char *config,
+                           const char *backend, uint64_t seed)
+{
+    acc_json_init();
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, what, name);
+    cJSON_AddStringToObject(root, "config", config);
+    cJSON_AddStringToObject(root, "backend", backend);
+    cJSON_AddItemToObject(root, "seed", acc_json_u64_string(seed));
+    cJSON_AddStringToObject(root, "status", "running");
+    add_u64(root, "pid", (uint64_t)getpid());
+    return root;
+}
+
+int cosim_report_save_running(const char *path, const char *layer, const char *config,
+                              const char *backend, uint64_t seed, acc_error *err)
+{
+    ACC_REQUIRE(path && layer && config && backend);
+    char *text = print_json(running_json("layer", layer, config, backend, seed));
+    int rc = acc_write_file(path, text, strlen(text), err);
+    free(text);
+    return rc;
+}
+
+int cosim_net_save_running(const char *path, const char *net, const char *config,
+                           const char *backend, uint64_t seed, acc_error *err)
+{
+    ACC_REQUIRE(path && net && config && backend);
+    char *text = print_json(running_json("net", net, config, backend, seed));
+    int rc = acc_write_file(path, text, strlen(text), err);
     free(text);
     return rc;
 }
