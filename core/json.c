@@ -1,7 +1,8 @@
-/* json.c - cJSON's allocation hooks (json.h). */
+/* json.c - cJSON's allocation hooks and exact 64-bit integers (json.h). */
 #include "core/json.h"
 
-#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/util.h"
@@ -32,4 +33,38 @@ void acc_json_init(void)
 size_t acc_json_allocations(void)
 {
     return allocations;
+}
+
+cJSON *acc_json_u64_string(uint64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof(buf), "%" PRIu64, v);
+    return cJSON_CreateString(buf);
+}
+
+cJSON *acc_json_u64_number(uint64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof(buf), "%" PRIu64, v);
+    return cJSON_CreateRaw(buf);
+}
+
+int acc_json_get_u64(const cJSON *item, uint64_t *out)
+{
+    ACC_REQUIRE(out);
+    if (cJSON_IsString(item)) {
+        const char *s = item->valuestring;
+        for (const char *c = s; *c; c++) /* decimal only: no 0x, no sign */
+            if (*c < '0' || *c > '9')
+                return -1;
+        return acc_parse_u64(s, UINT64_MAX, out);
+    }
+    if (cJSON_IsNumber(item)) {
+        double d = item->valuedouble;
+        if (!(d >= 0 && d <= 9007199254740992.0) || d != (double)(uint64_t)d)
+            return -1;
+        *out = (uint64_t)d;
+        return 0;
+    }
+    return -1;
 }

@@ -1,9 +1,13 @@
-/* util.c - allocation wrappers, errors, files, numbers, seeded RNG. */
+/* util.c - allocation wrappers, errors, files (atomic writes, temporary
+ * files removed on a signal, lock files), numbers, seeded RNG. */
 #define _POSIX_C_SOURCE 200809L
 #include "core/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,9 +110,11 @@ int acc_write_file(const char *path, const void *data, size_t len, acc_error *er
     size_t n = strlen(path) + 48;
     char *tmp = acc_malloc(n);
     snprintf(tmp, n, "%s.%ld.%u.tmp", path, (long)getpid(), counter++);
+    int slot = acc_tmp_track(tmp);
     FILE *f = fopen(tmp, "wb");
     if (!f) {
         acc_fail(err, "%s: cannot create: %s", tmp, strerror(errno));
+        acc_tmp_forget(slot);
         free(tmp);
         return -1;
     }
@@ -116,12 +122,120 @@ int acc_write_file(const char *path, const void *data, size_t len, acc_error *er
     bad |= fclose(f) != 0;
     if (bad || rename(tmp, path) != 0) {
         remove(tmp);
+        acc_tmp_forget(slot);
         acc_fail(err, "%s: write failed", path);
         free(tmp);
         return -1;
     }
+    acc_tmp_forget(slot);
     free(tmp);
     return 0;
+}
+
+/* ---------------------------------------------------------------- signals */
+
+/* The temporary files being written.  A slot is filled, then marked live;
+ * the handler reads only live slots, and touches nothing else. */
+#define TMP_SLOTS 16
+#define TMP_PATH_MAX 4096
+static char tmp_paths[TMP_SLOTS][TMP_PATH_MAX];
+static volatile sig_atomic_t tmp_live[TMP_SLOTS];
+
+int acc_tmp_track(const char *path)
+{
+    ACC_REQUIRE(path);
+    size_t n = strlen(path);
+    if (n >= TMP_PATH_MAX)
+        return -1;
+    for (int i = 0; i < TMP_SLOTS; i++)
+        if (!tmp_live[i]) {
+            memcpy(tmp_paths[i], path, n + 1);
+            atomic_signal_fence(memory_order_seq_cst); /* the path before the mark */
+            tmp_live[i] = 1;
+            return i;
+        }
+    return -1;
+}
+
+void acc_tmp_forget(int slot)
+{
+    if (slot >= 0 && slot < TMP_SLOTS)
+        tmp_live[slot] = 0;
+}
+
+static void cleanup_and_reraise(int sig)
+{
+    for (int i = 0; i < TMP_SLOTS; i++)
+        if (tmp_live[i])
+            unlink(tmp_paths[i]);
+    /* the default action, delivered when this handler returns (the signal is
+     * blocked while it runs) */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+int acc_cleanup_on_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction old, sa;
+        if (sigaction(sigs[i], NULL, &old) != 0)
+            return -1;
+        if (old.sa_handler == SIG_IGN)
+            continue;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = cleanup_and_reraise;
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(sigs[i], &sa, NULL) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- locks */
+
+int acc_lock_take(const char *path, long *holder, acc_error *err)
+{
+    ACC_REQUIRE(path);
+    if (holder)
+        *holder = 0;
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return acc_fail(err, "%s: cannot open the lock file: %s", path, strerror(errno));
+    /* a holder that lets go between the failed take and the query frees the
+     * lock for the next try */
+    for (int attempt = 0; attempt < 3; attempt++) {
+        struct flock fl;
+        memset(&fl, 0, sizeof(fl));
+        fl.l_type = F_WRLCK;
+        fl.l_whence = SEEK_SET;
+        if (fcntl(fd, F_SETLK, &fl) == 0)
+            return fd;
+        if (errno != EACCES && errno != EAGAIN) {
+            int e = errno;
+            close(fd);
+            return acc_fail(err, "%s: cannot lock: %s", path, strerror(e));
+        }
+        memset(&fl, 0, sizeof(fl));
+        fl.l_type = F_WRLCK;
+        fl.l_whence = SEEK_SET;
+        if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK) {
+            close(fd);
+            if (holder)
+                *holder = (long)fl.l_pid;
+            acc_fail(err, "%s: locked by process %ld", path, (long)fl.l_pid);
+            return ACC_LOCK_BUSY;
+        }
+    }
+    close(fd);
+    acc_fail(err, "%s: locked by another process", path);
+    return ACC_LOCK_BUSY;
+}
+
+void acc_lock_release(int fd)
+{
+    if (fd >= 0)
+        close(fd); /* closing drops the process's record locks on the file */
 }
 
 int acc_mkdirs(const char *dir, acc_error *err)

@@ -62,9 +62,47 @@ char *acc_read_file(const char *path, size_t *len_out, acc_error *err);
 /* Writes `len` bytes to `path` atomically: the data goes to a temporary file
  * named after the path, this process and this call (`path.<pid>.<n>.tmp`)
  * and is renamed into place only when complete, so a failed run never leaves
- * a half-written file and concurrent writers never mix bytes.  Returns 0 or
- * -1 with err filled. */
+ * a half-written file and concurrent writers never mix bytes.  While it is
+ * written the temporary file is tracked (acc_tmp_track), so that a signal
+ * handled by acc_cleanup_on_signals removes it.  Returns 0 or -1 with err
+ * filled. */
 int acc_write_file(const char *path, const void *data, size_t len, acc_error *err);
+
+/* Installs handlers for SIGINT, SIGTERM and SIGHUP that unlink every tracked
+ * temporary file (acc_tmp_track), then end the process by the same signal
+ * (its default action, so the parent sees the signal).  A signal that is
+ * ignored when this is called (a background job's SIGINT, nohup's SIGHUP)
+ * stays ignored.  The handlers use only async-signal-safe calls.  Call it
+ * once, at the start of a program's main; 0, or -1 when sigaction fails. */
+int acc_cleanup_on_signals(void);
+
+/* Tracks `path` (copied) as a temporary file that the handlers of
+ * acc_cleanup_on_signals unlink.  Returns a slot for acc_tmp_forget, or -1
+ * when every one of the 16 slots is taken or the path is longer than 4095
+ * bytes (the file is then not removed on a signal).  Not thread-safe: one
+ * thread writes files. */
+int acc_tmp_track(const char *path);
+
+/* Stops tracking the file of `slot` (a value of acc_tmp_track; -1 is
+ * ignored).  Call it once the file was renamed or removed. */
+void acc_tmp_forget(int slot);
+
+/* What acc_lock_take returns when another process holds the lock. */
+#define ACC_LOCK_BUSY (-2)
+
+/* Takes the exclusive lock of the file `path` (created, empty, if missing):
+ * a POSIX record lock (fcntl F_SETLK) on the whole file, held until
+ * acc_lock_release or the end of the process, however it ends.  The lock
+ * belongs to the process: a process must not take one path twice (the
+ * second take succeeds and the first release drops both).  Returns a file
+ * descriptor >= 0 (close-on-exec); ACC_LOCK_BUSY when another process holds
+ * the lock, with *holder set to its pid (0 if it let go meanwhile and the
+ * lock is still taken) and err filled ("<path>: locked by process N"); -1
+ * with err when the file cannot be opened or locked.  holder may be NULL. */
+int acc_lock_take(const char *path, long *holder, acc_error *err);
+
+/* Releases a lock of acc_lock_take (fd < 0 is ignored); the file stays. */
+void acc_lock_release(int fd);
 
 /* Creates every missing directory of `dir` (like mkdir -p).  0 or -1. */
 int acc_mkdirs(const char *dir, acc_error *err);

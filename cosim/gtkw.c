@@ -103,12 +103,40 @@ static char *sibling(const char *fst_path, const char *ext)
     return s;
 }
 
+/* A file is rendered in memory, then written atomically (acc_write_file):
+ * a run that stops half way leaves no half-written file. */
+typedef struct text_out {
+    char *buf;
+    size_t len;
+    FILE *f;
+} text_out;
+
+static int text_open(text_out *t, const char *path, acc_error *err)
+{
+    t->buf = NULL;
+    t->len = 0;
+    t->f = open_memstream(&t->buf, &t->len);
+    return t->f ? 0 : acc_fail(err, "%s: cannot render", path);
+}
+
+/* Closes the text and writes it to path; 0 or -1 with err. */
+static int text_commit(text_out *t, const char *path, acc_error *err)
+{
+    int bad = ferror(t->f);
+    bad |= fclose(t->f) != 0;
+    int rc =
+        bad ? acc_fail(err, "%s: cannot render", path) : acc_write_file(path, t->buf, t->len, err);
+    free(t->buf);
+    return rc;
+}
+
 /* The filter for engine `eng` (-1: every instruction). */
 static int write_instr_filter(const char *path, const acc_program *p, int eng, acc_error *err)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return acc_fail(err, "%s: cannot create", path);
+    text_out t;
+    if (text_open(&t, path, err))
+        return -1;
+    FILE *f = t.f;
     fprintf(f, "# instruction index -> its line of the schedule\n");
     for (int i = 0; i < p->count; i++) {
         if (eng >= 0 && acc_op_engine(p->ins[i].op) != eng) {
@@ -119,10 +147,7 @@ static int write_instr_filter(const char *path, const acc_program *p, int eng, a
         acc_sched_format_instr(&p->ins[i], text, sizeof(text));
         fprintf(f, "%d #%d %s\n", i, i, text);
     }
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad)
-        return acc_fail(err, "%s: write failed", path);
-    return 0;
+    return text_commit(&t, path, err);
 }
 
 static const char *const filter_ext[] = {".ops.txt", ".instr.txt", ".ld.txt", ".cp.txt", ".st.txt"};
@@ -130,12 +155,10 @@ static const char *const filter_ext[] = {".ops.txt", ".instr.txt", ".ld.txt", ".
 
 static int write_filters(char *const paths[NFILTERS], const acc_program *p, acc_error *err)
 {
-    FILE *f = fopen(paths[0], "w");
-    if (!f)
-        return acc_fail(err, "%s: cannot create", paths[0]);
-    fprintf(f, "# opcode names (docs/isa.md)\n0 -\n1 LOAD\n2 STORE\n3 COMPUTE\n4 END\n");
-    fclose(f);
-    if (write_instr_filter(paths[1], p, -1, err) != 0 ||
+    static const char ops[] =
+        "# opcode names (docs/isa.md)\n0 -\n1 LOAD\n2 STORE\n3 COMPUTE\n4 END\n";
+    if (acc_write_file(paths[0], ops, strlen(ops), err) != 0 ||
+        write_instr_filter(paths[1], p, -1, err) != 0 ||
         write_instr_filter(paths[2], p, ACC_ENG_LD, err) != 0 ||
         write_instr_filter(paths[3], p, ACC_ENG_CP, err) != 0 ||
         write_instr_filter(paths[4], p, ACC_ENG_ST, err) != 0)
@@ -176,10 +199,11 @@ int cosim_write_gtkw(const char *fst_path, const acc_program *p, acc_error *err)
     for (int i = 0; rc == 0 && i < NFILTERS; i++)
         if (!realpath(paths[i], abs[i]))
             rc = acc_fail(err, "%s: cannot resolve the path", paths[i]);
-    FILE *f = rc == 0 ? fopen(save, "w") : NULL;
-    if (rc == 0 && !f)
-        rc = acc_fail(err, "%s: cannot create", save);
+    text_out t;
+    if (rc == 0)
+        rc = text_open(&t, save, err);
     if (rc == 0) {
+        FILE *f = t.f;
         fprintf(f, "[*] accelerator waveform: signals grouped by unit; instruction indices\n"
                    "[*] are shown as their schedule lines, opcodes by name; 1 cycle = 1 ns\n");
         fprintf(f,
@@ -218,8 +242,7 @@ int cosim_write_gtkw(const char *fst_path, const acc_program *p, acc_error *err)
             }
             fprintf(f, "@%x\n-%s\n", TR_GRP_END | TR_BLANK, g->title);
         }
-        if (fclose(f) != 0)
-            rc = acc_fail(err, "%s: write failed", save);
+        rc = text_commit(&t, save, err);
     }
     for (int i = 0; i < NFILTERS; i++)
         free(paths[i]);

@@ -250,10 +250,83 @@ static void run_state_free(run_state *s)
     free(s->before);
 }
 
-/* Step 1 (after the backend): layer and configuration. */
-static int resolve_layer(const cosim_run_config *rc, cosim_report *rep, acc_error *err)
+/* ---------------------------------------------------------------- the output folder */
+
+/* The output folder of a run: its lock, and whether report.json holds this
+ * run's marker (docs/cosim.md, "The output folder"). */
+typedef struct out_claim {
+    int held;    /* the folder is this run's: locked here (lock_fd) or by the caller */
+    int lock_fd; /* the lock taken here, -1 none */
+    int marked;  /* report.json is this run's "running" marker or its report */
+} out_claim;
+
+/* Locks <dir>/.lock for this process; fd, or -1 with err naming the folder
+ * and the run that holds it. */
+static int lock_folder(const char *dir, acc_error *err)
 {
-    if (acc_layer_lookup(rc->layer, &rep->layer, err) || acc_layer_check(&rep->layer, err))
+    char path[COSIM_PATH_MAX + 8];
+    if (join_path(path, sizeof(path), dir, ".lock", err))
+        return -1;
+    long holder = 0;
+    acc_error lerr;
+    int fd = acc_lock_take(path, &holder, &lerr);
+    if (fd == ACC_LOCK_BUSY) {
+        char who[32] = "pid unknown";
+        if (holder > 0)
+            snprintf(who, sizeof(who), "pid %ld", holder);
+        return acc_fail(err,
+                        "%s: output folder in use by another run (%s, lock %s/.lock); wait for it "
+                        "to finish or give another --out",
+                        dir, who, dir);
+    }
+    if (fd < 0)
+        return acc_fail(err, "%s", lerr.msg);
+    return fd;
+}
+
+/* Step 1 (end): takes the output folder as soon as it is known: creates it,
+ * locks it (unless the caller holds it) and replaces report.json with this
+ * run's "running" marker, so that nothing an earlier run left there claims
+ * a pass while this run goes on or after it stops.  `layer` is the layer's
+ * name, or the --layer argument while it is not resolved. */
+static int claim_folder(const cosim_run_config *rc, cosim_report *rep, const char *layer,
+                        out_claim *cl, acc_error *err)
+{
+    char safe[ACC_NAME_MAX];
+    safe_name(layer, safe, sizeof(safe));
+    if (rc->out_dir)
+        snprintf(rep->out_dir, sizeof(rep->out_dir), "%s", rc->out_dir);
+    else
+        snprintf(rep->out_dir, sizeof(rep->out_dir), "build/cosim/%s", safe);
+    if (acc_mkdirs(rep->out_dir, err) ||
+        join_path(rep->report_path, sizeof(rep->report_path), rep->out_dir, "report.json", err) ||
+        join_path(rep->sched_path, sizeof(rep->sched_path), rep->out_dir, "schedule.sched", err))
+        return -1;
+    if (!cl->held) {
+        cl->lock_fd = lock_folder(rep->out_dir, err);
+        if (cl->lock_fd < 0)
+            return -1;
+        cl->held = 1;
+    }
+    if (cosim_report_save_running(rep->report_path, layer, rc->config ? rc->config : "default",
+                                  rep->backend, rep->seed, err))
+        return -1;
+    cl->marked = 1;
+    return 0;
+}
+
+/* Step 1: layer and configuration, the output folder as soon as it is known
+ * (--out at once, else the layer's name). */
+static int resolve_layer(const cosim_run_config *rc, cosim_report *rep, out_claim *cl,
+                         acc_error *err)
+{
+    if (rc->out_dir && claim_folder(rc, rep, rc->layer, cl, err))
+        return -1;
+    if (acc_layer_lookup(rc->layer, &rep->layer, err))
+        return -1;
+    if (!rc->out_dir && claim_folder(rc, rep, rep->layer.name, cl, err))
+        return -1;
+    if (acc_layer_check(&rep->layer, err))
         return -1;
     return acc_config_load(rc->config ? rc->config : "default", &rep->config, err);
 }
@@ -685,23 +758,24 @@ static int write_dumps(const cosim_report *rep, const run_state *s, acc_error *e
 }
 
 static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state *s, double t0,
-                       acc_error *err)
+                       out_claim *cl, acc_error *err)
 {
     acc_memmap mm;
     acc_sched_meta meta;
-    /* 1: the backend first, so an unknown one costs nothing */
+    /* 1: the backend and the planner first, so an unknown one costs nothing
+     * and touches no file */
     const cosim_backend *be = rc->backend_impl;
     if (!be)
         be = cosim_backend_require(rc->backend ? rc->backend : "iss", err);
-    if (!be)
+    if (!be || (!rc->sched_path && !plan_lookup(rc->planner ? rc->planner : PLAN_DEFAULT, err)))
         return -1;
     snprintf(rep->backend, sizeof(rep->backend), "%s", be->name);
     rep->seed = rc->seed;
 
-    /* 1: backend (above), layer and configuration; 2: operands (bad files
-     * stop the run before anything is planned or written); 3: the schedule;
-     * 4: the memory image */
-    if (resolve_layer(rc, rep, err) || operands(rc, rep, s, err) ||
+    /* 1: backend (above), layer, output folder and configuration;
+     * 2: operands (bad files stop the run before anything is planned);
+     * 3: the schedule; 4: the memory image */
+    if (resolve_layer(rc, rep, cl, err) || operands(rc, rep, s, err) ||
         resolve_schedule(rc, rep, s, &mm, &meta, err) || build_memory(rep, s, &mm, err))
         return -1;
     const acc_layer *l = &rep->layer;
@@ -717,18 +791,6 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
         else
             rep->dram_written += bytes;
     }
-
-    /* 4 (end): the output directory, before anything runs */
-    char safe[ACC_NAME_MAX];
-    safe_name(l->name, safe, sizeof(safe));
-    if (rc->out_dir)
-        snprintf(rep->out_dir, sizeof(rep->out_dir), "%s", rc->out_dir);
-    else
-        snprintf(rep->out_dir, sizeof(rep->out_dir), "build/cosim/%s", safe);
-    if (acc_mkdirs(rep->out_dir, err) ||
-        join_path(rep->report_path, sizeof(rep->report_path), rep->out_dir, "report.json", err) ||
-        join_path(rep->sched_path, sizeof(rep->sched_path), rep->out_dir, "schedule.sched", err))
-        return -1;
 
     /* 5: validation; violations fail the run but the backend still runs */
     acc_error verr;
@@ -823,18 +885,30 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
     return rep->pass ? 0 : 1;
 }
 
-int cosim_run(const cosim_run_config *rc, cosim_report *rep, acc_error *err)
+/* One layer; `held`: the caller (cosim_run_net) holds the output folder. */
+static int run_layer(const cosim_run_config *rc, cosim_report *rep, int held, acc_error *err)
 {
-    ACC_REQUIRE(rc && rep);
-    ACC_REQUIRE(rc->layer);
     double t0 = acc_now_seconds();
     cosim_report_init(rep);
     run_state s;
     memset(&s, 0, sizeof(s));
     acc_program_init(&s.prog);
-    int r = run_checked(rc, rep, &s, t0, err);
+    out_claim cl = {held, -1, 0};
+    int r = run_checked(rc, rep, &s, t0, &cl, err);
     run_state_free(&s);
+    /* a run that could not happen leaves no report: not its marker, not an
+     * earlier run's */
+    if (r < 0 && cl.marked)
+        remove(rep->report_path);
+    acc_lock_release(cl.lock_fd);
     return r;
+}
+
+int cosim_run(const cosim_run_config *rc, cosim_report *rep, acc_error *err)
+{
+    ACC_REQUIRE(rc && rep);
+    ACC_REQUIRE(rc->layer);
+    return run_layer(rc, rep, 0, err);
 }
 
 /* ---------------------------------------------------------------- networks */
@@ -859,37 +933,56 @@ int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err)
         return -1;
     }
     const char *planner = pl->name;
+    const char *backend = base->backend ? base->backend : "iss";
     const char *root = base->out_dir ? base->out_dir : "build/cosim";
-    if (acc_mkdirs(root, err)) {
-        acc_layer_list_free(&list);
-        return -1;
+    char path[COSIM_PATH_MAX + ACC_NAME_MAX + 16], safe_net[ACC_NAME_MAX];
+    safe_name(net, safe_net, sizeof(safe_net));
+    snprintf(path, sizeof(path), "%s/net_%s.json", root, safe_net);
+    /* every layer's folder is locked and marked before the first layer runs:
+     * a second run into any of them stops before it writes a file, and an
+     * interrupted run leaves no earlier pass behind */
+    char(*dirs)[COSIM_PATH_MAX] = acc_calloc((size_t)list.count, sizeof(*dirs));
+    int *locks = acc_malloc((size_t)list.count * sizeof(int));
+    int taken = 0, rc = acc_mkdirs(root, err);
+    for (int i = 0; rc == 0 && i < list.count; i++) {
+        char safe[ACC_NAME_MAX];
+        safe_name(list.items[i].name, safe, sizeof(safe));
+        snprintf(dirs[i], sizeof(dirs[i]), "%s/%s", root, safe);
+        if (acc_mkdirs(dirs[i], err) || (locks[i] = lock_folder(dirs[i], err)) < 0)
+            rc = -1;
+        else
+            taken++;
     }
-    FILE *out = base->summary;
+    if (rc == 0)
+        rc = cosim_net_save_running(path, net, cfg.name, backend, base->seed, err);
+    for (int i = 0; rc == 0 && i < list.count; i++) {
+        char rpath[COSIM_PATH_MAX + 16];
+        rc = join_path(rpath, sizeof(rpath), dirs[i], "report.json", err);
+        if (rc == 0)
+            rc = cosim_report_save_running(rpath, list.items[i].name, cfg.name, backend, base->seed,
+                                           err);
+    }
+    cosim_net_row *rows = rc == 0 ? acc_calloc((size_t)list.count, sizeof(*rows)) : NULL;
+    FILE *out = rc == 0 ? base->summary : NULL;
     if (out) {
         fprintf(out, "%s on %s (%dx%d) via %s, seed %" PRIu64 ", planner %s: %d layers\n", net,
-                cfg.name, cfg.rows, cfg.cols, base->backend ? base->backend : "iss", base->seed,
-                planner, list.count);
+                cfg.name, cfg.rows, cfg.cols, backend, base->seed, planner, list.count);
         cosim_net_print_header(out);
         fflush(out);
     }
-    cosim_net_row *rows = acc_calloc((size_t)list.count, sizeof(*rows));
     int any_fail = 0;
-    for (int i = 0; i < list.count; i++) {
+    for (int i = 0; rc == 0 && i < list.count; i++) {
         const acc_layer *l = &list.items[i];
-        char safe[ACC_NAME_MAX], dir[COSIM_PATH_MAX];
-        safe_name(l->name, safe, sizeof(safe));
-        snprintf(dir, sizeof(dir), "%s/%s", root, safe);
-        cosim_run_config rc = *base;
-        rc.layer = l->name;
-        rc.out_dir = dir;
-        rc.summary = NULL;
+        cosim_run_config lrc = *base;
+        lrc.layer = l->name;
+        lrc.out_dir = dirs[i];
+        lrc.summary = NULL;
         acc_error lerr;
-        int r = cosim_run(&rc, &rows[i].rep, &lerr);
+        int r = run_layer(&lrc, &rows[i].rep, 1, &lerr);
         if (r < 0) {
             rows[i].rep.layer = *l;
             rows[i].rep.config = cfg;
-            snprintf(rows[i].rep.backend, sizeof(rows[i].rep.backend), "%s",
-                     base->backend ? base->backend : "iss");
+            snprintf(rows[i].rep.backend, sizeof(rows[i].rep.backend), "%s", backend);
             snprintf(rows[i].rep.planner, sizeof(rows[i].rep.planner), "%s", planner);
             rows[i].rep.seed = base->seed;
             snprintf(rows[i].error, sizeof(rows[i].error), "%s", lerr.msg);
@@ -905,12 +998,14 @@ int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err)
     }
     if (out)
         cosim_net_print_total(out, rows, list.count);
-    char path[COSIM_PATH_MAX + ACC_NAME_MAX + 16], safe_net[ACC_NAME_MAX];
-    safe_name(net, safe_net, sizeof(safe_net));
-    snprintf(path, sizeof(path), "%s/net_%s.json", root, safe_net);
-    int rc = cosim_net_save(path, net, rows, list.count, err);
+    if (rc == 0)
+        rc = cosim_net_save(path, net, rows, list.count, err);
     if (out && rc == 0)
         fprintf(out, "%s  summary: %s\n", any_fail ? "FAIL" : "PASS", path);
+    for (int i = 0; i < taken; i++)
+        acc_lock_release(locks[i]);
+    free(locks);
+    free(dirs);
     free(rows);
     acc_layer_list_free(&list);
     if (rc)

@@ -54,20 +54,28 @@ typedef struct cosim_run_config {
 /* Default cycle budget of a measured backend: 2 * makespan + 100000. */
 int64_t cosim_default_budget(int64_t makespan);
 
-/* Runs one layer.  Returns 0 when every check passed, 1 when a check failed
- * (in both cases *rep is filled and report.json, schedule.sched and any
- * dumps are written), or -1 with err when the run could not happen at all
- * (bad layer, configuration, schedule, operand file, unplannable layer,
- * unknown backend, unwritable output directory); then nothing is written. */
+/* Runs one layer.  The output folder is locked (<dir>/.lock, for this
+ * process) from the moment it is known until the call returns, and its
+ * report.json holds a "running" marker meanwhile (docs/cosim.md, "The
+ * output folder").  Returns 0 when every check passed, 1 when a check
+ * failed (in both cases *rep is filled and report.json, schedule.sched and
+ * any dumps are written), or -1 with err when the run could not happen at
+ * all (bad layer, configuration, schedule, operand file, unplannable layer,
+ * unknown backend or planner, unwritable output directory, an output folder
+ * in use by another process); then no report.json is left in the folder (an
+ * earlier run's is removed too), and a folder in use is not touched. */
 int cosim_run(const cosim_run_config *rc, cosim_report *rep, acc_error *err);
 
 /* Runs every layer of a catalog network (acc_catalog_net) with the settings
  * of `base` (whose layer, sched_path, x_path, w_path and opt.wave_path must
  * be NULL).  Each layer writes into <root>/<layer>/ where root is
  * base->out_dir or "build/cosim"; the table goes to base->summary and the
- * summary JSON to <root>/net_<net>.json.  Returns 0 when every layer passed,
- * 1 when any failed or could not run, -1 with err when the network, the
- * configuration or the backend is unknown. */
+ * summary JSON to <root>/net_<net>.json.  Before the first layer runs, every
+ * layer's folder is locked and gets a "running" report.json, and the summary
+ * a "running" marker; the locks are held until the call returns.  Returns 0
+ * when every layer passed, 1 when any failed or could not run, -1 with err
+ * when the network, the configuration or the backend is unknown or a
+ * layer's folder is in use by another process (then no file is written). */
 int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err);
 
 #endif

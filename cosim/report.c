@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/json.h"
 
@@ -67,12 +68,18 @@ char *cosim_layer_shape_str(const acc_layer *l, char *buf, size_t size)
 
 /* ---------------------------------------------------------------- JSON */
 
+/* 64-bit counts and cycles with all their digits (core/json.h). */
+static void add_u64(cJSON *o, const char *key, uint64_t v)
+{
+    cJSON_AddItemToObject(o, key, acc_json_u64_number(v));
+}
+
 static void add_i64_or_null(cJSON *o, const char *key, int64_t v)
 {
     if (v < 0)
         cJSON_AddNullToObject(o, key);
     else
-        cJSON_AddNumberToObject(o, key, (double)v);
+        add_u64(o, key, (uint64_t)v);
 }
 
 static void add_str_or_null(cJSON *o, const char *key, const char *s)
@@ -136,7 +143,7 @@ static void add_stress(cJSON *root, const cosim_report *r)
     }
     cJSON *st = cJSON_AddObjectToObject(root, "stress");
     cJSON_AddBoolToObject(st, "on", r->stress);
-    cJSON_AddNumberToObject(st, "seed", (double)r->stress_seed);
+    cJSON_AddItemToObject(st, "seed", acc_json_u64_string(r->stress_seed));
     cJSON *j = cJSON_AddObjectToObject(st, "jitter");
     static const char *const names[5] = {"lr_min", "lr_max", "lw_min", "lw_max", "gap_max"};
     for (int i = 0; i < 5; i++)
@@ -166,10 +173,10 @@ static void add_stress(cJSON *root, const cosim_report *r)
     if (r->inject_port[0]) {
         cJSON *in = cJSON_AddObjectToObject(st, "inject");
         cJSON_AddStringToObject(in, "port", r->inject_port);
-        cJSON_AddNumberToObject(in, "burst", (double)r->inject_burst);
+        add_i64_or_null(in, "burst", r->inject_burst);
         cJSON_AddStringToObject(in, "resp", r->inject_resp == 3 ? "DECERR" : "SLVERR");
         add_i64_or_null(in, "expected_index", r->inject_index);
-        cJSON_AddNumberToObject(in, "stray_bytes", (double)r->stray_bytes);
+        add_u64(in, "stray_bytes", r->stray_bytes);
         add_i64_or_null(in, "first_stray", r->first_stray);
     } else {
         cJSON_AddNullToObject(st, "inject");
@@ -184,7 +191,7 @@ static cJSON *report_to_cjson(const cosim_report *r)
     cJSON_AddStringToObject(root, "config", r->config.name);
     cJSON_AddItemToObject(root, "config_params", config_json(&r->config));
     cJSON_AddStringToObject(root, "backend", r->backend);
-    cJSON_AddNumberToObject(root, "seed", (double)r->seed);
+    cJSON_AddItemToObject(root, "seed", acc_json_u64_string(r->seed));
     cJSON_AddStringToObject(root, "inputs", r->inputs);
     cJSON_AddStringToObject(root, "status", r->pass ? "pass" : "fail");
     cJSON *fails = cJSON_CreateArray();
@@ -193,8 +200,8 @@ static cJSON *report_to_cjson(const cosim_report *r)
     cJSON_AddItemToObject(root, "failures", fails);
 
     cJSON *out = cJSON_AddObjectToObject(root, "outputs");
-    cJSON_AddNumberToObject(out, "elements", (double)r->elements);
-    cJSON_AddNumberToObject(out, "mismatches", (double)r->mismatches);
+    add_u64(out, "elements", r->elements);
+    add_u64(out, "mismatches", r->mismatches);
     if (r->has_first_mismatch) {
         cJSON *m = cJSON_AddObjectToObject(out, "first_mismatch");
         cJSON_AddNumberToObject(m, "k", r->k);
@@ -231,10 +238,10 @@ static cJSON *report_to_cjson(const cosim_report *r)
         cJSON_AddNullToObject(ins, "first_cycle_mismatch");
     }
 
-    cJSON_AddNumberToObject(root, "macs", (double)r->macs);
+    add_u64(root, "macs", r->macs);
     cJSON *dram = cJSON_AddObjectToObject(root, "dram_bytes");
-    cJSON_AddNumberToObject(dram, "read", (double)r->dram_read);
-    cJSON_AddNumberToObject(dram, "written", (double)r->dram_written);
+    add_u64(dram, "read", r->dram_read);
+    add_u64(dram, "written", r->dram_written);
 
     cJSON *s = cJSON_AddObjectToObject(root, "schedule");
     cJSON_AddStringToObject(s, "planner", r->planner);
@@ -258,7 +265,7 @@ static cJSON *report_to_cjson(const cosim_report *r)
         cJSON_AddStringToObject(o, "message", r->violation_list[i].msg);
         cJSON_AddItemToArray(list, o);
     }
-    cJSON_AddNumberToObject(v, "peak_live_bytes", (double)r->peak_live_bytes);
+    add_u64(v, "peak_live_bytes", r->peak_live_bytes);
 
     cJSON_AddNumberToObject(root, "utilisation", r->utilisation);
     if (r->hw_error) {
@@ -319,6 +326,41 @@ int cosim_report_save(const cosim_report *r, acc_error *err)
     ACC_REQUIRE(r && r->report_path[0]);
     char *text = cosim_report_json(r);
     int rc = acc_write_file(r->report_path, text, strlen(text), err);
+    free(text);
+    return rc;
+}
+
+/* The marker of a run in progress: who is running, and its pid. */
+static cJSON *running_json(const char *what, const char *name, const char *config,
+                           const char *backend, uint64_t seed)
+{
+    acc_json_init();
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, what, name);
+    cJSON_AddStringToObject(root, "config", config);
+    cJSON_AddStringToObject(root, "backend", backend);
+    cJSON_AddItemToObject(root, "seed", acc_json_u64_string(seed));
+    cJSON_AddStringToObject(root, "status", "running");
+    add_u64(root, "pid", (uint64_t)getpid());
+    return root;
+}
+
+int cosim_report_save_running(const char *path, const char *layer, const char *config,
+                              const char *backend, uint64_t seed, acc_error *err)
+{
+    ACC_REQUIRE(path && layer && config && backend);
+    char *text = print_json(running_json("layer", layer, config, backend, seed));
+    int rc = acc_write_file(path, text, strlen(text), err);
+    free(text);
+    return rc;
+}
+
+int cosim_net_save_running(const char *path, const char *net, const char *config,
+                           const char *backend, uint64_t seed, acc_error *err)
+{
+    ACC_REQUIRE(path && net && config && backend);
+    char *text = print_json(running_json("net", net, config, backend, seed));
+    int rc = acc_write_file(path, text, strlen(text), err);
     free(text);
     return rc;
 }
@@ -616,7 +658,7 @@ int cosim_net_save(const char *path, const char *net, const cosim_net_row *rows,
     if (n > 0) {
         cJSON_AddStringToObject(root, "config", rows[0].rep.config.name);
         cJSON_AddStringToObject(root, "backend", rows[0].rep.backend);
-        cJSON_AddNumberToObject(root, "seed", (double)rows[0].rep.seed);
+        cJSON_AddItemToObject(root, "seed", acc_json_u64_string(rows[0].rep.seed));
         cJSON_AddStringToObject(root, "planner", rows[0].rep.planner);
     }
     cJSON_AddStringToObject(root, "status", t.fail == 0 && t.error == 0 ? "pass" : "fail");
@@ -634,10 +676,10 @@ int cosim_net_save(const char *path, const char *net, const cosim_net_row *rows,
         add_str_or_null(o, "error", rows[i].error);
         add_i64_or_null(o, "cycles_model", rows[i].error[0] ? -1 : r->model_cycles);
         add_i64_or_null(o, "cycles_measured", r->measured ? r->measured_cycles : -1);
-        cJSON_AddNumberToObject(o, "macs", (double)r->macs);
+        add_u64(o, "macs", r->macs);
         cJSON_AddNumberToObject(o, "utilisation", r->utilisation);
-        cJSON_AddNumberToObject(o, "dram_read", (double)r->dram_read);
-        cJSON_AddNumberToObject(o, "dram_written", (double)r->dram_written);
+        add_u64(o, "dram_read", r->dram_read);
+        add_u64(o, "dram_written", r->dram_written);
         add_str_or_null(o, "report", rows[i].error[0] ? "" : r->report_path);
         cJSON_AddItemToArray(layers, o);
     }
@@ -646,11 +688,11 @@ int cosim_net_save(const char *path, const char *net, const cosim_net_row *rows,
     cJSON_AddNumberToObject(tot, "passed", t.pass);
     cJSON_AddNumberToObject(tot, "failed", t.fail);
     cJSON_AddNumberToObject(tot, "errors", t.error);
-    cJSON_AddNumberToObject(tot, "cycles_model", (double)t.model);
+    add_i64_or_null(tot, "cycles_model", t.model);
     add_i64_or_null(tot, "cycles_measured", t.all_measured ? t.measured : -1);
-    cJSON_AddNumberToObject(tot, "macs", (double)t.macs);
+    add_u64(tot, "macs", t.macs);
     cJSON_AddNumberToObject(tot, "utilisation", t.util);
-    cJSON_AddNumberToObject(tot, "dram_bytes", (double)t.dram);
+    add_u64(tot, "dram_bytes", t.dram);
     char *text = print_json(root);
     int rc = acc_write_file(path, text, strlen(text), err);
     free(text);

@@ -122,6 +122,16 @@ char *cosim_report_json(const cosim_report *r);
 /* Writes report.json to r->report_path atomically.  0 or -1 with err. */
 int cosim_report_save(const cosim_report *r, acc_error *err);
 
+/* Writes the marker of a run in progress to `path` (a report.json)
+ * atomically: only `layer` (the given name: the run may not have resolved
+ * its layer yet), `config` (likewise), `backend`, `seed`, `status`
+ * "running" and `pid` (this process).  A run writes it as soon as it holds
+ * its output folder, so that a run that is interrupted leaves no earlier
+ * report that claims a pass (docs/cosim.md, "The output folder").
+ * 0 or -1 with err. */
+int cosim_report_save_running(const char *path, const char *layer, const char *config,
+                              const char *backend, uint64_t seed, acc_error *err);
+
 /* Prints the readable summary (several lines, ends with the verdict line
  * and, on failure, the first mismatch and a debugging hint). */
 void cosim_report_print(FILE *f, const cosim_report *r);
@@ -146,5 +156,11 @@ void cosim_net_print_total(FILE *f, const cosim_net_row *rows, int n);
  * backend, seed, status, per-layer rows and totals.  0 or -1 with err. */
 int cosim_net_save(const char *path, const char *net, const cosim_net_row *rows, int n,
                    acc_error *err);
+
+/* Writes the marker of a network run in progress to <path> atomically:
+ * `net`, `config`, `backend`, `seed`, `status` "running" and `pid`; the
+ * summary of cosim_net_save replaces it at the end.  0 or -1 with err. */
+int cosim_net_save_running(const char *path, const char *net, const char *config,
+                           const char *backend, uint64_t seed, acc_error *err);
 
 #endif

@@ -1,10 +1,15 @@
 /* test_util.c - the shared helpers of core/util.h: integer parsing at every
- * bound, and atomic file writes. */
+ * bound, atomic file writes, temporary files removed on a signal, and lock
+ * files. */
+#define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -76,4 +81,133 @@ Test(util, write_file_into_a_missing_directory_fails_naming_the_path)
     err.msg[0] = '\0';
     cr_assert_eq(acc_write_file("/nonexistent-dir/x.bin", "x", 1, &err), -1);
     cr_assert(strstr(err.msg, "/nonexistent-dir/x.bin") != NULL, "message: %s", err.msg);
+}
+
+/* ---------------------------------------------------------------- signals */
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* In a child: handlers installed, two temporary files of which one is still
+ * tracked, then `sig`.  Returns how the child ended (a wait status). */
+static int child_gets_signal(int sig, int ignore_first, const char *live, const char *done)
+{
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        if (ignore_first)
+            signal(sig, SIG_IGN);
+        if (acc_cleanup_on_signals() != 0)
+            _exit(10);
+        if (acc_write_file(live, "x", 1, NULL) || acc_write_file(done, "y", 1, NULL))
+            _exit(11);
+        int slot = acc_tmp_track(live);
+        acc_tmp_forget(acc_tmp_track(done)); /* renamed: no longer temporary */
+        if (slot < 0)
+            _exit(12);
+        raise(sig);
+        _exit(3); /* only when the signal is ignored */
+    }
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    return st;
+}
+
+Test(util, a_signal_removes_the_tracked_temporary_files_and_ends_the_process)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    char dir[] = "/tmp/acc_util_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char live[128], done[128];
+    snprintf(live, sizeof(live), "%s/report.json.1.0.tmp", dir);
+    snprintf(done, sizeof(done), "%s/report.json", dir);
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        int st = child_gets_signal(sigs[i], 0, live, done);
+        cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == sigs[i],
+                  "signal %d: the process ends by it (status 0x%x)", sigs[i], st);
+        cr_assert_not(exists(live), "signal %d: the tracked temporary file was removed", sigs[i]);
+        cr_assert(exists(done), "signal %d: a file no longer tracked stays", sigs[i]);
+        remove(done);
+    }
+    rmdir(dir);
+}
+
+Test(util, a_signal_ignored_before_the_handlers_stays_ignored)
+{
+    char dir[] = "/tmp/acc_util_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char live[128], done[128];
+    snprintf(live, sizeof(live), "%s/a.tmp", dir);
+    snprintf(done, sizeof(done), "%s/b", dir);
+    int st = child_gets_signal(SIGINT, 1, live, done);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 3, "status 0x%x", st);
+    cr_assert(exists(live), "nothing was removed");
+    remove(live);
+    remove(done);
+    rmdir(dir);
+}
+
+Test(util, tmp_track_refuses_when_full_and_reuses_forgotten_slots)
+{
+    int slots[16];
+    for (int i = 0; i < 16; i++) {
+        slots[i] = acc_tmp_track("/tmp/never-created.tmp");
+        cr_assert_geq(slots[i], 0, "slot %d", i);
+    }
+    cr_assert_eq(acc_tmp_track("/tmp/one-too-many.tmp"), -1, "16 slots");
+    acc_tmp_forget(slots[5]);
+    cr_assert_eq(acc_tmp_track("/tmp/again.tmp"), slots[5]);
+    for (int i = 0; i < 16; i++)
+        acc_tmp_forget(slots[i]);
+    acc_tmp_forget(-1); /* a path that was not tracked */
+}
+
+/* ---------------------------------------------------------------- locks */
+
+Test(util, a_lock_is_exclusive_between_processes_and_names_its_holder)
+{
+    char dir[] = "/tmp/acc_util_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof(path), "%s/.lock", dir);
+    acc_error err;
+    int fd = acc_lock_take(path, NULL, &err);
+    cr_assert_geq(fd, 0, "%s", err.msg);
+    for (int round = 0; round < 2; round++) {
+        pid_t pid = fork();
+        cr_assert_geq(pid, 0);
+        if (pid == 0) { /* round 0: the parent holds it; round 1: it was released */
+            long holder = -1;
+            acc_error cerr;
+            int cfd = acc_lock_take(path, &holder, &cerr);
+            if (round == 1)
+                _exit(cfd >= 0 ? 0 : 1);
+            char want[160];
+            snprintf(want, sizeof(want), "%s: locked by process %ld", path, (long)getppid());
+            _exit(cfd == ACC_LOCK_BUSY && holder == (long)getppid() && !strcmp(cerr.msg, want) ? 0
+                                                                                               : 2);
+        }
+        int st;
+        cr_assert_eq(waitpid(pid, &st, 0), pid);
+        cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "round %d: status 0x%x", round, st);
+        if (round == 0)
+            acc_lock_release(fd);
+    }
+    cr_assert(exists(path), "the lock file stays");
+    remove(path);
+    rmdir(dir);
+}
+
+Test(util, a_lock_in_a_missing_directory_fails_naming_the_path)
+{
+    acc_error err;
+    err.msg[0] = '\0';
+    long holder = -1;
+    cr_assert_eq(acc_lock_take("/nonexistent-dir/.lock", &holder, &err), -1);
+    cr_assert_eq(holder, 0);
+    cr_assert(strstr(err.msg, "/nonexistent-dir/.lock") != NULL, "message: %s", err.msg);
+    acc_lock_release(-1);
 }

@@ -139,6 +139,7 @@ static const struct option long_options[] = {
 
 int main(int argc, char **argv)
 {
+    acc_cleanup_on_signals(); /* an interrupted write leaves no temporary file */
     const char *input = NULL, *output = NULL, *config = NULL;
     int disasm = 0, ch;
     char name[64];

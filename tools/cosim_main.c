@@ -347,6 +347,9 @@ int main(int argc, char **argv)
     int st = parse_args(argc, argv, &c, &done);
     if (st != 0 || done)
         return st;
+    /* Ctrl-C or a kill leaves no temporary file (report.json then holds the
+     * run's "running" marker, docs/cosim.md) */
+    acc_cleanup_on_signals();
     c.rc.opt.progress = !c.no_progress && isatty(STDERR_FILENO);
     c.rc.summary = stdout;
     c.rc.log = stderr;

@@ -384,10 +384,16 @@ typedef struct outcome {
     int64_t choice_lb; /* --choice: its lower bound (docs/planner.md), -1 if none */
 } outcome;
 
+/* 64-bit counts and cycles with all their digits (core/json.h). */
+static void add_u64(cJSON *o, const char *key, uint64_t v)
+{
+    cJSON_AddItemToObject(o, key, acc_json_u64_number(v));
+}
+
 static void num_or_null(cJSON *o, const char *key, int64_t v)
 {
     if (v >= 0)
-        cJSON_AddNumberToObject(o, key, (double)v);
+        add_u64(o, key, (uint64_t)v);
     else
         cJSON_AddNullToObject(o, key);
 }
@@ -419,7 +425,7 @@ static char *summary_json(const options *o, const acc_layer *l, const acc_config
     cJSON_AddStringToObject(root, "layer", l->name);
     cJSON_AddStringToObject(root, "config", cfg->name);
     cJSON_AddStringToObject(root, "planner", o->planner);
-    cJSON_AddNumberToObject(root, "makespan", (double)tm->makespan);
+    add_u64(root, "makespan", (uint64_t)tm->makespan);
     model_jitter jit;
     num_or_null(root, "makespan_worst", worst_makespan(p, cfg, &jit));
     cJSON *jj = cJSON_AddObjectToObject(root, "jitter");
@@ -428,12 +434,12 @@ static char *summary_json(const options *o, const acc_layer *l, const acc_config
     cJSON_AddNumberToObject(jj, "lw_min", jit.lw_min);
     cJSON_AddNumberToObject(jj, "lw_max", jit.lw_max);
     cJSON_AddNumberToObject(jj, "gap_max", jit.gap_max);
-    cJSON_AddNumberToObject(root, "lower_bound", (double)lower);
+    add_u64(root, "lower_bound", (uint64_t)lower);
     cJSON *lb = cJSON_AddObjectToObject(root, "lower_bounds");
-    cJSON_AddNumberToObject(lb, "compute", (double)b->compute);
-    cJSON_AddNumberToObject(lb, "dram_read", (double)b->dram_read);
-    cJSON_AddNumberToObject(lb, "dram_write", (double)b->dram_write);
-    cJSON_AddNumberToObject(lb, "array", (double)b->array);
+    add_u64(lb, "compute", (uint64_t)b->compute);
+    add_u64(lb, "dram_read", (uint64_t)b->dram_read);
+    add_u64(lb, "dram_write", (uint64_t)b->dram_write);
+    add_u64(lb, "array", (uint64_t)b->array);
     num_or_null(lb, "space", sat ? oc->sat.space_bound : -1);
     cJSON_AddBoolToObject(root, "optimal", sat && oc->sat.optimal);
     num_or_null(root, "proven_bound", sat ? oc->sat.proven_bound : -1);
@@ -448,19 +454,19 @@ static char *summary_json(const options *o, const acc_layer *l, const acc_config
         cJSON_AddNumberToObject(sj, "nogoods", oc->sat.nogoods);
         cJSON_AddNumberToObject(sj, "improvements", oc->sat.improvements);
         cJSON_AddNumberToObject(sj, "variables", oc->sat.vars);
-        cJSON_AddNumberToObject(sj, "clauses", (double)oc->sat.clauses);
+        add_u64(sj, "clauses", (uint64_t)oc->sat.clauses);
         if (o->dimacs && oc->sat.dimacs_written)
             cJSON_AddStringToObject(sj, "dimacs", o->dimacs);
         else
             cJSON_AddNullToObject(sj, "dimacs");
     }
     cJSON_AddNumberToObject(root, "instructions", p->count);
-    cJSON_AddNumberToObject(root, "macs", (double)layer_macs(l));
+    add_u64(root, "macs", (uint64_t)layer_macs(l));
     cJSON *db = cJSON_AddObjectToObject(root, "dram_bytes");
-    cJSON_AddNumberToObject(db, "read", (double)tm->dram_read);
-    cJSON_AddNumberToObject(db, "written", (double)tm->dram_written);
-    cJSON_AddNumberToObject(db, "compulsory_read", (double)b->compulsory_read);
-    cJSON_AddNumberToObject(db, "compulsory_written", (double)layer_y_bytes(l));
+    add_u64(db, "read", (uint64_t)tm->dram_read);
+    add_u64(db, "written", (uint64_t)tm->dram_written);
+    add_u64(db, "compulsory_read", (uint64_t)b->compulsory_read);
+    add_u64(db, "compulsory_written", (uint64_t)layer_y_bytes(l));
     acc_tiling t = program_tiling(p);
     cJSON *tj = cJSON_AddObjectToObject(root, "tiling");
     cJSON_AddNumberToObject(tj, "tk", t.tk);
@@ -480,13 +486,13 @@ static char *summary_json(const options *o, const acc_layer *l, const acc_config
             num_or_null(cj, "lower_bound", oc->choice_lb);
         }
     }
-    cJSON_AddNumberToObject(root, "peak_scratchpad_bytes", (double)v->peak_live_bytes);
-    cJSON_AddNumberToObject(root, "scratchpad_allocated_bytes", (double)program_spad_extent(p));
+    add_u64(root, "peak_scratchpad_bytes", (uint64_t)v->peak_live_bytes);
+    add_u64(root, "scratchpad_allocated_bytes", (uint64_t)program_spad_extent(p));
     cJSON_AddNumberToObject(root, "scratchpad_bytes", cfg->spad_bytes);
     cJSON *busy = cJSON_AddObjectToObject(root, "engine_busy");
-    cJSON_AddNumberToObject(busy, "load", (double)tm->busy[ACC_ENG_LD]);
-    cJSON_AddNumberToObject(busy, "compute", (double)tm->busy[ACC_ENG_CP]);
-    cJSON_AddNumberToObject(busy, "store", (double)tm->busy[ACC_ENG_ST]);
+    add_u64(busy, "load", (uint64_t)tm->busy[ACC_ENG_LD]);
+    add_u64(busy, "compute", (uint64_t)tm->busy[ACC_ENG_CP]);
+    add_u64(busy, "store", (uint64_t)tm->busy[ACC_ENG_ST]);
     cJSON *bl = cJSON_AddObjectToObject(root, "baselines");
     num_or_null(bl, "serial", oc->serial_ms);
     num_or_null(bl, "double", oc->double_ms);
@@ -621,6 +627,7 @@ static void print_summary(const options *o, const acc_layer *l, const acc_config
 
 int main(int argc, char **argv)
 {
+    acc_cleanup_on_signals(); /* an interrupted plan leaves no temporary file */
     options o;
     int prc = parse_args(argc, argv, &o);
     if (prc == 1) {

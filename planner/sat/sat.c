@@ -450,20 +450,28 @@ static int write_certificate(search *S, const char *path, int64_t T, acc_error *
              "clauses, then the %d unit clauses that fix T.  docs/planner.md explains it all.",
              path, ACC_SAT_VERSION, S->sp.layer.name, S->sp.cfg.name, (long long)T, path, S->nunits,
              S->nng, S->tw);
-    FILE *f = fopen(path, "w");
+    /* both files are rendered in memory and written atomically */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
     int rc = f ? opt_cnf_write_dimacs(S->f, f, extra, n,
                                       (size_t)S->nunits + (size_t)S->nng + (size_t)S->tw, comment)
                : -1;
     if (f && fclose(f) != 0)
         rc = -1;
     free(extra);
+    if (rc == 0 && acc_write_file(path, text, len, NULL) != 0)
+        rc = -1;
+    free(text);
     if (rc != 0)
         return acc_fail(err, "%s: cannot write the DIMACS file", path);
 
     size_t pn = strlen(path) + 16;
     char *npath = acc_malloc(pn);
     snprintf(npath, pn, "%s.nogoods", path);
-    f = fopen(npath, "w");
+    text = NULL;
+    len = 0;
+    f = open_memstream(&text, &len);
     if (!f) {
         acc_fail(err, "%s: cannot write the nogood list", npath);
         free(npath);
@@ -494,6 +502,9 @@ static int write_certificate(search *S, const char *path, int64_t T, acc_error *
                 c.serial, (long long)S->ng[k].makespan);
     }
     rc = fclose(f) == 0 ? 0 : -1;
+    if (rc == 0 && acc_write_file(npath, text, len, NULL) != 0)
+        rc = -1;
+    free(text);
     if (rc != 0)
         acc_fail(err, "%s: cannot write the nogood list", npath);
     free(npath);
