@@ -335,7 +335,7 @@ int acc_layer_csv_load(const char *path, const char *name_prefix, acc_layer_list
     out->items = NULL;
     out->count = 0;
     size_t len;
-    char *text = acc_read_file(path, &len, err);
+    char *text = acc_read_file_max(path, ACC_CSV_FILE_MAX, &len, err);
     if (!text)
         return -1;
     if (strlen(text) != len) {

@@ -7,6 +7,10 @@
 
 #include "core/layer.h"
 
+/* Size cap of a layer CSV file (docs/formats.md, "Input size limits"):
+ * 64 MiB, about 1.5 million SCALE-Sim rows. */
+#define ACC_CSV_FILE_MAX ((size_t)64 << 20)
+
 /* A list of layers (one network or one CSV file).  Owns its array. */
 typedef struct acc_layer_list {
     acc_layer *items;

@@ -534,7 +534,7 @@ int acc_sched_load(const char *path, acc_program *out, acc_sched_meta *meta, acc
 {
     ACC_REQUIRE(path != NULL && out != NULL);
     size_t len;
-    char *text = acc_read_file(path, &len, err);
+    char *text = acc_read_file_max(path, ACC_SCHED_FILE_MAX, &len, err);
     if (!text)
         return -1;
     int rc;
