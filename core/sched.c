@@ -213,7 +213,7 @@ typedef struct parser {
 static int perr(const parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int perr(const parser *ps, const char *fmt, ...)
 {
-    char body[440];
+    char body[sizeof(((acc_error *)0)->msg)];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(body, sizeof(body), fmt, ap);
@@ -480,6 +480,7 @@ static int parse_directive(const parser *ps, const char *dir, char *rest, acc_sc
         if (parse_memmap(ps, rest, &meta->memmap, &seen->memmap) != 0)
             return -1;
         meta->has_memmap = 1;
+        meta->memmap_line = ps->line;
         return 0;
     }
     return perr(ps, "unknown directive '%.40s' (expected .layer, .config, .planner or .memmap)",

@@ -35,6 +35,7 @@ typedef struct acc_sched_meta {
     char planner[ACC_NAME_MAX];
     int has_memmap;
     acc_memmap memmap;
+    int memmap_line; /* line of the .memmap directive (0: none, or not from a file) */
 } acc_sched_meta;
 
 /* Assembles .sched text.  `path` names the file in messages.  Every error

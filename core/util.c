@@ -12,14 +12,34 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Bytes of a too-long message kept from its start (the rest of the buffer
+ * goes to its end). */
+#define FAIL_HEAD 120
+
 int acc_fail(acc_error *err, const char *fmt, ...)
 {
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-        va_end(ap);
+    if (!err)
+        return -1;
+    const size_t size = sizeof(err->msg);
+    va_list ap, again;
+    va_start(ap, fmt);
+    va_copy(again, ap);
+    int n = vsnprintf(err->msg, size, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n >= size) {
+        /* too long: keep the start (the file named first) and the end (the
+         * reason stated last), the middle replaced by "..." */
+        char *full = malloc((size_t)n + 1);
+        if (full) {
+            vsnprintf(full, (size_t)n + 1, fmt, again);
+            size_t tail = size - 1 - FAIL_HEAD - 3;
+            memcpy(err->msg, full, FAIL_HEAD);
+            memcpy(err->msg + FAIL_HEAD, "...", 3);
+            memcpy(err->msg + FAIL_HEAD + 3, full + (size_t)n - tail, tail + 1);
+            free(full);
+        }
     }
+    va_end(again);
     return -1;
 }
 

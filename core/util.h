@@ -20,7 +20,10 @@ typedef struct acc_error {
 } acc_error;
 
 /* Formats into err->msg (printf style); err may be NULL.  Always returns -1 so
- * that callers can write `return acc_fail(err, ...)`. */
+ * that callers can write `return acc_fail(err, ...)`.  A message longer than
+ * the buffer keeps its first 120 bytes and its last 388, the middle replaced
+ * by "...": a message names the file first and states the reason last, so a
+ * long path loses its middle and never the reason. */
 int acc_fail(acc_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Allocation wrappers: never return NULL (exit(2) with a message instead).

@@ -123,9 +123,11 @@ static void y_shape(const acc_layer *l, uint64_t s[3])
 }
 
 /* Checks that the four regions of a memory map do not overlap and fit in
- * 32-bit addresses; returns the first byte after the last region. */
+ * 32-bit addresses; returns the first byte after the last region.  `where`
+ * names the map in messages: "x.sched:4: directive '.memmap'" for one
+ * from a file, "memory map" otherwise. */
 static int check_memmap(const acc_memmap *mm, const acc_layer *l, uint64_t prog_bytes,
-                        uint64_t *top, acc_error *err)
+                        const char *where, uint64_t *top, acc_error *err)
 {
     struct {
         const char *name;
@@ -138,15 +140,15 @@ static int check_memmap(const acc_memmap *mm, const acc_layer *l, uint64_t prog_
     for (int i = 0; i < 4; i++) {
         if (r[i].lo + r[i].len > ((uint64_t)1 << 32))
             return acc_fail(err,
-                            "memory map: field '%s': 0x%08" PRIx64 " + %" PRIu64
+                            "%s: field '%s': 0x%08" PRIx64 " + %" PRIu64
                             " bytes passes the 32-bit address space",
-                            r[i].name, r[i].lo, r[i].len);
+                            where, r[i].name, r[i].lo, r[i].len);
         for (int j = 0; j < i; j++)
             if (r[i].lo < r[j].lo + r[j].len && r[j].lo < r[i].lo + r[i].len)
                 return acc_fail(err,
-                                "memory map: field '%s': [0x%08" PRIx64 ", 0x%08" PRIx64
+                                "%s: field '%s': [0x%08" PRIx64 ", 0x%08" PRIx64
                                 ") overlaps '%s' [0x%08" PRIx64 ", 0x%08" PRIx64 ")",
-                                r[i].name, r[i].lo, r[i].lo + r[i].len, r[j].name, r[j].lo,
+                                where, r[i].name, r[i].lo, r[i].lo + r[i].len, r[j].name, r[j].lo,
                                 r[j].lo + r[j].len);
         if (r[i].lo + r[i].len > hi)
             hi = r[i].lo + r[i].len;
@@ -267,6 +269,19 @@ static int resolve_schedule(const cosim_run_config *rc, cosim_report *rep, run_s
     if (rc->sched_path) {
         if (acc_sched_load(rc->sched_path, &s->prog, meta, err))
             return -1;
+        if (s->prog.count == 0)
+            return acc_fail(err,
+                            "%s: no instructions: a program ends with an 'end' line "
+                            "(docs/isa.md)",
+                            rc->sched_path);
+        int ends = 0;
+        for (int i = 0; i < s->prog.count; i++)
+            ends += s->prog.ins[i].op == ACC_OP_END;
+        if (!ends)
+            cosim_report_fail(rep,
+                              "%s: none of its %d instructions is 'end': the program runs off "
+                              "its end",
+                              rc->sched_path, s->prog.count);
         if (meta->has_memmap)
             *mm = meta->memmap;
         snprintf(rep->planner, sizeof(rep->planner), "%s",
@@ -335,13 +350,18 @@ static int operands(const cosim_run_config *rc, cosim_report *rep, run_state *s,
 }
 
 /* Step 4: the external-memory image. */
-static int build_memory(cosim_report *rep, run_state *s, const acc_memmap *mm, acc_error *err)
+static int build_memory(const cosim_run_config *rc, cosim_report *rep, run_state *s,
+                        const acc_memmap *mm, const acc_sched_meta *meta, acc_error *err)
 {
     const acc_layer *l = &rep->layer;
     size_t prog_bytes = 0;
     s->image = acc_program_encode(&s->prog, &prog_bytes);
     uint64_t top = 0;
-    if (check_memmap(mm, l, prog_bytes, &top, err))
+    char where[COSIM_PATH_MAX + 48] = "memory map";
+    if (rc->sched_path && meta->memmap_line > 0)
+        snprintf(where, sizeof(where), "%s:%d: directive '.memmap'", rc->sched_path,
+                 meta->memmap_line);
+    if (check_memmap(mm, l, prog_bytes, where, &top, err))
         return -1;
     acc_dram_init(&s->mem, acc_align_up(top, 4096));
     s->have_mem = 1;
@@ -695,7 +715,7 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
      * stop the run before anything is planned or written); 3: the schedule;
      * 4: the memory image */
     if (resolve_layer(rc, rep, err) || operands(rc, rep, s, err) ||
-        resolve_schedule(rc, rep, s, &mm, &meta, err) || build_memory(rep, s, &mm, err))
+        resolve_schedule(rc, rep, s, &mm, &meta, err) || build_memory(rc, rep, s, &mm, &meta, err))
         return -1;
     const acc_layer *l = &rep->layer;
     rep->instr_count = s->prog.count;

@@ -439,6 +439,21 @@ Test(sched, an_error_after_valid_lines_names_the_right_line)
     cr_assert(strstr(err.msg, "dir/prog.sched:6: field 'bogus'") != NULL, "%s", err.msg);
 }
 
+/* A path that fills the whole message once left no room for the reason. */
+Test(sched, an_error_under_a_long_path_keeps_the_line_and_the_reason)
+{
+    char path[801];
+    memset(path, 'p', 800);
+    memcpy(path + 790, "/x.sched", 9);
+    acc_error err;
+    acc_program p;
+    cr_assert_eq(acc_sched_parse("end\nlod x=1\n", path, &p, NULL, &err), -1, "accepted");
+    cr_assert(strncmp(err.msg, "pppp", 4) == 0, "%s", err.msg);
+    cr_assert(strstr(err.msg, "/x.sched:2: unknown mnemonic 'lod' (expected load, store, "
+                              "compute or end)") != NULL,
+              "%s", err.msg);
+}
+
 Test(sched, load_reports_a_missing_file_and_a_nul_byte)
 {
     acc_program p;

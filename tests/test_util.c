@@ -1,6 +1,6 @@
 /* test_util.c - the shared helpers of core/util.h: integer parsing at every
- * bound, atomic file writes, and the input reader's size caps and file
- * types. */
+ * bound, atomic file writes, the input reader's size caps and file types,
+ * and error messages too long for their buffer. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -157,4 +157,25 @@ Test(util, read_file_reads_a_pipe_up_to_its_cap)
     }
     remove(fifo);
     rmdir(dir);
+}
+
+/* The message of a failure keeps the reason when the path is long: the
+ * middle of the message gives way. */
+Test(util, fail_keeps_the_start_and_the_reason_of_a_message_too_long_to_fit)
+{
+    char path[1001];
+    memset(path, 'd', 1000);
+    path[0] = '/';
+    path[1000] = '\0';
+    acc_error err;
+    cr_assert_eq(acc_fail(&err, "%s:7: field 'n': expected three numbers", path), -1);
+    cr_assert_lt(strlen(err.msg), sizeof(err.msg));
+    cr_assert(strncmp(err.msg, "/ddd", 4) == 0, "%s", err.msg);
+    cr_assert(strstr(err.msg, "..."), "%s", err.msg);
+    size_t n = strlen(err.msg);
+    const char *end = "ddd:7: field 'n': expected three numbers";
+    cr_assert(n > strlen(end) && strcmp(err.msg + n - strlen(end), end) == 0, "%s", err.msg);
+    /* a message that fits is untouched */
+    acc_fail(&err, "%s", "short");
+    cr_assert_str_eq(err.msg, "short");
 }
