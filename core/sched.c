@@ -409,16 +409,25 @@ typedef struct directive_lines {
     int layer, config, planner, memmap;
 } directive_lines;
 
+/* `.config NAME`, `.planner NAME`: one word; `.layer` takes the rest of the
+ * line, trimmed, since a layer name may hold blanks (docs/formats.md). */
 static int parse_name_directive(const parser *ps, const char *dir, char *rest,
                                 char out[ACC_NAME_MAX], int *first_line)
 {
     if (*first_line)
         return perr(ps, "directive '%s': given twice (first on line %d)", dir, *first_line);
+    int whole = strcmp(dir, ".layer") == 0;
     char *name = next_token(&rest);
     if (!name)
         return perr(ps, "directive '%s': missing name", dir);
-    if (next_token(&rest))
+    if (whole && *rest) { /* the blank next_token cut, and what follows */
+        name[strlen(name)] = ' ';
+        size_t n = strlen(name);
+        while (n > 0 && is_space(name[n - 1]))
+            name[--n] = '\0';
+    } else if (next_token(&rest)) {
         return perr(ps, "directive '%s': expected one name", dir);
+    }
     if (strlen(name) >= ACC_NAME_MAX)
         return perr(ps, "directive '%s': name is longer than %d characters", dir, ACC_NAME_MAX - 1);
     strcpy(out, name);

@@ -50,21 +50,6 @@ int64_t cosim_default_budget(int64_t makespan)
 
 /* ---------------------------------------------------------------- helpers */
 
-/* Directory-safe copy of a layer name. */
-static void safe_name(const char *in, char *out, size_t size)
-{
-    size_t n = 0;
-    for (; in[n] && n + 1 < size; n++) {
-        char c = in[n];
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '_' || c == '-' || c == '.';
-        out[n] = ok ? c : '_';
-    }
-    out[n] = '\0';
-    if (n == 0 || !strcmp(out, ".") || !strcmp(out, ".."))
-        snprintf(out, size, "layer");
-}
-
 static int join_path(char *out, size_t size, const char *dir, const char *file, acc_error *err)
 {
     int n = snprintf(out, size, "%s/%s", dir, file);
@@ -733,7 +718,7 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
 
     /* 4 (end): the output directory, before anything runs */
     char safe[ACC_NAME_MAX];
-    safe_name(l->name, safe, sizeof(safe));
+    acc_layer_file_name(l->name, safe, sizeof(safe));
     if (rc->out_dir)
         snprintf(rep->out_dir, sizeof(rep->out_dir), "%s", rc->out_dir);
     else
@@ -880,7 +865,7 @@ int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err)
     for (int i = 0; i < list.count; i++) {
         const acc_layer *l = &list.items[i];
         char safe[ACC_NAME_MAX], dir[COSIM_PATH_MAX];
-        safe_name(l->name, safe, sizeof(safe));
+        acc_layer_file_name(l->name, safe, sizeof(safe));
         snprintf(dir, sizeof(dir), "%s/%s", root, safe);
         cosim_run_config rc = *base;
         rc.layer = l->name;
@@ -909,7 +894,7 @@ int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err)
     if (out)
         cosim_net_print_total(out, rows, list.count);
     char path[COSIM_PATH_MAX + ACC_NAME_MAX + 16], safe_net[ACC_NAME_MAX];
-    safe_name(net, safe_net, sizeof(safe_net));
+    acc_layer_file_name(net, safe_net, sizeof(safe_net));
     snprintf(path, sizeof(path), "%s/net_%s.json", root, safe_net);
     int rc = cosim_net_save(path, net, rows, list.count, err);
     if (out && rc == 0)

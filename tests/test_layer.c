@@ -318,8 +318,8 @@ static acc_layer base_layer(void)
 ParameterizedTestParameters(layer, check_names_the_field_out_of_range)
 {
     static struct bad_field p[] = {
-        {0, 0, "ifmap height", "0 is outside 1..1023"},
-        {1, 1024, "ifmap width", "1024 is outside 1..1023"},
+        {0, 0, "ifmap height", "0 is outside 1..65535"},
+        {1, 65536, "ifmap width", "65536 is outside 1..65535"},
         {2, 16, "filter height", "16 is outside 1..15"},
         {3, 0, "filter width", "0 is outside 1..15"},
         {4, -1, "channels", "-1 is outside 1..65535"},
@@ -385,16 +385,26 @@ Test(layer, check_accepts_the_extremes_of_every_range)
     cr_assert_eq(acc_layer_check(&big, &err), 0, "%s", err.msg);
 }
 
-Test(layer, check_rejects_a_layer_whose_output_exceeds_the_isa)
+/* Height and width are no field of an instruction: a layer larger than one
+ * COMPUTE's 1023 rows or columns is the planner's to tile. */
+Test(layer, check_accepts_a_layer_larger_than_one_compute_tile)
 {
     acc_layer l = base_layer();
     l.ifmap_h = 1023;
+    l.ifmap_w = 20000;
     l.filter_h = 1;
     l.pad_top = l.pad_bottom = 1; /* OH = 1025 */
     acc_error err;
-    cr_assert_eq(acc_layer_check(&l, &err), -1);
-    cr_assert(strstr(err.msg, "field 'ifmap height': output height 1025 is outside 1..1023"), "%s",
-              err.msg);
+    cr_assert_eq(acc_layer_check(&l, &err), 0, "%s", err.msg);
+    cr_assert_eq(layer_out_h(&l), 1025);
+    cr_assert_eq(layer_out_w(&l), 19998);
+    l.ifmap_h = 65535; /* the largest, with the tensors inside 2 GiB */
+    l.ifmap_w = 16000;
+    l.channels = l.num_filter = 1;
+    l.filter_h = l.filter_w = 15;
+    l.pad_top = l.pad_bottom = 0;
+    l.stride_h = l.stride_w = 7;
+    cr_assert_eq(acc_layer_check(&l, &err), 0, "%s", err.msg);
 }
 
 Test(layer, derived_sizes_follow_the_layouts)
@@ -422,6 +432,42 @@ Test(layer, derived_sizes_follow_the_layouts)
     cr_assert_eq(layer_w_bytes(&l), 3u * 3 * 2 * 4);
     cr_assert_eq(layer_y_bytes(&l), 4u * 4 * 2 * 7);
     cr_assert_eq(layer_macs(&l), 4u * 2 * 7 * 3 * 3 * 2);
+}
+
+/* SCALE-Sim rounds output sizes up, ceil((H - FH + S) / S); this project
+ * rounds down, as PyTorch does. */
+Test(layer, rounding_names_the_output_sizes_scale_sim_gives)
+{
+    acc_layer l = base_layer();
+    l.ifmap_h = l.ifmap_w = 224;
+    l.filter_h = l.filter_w = 11;
+    l.stride_h = l.stride_w = 4;
+    int oh, ow;
+    cr_assert_eq(acc_layer_rounding(&l, &oh, &ow), 1);
+    cr_assert_eq(layer_out_h(&l), 54); /* (224 - 11) / 4 + 1 */
+    cr_assert_eq(oh, 55);              /* ceil((224 - 11 + 4) / 4) */
+    cr_assert_eq(ow, 55);
+    l.ifmap_w = 227; /* (227 - 11) % 4 == 0: both give 55 */
+    cr_assert_eq(acc_layer_rounding(&l, &oh, &ow), 1);
+    cr_assert_eq(ow, layer_out_w(&l));
+    l.ifmap_h = 227;
+    cr_assert_eq(acc_layer_rounding(&l, &oh, &ow), 0);
+}
+
+/* Where a layer name names a file or a folder (build/cosim/<layer>/,
+ * build/plan/<layer>.sched) it is made safe. */
+Test(layer, a_name_becomes_a_safe_file_name)
+{
+    struct {
+        const char *name, *file;
+    } c[] = {{"../conv1", ".._conv1"}, {"Embedding/Pooling", "Embedding_Pooling"},
+             {"Layer 1", "Layer_1"},   {"..", "layer"},
+             {"resnet_3", "resnet_3"}, {"(a) 'b'", "_a___b_"}};
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char out[ACC_NAME_MAX];
+        acc_layer_file_name(c[i].name, out, sizeof out);
+        cr_assert_str_eq(out, c[i].file, "'%s'", c[i].name);
+    }
 }
 
 /* ------------------------------------------------------------ catalog */
