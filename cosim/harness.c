@@ -240,8 +240,12 @@ static void run_state_free(run_state *s)
 /* Step 1 (after the backend): layer and configuration. */
 static int resolve_layer(const cosim_run_config *rc, cosim_report *rep, acc_error *err)
 {
-    if (acc_layer_lookup(rc->layer, &rep->layer, err) || acc_layer_check(&rep->layer, err))
+    char note[512];
+    if (acc_layer_resolve(rc->layer, &rep->layer, note, sizeof(note), err) ||
+        acc_layer_check(&rep->layer, err))
         return -1;
+    if (note[0] && rc->log)
+        fprintf(rc->log, "warning: %s\n", note);
     return acc_config_load(rc->config ? rc->config : "default", &rep->config, err);
 }
 

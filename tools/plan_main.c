@@ -633,11 +633,14 @@ int main(int argc, char **argv)
     acc_error err;
     acc_layer layer;
     acc_config cfg;
-    if (acc_layer_lookup(o.layer, &layer, &err) != 0 ||
+    char note[512];
+    if (acc_layer_resolve(o.layer, &layer, note, sizeof(note), &err) != 0 ||
         acc_config_load(o.config, &cfg, &err) != 0) {
         fprintf(stderr, "plan: %s\n", err.msg);
         return 1;
     }
+    if (note[0])
+        fprintf(stderr, "plan: warning: %s\n", note);
     if (acc_layer_check(&layer, &err) != 0) {
         fprintf(stderr, "plan: %s\n", err.msg);
         return 1;
