@@ -37,6 +37,7 @@ typedef struct acc_layer_table {
     int bad;    /* rows with an error */
     int shared; /* rows whose name an earlier row has (first_line != 0) */
 } acc_layer_table;
+/* Frees the rows and their errors and leaves an empty table; t may be NULL. */
 void acc_layer_table_free(acc_layer_table *t);
 
 /* Reads a topology CSV into a table.  Returns -1 with err naming the file
