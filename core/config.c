@@ -390,7 +390,7 @@ int acc_config_load(const char *name_or_path, acc_config *out, acc_error *err)
         snprintf(path, len, "%s/%s.ini", dir, name_or_path);
     }
     size_t len;
-    char *text = acc_read_file(path, &len, err);
+    char *text = acc_read_file_max(path, ACC_CONFIG_FILE_MAX, &len, err);
     if (!text) {
         free(path);
         return -1;

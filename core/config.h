@@ -17,6 +17,10 @@
 #include "core/layer.h"
 #include "core/util.h"
 
+/* Size cap of a configuration file (docs/formats.md, "Input size limits"):
+ * 1 MiB, thousands of times a real one. */
+#define ACC_CONFIG_FILE_MAX ((size_t)1 << 20)
+
 typedef struct acc_config {
     char name[ACC_NAME_MAX]; /* file stem: "default", "small", ... */
     int rows, cols;          /* R, C */

@@ -130,6 +130,11 @@ void acc_encode(const acc_instr *in, uint8_t out[ACC_INSTR_BYTES]);
  * non-zero reserved bits or an out-of-range field. */
 int acc_decode(const uint8_t in[ACC_INSTR_BYTES], acc_instr *out, acc_error *err);
 
+/* Size cap of a binary program file (docs/formats.md, "Input size
+ * limits"): 128 MiB, 4 Mi instructions, more than the 20-bit wait counts of
+ * three engines can order. */
+#define ACC_PROGRAM_FILE_MAX ((size_t)128 << 20)
+
 /* Whole binary images (.bin: the raw instruction stream, count*32 bytes).
  * acc_program_encode returns a malloc'd buffer of count*32 bytes.
  * acc_program_decode fails (naming the instruction index and field) when the

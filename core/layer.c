@@ -5,20 +5,42 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/isa.h"
 #include "core/layer_internal.h"
 #include "core/memmap.h"
 
-/* Ranges a layer must fit (docs/formats.md, "Layer limits").  They follow
- * from the ISA's field widths (core/isa.h, docs/isa.md). */
-#define LAYER_HW_MAX ((int)ACC_DIM_MAX)
+/* Ranges a layer must fit (docs/formats.md, "Layer limits").  Filter,
+ * stride, dilation and padding are fields of one COMPUTE (core/isa.h,
+ * docs/isa.md) that the planners do not split.  Height, width and channels
+ * are no field of any instruction: the planners tile them (th, tw <= 1023
+ * and tc, tk <= 4095 per instruction).  Height and width stop at 65535,
+ * which keeps every size derived from a layer exact in 64-bit arithmetic
+ * (C*H*W < 2^48); channels at 65535 because the validator counts the input
+ * channels of a partial sum in 16 bits (model/validate_internal.h).  The
+ * 2 GiB of external memory binds first in practice. */
+#define LAYER_HW_MAX 65535
 #define LAYER_FILTER_MAX ((int)ACC_KERNEL_MAX)
 #define LAYER_STRIDE_MAX ((int)ACC_STEP_MAX)
 #define LAYER_DIL_MAX ((int)ACC_STEP_MAX)
 #define LAYER_PAD_MAX ((int)ACC_PAD_MAX)
 #define LAYER_CHANNELS_MAX 65535
-#define LAYER_OUT_MAX ((int)ACC_DIM_MAX)
+
+void acc_layer_file_name(const char *name, char *out, size_t size)
+{
+    ACC_REQUIRE(name && out && size > 0);
+    size_t n = 0;
+    for (; name[n] && n + 1 < size; n++) {
+        char c = name[n];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '_' || c == '-' || c == '.';
+        out[n] = ok ? c : '_';
+    }
+    out[n] = '\0';
+    if (n == 0 || !strcmp(out, ".") || !strcmp(out, ".."))
+        snprintf(out, size, "layer");
+}
 
 /* ------------------------------------------------------------ shapes */
 
@@ -131,16 +153,6 @@ int acc_layer_fields_check(const acc_layer *l, const char **field, char *why, si
                  ext_w, in_w);
         return -1;
     }
-    if (layer_out_h(l) > LAYER_OUT_MAX) {
-        *field = F_H;
-        snprintf(why, n, "output height %d is outside 1..%d", layer_out_h(l), LAYER_OUT_MAX);
-        return -1;
-    }
-    if (layer_out_w(l) > LAYER_OUT_MAX) {
-        *field = F_W;
-        snprintf(why, n, "output width %d is outside 1..%d", layer_out_w(l), LAYER_OUT_MAX);
-        return -1;
-    }
     uint64_t x, w, y, end, prog;
     acc_memmap64(l, &x, &w, &y, &end, &prog);
     if (prog >= ACC_DRAM_LIMIT) {
@@ -153,6 +165,24 @@ int acc_layer_fields_check(const acc_layer *l, const char **field, char *why, si
         return -1;
     }
     return 0;
+}
+
+/* Output extent as SCALE-Sim computes it, rounding up:
+ * ceil((in + pads - span + stride) / stride), span the dilated filter. */
+static int64_t out_extent_up(int in, int pad_a, int pad_b, int filter, int dil, int stride)
+{
+    int64_t span = (int64_t)dil * (filter - 1) + 1;
+    return acc_ceil_div((int64_t)in + pad_a + pad_b - span + stride, stride);
+}
+
+int acc_layer_rounding(const acc_layer *l, int *oh_up, int *ow_up)
+{
+    ACC_REQUIRE(l && oh_up && ow_up);
+    *oh_up = (int)out_extent_up(l->ifmap_h, l->pad_top, l->pad_bottom, l->filter_h, l->dil_h,
+                                l->stride_h);
+    *ow_up = (int)out_extent_up(l->ifmap_w, l->pad_left, l->pad_right, l->filter_w, l->dil_w,
+                                l->stride_w);
+    return *oh_up != layer_out_h(l) || *ow_up != layer_out_w(l);
 }
 
 int acc_layer_check(const acc_layer *l, acc_error *err)

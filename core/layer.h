@@ -15,6 +15,7 @@
 #ifndef ACC_LAYER_H
 #define ACC_LAYER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/util.h"
@@ -33,6 +34,11 @@ typedef struct acc_layer {
     int groups;       /* G >= 1, divides C and K */
 } acc_layer;
 
+/* A copy of a layer name that is safe as one file or directory name:
+ * characters other than A-Z a-z 0-9 _ - . become '_', and "", "." and ".."
+ * become "layer".  out has `size` bytes (ACC_NAME_MAX suffices). */
+void acc_layer_file_name(const char *name, char *out, size_t size);
+
 /* Derived shapes.  Precondition: acc_layer_check(l) == 0. */
 int layer_out_h(const acc_layer *l);
 int layer_out_w(const acc_layer *l);
@@ -42,9 +48,19 @@ uint64_t layer_w_bytes(const acc_layer *l); /* (C/G)*FH*FW*K */
 uint64_t layer_y_bytes(const acc_layer *l); /* 4*K*OH*OW */
 
 /* Checks that a layer is a convolution the project can run: every dimension
- * positive, groups divide C and K, the output is at least 1x1, fields fit the
- * ISA's ranges (docs/isa.md).  Returns 0 or -1 with err naming the field
- * ("layer 'x': field 'stride': ..."). */
+ * positive, groups divide C and K, the output is at least 1x1, filter,
+ * stride, dilation and padding fit the COMPUTE's fields (docs/isa.md), the
+ * tensors fit the external memory (docs/formats.md, "Layer limits").
+ * Returns 0 or -1 with err naming the field ("layer 'x': field 'stride':
+ * ..."). */
 int acc_layer_check(const acc_layer *l, acc_error *err);
+
+/* The one difference from SCALE-Sim in a layer's shape: SCALE-Sim rounds
+ * an output size up, ceil((H + pads - span + S) / S) with span the dilated
+ * filter, where this project (and PyTorch) round down, as
+ * layer_out_h/layer_out_w do.  Sets *oh_up, *ow_up to SCALE-Sim's output
+ * height and width and returns 1 when they differ from this project's, 0
+ * when they agree.  Precondition: acc_layer_check(l) == 0. */
+int acc_layer_rounding(const acc_layer *l, int *oh_up, int *ow_up);
 
 #endif

@@ -213,7 +213,7 @@ typedef struct parser {
 static int perr(const parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int perr(const parser *ps, const char *fmt, ...)
 {
-    char body[440];
+    char body[sizeof(((acc_error *)0)->msg)];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(body, sizeof(body), fmt, ap);
@@ -409,16 +409,25 @@ typedef struct directive_lines {
     int layer, config, planner, memmap;
 } directive_lines;
 
+/* `.config NAME`, `.planner NAME`: one word; `.layer` takes the rest of the
+ * line, trimmed, since a layer name may hold blanks (docs/formats.md). */
 static int parse_name_directive(const parser *ps, const char *dir, char *rest,
                                 char out[ACC_NAME_MAX], int *first_line)
 {
     if (*first_line)
         return perr(ps, "directive '%s': given twice (first on line %d)", dir, *first_line);
+    int whole = strcmp(dir, ".layer") == 0;
     char *name = next_token(&rest);
     if (!name)
         return perr(ps, "directive '%s': missing name", dir);
-    if (next_token(&rest))
+    if (whole && *rest) { /* the blank next_token cut, and what follows */
+        name[strlen(name)] = ' ';
+        size_t n = strlen(name);
+        while (n > 0 && is_space(name[n - 1]))
+            name[--n] = '\0';
+    } else if (next_token(&rest)) {
         return perr(ps, "directive '%s': expected one name", dir);
+    }
     if (strlen(name) >= ACC_NAME_MAX)
         return perr(ps, "directive '%s': name is longer than %d characters", dir, ACC_NAME_MAX - 1);
     strcpy(out, name);
@@ -480,6 +489,7 @@ static int parse_directive(const parser *ps, const char *dir, char *rest, acc_sc
         if (parse_memmap(ps, rest, &meta->memmap, &seen->memmap) != 0)
             return -1;
         meta->has_memmap = 1;
+        meta->memmap_line = ps->line;
         return 0;
     }
     return perr(ps, "unknown directive '%.40s' (expected .layer, .config, .planner or .memmap)",
@@ -534,7 +544,7 @@ int acc_sched_load(const char *path, acc_program *out, acc_sched_meta *meta, acc
 {
     ACC_REQUIRE(path != NULL && out != NULL);
     size_t len;
-    char *text = acc_read_file(path, &len, err);
+    char *text = acc_read_file_max(path, ACC_SCHED_FILE_MAX, &len, err);
     if (!text)
         return -1;
     int rc;

@@ -24,6 +24,10 @@
 #include "core/layer.h"
 #include "core/memmap.h"
 
+/* Size cap of a .sched file (docs/formats.md, "Input size limits"):
+ * 256 MiB, a million instructions at the longest canonical line. */
+#define ACC_SCHED_FILE_MAX ((size_t)256 << 20)
+
 /* Metadata carried by directives; empty strings / has_memmap = 0 when absent. */
 typedef struct acc_sched_meta {
     char layer[ACC_NAME_MAX];
@@ -31,6 +35,7 @@ typedef struct acc_sched_meta {
     char planner[ACC_NAME_MAX];
     int has_memmap;
     acc_memmap memmap;
+    int memmap_line; /* line of the .memmap directive (0: none, or not from a file) */
 } acc_sched_meta;
 
 /* Assembles .sched text.  `path` names the file in messages.  Every error

@@ -15,14 +15,34 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Bytes of a too-long message kept from its start (the rest of the buffer
+ * goes to its end). */
+#define FAIL_HEAD 120
+
 int acc_fail(acc_error *err, const char *fmt, ...)
 {
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-        va_end(ap);
+    if (!err)
+        return -1;
+    const size_t size = sizeof(err->msg);
+    va_list ap, again;
+    va_start(ap, fmt);
+    va_copy(again, ap);
+    int n = vsnprintf(err->msg, size, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n >= size) {
+        /* too long: keep the start (the file named first) and the end (the
+         * reason stated last), the middle replaced by "..." */
+        char *full = malloc((size_t)n + 1);
+        if (full) {
+            vsnprintf(full, (size_t)n + 1, fmt, again);
+            size_t tail = size - 1 - FAIL_HEAD - 3;
+            memcpy(err->msg, full, FAIL_HEAD);
+            memcpy(err->msg + FAIL_HEAD, "...", 3);
+            memcpy(err->msg + FAIL_HEAD + 3, full + (size_t)n - tail, tail + 1);
+            free(full);
+        }
     }
+    va_end(again);
     return -1;
 }
 
@@ -70,36 +90,100 @@ void acc_require_failed(const char *func, const char *cond)
     abort();
 }
 
-char *acc_read_file(const char *path, size_t *len_out, acc_error *err)
+/* Sizes in messages: "300 MiB" when exact, else bytes. */
+static void size_text(char *buf, size_t n, uint64_t bytes)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    if (bytes >= ((uint64_t)1 << 20) && bytes % ((uint64_t)1 << 20) == 0)
+        snprintf(buf, n, "%llu MiB", (unsigned long long)(bytes >> 20));
+    else
+        snprintf(buf, n, "%llu bytes", (unsigned long long)bytes);
+}
+
+/* `size` is the file's size, or 0 when unknown (a pipe). */
+static char *too_big(const char *path, uint64_t size, size_t max, acc_error *err)
+{
+    char cap[32], got[48] = "";
+    size_text(cap, sizeof cap, max);
+    if (size)
+        snprintf(got, sizeof got, " (%llu bytes)", (unsigned long long)size);
+    acc_fail(err,
+             "%s: larger than %s%s, the size limit of this input (docs/formats.md, \"Input "
+             "size limits\")",
+             path, cap, got);
+    return NULL;
+}
+
+static char *not_regular(const char *path, mode_t mode, acc_error *err)
+{
+    acc_fail(err, "%s: not a regular file (%s); give a file", path,
+             S_ISDIR(mode)   ? "a directory"
+             : S_ISCHR(mode) ? "a character device"
+             : S_ISBLK(mode) ? "a block device"
+                             : "a socket or another special file");
+    return NULL;
+}
+
+char *acc_read_file_max(const char *path, size_t max, size_t *len_out, acc_error *err)
+{
+    ACC_REQUIRE(path != NULL && max < SIZE_MAX);
+    /* the type from the path first, so that a device is never opened */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+        return not_regular(path, st.st_mode, err);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
         acc_fail(err, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
-    size_t cap = 4096, len = 0;
+    if (fstat(fd, &st) != 0) {
+        acc_fail(err, "%s: cannot stat: %s", path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+        close(fd);
+        return not_regular(path, st.st_mode, err);
+    }
+    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > (uint64_t)max) {
+        close(fd);
+        return too_big(path, (uint64_t)st.st_size, max, err);
+    }
+    /* read to the end, at most max + 1 bytes (a file may grow after fstat) */
+    size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 4096, len = 0;
     char *buf = acc_malloc(cap);
     for (;;) {
         if (len + 1 >= cap) {
-            cap *= 2;
+            cap = cap > max / 2 ? max + 2 : 2 * cap;
             buf = acc_realloc(buf, cap);
         }
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
+        ssize_t n = read(fd, buf + len, cap - len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            acc_fail(err, "%s: read error: %s", path, strerror(errno));
+            free(buf);
+            close(fd);
+            return NULL;
+        }
         if (n == 0)
             break;
+        len += (size_t)n;
+        if (len > max) {
+            free(buf);
+            close(fd);
+            return too_big(path, 0, max, err);
+        }
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        acc_fail(err, "%s: read error", path);
-        return NULL;
-    }
+    close(fd);
     buf[len] = '\0';
     if (len_out)
         *len_out = len;
     return buf;
+}
+
+char *acc_read_file(const char *path, size_t *len_out, acc_error *err)
+{
+    return acc_read_file_max(path, ACC_FILE_MAX, len_out, err);
 }
 
 int acc_write_file(const char *path, const void *data, size_t len, acc_error *err)

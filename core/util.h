@@ -20,7 +20,10 @@ typedef struct acc_error {
 } acc_error;
 
 /* Formats into err->msg (printf style); err may be NULL.  Always returns -1 so
- * that callers can write `return acc_fail(err, ...)`. */
+ * that callers can write `return acc_fail(err, ...)`.  A message longer than
+ * the buffer keeps its first 120 bytes and its last 388, the middle replaced
+ * by "...": a message names the file first and states the reason last, so a
+ * long path loses its middle and never the reason. */
 int acc_fail(acc_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Allocation wrappers: never return NULL (exit(2) with a message instead).
@@ -55,8 +58,23 @@ static inline uint64_t acc_align_up(uint64_t a, uint64_t align)
     return (a + align - 1) / align * align;
 }
 
-/* Reads a whole file into a NUL-terminated buffer (caller frees).  Returns
- * NULL and fills err when the file cannot be read. */
+/* The size cap of an input file that names none of its own (test
+ * expectations, reports read back, JSON): 64 MiB.  Every format's own cap is
+ * beside its reader (ACC_CSV_FILE_MAX, ACC_SCHED_FILE_MAX, ...); the table is
+ * docs/formats.md, "Input size limits". */
+#define ACC_FILE_MAX ((size_t)64 << 20)
+
+/* Reads a whole input file into a NUL-terminated buffer (caller frees);
+ * *len_out (may be NULL) gets its length.  The one file reader of every
+ * parser.  `max` is the input's size cap in bytes: a regular file larger than
+ * `max` is refused before a byte is read; a pipe (FIFO) is read up to `max`
+ * bytes and refused beyond; anything else (a device such as /dev/zero, a
+ * directory, a socket) is refused as not a regular file, because its size is
+ * unknown and its reads may never end.  Returns NULL with err naming the path
+ * on each of these, and when the file cannot be opened or read. */
+char *acc_read_file_max(const char *path, size_t max, size_t *len_out, acc_error *err);
+
+/* acc_read_file_max with the cap ACC_FILE_MAX. */
 char *acc_read_file(const char *path, size_t *len_out, acc_error *err);
 
 /* Writes `len` bytes to `path` atomically: the data goes to a temporary file

@@ -50,21 +50,6 @@ int64_t cosim_default_budget(int64_t makespan)
 
 /* ---------------------------------------------------------------- helpers */
 
-/* Directory-safe copy of a layer name. */
-static void safe_name(const char *in, char *out, size_t size)
-{
-    size_t n = 0;
-    for (; in[n] && n + 1 < size; n++) {
-        char c = in[n];
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '_' || c == '-' || c == '.';
-        out[n] = ok ? c : '_';
-    }
-    out[n] = '\0';
-    if (n == 0 || !strcmp(out, ".") || !strcmp(out, ".."))
-        snprintf(out, size, "layer");
-}
-
 static int join_path(char *out, size_t size, const char *dir, const char *file, acc_error *err)
 {
     int n = snprintf(out, size, "%s/%s", dir, file);
@@ -123,9 +108,11 @@ static void y_shape(const acc_layer *l, uint64_t s[3])
 }
 
 /* Checks that the four regions of a memory map do not overlap and fit in
- * 32-bit addresses; returns the first byte after the last region. */
+ * 32-bit addresses; returns the first byte after the last region.  `where`
+ * names the map in messages: "x.sched:4: directive '.memmap'" for one
+ * from a file, "memory map" otherwise. */
 static int check_memmap(const acc_memmap *mm, const acc_layer *l, uint64_t prog_bytes,
-                        uint64_t *top, acc_error *err)
+                        const char *where, uint64_t *top, acc_error *err)
 {
     struct {
         const char *name;
@@ -138,15 +125,15 @@ static int check_memmap(const acc_memmap *mm, const acc_layer *l, uint64_t prog_
     for (int i = 0; i < 4; i++) {
         if (r[i].lo + r[i].len > ((uint64_t)1 << 32))
             return acc_fail(err,
-                            "memory map: field '%s': 0x%08" PRIx64 " + %" PRIu64
+                            "%s: field '%s': 0x%08" PRIx64 " + %" PRIu64
                             " bytes passes the 32-bit address space",
-                            r[i].name, r[i].lo, r[i].len);
+                            where, r[i].name, r[i].lo, r[i].len);
         for (int j = 0; j < i; j++)
             if (r[i].lo < r[j].lo + r[j].len && r[j].lo < r[i].lo + r[i].len)
                 return acc_fail(err,
-                                "memory map: field '%s': [0x%08" PRIx64 ", 0x%08" PRIx64
+                                "%s: field '%s': [0x%08" PRIx64 ", 0x%08" PRIx64
                                 ") overlaps '%s' [0x%08" PRIx64 ", 0x%08" PRIx64 ")",
-                                r[i].name, r[i].lo, r[i].lo + r[i].len, r[j].name, r[j].lo,
+                                where, r[i].name, r[i].lo, r[i].lo + r[i].len, r[j].name, r[j].lo,
                                 r[j].lo + r[j].len);
         if (r[i].lo + r[i].len > hi)
             hi = r[i].lo + r[i].len;
@@ -293,7 +280,7 @@ static int claim_folder(const cosim_run_config *rc, cosim_report *rep, const cha
                         out_claim *cl, acc_error *err)
 {
     char safe[ACC_NAME_MAX];
-    safe_name(layer, safe, sizeof(safe));
+    acc_layer_file_name(layer, safe, sizeof(safe));
     if (rc->out_dir)
         snprintf(rep->out_dir, sizeof(rep->out_dir), "%s", rc->out_dir);
     else
@@ -322,12 +309,15 @@ static int resolve_layer(const cosim_run_config *rc, cosim_report *rep, out_clai
 {
     if (rc->out_dir && claim_folder(rc, rep, rc->layer, cl, err))
         return -1;
-    if (acc_layer_lookup(rc->layer, &rep->layer, err))
+    char note[512];
+    if (acc_layer_resolve(rc->layer, &rep->layer, note, sizeof(note), err))
         return -1;
     if (!rc->out_dir && claim_folder(rc, rep, rep->layer.name, cl, err))
         return -1;
     if (acc_layer_check(&rep->layer, err))
         return -1;
+    if (note[0] && rc->log)
+        fprintf(rc->log, "warning: %s\n", note);
     return acc_config_load(rc->config ? rc->config : "default", &rep->config, err);
 }
 
@@ -340,6 +330,19 @@ static int resolve_schedule(const cosim_run_config *rc, cosim_report *rep, run_s
     if (rc->sched_path) {
         if (acc_sched_load(rc->sched_path, &s->prog, meta, err))
             return -1;
+        if (s->prog.count == 0)
+            return acc_fail(err,
+                            "%s: no instructions: a program ends with an 'end' line "
+                            "(docs/isa.md)",
+                            rc->sched_path);
+        int ends = 0;
+        for (int i = 0; i < s->prog.count; i++)
+            ends += s->prog.ins[i].op == ACC_OP_END;
+        if (!ends)
+            cosim_report_fail(rep,
+                              "%s: none of its %d instructions is 'end': the program runs off "
+                              "its end",
+                              rc->sched_path, s->prog.count);
         if (meta->has_memmap)
             *mm = meta->memmap;
         snprintf(rep->planner, sizeof(rep->planner), "%s",
@@ -408,13 +411,18 @@ static int operands(const cosim_run_config *rc, cosim_report *rep, run_state *s,
 }
 
 /* Step 4: the external-memory image. */
-static int build_memory(cosim_report *rep, run_state *s, const acc_memmap *mm, acc_error *err)
+static int build_memory(const cosim_run_config *rc, cosim_report *rep, run_state *s,
+                        const acc_memmap *mm, const acc_sched_meta *meta, acc_error *err)
 {
     const acc_layer *l = &rep->layer;
     size_t prog_bytes = 0;
     s->image = acc_program_encode(&s->prog, &prog_bytes);
     uint64_t top = 0;
-    if (check_memmap(mm, l, prog_bytes, &top, err))
+    char where[COSIM_PATH_MAX + 48] = "memory map";
+    if (rc->sched_path && meta->memmap_line > 0)
+        snprintf(where, sizeof(where), "%s:%d: directive '.memmap'", rc->sched_path,
+                 meta->memmap_line);
+    if (check_memmap(mm, l, prog_bytes, where, &top, err))
         return -1;
     acc_dram_init(&s->mem, acc_align_up(top, 4096));
     s->have_mem = 1;
@@ -776,7 +784,7 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
      * 2: operands (bad files stop the run before anything is planned);
      * 3: the schedule; 4: the memory image */
     if (resolve_layer(rc, rep, cl, err) || operands(rc, rep, s, err) ||
-        resolve_schedule(rc, rep, s, &mm, &meta, err) || build_memory(rep, s, &mm, err))
+        resolve_schedule(rc, rep, s, &mm, &meta, err) || build_memory(rc, rep, s, &mm, &meta, err))
         return -1;
     const acc_layer *l = &rep->layer;
     rep->instr_count = s->prog.count;
@@ -936,7 +944,7 @@ int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err)
     const char *backend = base->backend ? base->backend : "iss";
     const char *root = base->out_dir ? base->out_dir : "build/cosim";
     char path[COSIM_PATH_MAX + ACC_NAME_MAX + 16], safe_net[ACC_NAME_MAX];
-    safe_name(net, safe_net, sizeof(safe_net));
+    acc_layer_file_name(net, safe_net, sizeof(safe_net));
     snprintf(path, sizeof(path), "%s/net_%s.json", root, safe_net);
     /* every layer's folder is locked and marked before the first layer runs:
      * a second run into any of them stops before it writes a file, and an
@@ -946,7 +954,7 @@ int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err)
     int taken = 0, rc = acc_mkdirs(root, err);
     for (int i = 0; rc == 0 && i < list.count; i++) {
         char safe[ACC_NAME_MAX];
-        safe_name(list.items[i].name, safe, sizeof(safe));
+        acc_layer_file_name(list.items[i].name, safe, sizeof(safe));
         snprintf(dirs[i], sizeof(dirs[i]), "%s/%s", root, safe);
         if (acc_mkdirs(dirs[i], err) || (locks[i] = lock_folder(dirs[i], err)) < 0)
             rc = -1;

@@ -370,7 +370,7 @@ int cosim_npy_parse(const uint8_t *buf, size_t len, const char *path, cosim_npy 
 int cosim_npy_load(const char *path, cosim_npy *out, acc_error *err)
 {
     size_t len = 0;
-    char *buf = acc_read_file(path, &len, err);
+    char *buf = acc_read_file_max(path, COSIM_NPY_FILE_MAX, &len, err);
     if (!buf)
         return -1;
     int rc = cosim_npy_parse((const uint8_t *)buf, len, path, out, err);

@@ -17,9 +17,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/memmap.h"
 #include "core/util.h"
 
 #define COSIM_NPY_MAX_DIMS 32
+
+/* Size cap of a .npy file (docs/formats.md, "Input size limits"): the
+ * external memory (ACC_DRAM_LIMIT, 2 GiB), which holds every tensor of a
+ * run, plus 64 KiB of header. */
+#define COSIM_NPY_FILE_MAX ((size_t)ACC_DRAM_LIMIT + ((size_t)64 << 10))
 
 typedef enum cosim_npy_dtype {
     COSIM_NPY_I8 = 1, /* '|i1' */

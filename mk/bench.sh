@@ -21,6 +21,18 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 hr "C core: golden, iss, model, validator   [$B/bin/bench $CONFIG]"
 "$B/bin/bench" "$CONFIG"
 
+csv="$B/bench/rows40000.csv"
+hr "Layer CSV reader, a generated 40,000-row file   [$B/bin/layers --csv $csv; $B/bin/layers --show $csv:row40000]"
+awk 'BEGIN { print "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,";
+             for (i = 1; i <= 40000; i++) printf "row%d,%d,%d,3,3,%d,%d,1,\n", i, 8 + i % 200, 8 + i % 97, 1 + i % 64, 1 + i % 128 }' > "$csv"
+t0=$(date +%s.%N)
+"$B/bin/layers" --csv "$csv" >/dev/null
+t1=$(date +%s.%N)
+"$B/bin/layers" --show "$csv:row40000" >/dev/null
+t2=$(date +%s.%N)
+printf '  full parse and check of every row (layers --csv): %.3f s\n' "$(calc "$t1 - $t0")"
+printf '  one-row lookup of the last row (layers --show): %.3f s\n' "$(calc "$t2 - $t1")"
+
 hr "Verilator build of the $CONFIG simulator, from scratch   [make $B/bench-rtl/$CONFIG/cosim]"
 rm -rf "$B/bench-rtl"
 t0=$(date +%s.%N)

@@ -2,7 +2,7 @@
 # Installs the Debian packages the project needs, or says exactly how.
 # Usage: mk/deps.sh [--check]
 set -euo pipefail
-PKGS=(build-essential pkg-config verilator yosys libcadical-dev libcriterion-dev
+PKGS=(build-essential pkg-config verilator yosys libcadical-dev libcriterion-dev uthash-dev
       libinih-dev libcjson-dev libsystemc-dev zlib1g-dev python3
       cppcheck clang-tidy clang-format ccache clang libclang-rt-dev)
 missing=()

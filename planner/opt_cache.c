@@ -88,7 +88,7 @@ static void safe(const char *s, char *out, size_t n)
 static int load(const char *path, const acc_config *cfg, double time_limit, acc_program *out,
                 int64_t *claimed)
 {
-    char *text = acc_read_file(path, NULL, NULL);
+    char *text = acc_read_file_max(path, ACC_SCHED_FILE_MAX, NULL, NULL);
     if (!text)
         return -1;
     long long ms = -1, lb = -1;

@@ -245,6 +245,305 @@ Test(layer_csv, rejects_a_missing_file)
     cr_assert(strstr(err.msg, "/nonexistent/dir/x.csv"), "%s", err.msg);
 }
 
+/* ------------------------------------------------------------ CSV: rows */
+
+/* Parses text into a table that must load. */
+static acc_layer_table table_ok(const char *text)
+{
+    acc_layer_table t;
+    acc_error err;
+    cr_assert_eq(acc_layer_table_parse(text, "t.csv", &t, &err), 0, "%s", err.msg);
+    return t;
+}
+
+/* One out-of-range row once rejected the whole file, so that no row of it
+ * could be used; now that row is rejected when it is used. */
+Test(layer_csv, a_bad_row_is_rejected_at_use_and_the_other_rows_stay_reachable)
+{
+    const char *text = HEADER "\n"
+                              "a,8,8,3,3,4,4,1,\n"
+                              "b,40,8,20,3,4,4,1,\n"
+                              "c,8,8,1,1,4,4,1,\n";
+    acc_layer_table t = table_ok(text);
+    cr_assert_eq(t.count, 3);
+    cr_assert_eq(t.bad, 1);
+    cr_assert_null(t.rows[0].error);
+    cr_assert_not_null(t.rows[1].error);
+    cr_assert(strstr(t.rows[1].error, "t.csv:3: field 'filter height': 20 is outside 1..15"), "%s",
+              t.rows[1].error);
+    cr_assert_eq(t.rows[2].line, 4);
+    cr_assert_str_eq(t.rows[2].layer.name, "c");
+    acc_layer_table_free(&t);
+    /* the strict reader of the catalogs still refuses the file */
+    parse_fails(text, "t.csv:3: field 'filter height': 20 is outside 1..15");
+
+    char *dir = temp_dir();
+    char *path = write_temp(dir, "rows.csv", text);
+    char spec[256];
+    snprintf(spec, sizeof spec, "%s:c", path);
+    acc_layer l = lookup_ok(spec);
+    expect_shape(&l, 8, 8, 4, 1, 1, 4, 1, 1);
+    snprintf(spec, sizeof spec, "%s:3", path);
+    cr_assert_str_eq(lookup_ok(spec).name, "c");
+    snprintf(spec, sizeof spec, "%s:b", path);
+    lookup_fails(spec, "rows.csv:3: field 'filter height': 20 is outside 1..15");
+    snprintf(spec, sizeof spec, "%s:2", path);
+    lookup_fails(spec, "rows.csv:3: field 'filter height': 20 is outside 1..15");
+    snprintf(spec, sizeof spec, "%s:4", path);
+    lookup_fails(spec, "no layer named '4' (the file has 3 layers, from 'a' to 'c'");
+    remove(path);
+    rmdir(dir);
+    free(path);
+    free(dir);
+}
+
+/* What SCALE-Sim's own files hold: a byte order mark, no-break spaces and
+ * CRLF around header names, a 'batch size' column that rows leave out, a
+ * ninth positional field (stride width), names of any characters, separator
+ * rows of empty fields, trailing '#' comments. */
+Test(layer_csv, reads_scale_sim_files_as_their_users_have_them)
+{
+    acc_layer_table t = table_ok("\xef\xbb\xbfLayer name,\xc2\xa0IFMAP Height,ifmap width,"
+                                 "filter height,filter width,channels,num filters,strides,"
+                                 "batch size,\r\n"
+                                 ",,,,,,,,,\r\n"
+                                 "Embedding/Pooling,128,16,1,1,1,24,1,\r\n"
+                                 "Embedding Layer,10,10,3,3,4,4,1,1,\r\n"
+                                 "\r\n"
+                                 "Attn_QxK',9,9,3,3,4,4,2,#dw\r\n");
+    cr_assert_eq(t.count, 3);
+    cr_assert_eq(t.bad, 0, "%s", t.bad ? t.rows[0].error : "");
+    cr_assert_str_eq(t.rows[0].layer.name, "Embedding/Pooling");
+    cr_assert_str_eq(t.rows[1].layer.name, "Embedding Layer");
+    cr_assert_str_eq(t.rows[2].layer.name, "Attn_QxK'");
+    expect_shape(&t.rows[2].layer, 9, 9, 4, 3, 3, 4, 2, 2);
+    cr_assert_eq(t.rows[2].line, 6);
+    acc_layer_table_free(&t);
+
+    /* a ninth field in a file of eight columns is SCALE-Sim's stride width */
+    acc_layer_list list = parse_ok(HEADER "\nptwise,9,9,1,1,4,4,2,3, \nplain,9,9,1,1,4,4,2,\n");
+    expect_shape(&list.items[0], 9, 9, 4, 1, 1, 4, 2, 3);
+    expect_shape(&list.items[1], 9, 9, 4, 1, 1, 4, 2, 2);
+    acc_layer_list_free(&list);
+    /* a row shorter than the header leaves its last optional columns at
+     * their defaults; it still needs the eight positional fields */
+    list = parse_ok(HEADER " padding, groups,\nshort,9,9,3,3,4,4,1,1,\n");
+    expect_pads(&list.items[0], 1, 1, 1, 1);
+    cr_assert_eq(list.items[0].groups, 1);
+    acc_layer_list_free(&list);
+    parse_fails(HEADER " padding,\nshort,9,9,3,3,4,4,\n",
+                "t.csv:2: expected 9 fields as in the header, got 7");
+    parse_fails(HEADER "\nlong,9,9,3,3,4,4,1,1,1,\n",
+                "t.csv:2: expected 8 fields as in the header, got 10");
+}
+
+/* SCALE-Sim's files repeat names (one per transformer block): rows that
+ * share a name are used by number; the name alone is ambiguous. */
+Test(layer_csv, rows_that_share_a_name_are_used_by_number)
+{
+    const char *text = HEADER "\nx,8,8,1,1,4,4,1,\ny,8,8,1,1,4,4,1,\nx,9,9,1,1,4,4,1,\n";
+    acc_layer_table t = table_ok(text);
+    cr_assert_eq(t.bad, 0);
+    cr_assert_eq(t.shared, 1);
+    cr_assert_eq(t.rows[0].first_line, 0);
+    cr_assert_eq(t.rows[2].first_line, 2);
+    acc_layer_table_free(&t);
+    /* the catalogs' strict reader wants one row per name */
+    parse_fails(text, "t.csv:4: field 'name': duplicate layer name 'x' (first on line 2)");
+
+    char *dir = temp_dir();
+    char *path = write_temp(dir, "shared.csv", text);
+    char spec[256];
+    snprintf(spec, sizeof spec, "%s:3", path);
+    acc_layer l = lookup_ok(spec);
+    cr_assert_str_eq(l.name, "x");
+    cr_assert_eq(l.ifmap_h, 9);
+    snprintf(spec, sizeof spec, "%s:x", path);
+    lookup_fails(spec, "shared.csv:4: field 'name': duplicate layer name 'x' (first on line 2): "
+                       "select one of these rows by its number");
+    snprintf(spec, sizeof spec, "%s:y", path);
+    cr_assert_str_eq(lookup_ok(spec).name, "y");
+    remove(path);
+    rmdir(dir);
+    free(path);
+    free(dir);
+}
+
+/* The one-row lookup reads only the header and its row; it must give, for
+ * every row, what the whole table gives: the same layer or the same error. */
+Test(layer_csv, one_row_lookup_agrees_with_the_table_on_every_row)
+{
+    static char text[1 << 16];
+    size_t o = (size_t)snprintf(text, sizeof text, "%s padding,\n", HEADER);
+    acc_rng r;
+    acc_rng_seed(&r, 7);
+    const int rows = 300;
+    for (int i = 0; i < rows; i++) {
+        unsigned v = (unsigned)(acc_rng_next(&r) % 12);
+        char name[32];
+        snprintf(name, sizeof name, "r%u", (unsigned)(acc_rng_next(&r) % 250)); /* repeats */
+        if (v == 0)
+            o += (size_t)snprintf(text + o, sizeof text - o, "%s,8,8,16,3,4,4,1,0,\n", name);
+        else if (v == 1)
+            o += (size_t)snprintf(text + o, sizeof text - o, "%s,8,8,3,3,4,4,x,0,\n", name);
+        else if (v == 2)
+            o += (size_t)snprintf(text + o, sizeof text - o, "%s,8,8,3\n", name);
+        else if (v == 3)
+            o += (size_t)snprintf(text + o, sizeof text - o, "# comment\n,,,,,,,,,\n");
+        else
+            o += (size_t)snprintf(text + o, sizeof text - o, "%s,%u,9,3,3,4,%u,1,%u,\n", name,
+                                  8 + v, 4 + v, v % 3);
+        cr_assert_lt(o, sizeof text - 64);
+    }
+    char *dir = temp_dir();
+    char *path = write_temp(dir, "many.csv", text);
+    acc_layer_table t;
+    acc_error err;
+    cr_assert_eq(acc_layer_table_load(path, &t, &err), 0, "%s", err.msg);
+    cr_assert_gt(t.bad, 10);
+    for (int i = 0; i < t.count; i++) {
+        char row[16];
+        snprintf(row, sizeof row, "%d", i + 1);
+        acc_layer l;
+        acc_error e;
+        e.msg[0] = '\0';
+        int rc = acc_layer_csv_row(path, row, &l, &e);
+        if (t.rows[i].error) {
+            cr_assert_eq(rc, -1, "row %d accepted, the table says: %s", i + 1, t.rows[i].error);
+            cr_assert_str_eq(e.msg, t.rows[i].error, "row %d", i + 1);
+        } else {
+            cr_assert_eq(rc, 0, "row %d: %s", i + 1, e.msg);
+            cr_assert(memcmp(&l, &t.rows[i].layer, sizeof l) == 0, "row %d: another layer", i + 1);
+        }
+        /* by name: the row, when no other row has its name */
+        if (t.rows[i].error || t.rows[i].first_line)
+            continue;
+        int shared = 0;
+        for (int j = i + 1; j < t.count; j++)
+            shared |= t.rows[j].first_line == t.rows[i].line;
+        rc = acc_layer_csv_row(path, t.rows[i].layer.name, &l, &e);
+        if (shared) {
+            cr_assert_eq(rc, -1, "row %d: a shared name accepted", i + 1);
+            cr_assert(strstr(e.msg, "select one of these rows by its number"), "%s", e.msg);
+        } else {
+            cr_assert_eq(rc, 0, "row %d: %s", i + 1, e.msg);
+            cr_assert(memcmp(&l, &t.rows[i].layer, sizeof l) == 0, "row %d by name", i + 1);
+        }
+    }
+    cr_assert_gt(t.shared, 10);
+    acc_layer_table_free(&t);
+    remove(path);
+    rmdir(dir);
+    free(path);
+    free(dir);
+}
+
+/* A name may hold any printable character (SCALE-Sim's files have
+ * "Embedding/Pooling" and "Attn_QxK'"); acc_layer_file_name makes it safe
+ * where it names a file. */
+Test(layer_csv, a_name_of_any_printable_characters_is_accepted)
+{
+    acc_layer_list list = parse_ok(HEADER "\n../conv1,8,8,3,3,4,4,1,\n(a) 'b' c,8,8,3,3,4,4,1,\n");
+    cr_assert_str_eq(list.items[0].name, "../conv1");
+    cr_assert_str_eq(list.items[1].name, "(a) 'b' c");
+    acc_layer_list_free(&list);
+}
+
+/* ------------------------------------------------------------ SCALE-Sim */
+
+Test(scalesim, a_csv_row_that_scale_sim_sizes_differently_comes_with_a_warning)
+{
+    char *dir = temp_dir();
+    char *path =
+        write_temp(dir, "r.csv", HEADER "\nup,224,224,11,11,3,8,4,\nsame,8,8,3,3,4,4,1,\n");
+    char spec[256], note[512];
+    acc_layer l;
+    acc_error err;
+    snprintf(spec, sizeof spec, "%s:up", path);
+    cr_assert_eq(acc_layer_resolve(spec, &l, note, sizeof note, &err), 0, "%s", err.msg);
+    cr_assert(strstr(note, "layer 'up' of ") && strstr(note, "r.csv: output 54x54; SCALE-Sim "
+                                                             "gives 55x55"),
+              "%s", note);
+    snprintf(spec, sizeof spec, "%s:same", path);
+    cr_assert_eq(acc_layer_resolve(spec, &l, note, sizeof note, &err), 0, "%s", err.msg);
+    cr_assert_str_eq(note, "");
+    /* the catalogs are not SCALE-Sim files: no warning */
+    cr_assert_eq(acc_layer_resolve("alexnet_1", &l, note, sizeof note, &err), 0, "%s", err.msg);
+    cr_assert_str_eq(note, "");
+    remove(path);
+    rmdir(dir);
+    free(path);
+    free(dir);
+}
+
+/* One fixture of tests/data/scalesim/: its rows, usable and not. */
+typedef struct fixture {
+    char file[48];
+    int rows, bad;
+    char usable[40];  /* a usable row, by name */
+    char rejected[8]; /* a rejected row's number, "" when none */
+    char why[64];     /* and its error */
+} fixture;
+
+ParameterizedTestParameters(scalesim, its_own_topology_files_load_row_by_row)
+{
+    static fixture f[] = {
+        {"DeepBench.csv", 107, 3, "OCR_1", "1", ":2: field 'filter height': 20 is outside 1..15"},
+        {"transformer_fwd.csv", 54, 0, "layer_512_3_conv3", "", ""},
+        {"mobilnet_paper.csv", 28, 0, "Conv2_dw", "", ""},
+        {"Sentimental_seqCNN.csv", 4, 0, "Embedding Layer", "", ""},
+        {"Sentimental_seqLSTM_short_div4q.csv", 8, 0, "LSTM1_ptwise", "", ""},
+        {"dlrm_fwd.csv", 8, 7, "MLP_Bottom_0", "1",
+         ":2: field 'filter width': 16 is outside 1..15"},
+        {"gpt2.csv", 6, 6, "", "6", ":7: field 'filter width': 3072 is outside 1..15"},
+    };
+    return cr_make_param_array(fixture, f, sizeof f / sizeof f[0]);
+}
+
+ParameterizedTest(fixture *f, scalesim, its_own_topology_files_load_row_by_row)
+{
+    const char *dir = getenv("ACC_TEST_DATA");
+    char path[512], spec[600];
+    snprintf(path, sizeof path, "%s/scalesim/%s", dir ? dir : "tests/data", f->file);
+    acc_layer_table t;
+    acc_error err;
+    cr_assert_eq(acc_layer_table_load(path, &t, &err), 0, "%s", err.msg);
+    cr_assert_eq(t.count, f->rows, "%s: %d rows", f->file, t.count);
+    cr_assert_eq(t.bad, f->bad, "%s: %d bad rows", f->file, t.bad);
+    acc_layer_table_free(&t);
+    if (f->usable[0]) {
+        snprintf(spec, sizeof spec, "%s:%s", path, f->usable);
+        cr_assert_str_eq(lookup_ok(spec).name, f->usable);
+    }
+    if (f->rejected[0]) {
+        snprintf(spec, sizeof spec, "%s:%s", path, f->rejected);
+        lookup_fails(spec, f->why);
+    }
+}
+
+/* `layers --csv` lists the usable rows, names every bad row on stderr,
+ * warns about the rows SCALE-Sim sizes differently, and exits 1. */
+Test(scalesim, layers_tool_lists_the_usable_rows_and_names_the_rest)
+{
+    const char *bin = getenv("ACC_BIN"), *data = getenv("ACC_TEST_DATA");
+    if (!bin)
+        cr_skip_test("ACC_BIN is not set");
+    static char out[1 << 16];
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "%s/layers --csv %s/scalesim/DeepBench.csv 2>&1", bin,
+             data ? data : "tests/data");
+    cr_assert_eq(tu_run(cmd, out, sizeof out), 1, "%s", out);
+    cr_assert(strstr(out, "total ") && strstr(out, "DeepBench.csv: 104 layers"), "%s", out);
+    cr_assert(strstr(out, "DeepBench.csv:4: field 'filter height': 20 is outside 1..15"), "%s",
+              out);
+    cr_assert(strstr(out, "3 of 107 rows are not usable; the other 104 run as"), "%s", out);
+    cr_assert(strstr(out, "warning: ") &&
+                  strstr(out, "30 rows with an output size that "
+                              "SCALE-Sim rounds up") &&
+                  strstr(out, "line 5 'DeepSpeech_4' 166x38 (SCALE-Sim 167x38)"),
+              "%s", out);
+}
+
 /* Every tests/data/layer_<case>.csv must fail with the message its .err
  * file states (the same files run through the `layers` tool in
  * test_malformed). */
@@ -318,8 +617,8 @@ static acc_layer base_layer(void)
 ParameterizedTestParameters(layer, check_names_the_field_out_of_range)
 {
     static struct bad_field p[] = {
-        {0, 0, "ifmap height", "0 is outside 1..1023"},
-        {1, 1024, "ifmap width", "1024 is outside 1..1023"},
+        {0, 0, "ifmap height", "0 is outside 1..65535"},
+        {1, 65536, "ifmap width", "65536 is outside 1..65535"},
         {2, 16, "filter height", "16 is outside 1..15"},
         {3, 0, "filter width", "0 is outside 1..15"},
         {4, -1, "channels", "-1 is outside 1..65535"},
@@ -385,16 +684,26 @@ Test(layer, check_accepts_the_extremes_of_every_range)
     cr_assert_eq(acc_layer_check(&big, &err), 0, "%s", err.msg);
 }
 
-Test(layer, check_rejects_a_layer_whose_output_exceeds_the_isa)
+/* Height and width are no field of an instruction: a layer larger than one
+ * COMPUTE's 1023 rows or columns is the planner's to tile. */
+Test(layer, check_accepts_a_layer_larger_than_one_compute_tile)
 {
     acc_layer l = base_layer();
     l.ifmap_h = 1023;
+    l.ifmap_w = 20000;
     l.filter_h = 1;
     l.pad_top = l.pad_bottom = 1; /* OH = 1025 */
     acc_error err;
-    cr_assert_eq(acc_layer_check(&l, &err), -1);
-    cr_assert(strstr(err.msg, "field 'ifmap height': output height 1025 is outside 1..1023"), "%s",
-              err.msg);
+    cr_assert_eq(acc_layer_check(&l, &err), 0, "%s", err.msg);
+    cr_assert_eq(layer_out_h(&l), 1025);
+    cr_assert_eq(layer_out_w(&l), 19998);
+    l.ifmap_h = 65535; /* the largest, with the tensors inside 2 GiB */
+    l.ifmap_w = 16000;
+    l.channels = l.num_filter = 1;
+    l.filter_h = l.filter_w = 15;
+    l.pad_top = l.pad_bottom = 0;
+    l.stride_h = l.stride_w = 7;
+    cr_assert_eq(acc_layer_check(&l, &err), 0, "%s", err.msg);
 }
 
 Test(layer, derived_sizes_follow_the_layouts)
@@ -422,6 +731,42 @@ Test(layer, derived_sizes_follow_the_layouts)
     cr_assert_eq(layer_w_bytes(&l), 3u * 3 * 2 * 4);
     cr_assert_eq(layer_y_bytes(&l), 4u * 4 * 2 * 7);
     cr_assert_eq(layer_macs(&l), 4u * 2 * 7 * 3 * 3 * 2);
+}
+
+/* SCALE-Sim rounds output sizes up, ceil((H - FH + S) / S); this project
+ * rounds down, as PyTorch does. */
+Test(layer, rounding_names_the_output_sizes_scale_sim_gives)
+{
+    acc_layer l = base_layer();
+    l.ifmap_h = l.ifmap_w = 224;
+    l.filter_h = l.filter_w = 11;
+    l.stride_h = l.stride_w = 4;
+    int oh, ow;
+    cr_assert_eq(acc_layer_rounding(&l, &oh, &ow), 1);
+    cr_assert_eq(layer_out_h(&l), 54); /* (224 - 11) / 4 + 1 */
+    cr_assert_eq(oh, 55);              /* ceil((224 - 11 + 4) / 4) */
+    cr_assert_eq(ow, 55);
+    l.ifmap_w = 227; /* (227 - 11) % 4 == 0: both give 55 */
+    cr_assert_eq(acc_layer_rounding(&l, &oh, &ow), 1);
+    cr_assert_eq(ow, layer_out_w(&l));
+    l.ifmap_h = 227;
+    cr_assert_eq(acc_layer_rounding(&l, &oh, &ow), 0);
+}
+
+/* Where a layer name names a file or a folder (build/cosim/<layer>/,
+ * build/plan/<layer>.sched) it is made safe. */
+Test(layer, a_name_becomes_a_safe_file_name)
+{
+    struct {
+        const char *name, *file;
+    } c[] = {{"../conv1", ".._conv1"}, {"Embedding/Pooling", "Embedding_Pooling"},
+             {"Layer 1", "Layer_1"},   {"..", "layer"},
+             {"resnet_3", "resnet_3"}, {"(a) 'b'", "_a___b_"}};
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char out[ACC_NAME_MAX];
+        acc_layer_file_name(c[i].name, out, sizeof out);
+        cr_assert_str_eq(out, c[i].file, "'%s'", c[i].name);
+    }
 }
 
 /* ------------------------------------------------------------ catalog */

@@ -439,6 +439,39 @@ Test(sched, an_error_after_valid_lines_names_the_right_line)
     cr_assert(strstr(err.msg, "dir/prog.sched:6: field 'bogus'") != NULL, "%s", err.msg);
 }
 
+/* A layer name may hold blanks (a SCALE-Sim row's name): .layer takes the
+ * rest of its line, and the written text reads back to the same name. */
+Test(sched, layer_directive_takes_a_name_with_blanks)
+{
+    acc_program p;
+    acc_sched_meta meta;
+    assemble_ok(".layer  Embedding Layer 2  # the row\nend\n", &p, &meta);
+    cr_assert_str_eq(meta.layer, "Embedding Layer 2");
+    char *text = write_text(&p, &meta, NULL, NULL);
+    acc_program back;
+    acc_sched_meta meta2;
+    assemble_ok(text, &back, &meta2);
+    cr_assert_str_eq(meta2.layer, "Embedding Layer 2", "%s", text);
+    free(text);
+    acc_program_free(&back);
+    acc_program_free(&p);
+}
+
+/* A path that fills the whole message once left no room for the reason. */
+Test(sched, an_error_under_a_long_path_keeps_the_line_and_the_reason)
+{
+    char path[801];
+    memset(path, 'p', 800);
+    memcpy(path + 790, "/x.sched", 9);
+    acc_error err;
+    acc_program p;
+    cr_assert_eq(acc_sched_parse("end\nlod x=1\n", path, &p, NULL, &err), -1, "accepted");
+    cr_assert(strncmp(err.msg, "pppp", 4) == 0, "%s", err.msg);
+    cr_assert(strstr(err.msg, "/x.sched:2: unknown mnemonic 'lod' (expected load, store, "
+                              "compute or end)") != NULL,
+              "%s", err.msg);
+}
+
 Test(sched, load_reports_a_missing_file_and_a_nul_byte)
 {
     acc_program p;

@@ -1,6 +1,7 @@
 /* test_util.c - the shared helpers of core/util.h: integer parsing at every
- * bound, atomic file writes, temporary files removed on a signal, and lock
- * files. */
+ * bound, atomic file writes, temporary files removed on a signal, lock
+ * files, the input reader's size caps and file types, and error messages
+ * too long for their buffer. */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -197,6 +198,41 @@ Test(util, a_lock_is_exclusive_between_processes_and_names_its_holder)
             acc_lock_release(fd);
     }
     cr_assert(exists(path), "the lock file stays");
+/* ------------------------------------------------------------ input limits */
+
+/* A fresh file of `len` bytes of 'a' in a fresh directory; returns its path
+ * (static storage) and the directory in dir. */
+static const char *sized_file(char dir[32], size_t len)
+{
+    static char path[64];
+    snprintf(dir, 32, "/tmp/acc_util_XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/in.txt", dir);
+    char *data = malloc(len + 1);
+    cr_assert_not_null(data);
+    memset(data, 'a', len);
+    acc_error err;
+    cr_assert_eq(acc_write_file(path, data, len, &err), 0, "%s", err.msg);
+    free(data);
+    return path;
+}
+
+Test(util, read_file_takes_a_file_up_to_its_cap_and_refuses_one_byte_more)
+{
+    char dir[32];
+    const char *path = sized_file(dir, 100);
+    acc_error err;
+    size_t len = 0;
+    char *text = acc_read_file_max(path, 100, &len, &err);
+    cr_assert_not_null(text, "%s", err.msg);
+    cr_assert_eq(len, 100);
+    cr_assert_eq(text[100], '\0');
+    free(text);
+    err.msg[0] = '\0';
+    cr_assert_null(acc_read_file_max(path, 99, &len, &err));
+    cr_assert(strstr(err.msg, path) && strstr(err.msg, "larger than 99 bytes (100 bytes)") &&
+                  strstr(err.msg, "Input size limits"),
+              "%s", err.msg);
     remove(path);
     rmdir(dir);
 }
@@ -210,4 +246,63 @@ Test(util, a_lock_in_a_missing_directory_fails_naming_the_path)
     cr_assert_eq(holder, 0);
     cr_assert(strstr(err.msg, "/nonexistent-dir/.lock") != NULL, "message: %s", err.msg);
     acc_lock_release(-1);
+Test(util, read_file_refuses_a_directory_and_a_device)
+{
+    acc_error err;
+    err.msg[0] = '\0';
+    cr_assert_null(acc_read_file("/tmp", NULL, &err));
+    cr_assert(strstr(err.msg, "/tmp: not a regular file (a directory)"), "%s", err.msg);
+    err.msg[0] = '\0';
+    cr_assert_null(acc_read_file_max("/dev/zero", 1 << 20, NULL, &err));
+    cr_assert(strstr(err.msg, "/dev/zero: not a regular file (a character device)"), "%s", err.msg);
+}
+
+/* A pipe has no size: it is read up to the cap and refused beyond it. */
+Test(util, read_file_reads_a_pipe_up_to_its_cap)
+{
+    char dir[] = "/tmp/acc_util_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char fifo[64], cmd[256];
+    snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    for (int over = 0; over <= 1; over++) {
+        /* a writer of 5000 bytes; a cap of 5000 takes them, 4999 does not */
+        snprintf(cmd, sizeof(cmd), "head -c 5000 /dev/zero | tr '\\0' b > %s &", fifo);
+        cr_assert_eq(system(cmd), 0);
+        acc_error err;
+        err.msg[0] = '\0';
+        size_t len = 0;
+        char *text = acc_read_file_max(fifo, 5000 - (size_t)over, &len, &err);
+        if (over) {
+            cr_assert_null(text);
+            cr_assert(strstr(err.msg, "larger than 4999 bytes"), "%s", err.msg);
+        } else {
+            cr_assert_not_null(text, "%s", err.msg);
+            cr_assert_eq(len, 5000);
+            free(text);
+        }
+    }
+    remove(fifo);
+    rmdir(dir);
+}
+
+/* The message of a failure keeps the reason when the path is long: the
+ * middle of the message gives way. */
+Test(util, fail_keeps_the_start_and_the_reason_of_a_message_too_long_to_fit)
+{
+    char path[1001];
+    memset(path, 'd', 1000);
+    path[0] = '/';
+    path[1000] = '\0';
+    acc_error err;
+    cr_assert_eq(acc_fail(&err, "%s:7: field 'n': expected three numbers", path), -1);
+    cr_assert_lt(strlen(err.msg), sizeof(err.msg));
+    cr_assert(strncmp(err.msg, "/ddd", 4) == 0, "%s", err.msg);
+    cr_assert(strstr(err.msg, "..."), "%s", err.msg);
+    size_t n = strlen(err.msg);
+    const char *end = "ddd:7: field 'n': expected three numbers";
+    cr_assert(n > strlen(end) && strcmp(err.msg + n - strlen(end), end) == 0, "%s", err.msg);
+    /* a message that fits is untouched */
+    acc_fail(&err, "%s", "short");
+    cr_assert_str_eq(err.msg, "short");
 }

@@ -81,7 +81,7 @@ static int disassemble(const char *in, const char *out)
 {
     size_t len;
     acc_error err;
-    char *buf = acc_read_file(in, &len, &err);
+    char *buf = acc_read_file_max(in, ACC_PROGRAM_FILE_MAX, &len, &err);
     if (!buf) {
         fprintf(stderr, "asm: %s\n", err.msg);
         return 1;

@@ -3,11 +3,14 @@
  *
  *   layers                 every layer of every built-in network
  *   layers NET             one network (resnet, resnet50, vgg, ...)
- *   layers --csv FILE      parse a SCALE-Sim topology CSV and list it
+ *   layers --csv FILE      parse a SCALE-Sim topology CSV and list its usable
+ *                          rows; each bad row's error and the rows SCALE-Sim
+ *                          sizes differently go to stderr
  *   layers --show SPEC     one layer as LAYER= resolves it (resnet_3, f.csv:row)
  *
  * Options are parsed with getopt_long (`--csv FILE` or `--csv=FILE`).
- * Exit status: 0 success, 1 bad input (the message is on stderr), 2 usage. */
+ * Exit status: 0 success, 1 bad input (the message is on stderr; for --csv,
+ * a bad file or any bad row), 2 usage. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,29 +113,108 @@ static int list_net(const char *net)
     return 0;
 }
 
+/* Rows named in one warning or note at most. */
+#define ROUNDING_LISTED 8
+
+/* The warning of a file whose rows SCALE-Sim sizes differently: the rows
+ * (the first ROUNDING_LISTED of them) with both output sizes. */
+static void warn_rounding(const char *path, const acc_layer_table *t)
+{
+    int affected = 0;
+    for (int i = 0; i < t->count; i++) {
+        int oh, ow;
+        affected += !t->rows[i].error && acc_layer_rounding(&t->rows[i].layer, &oh, &ow);
+    }
+    if (!affected)
+        return;
+    fprintf(stderr,
+            "layers: warning: %s: %d row%s with an output size that SCALE-Sim rounds up and "
+            "this project (like PyTorch) rounds down (docs/formats.md, \"SCALE-Sim files\"):",
+            path, affected, affected == 1 ? "" : "s");
+    int listed = 0;
+    for (int i = 0; i < t->count && listed < ROUNDING_LISTED; i++) {
+        const acc_layer *l = &t->rows[i].layer;
+        int oh, ow;
+        if (t->rows[i].error || !acc_layer_rounding(l, &oh, &ow))
+            continue;
+        fprintf(stderr, "%s line %d '%s' %dx%d (SCALE-Sim %dx%d)", listed ? "," : "",
+                t->rows[i].line, l->name, layer_out_h(l), layer_out_w(l), oh, ow);
+        listed++;
+    }
+    if (affected > listed)
+        fprintf(stderr, ", and %d more", affected - listed);
+    fprintf(stderr, "\n");
+}
+
+/* The note of a file whose rows share names: such rows are used by number. */
+static void note_shared(const char *path, const acc_layer_table *t)
+{
+    if (!t->shared)
+        return;
+    fprintf(stderr,
+            "layers: note: %s: %d row%s repeat an earlier row's name; select %s by number "
+            "(LAYER=%s:<N>):",
+            path, t->shared, t->shared == 1 ? "" : "s", t->shared == 1 ? "it" : "them", path);
+    int listed = 0;
+    for (int i = 0; i < t->count && listed < ROUNDING_LISTED; i++)
+        if (t->rows[i].first_line) {
+            fprintf(stderr, "%s line %d '%s' (first on line %d)", listed ? "," : "",
+                    t->rows[i].line, t->rows[i].layer.name, t->rows[i].first_line);
+            listed++;
+        }
+    if (t->shared > listed)
+        fprintf(stderr, ", and %d more", t->shared - listed);
+    fprintf(stderr, "\n");
+}
+
+/* Lists the usable rows of a CSV; every bad row's error goes to stderr.
+ * Returns 0 when every row is usable, 1 otherwise (or on a bad file). */
 static int list_csv(const char *path)
 {
-    acc_layer_list list;
+    acc_layer_table t;
     acc_error err;
-    if (acc_layer_csv_load(path, NULL, &list, &err) != 0) {
+    if (acc_layer_table_load(path, &t, &err) != 0) {
         fprintf(stderr, "layers: %s\n", err.msg);
         return 1;
     }
+    acc_layer_list list;
+    list.items = acc_malloc((size_t)t.count * sizeof *list.items);
+    list.count = 0;
+    for (int i = 0; i < t.count; i++)
+        if (!t.rows[i].error)
+            list.items[list.count++] = t.rows[i].layer;
     printf("# %s\n", path);
     uint64_t total = print_table(&list, NULL);
     print_total(path, list.count, total);
+    for (int i = 0; i < t.count; i++)
+        if (t.rows[i].error)
+            fprintf(stderr, "layers: %s\n", t.rows[i].error);
+    if (t.bad == t.count)
+        fprintf(stderr, "layers: %s: none of its %d rows is usable\n", path, t.count);
+    else if (t.bad)
+        fprintf(stderr,
+                "layers: %s: %d of %d rows are not usable; the other %d run as "
+                "LAYER=%s:<row>\n",
+                path, t.bad, t.count, t.count - t.bad, path);
+    note_shared(path, &t);
+    warn_rounding(path, &t);
+    int rc = t.bad ? 1 : 0;
     acc_layer_list_free(&list);
-    return 0;
+    acc_layer_table_free(&t);
+    return rc;
 }
 
 static int show(const char *spec)
 {
     acc_layer l;
     acc_error err;
-    if (acc_layer_lookup(spec, &l, &err) != 0) {
+    char note[512];
+    if (acc_layer_resolve(spec, &l, note, sizeof(note), &err) != 0) {
         fprintf(stderr, "layers: %s\n", err.msg);
         return 1;
     }
+    if (note[0])
+        fprintf(stderr, "layers: warning: %s\n", note);
     acc_memmap mm;
     acc_memmap_default(&l, &mm);
     printf("layer     %s\n", l.name);

@@ -640,11 +640,14 @@ int main(int argc, char **argv)
     acc_error err;
     acc_layer layer;
     acc_config cfg;
-    if (acc_layer_lookup(o.layer, &layer, &err) != 0 ||
+    char note[512];
+    if (acc_layer_resolve(o.layer, &layer, note, sizeof(note), &err) != 0 ||
         acc_config_load(o.config, &cfg, &err) != 0) {
         fprintf(stderr, "plan: %s\n", err.msg);
         return 1;
     }
+    if (note[0])
+        fprintf(stderr, "plan: warning: %s\n", note);
     if (acc_layer_check(&layer, &err) != 0) {
         fprintf(stderr, "plan: %s\n", err.msg);
         return 1;
@@ -684,10 +687,12 @@ int main(int argc, char **argv)
 
     opt_bounds b;
     opt_universal_bounds(&layer, &cfg, &b);
-    size_t n = strlen(o.out_dir) + strlen(layer.name) + 16;
+    char file[ACC_NAME_MAX];
+    acc_layer_file_name(layer.name, file, sizeof(file));
+    size_t n = strlen(o.out_dir) + strlen(file) + 16;
     char *sched_path = acc_malloc(n), *json_path = acc_malloc(n);
-    snprintf(sched_path, n, "%s/%s.sched", o.out_dir, layer.name);
-    snprintf(json_path, n, "%s/%s.json", o.out_dir, layer.name);
+    snprintf(sched_path, n, "%s/%s.sched", o.out_dir, file);
+    snprintf(json_path, n, "%s/%s.json", o.out_dir, file);
 
     if (rc == 0) {
         acc_sched_meta meta;

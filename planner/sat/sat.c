@@ -667,7 +667,7 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
 int acc_sat_solve_dimacs(const char *path, acc_error *err)
 {
     ACC_REQUIRE(path != NULL);
-    char *text = acc_read_file(path, NULL, err);
+    char *text = acc_read_file_max(path, ACC_DIMACS_FILE_MAX, NULL, err);
     if (!text)
         return -1;
     CCaDiCaL *s = ccadical_init();

@@ -66,5 +66,8 @@ void acc_sat_result_free(acc_sat_result *res);
  * Returns 10 (satisfiable) or 20 (unsatisfiable), or -1 with err naming the
  * file and line when it cannot be read or is not DIMACS. */
 int acc_sat_solve_dimacs(const char *path, acc_error *err);
+/* Size cap of a DIMACS file read back (docs/formats.md, "Input size
+ * limits"): 1 GiB. */
+#define ACC_DIMACS_FILE_MAX ((size_t)1 << 30)
 
 #endif
