@@ -17,13 +17,14 @@ typedef struct endless_case {
 ParameterizedTestParameters(input, every_reader_refuses_an_endless_device)
 {
     static endless_case cases[] = {
-        {"asm -d {}"},                                             /* binary program */
-        {"asm {} -o /dev/null"},                                   /* .sched */
-        {"asm --config {}"},                                       /* .ini */
-        {"layers --csv {}"},                                       /* .csv */
-        {"cosim --layer lenet_1 --sched {} --out /dev/null/x"},    /* .sched */
-        {"cosim --layer lenet_1 --config {} --out /dev/null/x"},   /* .ini */
-        {"cosim --layer lenet_1 --x {} --w {} --out /dev/null/x"}, /* .npy */
+        {"asm -d {}"},           /* binary program */
+        {"asm {} -o /dev/null"}, /* .sched */
+        {"asm --config {}"},     /* .ini */
+        {"layers --csv {}"},     /* .csv */
+        /* cosim takes its output folder first: one per case */
+        {"cosim --layer lenet_1 --sched {} --out build/test-out/input-sched"},   /* .sched */
+        {"cosim --layer lenet_1 --config {} --out build/test-out/input-config"}, /* .ini */
+        {"cosim --layer lenet_1 --x {} --w {} --out build/test-out/input-npy"},  /* .npy */
     };
     return cr_make_param_array(endless_case, cases, sizeof(cases) / sizeof(cases[0]));
 }

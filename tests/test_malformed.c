@@ -1,9 +1,9 @@
 /* test_malformed.c - every malformed input under tests/data/ is rejected
  * with its documented error.  A case is a file tests/data/<name> with a
  * sibling <name>.err: line 1 is a substring the error must contain, an
- * optional line 2 "cmd: ..." the command ({} = the file, $ACC_BIN = the
- * tools).  Default commands by extension are in default_cmd().  Every
- * case is taken (none dropped: a case that cannot be read fails with the
+ * optional line 2 "cmd: ..." the command ({} = the file, {out} = an output
+ * folder of the case's own, $ACC_BIN = the tools).  Default commands by extension are in
+ * default_cmd().  Every case is taken (none dropped: a case that cannot be read fails with the
  * reason), and fewer than MIN_CASES cases fail the suite. */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
@@ -170,7 +170,8 @@ Test(malformed, every_case_of_the_data_folder_is_collected)
     cr_assert_eq(unsorted, 0, "case %zu is out of order or a duplicate", unsorted - 1);
 }
 
-/* Expands {} and $ACC_BIN. */
+/* Expands {}, {out} (build/test-out/malformed/<case>: runs in parallel must
+ * not share an output folder) and $ACC_BIN. */
 static void expand(const mcase *c, char *out, size_t size)
 {
     const char *bin = getenv("ACC_BIN");
@@ -181,6 +182,11 @@ static void expand(const mcase *c, char *out, size_t size)
         if (p[0] == '{' && p[1] == '}') {
             o += (size_t)snprintf(out + o, size - o, "'%s'", c->file);
             p++;
+        } else if (strncmp(p, "{out}", 5) == 0) { /* an output folder of the case's own */
+            const char *base = strrchr(c->file, '/');
+            o += (size_t)snprintf(out + o, size - o, "'build/test-out/malformed/%s'",
+                                  base ? base + 1 : c->file);
+            p += 4;
         } else if (strncmp(p, "$ACC_BIN", 8) == 0) {
             o += (size_t)snprintf(out + o, size - o, "%s", bin);
             p += 7;

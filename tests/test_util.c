@@ -198,6 +198,21 @@ Test(util, a_lock_is_exclusive_between_processes_and_names_its_holder)
             acc_lock_release(fd);
     }
     cr_assert(exists(path), "the lock file stays");
+    remove(path);
+    rmdir(dir);
+}
+
+Test(util, a_lock_in_a_missing_directory_fails_naming_the_path)
+{
+    acc_error err;
+    err.msg[0] = '\0';
+    long holder = -1;
+    cr_assert_eq(acc_lock_take("/nonexistent-dir/.lock", &holder, &err), -1);
+    cr_assert_eq(holder, 0);
+    cr_assert(strstr(err.msg, "/nonexistent-dir/.lock") != NULL, "message: %s", err.msg);
+    acc_lock_release(-1);
+}
+
 /* ------------------------------------------------------------ input limits */
 
 /* A fresh file of `len` bytes of 'a' in a fresh directory; returns its path
@@ -237,15 +252,6 @@ Test(util, read_file_takes_a_file_up_to_its_cap_and_refuses_one_byte_more)
     rmdir(dir);
 }
 
-Test(util, a_lock_in_a_missing_directory_fails_naming_the_path)
-{
-    acc_error err;
-    err.msg[0] = '\0';
-    long holder = -1;
-    cr_assert_eq(acc_lock_take("/nonexistent-dir/.lock", &holder, &err), -1);
-    cr_assert_eq(holder, 0);
-    cr_assert(strstr(err.msg, "/nonexistent-dir/.lock") != NULL, "message: %s", err.msg);
-    acc_lock_release(-1);
 Test(util, read_file_refuses_a_directory_and_a_device)
 {
     acc_error err;
