@@ -204,6 +204,13 @@ static void vctx_layer(vctx *v, const acc_layer *l)
 int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg,
                  const acc_memmap *mm, acc_validation *out, FILE *log, acc_error *err)
 {
+    return acc_validate_progress(p, l, cfg, mm, out, log, NULL, NULL, err);
+}
+
+int acc_validate_progress(const acc_program *p, const acc_layer *l, const acc_config *cfg,
+                          const acc_memmap *mm, acc_validation *out, FILE *log,
+                          acc_progress_fn progress, void *ctx, acc_error *err)
+{
     ACC_REQUIRE(p != NULL && l != NULL && cfg != NULL && mm != NULL && out != NULL);
     memset(out, 0, sizeof(*out));
     out->first_index = -1;
@@ -287,6 +294,8 @@ int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg
     int end_idx = -1;
     for (int i = 0; i < p->count && !v.stop; i++) {
         const acc_instr *in = &p->ins[i];
+        if (progress)
+            (void)progress(ctx, i, p->count);
         if (legal[i] != 2)
             continue;
         if (in->op == ACC_OP_END) {
@@ -322,6 +331,8 @@ int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg
         model_timing_free(&t);
     }
 done:
+    if (progress)
+        (void)progress(ctx, p->count, p->count);
     vctx_free(&v);
     out->ok = out->violations == 0;
     if (!out->ok) {

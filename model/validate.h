@@ -45,6 +45,13 @@ typedef struct acc_validation {
  * acc_validation_free. */
 int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg,
                  const acc_memmap *mm, acc_validation *out, FILE *log, acc_error *err);
+/* acc_validate with a progress hook: when progress is not NULL it is called
+ * as progress(ctx, i, p->count) before instruction i is interpreted, and
+ * with (p->count, p->count) at the end; its return value is ignored (the
+ * validator always completes). */
+int acc_validate_progress(const acc_program *p, const acc_layer *l, const acc_config *cfg,
+                          const acc_memmap *mm, acc_validation *out, FILE *log,
+                          acc_progress_fn progress, void *ctx, acc_error *err);
 void acc_validation_free(acc_validation *v);
 
 #endif

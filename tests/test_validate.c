@@ -418,6 +418,38 @@ Test(validate, reporting_stops_after_twenty_violations)
     acc_program_free(&p);
 }
 
+/* Counts calls in ctx[0] and keeps the last index in ctx[1]; ctx[2] is set
+ * when an index is not one more than the one before. */
+static int note_progress(void *ctx, int64_t done, int64_t total)
+{
+    int64_t *c = ctx;
+    if (done != c[1] + 1 || total != 9)
+        c[2] = 1;
+    c[0]++;
+    c[1] = done;
+    return 1; /* ignored: the validator always completes */
+}
+
+Test(validate, the_progress_hook_sees_each_instruction_then_the_total)
+{
+    acc_layer l = tiny_layer();
+    acc_config cfg = make_config(4, 4, 4096);
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    acc_program p;
+    build(M_NONE, &mm, &p);
+    acc_validation v;
+    acc_error e;
+    int64_t c[3] = {0, -1, 0};
+    /* the good schedule: 8 instructions and END, then (9, 9) */
+    cr_assert_eq(acc_validate_progress(&p, &l, &cfg, &mm, &v, NULL, note_progress, c, &e), 0, "%s",
+                 e.msg);
+    cr_assert(c[0] == 10 && c[1] == 9 && c[2] == 0, "%lld calls, last %lld, out of order %lld",
+              (long long)c[0], (long long)c[1], (long long)c[2]);
+    acc_validation_free(&v);
+    acc_program_free(&p);
+}
+
 /* ------------------------------------------------------------ repeated rows */
 
 /* Blocks whose rows repeat (stride 0) or overlap, which the validator
