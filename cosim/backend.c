@@ -45,6 +45,8 @@ static int iss_backend_run(const acc_program *p, const acc_config *cfg, const ac
         cosim_meter m;
         cosim_meter_start(&m, "iss", "instructions", opt->progress && isatty(2), opt->max_seconds);
         rc = iss_run_progress(&fetched, cfg, mem, NULL, cosim_meter_progress, &m, err);
+        if (rc == 0)
+            m.done = m.total; /* the line ends complete */
         cosim_meter_end(&m);
         if (m.expired) {
             res->wall_timeout = 1;
