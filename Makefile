@@ -94,6 +94,7 @@ help:
 	@echo "Knobs"
 	@echo "  V=1 show commands; PLANNER=sat|double|serial (default sat); PLAN_TIME=s (default 60);"
 	@echo "  TRACE=1 make cosim runs as make wave; ARGS=... passed to the tool; B=dir build folder"
+	@echo "  MAX_BYTES=n MAX_CYCLES=n MAX_SECONDS=s: the ceilings of a cosim run (0 lifts one; docs/cosim.md)"
 
 # ---------------------------------------------------------------- deps
 deps: $(DEPS_OK)
@@ -251,8 +252,12 @@ include mk/coverage.mk
 
 # ---------------------------------------------------------------- user jobs
 # STRESS=seed: stress mode (docs/cosim.md, "Stress mode"; rtl backend).
+# MAX_BYTES, MAX_CYCLES, MAX_SECONDS: the run's ceilings (docs/cosim.md,
+# "Ceilings"; 0 lifts one); unset, cosim's defaults hold.
 COSIM_ARGS = --config $(CONFIG) --seed $(SEED) --planner $(PLANNER) \
 	$(if $(filter 1,$(DUMP)),--dump) $(if $(STRESS),--stress $(STRESS)) \
+	$(if $(MAX_BYTES),--max-bytes $(MAX_BYTES)) $(if $(MAX_CYCLES),--max-cycles $(MAX_CYCLES)) \
+	$(if $(MAX_SECONDS),--max-seconds $(MAX_SECONDS)) \
 	$(if $(NET),--net $(NET),--layer $(LAYER)) $(ARGS)
 ifeq ($(BACKEND),iss)
 COSIM_BIN := $(B)/bin/cosim

@@ -496,6 +496,19 @@ static int parse_directive(const parser *ps, const char *dir, char *rest, acc_sc
                 dir);
 }
 
+/* Cuts one line (already NUL-terminated) at its comment and returns its first
+ * token (NULL for a blank line), *rest the text after it: a directive when
+ * the token starts with '.', else an instruction.  The parser and
+ * acc_sched_instr_line both read lines through it, so they count alike. */
+static char *line_head(char *line, char **rest)
+{
+    char *hash = strchr(line, '#');
+    if (hash)
+        *hash = '\0';
+    *rest = line;
+    return next_token(rest);
+}
+
 int acc_sched_parse(const char *text, const char *path, acc_program *out, acc_sched_meta *meta,
                     acc_error *err)
 {
@@ -514,11 +527,8 @@ int acc_sched_parse(const char *text, const char *path, acc_program *out, acc_sc
         char *nl = strchr(line, '\n');
         if (nl)
             *nl = '\0';
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        char *rest = line;
-        char *first = next_token(&rest);
+        char *rest;
+        char *first = line_head(line, &rest);
         if (first && first[0] == '.') {
             rc = parse_directive(&ps, first, rest, &m, &seen);
         } else if (first) {
@@ -538,6 +548,26 @@ int acc_sched_parse(const char *text, const char *path, acc_program *out, acc_sc
     if (meta)
         *meta = m;
     return 0;
+}
+
+int acc_sched_instr_line(const char *text, int index)
+{
+    ACC_REQUIRE(text != NULL);
+    char *buf = acc_strdup(text);
+    int line = 0, found = 0, seen = 0;
+    for (char *l = buf; l && !found && index >= 0;) {
+        line++;
+        char *nl = strchr(l, '\n');
+        if (nl)
+            *nl = '\0';
+        char *rest;
+        char *first = line_head(l, &rest);
+        if (first && first[0] != '.' && seen++ == index)
+            found = line;
+        l = nl ? nl + 1 : NULL;
+    }
+    free(buf);
+    return found;
 }
 
 int acc_sched_load(const char *path, acc_program *out, acc_sched_meta *meta, acc_error *err)

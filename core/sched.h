@@ -46,6 +46,12 @@ int acc_sched_parse(const char *text, const char *path, acc_program *out, acc_sc
                     acc_error *err);
 int acc_sched_load(const char *path, acc_program *out, acc_sched_meta *meta, acc_error *err);
 
+/* The line (from 1) of instruction `index` (from 0) in .sched text, counted
+ * as acc_sched_parse counts them (comments, blank lines and directives are
+ * lines but not instructions); 0 when the text has no such instruction.
+ * For messages about a loaded program that name the file and line. */
+int acc_sched_instr_line(const char *text, int index);
+
 /* Writes the canonical text of one instruction (no newline) into buf;
  * returns the length (buf of 512 bytes always suffices). */
 int acc_sched_format_instr(const acc_instr *in, char *buf, size_t size);

@@ -132,6 +132,12 @@ int acc_parse_u64(const char *s, uint64_t max, uint64_t *out);
 /* Seconds on the monotonic clock (CLOCK_MONOTONIC), for elapsed times. */
 double acc_now_seconds(void);
 
+/* A progress hook of a long phase (the validator, the iss, golden): called
+ * now and then with the work done so far out of the total.  A nonzero
+ * return asks the phase to stop early, where its contract says it can (the
+ * iss can); phases that always finish ignore the return value. */
+typedef int (*acc_progress_fn)(void *ctx, int64_t done, int64_t total);
+
 /* Deterministic pseudo-random generator (splitmix64) for seeded tensors. */
 typedef struct acc_rng {
     uint64_t state;

@@ -3,11 +3,15 @@
  * The iss backend runs the program that the harness placed in the external
  * memory image (decoded from mm.prog, so the binary encoding is exercised
  * exactly as the hardware would fetch it) on the functional simulator.  It
- * measures no cycles. */
+ * measures no cycles; it draws a progress line when the run takes more than
+ * a second and stops at the wall-time limit (cosim_options.max_seconds). */
 #include "cosim/backend.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "cosim/measure.h"
 
 #ifdef ACC_WITH_RTL
 extern const cosim_backend cosim_backend_rtl;
@@ -20,8 +24,8 @@ static int iss_backend_run(const acc_program *p, const acc_config *cfg, const ac
                            acc_dram *mem, const cosim_options *opt, cosim_result *res,
                            acc_error *err)
 {
-    (void)opt; /* waveforms, windows, budgets and progress do not apply */
-    ACC_REQUIRE(p && cfg && mm && mem && res);
+    /* waveforms, windows and cycle budgets do not apply */
+    ACC_REQUIRE(p && cfg && mm && mem && opt && res);
     double t0 = acc_now_seconds();
     cosim_result_reset(res);
     res->count = p->count;
@@ -37,8 +41,21 @@ static int iss_backend_run(const acc_program *p, const acc_config *cfg, const ac
     acc_program fetched;
     acc_program_init(&fetched);
     int rc = acc_program_decode(mem->bytes + mm->prog, len, "external memory", &fetched, err);
-    if (rc == 0)
-        rc = iss_run(&fetched, cfg, mem, NULL, err);
+    if (rc == 0) {
+        cosim_meter m;
+        cosim_meter_start(&m, "iss", "instructions", opt->progress && isatty(2), opt->max_seconds);
+        rc = iss_run_progress(&fetched, cfg, mem, NULL, cosim_meter_progress, &m, err);
+        if (rc == 0)
+            m.done = m.total; /* the line ends complete */
+        cosim_meter_end(&m);
+        if (m.expired) {
+            res->wall_timeout = 1;
+            acc_fail(err,
+                     "stopped at the wall-time limit of %g s (--max-seconds to raise it) at "
+                     "instruction %lld of %d",
+                     opt->max_seconds, (long long)m.done, fetched.count);
+        }
+    }
     acc_program_free(&fetched);
     res->wall_seconds = acc_now_seconds() - t0;
     return rc;

@@ -48,7 +48,9 @@ typedef struct cosim_options {
     int64_t wave_from_cycle; /* or in cycles, -1 = open */
     int64_t wave_to_cycle;
     int64_t cycle_budget; /* stop and fail after this many cycles (0: none) */
-    int progress;         /* draw a progress bar on stderr */
+    double max_seconds;   /* stop and fail after this much wall time, in seconds, of the run of
+                             one program (0: none); every backend honours it */
+    int progress;         /* draw a progress bar on stderr (measuring backends, the iss) */
     cosim_stress stress;  /* stress mode and error injection (rtl backend) */
 } cosim_options;
 
@@ -65,6 +67,7 @@ typedef struct cosim_result {
     int64_t hw_error_index;      /* ERR_INDEX */
     int64_t retired;             /* RETIRED after the run (rtl backend), -1 if not read */
     int timed_out;               /* cycle budget exhausted */
+    int wall_timeout;            /* stopped at the wall-time limit (cosim_options.max_seconds) */
     char engine_state[512];      /* on timeout or error: what each engine was doing */
     char axi_violation[512];     /* first protocol checker / scoreboard violation, "" = none */
     char rtl_messages[2048];     /* what the simulated RTL printed during the run (a failed

@@ -6,12 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "golden/golden.h"
 #include "golden/iss.h"
 #include "core/sched.h"
 #include "cosim/npy.h"
 #include "cosim/axi_check.h"
+#include "cosim/measure.h"
 #include "cosim/regmap.h"
 #include "model/bounds.h"
 #include "model/model.h"
@@ -387,6 +389,12 @@ static int resolve_schedule(const cosim_run_config *rc, cosim_report *rep, run_s
     return 0;
 }
 
+/* Progress lines: asked for, and stderr is a terminal. */
+static int show_progress(const cosim_run_config *rc)
+{
+    return rc->opt.progress && isatty(STDERR_FILENO);
+}
+
 /* Step 2: operands and the expected output. */
 static int operands(const cosim_run_config *rc, cosim_report *rep, run_state *s, acc_error *err)
 {
@@ -406,7 +414,131 @@ static int operands(const cosim_run_config *rc, cosim_report *rep, run_state *s,
         snprintf(rep->inputs, sizeof(rep->inputs), "seed");
     }
     s->y_gold = acc_malloc((size_t)layer_y_bytes(l));
-    golden_conv(l, s->x, s->w, s->y_gold);
+    cosim_meter m;
+    cosim_meter_start(&m, "golden", "rows", show_progress(rc), 0);
+    golden_conv_progress(l, s->x, s->w, s->y_gold, cosim_meter_progress, &m);
+    cosim_meter_end(&m);
+    return 0;
+}
+
+/* Step 3b: the ceilings, before anything runs or is written. */
+
+static uint64_t max_bytes(const cosim_run_config *rc)
+{
+    return rc->max_bytes ? rc->max_bytes : COSIM_MAX_BYTES_DEFAULT;
+}
+
+static int64_t max_cycles(const cosim_run_config *rc)
+{
+    return rc->max_cycles > 0 ? rc->max_cycles : COSIM_MAX_CYCLES_DEFAULT;
+}
+
+/* The backend's wall-time limit in seconds, 0 for none. */
+static double max_seconds(const cosim_run_config *rc)
+{
+    if (rc->max_seconds < 0)
+        return 0;
+    return rc->max_seconds > 0 ? rc->max_seconds : COSIM_MAX_SECONDS_DEFAULT;
+}
+
+/* A count as "4095", or in three digits with a power of ten, "68.7e9". */
+static const char *count_str(uint64_t v, char *buf, size_t size)
+{
+    if (v < 1000000) {
+        snprintf(buf, size, "%" PRIu64, v);
+        return buf;
+    }
+    double m = (double)v;
+    int e = 0;
+    while (m >= 999.5) {
+        m /= 1000;
+        e += 3;
+    }
+    snprintf(buf, size, "%.3ge%d", m, e);
+    return buf;
+}
+
+/* Where instruction i comes from, for a message: "<file>:<line>" of the
+ * --sched file (or the file alone if the line cannot be found), else
+ * "schedule of planner <name>". */
+static void instr_origin(const cosim_run_config *rc, const cosim_report *rep, int i, char *buf,
+                         size_t size)
+{
+    if (!rc->sched_path) {
+        snprintf(buf, size, "schedule of planner %s", rep->planner);
+        return;
+    }
+    acc_error e;
+    size_t len;
+    char *text = acc_read_file(rc->sched_path, &len, &e);
+    int line = text ? acc_sched_instr_line(text, i) : 0;
+    free(text);
+    if (line > 0)
+        snprintf(buf, size, "%s:%d", rc->sched_path, line);
+    else
+        snprintf(buf, size, "%s", rc->sched_path);
+}
+
+static const char *op_str(const acc_instr *in)
+{
+    const char *n = acc_op_name(in->op);
+    return n ? n : "illegal";
+}
+
+/* The bytes the schedule moves, instruction by instruction, against the
+ * ceiling; then the cycle at which each instruction ends under the timing
+ * model (or, when the model cannot time the program, the serial sum of the
+ * durations) against the cycle ceiling.  Fails at the first instruction
+ * that passes one. */
+static int check_ceilings(const cosim_run_config *rc, cosim_report *rep, const run_state *s,
+                          acc_error *err)
+{
+    const acc_program *p = &s->prog;
+    rep->max_bytes = max_bytes(rc);
+    rep->max_cycles = max_cycles(rc);
+    rep->max_seconds = max_seconds(rc);
+    char where[COSIM_PATH_MAX + 32], a[32], b[32], c[32];
+    uint64_t moved = 0;
+    for (int i = 0; i < p->count; i++) {
+        const acc_instr *in = &p->ins[i];
+        if (in->op != ACC_OP_LOAD && in->op != ACC_OP_STORE)
+            continue;
+        uint64_t n = (uint64_t)in->u.dma.n0 * in->u.dma.n1 * in->u.dma.n2;
+        moved += n;
+        if (moved <= rep->max_bytes)
+            continue;
+        instr_origin(rc, rep, i, where, sizeof(where));
+        return acc_fail(err,
+                        "%s: field 'n': the schedule moves %s bytes by instruction %d (%s, "
+                        "%ux%ux%u = %s bytes), past the ceiling of %s bytes a run may move "
+                        "(--max-bytes to raise it)",
+                        where, count_str(moved, a, sizeof(a)), i, op_str(in), in->u.dma.n0,
+                        in->u.dma.n1, in->u.dma.n2, count_str(n, b, sizeof(b)),
+                        count_str(rep->max_bytes, c, sizeof(c)));
+    }
+    model_timing t;
+    acc_error merr;
+    int timed = model_run(p, &rep->config, &t, &merr) == 0;
+    int64_t serial = model_first_issue(&rep->config);
+    for (int i = 0; i < p->count; i++) {
+        serial += model_duration(&p->ins[i], &rep->config) + 1;
+        int64_t end = timed ? t.end[i] : serial;
+        if (end <= rep->max_cycles)
+            continue;
+        if (timed)
+            model_timing_free(&t);
+        instr_origin(rc, rep, i, where, sizeof(where));
+        return acc_fail(err,
+                        "%s: instruction %d (%s) ends in cycle %s %s, past the ceiling of %s "
+                        "cycles a run may take (--max-cycles to raise it)",
+                        where, i, op_str(&p->ins[i]), count_str((uint64_t)end, a, sizeof(a)),
+                        timed ? "of the timing model"
+                              : "if the instructions ran one after another (the model cannot "
+                                "time the program)",
+                        count_str((uint64_t)rep->max_cycles, c, sizeof(c)));
+    }
+    if (timed)
+        model_timing_free(&t);
     return 0;
 }
 
@@ -706,6 +838,7 @@ static void run_backend(const cosim_options *base, const cosim_backend *be, cosi
     const cosim_result *res = &s->res;
     rep->backend_seconds = res->wall_seconds;
     rep->timed_out = res->timed_out;
+    rep->wall_timed_out = res->wall_timeout;
     rep->hw_error = res->hw_error;
     rep->hw_error_index = res->hw_error ? res->hw_error_index : -1;
     /* what the validator said about the instruction the accelerator stopped at */
@@ -782,9 +915,10 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
 
     /* 1: backend (above), layer, output folder and configuration;
      * 2: operands (bad files stop the run before anything is planned);
-     * 3: the schedule; 4: the memory image */
+     * 3: the schedule; 3b: its ceilings; 4: the memory image */
     if (resolve_layer(rc, rep, cl, err) || operands(rc, rep, s, err) ||
-        resolve_schedule(rc, rep, s, &mm, &meta, err) || build_memory(rc, rep, s, &mm, &meta, err))
+        resolve_schedule(rc, rep, s, &mm, &meta, err) || check_ceilings(rc, rep, s, err) ||
+        build_memory(rc, rep, s, &mm, &meta, err))
         return -1;
     const acc_layer *l = &rep->layer;
     rep->instr_count = s->prog.count;
@@ -803,7 +937,12 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
     /* 5: validation; violations fail the run but the backend still runs */
     acc_error verr;
     s->have_val = 1;
-    if (acc_validate(&s->prog, l, &rep->config, &mm, &s->val, rc->log, &verr) != 0 || !s->val.ok) {
+    cosim_meter vm;
+    cosim_meter_start(&vm, "validator", "instructions", show_progress(rc), 0);
+    int vrc = acc_validate_progress(&s->prog, l, &rep->config, &mm, &s->val, rc->log,
+                                    cosim_meter_progress, &vm, &verr);
+    cosim_meter_end(&vm);
+    if (vrc != 0 || !s->val.ok) {
         rep->valid = 0;
         rep->violations = s->val.violations > 0 ? s->val.violations : 1;
         rep->first_violation_index = s->val.first_index;
@@ -833,6 +972,7 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
 
     /* 6 (stress): jitter, bounds, the expected stop of an injected error */
     cosim_options opt = rc->opt;
+    opt.max_seconds = rep->max_seconds;
     if (prepare_stress(be, &opt, rep, s, err))
         return -1;
 

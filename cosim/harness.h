@@ -29,6 +29,15 @@ const cosim_backend *cosim_backend_require(const char *name, acc_error *err);
 
 /* ---------------------------------------------------------------- one run */
 
+/* The ceilings of a run (docs/cosim.md, "Ceilings"), defaults of the
+ * fields below.  A schedule that moves more bytes, or that the timing model
+ * says runs longer, is refused before anything runs or is written; a
+ * backend that runs longer than the wall-time limit is stopped (the run
+ * fails and its report says so). */
+#define COSIM_MAX_BYTES_DEFAULT ((uint64_t)1 << 32) /* bytes moved by LOADs and STOREs */
+#define COSIM_MAX_CYCLES_DEFAULT ((int64_t)1 << 32) /* the model's end of any instruction */
+#define COSIM_MAX_SECONDS_DEFAULT 3600.0            /* wall time of the backend */
+
 /* What to run.  Zero-initialise, then set at least `layer`.  Strings are
  * borrowed for the duration of the call. */
 typedef struct cosim_run_config {
@@ -45,7 +54,11 @@ typedef struct cosim_run_config {
     int dump;                          /* write x.npy, w.npy, y_golden.npy, y_sim.npy */
     int write_cycles;                  /* write cycles.csv: every instruction's cycles */
     const char *out_dir;               /* NULL = build/cosim/<layer> */
-    cosim_options opt;                 /* backend options; opt.cycle_budget 0 = default */
+    cosim_options opt;                 /* backend options; opt.cycle_budget 0 = default;
+                                          opt.max_seconds is set from max_seconds below */
+    uint64_t max_bytes;                /* 0 = COSIM_MAX_BYTES_DEFAULT, UINT64_MAX = none */
+    int64_t max_cycles;                /* 0 = COSIM_MAX_CYCLES_DEFAULT, INT64_MAX = none */
+    double max_seconds;                /* 0 = COSIM_MAX_SECONDS_DEFAULT, < 0 = none */
     FILE *summary;                     /* readable summary, NULL = none */
     FILE *log;                         /* validation violations and notes, NULL = none */
     const cosim_backend *backend_impl; /* tests: run this, not the backend named `backend` */
@@ -62,8 +75,12 @@ int64_t cosim_default_budget(int64_t makespan);
  * any dumps are written), or -1 with err when the run could not happen at
  * all (bad layer, configuration, schedule, operand file, unplannable layer,
  * unknown backend or planner, unwritable output directory, an output folder
- * in use by another process); then no report.json is left in the folder (an
- * earlier run's is removed too), and a folder in use is not touched. */
+ * in use by another process, a schedule past the bytes or cycles ceiling:
+ * the message names the file and line, or the planner, and the
+ * instruction); then no report.json is left in the folder (an earlier
+ * run's is removed too), and a folder in use is not touched.  Phases that
+ * run longer than a second draw a progress line on stderr when
+ * rc->opt.progress and stderr is a terminal. */
 int cosim_run(const cosim_run_config *rc, cosim_report *rep, acc_error *err);
 
 /* Runs every layer of a catalog network (acc_catalog_net) with the settings

@@ -5,6 +5,7 @@
 #include "cosim/measure.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "cosim/regmap.h"
 #include "cosim/report.h"
@@ -56,17 +57,77 @@ void cosim_describe_engines(const acc_program *p, const cosim_result *r, int nex
     }
 }
 
-void cosim_progress_draw(const char *backend, int issued, int total, int64_t cycle, int final)
+/* "\r  <what> [###...] done/total <unit>" without the end of the line. */
+static void bar_line(const char *what, int64_t done, int64_t total, const char *unit)
 {
     enum { width = 30 };
-    int filled = total > 0 ? (int)((int64_t)issued * width / total) : width;
+    int filled = total > 0 ? (int)(done * width / total) : width;
     char bar[width + 1];
     for (int i = 0; i < width; i++)
         bar[i] = i < filled ? '#' : '.';
     bar[width] = '\0';
-    fprintf(stderr, "\r  %s [%s] %d/%d instructions, cycle %lld%s", backend, bar, issued, total,
-            (long long)cycle, final ? "\n" : "");
+    fprintf(stderr, "\r  %s [%s] %lld/%lld %s", what, bar, (long long)done, (long long)total, unit);
+}
+
+void cosim_progress_draw(const char *backend, int issued, int total, int64_t cycle, int final)
+{
+    ACC_REQUIRE(backend);
+    bar_line(backend, issued, total, "instructions");
+    if (cycle >= 0)
+        fprintf(stderr, ", cycle %lld", (long long)cycle);
+    fprintf(stderr, "%s", final ? "\n" : "");
     fflush(stderr);
+}
+
+void cosim_progress_line(const char *what, int64_t done, int64_t total, const char *unit, int final)
+{
+    ACC_REQUIRE(what && unit);
+    bar_line(what, done, total, unit);
+    fprintf(stderr, "%s", final ? "\n" : "");
+    fflush(stderr);
+}
+
+void cosim_meter_start(cosim_meter *m, const char *what, const char *unit, int show,
+                       double max_seconds)
+{
+    ACC_REQUIRE(m && what && unit);
+    memset(m, 0, sizeof(*m));
+    m->what = what;
+    m->unit = unit;
+    m->show = show;
+    m->t0 = m->last = acc_now_seconds();
+    m->deadline = max_seconds > 0 ? m->t0 + max_seconds : 0;
+}
+
+int cosim_meter_tick(cosim_meter *m, int64_t done, int64_t total)
+{
+    ACC_REQUIRE(m);
+    m->done = done;
+    m->total = total;
+    if (!m->show && m->deadline <= 0)
+        return 0;
+    double now = acc_now_seconds();
+    if (m->deadline > 0 && now >= m->deadline)
+        m->expired = 1;
+    if (m->show && now - m->t0 >= 1.0 && (!m->drawn || now - m->last >= 0.2)) {
+        cosim_progress_line(m->what, done, total, m->unit, 0);
+        m->drawn = 1;
+        m->last = now;
+    }
+    return m->expired;
+}
+
+int cosim_meter_progress(void *ctx, int64_t done, int64_t total)
+{
+    return cosim_meter_tick(ctx, done, total);
+}
+
+void cosim_meter_end(cosim_meter *m)
+{
+    ACC_REQUIRE(m);
+    if (m->drawn)
+        cosim_progress_line(m->what, m->done, m->total, m->unit, 1);
+    m->drawn = 0;
 }
 
 int cosim_host_program(const cosim_host *h, uint32_t prog_addr, uint32_t count, uint32_t *id,
@@ -119,11 +180,21 @@ int cosim_run_finish(const acc_program *p, const cosim_run_end *e, int rc, cosim
     if (e->violation && rc == 0)
         rc = acc_fail(err, "AXI protocol violation by the accelerator: %s", e->violation);
     res->timed_out = e->timed_out;
+    res->wall_timeout = e->wall_timeout;
     if (e->timed_out) {
         cosim_describe_engines(p, res, e->issued, res->engine_state, sizeof(res->engine_state));
         if (rc == 0)
             rc = acc_fail(err, "no END after %lld cycles (the budget): %s", (long long)e->budget,
                           res->engine_state);
+        return rc;
+    }
+    if (e->wall_timeout) {
+        cosim_describe_engines(p, res, e->issued, res->engine_state, sizeof(res->engine_state));
+        if (rc == 0)
+            rc = acc_fail(err,
+                          "stopped at the wall-time limit of %g s (--max-seconds to raise it) in "
+                          "cycle %lld: %s",
+                          e->max_seconds, (long long)e->cycle, res->engine_state);
         return rc;
     }
     if (!e->irq_seen)

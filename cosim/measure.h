@@ -5,7 +5,9 @@
  * cosim_host both program the accelerator and read it out with the same
  * sequence of accesses (cosim/regmap.h), check the built model against the
  * configuration, draw the same progress bar and turn the end of a run into
- * the same cosim_result and message.  Plain C, callable from C++. */
+ * the same cosim_result and message.  The progress line and the meter of a
+ * long phase serve the harness and the iss backend too.  Plain C, callable
+ * from C++. */
 #ifndef ACC_COSIM_MEASURE_H
 #define ACC_COSIM_MEASURE_H
 
@@ -37,9 +39,44 @@ void cosim_describe_engines(const acc_program *p, const cosim_result *r, int nex
                             size_t size);
 
 /* Draws the progress bar on stderr, "\r  <backend> [###...] issued/total
- * instructions, cycle N", ending the line when `final`.  The caller decides
- * whether to draw (a terminal, not --no-progress) and how often. */
+ * instructions, cycle N" (without ", cycle N" when cycle < 0), ending the
+ * line when `final`.  The caller decides whether to draw (a terminal, not
+ * --no-progress) and how often. */
 void cosim_progress_draw(const char *backend, int issued, int total, int64_t cycle, int final);
+
+/* The same bar for any phase: "\r  <what> [###...] done/total <unit>". */
+void cosim_progress_line(const char *what, int64_t done, int64_t total, const char *unit,
+                         int final);
+
+/* The meter of a phase that may run long (the validator, golden, the iss):
+ * it draws a cosim_progress_line only when `show`, only once the phase has
+ * run for a second (a quick phase draws nothing) and at most five times a
+ * second, and it holds the phase's wall-time limit.  Start it with
+ * cosim_meter_start; strings are borrowed. */
+typedef struct cosim_meter {
+    const char *what, *unit;
+    int show;
+    double t0, last, deadline; /* deadline 0: none */
+    int drawn;                 /* a line is on the terminal */
+    int expired;               /* the wall-time limit passed */
+    int64_t done, total;       /* the last progress noted */
+} cosim_meter;
+
+/* Starts a phase now; max_seconds > 0 is its wall-time limit (0: none). */
+void cosim_meter_start(cosim_meter *m, const char *what, const char *unit, int show,
+                       double max_seconds);
+
+/* Notes progress (done out of total <unit>) and draws when due.  Returns 1
+ * (and sets m->expired) once the wall-time limit has passed, else 0. */
+int cosim_meter_tick(cosim_meter *m, int64_t done, int64_t total);
+
+/* An acc_progress_fn (core/util.h) over the cosim_meter `ctx`: ticks it and
+ * returns its verdict, so that a phase that can stop stops at the limit. */
+int cosim_meter_progress(void *ctx, int64_t done, int64_t total);
+
+/* Ends the phase: completes the line (with m->done and m->total) when one
+ * was drawn, so the next output starts on a fresh line. */
+void cosim_meter_end(cosim_meter *m);
 
 /* The host's side of the AXI4-Lite register port, as a backend implements
  * it.  read returns 0, or -1 on a timeout or error response; write returns
@@ -78,6 +115,9 @@ typedef struct cosim_run_end {
     int issued;            /* one past the last issued instruction */
     int timed_out;         /* the cycle budget ran out */
     int64_t budget;        /* the budget, for the message */
+    int wall_timeout;      /* the wall-time limit ran out (checked every 1024 cycles) */
+    double max_seconds;    /* the limit, for the message */
+    int64_t cycle;         /* the last cycle simulated, for the message */
     int irq_seen;          /* the accelerator raised irq */
     int readout_ok;        /* after irq: cosim_host_read_out succeeded */
     cosim_readout regs;    /* what it read */
@@ -85,11 +125,13 @@ typedef struct cosim_run_end {
 } cosim_run_end;
 
 /* Completes *res from the end of a run (its start/end cycles already
- * measured): timed_out; on timeout or an accelerator error, engine_state;
+ * measured): timed_out and wall_timeout; on either timeout or an
+ * accelerator error, engine_state;
  * after irq with a read-out, cycles, busy and, when STATUS has the error
  * bit, hw_error and hw_error_index.  Returns rc when rc != 0 (the backend's
  * earlier failure keeps its message); otherwise -1 with err filled for the
- * first of: an AXI protocol violation, an exhausted budget, a failed
+ * first of: an AXI protocol violation, an exhausted budget, the wall-time
+ * limit, a failed
  * read-out, an accelerator error, an irq with neither done nor error; else
  * 0. */
 int cosim_run_finish(const acc_program *p, const cosim_run_end *e, int rc, cosim_result *res,

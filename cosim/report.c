@@ -282,6 +282,17 @@ static cJSON *report_to_cjson(const cosim_report *r)
     add_stress(root, r);
     add_str_or_null(root, "backend_error", r->backend_error);
     add_str_or_null(root, "engine_state", r->engine_state);
+    cJSON *lim = cJSON_AddObjectToObject(root, "limits");
+    if (r->max_bytes == UINT64_MAX)
+        cJSON_AddNullToObject(lim, "max_bytes");
+    else
+        cJSON_AddNumberToObject(lim, "max_bytes", (double)r->max_bytes);
+    add_i64_or_null(lim, "max_cycles", r->max_cycles == INT64_MAX ? -1 : r->max_cycles);
+    if (r->max_seconds > 0)
+        cJSON_AddNumberToObject(lim, "max_seconds", r->max_seconds);
+    else
+        cJSON_AddNullToObject(lim, "max_seconds");
+    cJSON_AddBoolToObject(lim, "wall_timed_out", r->wall_timed_out);
     cJSON_AddNumberToObject(root, "backend_seconds", r->backend_seconds);
     cJSON_AddNumberToObject(root, "wall_seconds", r->wall_seconds);
     if (r->dumped) {
@@ -478,6 +489,8 @@ void cosim_report_print(FILE *f, const cosim_report *r)
     }
     if (r->timed_out)
         line(f, "", NULL, "stopped after the cycle budget of %" PRId64 " cycles", r->cycle_budget);
+    if (r->wall_timed_out)
+        line(f, "", NULL, "stopped at the wall-time limit of %g s (--max-seconds)", r->max_seconds);
     char util[32];
     if (r->utilisation > 0)
         snprintf(util, sizeof(util), "%.1f%%", 100.0 * r->utilisation);

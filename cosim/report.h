@@ -99,6 +99,12 @@ typedef struct cosim_report {
     double backend_seconds;
     double wall_seconds;
 
+    /* ceilings (docs/cosim.md, "Ceilings") */
+    uint64_t max_bytes; /* bytes the schedule may move, UINT64_MAX = none */
+    int64_t max_cycles; /* cycles the model may give, INT64_MAX = none */
+    double max_seconds; /* wall-time limit of the backend, 0 = none */
+    int wall_timed_out; /* the backend stopped at that limit */
+
     /* files */
     char out_dir[COSIM_PATH_MAX];
     char report_path[COSIM_PATH_MAX];

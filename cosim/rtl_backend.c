@@ -542,6 +542,7 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
     s->base = t0;
     int rc = 0;
     int64_t budget = opt->cycle_budget > 0 ? opt->cycle_budget : INT64_MAX;
+    double deadline = opt->max_seconds > 0 ? acc_now_seconds() + opt->max_seconds : 0;
     int issued = 0, window_open = opt->wave_from_instr < 0, irq_seen = 0;
     int progress = opt->progress && isatty(2);
     int64_t n;
@@ -553,6 +554,10 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
         n = s->cycle - t0;
         if (n > budget) {
             res->timed_out = 1;
+            break;
+        }
+        if (deadline > 0 && (n & 1023) == 0 && acc_now_seconds() >= deadline) {
+            res->wall_timeout = 1;
             break;
         }
         s->dump = opt->wave_path && in_wave_window(opt, n, window_open);
@@ -614,7 +619,7 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
     s->in.l_arvalid = s->in.l_awvalid = s->in.l_wvalid = 0;
     s->in.l_rready = s->in.l_bready = 0;
     /* a stray PROG_ADDR / PROG_LEN gets the programmed value back */
-    if (probe->dirty && !res->timed_out &&
+    if (probe->dirty && !res->timed_out && !res->wall_timeout &&
         host_write(s, probe->dirty == 1 ? ACC_REG_PROG_ADDR : ACC_REG_PROG_LEN,
                    probe->dirty == 1 ? probe->prog_addr : probe->prog_len) < 0 &&
         !probe->error[0])
@@ -626,8 +631,13 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
     snprintf(res->rtl_messages, sizeof(res->rtl_messages), "%s",
              acc_vm_printed(s->vm) + printed_before);
 
-    cosim_run_end end = {
-        .issued = issued, .timed_out = res->timed_out, .budget = budget, .irq_seen = irq_seen};
+    cosim_run_end end = {.issued = issued,
+                         .timed_out = res->timed_out,
+                         .budget = budget,
+                         .wall_timeout = res->wall_timeout,
+                         .max_seconds = opt->max_seconds,
+                         .cycle = s->cycle - t0,
+                         .irq_seen = irq_seen};
     if (irq_seen && !res->timed_out) {
         uint32_t retired = 0;
         end.readout_ok = cosim_host_read_out(&host, &end.regs) == 0 &&

@@ -18,6 +18,12 @@ static int32_t wrap_i32(uint32_t u)
 
 void golden_conv(const acc_layer *l, const int8_t *x, const int8_t *w, int32_t *y)
 {
+    golden_conv_progress(l, x, w, y, NULL, NULL);
+}
+
+void golden_conv_progress(const acc_layer *l, const int8_t *x, const int8_t *w, int32_t *y,
+                          acc_progress_fn progress, void *ctx)
+{
     ACC_REQUIRE(l && x && w && y);
     ACC_REQUIRE(acc_layer_check(l, NULL) == 0);
     const int H = l->ifmap_h, W = l->ifmap_w, FH = l->filter_h, FW = l->filter_w;
@@ -65,6 +71,8 @@ void golden_conv(const acc_layer *l, const int8_t *x, const int8_t *w, int32_t *
                           (size_t)OW +
                       (size_t)ox] = wrap_i32(sum[kk]);
             }
+            if (progress)
+                (void)progress(ctx, (int64_t)g * OH + oy + 1, (int64_t)G * OH);
         }
     }
     free(sum);

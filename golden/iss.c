@@ -6,6 +6,11 @@
  * the model gives, and the validator proves the program order is what the
  * overlapped hardware computes).
  *
+ * A LOAD (STORE) whose scratchpad (external) strides are 0 rewrites the
+ * same bytes: only the rows that are written last are copied (the last row
+ * of each plane when the row stride is 0, the last plane when the plane
+ * stride is 0), which leaves exactly what copying every row leaves.
+ *
  * COMPUTE is evaluated one output row at a time: the row's results are
  * accumulated in a uint32_t buffer (wrap-around arithmetic, exactly int32
  * two's complement) and then written back.  A COMPUTE whose result tile
@@ -25,7 +30,19 @@ typedef struct iss {
     iss_stats st;
     uint32_t *rowbuf; /* tw*tk accumulators of one output row */
     size_t rowbuf_cap;
+    acc_progress_fn progress; /* may be NULL */
+    void *ctx;
+    int index, count; /* the running instruction, for progress */
+    int stopped;      /* progress asked to stop */
 } iss;
+
+/* Reports progress; 1 when the run must stop. */
+static int tick(iss *s)
+{
+    if (s->progress && !s->stopped && s->progress(s->ctx, s->index, s->count) != 0)
+        s->stopped = 1;
+    return s->stopped;
+}
 
 static const char *op_name(const acc_instr *in)
 {
@@ -43,8 +60,11 @@ static void dram_hull(const acc_dma *d, uint64_t *lo, uint64_t *hi)
 
 static void run_dma(iss *s, const acc_dma *d, int to_spad)
 {
-    for (uint32_t p = 0; p < d->n2; p++) {
-        for (uint32_t r = 0; r < d->n1; r++) {
+    /* the destination's strides decide which rows are overwritten */
+    uint32_t ds1 = to_spad ? d->spad_s1 : d->dram_s1, ds2 = to_spad ? d->spad_s2 : d->dram_s2;
+    uint32_t p0 = ds2 == 0 ? d->n2 - 1 : 0, r0 = ds1 == 0 ? d->n1 - 1 : 0;
+    for (uint32_t p = p0; p < d->n2 && !tick(s); p++) {
+        for (uint32_t r = r0; r < d->n1; r++) {
             uint64_t ext = (uint64_t)d->dram + (uint64_t)p * d->dram_s2 + (uint64_t)r * d->dram_s1;
             uint64_t loc = (uint64_t)d->spad + (uint64_t)p * d->spad_s2 + (uint64_t)r * d->spad_s1;
             if (to_spad)
@@ -159,7 +179,7 @@ static void run_compute(iss *s, const acc_compute *c)
     }
     uint32_t *buf = s->rowbuf;
     const int k_inner = tk >= 8 || tk >= tw;
-    for (size_t oy = 0; oy < th; oy++) {
+    for (size_t oy = 0; oy < th && !tick(s); oy++) {
         memset(buf, 0, need * sizeof(uint32_t));
         if (k_inner)
             row_k_inner(s, c, (int64_t)oy, buf);
@@ -211,15 +231,29 @@ static int check_access(const iss *s, int idx, const acc_instr *in, acc_error *e
 int iss_run(const acc_program *p, const acc_config *cfg, acc_dram *mem, iss_stats *stats,
             acc_error *err)
 {
+    return iss_run_progress(p, cfg, mem, stats, NULL, NULL, err);
+}
+
+int iss_run_progress(const acc_program *p, const acc_config *cfg, acc_dram *mem, iss_stats *stats,
+                     acc_progress_fn progress, void *ctx, acc_error *err)
+{
     ACC_REQUIRE(p != NULL && cfg != NULL && mem != NULL);
     iss s;
     memset(&s, 0, sizeof(s));
+    s.progress = progress;
+    s.ctx = ctx;
+    s.count = p->count;
     s.spad_bytes = cfg->spad_bytes;
     s.spad = acc_calloc(cfg->spad_bytes ? cfg->spad_bytes : 1, 1);
     s.mem = mem;
     int rc = -1, ended = 0;
     for (int i = 0; i < p->count; i++) {
         const acc_instr *in = &p->ins[i];
+        s.index = i;
+        if (tick(&s)) {
+            acc_fail(err, "stopped at instruction %d (%s) by its caller", i, op_name(in));
+            goto out;
+        }
         if (check_access(&s, i, in, err) != 0)
             goto out;
         s.st.instructions++;
@@ -236,6 +270,10 @@ int iss_run(const acc_program *p, const acc_config *cfg, acc_dram *mem, iss_stat
         case ACC_OP_END:
             ended = 1;
             break;
+        }
+        if (s.stopped) {
+            acc_fail(err, "stopped at instruction %d (%s) by its caller", i, op_name(in));
+            goto out;
         }
         if (ended)
             break;

@@ -24,4 +24,13 @@ typedef struct iss_stats {
 int iss_run(const acc_program *p, const acc_config *cfg, acc_dram *mem, iss_stats *stats,
             acc_error *err);
 
+/* iss_run with a progress hook: when progress is not NULL it is called as
+ * progress(ctx, i, p->count) before instruction i, after each plane of a
+ * LOAD or STORE and after each output row of a COMPUTE.  A nonzero return
+ * stops the run there: -1 with err "stopped at instruction i (op) by its
+ * caller" (the caller knows why, e.g. a wall-time limit); memory then holds
+ * what the instructions before wrote, and part of instruction i. */
+int iss_run_progress(const acc_program *p, const acc_config *cfg, acc_dram *mem, iss_stats *stats,
+                     acc_progress_fn progress, void *ctx, acc_error *err);
+
 #endif

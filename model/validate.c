@@ -117,21 +117,16 @@ static int instr_blocks(const acc_instr *in, blk b[3])
     case ACC_OP_LOAD:
     case ACC_OP_STORE: {
         const acc_dma *d = &in->u.dma;
-        b[0] = (blk){d->spad,
-                     d->spad_s1,
-                     d->spad_s2,
-                     d->n0,
-                     d->n1,
-                     d->n2,
+        b[0] = (blk){{d->spad, d->spad_s1, d->spad_s2, d->n0, d->n1, d->n2},
                      in->op == ACC_OP_STORE,
                      in->op == ACC_OP_LOAD};
         return 1;
     }
     case ACC_OP_COMPUTE: {
         const acc_compute *c = &in->u.cp;
-        b[0] = (blk){c->act, c->act_ph, c->act_pc, c->vw, c->vh, c->tc, 1, 0};
-        b[1] = (blk){c->wgt, 0, 0, c->tc * c->fh * c->fw * c->tk, 1, 1, 1, 0};
-        b[2] = (blk){c->out, 0, 0, c->tk * c->th * c->tw * 4u, 1, 1, c->acc, 1};
+        b[0] = (blk){{c->act, c->act_ph, c->act_pc, c->vw, c->vh, c->tc}, 1, 0};
+        b[1] = (blk){{c->wgt, 0, 0, c->tc * c->fh * c->fw * c->tk, 1, 1}, 1, 0};
+        b[2] = (blk){{c->out, 0, 0, c->tk * c->th * c->tw * 4u, 1, 1}, c->acc, 1};
         return 3;
     }
     default:
@@ -180,6 +175,10 @@ static void vctx_free(vctx *v)
     free(v->rows);
     free(v->cols);
     free(v->flag);
+    for (int k = 0; k < 3; k++)
+        strided_scratch_free(&v->hz[k]);
+    strided_scratch_free(&v->paint);
+    strided_scratch_free(&v->rest);
 }
 
 static void vctx_layer(vctx *v, const acc_layer *l)
@@ -208,6 +207,13 @@ static void vctx_layer(vctx *v, const acc_layer *l)
 
 int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg,
                  const acc_memmap *mm, acc_validation *out, FILE *log, acc_error *err)
+{
+    return acc_validate_progress(p, l, cfg, mm, out, log, NULL, NULL, err);
+}
+
+int acc_validate_progress(const acc_program *p, const acc_layer *l, const acc_config *cfg,
+                          const acc_memmap *mm, acc_validation *out, FILE *log,
+                          acc_progress_fn progress, void *ctx, acc_error *err)
 {
     ACC_REQUIRE(p != NULL && l != NULL && cfg != NULL && mm != NULL && out != NULL);
     memset(out, 0, sizeof(*out));
@@ -292,6 +298,8 @@ int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg
     int end_idx = -1;
     for (int i = 0; i < p->count; i++) {
         const acc_instr *in = &p->ins[i];
+        if (progress)
+            (void)progress(ctx, i, p->count);
         if (legal[i] != 2)
             continue;
         if (in->op == ACC_OP_END) {
@@ -326,6 +334,8 @@ int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg
         model_timing_free(&t);
     }
 done:
+    if (progress)
+        (void)progress(ctx, p->count, p->count);
     vctx_free(&v);
     out->ok = out->violations == 0;
     if (!out->ok) {

@@ -1,5 +1,6 @@
 /* validate.h - the schedule validator.  It checks a program against a layer,
- * a configuration and a memory map, symbolically, byte by byte:
+ * a configuration and a memory map, symbolically, on a scratchpad that
+ * tags every byte with what it holds:
  *   - every field in range and every scratchpad access inside the scratchpad;
  *   - every external-memory access inside the tensor it belongs to (LOADs read
  *     x or w, STOREs write y);
@@ -15,7 +16,9 @@
  *     instruction is writing, nor overwrites bytes a running instruction
  *     still reads (checked on the model's [s_i, e_i) intervals);
  *   - the program ends with END and is executable under model_run.
- * Each violation is reported with the instruction index and what is wrong. */
+ * Each violation is reported with the instruction index and what is wrong.
+ * The cost follows the program's blocks and the intervals they cover, not
+ * the bytes they move (docs/model.md, "What the validator costs"). */
 #ifndef ACC_VALIDATE_H
 #define ACC_VALIDATE_H
 
@@ -53,6 +56,13 @@ typedef struct acc_validation {
  * acc_validation_free. */
 int acc_validate(const acc_program *p, const acc_layer *l, const acc_config *cfg,
                  const acc_memmap *mm, acc_validation *out, FILE *log, acc_error *err);
+/* acc_validate with a progress hook: when progress is not NULL it is called
+ * as progress(ctx, i, p->count) before instruction i is interpreted, and
+ * with (p->count, p->count) at the end; its return value is ignored (the
+ * validator always completes). */
+int acc_validate_progress(const acc_program *p, const acc_layer *l, const acc_config *cfg,
+                          const acc_memmap *mm, acc_validation *out, FILE *log,
+                          acc_progress_fn progress, void *ctx, acc_error *err);
 /* Frees what acc_validate allocated in *v (v may be NULL). */
 void acc_validation_free(acc_validation *v);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "model/model.h"
+#include "model/strided.h"
 #include "model/validate.h"
 
 enum { T_NONE = 0, T_X, T_W, T_PSUM, T_BAD };
@@ -34,10 +35,10 @@ static inline vtag vld_mk_tag(uint8_t kind, uint32_t val, unsigned next, unsigne
     return t;
 }
 
-/* An operand block: n2 planes x n1 rows x n0 bytes. */
+/* An operand block of the scratchpad, n2 planes x n1 rows x n0 bytes, and
+ * whether the instruction reads and / or writes it. */
 typedef struct blk {
-    uint64_t base, s1, s2;
-    uint32_t n0, n1, n2;
+    strided_blk g;
     int reads, writes;
 } blk;
 
@@ -73,6 +74,9 @@ typedef struct vctx {
     size_t rows_cap, cols_cap;
     uint8_t *flag;
     size_t flag_cap;
+    /* interval arithmetic (model/strided.h): the hazard check's operand
+     * blocks, a LOAD's last writers, a STORE's rows after its first error */
+    strided_scratch hz[3], paint, rest;
 } vctx;
 
 /* Reports violation `fmt` of instruction idx (-1: none): into the result's

@@ -46,115 +46,199 @@ static int inside(uint64_t lo, uint64_t hi, uint64_t base, uint64_t size)
     return lo >= base && hi <= base + size;
 }
 
-void vld_sym_load(vctx *v, int i, const acc_dma *d)
+static uint64_t ext_row(const acc_dma *d, uint64_t p, uint64_t r)
 {
-    int reported = 0;
-    for (uint64_t p = 0; p < d->n2; p++) {
-        for (uint64_t r = 0; r < d->n1; r++) {
-            uint64_t ext = (uint64_t)d->dram + p * d->dram_s2 + r * d->dram_s1;
-            uint64_t loc = (uint64_t)d->spad + p * d->spad_s2 + r * d->spad_s1;
-            vtag t = vld_mk_tag(T_BAD, 0, 0, 0, 0, i);
-            if (inside(ext, ext + d->n0, v->mm->x, v->xbytes)) {
-                t.kind = T_X;
-                t.val = (uint32_t)(ext - v->mm->x);
-            } else if (inside(ext, ext + d->n0, v->mm->w, v->wbytes)) {
-                t.kind = T_W;
-                t.val = (uint32_t)(ext - v->mm->w);
-            } else if (!reported) {
-                vld_report(
-                    v, i,
-                    "reads external bytes 0x%08llx..0x%08llx (plane %llu, row %llu), which are not "
-                    "inside x (0x%08x..0x%08llx) or w (0x%08x..0x%08llx)",
-                    (unsigned long long)ext, (unsigned long long)(ext + d->n0),
-                    (unsigned long long)p, (unsigned long long)r, v->mm->x,
-                    (unsigned long long)(v->mm->x + v->xbytes), v->mm->w,
-                    (unsigned long long)(v->mm->w + v->wbytes));
-                reported = 1;
-            }
-            for (uint32_t b = 0; b < d->n0; b++) {
-                v->tag[loc + b] = t;
-                if (t.kind != T_BAD)
-                    t.val++;
-            }
-        }
+    return (uint64_t)d->dram + p * d->dram_s2 + r * d->dram_s1;
+}
+
+static uint64_t spad_row(const acc_dma *d, uint64_t p, uint64_t r)
+{
+    return (uint64_t)d->spad + p * d->spad_s2 + r * d->spad_s1;
+}
+
+/* The first row of plane p that lies neither inside x nor inside w, or
+ * n1: the rows inside each tensor are one range (strided_inside), so the
+ * first row outside both is found by stepping over those ranges. */
+static uint32_t first_stray_row(const vctx *v, const acc_dma *d, uint64_t p)
+{
+    uint64_t e = ext_row(d, p, 0);
+    uint32_t xa, wa;
+    uint32_t xn = strided_inside(e, d->dram_s1, d->n1, d->n0, v->mm->x, v->mm->x + v->xbytes, &xa);
+    uint32_t wn = strided_inside(e, d->dram_s1, d->n1, d->n0, v->mm->w, v->mm->w + v->wbytes, &wa);
+    uint32_t r = 0;
+    for (int k = 0; k < 2; k++) {
+        if (r >= xa && r - xa < xn)
+            r = xa + xn;
+        if (r >= wa && r - wa < wn)
+            r = wa + wn;
+    }
+    return r;
+}
+
+typedef struct load_ctx {
+    vctx *v;
+    int i;
+    const acc_dma *d;
+} load_ctx;
+
+/* Scratchpad bytes [lo, hi) hold, last, the bytes of row (p, r). */
+static void load_segment(void *ctx, uint64_t lo, uint64_t hi, uint32_t p, uint32_t r)
+{
+    const load_ctx *c = ctx;
+    vctx *v = c->v;
+    uint64_t ext = ext_row(c->d, p, r) + (lo - spad_row(c->d, p, r));
+    uint64_t row = ext_row(c->d, p, r), row_end = row + c->d->n0;
+    vtag t = vld_mk_tag(T_BAD, 0, 0, 0, 0, c->i);
+    if (inside(row, row_end, v->mm->x, v->xbytes)) {
+        t.kind = T_X;
+        t.val = (uint32_t)(ext - v->mm->x);
+    } else if (inside(row, row_end, v->mm->w, v->wbytes)) {
+        t.kind = T_W;
+        t.val = (uint32_t)(ext - v->mm->w);
+    }
+    for (uint64_t a = lo; a < hi; a++) {
+        v->tag[a] = t;
+        if (t.kind != T_BAD)
+            t.val++;
     }
 }
 
+/* LOAD: every row must lie inside x or inside w (the first that does not is
+ * reported); each scratchpad byte gets the tag of the external byte that
+ * the last row covering it copies (strided_last_rows), bytes of a row
+ * outside both tensors the invalid tag. */
+void vld_sym_load(vctx *v, int i, const acc_dma *d)
+{
+    /* with dram_s2 = 0 every plane reads the rows of plane 0 */
+    uint32_t planes = d->dram_s2 == 0 ? 1 : d->n2;
+    for (uint32_t p = 0; p < planes; p++) {
+        uint32_t r = first_stray_row(v, d, p);
+        if (r >= d->n1)
+            continue;
+        uint64_t ext = ext_row(d, p, r);
+        vld_report(v, i,
+                   "reads external bytes 0x%08llx..0x%08llx (plane %llu, row %llu), which are not "
+                   "inside x (0x%08x..0x%08llx) or w (0x%08x..0x%08llx)",
+                   (unsigned long long)ext, (unsigned long long)(ext + d->n0),
+                   (unsigned long long)p, (unsigned long long)r, v->mm->x,
+                   (unsigned long long)(v->mm->x + v->xbytes), v->mm->w,
+                   (unsigned long long)(v->mm->w + v->wbytes));
+        break;
+    }
+    load_ctx c = {v, i, d};
+    strided_blk b = {d->spad, d->spad_s1, d->spad_s2, d->n0, d->n1, d->n2};
+    strided_last_rows(&b, &v->paint, load_segment, &c);
+}
+
+/* Marks byte o of y (an offset) as stored by instruction i. */
+static void mark_stored(vctx *v, int i, uint64_t o)
+{
+    uint64_t e = o / 4;
+    unsigned bi = (unsigned)(o % 4);
+    if (v->ymask[e] & (1u << bi))
+        return;
+    v->ymask[e] |= (uint8_t)(1u << bi);
+    if (v->yfirst[e] < 0)
+        v->yfirst[e] = i;
+}
+
+/* Row (p, r) of a STORE, checked byte by byte until the instruction's first
+ * violation (*reported), and its bytes of y marked as stored. */
+static void store_row(vctx *v, int i, const acc_dma *d, uint64_t p, uint64_t r, int *reported)
+{
+    const uint64_t cg = (uint64_t)v->CG;
+    uint64_t ext = ext_row(d, p, r), loc = spad_row(d, p, r);
+    if (!inside(ext, ext + d->n0, v->mm->y, v->ybytes)) {
+        if (!*reported)
+            vld_report(v, i,
+                       "writes external bytes 0x%08llx..0x%08llx (plane %llu, row %llu), "
+                       "which are "
+                       "not inside y (0x%08x..0x%08llx)",
+                       (unsigned long long)ext, (unsigned long long)(ext + d->n0),
+                       (unsigned long long)p, (unsigned long long)r, v->mm->y,
+                       (unsigned long long)(v->mm->y + v->ybytes));
+        *reported = 1;
+        return;
+    }
+    uint64_t off = ext - v->mm->y;
+    if ((off % 4 != 0 || d->n0 % 4 != 0) && !*reported) {
+        vld_report(v, i,
+                   "writes external bytes 0x%08llx..0x%08llx (plane %llu, row %llu), which "
+                   "are not "
+                   "whole int32 elements of y",
+                   (unsigned long long)ext, (unsigned long long)(ext + d->n0),
+                   (unsigned long long)p, (unsigned long long)r);
+        *reported = 1;
+    }
+    for (uint64_t b = 0; b < d->n0; b++) {
+        uint64_t o = off + b, e = o / 4;
+        unsigned bi = (unsigned)(o % 4);
+        const vtag *t = &v->tag[loc + b];
+        char ys[80], ts[200];
+        if (!*reported && t->kind != T_BAD) {
+            if (t->kind != T_PSUM || t->val != e || TAG_BYTE(t) != bi) {
+                vld_desc_y(v, e, ys, sizeof(ys));
+                vld_desc_tag(v, t, ts, sizeof(ts));
+                vld_report(v, i, "stores scratchpad 0x%05llx, which holds %s, into byte %u of %s",
+                           (unsigned long long)(loc + b), ts, bi, ys);
+                *reported = 1;
+            } else if (t->next != cg) {
+                vld_desc_y(v, e, ys, sizeof(ys));
+                vld_report(v, i,
+                           "stores %s after only %u of its %llu input channels were accumulated "
+                           "(partial sum written by instruction %d)",
+                           ys, t->next, (unsigned long long)cg, t->writer);
+                *reported = 1;
+            } else if (!TAG_OK(t)) {
+                vld_desc_y(v, e, ys, sizeof(ys));
+                vld_report(v, i,
+                           "stores %s from an accumulation chain that did not start at input "
+                           "channel 0 (a COMPUTE without acc in the middle of the chain)",
+                           ys);
+                *reported = 1;
+            }
+        }
+        if ((v->ymask[e] & (1u << bi)) && !*reported) {
+            vld_desc_y(v, e, ys, sizeof(ys));
+            vld_report(v, i, "stores %s a second time (first stored by instruction %d)", ys,
+                       v->yfirst[e]);
+            *reported = 1;
+        }
+        mark_stored(v, i, o);
+    }
+}
+
+/* STORE: rows are checked in (p, r) order until the first violation.  Rows
+ * checked without one write distinct bytes of y (a byte written twice is a
+ * violation), so that walk costs at most the size of y.  After it, the
+ * later rows only mark what they store: the union of those inside y
+ * (strided_union), each byte once. */
 void vld_sym_store(vctx *v, int i, const acc_dma *d)
 {
     int reported = 0;
-    const uint64_t cg = (uint64_t)v->CG;
-    for (uint64_t p = 0; p < d->n2; p++) {
-        for (uint64_t r = 0; r < d->n1; r++) {
-            uint64_t ext = (uint64_t)d->dram + p * d->dram_s2 + r * d->dram_s1;
-            uint64_t loc = (uint64_t)d->spad + p * d->spad_s2 + r * d->spad_s1;
-            if (!inside(ext, ext + d->n0, v->mm->y, v->ybytes)) {
-                if (!reported)
-                    vld_report(v, i,
-                               "writes external bytes 0x%08llx..0x%08llx (plane %llu, row %llu), "
-                               "which are "
-                               "not inside y (0x%08x..0x%08llx)",
-                               (unsigned long long)ext, (unsigned long long)(ext + d->n0),
-                               (unsigned long long)p, (unsigned long long)r, v->mm->y,
-                               (unsigned long long)(v->mm->y + v->ybytes));
-                reported = 1;
-                continue;
-            }
-            uint64_t off = ext - v->mm->y;
-            if ((off % 4 != 0 || d->n0 % 4 != 0) && !reported) {
-                vld_report(v, i,
-                           "writes external bytes 0x%08llx..0x%08llx (plane %llu, row %llu), which "
-                           "are not "
-                           "whole int32 elements of y",
-                           (unsigned long long)ext, (unsigned long long)(ext + d->n0),
-                           (unsigned long long)p, (unsigned long long)r);
-                reported = 1;
-            }
-            for (uint64_t b = 0; b < d->n0; b++) {
-                uint64_t o = off + b, e = o / 4;
-                unsigned bi = (unsigned)(o % 4);
-                const vtag *t = &v->tag[loc + b];
-                char ys[80], ts[200];
-                if (!reported && t->kind != T_BAD) {
-                    if (t->kind != T_PSUM || t->val != e || TAG_BYTE(t) != bi) {
-                        vld_desc_y(v, e, ys, sizeof(ys));
-                        vld_desc_tag(v, t, ts, sizeof(ts));
-                        vld_report(v, i,
-                                   "stores scratchpad 0x%05llx, which holds %s, into byte %u of %s",
-                                   (unsigned long long)(loc + b), ts, bi, ys);
-                        reported = 1;
-                    } else if (t->next != cg) {
-                        vld_desc_y(v, e, ys, sizeof(ys));
-                        vld_report(
-                            v, i,
-                            "stores %s after only %u of its %llu input channels were accumulated "
-                            "(partial sum written by instruction %d)",
-                            ys, t->next, (unsigned long long)cg, t->writer);
-                        reported = 1;
-                    } else if (!TAG_OK(t)) {
-                        vld_desc_y(v, e, ys, sizeof(ys));
-                        vld_report(
-                            v, i,
-                            "stores %s from an accumulation chain that did not start at input "
-                            "channel 0 (a COMPUTE without acc in the middle of the chain)",
-                            ys);
-                        reported = 1;
-                    }
-                }
-                if (v->ymask[e] & (1u << bi)) {
-                    if (!reported) {
-                        vld_desc_y(v, e, ys, sizeof(ys));
-                        vld_report(v, i, "stores %s a second time (first stored by instruction %d)",
-                                   ys, v->yfirst[e]);
-                        reported = 1;
-                    }
-                } else {
-                    v->ymask[e] |= (uint8_t)(1u << bi);
-                    if (v->yfirst[e] < 0)
-                        v->yfirst[e] = i;
-                }
-            }
+    uint32_t rp = 0, rr = 0;
+    for (uint32_t p = 0; p < d->n2 && !reported; p++)
+        for (uint32_t r = 0; r < d->n1 && !reported; r++) {
+            store_row(v, i, d, p, r, &reported);
+            rp = p;
+            rr = r;
         }
+    if (!reported)
+        return; /* all rows done */
+    strided_blk rest[2];
+    int n = 0;
+    if (rr + 1u < d->n1) /* the rest of plane rp */
+        rest[n++] =
+            (strided_blk){ext_row(d, rp, rr + 1u), d->dram_s1, 0, d->n0, d->n1 - rr - 1u, 1};
+    if (rp + 1u < d->n2) /* the later planes */
+        rest[n++] = (strided_blk){ext_row(d, rp + 1u, 0), d->dram_s1, d->dram_s2, d->n0, d->n1,
+                                  d->n2 - rp - 1u};
+    for (int k = 0; k < n; k++) {
+        const strided_ivl *iv;
+        size_t m = strided_union(&rest[k], v->mm->y, v->mm->y + v->ybytes, &v->rest, &iv);
+        for (size_t j = 0; j < m; j++)
+            for (uint64_t a = iv[j].lo; a < iv[j].hi; a++)
+                mark_stored(v, i, a - v->mm->y);
     }
 }
 

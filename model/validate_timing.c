@@ -7,10 +7,12 @@
  * and its end cycle, an instruction i is a hazard when it reads a byte whose
  * last writer has not ended by s_i, or writes a byte whose last writer or a
  * reader of the old value has not ended by s_i.  The bytes an instruction
- * touches are its operand blocks exactly as declared (a LOAD/STORE block row
- * by row; a COMPUTE's stored activation tile vh x vw per channel, its dense
- * weight tile, its output tile, read too when ACC); with dense pitches these
- * are the hulls of acc_instr_spad_ranges.  Reported ranges are [lo, hi).
+ * touches are its operand blocks exactly as declared (a LOAD/STORE block's
+ * rows; a COMPUTE's stored activation tile vh x vw per channel, its dense
+ * weight tile, its output tile, read too when ACC), each taken as the union
+ * of its rows (strided_union), so a byte that rows repeat is visited once;
+ * with dense pitches these are the hulls of acc_instr_spad_ranges.
+ * Reported ranges are [lo, hi).
  *
  * Occupancy.  A value written by instruction w and last read by instruction
  * r is live in cycles [e_w, e_r) (a value never read is never live).  The
@@ -132,19 +134,22 @@ static void note(conflict *c, int culprit, uint64_t a)
         c->hi = a + 1;
 }
 
-#define FOR_BLOCK_BYTES(b, a)                                                                      \
-    for (uint64_t p_ = 0; p_ < (b)->n2; p_++)                                                      \
-        for (uint64_t r_ = 0; r_ < (b)->n1; r_++)                                                  \
-            for (uint64_t a = (b)->base + p_ * (b)->s2 + r_ * (b)->s1, e_ = a + (b)->n0; a < e_;   \
-                 a++)
+/* Every byte of block k's union of intervals, each once. */
+#define FOR_BLOCK_BYTES(k, a)                                                                      \
+    for (size_t j_ = 0; j_ < niv[k]; j_++)                                                         \
+        for (uint64_t a = iv[k][j_].lo; a < iv[k][j_].hi; a++)
 
 void vld_hazards(vctx *v, int i, const blk *b, int nb)
 {
     const int64_t *end = v->t->end;
     const int64_t s = v->t->start[i], e = end[i];
     conflict cf[H_COUNT] = {{-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0}};
+    const strided_ivl *iv[3];
+    size_t niv[3];
+    for (int k = 0; k < nb; k++)
+        niv[k] = strided_union(&b[k].g, 0, UINT64_MAX, &v->hz[k], &iv[k]);
     for (int k = 0; k < nb; k++) {
-        FOR_BLOCK_BYTES(&b[k], a)
+        FOR_BLOCK_BYTES(k, a)
         {
             int32_t w = v->tag[a].writer, r = v->rd[a];
             if (w >= 0 && end[w] > s) {
@@ -177,7 +182,7 @@ void vld_hazards(vctx *v, int i, const blk *b, int nb)
     for (int k = 0; k < nb; k++) {
         if (!b[k].reads)
             continue;
-        FOR_BLOCK_BYTES(&b[k], a)
+        FOR_BLOCK_BYTES(k, a)
         {
             if (v->rd[a] < 0 || end[v->rd[a]] < e)
                 v->rd[a] = i;
@@ -186,7 +191,7 @@ void vld_hazards(vctx *v, int i, const blk *b, int nb)
     for (int k = 0; k < nb; k++) {
         if (!b[k].writes)
             continue;
-        FOR_BLOCK_BYTES(&b[k], a)
+        FOR_BLOCK_BYTES(k, a)
         {
             live_close(v, a);
             v->rd[a] = -1; /* the new writer (i) goes into the tag */

@@ -612,3 +612,39 @@ Test(golden, random_operands_draw_x_then_w_from_one_seeded_stream)
     free(x2);
     free(w2);
 }
+
+/* ------------------------------------------------------------ progress */
+
+/* Counts calls in ctx[0], keeps the last (done, total) in ctx[1], ctx[2]
+ * and whether done ever went backwards in ctx[3]. */
+static int count_progress(void *ctx, int64_t done, int64_t total)
+{
+    int64_t *c = ctx;
+    if (c[0] > 0 && done < c[1])
+        c[3] = 1;
+    c[0]++;
+    c[1] = done;
+    c[2] = total;
+    return 1; /* ignored: the convolution always completes */
+}
+
+Test(golden, the_progress_hook_counts_output_rows_and_changes_nothing)
+{
+    struct shape s = {.c = 4, .h = 7, .w = 6, .k = 6, .fh = 3, .fw = 3, .pt = 1, .pb = 1, .g = 2};
+    acc_layer l = layer_of(&s);
+    int8_t *x = random_i8((size_t)layer_x_bytes(&l), 3, -128, 127);
+    int8_t *w = random_i8((size_t)layer_w_bytes(&l), 4, -128, 127);
+    int32_t *want = conv(&l, x, w);
+    int32_t *got = acc_malloc(y_count(&l) * sizeof *got);
+    int64_t c[4] = {0, 0, 0, 0};
+    golden_conv_progress(&l, x, w, got, count_progress, c);
+    expect_equal(got, want, y_count(&l), "with a progress hook");
+    int64_t rows = 2 * (int64_t)layer_out_h(&l); /* groups x output rows */
+    cr_assert_eq(c[0], rows, "%lld calls", (long long)c[0]);
+    cr_assert(c[1] == rows && c[2] == rows && !c[3], "last %lld of %lld, backwards %lld",
+              (long long)c[1], (long long)c[2], (long long)c[3]);
+    free(x);
+    free(w);
+    free(want);
+    free(got);
+}

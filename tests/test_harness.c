@@ -302,6 +302,9 @@ Test(harness, report_json_has_every_documented_key, .init = make_tmpdir, .fini =
                                           "validation.violations",
                                           "utilisation",
                                           "wall_seconds",
+                                          "limits.max_bytes",
+                                          "limits.max_cycles",
+                                          "limits.max_seconds",
                                           NULL};
     static const char *const nulls[] = {"outputs.first_mismatch",
                                         "cycles.measured",
@@ -321,6 +324,10 @@ Test(harness, report_json_has_every_documented_key, .init = make_tmpdir, .fini =
     cr_assert(cJSON_IsArray(at(j, "validation.list")) &&
                   cJSON_GetArraySize(at(j, "validation.list")) == 0,
               "validation.list is not an empty array on a valid schedule");
+    cr_assert(cJSON_IsFalse(at(j, "limits.wall_timed_out")));
+    cr_assert_eq(at(j, "limits.max_bytes")->valuedouble, (double)COSIM_MAX_BYTES_DEFAULT);
+    cr_assert_eq(at(j, "limits.max_cycles")->valuedouble, (double)COSIM_MAX_CYCLES_DEFAULT);
+    cr_assert_eq(at(j, "limits.max_seconds")->valuedouble, COSIM_MAX_SECONDS_DEFAULT);
 
     cr_assert_str_eq(at(j, "layer")->valuestring, "lenet_1");
     cr_assert_str_eq(at(j, "config")->valuestring, "small");
@@ -696,6 +703,114 @@ Test(harness, a_failed_rtl_assertion_reaches_the_report_with_its_message, .init 
     free(summary);
 }
 
+/* ---------------------------------------------------------------- ceilings */
+
+/* The two-line schedule of docs/cosim.md, "Ceilings": 68.7e9 bytes moved
+ * over 4095 scratchpad bytes, 8.6e9 cycles by the model. */
+static const char two_line_sched[] =
+    "# 4095 x 4095 x 4095 bytes\n"
+    "load dram=0x00010000 spad=0x00000 n=4095,4095,4095 dram_stride=0,0 spad_stride=0,0\n"
+    "end\n";
+
+static const char *write_two_line_sched(void)
+{
+    acc_error err;
+    const char *path = tmp("two_line.sched");
+    cr_assert_eq(acc_write_file(path, two_line_sched, strlen(two_line_sched), &err), 0, "%s",
+                 err.msg);
+    return path;
+}
+
+Test(harness, a_schedule_past_the_bytes_ceiling_is_refused_naming_its_line_and_writes_nothing,
+     .init = make_tmpdir, .fini = remove_tmpdir, .timeout = 60)
+{
+    cosim_run_config rc = base_config("lenet_1");
+    rc.sched_path = write_two_line_sched();
+    cosim_report rep;
+    acc_error err;
+    cr_assert_eq(cosim_run(&rc, &rep, &err), -1);
+    char want[600];
+    snprintf(want, sizeof(want),
+             "%s:2: field 'n': the schedule moves 68.7e9 bytes by instruction 0 (load, "
+             "4095x4095x4095 = 68.7e9 bytes), past the ceiling of 4.29e9 bytes a run may move "
+             "(--max-bytes to raise it)",
+             rc.sched_path);
+    cr_assert_str_eq(err.msg, want);
+    cr_assert(!file_exists(rc.out_dir), "the refused run made %s", rc.out_dir);
+}
+
+Test(harness, a_schedule_past_the_cycles_ceiling_is_refused_naming_its_line_and_writes_nothing,
+     .init = make_tmpdir, .fini = remove_tmpdir, .timeout = 60)
+{
+    cosim_run_config rc = base_config("lenet_1");
+    rc.sched_path = write_two_line_sched();
+    rc.max_bytes = UINT64_MAX; /* no bytes ceiling: the cycles ceiling is next */
+    cosim_report rep;
+    acc_error err;
+    cr_assert_eq(cosim_run(&rc, &rep, &err), -1);
+    char want[600];
+    snprintf(want, sizeof(want),
+             "%s:2: instruction 0 (load) ends in cycle 8.59e9 of the timing model, past the "
+             "ceiling of 4.29e9 cycles a run may take (--max-cycles to raise it)",
+             rc.sched_path);
+    cr_assert_str_eq(err.msg, want);
+    cr_assert(!file_exists(rc.out_dir), "the refused run made %s", rc.out_dir);
+
+    /* a planned schedule: the planner is named, and the first instruction
+     * that ends past the ceiling */
+    rc = base_config("lenet_1");
+    rc.planner = "double";
+    rc.max_cycles = 1000;
+    cr_assert_eq(cosim_run(&rc, &rep, &err), -1);
+    cr_assert(strstr(err.msg, "schedule of planner double: instruction ") &&
+                  strstr(err.msg, "past the ceiling of 1000 cycles a run may take"),
+              "%s", err.msg);
+    cr_assert(!file_exists(rc.out_dir), "the refused run made %s", rc.out_dir);
+}
+
+Test(harness, with_the_ceilings_lifted_the_two_line_schedule_runs_and_fails_the_validator,
+     .init = make_tmpdir, .fini = remove_tmpdir, .timeout = 60)
+{
+    cosim_run_config rc = base_config("lenet_1");
+    rc.sched_path = write_two_line_sched();
+    rc.max_bytes = UINT64_MAX;
+    rc.max_cycles = INT64_MAX;
+    cosim_report rep;
+    acc_error err;
+    cr_assert_eq(cosim_run(&rc, &rep, &err), 1, "%s", err.msg);
+    cr_assert_eq(rep.valid, 0);
+    cr_assert_eq(rep.first_violation_index, 0);
+    cr_assert(strstr(rep.first_violation, "(plane 0, row 0), which are not inside x"), "%s",
+              rep.first_violation);
+    cr_assert_eq(rep.dram_read, 4095ull * 4095 * 4095);
+    cr_assert_eq(rep.backend_error[0], '\0', "the iss ran to END: %s", rep.backend_error);
+    char *text = acc_read_file(tmp("out/report.json"), NULL, &err);
+    cr_assert_not_null(text, "%s", err.msg);
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    cr_assert(cJSON_IsNull(at(j, "limits.max_bytes")) && cJSON_IsNull(at(j, "limits.max_cycles")));
+    cJSON_Delete(j);
+}
+
+Test(harness, the_iss_backend_stops_at_the_wall_time_limit, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+    cosim_run_config rc = base_config("lenet_2");
+    rc.planner = "double";
+    rc.max_seconds = 1e-9; /* passed at the iss's first look at the clock */
+    cosim_report rep;
+    acc_error err;
+    cr_assert_eq(cosim_run(&rc, &rep, &err), 1, "%s", err.msg);
+    cr_assert(rep.wall_timed_out);
+    cr_assert(strstr(rep.backend_error, "stopped at the wall-time limit of 1e-09 s "
+                                        "(--max-seconds to raise it) at instruction "),
+              "%s", rep.backend_error);
+    cr_assert(file_exists(tmp("out/report.json")), "a stopped run writes its report");
+    rc.max_seconds = -1; /* none */
+    cr_assert_eq(cosim_run(&rc, &rep, &err), 0, "%s", err.msg);
+    cr_assert(!rep.wall_timed_out);
+}
+
 /* ---------------------------------------------------------------- the program */
 
 static int run_cosim(const char *args)
@@ -727,6 +842,8 @@ Test(harness, program_exit_status_is_0_pass_1_failure_2_usage, .init = make_tmpd
     cr_assert_eq(run_cosim("--layer lenet_1 --planner nope"), 2);
     cr_assert_eq(run_cosim("--layer lenet_1 stray"), 2);
     cr_assert_eq(run_cosim("--layer lenet_1 --dump=yes"), 2);
+    cr_assert_eq(run_cosim("--layer lenet_1 --max-bytes lots"), 2);
+    cr_assert_eq(run_cosim("--layer lenet_1 --max-seconds -1"), 2);
     cr_assert_eq(run_cosim("-z"), 2);
     cr_assert_eq(run_cosim("--help"), 0);
     cr_assert_eq(run_cosim("-h"), 0);

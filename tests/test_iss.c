@@ -116,6 +116,24 @@ static void put_i8(acc_dram *m, uint64_t a, const int8_t *v, size_t n)
 
 /* ------------------------------------------------------------ DMA */
 
+static uint64_t lcg_next(uint64_t *s)
+{
+    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+    return *s >> 33;
+}
+
+/* A progress hook: records the last index and the number of calls in
+ * ctx[0] and ctx[1]; asks to stop at index stop_at. */
+static int stop_at = -1;
+static int note_progress(void *ctx, int64_t done, int64_t total)
+{
+    int64_t *seen = ctx;
+    (void)total;
+    seen[0] = done;
+    seen[1]++;
+    return done == stop_at;
+}
+
 typedef struct dma_case {
     uint32_t n0, n1, n2, ds1, ds2, ss1, ss2;
 } dma_case;
@@ -187,6 +205,91 @@ Test(iss, overlapping_scratchpad_rows_keep_the_later_bytes)
     cr_assert_eq(iss_run(&p, &cfg, &m, NULL, &e), 0, "%s", e.msg);
     const uint8_t want[6] = {10, 11, 14, 15, 16, 17};
     cr_assert_arr_eq(m.bytes + 100, want, 6);
+    acc_program_free(&p);
+    acc_dram_free(&m);
+}
+
+/* Blocks whose rows repeat (strides of 0) or overlap, on either side: the
+ * iss copies only the rows that no later row overwrites; the memory and the
+ * scratchpad (stored back densely) must hold what copying every row in
+ * (p, r) order leaves, worked out here byte by byte. */
+Test(iss, repeated_and_overlapping_rows_leave_what_a_row_by_row_copy_leaves)
+{
+    acc_config cfg = tiny_config();
+    uint64_t seed = 5;
+    for (int t = 0; t < 3000; t++) {
+        uint32_t n0 = 1 + (uint32_t)(lcg_next(&seed) % 9), n1 = 1 + (uint32_t)(lcg_next(&seed) % 6);
+        uint32_t n2 = 1 + (uint32_t)(lcg_next(&seed) % 5), s[4];
+        for (int k = 0; k < 4; k++) /* strides: 0 a third of the time, else 1..12 */
+            s[k] = lcg_next(&seed) % 3 == 0 ? 0 : 1 + (uint32_t)(lcg_next(&seed) % 12);
+        int store = t % 2;
+        acc_dram m, ref;
+        acc_dram_init(&m, 4096);
+        for (int a = 0; a < 4096; a++)
+            m.bytes[a] = (uint8_t)(a * 7 + 3 + t);
+        acc_dram_init(&ref, 4096);
+        memcpy(ref.bytes, m.bytes, 4096);
+        uint8_t spad[4096];
+        memset(spad, 0, sizeof(spad));
+        acc_program p;
+        acc_program_init(&p);
+        if (store) { /* dense load of spad 0..399 from 0, then the block back out to 1200 */
+            push(&p, load1(0, 0, 400));
+            push(&p, dma(ACC_OP_STORE, 1200, 8, n0, n1, n2, s[0], s[1], s[2], s[3]));
+            memcpy(spad, ref.bytes, 400);
+            for (uint32_t pl = 0; pl < n2; pl++)
+                for (uint32_t r = 0; r < n1; r++)
+                    for (uint32_t b = 0; b < n0; b++)
+                        ref.bytes[1200 + pl * s[1] + r * s[0] + b] =
+                            spad[8 + pl * s[3] + r * s[2] + b];
+        } else { /* the block into spad 8.., then spad 0..399 out densely to 3000 */
+            push(&p, dma(ACC_OP_LOAD, 16, 8, n0, n1, n2, s[0], s[1], s[2], s[3]));
+            push(&p, store1(3000, 0, 400));
+            for (uint32_t pl = 0; pl < n2; pl++)
+                for (uint32_t r = 0; r < n1; r++)
+                    for (uint32_t b = 0; b < n0; b++)
+                        spad[8 + pl * s[3] + r * s[2] + b] =
+                            ref.bytes[16 + pl * s[1] + r * s[0] + b];
+            memcpy(ref.bytes + 3000, spad, 400);
+        }
+        push(&p, end_instr());
+        iss_stats st;
+        acc_error e;
+        cr_assert_eq(iss_run(&p, &cfg, &m, &st, &e), 0, "case %d: %s", t, e.msg);
+        for (int a = 0; a < 4096; a++)
+            cr_assert_eq(m.bytes[a], ref.bytes[a],
+                         "case %d (%s n=%u,%u,%u strides %u,%u / %u,%u): byte %d", t,
+                         store ? "store" : "load", n0, n1, n2, s[0], s[1], s[2], s[3], a);
+        uint64_t n = (uint64_t)n0 * n1 * n2;
+        cr_assert_eq(store ? st.dram_written : st.dram_read, store ? n : n,
+                     "every byte moved is counted, also the rows not copied");
+        acc_program_free(&p);
+        acc_dram_free(&m);
+        acc_dram_free(&ref);
+    }
+}
+
+Test(iss, a_progress_hook_sees_every_instruction_and_can_stop_the_run)
+{
+    acc_config cfg = tiny_config();
+    acc_dram m;
+    acc_dram_init(&m, 4096);
+    acc_program p;
+    acc_program_init(&p);
+    for (int i = 0; i < 5; i++)
+        push(&p, load1(64u * (uint32_t)i, 0, 64));
+    push(&p, end_instr());
+    int64_t seen[2] = {-1, 0}; /* the last index, the calls */
+    acc_error e;
+    cr_assert_eq(iss_run_progress(&p, &cfg, &m, NULL, note_progress, seen, &e), 0, "%s", e.msg);
+    cr_assert_eq(seen[0], 5, "the hook saw the END, index 5");
+    cr_assert_geq(seen[1], 6);
+    seen[0] = -1;
+    seen[1] = 0;
+    stop_at = 3;
+    cr_assert_eq(iss_run_progress(&p, &cfg, &m, NULL, note_progress, seen, &e), -1);
+    cr_assert_str_eq(e.msg, "stopped at instruction 3 (load) by its caller");
+    stop_at = -1;
     acc_program_free(&p);
     acc_dram_free(&m);
 }

@@ -236,6 +236,27 @@ Test(sched, comments_blank_lines_and_directives_are_understood)
     acc_program_free(&p);
 }
 
+Test(sched, instr_line_counts_lines_as_the_parser_does)
+{
+    const char *text = "# header comment\n"
+                       "\n"
+                       ".layer lenet_1 # the layer\n"
+                       "load dram=0x10000 spad=0 n=4,1,1 dram_stride=0,0 spad_stride=0,0\n"
+                       "   # indented comment\n"
+                       "\t end # the second instruction\n"
+                       "end";
+    acc_program p;
+    assemble_ok(text, &p, NULL);
+    cr_assert_eq(p.count, 3);
+    cr_assert_eq(acc_sched_instr_line(text, 0), 4);
+    cr_assert_eq(acc_sched_instr_line(text, 1), 6);
+    cr_assert_eq(acc_sched_instr_line(text, 2), 7, "last line, no newline");
+    cr_assert_eq(acc_sched_instr_line(text, 3), 0, "no fourth instruction");
+    cr_assert_eq(acc_sched_instr_line(text, -1), 0);
+    cr_assert_eq(acc_sched_instr_line("", 0), 0);
+    acc_program_free(&p);
+}
+
 Test(sched, empty_text_is_an_empty_program)
 {
     acc_program p;

@@ -439,6 +439,159 @@ Test(validate, every_violation_is_listed_and_the_log_shows_the_first_twenty)
     acc_program_free(&p);
 }
 
+/* Counts calls in ctx[0] and keeps the last index in ctx[1]; ctx[2] is set
+ * when an index is not one more than the one before. */
+static int note_progress(void *ctx, int64_t done, int64_t total)
+{
+    int64_t *c = ctx;
+    if (done != c[1] + 1 || total != 9)
+        c[2] = 1;
+    c[0]++;
+    c[1] = done;
+    return 1; /* ignored: the validator always completes */
+}
+
+Test(validate, the_progress_hook_sees_each_instruction_then_the_total)
+{
+    acc_layer l = tiny_layer();
+    acc_config cfg = make_config(4, 4, 4096);
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    acc_program p;
+    build(M_NONE, &mm, &p);
+    acc_validation v;
+    acc_error e;
+    int64_t c[3] = {0, -1, 0};
+    /* the good schedule: 8 instructions and END, then (9, 9) */
+    cr_assert_eq(acc_validate_progress(&p, &l, &cfg, &mm, &v, NULL, note_progress, c, &e), 0, "%s",
+                 e.msg);
+    cr_assert(c[0] == 10 && c[1] == 9 && c[2] == 0, "%lld calls, last %lld, out of order %lld",
+              (long long)c[0], (long long)c[1], (long long)c[2]);
+    acc_validation_free(&v);
+    acc_program_free(&p);
+}
+
+/* ------------------------------------------------------------ repeated rows */
+
+/* Blocks whose rows repeat (stride 0) or overlap, which the validator
+ * checks with interval arithmetic (model/strided.h) instead of walking
+ * every byte moved.  The expected logs are those of the byte walk the
+ * validator used before, which gives the same findings (the last two
+ * cases move 68.7e9 bytes: a byte walk would take about half an hour;
+ * the .timeout turns such a regression into a failure, not a hang). */
+typedef struct overlap_case {
+    const char *name;
+    const char *log; /* every violation, one per line */
+    uint64_t peak;   /* peak_live_bytes */
+} overlap_case;
+
+static const overlap_case overlap_cases[] = {
+    {"x rows loaded over one another (spad strides 0)",
+     "instruction 2 (compute): reads x[1][3][0] (written by instruction 0) at activation tile row "
+     "0, which puts output row 0 of the tile at input row 2: not an output row of the layer or "
+     "the tile's 2 rows run past its 4 output rows\n"
+     "instruction 3 (compute): reads nothing (never written) at scratchpad 0x00014 (activation "
+     "tile c=0, row 0, column 0), not an input element\n"
+     "instruction 4 (compute): reads nothing (never written) at scratchpad 0x00005 (activation "
+     "tile c=0, row 0, column 0), not an input element\n"
+     "instruction 5 (compute): reads nothing (never written) at scratchpad 0x00019 (activation "
+     "tile c=0, row 0, column 0), not an input element\n",
+     178},
+    {"two output rows stored over one another (dram stride 0)",
+     "instruction 6 (store): stores scratchpad 0x00128, which holds byte 0 of a partial sum of "
+     "y[1][0][0] (written by instruction 3), into byte 0 of y[0][0][0]\n"
+     "instruction 8 (end): y[1][0][0] is never stored (10 of 40 output elements are missing)\n",
+     193},
+    {"one output row stored 4095 times",
+     "instruction 6 (store): stores y[0][0][0] a second time (first stored by instruction 6)\n"
+     "instruction 8 (end): y[1][0][0] is never stored (10 of 40 output elements are missing)\n",
+     153},
+    {"planes of a store repeated (dram and spad plane strides 0)",
+     "instruction 7 (store): stores y[0][2][0] a second time (first stored by instruction 7)\n",
+     193},
+    {"an x row loaded 4095 x 4095 times",
+     "instruction 2 (compute): reads nothing (never written) at scratchpad 0x00005 (activation "
+     "tile c=0, row 1, column 0) where the convolution needs x[0][1][0]\n"
+     "instruction 3 (compute): reads nothing (never written) at scratchpad 0x00014 (activation "
+     "tile c=0, row 0, column 0), not an input element\n"
+     "instruction 4 (compute): reads nothing (never written) at scratchpad 0x00005 (activation "
+     "tile c=0, row 0, column 0), not an input element\n"
+     "instruction 5 (compute): reads nothing (never written) at scratchpad 0x00019 (activation "
+     "tile c=0, row 0, column 0), not an input element\n",
+     178},
+    {"an output row stored 4095 x 4095 times",
+     "instruction 6 (store): stores y[0][0][0] a second time (first stored by instruction 6)\n"
+     "instruction 8 (end): y[1][0][0] is never stored (10 of 40 output elements are missing)\n",
+     153},
+    {"the two-line program: 4095 bytes loaded 4095 x 4095 times, then end",
+     "instruction 0 (load): reads external bytes 0x00010000..0x00010fff (plane 0, row 0), which "
+     "are not inside x (0x00010000..0x00010028) or w (0x00011000..0x00011024)\n"
+     "instruction 1 (end): y[0][0][0] is never stored (40 of 40 output elements are missing)\n",
+     0},
+};
+
+/* Case k of overlap_cases: the good schedule with one block changed, or
+ * (last case) a LOAD and END alone. */
+static void build_overlap(int k, const acc_memmap *mm, acc_program *p)
+{
+    build(M_NONE, mm, p);
+    acc_instr *in = p->ins;
+    switch (k) {
+    case 0:
+        in[0].u.dma.spad_s1 = in[0].u.dma.spad_s2 = 0;
+        break;
+    case 1:
+        in[6].u.dma.dram_s1 = 0;
+        break;
+    case 2:
+        in[6].u.dma = dma(ACC_OP_STORE, mm->y, 256, 40, 4095, 1, 0, 0, 0, 0).u.dma;
+        break;
+    case 3:
+        in[7].u.dma.n2 = 3;
+        in[7].u.dma.dram_s2 = in[7].u.dma.spad_s2 = 0;
+        break;
+    case 4:
+        in[0].u.dma = dma(ACC_OP_LOAD, mm->x, 0, 5, 4095, 4095, 0, 0, 0, 0).u.dma;
+        break;
+    case 5:
+        in[6].u.dma = dma(ACC_OP_STORE, mm->y, 256, 40, 4095, 4095, 0, 0, 0, 0).u.dma;
+        break;
+    default:
+        in[0] = dma(ACC_OP_LOAD, mm->x, 0, 4095, 4095, 4095, 0, 0, 0, 0);
+        in[1] = end_instr();
+        p->count = 2;
+        break;
+    }
+}
+
+Test(validate, blocks_whose_rows_repeat_or_overlap_give_the_findings_of_the_byte_walk,
+     .timeout = 120)
+{
+    acc_layer l = tiny_layer();
+    acc_config cfg = make_config(4, 4, 4096);
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    for (int k = 0; k < (int)(sizeof(overlap_cases) / sizeof(overlap_cases[0])); k++) {
+        const overlap_case *c = &overlap_cases[k];
+        acc_program p;
+        build_overlap(k, &mm, &p);
+        char *logbuf = NULL;
+        size_t loglen = 0;
+        FILE *log = open_memstream(&logbuf, &loglen);
+        acc_validation v;
+        acc_error e;
+        int rc = acc_validate(&p, &l, &cfg, &mm, &v, log, &e);
+        fclose(log);
+        cr_assert_eq(rc, -1, "%s: accepted", c->name);
+        cr_assert_str_eq(logbuf, c->log, "%s", c->name);
+        cr_assert_eq(v.peak_live_bytes, c->peak, "%s: peak %llu", c->name,
+                     (unsigned long long)v.peak_live_bytes);
+        free(logbuf);
+        acc_validation_free(&v);
+        acc_program_free(&p);
+    }
+}
+
 /* ------------------------------------------------------------ baselines */
 
 typedef struct base_case {

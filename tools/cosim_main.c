@@ -45,6 +45,12 @@ static void usage(FILE *f)
             "  --from I --to J     trace only instructions I..J\n"
             "  --from-cycle A --to-cycle B   trace only cycles A..B\n"
             "  --no-progress       no progress bar on stderr\n"
+            "  --max-bytes N       refuse a schedule that moves more than N bytes (default\n"
+            "                      %llu; 0: no ceiling)\n"
+            "  --max-cycles N      refuse a schedule whose model time passes N cycles\n"
+            "                      (default %lld; 0: no ceiling)\n"
+            "  --max-seconds S     stop the backend after S seconds of wall time (default\n"
+            "                      %.0f; 0: no limit)\n"
             "  --stress SEED       stress mode (rtl backend): a hostile memory and host from\n"
             "                      SEED; cycles checked against the bounds of the jitter\n"
             "  --jitter LR0:LR1:LW0:LW1:G  stress jitter: read latency LR0..LR1, write\n"
@@ -57,7 +63,8 @@ static void usage(FILE *f)
             "Options take their value as the next argument or after '=' (--seed=3).\n"
             "\n"
             "Exit status: 0 all checks pass, 1 a check failed or bad input, 2 usage error.\n",
-            MODEL_JITTER_DEFAULT_GAP);
+            (unsigned long long)COSIM_MAX_BYTES_DEFAULT, (long long)COSIM_MAX_CYCLES_DEFAULT,
+            COSIM_MAX_SECONDS_DEFAULT, MODEL_JITTER_DEFAULT_GAP);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -106,6 +113,9 @@ enum {
     CLI_FROM_CYCLE,
     CLI_TO_CYCLE,
     CLI_NO_PROGRESS,
+    CLI_MAX_BYTES,
+    CLI_MAX_CYCLES,
+    CLI_MAX_SECONDS,
     CLI_STRESS,
     CLI_JITTER,
     CLI_INJECT,
@@ -131,6 +141,9 @@ static const struct option long_options[] = {
     {"from-cycle", required_argument, NULL, CLI_FROM_CYCLE},
     {"to-cycle", required_argument, NULL, CLI_TO_CYCLE},
     {"no-progress", no_argument, NULL, CLI_NO_PROGRESS},
+    {"max-bytes", required_argument, NULL, CLI_MAX_BYTES},
+    {"max-cycles", required_argument, NULL, CLI_MAX_CYCLES},
+    {"max-seconds", required_argument, NULL, CLI_MAX_SECONDS},
     {"stress", required_argument, NULL, CLI_STRESS},
     {"jitter", required_argument, NULL, CLI_JITTER},
     {"inject", required_argument, NULL, CLI_INJECT},
@@ -298,6 +311,27 @@ static int parse_args(int argc, char **argv, cli *c, int *done)
         case CLI_NO_PROGRESS:
             c->no_progress = 1;
             break;
+        case CLI_MAX_BYTES: { /* 0: no ceiling */
+            uint64_t v;
+            if (parse_num("--max-bytes", optarg, UINT64_MAX, &v))
+                return 2;
+            c->rc.max_bytes = v ? v : UINT64_MAX;
+            break;
+        }
+        case CLI_MAX_CYCLES: {
+            uint64_t v;
+            if (parse_num("--max-cycles", optarg, (uint64_t)INT64_MAX, &v))
+                return 2;
+            c->rc.max_cycles = v ? (int64_t)v : INT64_MAX;
+            break;
+        }
+        case CLI_MAX_SECONDS: {
+            uint64_t v;
+            if (parse_num("--max-seconds", optarg, 365u * 24 * 3600, &v))
+                return 2;
+            c->rc.max_seconds = v ? (double)v : -1;
+            break;
+        }
         case CLI_STRESS: {
             uint64_t v;
             if (parse_num("--stress", optarg, UINT32_MAX, &v))

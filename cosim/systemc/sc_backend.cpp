@@ -75,6 +75,7 @@ int sc_backend_run(const acc_program *p, const acc_config *cfg, const acc_memmap
     j.prog_addr = mm->prog;
     j.spad_bytes = cfg->spad_bytes;
     j.budget = opt->cycle_budget > 0 ? opt->cycle_budget : INT64_MAX;
+    j.deadline = opt->max_seconds > 0 ? acc_now_seconds() + opt->max_seconds : 0;
     j.progress = opt->progress && isatty(2);
     j.res = res;
 
@@ -122,6 +123,9 @@ int sc_backend_run(const acc_program *p, const acc_config *cfg, const acc_memmap
         end.issued = j.issued;
         end.timed_out = j.timed_out;
         end.budget = j.budget;
+        end.wall_timeout = j.wall_timeout;
+        end.max_seconds = opt->max_seconds;
+        end.cycle = j.last_cycle;
         end.irq_seen = j.irq_seen;
         end.readout_ok = j.readback_ok;
         end.regs = j.regs;

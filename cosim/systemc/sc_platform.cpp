@@ -360,6 +360,11 @@ void acc_sc_monitor::sample()
         finish();
         return;
     }
+    if (j->deadline > 0 && (n & 1023) == 0 && acc_now_seconds() >= j->deadline) {
+        j->wall_timeout = 1;
+        finish();
+        return;
+    }
     const acc_program *p = j->prog;
     cosim_result *r = j->res;
     if (trace_issue.read()) {

@@ -84,6 +84,7 @@ struct job {
     uint32_t prog_addr = 0;
     uint32_t spad_bytes = 0; /* what the configuration says */
     int64_t budget = INT64_MAX;
+    double deadline = 0; /* acc_now_seconds() at the wall-time limit, 0: none */
     int progress = 0;
     cosim_result *res = nullptr; /* start/end allocated, -1 filled */
     /* host */
@@ -98,6 +99,7 @@ struct job {
     int issued = 0;              /* index + 1 of the last issued instruction */
     int irq_seen = 0;
     int timed_out = 0;
+    int wall_timeout = 0;        /* the wall-time limit passed */
     int stopped = 0;             /* a Verilated assertion failed */
     int64_t stop_cycle = 0;
     int64_t last_cycle = 0;      /* the last cycle the monitor looked at (n) */

@@ -808,3 +808,42 @@ Test(rtl_stop, a_race_in_a_schedule_reaches_report_json_with_the_validators_find
     free(text);
     acc_program_free(&p);
 }
+
+/* The two-line schedule of docs/cosim.md, "Ceilings": one LOAD that moves
+ * the same 4095 bytes 4095 x 4095 times (8.6e9 cycles by the model), then
+ * END.  With a wall-time limit and no cycle budget the backend must stop at
+ * the limit, not run for a day, and say what each engine was doing. */
+Test(rtl_stop, a_run_past_the_wall_time_limit_stops_with_the_engine_state)
+{
+    acc_program p;
+    acc_program_init(&p);
+    acc_instr ld = dma(ACC_OP_LOAD, X_F, 0, 4095);
+    ld.u.dma.n1 = ld.u.dma.n2 = 4095;
+    push(&p, ld, 0, 0, 0);
+    tu_push_end(&p);
+    acc_dram mem;
+    acc_dram_init(&mem, MEM_BYTES);
+    tu_fill_random(&mem, 43);
+    place(&mem, &p, PROG_ADDR, -1, NULL);
+    const acc_memmap mm = {.prog = PROG_ADDR, .end = PROG_ADDR};
+    cosim_options o;
+    memset(&o, 0, sizeof(o));
+    o.wave_from_instr = o.wave_to_instr = o.wave_from_cycle = o.wave_to_cycle = -1;
+    o.max_seconds = 0.05; /* no cycle budget: only the wall-time limit can stop it */
+    cosim_result res;
+    acc_error err;
+    int rc = cosim_rtl_run_seq(1, &p, &mm, &cfg, &mem, &o, &res, &err);
+    cr_assert_eq(rc, -1, "the run ended");
+    cr_assert(res.wall_timeout && !res.timed_out, "wall %d, budget %d", res.wall_timeout,
+              res.timed_out);
+    cr_assert(strstr(err.msg, "stopped at the wall-time limit of 0.05 s (--max-seconds to raise "
+                              "it) in cycle "),
+              "%s", err.msg);
+    cr_assert(strstr(res.engine_state, "load engine: running instruction 0 since cycle"), "%s",
+              res.engine_state);
+    cr_assert_eq(res.hw_error, 0);
+    cr_assert_eq(res.start[0] >= 0 && res.end[0] < 0, 1, "the LOAD issued and did not end");
+    cosim_result_free(&res);
+    acc_dram_free(&mem);
+    acc_program_free(&p);
+}
