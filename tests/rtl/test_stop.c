@@ -500,8 +500,11 @@ static void same_cycle_errors(int store_first)
     model_timing t;
     acc_error err;
     int found = 0;
-    for (uint32_t n = 8; n <= 2048 && !found; n += 8) {
-        acc_instr ld = dma(ACC_OP_LOAD, bad, f_reg, 256);
+    /* every STORE length, and a few LOAD lengths: on a narrow bus the ends
+     * of some lengths never meet */
+    for (uint32_t k = 0; k < 33 * 2048 && !found; k++) {
+        uint32_t n = 1 + k % 2048, ln = 256 + k / 2048;
+        acc_instr ld = dma(ACC_OP_LOAD, bad, f_reg, ln);
         acc_instr st = dma(ACC_OP_STORE, bad + 0x1000, s_reg, n);
         acc_program_init(&p);
         push(&p, store_first ? st : ld, 0, 0, 0);
