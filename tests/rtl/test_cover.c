@@ -837,15 +837,16 @@ Test(cover_wide, registers_at_all_ones_and_the_largest_waits)
     host_close(&h);
 }
 
-/* 2^16 + 1 instructions on each engine (a LOAD, a one-MAC COMPUTE and a
- * STORE, none waiting for another), so that every instruction counter
- * passes 2^16: cycles against the model, RETIRED, the stored bytes against
- * the iss.  Then the same program with its END replaced by an illegal
- * instruction: ILLEGAL at index 196,611 after every other instruction
- * retired (the same stores again, so memory stays the iss's). */
-Test(cover_wide, a_program_of_196611_instructions_matches_the_model)
+/* 2^13 + 1 instructions on each engine (a LOAD, a one-MAC COMPUTE and a
+ * STORE, none waiting for another), so that every per-engine instruction
+ * counter passes 2^13 and the program index 2^14: cycles against the
+ * model, RETIRED, the stored bytes against the iss.  Then the same program
+ * with its END replaced by an illegal instruction: ILLEGAL at index 24,579
+ * after every other instruction retired (the same stores again, so memory
+ * stays the iss's). */
+Test(cover_wide, a_program_of_24580_instructions_matches_the_model)
 {
-    const int per = 65537;
+    const int per = 8193;
     acc_program p;
     acc_program_init(&p);
     acc_compute cp;
@@ -869,8 +870,8 @@ Test(cover_wide, a_program_of_196611_instructions_matches_the_model)
         acc_program_push(&p, &st);
     }
     tu_push_end(&p);
-    const uint64_t size = 16u << 20;
-    const uint32_t prog = 1u << 20, prog2 = 8u << 20;
+    const uint64_t size = 4u << 20;
+    const uint32_t prog = 1u << 20, prog2 = 2u << 20;
     acc_dram rtl_mem, iss_mem;
     acc_dram_init(&rtl_mem, size);
     tu_fill_random(&rtl_mem, 5);
@@ -887,7 +888,7 @@ Test(cover_wide, a_program_of_196611_instructions_matches_the_model)
     acc_error err;
     const acc_program ps[2] = {p, p};
     const acc_memmap mm[2] = {{.prog = prog, .end = prog}, {.prog = prog2, .end = prog2}};
-    cosim_options opt = run_options(20000000);
+    cosim_options opt = run_options(4000000);
     cosim_result rs[2];
     cr_assert_eq(cosim_rtl_run_seq(2, ps, mm, &cfg, &rtl_mem, &opt, rs, &err), -1,
                  "the second run did not fail");
