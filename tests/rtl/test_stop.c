@@ -490,7 +490,7 @@ Test(rtl_stop, a_load_error_writes_none_of_its_beats_to_the_scratchpad)
 }
 
 /* A LOAD and a STORE (in the order `store_first`) of addresses past the
- * memory, so that both end with an AXI error; the STORE's length is chosen
+ * memory, so that both end with an AXI error; the two lengths are chosen
  * with the model so that both end in the same cycle.  The lower instruction
  * index must be reported (docs/rtl.md, "Errors"), whichever engine has it. */
 static void same_cycle_errors(int store_first)
@@ -500,21 +500,28 @@ static void same_cycle_errors(int store_first)
     model_timing t;
     acc_error err;
     int found = 0;
-    /* every STORE length, and a few LOAD lengths: on a narrow bus the ends
-     * of some lengths never meet */
-    for (uint32_t k = 0; k < 33 * 2048 && !found; k++) {
-        uint32_t n = 1 + k % 2048, ln = 256 + k / 2048;
-        acc_instr ld = dma(ACC_OP_LOAD, bad, f_reg, ln);
-        acc_instr st = dma(ACC_OP_STORE, bad + 0x1000, s_reg, n);
-        acc_program_init(&p);
-        push(&p, store_first ? st : ld, 0, 0, 0);
-        push(&p, store_first ? ld : st, 0, 0, 0);
-        tu_push_end(&p);
-        cr_assert_eq(model_run(&p, &cfg, &t, &err), 0, "%s", err.msg);
-        found = t.end[0] == t.end[1];
-        model_timing_free(&t);
-        if (!found)
-            acc_program_free(&p);
+    /* For each LOAD length, STORE lengths from 1 up while the STORE ends no
+     * later than the LOAD (its end grows with its length): the bus width
+     * and the two latencies decide which pairs meet. */
+    uint32_t ld_max = cfg.spad_bytes - f_reg < 4095 ? cfg.spad_bytes - f_reg : 4095;
+    uint32_t st_max = cfg.spad_bytes - s_reg < 4095 ? cfg.spad_bytes - s_reg : 4095;
+    for (uint32_t ln = 1; ln <= ld_max && !found; ln++) {
+        for (uint32_t n = 1; n <= st_max && !found; n++) {
+            acc_instr ld = dma(ACC_OP_LOAD, bad, f_reg, ln);
+            acc_instr st = dma(ACC_OP_STORE, bad + 0x1000, s_reg, n);
+            acc_program_init(&p);
+            push(&p, store_first ? st : ld, 0, 0, 0);
+            push(&p, store_first ? ld : st, 0, 0, 0);
+            tu_push_end(&p);
+            cr_assert_eq(model_run(&p, &cfg, &t, &err), 0, "%s", err.msg);
+            int64_t e_ld = t.end[store_first], e_st = t.end[!store_first];
+            found = e_ld == e_st;
+            model_timing_free(&t);
+            if (!found)
+                acc_program_free(&p);
+            if (e_st > e_ld)
+                break;
+        }
     }
     cr_assert(found, "test design: no STORE length ends with the LOAD");
     cr_assert_eq(model_run(&p, &cfg, &t, &err), 0, "%s", err.msg);
