@@ -3,7 +3,7 @@
 # Usage: mk/mutate.sh BUILD_DIR
 #   MUTANTS="a b ..."      mutants to run (names under tests/mutants/, without
 #                          .patch); default: all of them
-#   MUTATE_CONFIGS="small small-xrand"
+#   MUTATE_CONFIGS="small small-xrand wide"
 #                          builds, cheapest first: a mutant that survives
 #                          one is tried on the next; <config>-xrand is the
 #                          build with random initial values and X (mk/rtl.mk),
@@ -31,7 +31,7 @@ case $b in /*) ;; *) b=$PWD/$b ;; esac
 top=$PWD
 timeout_s=${MUTATE_TIMEOUT:-900}
 jobs=${MUTATE_JOBS:-2}
-configs=${MUTATE_CONFIGS:-small small-xrand}
+configs=${MUTATE_CONFIGS:-small small-xrand wide}
 if [ -n "${MUTANTS:-}" ]; then
     names=$MUTANTS
 else
