@@ -127,3 +127,12 @@ acc_instr tu_dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0, uint3
     in.u.dma = (acc_dma){dram, spad, n0, n1, n2, ds1, ds2, ss1, ss2};
     return in;
 }
+
+cosim_options tu_rtl_options(int64_t budget)
+{
+    cosim_options o;
+    memset(&o, 0, sizeof(o));
+    o.wave_from_instr = o.wave_to_instr = o.wave_from_cycle = o.wave_to_cycle = -1;
+    o.cycle_budget = budget;
+    return o;
+}

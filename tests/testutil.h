@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "core/dram.h"
+#include "cosim/backend.h"
 #include "core/isa.h"
 
 /* The largest value of a w-bit field. */
@@ -30,6 +31,10 @@ int tu_run(const char *cmd, char *out, size_t size);
 /* A LOAD or STORE (op) with every field given; no waits. */
 acc_instr tu_dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0, uint32_t n1, uint32_t n2,
                  uint32_t ds1, uint32_t ds2, uint32_t ss1, uint32_t ss2);
+
+/* Backend options of the RTL tests: no waveform window, the given cycle
+ * budget (0: none), everything else zero (timing mode). */
+cosim_options tu_rtl_options(int64_t budget);
 
 /* Appends an END with no waits to p. */
 void tu_push_end(acc_program *p);

@@ -58,15 +58,6 @@ static acc_instr mk_dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0
     return in;
 }
 
-static cosim_options run_options(int64_t budget)
-{
-    cosim_options opt;
-    memset(&opt, 0, sizeof(opt));
-    opt.wave_from_instr = opt.wave_to_instr = opt.wave_from_cycle = opt.wave_to_cycle = -1;
-    opt.cycle_budget = budget;
-    return opt;
-}
-
 /* Runs p from PROG_ADDR on the RTL and requires its cycles to equal the
  * model's, instruction by instruction, and its memory the iss's, byte by
  * byte (the memory starts from a seeded random fill). */
@@ -89,7 +80,7 @@ static void check_against_references(const acc_program *p, uint64_t seed)
     memcpy(iss_mem.bytes + PROG_ADDR, bin, len);
     free(bin);
     acc_memmap mm = {.x = 0, .w = 0, .y = 0, .prog = PROG_ADDR, .end = PROG_ADDR};
-    cosim_options opt = run_options(2000000);
+    cosim_options opt = tu_rtl_options(2000000);
     cosim_result res;
     cr_assert_eq(cosim_backend_rtl.run(p, &cfg, &mm, &rtl_mem, &opt, &res, &err), 0, "rtl: %s",
                  err.msg);
@@ -310,7 +301,7 @@ static void expect_error(const acc_program *p, uint32_t prog, const uint8_t *pat
     memcpy(mem.bytes + prog, bin, prog + len <= MEM_BYTES ? len : MEM_BYTES - prog);
     free(bin);
     acc_memmap mm = {.x = 0, .w = 0, .y = 0, .prog = prog, .end = prog};
-    cosim_options opt = run_options(200000);
+    cosim_options opt = tu_rtl_options(200000);
     cosim_result res;
     acc_error err;
     cr_assert_eq(cosim_backend_rtl.run(p, &cfg, &mm, &mem, &opt, &res, &err), -1,
@@ -765,7 +756,7 @@ Test(cover_wide, blocks_anywhere_in_4_gib_with_the_largest_strides_and_dimension
     memcpy(iss_mem.bytes + prog, bin, len);
     free(bin);
     acc_memmap mm = {.prog = prog, .end = prog};
-    cosim_options opt = run_options(2000000);
+    cosim_options opt = tu_rtl_options(2000000);
     cosim_result res;
     cr_assert_eq(cosim_backend_rtl.run(&p, &cfg, &mm, &rtl_mem, &opt, &res, &err), 0, "rtl: %s",
                  err.msg);
@@ -888,7 +879,7 @@ Test(cover_wide, a_program_of_24580_instructions_matches_the_model)
     acc_error err;
     const acc_program ps[2] = {p, p};
     const acc_memmap mm[2] = {{.prog = prog, .end = prog}, {.prog = prog2, .end = prog2}};
-    cosim_options opt = run_options(4000000);
+    cosim_options opt = tu_rtl_options(4000000);
     cosim_result rs[2];
     cr_assert_eq(cosim_rtl_run_seq(2, ps, mm, &cfg, &rtl_mem, &opt, rs, &err), -1,
                  "the second run did not fail");

@@ -74,10 +74,7 @@ static int rtl_exec(const acc_program *p, acc_dram *mem, cosim_result *res, acc_
     memcpy(mem->bytes + PROG_ADDR, bin, len);
     free(bin);
     acc_memmap mm = {.x = 0, .w = 0, .y = 0, .prog = PROG_ADDR, .end = PROG_ADDR};
-    cosim_options opt;
-    memset(&opt, 0, sizeof(opt));
-    opt.wave_from_instr = opt.wave_to_instr = opt.wave_from_cycle = opt.wave_to_cycle = -1;
-    opt.cycle_budget = 2000000;
+    cosim_options opt = tu_rtl_options(2000000);
     return cosim_backend_rtl.run(p, &cfg, &mm, mem, &opt, res, err);
 }
 
@@ -378,10 +375,7 @@ static void expect_error(acc_program *p, int patch_index, const uint8_t *patch, 
     memcpy(mem.bytes + PROG_ADDR, bin, len);
     free(bin);
     acc_memmap mm = {.x = 0, .w = 0, .y = 0, .prog = PROG_ADDR, .end = PROG_ADDR};
-    cosim_options opt;
-    memset(&opt, 0, sizeof(opt));
-    opt.wave_from_instr = opt.wave_to_instr = opt.wave_from_cycle = opt.wave_to_cycle = -1;
-    opt.cycle_budget = 200000;
+    cosim_options opt = tu_rtl_options(200000);
     cosim_result res;
     acc_error err;
     int rc = cosim_backend_rtl.run(p, &cfg, &mm, &mem, &opt, &res, &err);

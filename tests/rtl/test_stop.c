@@ -216,10 +216,7 @@ static void check_stop(const acc_program *p, const acc_program *legal, const acc
     const acc_program ps[2] = {*p, r};
     const acc_memmap mm[2] = {{.prog = PROG_ADDR, .end = PROG_ADDR},
                               {.prog = PROG2_ADDR, .end = PROG2_ADDR}};
-    cosim_options o;
-    memset(&o, 0, sizeof(o));
-    o.wave_from_instr = o.wave_to_instr = o.wave_from_cycle = o.wave_to_cycle = -1;
-    o.cycle_budget = 100000;
+    cosim_options o = tu_rtl_options(100000);
     o.stress.inject_port = c->port;
     o.stress.inject_burst = c->burst;
     o.stress.inject_resp = 2;
@@ -531,10 +528,7 @@ static void same_cycle_errors(int store_first)
     tu_fill_random(&mem, 43);
     place(&mem, &p, PROG_ADDR, 0, NULL);
     const acc_memmap mm = {.prog = PROG_ADDR, .end = PROG_ADDR};
-    cosim_options o;
-    memset(&o, 0, sizeof(o));
-    o.wave_from_instr = o.wave_to_instr = o.wave_from_cycle = o.wave_to_cycle = -1;
-    o.cycle_budget = 100000;
+    cosim_options o = tu_rtl_options(100000);
     cosim_result res;
     int rc = cosim_rtl_run_seq(1, &p, &mm, &cfg, &mem, &o, &res, &err);
     cr_assert_eq(rc, -1, "the program did not fail");
@@ -699,10 +693,7 @@ Test(rtl_stop, a_load_writing_next_to_a_compute_result_in_the_same_cycle_is_no_r
     place(&mem, &p, PROG_ADDR, 0, NULL);
     memcpy(ref.bytes, mem.bytes, MEM_BYTES);
     const acc_memmap mm = {.prog = PROG_ADDR, .end = PROG_ADDR};
-    cosim_options o;
-    memset(&o, 0, sizeof(o));
-    o.wave_from_instr = o.wave_to_instr = o.wave_from_cycle = o.wave_to_cycle = -1;
-    o.cycle_budget = 100000;
+    cosim_options o = tu_rtl_options(100000);
     cosim_result res;
     int rc = cosim_rtl_run_seq(1, &p, &mm, &cfg, &mem, &o, &res, &err);
     cr_assert_eq(rc, 0, "the program did not run to END: %s", err.msg);
@@ -836,9 +827,7 @@ Test(rtl_stop, a_run_past_the_wall_time_limit_stops_with_the_engine_state)
     tu_fill_random(&mem, 43);
     place(&mem, &p, PROG_ADDR, -1, NULL);
     const acc_memmap mm = {.prog = PROG_ADDR, .end = PROG_ADDR};
-    cosim_options o;
-    memset(&o, 0, sizeof(o));
-    o.wave_from_instr = o.wave_to_instr = o.wave_from_cycle = o.wave_to_cycle = -1;
+    cosim_options o = tu_rtl_options(0);
     o.max_seconds = 0.05; /* no cycle budget: only the wall-time limit can stop it */
     cosim_result res;
     acc_error err;

@@ -55,10 +55,7 @@ static acc_instr dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0, u
 
 static cosim_options stress_opt(uint64_t seed, const model_jitter *j)
 {
-    cosim_options o;
-    memset(&o, 0, sizeof(o));
-    o.wave_from_instr = o.wave_to_instr = o.wave_from_cycle = o.wave_to_cycle = -1;
-    o.cycle_budget = 2000000;
+    cosim_options o = tu_rtl_options(2000000);
     o.stress.on = 1;
     o.stress.seed = seed;
     o.stress.lr_min = j->lr_min;
