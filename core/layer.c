@@ -15,17 +15,17 @@
  * stride, dilation and padding are fields of one COMPUTE (core/isa.h,
  * docs/isa.md) that the planners do not split.  Height, width and channels
  * are no field of any instruction: the planners tile them (th, tw <= 1023
- * and tc, tk <= 4095 per instruction).  Height and width stop at 65535,
- * which keeps every size derived from a layer exact in 64-bit arithmetic
- * (C*H*W < 2^48); channels at 65535 because the validator counts the input
- * channels of a partial sum in 16 bits (model/validate_internal.h).  The
- * 2 GiB of external memory binds first in practice. */
+ * and tc, tk <= 4095 per instruction).  Height and width stop at 65535 and
+ * channels at 2^24 - 1, which keeps every size derived from a layer exact
+ * in 64-bit arithmetic (C*H*W < 2^56) and every channel index and count in
+ * an int; the 2 GiB of external memory binds first in practice, and the
+ * memory map and the planners reject what does not fit. */
 #define LAYER_HW_MAX 65535
 #define LAYER_FILTER_MAX ((int)ACC_KERNEL_MAX)
 #define LAYER_STRIDE_MAX ((int)ACC_STEP_MAX)
 #define LAYER_DIL_MAX ((int)ACC_STEP_MAX)
 #define LAYER_PAD_MAX ((int)ACC_PAD_MAX)
-#define LAYER_CHANNELS_MAX 65535
+#define LAYER_CHANNELS_MAX 16777215
 
 void acc_layer_file_name(const char *name, char *out, size_t size)
 {

@@ -621,8 +621,9 @@ ParameterizedTestParameters(layer, check_names_the_field_out_of_range)
         {1, 65536, "ifmap width", "65536 is outside 1..65535"},
         {2, 16, "filter height", "16 is outside 1..15"},
         {3, 0, "filter width", "0 is outside 1..15"},
-        {4, -1, "channels", "-1 is outside 1..65535"},
-        {5, 65536, "num filter", "65536 is outside 1..65535"},
+        {4, -1, "channels", "-1 is outside 1..16777215"},
+        {4, 16777216, "channels", "16777216 is outside 1..16777215"},
+        {5, 16777216, "num filter", "16777216 is outside 1..16777215"},
         {6, 8, "stride", "8 is outside 1..7"},
         {7, 0, "stride width", "0 is outside 1..7"},
         {8, -1, "pad top", "-1 is outside 0..15"},
@@ -631,7 +632,7 @@ ParameterizedTestParameters(layer, check_names_the_field_out_of_range)
         {11, -3, "pad right", "-3 is outside 0..15"},
         {12, 0, "dilation", "0 is outside 1..7"},
         {13, 8, "dilation width", "8 is outside 1..7"},
-        {14, 0, "groups", "0 is outside 1..65535"},
+        {14, 0, "groups", "0 is outside 1..16777215"},
         {14, 3, "groups", "3 does not divide channels 8"},
         {2, 15, "filter height", "spans 15 rows, more than the 14"},
     };
@@ -677,10 +678,11 @@ Test(layer, check_accepts_the_extremes_of_every_range)
     cr_assert_eq(layer_out_h(&l), 133);
     cr_assert_eq(layer_out_w(&l), 31);
     acc_layer big = base_layer();
-    big.channels = 65535;
-    big.num_filter = 65535;
-    big.groups = 65535;
-    big.ifmap_h = big.ifmap_w = 8;
+    big.channels = 16777215;
+    big.num_filter = 16777215;
+    big.groups = 16777215;
+    big.ifmap_h = big.ifmap_w = 1; /* x, w 16 MiB, y 64 MiB */
+    big.filter_h = big.filter_w = 1;
     cr_assert_eq(acc_layer_check(&big, &err), 0, "%s", err.msg);
 }
 

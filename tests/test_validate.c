@@ -1047,3 +1047,34 @@ Test(validate, each_wrong_kernel_slicing_gives_its_own_violation)
         acc_program_free(&p);
     }
 }
+
+/* Channel counts above 65535: a 1x1 layer of 70,000 input channels, in
+ * chunks of 4,000 (tc is 12 bits). */
+Test(validate, a_layer_of_70000_input_channels_validates_and_a_missing_chunk_is_found)
+{
+    acc_layer l = ks_layer(70000, 1, 1, 1, 1, 1, 1, 0);
+    acc_error e;
+    cr_assert_eq(acc_layer_check(&l, &e), 0, "%s", e.msg);
+    acc_config cfg = make_config(4, 4, KS_SPAD);
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    kstep st[18];
+    for (int s = 0; s < 18; s++)
+        st[s] = (kstep){4000 * s, s < 17 ? 4000 : 2000, 0, 0, 1, 1, s > 0};
+    acc_program p;
+    ks_build(&l, &mm, st, 18, 1, NULL, -1, &p);
+    acc_validation v;
+    cr_assert_eq(acc_validate(&p, &l, &cfg, &mm, &v, stderr, &e), 0, "%s", v.first);
+    acc_validation_free(&v);
+    ks_iss_matches_golden(&l, &mm, &p, "70000 channels");
+    acc_program_free(&p);
+
+    ks_build(&l, &mm, st, 17, 1, NULL, -1, &p);
+    cr_assert_eq(acc_validate(&p, &l, &cfg, &mm, &v, NULL, &e), -1, "missing chunk accepted");
+    cr_assert_eq(v.first_index, 51);
+    cr_assert_str_eq(v.first, "instruction 51 (store): stores y[0][0][0] after only 68000 of its "
+                              "70000 input channels were accumulated (partial sum written by "
+                              "instruction 50)");
+    acc_validation_free(&v);
+    acc_program_free(&p);
+}
