@@ -232,6 +232,12 @@ int acc_validate_progress(const acc_program *p, const acc_layer *l, const acc_co
         vld_report(&v, -1, "%s", e.msg);
         goto done;
     }
+    if (l->filter_h > UINT16_MAX + 1 || l->filter_w > UINT16_MAX + 1) {
+        /* a partial sum's band row and column are 16-bit (vtag) */
+        vld_report(&v, -1, "layer '%.64s': the validator tracks filters of at most %d x %d taps",
+                   l->name, UINT16_MAX + 1, UINT16_MAX + 1);
+        goto done;
+    }
     vctx_layer(&v, l);
     v.spad = cfg->spad_bytes;
     v.tag = acc_malloc((size_t)v.spad * sizeof(vtag));

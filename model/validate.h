@@ -10,7 +10,9 @@
  *     before its last use;
  *   - every output element is stored exactly once, and only after all of its
  *     (C/G)*FH*FW terms have been accumulated in one unbroken chain (first
- *     COMPUTE without ACC, the rest with ACC);
+ *     COMPUTE without ACC, the rest with ACC), channel chunks in order and,
+ *     when a planner splits the filter into kernel slices, the slices of a
+ *     chunk in the order of docs/model.md, "Partial sums";
  *   - dependencies make the DMA/compute overlap safe: under the timing model,
  *     no instruction reads scratchpad bytes that a still-running or later
  *     instruction is writing, nor overwrites bytes a running instruction

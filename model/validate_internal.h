@@ -15,23 +15,34 @@
 
 enum { T_NONE = 0, T_X, T_W, T_PSUM, T_BAD };
 
-/* What one scratchpad byte holds. */
+/* What one scratchpad byte holds (20 bytes: scratchpads are up to 1 MiB).
+ * A partial sum's state is that of docs/model.md, "Partial sums": the input
+ * channels complete, and the chunk in progress with the kernel slices it
+ * has accumulated so far. */
 typedef struct vtag {
     uint32_t val;   /* T_X: offset in x; T_W: offset in w; T_PSUM: index in y */
     int32_t writer; /* instruction that wrote the byte, -1 never */
-    uint16_t next;  /* T_PSUM: input channels (in the group) accumulated */
+    uint32_t next;  /* T_PSUM: input channels (in the group) complete */
+    uint16_t ptc;   /* T_PSUM: channels of the chunk in progress, 0 none */
+    uint16_t pi;    /* T_PSUM: first kernel row of the band in progress */
+    uint16_t pj;    /* T_PSUM: kernel columns of that band done */
     uint8_t kind;   /* T_* */
-    uint8_t bits;   /* T_PSUM: byte of the little-endian int32 (bits 1:0) and
-                       whether the chain started at input channel 0 (bit 2) */
+    uint8_t bits;   /* T_PSUM: byte of the little-endian int32 (bits 1:0),
+                       whether the chain started at input channel 0 and tap
+                       (0, 0) (bit 2), the band's height ph when pj > 0
+                       (bits 6:3), whether the chain started at channel 0
+                       (bit 7) */
 } vtag;
 
 #define TAG_BYTE(t) ((unsigned)(t)->bits & 3u)
 #define TAG_OK(t) (((unsigned)(t)->bits >> 2) & 1u)
+#define TAG_PH(t) (((unsigned)(t)->bits >> 3) & 15u)
+#define TAG_CH0(t) (((unsigned)(t)->bits >> 7) & 1u)
 
-static inline vtag vld_mk_tag(uint8_t kind, uint32_t val, unsigned next, unsigned byte, unsigned ok,
+static inline vtag vld_mk_tag(uint8_t kind, uint32_t val, uint32_t next, unsigned byte, unsigned ok,
                               int writer)
 {
-    vtag t = {val, writer, (uint16_t)next, kind, (uint8_t)(byte | ok << 2)};
+    vtag t = {val, writer, next, 0, 0, 0, kind, (uint8_t)(byte | ok << 2)};
     return t;
 }
 

@@ -4,35 +4,46 @@
  * Method.  The program is interpreted once, in program order, on a symbolic
  * scratchpad: every byte carries a tag saying what it holds -- nothing, the
  * input element x at some offset, the weight element w at some offset, one
- * byte of a partial sum of an output element y[k][oy][ox] (with the number of
- * input channels accumulated so far and whether the chain started at channel
- * 0), or "invalid" (the product of an instruction already reported; reading
- * it reports nothing more, so that one mistake gives one message).
+ * byte of a partial sum of an output element y[k][oy][ox] (with the input
+ * channels complete, the kernel slices of the chunk in progress and whether
+ * the chain started at channel 0, tap (0, 0)), or "invalid" (the product of
+ * an instruction already reported; reading it reports nothing more, so that
+ * one mistake gives one message).
  *
  *   LOAD     every row of the block must lie inside x or inside w; the
  *            scratchpad bytes get the tags of the external bytes.
- *   COMPUTE  must be a convolution step of this layer (kernel, strides and
- *            dilations equal to the layer's).  The weight tags at
- *            (c=0, i=0, j=0, k) give each output channel k and the first
- *            input channel cg0 inside the group.  The tile is affine: the
+ *   COMPUTE  must be a convolution step of this layer: strides and
+ *            dilations equal to the layer's, and a kernel of the layer's
+ *            filter or of a slice of it (fh <= FH, fw <= FW; docs/model.md,
+ *            "Partial sums").  The weight tags at (c=0, i=0, j=0, k) give
+ *            each output channel k, the first input channel cg0 inside the
+ *            group and the slice origin (i0, j0), the same for every k; the
+ *            slice must lie inside the filter.  The tile is affine: the
  *            activation byte at virtual (c, vy, vx) must hold
  *            x[g*C/G + cg0 + c][vy + ih0][vx + iw0] for two constants ih0,
- *            iw0 that the first stored byte the tile reads fixes; they place
- *            the tile at absolute output rows oy0.. and columns ox0.. .  Then
+ *            iw0 that the first stored byte the tile reads fixes; with the
+ *            slice origin they place the tile at absolute output rows oy0..
+ *            (oy0*SH = ih0 + PT - ptop - i0*DH) and columns ox0.. .  Then
  *            every activation byte the tile reads (the rows vy and columns vx
  *            that some (oy, i) and (ox, j) reach) is checked once against
  *            that element, every virtual zero it reads must fall in the
  *            layer's padding, and every weight byte is checked against
- *            w[cg0 + c][i][j][k].  The cost is the bytes read, not the MACs.
- *            The output tags become partial sums: without ACC a new chain
- *            that holds channels cg0..cg0+tc-1; with ACC the four bytes must
- *            hold the partial sum of the same element that continues exactly
- *            at cg0 (chunks are accumulated in increasing, contiguous order).
- *            A tile whose output tile overlaps its own operands is rejected.
+ *            w[cg0 + c][i0 + i][j0 + j][k].  The cost is the bytes read, not
+ *            the MACs.  The output tags become partial sums: without ACC a
+ *            new chain, with ACC the four bytes must hold the partial sum of
+ *            the same element, and the slice must be the one the sum expects
+ *            next: the next chunk's first slice, or the next slice of the
+ *            chunk in progress (chunks in increasing, contiguous order;
+ *            inside a chunk bands top to bottom, each band's rectangles left
+ *            to right, all of the band's height, every slice with the
+ *            chunk's cg0 and tc).  A COMPUTE of the whole filter is one chunk
+ *            in one step.  A tile whose output tile overlaps its own
+ *            operands is rejected.
  *   STORE    every byte must land inside y on whole int32 elements, and come
- *            from the complete (all C/G channels, started at 0) partial sum
- *            of exactly the element it is written to; each byte of y is
- *            written once, and at END every element has been written. */
+ *            from the complete (all C/G channels, every tap, started at
+ *            channel 0, tap (0, 0)) partial sum of exactly the element it is
+ *            written to; each byte of y is written once, and at END every
+ *            element has been written. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +193,14 @@ static void store_row(vctx *v, int i, const acc_dma *d, uint64_t p, uint64_t r, 
                 vld_report(v, i, "stores scratchpad 0x%05llx, which holds %s, into byte %u of %s",
                            (unsigned long long)(loc + b), ts, bi, ys);
                 *reported = 1;
+            } else if (t->ptc != 0) {
+                vld_desc_y(v, e, ys, sizeof(ys));
+                vld_report(v, i,
+                           "stores %s before its kernel is complete: its input channels "
+                           "%u..%u expect the slice at kernel rows %u.., columns %u.. next "
+                           "(partial sum written by instruction %d)",
+                           ys, t->next, t->next + t->ptc - 1u, t->pi, t->pj, t->writer);
+                *reported = 1;
             } else if (t->next != cg) {
                 vld_desc_y(v, e, ys, sizeof(ys));
                 vld_report(v, i,
@@ -192,9 +211,10 @@ static void store_row(vctx *v, int i, const acc_dma *d, uint64_t p, uint64_t r, 
             } else if (!TAG_OK(t)) {
                 vld_desc_y(v, e, ys, sizeof(ys));
                 vld_report(v, i,
-                           "stores %s from an accumulation chain that did not start at input "
-                           "channel 0 (a COMPUTE without acc in the middle of the chain)",
-                           ys);
+                           "stores %s from an accumulation chain that did not start at %s "
+                           "(a COMPUTE without acc in the middle of the chain)",
+                           ys,
+                           TAG_CH0(t) ? "kernel tap (0, 0) of input channel 0" : "input channel 0");
                 *reported = 1;
             }
         }
@@ -265,14 +285,23 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
     return acc_malloc(need * elem);
 }
 
-/* Weight tile: infers each tile channel's absolute output channel (kabs) and
- * the first input channel cg0 inside the group; checks every weight byte.
- * Returns 1 when valid, 0 when reported, -1 when it read invalid data. */
-static int check_weights(vctx *v, int i, const acc_compute *c, int64_t *cg0_out, int64_t *g_out)
+/* The slice a COMPUTE computes: its first input channel inside the group,
+ * the group and the kernel slice's origin (rows i0.., columns j0..). */
+typedef struct slice {
+    int64_t cg0, g, i0, j0;
+} slice;
+
+/* Weight tile: infers each tile channel's absolute output channel (kabs),
+ * the first input channel cg0 inside the group and the slice origin
+ * (i0, j0) from the taps at (c=0, i=0, j=0, k); checks that the slice lies
+ * inside the filter and every weight byte.  Returns 1 when valid, 0 when
+ * reported, -1 when it read invalid data. */
+static int check_weights(vctx *v, int i, const acc_compute *c, slice *s)
 {
     char ts[200], ws[96], ws2[200];
+    const int sliced = (int64_t)c->fh != v->FH || (int64_t)c->fw != v->FW;
     v->kabs = grow(v->kabs, &v->kabs_cap, c->tk, sizeof(uint32_t));
-    int64_t cg0 = -1, g = -1;
+    int64_t cg0 = -1, g = -1, i0 = 0, j0 = 0;
     for (uint32_t kr = 0; kr < c->tk; kr++) {
         const vtag *t = &v->tag[c->wgt + kr];
         if (t->kind == T_BAD)
@@ -284,9 +313,10 @@ static int check_weights(vctx *v, int i, const acc_compute *c, int64_t *cg0_out,
             return 0;
         }
         uint64_t k = t->val % (uint64_t)v->K, rest = t->val / (uint64_t)v->K;
-        uint64_t j = rest % (uint64_t)v->FW, ii = rest / (uint64_t)v->FW % (uint64_t)v->FH;
+        int64_t j = (int64_t)(rest % (uint64_t)v->FW);
+        int64_t ii = (int64_t)(rest / (uint64_t)v->FW % (uint64_t)v->FH);
         int64_t cg = (int64_t)(rest / (uint64_t)v->FW / (uint64_t)v->FH), gk = (int64_t)k / v->KG;
-        if (ii != 0 || j != 0) {
+        if (!sliced && (ii != 0 || j != 0)) {
             vld_desc_tag(v, t, ts, sizeof(ts));
             vld_report(
                 v, i,
@@ -298,6 +328,8 @@ static int check_weights(vctx *v, int i, const acc_compute *c, int64_t *cg0_out,
         if (kr == 0) {
             cg0 = cg;
             g = gk;
+            i0 = ii;
+            j0 = j;
         } else if (cg != cg0 || gk != g) {
             vld_desc_tag(v, t, ts, sizeof(ts));
             vld_desc_w(v, v->tag[c->wgt].val, ws, sizeof(ws));
@@ -307,8 +339,26 @@ static int check_weights(vctx *v, int i, const acc_compute *c, int64_t *cg0_out,
                 "reads %s but k=0 reads %s",
                 kr, ts, ws);
             return 0;
+        } else if (ii != i0 || j != j0) {
+            vld_desc_tag(v, t, ts, sizeof(ts));
+            vld_desc_w(v, v->tag[c->wgt].val, ws, sizeof(ws));
+            vld_report(v, i,
+                       "output channels of one tile compute different kernel slices: tile "
+                       "channel k=%u starts at %s but k=0 at %s (a tile's taps are one slice, the "
+                       "same kernel rows and columns for every output channel)",
+                       kr, ts, ws);
+            return 0;
         }
         v->kabs[kr] = (uint32_t)k;
+    }
+    if (i0 + c->fh > v->FH || j0 + c->fw > v->FW) {
+        vld_desc_w(v, v->tag[c->wgt].val, ws, sizeof(ws));
+        vld_report(v, i,
+                   "computes kernel rows %lld..%lld, columns %lld..%lld (its first tap is %s), "
+                   "which reach past the layer's %lldx%lld filter",
+                   (long long)i0, (long long)(i0 + c->fh - 1), (long long)j0,
+                   (long long)(j0 + c->fw - 1), ws, (long long)v->FH, (long long)v->FW);
+        return 0;
     }
     if (cg0 + c->tc > v->CG) {
         vld_report(v, i, "reduces input channels %lld..%lld of a group, which has only %lld",
@@ -321,7 +371,9 @@ static int check_weights(vctx *v, int i, const acc_compute *c, int64_t *cg0_out,
             for (uint64_t j = 0; j < c->fw; j++) {
                 uint64_t tap = (ch * c->fh + ii) * c->fw + j;
                 uint64_t base = c->wgt + tap * c->tk;
-                uint64_t exp0 = (((uint64_t)cg0 + ch) * (uint64_t)v->FH + ii) * (uint64_t)v->FW + j;
+                uint64_t exp0 =
+                    (((uint64_t)cg0 + ch) * (uint64_t)v->FH + (uint64_t)i0 + ii) * (uint64_t)v->FW +
+                    (uint64_t)j0 + j;
                 exp0 *= (uint64_t)v->K;
                 for (uint64_t kr = 0; kr < c->tk; kr++) {
                     const vtag *t = &v->tag[base + kr];
@@ -346,8 +398,7 @@ static int check_weights(vctx *v, int i, const acc_compute *c, int64_t *cg0_out,
             }
         }
     }
-    *cg0_out = cg0;
-    *g_out = g;
+    *s = (slice){cg0, g, i0, j0};
     return bad ? -1 : 1;
 }
 
@@ -389,12 +440,13 @@ static int64_t padding_line_bad(const vctx *v, int64_t lo, int64_t hi, uint32_t 
     return INT64_MIN;
 }
 
-/* Activation tile: infers (ih0, iw0) and the tile's output origin, checks
- * padding and every activation byte read.  1 valid, 0 reported, -1 invalid
- * data read. */
-static int check_acts(vctx *v, int i, const acc_compute *c, int64_t cin0, int64_t *oy0_out,
+/* Activation tile: infers (ih0, iw0) and the tile's output origin (the
+ * slice's taps start at kernel row s->i0, column s->j0), checks padding and
+ * every activation byte read.  1 valid, 0 reported, -1 invalid data read. */
+static int check_acts(vctx *v, int i, const acc_compute *c, const slice *s, int64_t *oy0_out,
                       int64_t *ox0_out)
 {
+    const int64_t cin0 = s->g * v->CG + s->cg0;
     char ts[200], xs[96];
     int64_t ylo, yhi, xlo, xhi;
     /* columns first: v->flag holds the rows afterwards */
@@ -437,7 +489,9 @@ static int check_acts(vctx *v, int i, const acc_compute *c, int64_t cin0, int64_
     const int64_t hw = v->H * v->W;
     int64_t xh = (int64_t)(t0->val % (uint64_t)hw) / v->W, xw = (int64_t)(t0->val % (uint64_t)v->W);
     int64_t ih0 = xh - v->rows[0], iw0 = xw - first_col;
-    int64_t ny = ih0 + v->PT - (int64_t)c->ptop, nx = iw0 + v->PL - (int64_t)c->pleft;
+    /* virtual row -ptop (tap i0 of output row 0) is input row oy0*SH + i0*DH - PT */
+    int64_t ny = ih0 + v->PT - (int64_t)c->ptop - s->i0 * v->DH;
+    int64_t nx = iw0 + v->PL - (int64_t)c->pleft - s->j0 * v->DW;
     if (ny < 0 || ny % v->SH != 0 || ny / v->SH + c->th > v->OH || nx < 0 || nx % v->SW != 0 ||
         nx / v->SW + c->tw > v->OW)
         vld_desc_tag(v, t0, ts, sizeof(ts));
@@ -447,7 +501,7 @@ static int check_acts(vctx *v, int i, const acc_compute *c, int64_t cin0, int64_
             "reads %s at activation tile row %d, which puts output row 0 of the tile at input row "
             "%lld: not an output row of the layer or the tile's %u rows run past its %lld output "
             "rows",
-            ts, v->rows[0], (long long)(ih0 - (int64_t)c->ptop), c->th, (long long)v->OH);
+            ts, v->rows[0], (long long)(ny - v->PT), c->th, (long long)v->OH);
         goto out;
     }
     if (nx < 0 || nx % v->SW != 0 || nx / v->SW + c->tw > v->OW) {
@@ -457,8 +511,7 @@ static int check_acts(vctx *v, int i, const acc_compute *c, int64_t cin0, int64_
             "input column %lld: not an output column of the layer or the tile's %u columns run "
             "past "
             "its %lld output columns",
-            ts, (long long)first_col, (long long)(iw0 - (int64_t)c->pleft), c->tw,
-            (long long)v->OW);
+            ts, (long long)first_col, (long long)(nx - v->PL), c->tw, (long long)v->OW);
         goto out;
     }
     /* virtual zeros must be padding */
@@ -556,16 +609,106 @@ static int overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
     return a0 < b1 && b0 < a1;
 }
 
+/* The partial-sum state of one byte equal in the four bytes of an element:
+ * byte index aside, every field but the writer. */
+static int same_psum(const vtag *a, const vtag *b)
+{
+    return a->next == b->next && a->ptc == b->ptc && a->pi == b->pi && a->pj == b->pj &&
+           (a->bits >> 2) == (b->bits >> 2);
+}
+
+/* Byte `byte` of the partial sum of y element e after the slice s of
+ * COMPUTE c (channels s->cg0.., rows s->i0.., columns s->j0..) was added to
+ * it: the chunk complete, a band complete, or a rectangle of a band. */
+static vtag psum_after(const vctx *v, const acc_compute *c, const slice *s, uint64_t e,
+                       unsigned byte, unsigned ok, unsigned ch0, int writer)
+{
+    int64_t i1 = s->i0 + c->fh, j1 = s->j0 + c->fw;
+    vtag t = vld_mk_tag(T_PSUM, (uint32_t)e, (uint32_t)s->cg0, byte, ok, writer);
+    t.bits |= (uint8_t)(ch0 << 7);
+    if (j1 == v->FW && i1 == v->FH) {
+        t.next = (uint32_t)(s->cg0 + c->tc);
+    } else if (j1 == v->FW) {
+        t.ptc = (uint16_t)c->tc;
+        t.pi = (uint16_t)i1;
+    } else {
+        t.ptc = (uint16_t)c->tc;
+        t.pi = (uint16_t)s->i0;
+        t.pj = (uint16_t)j1;
+        t.bits |= (uint8_t)(c->fh << 3);
+    }
+    return t;
+}
+
+/* Checks that slice s of COMPUTE c (with ACC) continues the partial sum t of
+ * y element e (all four bytes hold it): the next chunk from its first
+ * slice, or the next slice of the chunk in progress (docs/model.md,
+ * "Partial sums").  Reports and returns 0 when it does not. */
+static int continues(vctx *v, int i, const acc_compute *c, const slice *s, const vtag *t,
+                     uint64_t e)
+{
+    const int64_t next = t->next, pi = t->pi, pj = t->pj, ph = TAG_PH(t);
+    if (t->ptc == 0 && s->cg0 == next && s->i0 == 0 && s->j0 == 0)
+        return 1;
+    if (t->ptc != 0 && s->cg0 == next && c->tc == t->ptc && s->i0 == pi && s->j0 == pj &&
+        (pj == 0 || (int64_t)c->fh == ph))
+        return 1;
+    char ys[80], what[320];
+    vld_desc_y(v, e, ys, sizeof(ys));
+    if (t->ptc == 0 && s->cg0 != next) {
+        vld_report(v, i,
+                   "adds input channels %lld..%lld to the partial sum of %s, which holds "
+                   "channels up to %u (chunks must follow each other in order, each once)",
+                   (long long)s->cg0, (long long)(s->cg0 + c->tc - 1), ys, t->next);
+        return 0;
+    }
+    snprintf(what, sizeof(what),
+             "accumulates kernel rows %lld..%lld, columns %lld..%lld of input channels "
+             "%lld..%lld onto the partial sum of %s",
+             (long long)s->i0, (long long)(s->i0 + c->fh - 1), (long long)s->j0,
+             (long long)(s->j0 + c->fw - 1), (long long)s->cg0, (long long)(s->cg0 + c->tc - 1),
+             ys);
+    if (t->ptc == 0)
+        vld_report(v, i,
+                   "%s, which expects rows 0.., columns 0.. of input channels %lld.. next (slices "
+                   "of a chunk follow each other in row-major order, each once)",
+                   what, (long long)next);
+    else if (s->cg0 != next || c->tc != t->ptc)
+        vld_report(v, i,
+                   "%s, which is in the middle of input channels %lld..%lld (every slice of a "
+                   "chunk has the chunk's input channels)",
+                   what, (long long)next, (long long)(next + t->ptc - 1));
+    else if (s->i0 != pi || s->j0 != pj)
+        vld_report(v, i,
+                   "%s, which expects rows %lld.., columns %lld.. next (slices of a chunk follow "
+                   "each other in row-major order, each once)",
+                   what, (long long)pi, (long long)pj);
+    else
+        vld_report(v, i,
+                   "%s, which expects rows %lld..%lld, columns %lld.. next (the rectangles of a "
+                   "band have the band's height)",
+                   what, (long long)pi, (long long)(pi + ph - 1), (long long)pj);
+    return 0;
+}
+
 void vld_sym_compute(vctx *v, int i, const acc_compute *c)
 {
-    if ((int64_t)c->fh != v->FH || (int64_t)c->fw != v->FW || (int64_t)c->sh != v->SH ||
-        (int64_t)c->sw != v->SW || (int64_t)c->dh != v->DH || (int64_t)c->dw != v->DW) {
+    if ((int64_t)c->sh != v->SH || (int64_t)c->sw != v->SW || (int64_t)c->dh != v->DH ||
+        (int64_t)c->dw != v->DW) {
         vld_report(v, i,
                    "kernel=%ux%u stride=%u,%u dil=%u,%u is not the layer's kernel=%lldx%lld "
                    "stride=%lld,%lld "
                    "dil=%lld,%lld",
                    c->fh, c->fw, c->sh, c->sw, c->dh, c->dw, (long long)v->FH, (long long)v->FW,
                    (long long)v->SH, (long long)v->SW, (long long)v->DH, (long long)v->DW);
+        poison_out(v, i, c);
+        return;
+    }
+    if ((int64_t)c->fh > v->FH || (int64_t)c->fw > v->FW) {
+        vld_report(v, i,
+                   "kernel=%ux%u is larger than the layer's %lldx%lld filter (a COMPUTE computes "
+                   "the filter or a slice of it)",
+                   c->fh, c->fw, (long long)v->FH, (long long)v->FW);
         poison_out(v, i, c);
         return;
     }
@@ -582,13 +725,14 @@ void vld_sym_compute(vctx *v, int i, const acc_compute *c)
             return;
         }
     }
-    int64_t cg0 = 0, g = 0, oy0 = 0, ox0 = 0;
-    int wr = check_weights(v, i, c, &cg0, &g);
+    slice s;
+    int64_t oy0 = 0, ox0 = 0;
+    int wr = check_weights(v, i, c, &s);
     if (wr <= 0) {
         poison_out(v, i, c);
         return;
     }
-    int ar = check_acts(v, i, c, g * v->CG + cg0, &oy0, &ox0);
+    int ar = check_acts(v, i, c, &s, &oy0, &ox0);
     if (ar <= 0) {
         poison_out(v, i, c);
         return;
@@ -608,13 +752,13 @@ void vld_sym_compute(vctx *v, int i, const acc_compute *c)
                         const vtag *tb = &v->tag[a + b];
                         bad |= tb->kind == T_BAD;
                         match &= tb->kind == T_PSUM && tb->val == e && TAG_BYTE(tb) == b &&
-                                 tb->next == t->next && TAG_OK(tb) == TAG_OK(t);
+                                 same_psum(tb, t);
                     }
-                    if (bad || (match && (int64_t)t->next == cg0))
+                    if (bad)
                         continue;
-                    char ys[80], ts[200];
-                    vld_desc_y(v, e, ys, sizeof(ys));
                     if (!match) {
+                        char ys[80], ts[200];
+                        vld_desc_y(v, e, ys, sizeof(ys));
                         for (unsigned b = 0; b < 4; b++) {
                             const vtag *tb = &v->tag[a + b];
                             if (!(tb->kind == T_PSUM && tb->val == e && TAG_BYTE(tb) == b)) {
@@ -629,12 +773,7 @@ void vld_sym_compute(vctx *v, int i, const acc_compute *c)
                         poison_out(v, i, c);
                         return;
                     }
-                    if ((int64_t)t->next != cg0) {
-                        vld_report(
-                            v, i,
-                            "adds input channels %lld..%lld to the partial sum of %s, which holds "
-                            "channels up to %u (chunks must follow each other in order, each once)",
-                            (long long)cg0, (long long)(cg0 + c->tc - 1), ys, t->next);
+                    if (!continues(v, i, c, &s, t, e)) {
                         poison_out(v, i, c);
                         return;
                     }
@@ -648,19 +787,17 @@ void vld_sym_compute(vctx *v, int i, const acc_compute *c)
                 uint64_t a = (uint64_t)c->out + ((kr * th + oy) * tw + ox) * 4;
                 uint64_t e = v->kabs[kr] * plane + ((uint64_t)oy0 + oy) * (uint64_t)v->OW +
                              (uint64_t)ox0 + ox;
-                unsigned ok = cg0 == 0;
+                unsigned ch0 = s.cg0 == 0, ok = ch0 && s.i0 == 0 && s.j0 == 0;
                 int bad = 0;
                 if (c->acc) {
                     ok = TAG_OK(&v->tag[a]);
+                    ch0 = TAG_CH0(&v->tag[a]);
                     for (unsigned b = 0; b < 4; b++)
                         bad |= v->tag[a + b].kind == T_BAD;
                 }
-                for (unsigned b = 0; b < 4; b++) {
-                    vtag t =
-                        bad ? vld_mk_tag(T_BAD, 0, 0, 0, 0, i)
-                            : vld_mk_tag(T_PSUM, (uint32_t)e, (unsigned)(cg0 + c->tc), b, ok, i);
-                    v->tag[a + b] = t;
-                }
+                for (unsigned b = 0; b < 4; b++)
+                    v->tag[a + b] = bad ? vld_mk_tag(T_BAD, 0, 0, 0, 0, i)
+                                        : psum_after(v, c, &s, e, b, ok, ch0, i);
             }
         }
     }

@@ -1,7 +1,9 @@
 /* test_validate.c - the schedule validator on a small hand-written schedule
  * of a tiny layer (which must pass, and whose iss result must be the
  * convolution), on mutations of it that must each produce one specific
- * violation, and on the baseline planners' schedules of a few small layers,
+ * violation, on hand-written kernel-sliced programs (valid ones run through
+ * the iss and compared with golden_conv, invalid ones each with its
+ * message), and on the baseline planners' schedules of a few small layers,
  * run through validator + iss and compared with golden_conv. */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include "golden/iss.h"
 #include "planner/baseline.h"
 #include "model/validate.h"
+#include "tests/testutil.h"
 
 static acc_config make_config(int rows, int cols, uint32_t spad)
 {
@@ -671,5 +674,376 @@ Test(validate, baseline_schedules_pass_and_the_iss_matches_golden)
     for (int i = 0; i < (int)(sizeof(base_cases) / sizeof(base_cases[0])); i++) {
         run_baseline(&base_cases[i], i, "serial");
         run_baseline(&base_cases[i], i, "double");
+    }
+}
+
+/* ------------------------------------------------------------ kernel slices */
+
+/* One COMPUTE of a sliced program: input channels cg0..cg0+tc-1, kernel
+ * rows i0..i0+fh-1 and columns j0..j0+fw-1, over the whole output. */
+typedef struct kstep {
+    int cg0, tc, i0, j0, fh, fw, acc;
+} kstep;
+
+enum { KS_ACT = 0, KS_WGT = 0x4000, KS_OUT = 0x8000, KS_SPAD = 0x10000 };
+
+/* A layer of groups 1 with the given shape (square stride, dilation and
+ * padding). */
+static acc_layer ks_layer(int C, int H, int W, int K, int F, int S, int D, int P)
+{
+    acc_layer l;
+    memset(&l, 0, sizeof(l));
+    snprintf(l.name, sizeof(l.name), "ks%dx%d", F, F);
+    l.ifmap_h = H;
+    l.ifmap_w = W;
+    l.filter_h = l.filter_w = F;
+    l.channels = C;
+    l.num_filter = K;
+    l.stride_h = l.stride_w = S;
+    l.dil_h = l.dil_w = D;
+    l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = P;
+    l.groups = 1;
+    return l;
+}
+
+/* The stored input lines [*a, *a + *n) of a slice's window along one axis
+ * (taps t0..t0+f-1 of the out output lines) and its virtual zero lines
+ * before them (*pad). */
+static void ks_window(int out, int stride, int dil, int pad, int size, int t0, int f, int *a,
+                      int *n, int *vpad)
+{
+    int r0 = t0 * dil - pad, r1 = (out - 1) * stride + (t0 + f - 1) * dil - pad;
+    *a = r0 > 0 ? r0 : 0;
+    int b = r1 < size - 1 ? r1 : size - 1;
+    cr_assert_geq(b, *a, "a slice whose window reads only padding");
+    *n = b - *a + 1;
+    *vpad = *a - r0;
+}
+
+/* The program of steps st[0..n): for each, LOAD its activation window,
+ * LOAD its weight tile, COMPUTE; then (if store) one STORE of the whole
+ * output, and END.  `extra` (when not NULL) is inserted before instruction
+ * `extra_at` of that list.  Every instruction waits for the one before. */
+static void ks_build(const acc_layer *l, const acc_memmap *mm, const kstep *st, int n, int store,
+                     const acc_instr *extra, int extra_at, acc_program *p)
+{
+    const int H = l->ifmap_h, W = l->ifmap_w, K = l->num_filter, FH = l->filter_h, FW = l->filter_w;
+    const int OH = layer_out_h(l), OW = layer_out_w(l);
+    acc_program q;
+    acc_program_init(&q);
+    for (int s = 0; s < n; s++) {
+        const kstep *k = &st[s];
+        int ay, vh, ptop, ax, vw, pleft;
+        ks_window(OH, l->stride_h, l->dil_h, l->pad_top, H, k->i0, k->fh, &ay, &vh, &ptop);
+        ks_window(OW, l->stride_w, l->dil_w, l->pad_left, W, k->j0, k->fw, &ax, &vw, &pleft);
+        acc_instr la = tu_dma(ACC_OP_LOAD, mm->x + (uint32_t)((k->cg0 * H + ay) * W + ax), KS_ACT,
+                              (uint32_t)vw, (uint32_t)vh, (uint32_t)k->tc, (uint32_t)W,
+                              (uint32_t)(H * W), (uint32_t)vw, (uint32_t)(vh * vw));
+        acc_instr lw = tu_dma(
+            ACC_OP_LOAD, mm->w + (uint32_t)(((k->cg0 * FH + k->i0) * FW + k->j0) * K), KS_WGT,
+            (uint32_t)(k->fw * K), (uint32_t)k->fh, (uint32_t)k->tc, (uint32_t)(FW * K),
+            (uint32_t)(FH * FW * K), (uint32_t)(k->fw * K), (uint32_t)(k->fh * k->fw * K));
+        acc_instr cp;
+        memset(&cp, 0, sizeof(cp));
+        cp.op = ACC_OP_COMPUTE;
+        cp.u.cp = (acc_compute){.act = KS_ACT,
+                                .wgt = KS_WGT,
+                                .out = KS_OUT,
+                                .fh = (uint32_t)k->fh,
+                                .fw = (uint32_t)k->fw,
+                                .sh = (uint32_t)l->stride_h,
+                                .sw = (uint32_t)l->stride_w,
+                                .dh = (uint32_t)l->dil_h,
+                                .dw = (uint32_t)l->dil_w,
+                                .tc = (uint32_t)k->tc,
+                                .tk = (uint32_t)K,
+                                .th = (uint32_t)OH,
+                                .tw = (uint32_t)OW,
+                                .act_ph = (uint32_t)vw,
+                                .act_pc = (uint32_t)(vh * vw),
+                                .vh = (uint32_t)vh,
+                                .vw = (uint32_t)vw,
+                                .ptop = (uint32_t)ptop,
+                                .pleft = (uint32_t)pleft,
+                                .acc = k->acc};
+        acc_program_push(&q, &la);
+        acc_program_push(&q, &lw);
+        acc_program_push(&q, &cp);
+    }
+    if (store) {
+        acc_instr sy = tu_dma(ACC_OP_STORE, mm->y, KS_OUT, (uint32_t)(OW * 4), (uint32_t)OH,
+                              (uint32_t)K, (uint32_t)(OW * 4), (uint32_t)(OH * OW * 4),
+                              (uint32_t)(OW * 4), (uint32_t)(OH * OW * 4));
+        acc_program_push(&q, &sy);
+    }
+    tu_push_end(&q);
+    acc_program_init(p);
+    for (int i = 0; i < q.count; i++) {
+        if (extra && i == extra_at)
+            acc_program_push(p, extra);
+        acc_program_push(p, &q.ins[i]);
+    }
+    acc_program_free(&q);
+    for (int i = 0; i < p->count; i++)
+        memset(p->ins[i].wait, 0, sizeof(p->ins[i].wait));
+    tu_serialise(p);
+}
+
+/* Runs p (which must pass the validator) through the iss on random
+ * operands and compares every output element with golden_conv. */
+static void ks_iss_matches_golden(const acc_layer *l, const acc_memmap *mm, const acc_program *p,
+                                  const char *name)
+{
+    acc_config cfg = make_config(4, 4, KS_SPAD);
+    int8_t *x, *w;
+    golden_random_operands(l, 77, &x, &w);
+    acc_dram m;
+    acc_dram_init(&m, mm->end);
+    memcpy(m.bytes + mm->x, x, layer_x_bytes(l));
+    memcpy(m.bytes + mm->w, w, layer_w_bytes(l));
+    acc_error e;
+    cr_assert_eq(iss_run(p, &cfg, &m, NULL, &e), 0, "%s: %s", name, e.msg);
+    uint64_t ny = layer_y_bytes(l) / 4;
+    int32_t *y = malloc(ny * sizeof(int32_t));
+    golden_conv(l, x, w, y);
+    for (uint64_t i = 0; i < ny; i++)
+        cr_assert_eq(get_i32(m.bytes + mm->y + 4 * i), y[i], "%s: y element %llu", name,
+                     (unsigned long long)i);
+    free(y);
+    free(x);
+    free(w);
+    acc_dram_free(&m);
+}
+
+/* The layers of the sliced programs: the tiny 3x3 layer, a 5x5 one, a
+ * dilated and strided 3x3 one. */
+static acc_layer ks_layers(int which)
+{
+    switch (which) {
+    case 0:
+        return ks_layer(2, 4, 5, 2, 3, 1, 1, 1);
+    case 1:
+        return ks_layer(2, 6, 7, 2, 5, 1, 1, 2);
+    default:
+        return ks_layer(3, 9, 10, 3, 3, 2, 2, 2);
+    }
+}
+
+typedef struct ks_case {
+    const char *name;
+    int layer; /* ks_layers */
+    int n;
+    kstep st[8];
+} ks_case;
+
+static const ks_case ks_valid[] = {
+    {"row bands only", 0, 2, {{0, 2, 0, 0, 2, 3, 0}, {0, 2, 2, 0, 1, 3, 1}}},
+    {"column rectangles only", 0, 2, {{0, 2, 0, 0, 3, 1, 0}, {0, 2, 0, 1, 3, 2, 1}}},
+    {"bands of heights 2 and 3, each of several rectangles",
+     1,
+     5,
+     {{0, 2, 0, 0, 2, 2, 0},
+      {0, 2, 0, 2, 2, 2, 1},
+      {0, 2, 0, 4, 2, 1, 1},
+      {0, 2, 2, 0, 3, 3, 1},
+      {0, 2, 2, 3, 3, 2, 1}}},
+    {"two chunks, each sliced its own way",
+     0,
+     5,
+     {{0, 1, 0, 0, 1, 3, 0},
+      {0, 1, 1, 0, 2, 2, 1},
+      {0, 1, 1, 2, 2, 1, 1},
+      {1, 1, 0, 0, 3, 2, 1},
+      {1, 1, 0, 2, 3, 1, 1}}},
+    {"dilation 2, stride 2: a sliced chunk, then an unsliced one",
+     2,
+     4,
+     {{0, 2, 0, 0, 1, 2, 0}, {0, 2, 0, 2, 1, 1, 1}, {0, 2, 1, 0, 2, 3, 1}, {2, 1, 0, 0, 3, 3, 1}}},
+};
+
+Test(validate, kernel_sliced_programs_pass_and_the_iss_matches_golden)
+{
+    acc_config cfg = make_config(4, 4, KS_SPAD);
+    for (size_t t = 0; t < sizeof(ks_valid) / sizeof(ks_valid[0]); t++) {
+        const ks_case *c = &ks_valid[t];
+        acc_layer l = ks_layers(c->layer);
+        acc_memmap mm;
+        acc_memmap_default(&l, &mm);
+        acc_program p;
+        ks_build(&l, &mm, c->st, c->n, 1, NULL, -1, &p);
+        acc_validation v;
+        acc_error e;
+        int rc = acc_validate(&p, &l, &cfg, &mm, &v, stderr, &e);
+        cr_assert_eq(rc, 0, "%s: %s", c->name, v.first);
+        acc_validation_free(&v);
+        ks_iss_matches_golden(&l, &mm, &p, c->name);
+        acc_program_free(&p);
+    }
+}
+
+/* A sliced program of the tiny layer that must be rejected. */
+typedef struct ks_bad {
+    const char *name;
+    int n, store;
+    kstep st[4];
+    int tamper; /* 0 none; 1: k=1 of step 1's weight tile from the row above; 2: step 1's
+                   activation window loaded one row too high */
+    int index;  /* instruction of the first violation */
+    const char *needle;
+} ks_bad;
+
+static const ks_bad ks_bad_cases[] = {
+    {"skips a rectangle",
+     2,
+     1,
+     {{0, 2, 0, 0, 3, 1, 0}, {0, 2, 0, 2, 3, 1, 1}},
+     0,
+     5,
+     "instruction 5 (compute): accumulates kernel rows 0..2, columns 2..2 of input channels 0..1 "
+     "onto the partial sum of y[0][0][0], which expects rows 0.., columns 1.. next (slices of a "
+     "chunk follow each other in row-major order, each once)"},
+    {"repeats a rectangle",
+     2,
+     1,
+     {{0, 2, 0, 0, 3, 1, 0}, {0, 2, 0, 0, 3, 1, 1}},
+     0,
+     5,
+     "instruction 5 (compute): accumulates kernel rows 0..2, columns 0..0 of input channels 0..1 "
+     "onto the partial sum of y[0][0][0], which expects rows 0.., columns 1.. next"},
+    {"goes back to an earlier rectangle",
+     3,
+     1,
+     {{0, 2, 0, 0, 2, 1, 0}, {0, 2, 0, 1, 2, 1, 1}, {0, 2, 0, 0, 2, 1, 1}},
+     0,
+     8,
+     "instruction 8 (compute): accumulates kernel rows 0..1, columns 0..0 of input channels 0..1 "
+     "onto the partial sum of y[0][0][0], which expects rows 0.., columns 2.. next"},
+    {"a band starts before the one above it is complete",
+     2,
+     1,
+     {{0, 2, 0, 0, 1, 2, 0}, {0, 2, 1, 0, 2, 3, 1}},
+     0,
+     5,
+     "instruction 5 (compute): accumulates kernel rows 1..2, columns 0..2 of input channels 0..1 "
+     "onto the partial sum of y[0][0][0], which expects rows 0.., columns 2.. next"},
+    {"band height changes inside a band",
+     2,
+     1,
+     {{0, 2, 0, 0, 2, 1, 0}, {0, 2, 0, 1, 1, 2, 1}},
+     0,
+     5,
+     "instruction 5 (compute): accumulates kernel rows 0..0, columns 1..2 of input channels 0..1 "
+     "onto the partial sum of y[0][0][0], which expects rows 0..1, columns 1.. next (the "
+     "rectangles of a band have the band's height)"},
+    {"different tc within a chunk",
+     2,
+     1,
+     {{0, 2, 0, 0, 3, 1, 0}, {0, 1, 0, 1, 3, 2, 1}},
+     0,
+     5,
+     "instruction 5 (compute): accumulates kernel rows 0..2, columns 1..2 of input channels 0..0 "
+     "onto the partial sum of y[0][0][0], which is in the middle of input channels 0..1 (every "
+     "slice of a chunk has the chunk's input channels)"},
+    {"the next chunk before the slices of this one are complete",
+     2,
+     1,
+     {{0, 1, 0, 0, 3, 1, 0}, {1, 1, 0, 0, 3, 3, 1}},
+     0,
+     5,
+     "instruction 5 (compute): accumulates kernel rows 0..2, columns 0..2 of input channels 1..1 "
+     "onto the partial sum of y[0][0][0], which is in the middle of input channels 0..0"},
+    {"a chunk whose first slice is not at tap (0, 0)",
+     2,
+     1,
+     {{0, 1, 0, 0, 3, 3, 0}, {1, 1, 1, 0, 2, 3, 1}},
+     0,
+     5,
+     "instruction 5 (compute): accumulates kernel rows 1..2, columns 0..2 of input channels 1..1 "
+     "onto the partial sum of y[0][0][0], which expects rows 0.., columns 0.. of input channels "
+     "1.. next"},
+    {"a COMPUTE without acc in the middle of the slices",
+     2,
+     1,
+     {{0, 2, 0, 0, 2, 3, 0}, {0, 2, 2, 0, 1, 3, 0}},
+     0,
+     6,
+     "instruction 6 (store): stores y[0][0][0] from an accumulation chain that did not start at "
+     "kernel tap (0, 0) of input channel 0 (a COMPUTE without acc in the middle of the chain)"},
+    {"a chain started at slice (0, 1), then stored",
+     1,
+     1,
+     {{0, 2, 0, 1, 3, 2, 0}},
+     0,
+     3,
+     "instruction 3 (store): stores y[0][0][0] from an accumulation chain that did not start at "
+     "kernel tap (0, 0) of input channel 0"},
+    {"a STORE after an incomplete kernel",
+     2,
+     1,
+     {{0, 2, 0, 0, 2, 3, 0}, {0, 2, 2, 0, 1, 1, 1}},
+     0,
+     6,
+     "instruction 6 (store): stores y[0][0][0] before its kernel is complete: its input channels "
+     "0..1 expect the slice at kernel rows 2.., columns 1.. next (partial sum written by "
+     "instruction 5)"},
+    {"a weight tile whose taps are not one slice (k=1 from the row above)",
+     2,
+     1,
+     {{0, 2, 0, 0, 2, 3, 0}, {0, 2, 2, 0, 1, 3, 1}},
+     1,
+     6,
+     "instruction 6 (compute): output channels of one tile compute different kernel slices: tile "
+     "channel k=1 starts at w[0][1][0][1] (written by instruction 5) but k=0 at w[0][2][0][0]"},
+    {"an activation window one row too high",
+     2,
+     1,
+     {{0, 2, 0, 0, 2, 3, 0}, {0, 2, 2, 0, 1, 3, 1}},
+     2,
+     5,
+     "instruction 5 (compute): reads x[0][0][0] (written by instruction 3) at activation tile row "
+     "0, which puts output row 0 of the tile at input row -2: not an output row of the layer"},
+    {"a slice reaching past the filter",
+     1,
+     1,
+     {{0, 1, 2, 0, 2, 3, 0}},
+     0,
+     2,
+     "instruction 2 (compute): computes kernel rows 2..3, columns 0..2 (its first tap is "
+     "w[0][2][0][0]), which reach past the layer's 3x3 filter"},
+    {"a kernel larger than the filter",
+     1,
+     1,
+     {{0, 2, 0, 0, 3, 3, 0}},
+     3,
+     2,
+     "instruction 2 (compute): kernel=4x3 is larger than the layer's 3x3 filter"},
+};
+
+Test(validate, each_wrong_kernel_slicing_gives_its_own_violation)
+{
+    acc_layer l = ks_layers(0);
+    acc_config cfg = make_config(4, 4, KS_SPAD);
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    for (size_t t = 0; t < sizeof(ks_bad_cases) / sizeof(ks_bad_cases[0]); t++) {
+        const ks_bad *c = &ks_bad_cases[t];
+        acc_program p;
+        acc_instr extra = tu_dma(ACC_OP_LOAD, mm.w + (uint32_t)((0 * 3 + 1) * 3 * 2 + 1),
+                                 KS_WGT + 1, 1, 1, 1, 0, 0, 0, 0);
+        ks_build(&l, &mm, c->st, c->n, c->store, c->tamper == 1 ? &extra : NULL, 5, &p);
+        if (c->tamper == 2)
+            p.ins[3].u.dma.dram -= (uint32_t)l.ifmap_w;
+        if (c->tamper == 3)
+            p.ins[2].u.cp.fh = 4;
+        acc_validation v;
+        acc_error e;
+        int rc = acc_validate(&p, &l, &cfg, &mm, &v, NULL, &e);
+        cr_assert_eq(rc, -1, "%s: accepted", c->name);
+        cr_assert_eq(v.first_index, c->index, "%s: first violation at %d: %s", c->name,
+                     v.first_index, v.first);
+        cr_assert(strstr(v.first, c->needle) != NULL, "%s: first violation '%s' lacks '%s'",
+                  c->name, v.first, c->needle);
+        acc_validation_free(&v);
+        acc_program_free(&p);
     }
 }
