@@ -11,17 +11,20 @@
 #include "core/layer_internal.h"
 #include "core/memmap.h"
 
-/* Ranges a layer must fit (docs/formats.md, "Layer limits").  Filter,
- * stride, dilation and padding are fields of one COMPUTE (core/isa.h,
- * docs/isa.md) that the planners do not split.  Height, width and channels
- * are no field of any instruction: the planners tile them (th, tw <= 1023
- * and tc, tk <= 4095 per instruction).  Height and width stop at 65535,
- * which keeps every size derived from a layer exact in 64-bit arithmetic
- * (C*H*W < 2^48); channels at 65535 because the validator counts the input
- * channels of a partial sum in 16 bits (model/validate_internal.h).  The
- * 2 GiB of external memory binds first in practice. */
+/* Ranges a layer must fit (docs/formats.md, "Layer limits").  Stride,
+ * dilation and padding are fields of one COMPUTE (core/isa.h, docs/isa.md)
+ * that the planners do not split.  Height, width and channels are no field
+ * of any instruction: the planners tile them (th, tw <= 1023 and
+ * tc, tk <= 4095 per instruction), and they cut a filter larger than the
+ * COMPUTE's 15 x 15 taps into kernel slices that accumulate.  Height, width
+ * and filter stop at 65535, which keeps every size derived from a layer
+ * exact in 64-bit arithmetic (C*H*W < 2^48, (C/G)*FH*FW*K < 2^64, and the
+ * dilated filter must fit the padded input); channels at 65535 because the
+ * validator counts the input channels of a partial sum in 16 bits
+ * (model/validate_internal.h).  The 2 GiB of external memory binds first in
+ * practice. */
 #define LAYER_HW_MAX 65535
-#define LAYER_FILTER_MAX ((int)ACC_KERNEL_MAX)
+#define LAYER_FILTER_MAX 65535
 #define LAYER_STRIDE_MAX ((int)ACC_STEP_MAX)
 #define LAYER_DIL_MAX ((int)ACC_STEP_MAX)
 #define LAYER_PAD_MAX ((int)ACC_PAD_MAX)
