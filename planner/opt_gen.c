@@ -440,11 +440,10 @@ static uint32_t load_wgt(step_ctx *x, slot *ws, int c0, int cn, int k0, int kn, 
     uint32_t dep[ACC_ENG_COUNT] = {0, ws->reader, 0};
     memset(&in, 0, sizeof(in));
     in.op = ACC_OP_LOAD;
-    in.u.dma.dram =
-        x->mm->w +
-        (uint32_t)((((uint64_t)c0 * (uint64_t)s->FH + (uint64_t)v->i0) * s->FW + (uint64_t)v->j0) *
-                       K +
-                   (uint64_t)k0);
+    /* the first tap (c0, i0, j0) of the slice, K filters per tap */
+    const uint64_t tap0 =
+        ((uint64_t)c0 * (uint64_t)s->FH + (uint64_t)v->i0) * (uint64_t)s->FW + (uint64_t)v->j0;
+    in.u.dma.dram = x->mm->w + (uint32_t)(tap0 * K + (uint64_t)k0);
     in.u.dma.spad = ws->base;
     in.u.dma.n0 = (uint32_t)kn;
     in.u.dma.dram_s1 = (uint32_t)K;
