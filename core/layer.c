@@ -11,17 +11,19 @@
 #include "core/layer_internal.h"
 #include "core/memmap.h"
 
-/* Ranges a layer must fit (docs/formats.md, "Layer limits").  Filter,
- * stride, dilation and padding are fields of one COMPUTE (core/isa.h,
- * docs/isa.md) that the planners do not split.  Height, width and channels
- * are no field of any instruction: the planners tile them (th, tw <= 1023
- * and tc, tk <= 4095 per instruction).  Height and width stop at 65535 and
- * channels at 2^24 - 1, which keeps every size derived from a layer exact
- * in 64-bit arithmetic (C*H*W < 2^56) and every channel index and count in
- * an int; the 2 GiB of external memory binds first in practice, and the
- * memory map and the planners reject what does not fit. */
+/* Ranges a layer must fit (docs/formats.md, "Layer limits").  Stride,
+ * dilation and padding are fields of one COMPUTE (core/isa.h, docs/isa.md)
+ * that the planners do not split.  Height, width, filter and channels are
+ * no field of any instruction: the planners tile them (th, tw <= 1023 and
+ * tc, tk <= 4095 per instruction), and they cut a filter larger than the
+ * COMPUTE's 15 x 15 taps into kernel slices that accumulate.  Height, width
+ * and filter stop at 65535 and channels at 2^24 - 1, which keeps every
+ * channel index and count in an int and C*H*W below 2^56; the weight
+ * tensor's size is checked for overflow before the memory map is formed
+ * (the dilated filter must also fit the padded input).  The 2 GiB of
+ * external memory binds first in practice. */
 #define LAYER_HW_MAX 65535
-#define LAYER_FILTER_MAX ((int)ACC_KERNEL_MAX)
+#define LAYER_FILTER_MAX 65535
 #define LAYER_STRIDE_MAX ((int)ACC_STEP_MAX)
 #define LAYER_DIL_MAX ((int)ACC_STEP_MAX)
 #define LAYER_PAD_MAX ((int)ACC_PAD_MAX)
@@ -151,6 +153,19 @@ int acc_layer_fields_check(const acc_layer *l, const char **field, char *why, si
                  "the (dilated) filter spans %d columns, more than the %d columns of "
                  "the padded input, so the output would be empty",
                  ext_w, in_w);
+        return -1;
+    }
+    /* The weights are the one tensor whose size can pass 2^64 within the
+     * field ranges ((C/G)*FH*FW*K up to 2^80): bound it before summing. */
+    uint64_t wb = (uint64_t)(l->channels / l->groups), wf = 0;
+    if (__builtin_mul_overflow(wb, (uint64_t)l->filter_h, &wb) ||
+        __builtin_mul_overflow(wb, (uint64_t)l->filter_w, &wb) ||
+        __builtin_mul_overflow(wb, (uint64_t)l->num_filter, &wf) || wf >= ACC_DRAM_LIMIT) {
+        *field = F_K;
+        snprintf(why, n,
+                 "the weights alone need more than the %llu bytes of external memory "
+                 "available",
+                 (unsigned long long)(ACC_DRAM_LIMIT - ACC_DRAM_BASE));
         return -1;
     }
     uint64_t x, w, y, end, prog;

@@ -101,6 +101,7 @@ static void estimate(const shape *s, const acc_config *cfg, int serial, candidat
     const int nk = (int)acc_ceil_div(s->Kg, t->tk), ny = (int)acc_ceil_div(s->OH, t->th);
     const int nx = (int)acc_ceil_div(s->OW, t->tw), nch = (int)acc_ceil_div(s->Cg, t->tc);
     const double taps = (double)s->FH * s->FW;
+    const int ns = s->ns; /* steps per chunk: the kernel slices */
     double sum_kseg = 0, sum_kbeats = 0, sum_vh = 0, sum_xseg = 0, sum_vwbeats = 0, sum_ybeats = 0,
            sum_pass = 0;
     for (int i = 0; i < nk; i++) {
@@ -109,29 +110,33 @@ static void estimate(const shape *s, const acc_config *cfg, int serial, candidat
         sum_kbeats += row_beats(cfg, kn);
     }
     for (int i = 0; i < ny; i++)
-        sum_vh += opt_input_window(tile_start(i, t->th), tile_size(i, t->th, s->OH), s->SH, s->FH,
-                                   s->DH, s->PT, s->H)
-                      .n;
+        for (int b = 0; b < s->nbh; b++)
+            sum_vh +=
+                opt_slice_window(s, OPT_AXIS_Y, tile_start(i, t->th), tile_size(i, t->th, s->OH), b)
+                    .n;
     for (int i = 0; i < nx; i++) {
         int own = tile_size(i, t->tw, s->OW);
-        window wx = opt_input_window(tile_start(i, t->tw), own, s->SW, s->FW, s->DW, s->PL, s->W);
+        for (int b = 0; b < s->nbw; b++) {
+            window wx = opt_slice_window(s, OPT_AXIS_X, tile_start(i, t->tw), own, b);
+            sum_vwbeats += row_beats(cfg, wx.n);
+        }
         sum_xseg += (double)acc_ceil_div(own, R);
-        sum_vwbeats += row_beats(cfg, wx.n);
         sum_ybeats += row_beats(cfg, 4.0 * own);
     }
     for (int i = 0; i < nch; i++)
-        sum_pass += tile_size(i, t->tc, s->Cg) * taps + R + 2.0 * C;
+        sum_pass += tile_size(i, t->tc, s->Cg) * taps + ns * (R + 2.0 * C);
 
     const double G = s->G, lr = cfg->read_latency + 2.0, lw = cfg->write_latency + 2.0;
-    const double steps = G * nk * ny * nx * nch, tiles = G * nk * ny * nx;
+    const double steps = G * nk * ny * nx * nch * ns, tiles = G * nk * ny * nx;
     double cp = steps + G * sum_kseg * s->OH * sum_xseg * sum_pass;
-    double act_loads = (double)ny * nx * nch, act_rep = act_loads <= c->slots[KIND_ACT] ? 1 : nk;
+    double act_loads = (double)ny * nx * nch * ns;
+    double act_rep = act_loads <= c->slots[KIND_ACT] ? 1 : nk;
     double ld_act = G * act_rep * (act_loads * lr + (double)s->Cg * sum_vh * sum_vwbeats);
-    double w_rep = nch <= c->slots[KIND_WGT] ? 1 : (double)ny * nx;
-    double ld_w = G * w_rep * ((double)nk * nch * lr + (double)s->Cg * taps * sum_kbeats);
+    double w_rep = (double)nch * ns <= c->slots[KIND_WGT] ? 1 : (double)ny * nx;
+    double ld_w = G * w_rep * ((double)nk * nch * ns * lr + (double)s->Cg * taps * sum_kbeats);
     double ld = ld_act + ld_w;
     double st = tiles * lw + (double)s->K * s->OH * sum_ybeats;
-    c->instructions = G * act_rep * act_loads + G * w_rep * nk * nch + steps + tiles + 1;
+    c->instructions = G * act_rep * act_loads + G * w_rep * nk * nch * ns + steps + tiles + 1;
 
     if (serial) {
         c->est = ld + cp + st + c->instructions;
@@ -141,11 +146,11 @@ static void estimate(const shape *s, const acc_config *cfg, int serial, candidat
      * loads with compute; a single result buffer serialises compute with
      * stores.  Fill: the first loads and the last store. */
     int ld_serial = (c->slots[KIND_ACT] == 1 && act_rep * act_loads >= steps) ||
-                    (c->slots[KIND_WGT] == 1 && w_rep * nk * nch >= steps);
+                    (c->slots[KIND_WGT] == 1 && w_rep * nk * nch * ns >= steps);
     int st_serial = c->slots[KIND_OUT] == 1;
     double lc = ld_serial ? ld + cp : (ld > cp ? ld : cp);
     double cs = st_serial ? cp + st : (cp > st ? cp : st);
-    double fill = (ld / (G * act_rep * act_loads + G * w_rep * nk * nch)) * 2.0 + st / tiles;
+    double fill = (ld / (G * act_rep * act_loads + G * w_rep * nk * nch * ns)) * 2.0 + st / tiles;
     c->est = (lc > cs ? lc : cs) + fill;
 }
 
@@ -472,7 +477,15 @@ int acc_baseline_plan_choice(const char *strategy, const acc_layer *l, const acc
                              const acc_memmap *mm, const acc_tiling *tiling, acc_program *out,
                              struct opt_choice *choice, acc_error *err)
 {
+    return acc_baseline_plan_kmax(strategy, l, cfg, mm, tiling, OPT_KMAX, out, choice, err);
+}
+
+int acc_baseline_plan_kmax(const char *strategy, const acc_layer *l, const acc_config *cfg,
+                           const acc_memmap *mm, const acc_tiling *tiling, int kmax,
+                           acc_program *out, struct opt_choice *choice, acc_error *err)
+{
     ACC_REQUIRE(strategy != NULL && l != NULL && cfg != NULL && mm != NULL && out != NULL);
+    ACC_REQUIRE(kmax >= 1 && kmax <= OPT_KMAX);
     acc_program_init(out);
     int serial;
     if (strcmp(strategy, "serial") == 0)
@@ -485,7 +498,7 @@ int acc_baseline_plan_choice(const char *strategy, const acc_layer *l, const acc
     if (acc_layer_check(l, &e) != 0)
         return acc_fail(err, "%s", e.msg);
     shape s;
-    opt_shape_init(&s, l);
+    opt_shape_init_kmax(&s, l, kmax);
     int rc = plan_layer(serial, l, &s, cfg, mm, tiling, out, choice, err);
     opt_shape_free(&s);
     return rc;

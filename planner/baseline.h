@@ -39,6 +39,13 @@ int acc_baseline_plan_choice(const char *strategy, const acc_layer *l, const acc
                              const acc_memmap *mm, const acc_tiling *tiling, acc_program *out,
                              struct opt_choice *choice, acc_error *err);
 
+/* acc_baseline_plan_choice with kernel slices of at most kmax x kmax taps
+ * (1..15, the COMPUTE's limit, which acc_baseline_plan_choice uses): tests
+ * slice tiny filters with small values.  Same contract otherwise. */
+int acc_baseline_plan_kmax(const char *strategy, const acc_layer *l, const acc_config *cfg,
+                           const acc_memmap *mm, const acc_tiling *tiling, int kmax,
+                           acc_program *out, struct opt_choice *choice, acc_error *err);
+
 /* Scratchpad bytes a tiling needs under a strategy (1 or 2 buffers). */
 uint64_t acc_tiling_bytes(const acc_layer *l, const acc_tiling *t, int buffers);
 

@@ -2,16 +2,14 @@
  * docs/planner.md).
  *
  * The loop nest: groups, then the three tile loops in the choice's order,
- * then the channel chunks.  Each step (tile, chunk) is one COMPUTE, preceded
- * by the LOADs of the blocks it needs that are not resident, and each tile
- * ends with one STORE.  Every operand kind has a pool of buffers; a block
- * that is still in one of its kind's buffers is not loaded again, and a new
- * block replaces the least recently used buffer (round robin for results,
- * which are never reused).  Waits are the dependencies that make the
- * overlap safe.  The three engines' instruction sequences are then merged
- * into one stream: "serial" makes every instruction wait for the one before
- * it; otherwise the merge greedily takes the instruction that the issue rule
- * lets issue first. */
+ * then the channel chunks, then the kernel slices.  Each step (tile, chunk,
+ * slice) is one COMPUTE, preceded by the LOADs of the blocks it needs that
+ * are not resident, and each tile ends with one STORE.  Every operand kind has a pool of buffers; a
+ * block that is still in one of its kind's buffers is not loaded again, and a new block replaces
+ * the least recently used buffer (round robin for results, which are never reused).  Waits are the
+ * dependencies that make the overlap safe.  The three engines' instruction sequences are then
+ * merged into one stream: "serial" makes every instruction wait for the one before it; otherwise
+ * the merge greedily takes the instruction that the issue rule lets issue first. */
 #include "planner/opt_gen.h"
 
 #include <assert.h>
@@ -47,31 +45,22 @@ const char *opt_order_name(int order)
 
 /* ------------------------------------------------------------------ shape */
 
-static int *real_prefix(int out, int stride, int filter, int dil, int padb, int in)
-{
-    int *p = acc_malloc(((size_t)out + 1) * sizeof(int));
-    p[0] = 0;
-    for (int o = 0; o < out; o++) {
-        int real = 0;
-        for (int i = 0; i < filter && !real; i++) {
-            int64_t r = (int64_t)o * stride + (int64_t)i * dil - padb;
-            real = r >= 0 && r < in;
-        }
-        p[o + 1] = p[o] + real;
-    }
-    return p;
-}
-
 void opt_shape_free(opt_shape *s)
 {
-    free(s->real_y);
-    free(s->real_x);
-    s->real_y = s->real_x = NULL;
+    (void)s; /* nothing allocated today; callers free every shape they init */
 }
 
-void opt_shape_init(opt_shape *s, const acc_layer *l)
+/* Slice size along one axis: the fewest parts of at most kmax, all of the
+ * same size but the last. */
+static int slice_side(int f, int kmax)
 {
-    ACC_REQUIRE(s != NULL && l != NULL);
+    int parts = (int)acc_ceil_div(f, kmax);
+    return (int)acc_ceil_div(f, parts);
+}
+
+void opt_shape_init_kmax(opt_shape *s, const acc_layer *l, int kmax)
+{
+    ACC_REQUIRE(s != NULL && l != NULL && kmax >= 1 && kmax <= OPT_KMAX);
     s->C = l->channels;
     s->H = l->ifmap_h;
     s->W = l->ifmap_w;
@@ -89,8 +78,34 @@ void opt_shape_init(opt_shape *s, const acc_layer *l)
     s->PL = l->pad_left;
     s->OH = layer_out_h(l);
     s->OW = layer_out_w(l);
-    s->real_y = real_prefix(s->OH, s->SH, s->FH, s->DH, s->PT, s->H);
-    s->real_x = real_prefix(s->OW, s->SW, s->FW, s->DW, s->PL, s->W);
+    s->kmax = kmax;
+    s->kh = slice_side(s->FH, kmax);
+    s->kw = slice_side(s->FW, kmax);
+    s->nbh = (int)acc_ceil_div(s->FH, s->kh);
+    s->nbw = (int)acc_ceil_div(s->FW, s->kw);
+    s->ns = s->nbh * s->nbw;
+}
+
+void opt_shape_init(opt_shape *s, const acc_layer *l)
+{
+    opt_shape_init_kmax(s, l, OPT_KMAX);
+}
+
+opt_slice opt_shape_slice(const opt_shape *s, int k)
+{
+    ACC_REQUIRE(s != NULL && k >= 0 && k < s->ns);
+    opt_slice v;
+    v.i0 = (k / s->nbw) * s->kh;
+    v.j0 = (k % s->nbw) * s->kw;
+    v.fh = s->FH - v.i0 < s->kh ? s->FH - v.i0 : s->kh;
+    v.fw = s->FW - v.j0 < s->kw ? s->FW - v.j0 : s->kw;
+    return v;
+}
+
+uint64_t opt_shape_wgt_stride(const opt_shape *s)
+{
+    return opt_shape_wgt_planes(s) ? (uint64_t)s->FW * (uint64_t)s->K
+                                   : (uint64_t)s->FH * (uint64_t)s->FW * (uint64_t)s->K;
 }
 
 opt_window opt_input_window(int o0, int on, int stride, int filter, int dil, int padb, int in)
@@ -111,37 +126,95 @@ opt_window opt_input_window(int o0, int on, int stride, int filter, int dil, int
     return w;
 }
 
-/* Largest stored window and largest virtual padding over all tiles of one
- * output dimension, and the first tile (if any) that reads only padding
- * (*empty = its index, else -1). */
-static void dim_scan(int out, int t, int stride, int filter, int dil, int padb, int in,
-                     const int *real, int *vmax, int *padmax, int *empty)
+/* One axis of a shape: stride, dilation, padding before, input extent, and
+ * band b's first tap and taps. */
+typedef struct axis_geom {
+    int stride, dil, padb, in, t0, taps;
+} axis_geom;
+
+static axis_geom axis_of(const opt_shape *s, int axis, int b)
 {
+    axis_geom g;
+    if (axis == OPT_AXIS_Y) {
+        ACC_REQUIRE(b >= 0 && b < s->nbh);
+        g = (axis_geom){s->SH, s->DH, s->PT, s->H, b * s->kh, s->kh};
+        if (s->FH - g.t0 < g.taps)
+            g.taps = s->FH - g.t0;
+    } else {
+        ACC_REQUIRE(axis == OPT_AXIS_X && b >= 0 && b < s->nbw);
+        g = (axis_geom){s->SW, s->DW, s->PL, s->W, b * s->kw, s->kw};
+        if (s->FW - g.t0 < g.taps)
+            g.taps = s->FW - g.t0;
+    }
+    return g;
+}
+
+opt_window opt_slice_window(const opt_shape *s, int axis, int o0, int on, int b)
+{
+    axis_geom g = axis_of(s, axis, b);
+    /* the band's taps start t0 dilated steps down: as a filter of `taps`
+     * taps with t0 * dil fewer padding rows before */
+    return opt_input_window(o0, on, g.stride, g.taps, g.dil,
+                            (int)((int64_t)g.padb - (int64_t)g.t0 * g.dil), g.in);
+}
+
+/* floor(a / b) for b > 0 */
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+int opt_slice_reads_input(const opt_shape *s, int axis, int o0, int on, int b)
+{
+    axis_geom g = axis_of(s, axis, b);
+    for (int i = g.t0; i < g.t0 + g.taps; i++) {
+        /* output o reads o * stride + off; real when 0 <= it < in */
+        int64_t off = (int64_t)i * g.dil - g.padb;
+        int64_t lo = acc_max64(o0, -floor_div(off, g.stride)); /* ceil(-off / stride) */
+        int64_t hi = acc_min64((int64_t)o0 + on - 1, floor_div((int64_t)g.in - 1 - off, g.stride));
+        if (lo <= hi)
+            return 1;
+    }
+    return 0;
+}
+
+/* Largest stored window and largest virtual padding over all tiles and
+ * bands of one output dimension, and the first tile (if any) with a band
+ * that reads only padding (*empty = its index, *empty_b = the band; else
+ * -1). */
+static void dim_scan(const opt_shape *s, int axis, int t, int *vmax, int *padmax, int *empty,
+                     int *empty_b)
+{
+    const int out = axis == OPT_AXIS_Y ? s->OH : s->OW;
+    const int bands = axis == OPT_AXIS_Y ? s->nbh : s->nbw;
     int n = (int)acc_ceil_div(out, t);
     *vmax = 0;
     *padmax = 0;
     *empty = -1;
+    *empty_b = -1;
     for (int i = 0; i < n; i++) {
         int o0 = opt_tile_start(i, t), on = opt_tile_size(i, t, out);
-        opt_window w = opt_input_window(o0, on, stride, filter, dil, padb, in);
-        if (w.n > *vmax)
-            *vmax = w.n;
-        if (w.pad > *padmax)
-            *padmax = w.pad;
-        if (*empty < 0 && real[o0 + on] == real[o0])
-            *empty = i;
+        for (int b = 0; b < bands; b++) {
+            opt_window w = opt_slice_window(s, axis, o0, on, b);
+            if (w.n > *vmax)
+                *vmax = w.n;
+            if (w.pad > *padmax)
+                *padmax = w.pad;
+            if (*empty < 0 && !opt_slice_reads_input(s, axis, o0, on, b)) {
+                *empty = i;
+                *empty_b = b;
+            }
+        }
     }
 }
 
 void opt_need_of(const opt_shape *s, const acc_tiling *t, opt_need *z)
 {
-    dim_scan(s->OH, t->th, s->SH, s->FH, s->DH, s->PT, s->H, s->real_y, &z->vh, &z->ptop,
-             &z->empty_y);
-    dim_scan(s->OW, t->tw, s->SW, s->FW, s->DW, s->PL, s->W, s->real_x, &z->vw, &z->pleft,
-             &z->empty_x);
+    dim_scan(s, OPT_AXIS_Y, t->th, &z->vh, &z->ptop, &z->empty_y, &z->empty_yb);
+    dim_scan(s, OPT_AXIS_X, t->tw, &z->vw, &z->pleft, &z->empty_x, &z->empty_xb);
     z->bytes[OPT_ACT] = acc_align_up((uint64_t)t->tc * (uint64_t)z->vh * (uint64_t)z->vw, 4);
     z->bytes[OPT_WGT] =
-        acc_align_up((uint64_t)t->tc * (uint64_t)s->FH * (uint64_t)s->FW * (uint64_t)t->tk, 4);
+        acc_align_up((uint64_t)t->tc * (uint64_t)s->kh * (uint64_t)s->kw * (uint64_t)t->tk, 4);
     z->bytes[OPT_OUT] = 4u * (uint64_t)t->tk * (uint64_t)t->th * (uint64_t)t->tw;
 }
 
@@ -170,10 +243,19 @@ int opt_tiling_fits(const opt_shape *s, const acc_config *cfg, const acc_tiling 
         return acc_fail(err, "field 'pad': %d,%d virtual zero rows/columns exceed %d", z->ptop,
                         z->pleft, PAD_MAX);
     if ((uint64_t)s->W > DRAM_STRIDE_MAX || (uint64_t)s->H * s->W > DRAM_STRIDE_MAX ||
-        (uint64_t)s->K * s->FH * s->FW > DRAM_STRIDE_MAX ||
-        4u * (uint64_t)s->OH * s->OW > DRAM_STRIDE_MAX)
+        opt_shape_wgt_stride(s) > DRAM_STRIDE_MAX || 4u * (uint64_t)s->OH * s->OW > DRAM_STRIDE_MAX)
         return acc_fail(err, "field 'dram_stride': a tensor plane exceeds %u bytes",
                         DRAM_STRIDE_MAX);
+    if (opt_shape_wgt_planes(s) && s->kh < s->FH && t->tc > 1)
+        return acc_fail(err,
+                        "field 'c': a filter sliced in rows and columns is loaded one input "
+                        "channel per chunk (tc = 1), not %d",
+                        t->tc);
+    if (opt_shape_wgt_planes(s) && (uint64_t)t->tc * (uint64_t)s->FH > ACC_COUNT_MAX)
+        return acc_fail(err,
+                        "field 'n': a weight LOAD of %d channels x %d filter rows exceeds %d "
+                        "planes",
+                        t->tc, s->FH, (int)ACC_COUNT_MAX);
     uint64_t need = opt_need_bytes(z, buffers);
     if (need > cfg->spad_bytes)
         return acc_fail(err, "the tile needs %llu bytes of scratchpad, the configuration has %u",
@@ -191,17 +273,33 @@ int opt_tiling_no_padding_tile(const opt_shape *s, const acc_tiling *t, const op
 {
     if (z->empty_y >= 0) {
         int o0 = opt_tile_start(z->empty_y, t->th);
+        int o1 = o0 + opt_tile_size(z->empty_y, t->th, s->OH) - 1;
+        if (s->nbh == 1)
+            return acc_fail(err,
+                            "output rows %d..%d form a tile that reads only zero padding (every "
+                            "COMPUTE must read a stored input row); choose another th",
+                            o0, o1);
+        opt_slice v = opt_shape_slice(s, z->empty_yb * s->nbw);
         return acc_fail(err,
-                        "output rows %d..%d form a tile that reads only zero padding (every "
-                        "COMPUTE must read a stored input row); choose another th",
-                        o0, o0 + opt_tile_size(z->empty_y, t->th, s->OH) - 1);
+                        "output rows %d..%d read only zero padding through filter rows %d..%d "
+                        "(a kernel slice: every COMPUTE must read a stored input row); choose "
+                        "another th",
+                        o0, o1, v.i0, v.i0 + v.fh - 1);
     }
     if (z->empty_x >= 0) {
         int o0 = opt_tile_start(z->empty_x, t->tw);
+        int o1 = o0 + opt_tile_size(z->empty_x, t->tw, s->OW) - 1;
+        if (s->nbw == 1)
+            return acc_fail(err,
+                            "output columns %d..%d form a tile that reads only zero padding "
+                            "(every COMPUTE must read a stored input column); choose another tw",
+                            o0, o1);
+        opt_slice v = opt_shape_slice(s, z->empty_xb);
         return acc_fail(err,
-                        "output columns %d..%d form a tile that reads only zero padding "
-                        "(every COMPUTE must read a stored input column); choose another tw",
-                        o0, o0 + opt_tile_size(z->empty_x, t->tw, s->OW) - 1);
+                        "output columns %d..%d read only zero padding through filter columns "
+                        "%d..%d (a kernel slice: every COMPUTE must read a stored input "
+                        "column); choose another tw",
+                        o0, o1, v.j0, v.j0 + v.fw - 1);
     }
     return 0;
 }
@@ -332,28 +430,44 @@ static uint32_t load_act(step_ctx *x, slot *as, int g, int c0, int cn, const opt
     return node_push(x->nl, x->cfg, &in, dep);
 }
 
-static uint32_t load_wgt(step_ctx *x, slot *ws, int c0, int cn, int k0, int kn)
+/* The weights of slice v for chunk [c0, c0+cn) and k-tile [k0, k0+kn),
+ * dense [c][i'][j'][k] in the buffer. */
+static uint32_t load_wgt(step_ctx *x, slot *ws, int c0, int cn, int k0, int kn, const opt_slice *v)
 {
     const opt_shape *s = x->s;
-    const uint32_t taps = (uint32_t)(s->FH * s->FW);
+    const uint64_t K = (uint64_t)s->K;
     acc_instr in;
     uint32_t dep[ACC_ENG_COUNT] = {0, ws->reader, 0};
     memset(&in, 0, sizeof(in));
     in.op = ACC_OP_LOAD;
-    in.u.dma.dram = x->mm->w + (uint32_t)((uint64_t)c0 * taps * (uint64_t)s->K + (uint64_t)k0);
+    /* the first tap (c0, i0, j0) of the slice, K filters per tap */
+    const uint64_t tap0 =
+        ((uint64_t)c0 * (uint64_t)s->FH + (uint64_t)v->i0) * (uint64_t)s->FW + (uint64_t)v->j0;
+    in.u.dma.dram = x->mm->w + (uint32_t)(tap0 * K + (uint64_t)k0);
     in.u.dma.spad = ws->base;
     in.u.dma.n0 = (uint32_t)kn;
-    in.u.dma.n1 = taps;
-    in.u.dma.n2 = (uint32_t)cn;
-    in.u.dma.dram_s1 = (uint32_t)s->K;
-    in.u.dma.dram_s2 = taps * (uint32_t)s->K;
+    in.u.dma.dram_s1 = (uint32_t)K;
+    in.u.dma.dram_s2 = (uint32_t)opt_shape_wgt_stride(s);
     in.u.dma.spad_s1 = (uint32_t)kn;
-    in.u.dma.spad_s2 = taps * (uint32_t)kn;
+    if (!opt_shape_wgt_planes(s)) {
+        /* whole filter rows: each channel's taps are one run of rows */
+        const uint32_t taps = (uint32_t)(v->fh * s->FW);
+        in.u.dma.n1 = taps;
+        in.u.dma.n2 = (uint32_t)cn;
+        in.u.dma.spad_s2 = taps * (uint32_t)kn;
+    } else {
+        /* one plane per (channel, filter row): every row when only columns
+         * are sliced, the slice's rows of one channel when both are */
+        in.u.dma.n1 = (uint32_t)v->fw;
+        in.u.dma.n2 = (uint32_t)(cn * v->fh);
+        in.u.dma.spad_s2 = (uint32_t)(v->fw * kn);
+    }
     x->nl->st.loads[1]++;
     return node_push(x->nl, x->cfg, &in, dep);
 }
 
-/* One tile (group g, tiles kt, yt, xt): its chunks' steps and its STORE. */
+/* One tile (group g, tiles kt, yt, xt): its steps (chunk, slice) and its
+ * STORE. */
 static void gen_tile(step_ctx *x, int g, int kt, int yt, int xt, slot *os)
 {
     const opt_shape *s = x->s;
@@ -362,64 +476,68 @@ static void gen_tile(step_ctx *x, int g, int kt, int yt, int xt, slot *os)
     const int kn = opt_tile_size(kt, t->tk, s->Kg);
     const int oy0 = opt_tile_start(yt, t->th), ohn = opt_tile_size(yt, t->th, s->OH);
     const int ox0 = opt_tile_start(xt, t->tw), own = opt_tile_size(xt, t->tw, s->OW);
-    const opt_window wy = opt_input_window(oy0, ohn, s->SH, s->FH, s->DH, s->PT, s->H);
-    const opt_window wx = opt_input_window(ox0, own, s->SW, s->FW, s->DW, s->PL, s->W);
     uint32_t last_cp = 0;
     for (int ch = 0; ch < x->nch; ch++) {
         const int c0 = opt_tile_start(ch, t->tc), cn = opt_tile_size(ch, t->tc, s->Cg);
-        int hit;
+        for (int sl = 0; sl < s->ns; sl++) {
+            const opt_slice v = opt_shape_slice(s, sl);
+            const opt_window wy = opt_slice_window(s, OPT_AXIS_Y, oy0, ohn, sl / s->nbw);
+            const opt_window wx = opt_slice_window(s, OPT_AXIS_X, ox0, own, sl % s->nbw);
+            const int first = ch == 0 && sl == 0;
+            int hit;
 
-        /* activations: block (group, y, x, chunk) */
-        pool *pa = &x->pools[OPT_ACT];
-        int64_t akey = (((int64_t)g * x->ny + yt) * x->nx + xt) * x->nch + ch;
-        slot *as = &pa->s[pool_pick(pa, akey, &hit)];
-        if (!hit) {
-            as->load = load_act(x, as, g, c0, cn, &wy, &wx);
-            as->key = akey;
+            /* activations: block (group, y, x, chunk, slice) */
+            pool *pa = &x->pools[OPT_ACT];
+            int64_t akey = ((((int64_t)g * x->ny + yt) * x->nx + xt) * x->nch + ch) * s->ns + sl;
+            slot *as = &pa->s[pool_pick(pa, akey, &hit)];
+            if (!hit) {
+                as->load = load_act(x, as, g, c0, cn, &wy, &wx);
+                as->key = akey;
+            }
+
+            /* weights: block (group, k-tile, chunk, slice) */
+            pool *pw = &x->pools[OPT_WGT];
+            int64_t wkey = (((int64_t)g * x->nk + kt) * x->nch + ch) * s->ns + sl;
+            slot *ws = &pw->s[pool_pick(pw, wkey, &hit)];
+            if (!hit) {
+                ws->load = load_wgt(x, ws, c0, cn, k0, kn, &v);
+                ws->key = wkey;
+            }
+
+            /* compute: the first step overwrites the result buffer, so it
+             * waits for the store that read it; every later one accumulates */
+            acc_instr in;
+            uint32_t dep[ACC_ENG_COUNT] = {0, 0, 0};
+            memset(&in, 0, sizeof(in));
+            in.op = ACC_OP_COMPUTE;
+            acc_compute *cp = &in.u.cp;
+            cp->act = as->base;
+            cp->wgt = ws->base;
+            cp->out = os->base;
+            cp->fh = (uint32_t)v.fh;
+            cp->fw = (uint32_t)v.fw;
+            cp->sh = (uint32_t)s->SH;
+            cp->sw = (uint32_t)s->SW;
+            cp->dh = (uint32_t)s->DH;
+            cp->dw = (uint32_t)s->DW;
+            cp->tc = (uint32_t)cn;
+            cp->tk = (uint32_t)kn;
+            cp->th = (uint32_t)ohn;
+            cp->tw = (uint32_t)own;
+            cp->act_ph = (uint32_t)wx.n;
+            cp->act_pc = (uint32_t)(wx.n * wy.n);
+            cp->vh = (uint32_t)wy.n;
+            cp->vw = (uint32_t)wx.n;
+            cp->ptop = (uint32_t)wy.pad;
+            cp->pleft = (uint32_t)wx.pad;
+            cp->acc = !first;
+            dep[ACC_ENG_LD] = as->load > ws->load ? as->load : ws->load;
+            if (first)
+                dep[ACC_ENG_ST] = os->store;
+            last_cp = node_push(x->nl, x->cfg, &in, dep);
+            as->reader = last_cp;
+            ws->reader = last_cp;
         }
-
-        /* weights: block (group, k-tile, chunk) */
-        pool *pw = &x->pools[OPT_WGT];
-        int64_t wkey = ((int64_t)g * x->nk + kt) * x->nch + ch;
-        slot *ws = &pw->s[pool_pick(pw, wkey, &hit)];
-        if (!hit) {
-            ws->load = load_wgt(x, ws, c0, cn, k0, kn);
-            ws->key = wkey;
-        }
-
-        /* compute: the first chunk overwrites the result buffer, so it waits
-         * for the store that read it */
-        acc_instr in;
-        uint32_t dep[ACC_ENG_COUNT] = {0, 0, 0};
-        memset(&in, 0, sizeof(in));
-        in.op = ACC_OP_COMPUTE;
-        acc_compute *cp = &in.u.cp;
-        cp->act = as->base;
-        cp->wgt = ws->base;
-        cp->out = os->base;
-        cp->fh = (uint32_t)s->FH;
-        cp->fw = (uint32_t)s->FW;
-        cp->sh = (uint32_t)s->SH;
-        cp->sw = (uint32_t)s->SW;
-        cp->dh = (uint32_t)s->DH;
-        cp->dw = (uint32_t)s->DW;
-        cp->tc = (uint32_t)cn;
-        cp->tk = (uint32_t)kn;
-        cp->th = (uint32_t)ohn;
-        cp->tw = (uint32_t)own;
-        cp->act_ph = (uint32_t)wx.n;
-        cp->act_pc = (uint32_t)(wx.n * wy.n);
-        cp->vh = (uint32_t)wy.n;
-        cp->vw = (uint32_t)wx.n;
-        cp->ptop = (uint32_t)wy.pad;
-        cp->pleft = (uint32_t)wx.pad;
-        cp->acc = ch > 0;
-        dep[ACC_ENG_LD] = as->load > ws->load ? as->load : ws->load;
-        if (ch == 0)
-            dep[ACC_ENG_ST] = os->store;
-        last_cp = node_push(x->nl, x->cfg, &in, dep);
-        as->reader = last_cp;
-        ws->reader = last_cp;
     }
 
     /* store the finished tile */

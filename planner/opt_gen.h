@@ -50,20 +50,49 @@ typedef struct opt_choice {
     int serial;             /* 1: every instruction waits for the one before */
 } opt_choice;
 
+/* Largest kernel slice side: the COMPUTE's fh, fw fields (docs/isa.md). */
+#define OPT_KMAX ((int)ACC_KERNEL_MAX)
+
 /* Layer geometry used by the generator and the search (derived once). */
 typedef struct opt_shape {
     int C, H, W, K, G, Cg, Kg;
     int FH, FW, SH, SW, DH, DW, PT, PL;
     int OH, OW;
-    /* real_y[o]: output rows before o that read at least one real input row
-     * (not padding); real_x likewise for columns.  OH+1 / OW+1 entries. */
-    int *real_y, *real_x;
+    /* Kernel slices (docs/planner.md, "Kernel slices"), a fixed function of
+     * the layer: the filter is cut into nbh bands of kh rows from the top
+     * (the last band takes what is left) and each band into nbw rectangles
+     * of kw columns from the left; ns = nbh * nbw slices, numbered
+     * row-major.  A filter of at most kmax x kmax taps is one slice
+     * (kh = FH, kw = FW, ns = 1). */
+    int kmax, kh, kw, nbh, nbw, ns;
 } opt_shape;
 
-/* Fills *s from a checked layer (acc_layer_check == 0); free with
- * opt_shape_free. */
+/* Fills *s from a checked layer (acc_layer_check == 0) with slices of at
+ * most OPT_KMAX x OPT_KMAX taps; free with opt_shape_free. */
 void opt_shape_init(opt_shape *s, const acc_layer *l);
+/* The same with slices of at most kmax x kmax taps (1..OPT_KMAX): the
+ * planners use OPT_KMAX; tests use small values to slice tiny filters. */
+void opt_shape_init_kmax(opt_shape *s, const acc_layer *l, int kmax);
 void opt_shape_free(opt_shape *s);
+
+/* Slice k (0 <= k < ns) of the filter: taps rows i0 .. i0+fh-1, columns
+ * j0 .. j0+fw-1; band = k / nbw, column = k % nbw. */
+typedef struct opt_slice {
+    int i0, j0, fh, fw;
+} opt_slice;
+opt_slice opt_shape_slice(const opt_shape *s, int k);
+
+/* Weight LOAD forms (docs/planner.md, "Instructions of one step"): rows
+ * when the filter is not sliced in columns (kw == FW: a slice's taps of one
+ * channel are contiguous), planes of one (channel, filter row) otherwise
+ * (n2 = chunk x slice rows, stride FW*K), which needs tc * FH <= 4095 and,
+ * when rows are sliced too, chunks of one channel. */
+static inline int opt_shape_wgt_planes(const opt_shape *s)
+{
+    return s->kw < s->FW;
+}
+/* External bytes between two planes of a weight LOAD (dram_s2). */
+uint64_t opt_shape_wgt_stride(const opt_shape *s);
 
 /* The input rows (or columns) that outputs [o0, o0+on) read, clipped to the
  * real input [0, in): stored from `lo`, `n` of them, after `pad` virtual zeros.
@@ -73,6 +102,20 @@ typedef struct opt_window {
     int lo, n, pad;
 } opt_window;
 opt_window opt_input_window(int o0, int on, int stride, int filter, int dil, int padb, int in);
+
+/* Axes of the input a window runs along. */
+enum { OPT_AXIS_Y = 0, OPT_AXIS_X = 1 };
+
+/* The window of input rows (axis OPT_AXIS_Y) or columns (OPT_AXIS_X) that
+ * outputs [o0, o0+on) read through band b of the slices (their rows
+ * i0 .. i0+fh-1; for columns, their columns): r0 = o0*S + i0*D - P,
+ * r1 = (o0+on-1)*S + (i0+fh-1)*D - P, clipped as opt_input_window.  With one
+ * slice this is the window of the whole filter. */
+opt_window opt_slice_window(const opt_shape *s, int axis, int o0, int on, int b);
+
+/* 1 when some output of [o0, o0+on) reads, through some tap of band b, a
+ * row (column) of the real input, not padding. */
+int opt_slice_reads_input(const opt_shape *s, int axis, int o0, int on, int b);
 
 /* Tile i of size t over an extent: first index and size (the last tile
  * takes what is left). */
@@ -87,13 +130,14 @@ static inline int opt_tile_size(int i, int t, int extent)
 }
 
 /* Buffer sizes of a tiling (each rounded up to 4 bytes) and the largest
- * window and padding its tiles need:
- *   act = align4(tc * vh * vw), wgt = align4(tc * FH * FW * tk),
+ * window and padding its steps need (over every tile and slice):
+ *   act = align4(tc * vh * vw), wgt = align4(tc * kh * kw * tk),
  *   out = 4 * tk * th * tw. */
 typedef struct opt_need {
     uint64_t bytes[OPT_KINDS];
     int vh, vw, ptop, pleft;
-    int empty_y, empty_x; /* first tile that reads only padding, or -1 */
+    int empty_y, empty_x;   /* first tile with a slice that reads only padding, or -1 */
+    int empty_yb, empty_xb; /* that slice's band (column of bands) */
 } opt_need;
 void opt_need_of(const opt_shape *s, const acc_tiling *t, opt_need *z);
 
@@ -107,7 +151,8 @@ int opt_tiling_fits(const opt_shape *s, const acc_config *cfg, const acc_tiling 
                     const int buffers[OPT_KINDS], opt_need *z, acc_error *err);
 
 /* Fails (-1 with err) when a tile of the tiling reads only zero padding
- * (the validator cannot place such a COMPUTE); z from opt_need_of. */
+ * through some kernel slice (the validator cannot place such a COMPUTE);
+ * z from opt_need_of. */
 int opt_tiling_no_padding_tile(const opt_shape *s, const acc_tiling *t, const opt_need *z,
                                acc_error *err);
 

@@ -3,13 +3,17 @@
  * compute, for every choice, exactly the value the concrete evaluator
  * computes; this is checked without a SAT solver: the choice's one-hot
  * literals are set and plain unit propagation (written here) must fix every
- * bit of the node to the concrete value. */
+ * bit of the node to the concrete value.  Random expression stores are
+ * checked on every choice, and the search space's own formulas
+ * (planner/sat/opt_space.h) on a sample of the choices of tiny layers, some
+ * with filters cut into kernel slices. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "planner/sat/opt_cnf.h"
 #include "planner/sat/opt_expr.h"
+#include "planner/sat/opt_space.h"
 #include "core/util.h"
 
 /* ------------------------------------------------------- unit propagation */
@@ -301,4 +305,122 @@ Test(opt_expr, interval_bounds_contain_every_value_of_the_allowed_choices)
         free(all);
         opt_expr_free(e);
     }
+}
+
+/* ------------------------------------------------- the search space's CNF */
+
+typedef struct space_case {
+    int h, w, fh, fw, c, k, s, dil, pad, g;
+    int kmax; /* kernel slices of at most kmax x kmax taps */
+} space_case;
+
+/* The space's formulas (membership, lower bound and the figures behind
+ * them) bit-blasted with one-hot literals as the optimizer does; for a
+ * sample of the choices whose values are all usable, propagation fixes
+ * every bit to the C evaluation. */
+static void space_cnf_matches(const space_case *sc)
+{
+    static const char cfg_text[] =
+        "[array]\nrows = 2\ncols = 2\n[scratchpad]\nbytes = 1024\nbanks = 8\n[axi]\n"
+        "data_bits = 32\n[memory]\nread_latency = 3\nwrite_latency = 2\n";
+    acc_config cfg;
+    acc_error e;
+    cr_assert_eq(acc_config_parse(cfg_text, "tiny.ini", &cfg, &e), 0, "%s", e.msg);
+    acc_layer l;
+    memset(&l, 0, sizeof(l));
+    snprintf(l.name, sizeof(l.name), "tiny");
+    l.ifmap_h = sc->h;
+    l.ifmap_w = sc->w;
+    l.filter_h = sc->fh;
+    l.filter_w = sc->fw;
+    l.channels = sc->c;
+    l.num_filter = sc->k;
+    l.stride_h = l.stride_w = sc->s;
+    l.dil_h = l.dil_w = sc->dil;
+    l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = sc->pad;
+    l.groups = sc->g;
+    cr_assert_eq(acc_layer_check(&l, &e), 0, "%s", e.msg);
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    opt_space sp;
+    cr_assert_eq(opt_space_init_kmax(&sp, &l, &cfg, &mm, 100000, sc->kmax, &e), 0, "%s", e.msg);
+
+    opt_cnf *f = opt_cnf_new();
+    int *lits[OPT_DIMS];
+    for (int d = 0; d < OPT_DIMS; d++) {
+        lits[d] = malloc((size_t)sp.dom[d] * sizeof(int));
+        for (int i = 0; i < sp.dom[d]; i++)
+            lits[d][i] = sp.excluded[d][i] != OPT_X_OK ? OPT_FALSE : opt_cnf_var(f);
+    }
+    opt_e_encoder *enc = opt_e_encoder_new(sp.e, f, lits);
+    const int nodes[] = {sp.lb,       sp.ok,     sp.fits,    sp.need,    sp.loads_act, sp.loads_wgt,
+                         sp.computes, sp.stores, sp.busy_cp, sp.busy_ld, sp.busy_st};
+    const int n = (int)(sizeof(nodes) / sizeof(nodes[0]));
+    for (int k = 0; k < n; k++) {
+        int w;
+        opt_e_encode(enc, nodes[k], &w);
+    }
+    acc_rng r;
+    acc_rng_seed(&r, 3);
+    int checked = 0, members = 0;
+    for (int tries = 0; tries < 4000 && checked < 60; tries++) {
+        int idx[OPT_DIMS], usable = 1;
+        for (int d = 0; d < OPT_DIMS; d++) {
+            idx[d] = (int)(acc_rng_next(&r) % (uint64_t)sp.dom[d]);
+            usable &= sp.excluded[d][idx[d]] == OPT_X_OK;
+        }
+        if (!usable)
+            continue;
+        prop p;
+        p.lits = opt_cnf_lits(f, &p.n);
+        p.nvars = opt_cnf_vars(f);
+        p.val = calloc((size_t)p.nvars + 1, 1);
+        for (int d = 0; d < OPT_DIMS; d++)
+            for (int i = 0; i < sp.dom[d]; i++)
+                if (lits[d][i] != OPT_FALSE)
+                    p.val[lits[d][i]] = i == idx[d] ? 1 : -1;
+        cr_assert_eq(propagate(&p), 0, "conflict");
+        for (int k = 0; k < n; k++) {
+            int w;
+            const int *bits = opt_e_encode(enc, nodes[k], &w);
+            uint64_t want = opt_space_eval(&sp, nodes[k], idx), got = 0;
+            for (int j = 0; j < w; j++) {
+                int v = bits[j] == OPT_TRUE ? 1 : bits[j] == OPT_FALSE ? -1 : lit_val(&p, bits[j]);
+                cr_assert_neq(v, 0, "bit %d of formula %d is not fixed by propagation", j, k);
+                if (v > 0)
+                    got |= 1ull << j;
+            }
+            cr_assert_eq(got, want, "formula %d: CNF %llu, C %llu", k, (unsigned long long)got,
+                         (unsigned long long)want);
+        }
+        free(p.val);
+        members += opt_space_member(&sp, idx);
+        checked++;
+    }
+    cr_assert_geq(checked, 60, "enough usable choices");
+    cr_assert_gt(members, 0, "the sample holds points of the space");
+    opt_e_encoder_free(enc);
+    for (int d = 0; d < OPT_DIMS; d++)
+        free(lits[d]);
+    opt_cnf_free(f);
+    opt_space_free(&sp);
+}
+
+Test(opt_expr, the_space_formulas_of_an_unsliced_layer_propagate_to_their_values)
+{
+    const space_case sc = {3, 3, 3, 3, 2, 3, 1, 1, 1, 1, OPT_KMAX};
+    space_cnf_matches(&sc);
+}
+
+Test(opt_expr, the_space_formulas_of_sliced_filters_propagate_to_their_values)
+{
+    /* 3x3 in slices of 2 (rows and columns), 5x1 in bands, 1x5 in columns
+     * with dilation */
+    static const space_case cases[] = {
+        {4, 4, 3, 3, 2, 3, 1, 1, 1, 1, 2},
+        {7, 3, 5, 1, 2, 2, 2, 1, 2, 1, 2},
+        {3, 9, 1, 5, 3, 2, 1, 2, 0, 1, 2},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        space_cnf_matches(&cases[i]);
 }

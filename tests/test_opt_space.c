@@ -10,7 +10,9 @@
  *   - every choice that fits but is not canonical takes exactly as long as
  *     its canonical representative (the dominance rules of
  *     docs/planner.md, "Choices that generate the same timing").
- * On catalog layers the same properties are checked on a seeded sample. */
+ * The tiny layers include filters cut into kernel slices of at most 2 x 2
+ * taps (3x3, 5x1, 1x5), where the formulas count slices.  On catalog
+ * layers the same properties are checked on a seeded sample. */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@
 typedef struct shape_case {
     int h, w, fh, fw, c, k, sh, sw, pt, pb, pl, pr, dh, dw, g;
     int config; /* index into configs[] */
+    int kmax;   /* kernel slices of at most kmax x kmax taps; 0: 15 */
 } shape_case;
 
 /* tiny configurations: 2x2 and 2x4 arrays, 1 KiB scratchpad, 32/64-bit bus */
@@ -143,12 +146,17 @@ static int fits(const opt_space *sp, const int *idx, uint64_t *bytes)
 
 /* clang-format off */
 static shape_case cases[] = {
-    /*  H  W FH FW  C  K SH SW PT PB PL PR DH DW  G cfg */
-    {   3, 3, 3, 3, 2, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0}, /* 3x3, padding */
-    {   5, 5, 3, 3, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0}, /* stride 2, uneven */
-    {   3, 3, 3, 3, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1}, /* grouped */
-    {   2, 2, 1, 1, 1,16, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0}, /* 1x1, the scratchpad binds */
-    {   5, 4, 3, 3, 1, 2, 1, 2, 2, 1, 2, 0, 2, 1, 1, 1}, /* dilation, asymmetric padding */
+    /*  H  W FH FW  C  K SH SW PT PB PL PR DH DW  G cfg kmax */
+    {   3, 3, 3, 3, 2, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0}, /* 3x3, padding */
+    {   5, 5, 3, 3, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0}, /* stride 2, uneven */
+    {   3, 3, 3, 3, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 0}, /* grouped */
+    {   2, 2, 1, 1, 1,16, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0}, /* 1x1, the scratchpad binds */
+    {   5, 4, 3, 3, 1, 2, 1, 2, 2, 1, 2, 0, 2, 1, 1, 1, 0}, /* dilation, asymmetric padding */
+    /* kernel slices of at most 2 x 2 taps */
+    {   4, 4, 3, 3, 2, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 2}, /* 3x3 in 4 slices, tc = 1 */
+    {   7, 3, 5, 1, 2, 2, 2, 1, 2, 1, 0, 0, 1, 1, 1, 1, 2}, /* 5x1 in bands, stride 2 */
+    {   3,11, 1, 5, 3, 2, 1, 2, 0, 0, 2, 2, 1, 2, 1, 0, 2}, /* 1x5 in columns, dilation 2 */
+    {   4, 4, 3, 3, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2}, /* 3x3 in slices, grouped */
 };
 /* clang-format on */
 
@@ -165,7 +173,11 @@ ParameterizedTest(shape_case *sc, opt_space, every_choice_of_a_tiny_layer_is_bou
     acc_memmap_default(&l, &mm);
     opt_space sp;
     acc_error e;
-    cr_assert_eq(opt_space_init(&sp, &l, &cfg, &mm, 1000000, &e), 0, "%s", e.msg);
+    cr_assert_eq(
+        opt_space_init_kmax(&sp, &l, &cfg, &mm, 1000000, sc->kmax ? sc->kmax : OPT_KMAX, &e), 0,
+        "%s", e.msg);
+    if (sc->kmax)
+        cr_assert_gt(sp.s.ns, 1, "the case slices its filter");
     opt_bounds ub;
     opt_universal_bounds(&l, &cfg, &ub);
     int idx[OPT_DIMS] = {0};
@@ -266,7 +278,7 @@ Test(opt_space, tile_sizes_outside_the_isa_are_excluded_with_their_reason)
 {
     /* a 1x1 filter with padding 2: the two outer rows and columns read only
      * padding, so tiles of one or two rows at the border are excluded */
-    shape_case sc = {3, 3, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 1, 0};
+    shape_case sc = {3, 3, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 1, 0, 0};
     acc_layer l = make_layer(&sc);
     acc_config cfg = tiny_config(0);
     acc_memmap mm;
@@ -283,5 +295,35 @@ Test(opt_space, tile_sizes_outside_the_isa_are_excluded_with_their_reason)
         cr_assert_eq(sp.excluded[OPT_D_TH][i], want[i], "th = %d", i + 1);
         cr_assert_eq(sp.excluded[OPT_D_TW][i], want[i], "tw = %d", i + 1);
     }
+    opt_space_free(&sp);
+}
+
+Test(opt_space, slices_exclude_padding_only_windows_and_wide_chunks)
+{
+    /* 3x3 with padding 1 in slices of 2: output row 3 (of 4) reads input
+     * rows 2..4, and filter row 2 alone reads row 4, padding: th = 1 and
+     * th = 3 (last tile row 3 alone) are excluded; the filter is sliced in
+     * rows and columns, so chunks hold one channel */
+    shape_case sc = {4, 4, 3, 3, 2, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 2};
+    acc_layer l = make_layer(&sc);
+    acc_config cfg = tiny_config(0);
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    opt_space sp;
+    acc_error e;
+    cr_assert_eq(opt_space_init_kmax(&sp, &l, &cfg, &mm, 1000, 2, &e), 0, "%s", e.msg);
+    static const char want[4] = {OPT_X_PADONLY, OPT_X_OK, OPT_X_PADONLY, OPT_X_OK};
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(sp.excluded[OPT_D_TH][i], want[i], "th = %d", i + 1);
+        cr_assert_eq(sp.excluded[OPT_D_TW][i], want[i], "tw = %d", i + 1);
+    }
+    cr_assert_eq(sp.excluded[OPT_D_TC][0], OPT_X_OK);
+    cr_assert_eq(sp.excluded[OPT_D_TC][1], OPT_X_FIELD, "tc = 2");
+    opt_space_free(&sp);
+    /* unsliced, the same layer has neither restriction */
+    cr_assert_eq(opt_space_init(&sp, &l, &cfg, &mm, 1000, &e), 0, "%s", e.msg);
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(sp.excluded[OPT_D_TH][i], OPT_X_OK, "th = %d", i + 1);
+    cr_assert_eq(sp.excluded[OPT_D_TC][1], OPT_X_OK);
     opt_space_free(&sp);
 }

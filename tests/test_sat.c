@@ -47,7 +47,17 @@ static acc_config tiny_config(int i)
 typedef struct tiny_case {
     int h, w, fh, fw, c, k, s, pad, g;
     int config;
+    int kmax; /* kernel slices of at most kmax x kmax taps; 0: 15 */
 } tiny_case;
+
+/* The planner's options for a case: its slice size. */
+static acc_sat_options case_options(const tiny_case *t)
+{
+    acc_sat_options o;
+    memset(&o, 0, sizeof(o));
+    o.kernel_max = t->kmax;
+    return o;
+}
 
 static acc_layer make_layer(const tiny_case *t)
 {
@@ -111,11 +121,12 @@ static void check_schedule(const acc_program *p, int64_t claimed, const acc_laye
 /* Least makespan over every point of the space: each generated and timed
  * with model_run. */
 static int64_t exhaustive_minimum(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
-                                  int *points)
+                                  int kmax, int *points)
 {
     opt_space sp;
     acc_error e;
-    cr_assert_eq(opt_space_init(&sp, l, cfg, mm, 1 << 20, &e), 0, "%s", e.msg);
+    cr_assert_eq(opt_space_init_kmax(&sp, l, cfg, mm, 1 << 20, kmax ? kmax : OPT_KMAX, &e), 0, "%s",
+                 e.msg);
     int idx[OPT_DIMS] = {0};
     int64_t best = -1;
     *points = 0;
@@ -147,12 +158,15 @@ static int64_t exhaustive_minimum(const acc_layer *l, const acc_config *cfg, con
 
 /* clang-format off */
 static tiny_case cases[] = {
-    /* H  W FH FW  C  K  S pad G cfg */
-    {  3, 3, 3, 3, 2, 3, 1, 1, 1, 0},  /* 3x3 with padding */
-    {  5, 5, 3, 3, 2, 2, 2, 1, 1, 1},  /* stride 2, uneven tiles */
-    {  4, 4, 3, 3, 4, 4, 1, 1, 2, 0},  /* grouped */
-    {  2, 3, 1, 1, 3, 8, 1, 0, 1, 1},  /* 1x1, the scratchpad binds */
-    {  4, 3, 2, 3, 1, 3, 1, 0, 1, 0},  /* rectangular filter */
+    /* H  W FH FW  C  K  S pad G cfg kmax */
+    {  3, 3, 3, 3, 2, 3, 1, 1, 1, 0, 0},  /* 3x3 with padding */
+    {  5, 5, 3, 3, 2, 2, 2, 1, 1, 1, 0},  /* stride 2, uneven tiles */
+    {  4, 4, 3, 3, 4, 4, 1, 1, 2, 0, 0},  /* grouped */
+    {  2, 3, 1, 1, 3, 8, 1, 0, 1, 1, 0},  /* 1x1, the scratchpad binds */
+    {  4, 3, 2, 3, 1, 3, 1, 0, 1, 0, 0},  /* rectangular filter */
+    {  4, 4, 3, 3, 2, 3, 1, 1, 1, 0, 2},  /* 3x3 in slices of 2x2, padding */
+    {  7, 3, 5, 1, 2, 2, 2, 0, 1, 1, 2},  /* 5x1 in bands, stride 2 */
+    {  3, 8, 1, 5, 2, 3, 1, 0, 1, 0, 2},  /* 1x5 in columns */
 };
 /* clang-format on */
 
@@ -169,10 +183,11 @@ ParameterizedTest(tiny_case *tc, sat, the_proven_optimum_is_the_exhaustive_minim
     acc_memmap_default(&l, &mm);
     acc_sat_result r;
     acc_error e;
-    cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, NULL, &r, &e), 0, "%s", e.msg);
+    acc_sat_options o = case_options(tc);
+    cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, &o, &r, &e), 0, "%s", e.msg);
     cr_assert(r.optimal, "proven optimal");
     int points;
-    int64_t best = exhaustive_minimum(&l, &cfg, &mm, &points);
+    int64_t best = exhaustive_minimum(&l, &cfg, &mm, tc->kmax, &points);
     cr_assert_gt(points, 100, "a space worth searching (%d points)", points);
     cr_assert_eq(r.makespan, best, "sat %lld, exhaustive minimum %lld over %d points",
                  (long long)r.makespan, (long long)best, points);
@@ -526,9 +541,10 @@ typedef struct cert_case {
 ParameterizedTestParameters(sat, the_exported_query_certifies_optimality)
 {
     static cert_case ps[] = {
-        {{2, 2, 1, 1, 1, 2, 1, 0, 1, 0}, 1},
-        {{1, 2, 1, 1, 2, 2, 1, 0, 1, 1}, 1},
-        {{3, 3, 3, 3, 2, 3, 1, 1, 1, 0}, 0},
+        {{2, 2, 1, 1, 1, 2, 1, 0, 1, 0, 0}, 1},
+        {{1, 2, 1, 1, 2, 2, 1, 0, 1, 1, 0}, 1},
+        {{3, 3, 3, 3, 2, 3, 1, 1, 1, 0, 0}, 0},
+        {{2, 4, 1, 3, 1, 2, 1, 0, 1, 0, 2}, 0}, /* 1x3 in columns of 2 and 1 */
     };
     return cr_make_param_array(cert_case, ps, sizeof(ps) / sizeof(ps[0]));
 }
@@ -542,8 +558,7 @@ ParameterizedTest(cert_case *cc, sat, the_exported_query_certifies_optimality, .
     acc_memmap_default(&l, &mm);
     char path[128];
     snprintf(path, sizeof(path), "%s/q.cnf", tmpdir);
-    acc_sat_options o;
-    memset(&o, 0, sizeof(o));
+    acc_sat_options o = case_options(&cc->t);
     o.dimacs_path = path;
     acc_sat_result r;
     acc_error e;
@@ -572,7 +587,7 @@ ParameterizedTest(cert_case *cc, sat, the_exported_query_certifies_optimality, .
     char line[512];
     int nogoods = 0;
     opt_shape s;
-    opt_shape_init(&s, &l);
+    opt_shape_init_kmax(&s, &l, cc->t.kmax ? cc->t.kmax : OPT_KMAX);
     while (fgets(line, sizeof(line), f)) {
         if (line[0] == '#')
             continue;

@@ -7,7 +7,10 @@
  * per-dimension tables: e.g. the compute engine's busy cycles are
  *   steps + G * OH * (sum over k-tiles of ceil(kn / C))
  *                  * (sum over x-tiles of ceil(own / R))
- *                  * (Cg * FH * FW + chunks * (R + 2C)).
+ *                  * (Cg * FH * FW + chunks * slices * (R + 2C)).
+ * Kernel slices (a fixed function of the layer) multiply the steps of a
+ * tile; their windows are summed with the tiles of their axis (bands with
+ * the row tiles, columns of bands with the column tiles).
  * DMA beats depend on address alignment, which couples the dimensions; each
  * row is counted at the fewest beats any alignment that occurs in the
  * tensor can give it (the residue sets below), a lower bound that is exact
@@ -164,18 +167,20 @@ static void y_tables(opt_space *sp, tables *t)
         int pad = 0, vmax = 0, empty = 0;
         for (int yt = 0; yt < ny; yt++) {
             int o0 = opt_tile_start(yt, th), on = opt_tile_size(yt, th, s->OH);
-            opt_window w = opt_input_window(o0, on, s->SH, s->FH, s->DH, s->PT, s->H);
-            t->vh_sum[i] += (uint64_t)w.n;
-            if (yt == 0)
-                t->vh0[i] = (uint64_t)w.n;
+            for (int bh = 0; bh < s->nbh; bh++) { /* the bands of kernel slices */
+                opt_window w = opt_slice_window(s, OPT_AXIS_Y, o0, on, bh);
+                t->vh_sum[i] += (uint64_t)w.n;
+                if (yt == 0 && bh == 0)
+                    t->vh0[i] = (uint64_t)w.n;
+                if (w.n > vmax)
+                    vmax = w.n;
+                if (w.pad > pad)
+                    pad = w.pad;
+                if (!opt_slice_reads_input(s, OPT_AXIS_Y, o0, on, bh))
+                    empty = 1;
+            }
             if (yt == ny - 1)
                 t->ohnl[i] = (uint64_t)on;
-            if (w.n > vmax)
-                vmax = w.n;
-            if (w.pad > pad)
-                pad = w.pad;
-            if (s->real_y[o0 + on] == s->real_y[o0])
-                empty = 1;
         }
         t->vhmax[i] = (uint64_t)vmax;
         sp->excluded[OPT_D_TH][i] = (char)(vmax > (int)ACC_DIM_MAX ? OPT_X_WINDOW
@@ -200,27 +205,29 @@ static void x_tables(opt_space *sp, residues ra, residues rs, tables *t)
         int pad = 0, vmax = 0, empty = 0;
         for (int xt = 0; xt < nx; xt++) {
             int o0 = opt_tile_start(xt, tw), on = opt_tile_size(xt, tw, s->OW);
-            opt_window w = opt_input_window(o0, on, s->SW, s->FW, s->DW, s->PL, s->W);
             uint64_t seg = (uint64_t)acc_ceil_div(on, R);
-            uint64_t ab = min_beats(ra, (uint64_t)w.lo, (uint64_t)w.n, dw);
             uint64_t sb = min_beats(rs, 4u * (uint64_t)o0, 4u * (uint64_t)on, dw);
             t->ax[i] += seg;
-            t->ab[i] += ab;
             t->sb[i] += sb;
-            if (xt == 0) {
-                t->ab0[i] = ab;
+            if (xt == 0)
                 t->xseg0[i] = seg;
-            }
             if (xt == nx - 1) {
                 t->sbl[i] = sb;
                 t->xsegl[i] = seg;
             }
-            if (w.n > vmax)
-                vmax = w.n;
-            if (w.pad > pad)
-                pad = w.pad;
-            if (s->real_x[o0 + on] == s->real_x[o0])
-                empty = 1;
+            for (int bw = 0; bw < s->nbw; bw++) { /* the columns of kernel slices */
+                opt_window w = opt_slice_window(s, OPT_AXIS_X, o0, on, bw);
+                uint64_t ab = min_beats(ra, (uint64_t)w.lo, (uint64_t)w.n, dw);
+                t->ab[i] += ab;
+                if (xt == 0 && bw == 0)
+                    t->ab0[i] = ab;
+                if (w.n > vmax)
+                    vmax = w.n;
+                if (w.pad > pad)
+                    pad = w.pad;
+                if (!opt_slice_reads_input(s, OPT_AXIS_X, o0, on, bw))
+                    empty = 1;
+            }
         }
         t->vwmax[i] = (uint64_t)vmax;
         sp->excluded[OPT_D_TW][i] = (char)(vmax > (int)ACC_DIM_MAX ? OPT_X_WINDOW
@@ -230,21 +237,31 @@ static void x_tables(opt_space *sp, residues ra, residues rs, tables *t)
     }
 }
 
-static void c_tables(const opt_space *sp, tables *t)
+/* C: nch is the number of steps per tile, chunks x kernel slices. */
+static void c_tables(opt_space *sp, tables *t)
 {
     const opt_shape *s = &sp->s;
     const int n = sp->dom[OPT_D_TC];
     const uint64_t taps = (uint64_t)s->FH * (uint64_t)s->FW;
+    const opt_slice last = opt_shape_slice(s, s->ns - 1);
+    const uint64_t taps_last = (uint64_t)last.fh * (uint64_t)last.fw;
     const uint64_t fill = (uint64_t)sp->cfg.rows + 2u * (uint64_t)sp->cfg.cols;
     t->nch = col(n), t->bc = col(n), t->tc = col(n), t->cnl = col(n), t->lmin = col(n);
     for (int i = 0; i < n; i++) {
         const int tc = i + 1, nch = (int)acc_ceil_div(s->Cg, tc);
         const int cnl = opt_tile_size(nch - 1, tc, s->Cg);
+        const uint64_t steps = (uint64_t)nch * (uint64_t)s->ns;
         t->tc[i] = (uint64_t)tc;
-        t->nch[i] = (uint64_t)nch;
-        t->bc[i] = (uint64_t)s->Cg * taps + (uint64_t)nch * fill;
+        t->nch[i] = steps;
+        t->bc[i] = (uint64_t)s->Cg * taps + steps * fill;
         t->cnl[i] = (uint64_t)cnl;
-        t->lmin[i] = (uint64_t)cnl * taps + fill;
+        t->lmin[i] = (uint64_t)cnl * taps_last + fill;
+        /* weight LOADs of a filter sliced in columns: planes of one
+         * (channel, filter row), and one channel per chunk when the rows
+         * are sliced too (opt_tiling_fits) */
+        if (opt_shape_wgt_planes(s) &&
+            ((s->kh < s->FH && tc > 1) || (uint64_t)tc * (uint64_t)s->FH > ACC_COUNT_MAX))
+            sp->excluded[OPT_D_TC][i] = OPT_X_FIELD;
     }
 }
 
@@ -327,6 +344,7 @@ static void build_exprs(opt_space *sp, const tables *t)
     const uint64_t s0 = (uint64_t)model_first_issue(cfg);
     const uint64_t lr = (uint64_t)cfg->read_latency + 2u, lw = (uint64_t)cfg->write_latency + 2u;
     const uint64_t taps = (uint64_t)s->FH * (uint64_t)s->FW;
+    const uint64_t taps0 = (uint64_t)s->kh * (uint64_t)s->kw; /* the first (largest) slice */
 
     const int nk = TB(b, OPT_D_TK, t->nk), ak = TB(b, OPT_D_TK, t->ak);
     const int wb = TB(b, OPT_D_TK, t->wb), wb0 = TB(b, OPT_D_TK, t->wb0);
@@ -378,7 +396,7 @@ static void build_exprs(opt_space *sp, const tables *t)
     const int first_tile_cp = A(b, nch, M(b, p0, bc));
     /* the first two loads and the last store (tc <= Cg: the first chunk is tc) */
     const int d_la0 = A(b, K(b, lr), M(b, M(b, tc, vh0), ab0));
-    const int d_lw0 = A(b, K(b, lr), M(b, M(b, tc, K(b, taps)), wb0));
+    const int d_lw0 = A(b, K(b, lr), M(b, M(b, tc, K(b, taps0)), wb0));
     const int d_st_last = A(b, K(b, lw), M(b, M(b, knl, ohnl), sbl));
     const int pre = A(b, A(b, K(b, s0), d_la0), d_lw0);
 
@@ -430,7 +448,7 @@ static void build_exprs(opt_space *sp, const tables *t)
     /* membership: the buffers fit, the counts fit the wait fields, and the
      * choice is the canonical one of its timing class */
     const int a_bytes = opt_e_align4(b->e, M(b, M(b, tc, vhmax), vwmax));
-    const int w_bytes = opt_e_align4(b->e, M(b, M(b, tc, K(b, taps)), tk));
+    const int w_bytes = opt_e_align4(b->e, M(b, M(b, tc, K(b, taps0)), tk));
     const int o_bytes = M(b, M(b, M(b, K(b, 4), tk), th), tw);
     sp->need = A(b, A(b, M(b, ba, a_bytes), M(b, bw, w_bytes)), M(b, bo, o_bytes));
     sp->fits = LE(b, sp->need, K(b, cfg->spad_bytes));
@@ -460,16 +478,22 @@ static void build_exprs(opt_space *sp, const tables *t)
 int opt_space_init(opt_space *sp, const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
                    int64_t ub, acc_error *err)
 {
+    return opt_space_init_kmax(sp, l, cfg, mm, ub, OPT_KMAX, err);
+}
+
+int opt_space_init_kmax(opt_space *sp, const acc_layer *l, const acc_config *cfg,
+                        const acc_memmap *mm, int64_t ub, int kmax, acc_error *err)
+{
     ACC_REQUIRE(sp != NULL && l != NULL && cfg != NULL && mm != NULL && ub > 0);
     ACC_REQUIRE(acc_layer_check(l, NULL) == 0);
     memset(sp, 0, sizeof(*sp));
     sp->layer = *l;
     sp->cfg = *cfg;
     sp->mm = *mm;
-    opt_shape_init(&sp->s, l);
+    opt_shape_init_kmax(&sp->s, l, kmax);
     const opt_shape *s = &sp->s;
     if ((uint64_t)s->W > DRAM_STRIDE_MAX || (uint64_t)s->H * s->W > DRAM_STRIDE_MAX ||
-        (uint64_t)s->K * s->FH * s->FW > DRAM_STRIDE_MAX ||
+        opt_shape_wgt_stride(s) > DRAM_STRIDE_MAX ||
         4u * (uint64_t)s->OH * s->OW > DRAM_STRIDE_MAX) {
         opt_space_free(sp);
         return acc_fail(err, "layer '%s': field 'dram_stride': a tensor plane exceeds %u bytes",
@@ -626,7 +650,8 @@ void opt_space_canonical(const opt_space *sp, int *idx)
             break;
         }
     }
-    const int64_t blocks[3] = {s->G * ny * nx * nch, s->G * nk * nch, s->G * nk * ny * nx};
+    const int64_t steps = nch * s->ns; /* per tile: chunks x kernel slices */
+    const int64_t blocks[3] = {s->G * ny * nx * steps, s->G * nk * steps, s->G * nk * ny * nx};
     const int dims[3] = {OPT_D_BA, OPT_D_BW, OPT_D_BO};
     for (int k = 0; k < 3; k++)
         if (idx[dims[k]] + 1 > blocks[k])

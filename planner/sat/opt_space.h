@@ -41,6 +41,8 @@ enum {
     OPT_X_PAD,     /* more than 15 virtual zero rows/columns (field pad) */
     OPT_X_PADONLY, /* a tile that reads only padding */
     OPT_X_FIXED,   /* another value was fixed (opt_space_fix_tiling) */
+    OPT_X_FIELD,   /* tc: a weight LOAD of a filter sliced in columns (field n2, or
+                      chunks of one channel when rows are sliced too) */
 };
 
 /* Lower bounds valid for every valid schedule of the layer, in the space or
@@ -79,6 +81,10 @@ typedef struct opt_space {
  * opt_space_free. */
 int opt_space_init(opt_space *sp, const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
                    int64_t ub, acc_error *err);
+/* The same with kernel slices of at most kmax x kmax taps (1..15;
+ * opt_space_init uses 15, the COMPUTE's limit): tests slice tiny filters. */
+int opt_space_init_kmax(opt_space *sp, const acc_layer *l, const acc_config *cfg,
+                        const acc_memmap *mm, int64_t ub, int kmax, acc_error *err);
 void opt_space_free(opt_space *sp);
 
 /* Restricts the space to one tiling: every other tile size is excluded. */

@@ -516,7 +516,7 @@ static int write_certificate(search *S, const char *path, int64_t T, acc_error *
 /* The baselines' programs, which are points of the space: the better one
  * is the first schedule to beat.  Returns 0 when at least one planned. */
 static int baselines(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
-                     const acc_tiling *tiling, acc_sat_result *res, opt_choice *best,
+                     const acc_tiling *tiling, int kmax, acc_sat_result *res, opt_choice *best,
                      int64_t *best_ms, acc_error *err)
 {
     static const char *const names[2] = {"serial", "double"};
@@ -529,7 +529,7 @@ static int baselines(const acc_layer *l, const acc_config *cfg, const acc_memmap
         opt_choice c;
         acc_error e;
         *slots[k] = -1;
-        if (acc_baseline_plan_choice(names[k], l, cfg, mm, tiling, &p, &c, &e) != 0) {
+        if (acc_baseline_plan_kmax(names[k], l, cfg, mm, tiling, kmax, &p, &c, &e) != 0) {
             if (!first.msg[0])
                 first = e;
             continue;
@@ -600,9 +600,11 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
     opt_choice first;
     int64_t best_ms = -1;
     const acc_tiling *fixed = opt ? opt->tiling : NULL;
-    if (baselines(l, cfg, mm, fixed, res, &first, &best_ms, err) != 0)
+    const int kmax = opt && opt->kernel_max ? opt->kernel_max : OPT_KMAX;
+    ACC_REQUIRE(kmax >= 1 && kmax <= OPT_KMAX);
+    if (baselines(l, cfg, mm, fixed, kmax, res, &first, &best_ms, err) != 0)
         return -1; /* the baselines' message says what does not fit */
-    if (opt_space_init(&S.sp, l, cfg, mm, best_ms, err) != 0)
+    if (opt_space_init_kmax(&S.sp, l, cfg, mm, best_ms, kmax, err) != 0)
         return -1;
     if (fixed)
         opt_space_fix_tiling(&S.sp, fixed);

@@ -24,7 +24,7 @@
 #include "planner/sat/opt_space.h"
 
 /* Version of the search; part of every cache key (cosim/harness.c). */
-#define ACC_SAT_VERSION "sat-1"
+#define ACC_SAT_VERSION "sat-2"
 
 typedef struct acc_sat_options {
     double time_limit;        /* seconds; <= 0: none.  The only source of nondeterminism */
@@ -32,6 +32,8 @@ typedef struct acc_sat_options {
                                  <path>.nogoods beside it (may be NULL) */
     FILE *log;                /* one line per phase, may be NULL */
     const acc_tiling *tiling; /* restrict the space to this tiling (may be NULL) */
+    int kernel_max;           /* kernel slices of at most this many taps a side, 1..15;
+                                 0: 15, the COMPUTE's limit (tests slice tiny filters) */
 } acc_sat_options;
 
 typedef struct acc_sat_result {
