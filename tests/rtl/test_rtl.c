@@ -575,6 +575,11 @@ SMALL_LAYER_TEST(edges)
 SMALL_LAYER_TEST(asympad)
 SMALL_LAYER_TEST(dilated)
 SMALL_LAYER_TEST(grouped)
+/* filters larger than the COMPUTE's 15 taps: kernel slices that accumulate
+ * (rows; columns, the 1 x K matrix-product form; both) */
+SMALL_LAYER_TEST(kslice_tall)
+SMALL_LAYER_TEST(kslice_gemm)
+SMALL_LAYER_TEST(kslice_both)
 
 Test(rtl_layers, resnet18_layers_on_the_default_configuration)
 {
