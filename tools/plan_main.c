@@ -10,9 +10,9 @@
  * prints a one-paragraph summary.  Nothing is written when the schedule does
  * not pass the validator or the model's makespan differs from the planner's
  * claim.  The layer's files in DIR are one run's: the run holds the lock
- * DIR/.<layer>.lock (and FILE.lock with --dimacs FILE) from before it plans
- * until it has written them; a second run of the same layer into DIR stops
- * at once, touching nothing (docs/planner.md, "The plan tool").  The
+ * DIR/.<layer>.lock (and FILE.lock with --dimacs FILE) until it has written
+ * them, from before it plans when DIR exists; a second run of the same
+ * layer stops, touching nothing (docs/planner.md, "The plan tool").  The
  * planners are those of planner/registry.h.  Options are parsed with
  * getopt_long (`--opt VALUE` or `--opt=VALUE`).  Exit status: 0 success,
  * 1 failure (the message is on stderr), 2 usage error.  docs/planner.md
@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "planner/baseline.h"
@@ -653,35 +654,53 @@ static int take_lock(const char *path, const char *what, const char *flag, acc_e
     return fd;
 }
 
-/* Makes the layer's output files this run's: creates DIR and takes
- * DIR/.<file>.lock (the .sched and .json of the layer `file`), then, with
- * --dimacs FILE, FILE.lock.  locks[0..1] get the descriptors (-1: none);
- * release them with release_locks.  0, or -1 with err when a lock is held
- * by another run (nothing is written then) or cannot be taken. */
-static int take_locks(const options *o, const char *file, int locks[2], acc_error *err)
+/* Takes the lock of the layer's files in DIR, DIR/.<file>.lock, into
+ * locks[0], unless it is held already; `create` makes DIR first, else a
+ * missing DIR is left alone (locks[0] stays -1).  0, or -1 with err when
+ * another run holds the lock or it cannot be taken. */
+static int lock_files(const options *o, const char *file, int create, int locks[2], acc_error *err)
 {
-    if (acc_mkdirs(o->out_dir, err) != 0)
+    if (locks[0] >= 0)
+        return 0;
+    struct stat st;
+    if (create && acc_mkdirs(o->out_dir, err) != 0)
         return -1;
+    if (!create && (stat(o->out_dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+        return 0; /* nothing to lock yet */
     size_t n = strlen(o->out_dir) + strlen(file) + 32;
     char *path = acc_malloc(n), *what = acc_malloc(n);
     snprintf(path, n, "%s/.%s.lock", o->out_dir, file);
     snprintf(what, n, "%s/%s.sched and .json", o->out_dir, file);
-    locks[0] = take_lock(path, what, "--out-dir", err);
+    int fd = take_lock(path, what, "--out-dir", err);
     free(path);
     free(what);
-    if (locks[0] < 0)
+    if (fd < 0)
         return -1;
+    locks[0] = fd;
+    return 0;
+}
+
+/* Before planning: with --dimacs FILE, the lock FILE.lock into locks[1]
+ * (the sat planner writes FILE while it plans); when DIR exists, the lock
+ * of the layer's files (lock_files), so that a second run of the layer
+ * stops before it plans and touches nothing.  A DIR that does not exist
+ * yet is created and locked only when there is something to write, so a
+ * plan that fails creates nothing.  0, or -1 with err (no lock held). */
+static int take_locks(const options *o, const char *file, int locks[2], acc_error *err)
+{
     if (o->dimacs) {
-        n = strlen(o->dimacs) + 8;
-        path = acc_malloc(n);
+        size_t n = strlen(o->dimacs) + 8;
+        char *path = acc_malloc(n);
         snprintf(path, n, "%s.lock", o->dimacs);
         locks[1] = take_lock(path, o->dimacs, "--dimacs", err);
         free(path);
-        if (locks[1] < 0) {
-            acc_lock_release(locks[0]);
-            locks[0] = -1;
+        if (locks[1] < 0)
             return -1;
-        }
+    }
+    if (lock_files(o, file, 0, locks, err) != 0) {
+        acc_lock_release(locks[1]);
+        locks[1] = -1;
+        return -1;
     }
     return 0;
 }
@@ -787,9 +806,10 @@ int main(int argc, char **argv)
         meta.has_memmap = 1;
         meta.memmap = mm;
         char *json = summary_json(&o, &layer, &cfg, &prog, &tm, &b, &oc, &v);
-        /* the earlier run's .json goes first: whenever this run stops, a
-         * .json beside the .sched is the .sched's own */
-        if (remove_old(json_path, &err) != 0 ||
+        /* locked (if not since before planning), the earlier run's .json
+         * goes first: whenever this run stops, a .json beside the .sched is
+         * the .sched's own */
+        if (lock_files(&o, file, 1, locks, &err) != 0 || remove_old(json_path, &err) != 0 ||
             write_sched(sched_path, &prog, &meta, &tm, &err) != 0 ||
             acc_write_file(json_path, json, strlen(json), &err) != 0) {
             fprintf(stderr, "plan: %s\n", err.msg);
