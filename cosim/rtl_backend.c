@@ -203,21 +203,6 @@ static const char *sim_violation(const rtl_sim *s)
     return NULL;
 }
 
-/* The line of `text` that says what went wrong, for a one-line message:
- * the first that contains "%Error" (Verilator's failed assertion or $stop),
- * else the first; without its newline, cut to fit buf. */
-static void error_line(const char *text, char *buf, size_t size)
-{
-    const char *line = strstr(text, "%Error");
-    if (line)
-        while (line > text && line[-1] != '\n')
-            line--;
-    else
-        line = text;
-    size_t n = strcspn(line, "\n");
-    snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), line);
-}
-
 /* ---------------------------------------------------------------- host probe */
 
 static const uint32_t probe_regs[] = {ACC_REG_STATUS,  ACC_REG_CYCLES_LO, ACC_REG_CYCLES_HI,
@@ -598,7 +583,7 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
         sim_commit(s);
         if (acc_vm_stopped(s->vm)) {
             char what[384];
-            error_line(acc_vm_printed(s->vm) + printed_before, what, sizeof(what));
+            cosim_rtl_error_line(acc_vm_printed(s->vm) + printed_before, what, sizeof(what));
             rc = acc_fail(err, "an RTL assertion failed in cycle %lld: %s", (long long)n,
                           what[0] ? what : "(the model printed no message)");
             break;
