@@ -55,7 +55,7 @@ TESTS := $(patsubst tests/%.c,$(B)/test/%,$(TEST_SRC))
 
 DEPS_OK := $(B)/.deps-ok
 
-.PHONY: all help deps tools hdr-check rtl-test rtl-xrand-test rtl-random-test test unit-test catalog-test cosim plan layers lint lint-c format format-check bench clean
+.PHONY: all help deps tools hdr-check rtl-test rtl-xrand-test rtl-random-test wave-test test unit-test catalog-test cosim plan layers lint lint-c format format-check bench clean
 all: tools
 
 help:
@@ -64,7 +64,7 @@ help:
 	@echo "             [PLANNER=sat] [DUMP=1] [TRACE=1] [STRESS=seed] [ARGS=...]"
 	@echo "                          plan, run and check one layer (exit 0 only when all three equalities hold)"
 	@echo "  make cosim NET=resnet18 every layer of a network, with a table"
-	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-random-test systemc-test"
+	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-random-test wave-test systemc-test"
 	@echo "Tools"
 	@echo "  make plan LAYER=..      the planner: build/plan/<layer>.sched and .json [PLAN_TIME=s]"
 	@echo "  make layers [NET=..]    every catalog layer with its shape and MACs"
@@ -82,6 +82,7 @@ help:
 	@echo "  make rtl-test           RTL tests through the rtl backend (small, default, wide, tall)"
 	@echo "  make rtl-xrand-test     RTL tests of small with random initial state and X, three seeds"
 	@echo "  make rtl-random-test    RTL tests on a random legal configuration [RANDOM_RTL_SEED=1]"
+	@echo "  make wave-test          waveforms of the traced simulator (small): closed when a run ends, none when it is killed"
 	@echo "  make systemc-test       the systemc backend against the rtl backend (small, default)"
 	@echo "Verification power (not in make test)"
 	@echo "  make coverage           line, toggle and cover-point coverage of rtl/ [COV_CONFIGS=small wide]"
@@ -204,10 +205,23 @@ rtl-random-test: $(B)/bin/asm
 	$(Q)ACC_LAYERS_DIR=layers ACC_CONFIGS_DIR=configs LABEL="rtl rand$(RANDOM_RTL_SEED)" \
 	  TOTALS=$(B)/test-totals bash mk/run-tests.sh $(B)/rtl/rand$(RANDOM_RTL_SEED)/test_rtl
 
+# Waveforms (docs/debugging.md): the traced simulator of the small
+# configuration run as a program by tests/rtl/test_wave.c: a run that ends,
+# passing or failing, leaves its FST closed under its name; a run killed by
+# SIGTERM or SIGINT leaves neither a waveform nor a temporary file.
+WAVE_TEST_SIM := $(B)/rtl/small-trace/cosim
+$(B)/rtl/test_wave: tests/rtl/test_wave.c $(B)/lib/libcore.a
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_BASE) $(OPT) -DACC_WAVE_SIM='"$(WAVE_TEST_SIM)"' $< $(B)/lib/libcore.a \
+	  -o $@ -lcriterion $(LIBS)
+wave-test: $(B)/rtl/test_wave $(WAVE_TEST_SIM)
+	$(Q)LABEL=wave TOTALS=$(B)/test-totals bash mk/run-tests.sh $<
+
 # The closing line sums every Criterion binary that ran.
 test:
 	$(Q)rm -f $(B)/test-totals
-	$(Q)$(MAKE) --no-print-directory hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-random-test systemc-test; rc=$$?; \
+	$(Q)$(MAKE) --no-print-directory hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-random-test wave-test systemc-test; rc=$$?; \
 	  awk '{p += $$1; f += $$2} END {printf "%d passed, %d failed\n", p, f}' $(B)/test-totals 2>/dev/null; \
 	  exit $$rc
 

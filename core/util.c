@@ -186,14 +186,21 @@ char *acc_read_file(const char *path, size_t *len_out, acc_error *err)
     return acc_read_file_max(path, ACC_FILE_MAX, len_out, err);
 }
 
-int acc_write_file(const char *path, const void *data, size_t len, acc_error *err)
+char *acc_tmp_name(const char *path)
 {
     /* A name of this process and call: concurrent writers of one path never
      * share a temporary file, so the renamed file is always one writer's. */
     static unsigned counter;
+    ACC_REQUIRE(path);
     size_t n = strlen(path) + 48;
     char *tmp = acc_malloc(n);
     snprintf(tmp, n, "%s.%ld.%u.tmp", path, (long)getpid(), counter++);
+    return tmp;
+}
+
+int acc_write_file(const char *path, const void *data, size_t len, acc_error *err)
+{
+    char *tmp = acc_tmp_name(path);
     int slot = acc_tmp_track(tmp);
     FILE *f = fopen(tmp, "wb");
     if (!f) {

@@ -86,6 +86,13 @@ char *acc_read_file(const char *path, size_t *len_out, acc_error *err);
  * filled. */
 int acc_write_file(const char *path, const void *data, size_t len, acc_error *err);
 
+/* A temporary name for a file that is written elsewhere than through
+ * acc_write_file and renamed to `path` when complete (a waveform):
+ * `path.<pid>.<n>.tmp`, n counting the calls of this process, as
+ * acc_write_file's own.  Caller frees; track it with acc_tmp_track while
+ * it exists. */
+char *acc_tmp_name(const char *path);
+
 /* Installs handlers for SIGINT, SIGTERM and SIGHUP that unlink every tracked
  * temporary file (acc_tmp_track), then end the process by the same signal
  * (its default action, so the parent sees the signal).  A signal that is

@@ -38,6 +38,13 @@ typedef struct cosim_stress {
     cosim_port inject_port;                      /* COSIM_PORT_NONE: no injected error */
     int64_t inject_burst; /* the burst of that port (from 1) that answers inject_resp */
     int inject_resp;      /* 2 SLVERR, 3 DECERR */
+    /* A broken interconnect, for tests: in cycle stray_beat of the run
+     * (>= 3; cycle 0 is the start write) the data read port drives one R
+     * beat (RLAST, OKAY) that no AR asked for, which the accelerator's
+     * assertion LoadBeatExpected catches when no LOAD is in flight.  0:
+     * never.  Only the systemc backend honours it (tests/rtl/test_systemc.c);
+     * the rtl backend's tests drive their model's pins directly. */
+    int64_t stray_beat;
 } cosim_stress;
 
 /* Options a cycle-accurate backend honours; zero-initialised = defaults. */

@@ -69,6 +69,18 @@ static void bar_line(const char *what, int64_t done, int64_t total, const char *
     fprintf(stderr, "\r  %s [%s] %lld/%lld %s", what, bar, (long long)done, (long long)total, unit);
 }
 
+void cosim_rtl_error_line(const char *text, char *buf, size_t size)
+{
+    const char *line = strstr(text, "%Error");
+    if (line)
+        while (line > text && line[-1] != '\n')
+            line--;
+    else
+        line = text;
+    size_t n = strcspn(line, "\n");
+    snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), line);
+}
+
 void cosim_progress_draw(const char *backend, int issued, int total, int64_t cycle, int final)
 {
     ACC_REQUIRE(backend);

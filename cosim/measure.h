@@ -38,6 +38,12 @@ int cosim_check_params(const acc_vm_params *built, const acc_config *cfg, const 
 void cosim_describe_engines(const acc_program *p, const cosim_result *r, int next_issue, char *buf,
                             size_t size);
 
+/* The line of `text` (what the Verilated model printed) that says what went
+ * wrong, for a one-line message: the first that contains "%Error"
+ * (Verilator's failed assertion or $stop), else the first; without its
+ * newline, cut to fit buf (size >= 1 bytes, always NUL-terminated). */
+void cosim_rtl_error_line(const char *text, char *buf, size_t size);
+
 /* Draws the progress bar on stderr, "\r  <backend> [###...] issued/total
  * instructions, cycle N" (without ", cycle N" when cycle < 0), ending the
  * line when `final`.  The caller decides whether to draw (a terminal, not

@@ -9,6 +9,7 @@
  * jitters and stalls, and a host probe reads registers at random times
  * during the run. */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,21 +202,6 @@ static const char *sim_violation(const rtl_sim *s)
     if (s->sb_st.violations)
         return s->sb_st.first;
     return NULL;
-}
-
-/* The line of `text` that says what went wrong, for a one-line message:
- * the first that contains "%Error" (Verilator's failed assertion or $stop),
- * else the first; without its newline, cut to fit buf. */
-static void error_line(const char *text, char *buf, size_t size)
-{
-    const char *line = strstr(text, "%Error");
-    if (line)
-        while (line > text && line[-1] != '\n')
-            line--;
-    else
-        line = text;
-    size_t n = strcspn(line, "\n");
-    snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), line);
 }
 
 /* ---------------------------------------------------------------- host probe */
@@ -598,7 +584,7 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
         sim_commit(s);
         if (acc_vm_stopped(s->vm)) {
             char what[384];
-            error_line(acc_vm_printed(s->vm) + printed_before, what, sizeof(what));
+            cosim_rtl_error_line(acc_vm_printed(s->vm) + printed_before, what, sizeof(what));
             rc = acc_fail(err, "an RTL assertion failed in cycle %lld: %s", (long long)n,
                           what[0] ? what : "(the model printed no message)");
             break;
@@ -658,17 +644,77 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
     return cosim_run_finish(p, &end, rc, res, err);
 }
 
+/* ---------------------------------------------------------------- the waveform */
+
+/* The waveform of a run is traced into a temporary file beside its final
+ * name and renamed when the model closes it, so that a run that is
+ * interrupted leaves no waveform that looks like the run's.  Verilator's FST
+ * writer also keeps "<file>.hier" while it writes; both are tracked for the
+ * signal handlers (acc_tmp_track). */
+typedef struct wave_file {
+    char *tmp, *hier; /* NULL: no waveform */
+    int slot[2];
+} wave_file;
+
+/* Names and tracks the temporary files of a waveform to `path` (NULL:
+ * none). */
+static void wave_begin(wave_file *w, const char *path)
+{
+    memset(w, 0, sizeof(*w));
+    w->slot[0] = w->slot[1] = -1;
+    if (!path)
+        return;
+    w->tmp = acc_tmp_name(path);
+    size_t n = strlen(w->tmp) + 8;
+    w->hier = acc_malloc(n);
+    snprintf(w->hier, n, "%s.hier", w->tmp);
+    w->slot[0] = acc_tmp_track(w->tmp);
+    w->slot[1] = acc_tmp_track(w->hier);
+}
+
+/* After the model closed the waveform (or never opened it: keep = 0):
+ * renames it to `path` when keep, else removes it; the temporaries are
+ * forgotten.  0, or -1 with err when the rename fails. */
+static int wave_end(wave_file *w, const char *path, int keep, acc_error *err)
+{
+    int rc = 0;
+    if (!w->tmp)
+        return 0;
+    if (keep && rename(w->tmp, path) != 0) {
+        rc = acc_fail(err, "%s: cannot rename the waveform %s into place: %s", path, w->tmp,
+                      strerror(errno));
+        keep = 0;
+    }
+    if (!keep)
+        remove(w->tmp);
+    remove(w->hier); /* the writer removes it at close; not when it never opened */
+    acc_tmp_forget(w->slot[0]);
+    acc_tmp_forget(w->slot[1]);
+    free(w->tmp);
+    free(w->hier);
+    w->tmp = w->hier = NULL;
+    return rc;
+}
+
 /* Programs p[0..n-1] on one model (see cosim_rtl_run_seq). */
 static int rtl_run_list(int n, const acc_program *p, const acc_memmap *mm, const acc_config *cfg,
-                        acc_dram *mem, const cosim_options *opt, cosim_result *res, acc_error *err)
+                        acc_dram *mem, const cosim_options *opt_in, cosim_result *res,
+                        acc_error *err)
 {
     double t_begin = acc_now_seconds();
     for (int k = 0; k < n; k++)
         cosim_result_reset(&res[k]);
+    wave_file wave;
+    wave_begin(&wave, opt_in->wave_path);
+    cosim_options traced = *opt_in; /* the model writes the temporary file */
+    traced.wave_path = wave.tmp;
+    const cosim_options *opt = &traced;
     host_probe probe;
     rtl_sim *s = sim_open(cfg, mem, opt, &probe, err);
-    if (!s)
+    if (!s) {
+        wave_end(&wave, NULL, 0, NULL);
         return -1;
+    }
     int rc = 0;
     for (int k = 0; k < n; k++) {
         acc_error e1;
@@ -684,9 +730,11 @@ static int rtl_run_list(int n, const acc_program *p, const acc_memmap *mm, const
     }
     acc_vm_free(s->vm); /* closes the waveform */
     free(s);
-    if (opt->wave_path) {
+    if (opt_in->wave_path) {
         acc_error gerr;
-        if (cosim_write_gtkw(opt->wave_path, &p[0], &gerr) != 0 && rc == 0)
+        if (wave_end(&wave, opt_in->wave_path, 1, &gerr) != 0 && rc == 0)
+            rc = acc_fail(err, "%s", gerr.msg);
+        if (cosim_write_gtkw(opt_in->wave_path, &p[0], &gerr) != 0 && rc == 0)
             rc = acc_fail(err, "%s", gerr.msg);
     }
     double wall = acc_now_seconds() - t_begin;

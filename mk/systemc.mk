@@ -2,6 +2,8 @@
 # The same RTL as a SystemC module (Verilator --sc, the same sources, -G
 # parameters and flags as the RTL section) in the SystemC platform of
 # cosim/systemc/sc_*.cpp (docs/systemc.md), with SystemC 2.3 from pkg-config.
+# What the model prints goes to acc_vm_printf (VM_PRINT_CFLAGS, mk/rtl.mk),
+# defined for these builds in cosim/systemc/sc_backend.cpp.
 # build/sc/<config>/cosim is the harness with the systemc backend;
 # build/sc/<config>/test_systemc runs layers through it and through the rtl
 # backend's build/rtl/<config>/cosim and compares the reports.
@@ -13,20 +15,20 @@ SC_CXXFLAGS := -O2 -g -std=c++17 -Wall -Wextra -MMD -MP
 
 # $(1) = build directory name (the configuration's name)
 define SC_RULES
-$(B)/sc/$(1)/obj/Vacc_top__ALL.a: $(RTL_DEPS) $(B)/rtl/$(1)/params.mk
+$(B)/sc/$(1)/obj/Vacc_top__ALL.a: $(RTL_DEPS) $(B)/rtl/$(1)/params.mk cosim/vmodel_print.h
 	$$(call msg,VERILATE,sc/$(1))
 	$$(Q)rm -rf $$(@D) && mkdir -p $$(@D)
 	$$(Q)$$(VERILATOR) $$(SC_VFLAGS) $$$$(sed -n 's/^VPARAMS := //p' $(B)/rtl/$(1)/params.mk) \
-	  --Mdir $$(@D) --build -j 2 -CFLAGS "$$(VCFLAGS) $$(SC_PKG_CFLAGS)" $$(RTL_SRC) \
+	  --Mdir $$(@D) --build -j 2 -CFLAGS "$$(VCFLAGS) $$(VM_PRINT_CFLAGS) $$(SC_PKG_CFLAGS)" $$(RTL_SRC) \
 	  > $(B)/sc/$(1)/verilator.log 2>&1 || { tail -40 $(B)/sc/$(1)/verilator.log; exit 1; }
 	$$(Q)$$(MAKE) -s -C $$(@D) -f Vacc_top.mk verilated.o verilated_threads.o \
 	  >> $(B)/sc/$(1)/verilator.log 2>&1
 	$$(Q)ar rcs $$(@D)/libverilated.a $$(@D)/verilated.o $$(@D)/verilated_threads.o
 
 $(B)/sc/$(1)/%.o: cosim/systemc/%.cpp cosim/systemc/sc_platform.h cosim/axi_mem.h cosim/backend.h \
-    $(B)/sc/$(1)/obj/Vacc_top__ALL.a
+    cosim/vmodel_print.h $(B)/sc/$(1)/obj/Vacc_top__ALL.a
 	$$(call msg,CXX,$$@)
-	$$(Q)$$(CXX) $$(SC_CXXFLAGS) $$(SC_PKG_CFLAGS) $$$$(sed -n 's/^VDEFS := //p' $(B)/rtl/$(1)/params.mk) \
+	$$(Q)$$(CXX) $$(SC_CXXFLAGS) $$(VM_PRINT_CFLAGS) $$(SC_PKG_CFLAGS) $$$$(sed -n 's/^VDEFS := //p' $(B)/rtl/$(1)/params.mk) \
 	  -I. -isystem $(B)/sc/$(1)/obj -isystem /usr/share/verilator/include \
 	  -isystem /usr/share/verilator/include/vltstd -c $$< -o $$@
 

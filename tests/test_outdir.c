@@ -3,7 +3,10 @@
  * together into one folder never leave a passing report over the other
  * run's files (the loser of the folder's lock says so and exits 1); a run
  * that fails early or is interrupted leaves no passing report and no
- * temporary file; seeds above 2^53 are stored exactly. */
+ * temporary file; seeds above 2^53 are stored exactly.  And what `plan`
+ * ($ACC_BIN/plan) leaves in its output folder: two plans of one layer
+ * started together never leave a .sched beside the other's .json; plans
+ * of two layers share the folder. */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
@@ -62,15 +65,15 @@ static void split_args(char *line, char *argv[MAX_ARGS])
     argv[n] = NULL;
 }
 
-/* Starts `$ACC_BIN/cosim ARGS` with stdout and stderr in `log`.  With a gate
+/* Starts `$ACC_BIN/TOOL ARGS` with stdout and stderr in `log`.  With a gate
  * (a pipe) the child waits until every write end of it is closed, so that
  * two children start their runs at the same moment.  The variable `env` (unless NULL) is
  * set to `value` in the child. */
-static pid_t spawn_cosim(const char *args, const char *log, const int *gate, const char *env,
-                         const char *value)
+static pid_t spawn_tool(const char *tool, const char *args, const char *log, const int *gate,
+                        const char *env, const char *value)
 {
     char line[2048];
-    snprintf(line, sizeof(line), "%s/cosim %s", tu_bin_dir(), args);
+    snprintf(line, sizeof(line), "%s/%s %s", tu_bin_dir(), tool, args);
     pid_t pid = fork();
     cr_assert_geq(pid, 0, "fork");
     if (pid == 0) {
@@ -95,6 +98,12 @@ static pid_t spawn_cosim(const char *args, const char *log, const int *gate, con
         _exit(127);
     }
     return pid;
+}
+
+static pid_t spawn_cosim(const char *args, const char *log, const int *gate, const char *env,
+                         const char *value)
+{
+    return spawn_tool("cosim", args, log, gate, env, value);
 }
 
 /* Waits for a child; returns its exit status, or 128 + the signal. */
@@ -437,4 +446,181 @@ Test(outdir, seeds_above_2_pow_53_are_stored_exactly, .init = make_tmpdir, .fini
     cr_assert_not_null(j);
     cr_assert_str_eq(json_str(j, "seed", NULL), seeds[1], "net_lenet.json");
     cJSON_Delete(j);
+}
+
+/* ---------------------------------------------------------------- plan */
+
+/* The value of the directive `.name` of a .sched file ("" if none), in buf. */
+static const char *sched_directive(const char *path, const char *name, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    char *text = acc_read_file(path, NULL, NULL);
+    if (!text)
+        return buf;
+    size_t n = strlen(name);
+    for (char *line = text; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        if (line[0] == '.' && !strncmp(line + 1, name, n) &&
+            (line[n + 1] == ' ' || line[n + 1] == '\t')) {
+            char *v = line + n + 1;
+            v += strspn(v, " \t");
+            snprintf(buf, size, "%.*s", (int)strcspn(v, " \t\n#"), v);
+            break;
+        }
+    free(text);
+    return buf;
+}
+
+/* The two plans of a pair: one layer, two planners, so that their .sched
+ * and .json differ. */
+static const char *const plan_planner[2] = {"serial", "double"};
+
+Test(outdir, twenty_pairs_of_parallel_plans_of_one_layer_never_mix_their_files, .init = make_tmpdir,
+     .fini = remove_tmpdir, .timeout = 300)
+{
+    char args[1024], out[8192], cmd[2048];
+    /* one plan of each, alone in its folder: the .sched each must leave */
+    for (int r = 0; r < 2; r++) {
+        snprintf(cmd, sizeof(cmd),
+                 "%s/plan --layer lenet_1 --config small --planner %s --quiet --out-dir %s",
+                 tu_bin_dir(), plan_planner[r], tmp(r ? "ref1" : "ref0"));
+        cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
+    }
+    cr_assert_not(same_file(tmp("ref0/lenet_1.sched"), tmp("ref1/lenet_1.sched")),
+                  "the two planners must write different schedules");
+
+    char dir[512], sched[600], json[600];
+    snprintf(dir, sizeof(dir), "%s", tmp("shared"));
+    snprintf(sched, sizeof(sched), "%s/lenet_1.sched", dir);
+    snprintf(json, sizeof(json), "%s/lenet_1.json", dir);
+    int conflicts = 0;
+    for (int pair = 0; pair < 20; pair++) {
+        int gate[2];
+        cr_assert_eq(pipe(gate), 0);
+        pid_t pid[2];
+        char log[2][512];
+        for (int r = 0; r < 2; r++) {
+            snprintf(log[r], sizeof(log[r]), "%s/log%d", tmpdir, r);
+            snprintf(args, sizeof(args),
+                     "--layer lenet_1 --config small --planner %s --quiet --out-dir %s",
+                     plan_planner[r], dir);
+            pid[r] = spawn_tool("plan", args, log[r], gate, NULL, NULL);
+        }
+        close(gate[0]);
+        close(gate[1]); /* both start now */
+        int st[2] = {wait_child(pid[0]), wait_child(pid[1])};
+        cr_assert(st[0] == 0 || st[1] == 0, "pair %d: neither plan succeeded (%d, %d)", pair, st[0],
+                  st[1]);
+        int loser = st[0] != 0 ? 0 : st[1] != 0 ? 1 : -1;
+        if (loser >= 0) {
+            conflicts++;
+            cr_assert_eq(st[loser], 1, "pair %d: the loser exits 1, not %d", pair, st[loser]);
+            char *text = acc_read_file(log[loser], NULL, NULL);
+            char want[700], pid_text[64];
+            snprintf(want, sizeof(want), "%s/lenet_1.sched and .json: in use by another run", dir);
+            snprintf(pid_text, sizeof(pid_text), "pid %ld", (long)pid[1 - loser]);
+            cr_assert(text && strstr(text, want) && strstr(text, pid_text),
+                      "pair %d: the loser must name the files and the holder (%s):\n%s", pair,
+                      pid_text, text ? text : "(no log)");
+            free(text);
+        }
+        /* the .json and the .sched are one plan's */
+        char planner[64];
+        sched_directive(sched, "planner", planner, sizeof(planner));
+        int r = !strcmp(planner, plan_planner[0]) ? 0 : !strcmp(planner, plan_planner[1]) ? 1 : -1;
+        cr_assert_geq(r, 0, "pair %d: %s names planner '%s'", pair, sched, planner);
+        if (loser >= 0)
+            cr_assert_eq(r, 1 - loser, "pair %d: the .sched is the loser's", pair);
+        cr_assert(same_file(sched, tmp(r ? "ref1/lenet_1.sched" : "ref0/lenet_1.sched")),
+                  "pair %d: %s is not the %s plan's", pair, sched, plan_planner[r]);
+        cJSON *j = load_json(json);
+        cr_assert_not_null(j, "pair %d: %s missing or not JSON", pair, json);
+        cr_assert_str_eq(json_str(j, "planner", NULL), plan_planner[r],
+                         "pair %d (exit statuses %d, %d): a .json of one plan beside the .sched of "
+                         "the other",
+                         pair, st[0], st[1]);
+        cJSON_Delete(j);
+        tmp_example[0] = '\0';
+        cr_assert_eq(temporaries_under(dir), 0, "pair %d: %s left behind", pair, tmp_example);
+    }
+    cr_assert_gt(conflicts, 0, "20 pairs started together and no plan found the files in use");
+}
+
+/* While another process holds a layer's lock, a plan of that layer stops at
+ * once with exit status 1 and touches none of its files (nor a --dimacs
+ * file); a plan of another layer into the same folder goes on. */
+Test(outdir, a_plan_of_a_layer_in_use_touches_nothing_and_another_layer_goes_on,
+     .init = make_tmpdir, .fini = remove_tmpdir)
+{
+    char cmd[2048], out[8192];
+    const char *dir = tmpdir;
+    snprintf(cmd, sizeof(cmd),
+             "%s/plan --layer lenet_2 --config small --planner serial --quiet --out-dir %s",
+             tu_bin_dir(), dir);
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
+    char *before_sched = acc_read_file(tmp("lenet_2.sched"), NULL, NULL);
+    char *before_json = acc_read_file(tmp("lenet_2.json"), NULL, NULL);
+    cr_assert(before_sched && before_json);
+
+    /* another process holds the layer's lock: a child that waits */
+    int hold[2], ready[2];
+    cr_assert_eq(pipe(hold), 0);
+    cr_assert_eq(pipe(ready), 0);
+    char lock[600];
+    snprintf(lock, sizeof(lock), "%s/.lenet_2.lock", dir);
+    pid_t holder = fork();
+    cr_assert_geq(holder, 0);
+    if (holder == 0) {
+        close(hold[1]);
+        close(ready[0]);
+        int fd = acc_lock_take(lock, NULL, NULL);
+        if (write(ready[1], fd >= 0 ? "y" : "n", 1) != 1)
+            _exit(1);
+        char c;
+        while (read(hold[0], &c, 1) > 0)
+            ;
+        _exit(0);
+    }
+    close(hold[0]);
+    close(ready[1]);
+    char c = 0;
+    cr_assert_eq(read(ready[0], &c, 1), 1);
+    cr_assert_eq(c, 'y', "the helper could not take %s", lock);
+
+    snprintf(
+        cmd, sizeof(cmd),
+        "%s/plan --layer lenet_2 --config small --planner sat --dimacs %s/lenet_2.cnf --out-dir %s",
+        tu_bin_dir(), dir, dir);
+    int st = tu_run(cmd, out, sizeof(out));
+    char want[700], pid_text[64];
+    snprintf(want, sizeof(want), "%s/lenet_2.sched and .json: in use by another run", dir);
+    snprintf(pid_text, sizeof(pid_text), "pid %ld", (long)holder);
+    cr_assert_eq(st, 1, "a plan of a layer in use exits 1, not %d: %s", st, out);
+    cr_assert(strstr(out, want) && strstr(out, pid_text) && strstr(out, lock),
+              "the message must name the files, the holder (%s) and the lock:\n%s", pid_text, out);
+    char *after_sched = acc_read_file(tmp("lenet_2.sched"), NULL, NULL);
+    char *after_json = acc_read_file(tmp("lenet_2.json"), NULL, NULL);
+    cr_assert(after_sched && !strcmp(after_sched, before_sched), "the .sched was touched");
+    cr_assert(after_json && !strcmp(after_json, before_json), "the .json was touched");
+    struct stat sb;
+    cr_assert_neq(stat(tmp("lenet_2.cnf"), &sb), 0, "a --dimacs file was written");
+
+    /* another layer into the same folder */
+    snprintf(cmd, sizeof(cmd),
+             "%s/plan --layer lenet_1 --config small --planner double --quiet --out-dir %s",
+             tu_bin_dir(), dir);
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "another layer: %s", out);
+    cr_assert_eq(stat(tmp("lenet_1.sched"), &sb), 0);
+
+    close(hold[1]); /* the helper lets go */
+    cr_assert_eq(wait_child(holder), 0);
+    close(ready[0]);
+    snprintf(cmd, sizeof(cmd),
+             "%s/plan --layer lenet_2 --config small --planner double --quiet --out-dir %s",
+             tu_bin_dir(), dir);
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "after the holder ended: %s", out);
+    free(before_sched);
+    free(before_json);
+    free(after_sched);
+    free(after_json);
 }

@@ -9,15 +9,21 @@
  * model's issue and end cycles) and DIR/<layer>.json, both atomically, and
  * prints a one-paragraph summary.  Nothing is written when the schedule does
  * not pass the validator or the model's makespan differs from the planner's
- * claim.  The planners are those of planner/registry.h.  Options are parsed
- * with getopt_long (`--opt VALUE` or `--opt=VALUE`).  Exit status: 0
- * success, 1 failure (the message is on stderr), 2 usage error.
- * docs/planner.md describes the planners and the JSON fields. */
+ * claim.  The layer's files in DIR are one run's: the run holds the lock
+ * DIR/.<layer>.lock (and FILE.lock with --dimacs FILE) until it has written
+ * them, from before it plans when DIR exists; a second run of the same
+ * layer stops, touching nothing (docs/planner.md, "The plan tool").  The
+ * planners are those of planner/registry.h.  Options are parsed with
+ * getopt_long (`--opt VALUE` or `--opt=VALUE`).  Exit status: 0 success,
+ * 1 failure (the message is on stderr), 2 usage error.  docs/planner.md
+ * describes the planners and the JSON fields. */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "planner/baseline.h"
@@ -625,6 +631,95 @@ static void print_summary(const options *o, const acc_layer *l, const acc_config
     printf(".\n");
 }
 
+/* ---------------------------------------------------------------- the output files */
+
+/* Takes one lock of the run; fd, or -1 with err naming `what` and the run
+ * that holds it. */
+static int take_lock(const char *path, const char *what, const char *flag, acc_error *err)
+{
+    long holder = 0;
+    acc_error lerr;
+    int fd = acc_lock_take(path, &holder, &lerr);
+    if (fd == ACC_LOCK_BUSY) {
+        char who[32] = "pid unknown";
+        if (holder > 0)
+            snprintf(who, sizeof(who), "pid %ld", holder);
+        return acc_fail(err,
+                        "%s: in use by another run (%s, lock %s); wait for it to finish or give "
+                        "another %s",
+                        what, who, path, flag);
+    }
+    if (fd < 0)
+        return acc_fail(err, "%s", lerr.msg);
+    return fd;
+}
+
+/* Takes the lock of the layer's files in DIR, DIR/.<file>.lock, into
+ * locks[0], unless it is held already; `create` makes DIR first, else a
+ * missing DIR is left alone (locks[0] stays -1).  0, or -1 with err when
+ * another run holds the lock or it cannot be taken. */
+static int lock_files(const options *o, const char *file, int create, int locks[2], acc_error *err)
+{
+    if (locks[0] >= 0)
+        return 0;
+    struct stat st;
+    if (create && acc_mkdirs(o->out_dir, err) != 0)
+        return -1;
+    if (!create && (stat(o->out_dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+        return 0; /* nothing to lock yet */
+    size_t n = strlen(o->out_dir) + strlen(file) + 32;
+    char *path = acc_malloc(n), *what = acc_malloc(n);
+    snprintf(path, n, "%s/.%s.lock", o->out_dir, file);
+    snprintf(what, n, "%s/%s.sched and .json", o->out_dir, file);
+    int fd = take_lock(path, what, "--out-dir", err);
+    free(path);
+    free(what);
+    if (fd < 0)
+        return -1;
+    locks[0] = fd;
+    return 0;
+}
+
+/* Before planning: with --dimacs FILE, the lock FILE.lock into locks[1]
+ * (the sat planner writes FILE while it plans); when DIR exists, the lock
+ * of the layer's files (lock_files), so that a second run of the layer
+ * stops before it plans and touches nothing.  A DIR that does not exist
+ * yet is created and locked only when there is something to write, so a
+ * plan that fails creates nothing.  0, or -1 with err (no lock held). */
+static int take_locks(const options *o, const char *file, int locks[2], acc_error *err)
+{
+    if (o->dimacs) {
+        size_t n = strlen(o->dimacs) + 8;
+        char *path = acc_malloc(n);
+        snprintf(path, n, "%s.lock", o->dimacs);
+        locks[1] = take_lock(path, o->dimacs, "--dimacs", err);
+        free(path);
+        if (locks[1] < 0)
+            return -1;
+    }
+    if (lock_files(o, file, 0, locks, err) != 0) {
+        acc_lock_release(locks[1]);
+        locks[1] = -1;
+        return -1;
+    }
+    return 0;
+}
+
+static void release_locks(int locks[2])
+{
+    acc_lock_release(locks[1]);
+    acc_lock_release(locks[0]);
+    locks[0] = locks[1] = -1;
+}
+
+/* Removes `path` if it is there.  0, or -1 with err. */
+static int remove_old(const char *path, acc_error *err)
+{
+    if (remove(path) != 0 && errno != ENOENT)
+        return acc_fail(err, "%s: cannot remove the earlier run's file: %s", path, strerror(errno));
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     acc_cleanup_on_signals(); /* an interrupted plan leaves no temporary file */
@@ -655,10 +750,19 @@ int main(int argc, char **argv)
     acc_memmap mm;
     acc_memmap_default(&layer, &mm);
 
+    char file[ACC_NAME_MAX];
+    acc_layer_file_name(layer.name, file, sizeof(file));
+    int locks[2] = {-1, -1};
+    if (take_locks(&o, file, locks, &err) != 0) {
+        fprintf(stderr, "plan: %s\n", err.msg);
+        return 1;
+    }
+
     acc_program prog;
     outcome oc;
     if (run_planner(&o, &layer, &cfg, &mm, &prog, &oc, &err) != 0) {
         fprintf(stderr, "plan: %s\n", err.msg);
+        release_locks(locks);
         return 1;
     }
 
@@ -667,6 +771,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "plan: the schedule is not executable: %s\n", err.msg);
         acc_program_free(&prog);
         acc_sat_result_free(&oc.sat);
+        release_locks(locks);
         return 1;
     }
     int rc = 0;
@@ -687,8 +792,6 @@ int main(int argc, char **argv)
 
     opt_bounds b;
     opt_universal_bounds(&layer, &cfg, &b);
-    char file[ACC_NAME_MAX];
-    acc_layer_file_name(layer.name, file, sizeof(file));
     size_t n = strlen(o.out_dir) + strlen(file) + 16;
     char *sched_path = acc_malloc(n), *json_path = acc_malloc(n);
     snprintf(sched_path, n, "%s/%s.sched", o.out_dir, file);
@@ -703,7 +806,10 @@ int main(int argc, char **argv)
         meta.has_memmap = 1;
         meta.memmap = mm;
         char *json = summary_json(&o, &layer, &cfg, &prog, &tm, &b, &oc, &v);
-        if (acc_mkdirs(o.out_dir, &err) != 0 ||
+        /* locked (if not since before planning), the earlier run's .json
+         * goes first: whenever this run stops, a .json beside the .sched is
+         * the .sched's own */
+        if (lock_files(&o, file, 1, locks, &err) != 0 || remove_old(json_path, &err) != 0 ||
             write_sched(sched_path, &prog, &meta, &tm, &err) != 0 ||
             acc_write_file(json_path, json, strlen(json), &err) != 0) {
             fprintf(stderr, "plan: %s\n", err.msg);
@@ -719,5 +825,6 @@ int main(int argc, char **argv)
     model_timing_free(&tm);
     acc_program_free(&prog);
     acc_sat_result_free(&oc.sat);
+    release_locks(locks);
     return rc;
 }

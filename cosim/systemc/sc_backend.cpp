@@ -15,12 +15,23 @@
 // elaborates once per process).  Between runs simulated time stands still.
 #include "cosim/systemc/sc_platform.h"
 
+#include <algorithm>
+#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <string>
 #include <unistd.h>
+#include <vector>
+
+#include "cosim/vmodel_print.h"
 
 namespace {
+
+/* What the Verilated model has printed in this process (acc_vm_printf),
+ * the first ACC_VM_PRINTED_MAX bytes; a run keeps what it printed from its
+ * own start on.  One model per process: the platform's. */
+std::string g_printed;
 
 acc_sc::acc_sc_platform *g_platform = nullptr;
 bool g_in_elab = false;   // sc_main is being called by this backend
@@ -85,7 +96,9 @@ int sc_backend_run(const acc_program *p, const acc_config *cfg, const acc_memmap
     ctx->gotError(false);
     ctx->gotFinish(false);
     ctx->errorCount(0);
-    pl->mem.attach(mem, cfg->axi_bytes, cfg->read_latency, cfg->write_latency);
+    j.stray_beat = opt->stress.stray_beat;
+    g_printed.clear(); /* this run's messages from here on */
+    pl->mem.attach(mem, cfg->axi_bytes, cfg->read_latency, cfg->write_latency, &j);
     pl->mon.arm(&j, ctx);
     pl->host.submit(&j, &pl->mon.finished);
     int rc = 0;
@@ -115,10 +128,15 @@ int sc_backend_run(const acc_program *p, const acc_config *cfg, const acc_memmap
                       j.spad, cfg->name, cfg->spad_bytes);
     else if (rc == 0 && !j.start_ok)
         rc = acc_fail(err, "the start write was not accepted");
+    std::snprintf(res->rtl_messages, sizeof(res->rtl_messages), "%s", g_printed.c_str());
     if (j.start_ok) {
-        if (j.stopped)
-            rc = acc_fail(err, "an RTL assertion failed in cycle %lld (see the message above)",
-                          static_cast<long long>(j.stop_cycle));
+        if (j.stopped) {
+            char what[384];
+            cosim_rtl_error_line(g_printed.c_str(), what, sizeof(what));
+            rc = acc_fail(err, "an RTL assertion failed in cycle %lld: %s",
+                          static_cast<long long>(j.stop_cycle),
+                          what[0] ? what : "(the model printed no message)");
+        }
         cosim_run_end end = {};
         end.issued = j.issued;
         end.timed_out = j.timed_out;
@@ -164,3 +182,31 @@ int sc_main(int, char **)
 }
 
 extern "C" const cosim_backend cosim_backend_systemc = {"systemc", sc_backend_run};
+
+/* Everything the Verilated model prints (mk/systemc.mk compiles it with
+ * VL_PRINTF=acc_vm_printf): on stdout, as Verilator's default does, and
+ * kept for the run's report (cosim_result.rtl_messages).  The contract is
+ * cosim/vmodel_print.h's; the rtl builds define it in cosim/vmodel.cpp. */
+extern "C" int acc_vm_printf(const char *fmt, ...)
+{
+    va_list ap, aq;
+    va_start(ap, fmt);
+    va_copy(aq, ap);
+    const int n = std::vsnprintf(nullptr, 0, fmt, aq);
+    va_end(aq);
+    if (n < 0) {
+        va_end(ap);
+        return n;
+    }
+    std::vector<char> text(static_cast<std::size_t>(n) + 1);
+    std::vsnprintf(text.data(), text.size(), fmt, ap);
+    va_end(ap);
+    std::fputs(text.data(), stdout);
+    if (g_printed.size() < ACC_VM_PRINTED_MAX) {
+        g_printed.append(text.data(), std::min<std::size_t>(static_cast<std::size_t>(n),
+                                                            ACC_VM_PRINTED_MAX - g_printed.size()));
+        if (g_printed.size() == ACC_VM_PRINTED_MAX)
+            g_printed.replace(g_printed.size() - 4, 4, "...\n");
+    }
+    return n;
+}

@@ -4,6 +4,7 @@
 #include "cosim/systemc/sc_platform.h"
 
 #include <cstdio>
+#include <cstring>
 
 #include "cosim/regmap.h"
 
@@ -88,9 +89,11 @@ void acc_sc_memory::clear()
     axi_wport_init(&wr, wr.bus_bytes, wr.latency);
 }
 
-void acc_sc_memory::attach(acc_dram *image, int bus_bytes, int read_latency, int write_latency)
+void acc_sc_memory::attach(acc_dram *image, int bus_bytes, int read_latency, int write_latency,
+                           const job *run)
 {
     mem_ = image;
+    run_ = run;
     axi_rport_init(&rd, bus_bytes, read_latency);
     axi_rport_init(&ird, ACC_INSTR_BYTES, read_latency);
     axi_wport_init(&wr, bus_bytes, write_latency);
@@ -100,6 +103,7 @@ void acc_sc_memory::attach(acc_dram *image, int bus_bytes, int read_latency, int
 void acc_sc_memory::detach()
 {
     mem_ = nullptr;
+    run_ = nullptr;
     wait_reset_ = 1;
 }
 
@@ -111,6 +115,13 @@ void acc_sc_memory::drive(int64_t cycle)
     uint8_t buf[kBufBytes];
     if (mem_ && !wait_reset_) {
         axi_rport_drive(&rd, cycle, mem_, &v, buf, &last, &resp);
+        /* a broken interconnect (cosim_stress.stray_beat): a beat of no burst */
+        if (!v && run_ && run_->stray_beat > 0 && run_->t0 >= 0 &&
+            cycle == run_->t0 + run_->stray_beat) {
+            v = last = 1;
+            resp = 0;
+            std::memset(buf, 0, sizeof(buf));
+        }
     }
     if (v) {
         data_t d;

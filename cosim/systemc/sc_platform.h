@@ -85,6 +85,7 @@ struct job {
     uint32_t spad_bytes = 0; /* what the configuration says */
     int64_t budget = INT64_MAX;
     double deadline = 0; /* acc_now_seconds() at the wall-time limit, 0: none */
+    int64_t stray_beat = 0; /* cosim_stress.stray_beat: the memory's stray R beat, 0: none */
     int progress = 0;
     cosim_result *res = nullptr; /* start/end allocated, -1 filled */
     /* host */
@@ -154,13 +155,18 @@ SC_MODULE(acc_sc_memory)
     /* Serves `image` from now on with the given timing (bus_bytes must be
      * the bus width the model was built with).  The queues are emptied and
      * the memory ignores the ports until it has seen rst_n low, so that
-     * nothing the accelerator does before its reset reaches the image. */
-    void attach(acc_dram *image, int bus_bytes, int read_latency, int write_latency);
+     * nothing the accelerator does before its reset reaches the image.
+     * `run` (may be nullptr) is the run's job: with run->stray_beat > 0 the
+     * data read port drives one R beat nobody asked for in that cycle of
+     * the run (counted from run->t0). */
+    void attach(acc_dram *image, int bus_bytes, int read_latency, int write_latency,
+                const job *run);
     /* Forgets the image (after a run; the caller may free it). */
     void detach();
 
   private:
     acc_dram *mem_ = nullptr;
+    const job *run_ = nullptr;
     int wait_reset_ = 1;
     /* what the memory drives in the current cycle */
     int rvalid_ = 0, rlast_ = 0, rresp_ = 0, rzero_ = 1;

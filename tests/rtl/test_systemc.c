@@ -15,7 +15,9 @@
  *
  * Unit tests call the backend directly: hand-made programs against the
  * timing model and the iss, an error code, a timeout, a refused waveform,
- * and runs after a timeout (the platform is reused across runs). */
+ * and runs after a timeout (the platform is reused across runs).  A run
+ * that stops on a failed RTL assertion (a stray R beat from the memory)
+ * reports Verilator's message in report.json, as the rtl backend does. */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
@@ -457,4 +459,59 @@ Test(systemc_layers, resnet18_layers_on_the_default_configuration_match_the_rtl_
     /* the 1x1 stride-2 downsampling and the classifier */
     const char *layers[] = {"resnet_8", "resnet_21"};
     compare_backends(layers, (int)(sizeof(layers) / sizeof(layers[0])));
+}
+
+/* ---------------------------------------------------------------- assertions */
+
+/* One layer through the systemc backend and the harness into dir, with an
+ * R beat nobody asked for in cycle `stray` of the run (0: none); the
+ * harness's verdict (1 pass, 0 fail). */
+static int run_systemc_stray(const char *dir, int64_t stray)
+{
+    cosim_run_config rc;
+    memset(&rc, 0, sizeof(rc));
+    rc.layer = "lenet_1";
+    rc.config = ACC_TEST_CONFIG;
+    rc.seed = 3;
+    rc.planner = "double";
+    rc.backend_impl = &cosim_backend_systemc;
+    rc.out_dir = dir;
+    rc.opt.wave_from_instr = rc.opt.wave_to_instr = -1;
+    rc.opt.wave_from_cycle = rc.opt.wave_to_cycle = -1;
+    rc.opt.stress.stray_beat = stray;
+    cosim_report rep;
+    acc_error err;
+    int r = cosim_run(&rc, &rep, &err);
+    cr_assert_neq(r, -1, "lenet_1: %s", err.msg);
+    return rep.pass;
+}
+
+/* The memory sends an R beat in cycle 3, before the first LOAD can issue:
+ * the accelerator's assertion LoadBeatExpected (rtl/acc_load.sv) fails and
+ * stops the run, and Verilator's message is in report.json (backend_error
+ * names it on one line, rtl_messages holds all of it), not only on stdout.
+ * The next run on the same platform passes and reports no message. */
+Test(systemc, a_failed_rtl_assertion_reaches_report_json_with_its_message, .timeout = 300)
+{
+    char dir[256];
+    snprintf(dir, sizeof(dir), "build/test-out/sc-%s/stray-beat", ACC_TEST_CONFIG);
+    cr_assert_eq(run_systemc_stray(dir, 3), 0, "a run with a stray beat passed");
+    cJSON *j = load_report(dir);
+    cr_assert_str_eq(str_at(j, "status", NULL), "fail");
+    const char *msgs = str_at(j, "rtl_messages", NULL);
+    cr_assert(strstr(msgs, "%Error: acc_load.sv:") && strstr(msgs, "Assertion failed in") &&
+                  strstr(msgs, "LoadBeatExpected"),
+              "rtl_messages does not hold the assertion's message: '%s'", msgs);
+    const char *be = str_at(j, "backend_error", NULL);
+    cr_assert(strstr(be, "an RTL assertion failed in cycle ") &&
+                  strstr(be, "%Error: acc_load.sv:") && strstr(be, "LoadBeatExpected"),
+              "backend_error does not name the assertion: '%s'", be);
+    cJSON_Delete(j);
+
+    cr_assert_eq(run_systemc_stray(dir, 0), 1, "the run after the assertion failed");
+    j = load_report(dir);
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "rtl_messages")),
+              "a clean run reports the earlier run's messages: '%s'",
+              str_at(j, "rtl_messages", NULL));
+    cJSON_Delete(j);
 }
