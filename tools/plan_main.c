@@ -720,6 +720,22 @@ static int remove_old(const char *path, acc_error *err)
     return 0;
 }
 
+/* A run that fails after the sat planner wrote its certificate removes it
+ * (FILE and FILE.nogoods): "nothing written" holds, and no earlier run's
+ * .json names a certificate of this one. */
+static void drop_certificate(const options *o, const outcome *oc)
+{
+    if (!o->dimacs || !oc->is_sat || !oc->sat.dimacs_written)
+        return;
+    size_t n = strlen(o->dimacs) + 16;
+    char *nogoods = acc_malloc(n);
+    snprintf(nogoods, n, "%s.nogoods", o->dimacs);
+    acc_error err;
+    if (remove_old(o->dimacs, &err) != 0 || remove_old(nogoods, &err) != 0)
+        fprintf(stderr, "plan: %s\n", err.msg);
+    free(nogoods);
+}
+
 int main(int argc, char **argv)
 {
     acc_cleanup_on_signals(); /* an interrupted plan leaves no temporary file */
@@ -769,6 +785,7 @@ int main(int argc, char **argv)
     model_timing tm;
     if (model_run(&prog, &cfg, &tm, &err) != 0) {
         fprintf(stderr, "plan: the schedule is not executable: %s\n", err.msg);
+        drop_certificate(&o, &oc);
         acc_program_free(&prog);
         acc_sat_result_free(&oc.sat);
         release_locks(locks);
@@ -819,6 +836,8 @@ int main(int argc, char **argv)
         }
         free(json);
     }
+    if (rc != 0)
+        drop_certificate(&o, &oc);
     free(sched_path);
     free(json_path);
     acc_validation_free(&v);
