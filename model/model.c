@@ -73,10 +73,17 @@ int64_t model_duration(const acc_instr *in, const acc_config *cfg)
         /* issue -> scratchpad read (1) -> B beats -> Lw -> B response seen (1) */
         return cfg->write_latency + model_dma_beats(&in->u.dma, cfg) + 2;
     case ACC_OP_COMPUTE: {
-        /* per pass: L operand steps, R-1 + C-1 skew, read (1), C drain
-         * columns, write-back (1); plus one cycle to latch the instruction. */
-        int64_t pass = model_compute_steps(&in->u.cp) + cfg->rows + 2 * cfg->cols;
-        return 1 + model_compute_passes(&in->u.cp, cfg) * pass;
+        /* One cycle to latch the instruction; then pass p feeds its L
+         * operand steps from b_p = s + 1 + p * D, D = max(L, R + 2C - 1):
+         * each PE copies its finished sum into its shadow register with
+         * the last product, and the shadows drain (C column shifts, one
+         * write-back cycle) while the next pass feeds.  The last pass
+         * ends as a lone pass does: L steps, R-1 + C-1 skew, read (1), C
+         * drain columns, write-back (1). */
+        int64_t L = model_compute_steps(&in->u.cp);
+        int64_t tail = L + cfg->rows + 2 * cfg->cols;
+        int64_t spacing = acc_max64(L, cfg->rows + 2 * (int64_t)cfg->cols - 1);
+        return 1 + (model_compute_passes(&in->u.cp, cfg) - 1) * spacing + tail;
     }
     case ACC_OP_END:
         return 1;

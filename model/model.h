@@ -16,7 +16,7 @@
  *
  *   LOAD    d = Lr + B + 2     B = sum over rows of the beats the row spans
  *   STORE   d = Lw + B + 2
- *   COMPUTE d = 1 + P * (L + R + 2C)
+ *   COMPUTE d = 1 + (P - 1) * max(L, R + 2C - 1) + L + R + 2C
  *           P = th * ceil(tw/R) * ceil(tk/C),  L = tc * fh * fw
  *   END     d = 1
  *
