@@ -52,7 +52,8 @@ static const sig g_load[] = {
 static const sig g_compute[] = {{"cp_busy", 1, F_BIT},  {"trace_cp_idx_o", 32, F_CP},
                                 {"cp_done", 1, F_BIT},  {"ra_en", 1, F_BIT},
                                 {"ra_addr", 24, F_HEX}, {"rw_en", 1, F_BIT},
-                                {"rw_addr", 24, F_HEX}, {"wc_en", 1, F_BIT},
+                                {"rw_addr", 24, F_HEX}, {"rp_en", 1, F_BIT},
+                                {"rp_addr", 24, F_HEX}, {"wc_en", 1, F_BIT},
                                 {"wc_addr", 24, F_HEX}, {NULL, 0, F_BIT}};
 static const sig g_store[] = {{"st_busy", 1, F_BIT},
                               {"trace_st_idx_o", 32, F_ST},

@@ -3,21 +3,29 @@
 //
 // The instruction is latched at the edge ending its issue cycle s.  Passes
 // run in the order oy (outer), ox-segment (ox0 = 0, R, 2R, ...), k-segment
-// (k0 = 0, C, 2C, ..., inner); pass p starts in cycle b = s+1+p*(L+R+2C).
-// With pc = cycle - b (the pass cycle counter):
+// (k0 = 0, C, 2C, ..., inner); pass p starts in cycle b = s+1+p*D with the
+// pass spacing D = max(L, R+2C-1).  With pc = cycle - b:
 //   pc = t < L          feeder step t = (c*fh + i)*fw + j: strided read of the
 //                       R activations (lane r: pixel ox0 + r; zero when the
 //                       pixel is padding or ox >= tw, nothing read) and of
 //                       the C weights (zero for k0 + q >= tk)
 //   pc = t+1            the scratchpad data enters the array skew registers;
-//                       PE (r, q) multiplies step t at pc = t+1+r+q
-//   pc = L+R+C-1 ..     drain: C cycles of column shifts; the column leaving
-//        L+R+2C-2       the array (q = C-1 first) is captured, and with ACC
-//                       its old partial sums are read
+//                       PE (r, q) multiplies step t at pc = t+1+r+q; with
+//                       step L-1 it copies its sum into its shadow register
+//   pc = L-1            the drain state (output address, channel and lane
+//                       masks, last-pass flag) is copied from the feeder's
+//                       pass state, and the drain counter starts
+//   pc = L+R+C-1 ..     drain: C cycles of shadow column shifts; the column
+//        L+R+2C-2       leaving the array (q = C-1 first) is captured, and
+//                       with ACC its old partial sums are read (port rp)
 //   pc = L+R+C ..       the captured column (output channel k0+q) is written
 //        L+R+2C-1       at out + ((k*th + oy)*tw + ox0)*4, lanes ox < tw only
 //                       (nothing for k >= tk); the last pass's last write is
-//                       the engine's last busy cycle, e = s+1+P*(L+R+2C)
+//                       the engine's last busy cycle, e-1 = s+(P-1)*D+L+R+2C
+// The feeder moves on to pass p+1 at pc = D while pass p drains: its pass
+// state and the drain's are separate registers.  D >= R+2C-1 puts pass
+// p+1's first shadow capture (pc = D+L) after pass p's last shift, and its
+// drain load (pc = D+L-1) no earlier than that shift: one drain at a time.
 `include "acc_defs.svh"
 module acc_compute #(
   parameter int unsigned Rows      = 16,
@@ -34,13 +42,16 @@ module acc_compute #(
   output logic                   busy_o,
   output logic                   done_o,
   output logic [31:0]            idx_o,
-  // scratchpad: activation read, weight / partial-sum read, result write
+  // scratchpad: activation read, weight read, partial-sum read, result write
   output logic                   ra_en_o,
   output logic [`ACC_SAW-1:0]    ra_addr_o,
   input  logic [SpadWidth-1:0]   ra_data_i,
   output logic                   rw_en_o,
   output logic [`ACC_SAW-1:0]    rw_addr_o,
   input  logic [SpadWidth-1:0]   rw_data_i,
+  output logic                   rp_en_o,
+  output logic [`ACC_SAW-1:0]    rp_addr_o,
+  input  logic [SpadWidth-1:0]   rp_data_i,
   output logic                   wc_en_o,
   output logic [`ACC_SAW-1:0]    wc_addr_o,
   output logic [Rows*32-1:0]     wc_data_o,
@@ -48,8 +59,9 @@ module acc_compute #(
 );
 
   localparam int unsigned SpadBytesW = SpadWidth / 8;
-  localparam logic [20:0] RC1 = 21'(Rows + Cols - 1);
-  localparam logic [20:0] R2C1 = 21'(Rows + 2 * Cols - 1);
+  localparam logic [20:0] R2C1   = 21'(Rows + 2 * Cols - 1);  // smallest pass spacing
+  localparam logic [7:0]  DShift = 8'(Rows + Cols);            // drain counter: first shift
+  localparam logic [7:0]  DLast  = 8'(Rows + 2 * Cols - 1);    // ... and last shift
 
   // ---------------------------------------------------------------- instruction
   // The fields the engine uses and the products formed once in the issue
@@ -79,15 +91,15 @@ module acc_compute #(
     logic [`ACC_SAW-1:0] chstep;   // th * tw * 4: bytes per output channel
     logic [`ACC_SAW-1:0] cstep;    // C * chstep
     logic [`ACC_SAW-1:0] kofs0;    // (C-1) * chstep
-    logic [20:0]         len;      // L = tc * fh * fw
-    logic [20:0]         tshift;   // L + R + C - 1: first drain cycle
-    logic [20:0]         tend;     // L + R + 2C - 1: last cycle of a pass
+    logic [20:0]         lenm1;    // L - 1 (L = tc * fh * fw): the last step
+    logic [20:0]         dm1;      // D - 1 = max(L, R + 2C - 1) - 1: last feeder cycle of a pass
   } cp_instr_t;
 
-  logic                busy_q, busy_d;
+  logic                busy_q, busy_d;     // issue .. last write
   cp_instr_t           instr_q, instr_d;
 
-  // ---------------------------------------------------------------- pass state
+  // ---------------------------------------------------------------- feeder pass state
+  logic                fact_q, fact_d;     // the feeder has passes left
   logic [9:0]          oy_q, oy_d;
   logic [10:0]         remw_q, remw_d;     // tw - ox0: lanes r < remw are pixels
   logic [12:0]         remk_q, remk_d;     // tk - k0: columns q < remk are channels
@@ -99,7 +111,7 @@ module acc_compute #(
   logic [`ACC_SAW-1:0] pixrow_q, pixrow_d; // out + oy*tw*4
   logic [`ACC_SAW-1:0] pix_q, pix_d;       // pixrow + ox0*4
   logic [`ACC_SAW-1:0] kofs_q, kofs_d;     // (k0 + C-1) * chstep
-  logic [20:0]         pc_q, pc_d;         // cycle within the pass
+  logic [20:0]         pc_q, pc_d;         // feeder cycle within the pass, 0 .. D-1
 
   // ---------------------------------------------------------------- step state
   logic [11:0]         c_q, c_d;
@@ -107,19 +119,32 @@ module acc_compute #(
   logic signed [15:0]  vy_q, vy_d, vx_q, vx_d;
   logic [`ACC_SAW-1:0] ac_q, ac_d, aci_q, aci_d, a_q, a_d, w_q, w_d;
 
-  // ---------------------------------------------------------------- pipeline
-  logic                feed_q, feed_d;     // data of a feeder step arrives
+  // ---------------------------------------------------------------- operand pipeline
   logic                first_q, first_d;   // ... and it is step 0
+  logic                last_q, last_d;     // ... and it is step L-1
   logic [Rows-1:0]     amask_q, amask_d;   // activation lanes that are not padding
-  logic                ov_q, ov_d;         // a drained column is to be written
-  logic                okk_q, okk_d;       // ... and its channel is < tk
-  logic [`ACC_SAW-1:0] oaddr_q, oaddr_d;
-  logic [Rows*32-1:0]  out_q, out_d;
+  logic [Cols-1:0]     wmask_q, wmask_d;   // weight columns that are channels (k < tk)
+
+  // ---------------------------------------------------------------- drain state
+  // The pass being drained, copied from the feeder's pass state at its last
+  // step (the feeder has moved on by the time the shadows drain).
+  logic                dv_q, dv_d;         // a drain is under way
+  logic [7:0]          dc_q, dc_d;         // drain counter: pc - (L-1) of the drained pass
   logic [`ACC_SAW-1:0] da_q, da_d;         // address of the column being drained
   logic [5:0]          dq_q, dq_d;         // its column index
+  logic [12:0]         dremk_q, dremk_d;   // tk - k0 of the drained pass
+  logic [Rows-1:0]     dlanes_q, dlanes_d; // its pixel lanes (ox < tw)
+  logic                dlast_q, dlast_d;   // it is the instruction's last pass
+
+  // ---------------------------------------------------------------- write-back
+  logic                ov_q, ov_d;         // a drained column is to be written
+  logic [Rows-1:0]     obe_q, obe_d;       // ... its lanes to write (none for k >= tk)
+  logic                odone_q, odone_d;   // ... and it is the instruction's last write
+  logic [`ACC_SAW-1:0] oaddr_q, oaddr_d;
+  logic [Rows*32-1:0]  out_q, out_d;
 
   // ---------------------------------------------------------------- datapath nets
-  logic                feed, shift, pass_end, last_pass;
+  logic                feed, feed_last, shift, pass_end, last_pass;
   logic                row_ok;
   logic [Rows*16-1:0]  vxr;              // vx of every lane
   logic [Rows-1:0]     lanemask;
@@ -139,9 +164,10 @@ module acc_compute #(
   end
 
   always_comb begin
-    feed      = busy_q && (pc_q < instr_q.len);
-    shift     = busy_q && (pc_q >= instr_q.tshift) && (pc_q < instr_q.tend);
-    pass_end  = busy_q && (pc_q == instr_q.tend);
+    feed      = fact_q && (pc_q <= instr_q.lenm1);
+    feed_last = fact_q && (pc_q == instr_q.lenm1);
+    pass_end  = fact_q && (pc_q == instr_q.dm1);
+    shift     = dv_q && (dc_q >= DShift);
     last_pass = (remk_q <= 13'(Cols)) && (remw_q <= 11'(Rows)) && (oy_q == instr_q.th - 10'd1);
     row_ok    = (vy_q >= 16'sd0) && (vy_q < $signed({6'd0, instr_q.vh}));
     for (int r = 0; r < Rows; r++) begin
@@ -158,6 +184,7 @@ module acc_compute #(
   // ---------------------------------------------------------------- next state
   always_comb begin
     busy_d   = busy_q;
+    fact_d   = fact_q;
     instr_d  = instr_q;
     oy_d     = oy_q;
     remw_d   = remw_q;
@@ -184,6 +211,7 @@ module acc_compute #(
     if (issue_i) begin
       // Latch the instruction, its products and the first pass.
       busy_d   = 1'b1;
+      fact_d   = 1'b1;
       instr_d.idx     = idx_i;
       instr_d.accf    = instr_i[`ACC_F_ACC];
       instr_d.sw      = instr_i[`ACC_F_SW];
@@ -206,9 +234,8 @@ module acc_compute #(
       instr_d.chstep  = `ACC_SAW'({i_chstep, 2'b00});
       instr_d.cstep   = `ACC_SAW'({i_chstep, 2'b00}) * `ACC_SAW'(Cols);
       instr_d.kofs0   = `ACC_SAW'({i_chstep, 2'b00}) * `ACC_SAW'(Cols - 1);
-      instr_d.len     = 21'(i_L);
-      instr_d.tshift  = 21'(i_L) + RC1;
-      instr_d.tend    = 21'(i_L) + R2C1;
+      instr_d.lenm1   = 21'(i_L) - 21'd1;
+      instr_d.dm1     = ((21'(i_L) > R2C1) ? 21'(i_L) : R2C1) - 21'd1;
       oy_d     = '0;
       remw_d   = 11'(instr_i[`ACC_F_TW]);
       remk_d   = 13'(instr_i[`ACC_F_TK]);
@@ -223,7 +250,7 @@ module acc_compute #(
       pix_d    = `ACC_SAW'(instr_i[`ACC_F_OUT]);
       kofs_d   = instr_d.kofs0;
       pc_d     = '0;
-    end else if (busy_q) begin
+    end else if (fact_q) begin
       pc_d = pc_q + 21'd1;
       // Feeder: advance (c, i, j) and the addresses.
       if (feed) begin
@@ -250,11 +277,12 @@ module acc_compute #(
           end
         end
       end
-      // Pass end: next pass (k-segment innermost, then ox-segment, then oy).
+      // Pass end (pc = D-1): the feeder moves on to the next pass
+      // (k-segment innermost, then ox-segment, then oy) or stops.
       if (pass_end) begin
         pc_d = '0;
         if (last_pass) begin
-          busy_d = 1'b0;
+          fact_d = 1'b0;
         end else if (remk_q > 13'(Cols)) begin
           remk_d  = remk_q - 13'(Cols);
           wbase_d = wbase_q + `ACC_SAW'(Cols);
@@ -282,6 +310,11 @@ module acc_compute #(
       end
     end
 
+    // The engine is busy until the last pass's last write.
+    if (odone_q) begin
+      busy_d = 1'b0;
+    end
+
     // Step state restarts from the pass base at the start of every pass.
     if (issue_i || pass_end) begin
       c_d   = '0;
@@ -296,27 +329,57 @@ module acc_compute #(
     end
   end
 
-  // Operand, drain and write-back pipeline.
+  // Operand pipeline.
   always_comb begin
-    feed_d  = feed;
     first_d = feed && (pc_q == 21'd0);
+    last_d  = feed_last;
     amask_d = feed ? lanemask : '0;
+    wmask_d = feed ? colmask : '0;
+  end
+
+  // Drain and write-back.  The drain state is loaded at the feeder's last
+  // step of a pass (which may be the cycle of the previous drain's last
+  // shift: that shift has its address and column already); the counter
+  // then runs to the pass's last shift, dc = R+2C-1.
+  always_comb begin
+    dv_d     = dv_q;
+    dc_d     = dc_q;
+    da_d     = da_q;
+    dq_d     = dq_q;
+    dremk_d  = dremk_q;
+    dlanes_d = dlanes_q;
+    dlast_d  = dlast_q;
+    if (feed_last) begin
+      dv_d    = 1'b1;
+      dc_d    = 8'd1;
+      da_d    = pix_q + kofs_q;
+      dq_d    = 6'(Cols - 1);
+      dremk_d = remk_q;
+      for (int r = 0; r < Rows; r++) begin
+        dlanes_d[r] = 11'(r) < remw_q;
+      end
+      dlast_d = last_pass;
+    end else if (dv_q) begin
+      dc_d = dc_q + 8'd1;
+      if (shift) begin
+        da_d = da_q - instr_q.chstep;
+        dq_d = dq_q - 6'd1;
+      end
+      if (dc_q == DLast) begin
+        dv_d = 1'b0;
+      end
+    end
     ov_d    = shift;
-    okk_d   = 13'(dq_q) < remk_q;
+    obe_d   = (shift && (13'(dq_q) < dremk_q)) ? dlanes_q : '0;
+    odone_d = shift && (dc_q == DLast) && dlast_q;
     oaddr_d = da_q;
     out_d   = shift ? arr_col : out_q;
-    if (shift) begin
-      da_d = da_q - instr_q.chstep;
-      dq_d = dq_q - 6'd1;
-    end else begin
-      da_d = pix_q + kofs_q;
-      dq_d = 6'(Cols - 1);
-    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       busy_q   <= 1'b0;
+      fact_q   <= 1'b0;
       instr_q  <= '0;
       oy_q     <= '0;
       remw_q   <= '0;
@@ -339,17 +402,25 @@ module acc_compute #(
       aci_q    <= '0;
       a_q      <= '0;
       w_q      <= '0;
-      feed_q   <= 1'b0;
       first_q  <= 1'b0;
+      last_q   <= 1'b0;
       amask_q  <= '0;
-      ov_q     <= 1'b0;
-      okk_q    <= 1'b0;
-      oaddr_q  <= '0;
-      out_q    <= '0;
+      wmask_q  <= '0;
+      dv_q     <= 1'b0;
+      dc_q     <= '0;
       da_q     <= '0;
       dq_q     <= '0;
+      dremk_q  <= '0;
+      dlanes_q <= '0;
+      dlast_q  <= 1'b0;
+      ov_q     <= 1'b0;
+      obe_q    <= '0;
+      odone_q  <= 1'b0;
+      oaddr_q  <= '0;
+      out_q    <= '0;
     end else begin
       busy_q   <= busy_d;
+      fact_q   <= fact_d;
       instr_q  <= instr_d;
       oy_q     <= oy_d;
       remw_q   <= remw_d;
@@ -372,15 +443,22 @@ module acc_compute #(
       aci_q    <= aci_d;
       a_q      <= a_d;
       w_q      <= w_d;
-      feed_q   <= feed_d;
       first_q  <= first_d;
+      last_q   <= last_d;
       amask_q  <= amask_d;
-      ov_q     <= ov_d;
-      okk_q    <= okk_d;
-      oaddr_q  <= oaddr_d;
-      out_q    <= out_d;
+      wmask_q  <= wmask_d;
+      dv_q     <= dv_d;
+      dc_q     <= dc_d;
       da_q     <= da_d;
       dq_q     <= dq_d;
+      dremk_q  <= dremk_d;
+      dlanes_q <= dlanes_d;
+      dlast_q  <= dlast_d;
+      ov_q     <= ov_d;
+      obe_q    <= obe_d;
+      odone_q  <= odone_d;
+      oaddr_q  <= oaddr_d;
+      out_q    <= out_d;
     end
   end
 
@@ -404,7 +482,7 @@ module acc_compute #(
   end
 
   for (genvar q = 0; q < Cols; q++) begin : g_col
-    assign arr_wgt[q*8 +: 8] = (feed_q && colmask[q]) ? rw_data_i[q*8 +: 8] : 8'd0;
+    assign arr_wgt[q*8 +: 8] = wmask_q[q] ? rw_data_i[q*8 +: 8] : 8'd0;
   end
 
   acc_array #(
@@ -415,6 +493,7 @@ module acc_compute #(
     .rst_ni  (rst_ni),
     .act_i   (arr_act),
     .first_i (first_q),
+    .last_i  (last_q),
     .wgt_i   (arr_wgt),
     .shift_i (shift),
     .col_o   (arr_col)
@@ -423,8 +502,8 @@ module acc_compute #(
   // ---------------------------------------------------------------- write-back
   always_comb begin
     for (int r = 0; r < Rows; r++) begin
-      wsum[r*32 +: 32] = out_q[r*32 +: 32] + (instr_q.accf ? rw_data_i[r*32 +: 32] : 32'd0);
-      wc_be_o[r*4 +: 4] = {4{ov_q && okk_q && (11'(r) < remw_q)}};
+      wsum[r*32 +: 32] = out_q[r*32 +: 32] + (instr_q.accf ? rp_data_i[r*32 +: 32] : 32'd0);
+      wc_be_o[r*4 +: 4] = {4{obe_q[r]}};
     end
   end
 
@@ -433,14 +512,17 @@ module acc_compute #(
   assign wc_data_o = wsum;
   assign ra_en_o   = feed;
   assign ra_addr_o = a_q;
-  assign rw_en_o   = feed || (shift && instr_q.accf);
-  assign rw_addr_o = feed ? w_q : da_q;
+  assign rw_en_o   = feed;
+  assign rw_addr_o = w_q;
+  assign rp_en_o   = shift && instr_q.accf;
+  assign rp_addr_o = da_q;
   assign busy_o    = busy_q;
-  assign done_o    = pass_end && last_pass;
+  assign done_o    = odone_q;
   assign idx_o     = instr_q.idx;
 
   logic unused_instr;
-  assign unused_instr = ^{instr_i[67:0], instr_i[255:250], instr_q.tc, c_q, ra_data_i};
+  assign unused_instr = ^{instr_i[67:0], instr_i[255:250], instr_q.tc, c_q, ra_data_i,
+                          rw_data_i[SpadWidth-1:Cols*8], rp_data_i[SpadWidth-1:Rows*32]};
 
 `ifndef SYNTHESIS
   // Every activation lane that is read lies inside the scratchpad.
@@ -505,18 +587,42 @@ module acc_compute #(
   CpCoverNextOutputRow: cover property (@(posedge clk_i) disable iff (!rst_ni)
       pass_end && !last_pass && remk_q <= 13'(Cols) && remw_q <= 11'(Rows));
   CpCoverAccumulateWrite: cover property (@(posedge clk_i) disable iff (!rst_ni)
-      ov_q && okk_q && instr_q.accf);
+      ov_q && |obe_q && instr_q.accf);
   CpCoverAccumulateWraps: cover property (@(posedge clk_i) disable iff (!rst_ni)
-      ov_q && okk_q && instr_q.accf && (out_q[31] == rw_data_i[31]) && (wsum[31] != out_q[31]));
+      ov_q && obe_q[0] && instr_q.accf && (out_q[31] == rp_data_i[31]) && (wsum[31] != out_q[31]));
+  // Overlapped drain: a pass drains while the next one feeds, with ACC too;
+  // pass spacing set by the drain (D = R+2C-1 > L), where the next drain is
+  // loaded in the cycle of the previous one's last shift, and by the feed
+  // (D = L > R+2C-1); a pass of one step (first and last step together).
+  CpCoverDrainDuringFeed: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      shift && feed);
+  CpCoverAccDrainDuringFeed: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      shift && feed && instr_q.accf);
+  CpCoverSpacingByDrain: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      pass_end && !last_pass && (instr_q.lenm1 + 21'd1 < R2C1));
+  CpCoverDrainHandover: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      feed_last && shift);
+  CpCoverSpacingByFeed: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      pass_end && !last_pass && (instr_q.lenm1 + 21'd1 > R2C1));
+  CpCoverOneStepPass: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      feed && (pc_q == 21'd0) && feed_last);
   CpIssueWhenIdle: assert property (@(posedge clk_i) disable iff (!rst_ni)
       issue_i |-> !busy_q);
   CpActReadInRange: assert property (@(posedge clk_i) disable iff (!rst_ni) !act_oob);
   // The feeder never runs past the reduction of the pass.
   CpStepInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
       feed |-> c_q < instr_q.tc);
-  // Feed, drain and write-back never overlap within a pass.
-  CpPhasesDisjoint: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      !(feed && (shift || ov_q)));
+  // One drain at a time: a pass's drain state is loaded only once the
+  // previous pass has no shift left (at most its last shift in this cycle),
+  // so the result write port serves one pass at a time.
+  CpOneDrainAtATime: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      feed_last && dv_q |-> dc_q == DLast);
+  // The feeder has finished when the last write ends the instruction, and
+  // nothing drains or writes while the engine is idle.
+  CpFeederDoneAtLastWrite: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      odone_q |-> !fact_q && !dv_q);
+  CpIdleIsQuiet: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !busy_q |-> !fact_q && !dv_q && !ov_q);
 `endif
 
 endmodule

@@ -6,9 +6,10 @@
 // window of up to (Banks-1)*LineBytes+1 bytes touches each bank at most once,
 // so every port runs at full rate without conflicts or arbitration.  The
 // rotation that lines the banks' words up with the window is done here,
-// outside the banks.  Ports (each bank has 3 read and 2 write ports):
+// outside the banks.  Ports (each bank has 4 read and 2 write ports):
 //   ra  compute activation read   window (R-1)*sw+1 bytes
-//   rw  compute weight / partial-sum read (C or 4R bytes)
+//   rw  compute weight read       C bytes
+//   rp  compute partial-sum read  4R bytes (ACC drain)
 //   rs  store read                DW bytes
 //   wl  load write                WlBytes (= DW) bytes with byte enables
 //   wc  compute result write      WcBytes (= 4R) bytes with byte enables
@@ -38,6 +39,9 @@ module acc_spad #(
   input  logic                          rw_en_i,
   input  logic [`ACC_SAW-1:0]           rw_addr_i,
   output logic [Banks*LineBytes*8-1:0]  rw_data_o,
+  input  logic                          rp_en_i,
+  input  logic [`ACC_SAW-1:0]           rp_addr_i,
+  output logic [Banks*LineBytes*8-1:0]  rp_data_o,
   input  logic                          rs_en_i,
   input  logic [`ACC_SAW-1:0]           rs_addr_i,
   output logic [Banks*LineBytes*8-1:0]  rs_data_o,
@@ -71,12 +75,13 @@ module acc_spad #(
     bank_word = row0 + ((32'(b) < 32'(lb)) ? Aw'(1) : Aw'(0));
   endfunction
 
-  logic [RotW-1:0] ra_rot_q, rw_rot_q, rs_rot_q;
-  logic [RotW-1:0] ra_rot_d, rw_rot_d, rs_rot_d;
+  logic [RotW-1:0] ra_rot_q, rw_rot_q, rp_rot_q, rs_rot_q;
+  logic [RotW-1:0] ra_rot_d, rw_rot_d, rp_rot_d, rs_rot_d;
 
   always_comb begin
     ra_rot_d = ra_en_i ? ra_addr_i[RotW-1:0] : ra_rot_q;
     rw_rot_d = rw_en_i ? rw_addr_i[RotW-1:0] : rw_rot_q;
+    rp_rot_d = rp_en_i ? rp_addr_i[RotW-1:0] : rp_rot_q;
     rs_rot_d = rs_en_i ? rs_addr_i[RotW-1:0] : rs_rot_q;
   end
 
@@ -84,10 +89,12 @@ module acc_spad #(
     if (!rst_ni) begin
       ra_rot_q <= '0;
       rw_rot_q <= '0;
+      rp_rot_q <= '0;
       rs_rot_q <= '0;
     end else begin
       ra_rot_q <= ra_rot_d;
       rw_rot_q <= rw_rot_d;
+      rp_rot_q <= rp_rot_d;
       rs_rot_q <= rs_rot_d;
     end
   end
@@ -123,11 +130,11 @@ module acc_spad #(
   end
 
   // ---------------------------------------------------------------- banks
-  logic [N*8-1:0] ra_all, rw_all, rs_all;
+  logic [N*8-1:0] ra_all, rw_all, rp_all, rs_all;
   logic [Banks-1:0] race_bank;      // both write ports hit one byte of bank b
 
   for (genvar b = 0; b < Banks; b++) begin : g_bank
-    logic [3*LineBytes*8-1:0] rdata;
+    logic [4*LineBytes*8-1:0] rdata;
     logic [LineBytes-1:0]     be_l, be_c;
 
     assign be_l = wl_ball[b*LineBytes +: LineBytes];
@@ -143,8 +150,9 @@ module acc_spad #(
     ) u_bank (
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),
-      .re_i    ({rs_en_i, rw_en_i, ra_en_i}),
-      .raddr_i ({bank_word(rs_addr_i[`ACC_SAW-1:LwBits], b), bank_word(rw_addr_i[`ACC_SAW-1:LwBits], b), bank_word(ra_addr_i[`ACC_SAW-1:LwBits], b)}),
+      .re_i    ({rp_en_i, rs_en_i, rw_en_i, ra_en_i}),
+      .raddr_i ({bank_word(rp_addr_i[`ACC_SAW-1:LwBits], b), bank_word(rs_addr_i[`ACC_SAW-1:LwBits], b),
+                 bank_word(rw_addr_i[`ACC_SAW-1:LwBits], b), bank_word(ra_addr_i[`ACC_SAW-1:LwBits], b)}),
       .rdata_o (rdata),
       .we_i    ({|be_c, |be_l}),
       .waddr_i ({bank_word(wc_addr_i[`ACC_SAW-1:LwBits], b), bank_word(wl_addr_i[`ACC_SAW-1:LwBits], b)}),
@@ -155,25 +163,29 @@ module acc_spad #(
     assign ra_all[b*LineBytes*8 +: LineBytes*8] = rdata[0 +: LineBytes*8];
     assign rw_all[b*LineBytes*8 +: LineBytes*8] = rdata[LineBytes*8 +: LineBytes*8];
     assign rs_all[b*LineBytes*8 +: LineBytes*8] = rdata[2*LineBytes*8 +: LineBytes*8];
+    assign rp_all[b*LineBytes*8 +: LineBytes*8] = rdata[3*LineBytes*8 +: LineBytes*8];
   end
 
   assign race_o = |race_bank;
 
   // ---------------------------------------------------------------- read data
   // Rotate right by the registered addr mod N: byte j = the byte at addr + j.
-  logic [2*N*8-1:0] ra_dbl, rw_dbl, rs_dbl;
+  logic [2*N*8-1:0] ra_dbl, rw_dbl, rp_dbl, rs_dbl;
   always_comb begin
     ra_dbl = {ra_all, ra_all} >> {ra_rot_q, 3'b000};
     rw_dbl = {rw_all, rw_all} >> {rw_rot_q, 3'b000};
+    rp_dbl = {rp_all, rp_all} >> {rp_rot_q, 3'b000};
     rs_dbl = {rs_all, rs_all} >> {rs_rot_q, 3'b000};
   end
   assign ra_data_o = ra_dbl[0 +: N*8];
   assign rw_data_o = rw_dbl[0 +: N*8];
+  assign rp_data_o = rp_dbl[0 +: N*8];
   assign rs_data_o = rs_dbl[0 +: N*8];
 
   logic unused_dbl;
   assign unused_dbl = ^{wl_dbl[0 +: N*8], wc_dbl[0 +: N*8], wl_bdbl[0 +: N], wc_bdbl[0 +: N],
-                        ra_dbl[N*8 +: N*8], rw_dbl[N*8 +: N*8], rs_dbl[N*8 +: N*8]};
+                        ra_dbl[N*8 +: N*8], rw_dbl[N*8 +: N*8], rp_dbl[N*8 +: N*8],
+                        rs_dbl[N*8 +: N*8]};
 
 `ifndef SYNTHESIS
   // Windows fit the interleaving: no bank is touched twice by one access.
@@ -190,6 +202,8 @@ module acc_spad #(
       wc_en_i && |wc_be_i && 32'(wc_addr_i[RotW-1:0]) + WcBytes > N);
   SpadCoverStoreWindowWraps: cover property (@(posedge clk_i) disable iff (!rst_ni)
       rs_en_i && 32'(rs_addr_i[RotW-1:0]) + WlBytes > N);
+  SpadCoverPartialSumWindowWraps: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      rp_en_i && 32'(rp_addr_i[RotW-1:0]) + WcBytes > N);
   // A write race (the run stops with SPAD_RACE).
   SpadCoverWriteRace: cover property (@(posedge clk_i) disable iff (!rst_ni) race_o);
 `endif

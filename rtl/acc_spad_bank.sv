@@ -1,5 +1,5 @@
 // acc_spad_bank - one bank of the scratchpad: Depth words of LineBytes bytes,
-// three read ports and two write ports with byte enables (a multi-ported
+// four read ports and two write ports with byte enables (a multi-ported
 // SRAM macro).  Reads are registered: the word addressed in cycle t appears on
 // rdata in cycle t+1 and stays there until the port reads again.  A read and
 // a write of one word in the same cycle return the old data.  Writes of the
@@ -21,10 +21,10 @@ module acc_spad_bank #(
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
-  // read ports 0..2
-  input  logic [2:0]               re_i,
-  input  logic [3*Aw-1:0]          raddr_i,
-  output logic [3*LineBytes*8-1:0] rdata_o,
+  // read ports 0..3
+  input  logic [3:0]               re_i,
+  input  logic [4*Aw-1:0]          raddr_i,
+  output logic [4*LineBytes*8-1:0] rdata_o,
   // write ports 0..1
   input  logic [1:0]               we_i,
   input  logic [2*Aw-1:0]          waddr_i,
@@ -37,7 +37,7 @@ module acc_spad_bank #(
   localparam int unsigned IdxW = (Depth > 1) ? $clog2(Depth) : 1;
 
   logic [Lb-1:0] mem [Depth];
-  logic [3*Lb-1:0] rdata_q;
+  logic [4*Lb-1:0] rdata_q;
   logic [Lb-1:0] mask0, mask1;
   logic [Aw-1:0] wa0, wa1;
   logic [IdxW-1:0] wi0, wi1;
@@ -77,7 +77,7 @@ module acc_spad_bank #(
         mem[wi1] <= (mem[wi1] & ~mask1) | (wdata_i[Lb +: Lb] & mask1);
       end
     end
-    for (int p = 0; p < 3; p++) begin
+    for (int p = 0; p < 4; p++) begin
       if (re_i[p]) begin
         rdata_q[p*Lb +: Lb] <= (32'(raddr_i[p*Aw +: Aw]) < Depth) ? mem[raddr_i[p*Aw +: IdxW]] : '0;
       end

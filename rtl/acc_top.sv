@@ -102,9 +102,9 @@ module acc_top #(
   logic         st_busy, st_done, st_err;
   logic [31:0]  ld_idx, cp_idx, st_idx;
 
-  logic                     ra_en, rw_en, rs_en, wl_en, wc_en, spad_race;
-  logic [`ACC_SAW-1:0]      ra_addr, rw_addr, rs_addr, wl_addr, wc_addr;
-  logic [SpadWidth-1:0]     ra_data, rw_data, rs_data;
+  logic                     ra_en, rw_en, rp_en, rs_en, wl_en, wc_en, spad_race;
+  logic [`ACC_SAW-1:0]      ra_addr, rw_addr, rp_addr, rs_addr, wl_addr, wc_addr;
+  logic [SpadWidth-1:0]     ra_data, rw_data, rp_data, rs_data;
   logic [AxiDataBits-1:0]   wl_data;
   logic [AxiDataBits/8-1:0] wl_be;
   logic [ArrayRows*32-1:0]  wc_data;
@@ -277,6 +277,9 @@ module acc_top #(
     .rw_en_o   (rw_en),
     .rw_addr_o (rw_addr),
     .rw_data_i (rw_data),
+    .rp_en_o   (rp_en),
+    .rp_addr_o (rp_addr),
+    .rp_data_i (rp_data),
     .wc_en_o   (wc_en),
     .wc_addr_o (wc_addr),
     .wc_data_o (wc_data),
@@ -331,6 +334,9 @@ module acc_top #(
     .rw_en_i   (rw_en),
     .rw_addr_i (rw_addr),
     .rw_data_o (rw_data),
+    .rp_en_i   (rp_en),
+    .rp_addr_i (rp_addr),
+    .rp_data_o (rp_data),
     .rs_en_i   (rs_en),
     .rs_addr_i (rs_addr),
     .rs_data_o (rs_data),
