@@ -78,8 +78,20 @@ static int rtl_exec(const acc_program *p, acc_dram *mem, cosim_result *res, acc_
     return cosim_backend_rtl.run(p, &cfg, &mm, mem, &opt, res, err);
 }
 
+/* A COMPUTE's duration written out from docs/model.md, independently of
+ * model/: P passes spaced D = max(L, R+2C-1) apart, the last one ending
+ * L + R + 2C cycles after its start, one issue cycle before the first. */
+static int64_t compute_closed_form(const acc_compute *c)
+{
+    int64_t R = cfg.rows, C = cfg.cols;
+    int64_t L = (int64_t)c->tc * c->fh * c->fw;
+    int64_t P = (int64_t)c->th * ((c->tw + R - 1) / R) * ((c->tk + C - 1) / C);
+    int64_t D = L > R + 2 * C - 1 ? L : R + 2 * C - 1;
+    return 1 + (P - 1) * D + L + R + 2 * C;
+}
+
 /* The heart: RTL == model (cycles, every instruction) and RTL == iss
- * (memory, every byte). */
+ * (memory, every byte); every COMPUTE also takes its closed-form time. */
 static void check_against_references(const acc_program *p, uint64_t seed)
 {
     acc_dram rtl_mem, iss_mem;
@@ -103,6 +115,12 @@ static void check_against_references(const acc_program *p, uint64_t seed)
     }
     cr_assert_eq(res.cycles, t.makespan, "CYCLES register %lld, model makespan %lld",
                  (long long)res.cycles, (long long)t.makespan);
+    for (int i = 0; i < p->count; i++)
+        if (p->ins[i].op == ACC_OP_COMPUTE)
+            cr_assert_eq(res.end[i] - res.start[i], compute_closed_form(&p->ins[i].u.cp),
+                         "COMPUTE %d: rtl %lld cycles, closed form %lld", i,
+                         (long long)(res.end[i] - res.start[i]),
+                         (long long)compute_closed_form(&p->ins[i].u.cp));
     for (int e = 0; e < ACC_ENG_COUNT; e++)
         cr_assert_eq(res.busy[e], t.busy[e], "engine %d busy counter %lld, model %lld", e,
                      (long long)res.busy[e], (long long)t.busy[e]);
@@ -297,6 +315,183 @@ Test(rtl_array, extreme_operands_wrap_like_int32)
     cr_assert_eq(got, (int32_t)-2143289344, "got %d", got);
     cosim_result_free(&res);
     acc_dram_free(&mem);
+    acc_program_free(&p);
+}
+
+/* ---------------------------------------------------------------- overlapped drain */
+
+/* A multi-pass COMPUTE tile: tc input channels, an fh x fw kernel (stride 1,
+ * padding 1 on every side when the kernel is larger than 1x1), th output
+ * rows, tw pixels and tk channels per row.  Activations at scratchpad
+ * address base, weights after them, outputs after the weights. */
+static acc_compute overlap_tile(uint32_t base, uint32_t tc, uint32_t fh, uint32_t fw, uint32_t th,
+                                uint32_t tw, uint32_t tk)
+{
+    acc_compute c;
+    memset(&c, 0, sizeof(c));
+    c.tc = tc;
+    c.fh = fh;
+    c.fw = fw;
+    c.sh = c.sw = c.dh = c.dw = 1;
+    c.th = th;
+    c.tw = tw;
+    c.tk = tk;
+    c.ptop = c.pleft = fh > 1 ? 1 : 0;
+    c.vh = th + fh - 1 - 2 * c.ptop;
+    c.vw = tw + fw - 1 - 2 * c.pleft;
+    c.act_ph = c.vw;
+    c.act_pc = c.vh * c.vw;
+    c.act = base;
+    c.wgt = base + c.act_pc * tc;
+    c.out = (c.wgt + tc * fh * fw * tk + 3) & ~3u;
+    cr_assert_leq(c.out + 4 * tk * th * tw, cfg.spad_bytes, "tile does not fit the scratchpad");
+    return c;
+}
+
+/* LOADs of a tile's activations (from dram) and weights (from dram + 32 KiB),
+ * one row per input channel. */
+static void push_tile_loads(acc_program *p, const acc_compute *c, uint32_t dram)
+{
+    uint32_t wrow = c->fh * c->fw * c->tk;
+    acc_instr ld_a = mk_dma(ACC_OP_LOAD, dram, c->act, c->act_pc, c->tc, 1, c->act_pc, 0,
+                            c->act_pc, 0);
+    acc_instr ld_w =
+        mk_dma(ACC_OP_LOAD, dram + 32768, c->wgt, wrow, c->tc, 1, wrow, 0, wrow, 0);
+    acc_program_push(p, &ld_a);
+    acc_program_push(p, &ld_w);
+}
+
+/* LOADs of c's activations and weights (and extra's), then `chain`
+ * COMPUTEs of c (the first without ACC, the others with it) back to back,
+ * then a STORE of the outputs.  With extra, a second tile is computed right
+ * after the chain (a COMPUTE of another shape immediately after a
+ * COMPUTE). */
+static void push_overlap_program(acc_program *p, const acc_compute *c, int chain,
+                                 const acc_compute *extra)
+{
+    push_tile_loads(p, c, 4096);
+    if (extra)
+        push_tile_loads(p, extra, 20480);
+    acc_instr cp;
+    memset(&cp, 0, sizeof(cp));
+    cp.op = ACC_OP_COMPUTE;
+    cp.u.cp = *c;
+    for (int i = 0; i < chain; i++) {
+        cp.u.cp.acc = i > 0;
+        acc_program_push(p, &cp);
+    }
+    if (extra) {
+        cp.u.cp = *extra;
+        acc_program_push(p, &cp);
+    }
+    acc_instr st = mk_dma(ACC_OP_STORE, 81920, c->out, c->tw * 4, c->tk * c->th, 1, c->tw * 4, 0,
+                          c->tw * 4, 0);
+    acc_program_push(p, &st);
+    if (extra) {
+        st = mk_dma(ACC_OP_STORE, 122880, extra->out, extra->tw * 4, extra->tk * extra->th, 1,
+                    extra->tw * 4, 0, extra->tw * 4, 0);
+        acc_program_push(p, &st);
+    }
+    tu_push_end(p);
+    tu_serialise(p);
+}
+
+/* Runs a chain of `chain` COMPUTEs of c against the model, the closed form
+ * and the iss. */
+static void check_overlap(const acc_compute *c, int chain, uint64_t seed)
+{
+    acc_program p;
+    acc_program_init(&p);
+    push_overlap_program(&p, c, chain, NULL);
+    check_against_references(&p, seed);
+    acc_program_free(&p);
+}
+
+static uint32_t drain_span(void) /* R + 2C - 1, the shortest pass spacing */
+{
+    return (uint32_t)(cfg.rows + 2 * cfg.cols - 1);
+}
+
+Test(rtl_array, passes_shorter_than_the_drain_are_spaced_by_the_drain)
+{
+    /* L = R+2C-2 and a 3x3 kernel of L = 9: D = R+2C-1 > L; two output
+     * rows, two pixel and two channel segments, the second of each partial */
+    uint32_t R = (uint32_t)cfg.rows, C = (uint32_t)cfg.cols;
+    acc_compute c = overlap_tile(0, drain_span() - 1, 1, 1, 2, R + 1, C + 1);
+    check_overlap(&c, 1, 11);
+    c = overlap_tile(0, 1, 3, 3, 2, R + 1, C + 1);
+    cr_assert_lt(9, drain_span());
+    check_overlap(&c, 1, 12);
+}
+
+Test(rtl_array, passes_as_long_as_the_drain_hand_the_drain_over_in_one_cycle)
+{
+    /* L = R+2C-1 = D: a pass's drain state is loaded in the cycle of the
+     * previous pass's last shift */
+    uint32_t R = (uint32_t)cfg.rows, C = (uint32_t)cfg.cols;
+    acc_compute c = overlap_tile(0, drain_span(), 1, 1, 2, R + 1, C + 1);
+    check_overlap(&c, 1, 13);
+}
+
+Test(rtl_array, passes_longer_than_the_drain_feed_back_to_back)
+{
+    /* L = R+2C and L = 2(R+2C)+1 (D = L: the next pass's first step
+     * follows the last step in the next cycle), and a 3x3 kernel with
+     * padding over enough channels to outlast the drain */
+    uint32_t R = (uint32_t)cfg.rows, C = (uint32_t)cfg.cols;
+    acc_compute c = overlap_tile(0, drain_span() + 1, 1, 1, 2, R + 1, C + 1);
+    check_overlap(&c, 1, 14);
+    c = overlap_tile(0, 2 * drain_span() + 3, 1, 1, 1, R + 1, C + 1);
+    check_overlap(&c, 1, 15);
+    c = overlap_tile(0, drain_span() / 9 + 1, 3, 3, 2, 2 * R + 1, C + 1);
+    cr_assert_gt(c.tc * 9, drain_span());
+    check_overlap(&c, 1, 16);
+}
+
+Test(rtl_array, one_step_passes_tag_first_and_last_on_the_same_step)
+{
+    /* L = 1: every PE's only product goes to the accumulator and the
+     * shadow at once; with full and partial segments */
+    uint32_t R = (uint32_t)cfg.rows, C = (uint32_t)cfg.cols;
+    acc_compute c = overlap_tile(0, 1, 1, 1, 3, 2 * R + 1, 2 * C + 1);
+    check_overlap(&c, 1, 17);
+    c = overlap_tile(0, 1, 1, 1, 2, R, C);
+    check_overlap(&c, 2, 18);
+}
+
+Test(rtl_array, acc_chains_read_partial_sums_while_the_next_pass_feeds)
+{
+    /* ACC drains (partial-sum reads on their own port) overlap the next
+     * pass's weight reads; edge passes in both directions; short and long
+     * passes */
+    uint32_t R = (uint32_t)cfg.rows, C = (uint32_t)cfg.cols;
+    acc_compute c = overlap_tile(0, 2, 1, 1, 2, R + 1, 2 * C - 1);
+    check_overlap(&c, 3, 19);
+    c = overlap_tile(0, drain_span() + 2, 1, 1, 2, 2 * R - 1, C + 1);
+    check_overlap(&c, 3, 20);
+    c = overlap_tile(0, 2, 3, 3, 2, R + 1, C + 1);
+    check_overlap(&c, 2, 21);
+}
+
+Test(rtl_array, a_compute_right_after_a_compute_starts_from_a_clean_drain)
+{
+    /* a long-pass ACC chain, then at once a one-step COMPUTE of another
+     * shape into other outputs, both against the iss; and a one-step chain
+     * followed by a long-pass tile */
+    uint32_t R = (uint32_t)cfg.rows, C = (uint32_t)cfg.cols;
+    acc_compute a = overlap_tile(0, drain_span() + 3, 1, 1, 1, R + 1, C + 1);
+    acc_compute b = overlap_tile(a.out + 4 * a.tk * a.th * a.tw, 1, 1, 1, 2, R - (R > 1), C + 1);
+    acc_program p;
+    acc_program_init(&p);
+    push_overlap_program(&p, &a, 2, &b);
+    check_against_references(&p, 22);
+    acc_program_free(&p);
+    acc_program_init(&p);
+    acc_compute a2 = overlap_tile(0, 1, 1, 1, 2, R + 1, C + 1);
+    acc_compute b2 = overlap_tile(a2.out + 4 * a2.tk * a2.th * a2.tw, drain_span() + 1, 1, 1, 1,
+                                  R, C);
+    push_overlap_program(&p, &a2, 2, &b2);
+    check_against_references(&p, 23);
     acc_program_free(&p);
 }
 

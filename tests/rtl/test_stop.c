@@ -65,8 +65,8 @@ static void setup(void)
     s_reg = half;
     t_reg = half + 1024;
     f_reg = half + 1536;
-    /* a 3x3 kernel over 4 channels, 3 output rows of R pixels and C
-     * channels: 3 passes; operands below 1152, results from 1152 */
+    /* a 3x3 kernel over 4 channels, 4 output rows of R pixels and C
+     * channels: 4 passes; operands below 1152, results from 1152 */
     memset(&tile, 0, sizeof(tile));
     tile.act = 0;
     tile.wgt = 512;
@@ -75,9 +75,9 @@ static void setup(void)
     tile.sh = tile.sw = tile.dh = tile.dw = 1;
     tile.tc = 4;
     tile.tk = (uint32_t)cfg.cols;
-    tile.th = 3;
+    tile.th = 4;
     tile.tw = (uint32_t)cfg.rows;
-    tile.vh = 5;
+    tile.vh = 6;
     tile.vw = (uint32_t)cfg.rows + 2;
     tile.act_ph = tile.vw;
     tile.act_pc = tile.vh * tile.vw;
@@ -129,7 +129,11 @@ static void busy_prefix(acc_program *p)
 static void read_back(acc_program *r, int t)
 {
     acc_program_init(r);
-    push(r, dma(ACC_OP_STORE, Y_BACK, tile.out, out_bytes), 0, 0, 0);
+    /* the results as tk*th rows of tw pixels (n0 has 12 bits) */
+    acc_instr res = dma(ACC_OP_STORE, Y_BACK, tile.out, tile.tw * 4);
+    res.u.dma.n1 = tile.tk * tile.th;
+    res.u.dma.dram_s1 = res.u.dma.spad_s1 = tile.tw * 4;
+    push(r, res, 0, 0, 0);
     push(r, dma(ACC_OP_STORE, Y_BACK + 0x1000, s_reg, 512), 0, 0, 0);
     if (t)
         push(r, dma(ACC_OP_STORE, Y_BACK + 0x2000, t_reg, 512), 0, 0, 0);
