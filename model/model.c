@@ -63,6 +63,16 @@ int64_t model_compute_steps(const acc_compute *c)
     return (int64_t)c->tc * c->fh * c->fw;
 }
 
+int64_t model_compute_spacing(int64_t L, const acc_config *cfg)
+{
+    return acc_max64(L, cfg->rows + 2 * (int64_t)cfg->cols - 1);
+}
+
+int64_t model_compute_fixed(int64_t L, const acc_config *cfg)
+{
+    return 1 + acc_min64(L + 1, cfg->rows + 2 * (int64_t)cfg->cols);
+}
+
 int64_t model_duration(const acc_instr *in, const acc_config *cfg)
 {
     switch (in->op) {
@@ -196,8 +206,11 @@ int64_t model_layer_bound(const acc_layer *l, const acc_config *cfg)
 {
     int64_t r = acc_min64(cfg->rows, layer_out_w(l));
     int64_t c = acc_min64(cfg->cols, l->num_filter / l->groups);
+    int64_t f = cfg->rows + 2 * (int64_t)cfg->cols; /* F = R + 2C */
     int64_t outputs = (int64_t)l->num_filter * layer_out_h(l) * layer_out_w(l);
-    int64_t steps = acc_ceil_div((int64_t)layer_macs(l), r * c);
-    int64_t passes = acc_ceil_div(outputs, r * c);
-    return model_first_issue(cfg) + steps + passes * (cfg->rows + 2 * cfg->cols) + 1;
+    int64_t steps = acc_ceil_div((int64_t)layer_macs(l), r * c); /* S0 <= sum P*L */
+    int64_t passes = acc_ceil_div(outputs, r * c);               /* Q0 <= sum P */
+    /* d >= 1 + P*L + F and d >= 3 + P*(F - 1), summed over the COMPUTEs */
+    int64_t busy = acc_max64(steps + 1 + f, passes * (f - 1) + 3);
+    return model_first_issue(cfg) + busy + 1;
 }

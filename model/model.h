@@ -37,6 +37,15 @@ int64_t model_dma_beats(const acc_dma *d, const acc_config *cfg);
 int64_t model_compute_passes(const acc_compute *c, const acc_config *cfg);
 int64_t model_compute_steps(const acc_compute *c);
 
+/* The COMPUTE formula regrouped as d = e(L) + P * D(L), each part a function
+ * of L alone (what the planners sum over a tiling's steps):
+ *   D(L) = max(L, R + 2C - 1)                 model_compute_spacing: a pass
+ *   e(L) = 1 + L + R + 2C - D(L)
+ *        = 1 + min(L + 1, R + 2C)             model_compute_fixed: the rest
+ * Precondition: L >= 1. */
+int64_t model_compute_spacing(int64_t L, const acc_config *cfg);
+int64_t model_compute_fixed(int64_t L, const acc_config *cfg);
+
 /* Duration d_i of one instruction.  Precondition: acc_instr_check(in) == 0. */
 int64_t model_duration(const acc_instr *in, const acc_config *cfg);
 
@@ -67,12 +76,18 @@ void model_timing_free(model_timing *t);
 int64_t model_compute_bound(uint64_t macs, const acc_config *cfg);
 
 /* A lower bound on the makespan of EVERY schedule of layer l on this
- * accelerator (any tiling, order or planner), from the COMPUTE formula: a
+ * accelerator (any tiling, order or planner), from the COMPUTE formula.  A
  * pass's pixels lie in one output row and its channels in one group, so a
- * reduction step does at most r*c useful MACs, r = min(R, OW), c = min(C, K/G);
- * each pass produces at most r*c outputs and costs R + 2C cycles besides its
- * steps; the compute engine runs one pass at a time:
- *   s_0 + ceil(MACs / (r*c)) + ceil(K*OH*OW / (r*c)) * (R + 2C) + 1 (END).
+ * reduction step does at most r*c useful MACs and a pass produces at most
+ * r*c outputs, r = min(R, OW), c = min(C, K/G): over the n >= 1 COMPUTEs of
+ * the schedule, S = sum P*L >= ceil(MACs / (r*c)) = S0 and
+ * Q = sum P >= ceil(K*OH*OW / (r*c)) = Q0.  With F = R + 2C, each COMPUTE
+ * takes d = 1 + L + F + (P - 1) * max(L, F - 1), so (max >= L, and
+ * max >= F - 1 with L >= 1)
+ *   d >= 1 + P*L + F        and     d >= 2 + L + P*(F - 1) >= 3 + P*(F - 1);
+ * summed, the compute engine (one COMPUTE at a time, from s_0) is busy at
+ * least max(S0 + 1 + F, Q0*(F - 1) + 3) cycles, and END follows:
+ *   s_0 + max(S0 + 1 + F, Q0*(F - 1) + 3) + 1.
  * Precondition: acc_layer_check(l) == 0. */
 int64_t model_layer_bound(const acc_layer *l, const acc_config *cfg);
 

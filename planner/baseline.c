@@ -103,7 +103,7 @@ static void estimate(const shape *s, const acc_config *cfg, int serial, candidat
     const double taps = (double)s->FH * s->FW;
     const int ns = s->ns; /* steps per chunk: the kernel slices */
     double sum_kseg = 0, sum_kbeats = 0, sum_vh = 0, sum_xseg = 0, sum_vwbeats = 0, sum_ybeats = 0,
-           sum_pass = 0;
+           sum_fixed = 0, sum_spacing = 0;
     for (int i = 0; i < nk; i++) {
         int kn = tile_size(i, t->tk, s->Kg);
         sum_kseg += (double)acc_ceil_div(kn, C);
@@ -123,12 +123,18 @@ static void estimate(const shape *s, const acc_config *cfg, int serial, candidat
         sum_xseg += (double)acc_ceil_div(own, R);
         sum_ybeats += row_beats(cfg, 4.0 * own);
     }
+    /* a COMPUTE of P passes of L steps takes e(L) + P * D(L) (model.h) */
     for (int i = 0; i < nch; i++)
-        sum_pass += tile_size(i, t->tc, s->Cg) * taps + ns * (R + 2.0 * C);
+        for (int k = 0; k < ns; k++) {
+            opt_slice sl = opt_shape_slice(s, k);
+            int64_t L = (int64_t)tile_size(i, t->tc, s->Cg) * sl.fh * sl.fw;
+            sum_fixed += (double)model_compute_fixed(L, cfg);
+            sum_spacing += (double)model_compute_spacing(L, cfg);
+        }
 
     const double G = s->G, lr = cfg->read_latency + 2.0, lw = cfg->write_latency + 2.0;
     const double steps = G * nk * ny * nx * nch * ns, tiles = G * nk * ny * nx;
-    double cp = steps + G * sum_kseg * s->OH * sum_xseg * sum_pass;
+    double cp = tiles * sum_fixed + G * sum_kseg * s->OH * sum_xseg * sum_spacing;
     double act_loads = (double)ny * nx * nch * ns;
     double act_rep = act_loads <= c->slots[KIND_ACT] ? 1 : nk;
     double ld_act = G * act_rep * (act_loads * lr + (double)s->Cg * sum_vh * sum_vwbeats);

@@ -86,11 +86,68 @@ Test(model, durations_follow_the_documented_formulas)
     acc_instr st = dma(ACC_OP_STORE, 3, 10, 2, 1, 16, 0);
     cr_assert_eq(model_duration(&st, &c), 7 + 4 + 2);
     /* tc 2, 3x3: L = 18; tw 6 -> 2 segments, tk 5 -> 2 segments, th 3:
-     * P = 12 passes of 18 + 4 + 8 = 30 cycles */
+     * P = 12 passes, each 18 cycles after the one before (L > R + 2C - 1
+     * = 11); the last takes 18 + 4 + 8 */
     acc_instr cp = compute(2, 5, 3, 6, 3, 3);
-    cr_assert_eq(model_duration(&cp, &c), 1 + 12 * 30);
+    cr_assert_eq(model_duration(&cp, &c), 1 + 11 * 18 + 30);
     acc_instr end = {.op = ACC_OP_END};
     cr_assert_eq(model_duration(&end, &c), 1);
+}
+
+/* The three cases of the pass spacing D = max(L, R + 2C - 1) on the 4x4
+ * array (R + 2C - 1 = 11), and lone passes, which overlap nothing. */
+Test(model, passes_of_a_compute_follow_each_other_every_max_of_l_and_the_drain)
+{
+    acc_config c = cfg4();
+    /* L = 1 * 2 * 2 = 4 < 11: th 2, tw 6 -> 2 segments, tk 5 -> 2: P = 8;
+     * seven passes 11 cycles apart, the last 4 + 4 + 8 = 16 long */
+    acc_instr a = compute(1, 5, 2, 6, 2, 2);
+    cr_assert_eq(model_duration(&a, &c), 1 + 7 * 11 + 16);
+    cr_assert_eq(model_duration(&a, &c), 94);
+    /* L = 11 = R + 2C - 1: th 3, tw 4, tk 4: P = 3; both terms of the max */
+    acc_instr b = compute(11, 4, 3, 4, 1, 1);
+    cr_assert_eq(model_duration(&b, &c), 1 + 2 * 11 + 23);
+    cr_assert_eq(model_duration(&b, &c), 46);
+    /* L = 3 * 3 * 3 = 27 > 11: th 2, tw 5 -> 2, tk 4: P = 4, back to back */
+    acc_instr d = compute(3, 4, 2, 5, 3, 3);
+    cr_assert_eq(model_duration(&d, &c), 1 + 3 * 27 + 39);
+    cr_assert_eq(model_duration(&d, &c), 121);
+    /* one pass: L + R + 2C after the latch cycle, whatever L */
+    acc_instr e = compute(1, 4, 1, 4, 1, 1);
+    cr_assert_eq(model_duration(&e, &c), 1 + 1 + 12);
+    acc_instr f = compute(3, 3, 1, 2, 3, 3);
+    cr_assert_eq(model_duration(&f, &c), 1 + 27 + 12);
+}
+
+Test(model, a_compute_is_its_fixed_cycles_plus_its_passes_times_the_spacing)
+{
+    /* model_compute_fixed and _spacing, which the planners sum over their
+     * steps, regroup model_duration exactly, on arrays where R + 2C - 1 is
+     * below, at and above L */
+    acc_config c = cfg4();
+    const int sides[][2] = {{1, 1}, {4, 4}, {2, 7}, {16, 16}};
+    for (size_t k = 0; k < sizeof(sides) / sizeof(sides[0]); k++) {
+        c.rows = sides[k][0];
+        c.cols = sides[k][1];
+        for (uint32_t tc = 1; tc <= 60; tc += 7)
+            for (uint32_t th = 1; th <= 3; th++)
+                for (uint32_t tk = 1; tk <= 40; tk += 13) {
+                    acc_instr in = compute(tc, tk, th, 19, 1, 1);
+                    int64_t L = model_compute_steps(&in.u.cp);
+                    int64_t P = model_compute_passes(&in.u.cp, &c);
+                    cr_assert_eq(model_duration(&in, &c),
+                                 model_compute_fixed(L, &c) + P * model_compute_spacing(L, &c),
+                                 "%dx%d, L %lld, P %lld", c.rows, c.cols, (long long)L,
+                                 (long long)P);
+                }
+    }
+    c = cfg4(); /* F = 12: e(L) = 1 + min(L + 1, 12), D(L) = max(L, 11) */
+    cr_assert_eq(model_compute_fixed(1, &c), 3);
+    cr_assert_eq(model_compute_spacing(1, &c), 11);
+    cr_assert_eq(model_compute_fixed(11, &c), 13);
+    cr_assert_eq(model_compute_spacing(11, &c), 11);
+    cr_assert_eq(model_compute_fixed(30, &c), 13);
+    cr_assert_eq(model_compute_spacing(30, &c), 30);
 }
 
 Test(model, issue_rule_overlaps_engines_and_honours_waits)
@@ -172,27 +229,51 @@ Test(model, rejects_programs_without_end_or_with_code_after_it)
     acc_program_free(&p);
 }
 
-Test(model, layer_bound_counts_useful_macs_per_step_and_pass_overheads)
+static acc_layer conv1x1(int h, int w, int c, int k)
 {
-    acc_config c = cfg4(); /* 4x4, Lr 10: s0 = 12 */
     acc_layer l;
     memset(&l, 0, sizeof(l));
     strcpy(l.name, "hand");
-    l.ifmap_h = 5;
-    l.ifmap_w = 3;
+    l.ifmap_h = h;
+    l.ifmap_w = w;
     l.filter_h = l.filter_w = 1;
-    l.channels = 2;
-    l.num_filter = 6;
+    l.channels = c;
+    l.num_filter = k;
     l.stride_h = l.stride_w = 1;
     l.dil_h = l.dil_w = 1;
     l.groups = 1;
-    /* OW = 3 < R = 4: r = 3, c = 4; MACs = 6*5*3*2 = 180 -> 15 steps;
-     * outputs 90 -> 8 passes of 4 + 8 overhead cycles: 12 + 15 + 96 + 1 */
-    cr_assert_eq(model_layer_bound(&l, &c), 124);
-    /* no schedule can beat it: the single COMPUTE doing everything in
-     * one instruction has passes = 5 rows * 1 * 2 k-segments = 10 */
+    return l;
+}
+
+Test(model, layer_bound_counts_useful_macs_per_step_and_the_drain_per_pass)
+{
+    acc_config c = cfg4(); /* 4x4, Lr 10: s0 = 12; F = R + 2C = 12 */
+    /* OW = 3 < R = 4: r = 3, c = 4; MACs = 6*5*3*2 = 180 -> S0 = 15 steps;
+     * outputs 90 -> Q0 = 8 passes.  Steps: 15 + 1 + 12 = 28; passes:
+     * 8 * 11 + 3 = 91, the larger: 12 + 91 + 1 */
+    acc_layer l = conv1x1(5, 3, 2, 6);
+    cr_assert_eq(model_layer_bound(&l, &c), 104);
+    /* no schedule can beat it: the single COMPUTE doing everything in one
+     * instruction has L = 2, P = 5 rows * 1 * 2 k-segments = 10 passes,
+     * d = 1 + 9 * 11 + 2 + 12 = 114 */
     acc_instr cp = compute(2, 6, 5, 3, 1, 1);
+    cr_assert_eq(model_duration(&cp, &c), 114);
     cr_assert_geq(model_first_issue(&c) + model_duration(&cp, &c) + 1, model_layer_bound(&l, &c));
+}
+
+Test(model, layer_bound_is_the_compute_engine_time_of_one_perfect_compute)
+{
+    acc_config c = cfg4();
+    /* 4x4 outputs of 4 filters over 64 channels: r = c = 4; MACs 4096 ->
+     * S0 = 256; outputs 64 -> Q0 = 4.  Steps: 256 + 13 = 269; passes:
+     * 4 * 11 + 3 = 47: 12 + 269 + 1 */
+    acc_layer l = conv1x1(4, 4, 64, 4);
+    cr_assert_eq(model_layer_bound(&l, &c), 282);
+    /* one COMPUTE of everything: L = 64, P = 4, d = 1 + 3 * 64 + 64 + 12 = 269,
+     * exactly the bound's compute time */
+    acc_instr cp = compute(64, 4, 4, 4, 1, 1);
+    cr_assert_eq(model_duration(&cp, &c), 269);
+    cr_assert_eq(model_first_issue(&c) + model_duration(&cp, &c) + 1, model_layer_bound(&l, &c));
 }
 
 Test(model, dma_beats_equal_a_row_by_row_count_for_any_strides)

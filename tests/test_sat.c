@@ -20,6 +20,7 @@
 #include "golden/golden.h"
 #include "golden/iss.h"
 #include "model/model.h"
+#include "planner/baseline.h"
 #include "planner/sat/opt_space.h"
 #include "planner/sat/sat.h"
 #include "core/catalog.h"
@@ -220,6 +221,86 @@ Test(sat, catalog_schedules_are_valid_correct_and_take_the_claimed_time)
         check_schedule(&r.program, r.makespan, &l, &cfg, &mm);
         acc_sat_result_free(&r);
     }
+}
+
+/* Makespan of a baseline's schedule of a layer, by the model; -1 when the
+ * layer cannot run on the configuration. */
+static int64_t baseline_makespan(const char *strategy, const acc_layer *l, const acc_config *cfg,
+                                 const acc_memmap *mm, opt_choice *choice)
+{
+    acc_program p;
+    acc_error e;
+    if (acc_baseline_plan_choice(strategy, l, cfg, mm, NULL, &p, choice, &e) != 0)
+        return -1;
+    model_timing tm;
+    cr_assert_eq(model_run(&p, cfg, &tm, &e), 0, "%s", e.msg);
+    int64_t m = tm.makespan;
+    model_timing_free(&tm);
+    acc_program_free(&p);
+    return m;
+}
+
+/* The universal bounds (model_layer_bound among them) hold for every valid
+ * schedule: here the serial and double baselines of every layer of
+ * ResNet-18, MobileNetV2 and LeNet-5 on the default and small
+ * configurations, and the sat planner's shortest schedule with the double
+ * baseline's tiling (acc_sat_options.tiling keeps the search short).  The
+ * other networks take minutes; `planbench --net NET` checks their proven
+ * schedules against the same bounds (its ms/univ column). */
+Test(sat, no_catalog_schedule_beats_the_universal_bounds, .timeout = 600)
+{
+    static const char *const cfgs[] = {"default", "small"};
+    static const char *const nets[] = {"resnet", "mobilenet", "lenet"};
+    int planned = 0;
+    for (size_t ci = 0; ci < sizeof(cfgs) / sizeof(cfgs[0]); ci++) {
+        acc_config cfg;
+        acc_error e;
+        cr_assert_eq(acc_config_load(cfgs[ci], &cfg, &e), 0, "%s", e.msg);
+        for (size_t n = 0; n < sizeof(nets) / sizeof(nets[0]); n++) {
+            acc_layer_list list;
+            cr_assert_eq(acc_catalog_net(nets[n], &list, &e), 0, "%s", e.msg);
+            for (int i = 0; i < list.count; i++) {
+                const acc_layer *l = &list.items[i];
+                acc_memmap mm;
+                acc_memmap_default(l, &mm);
+                opt_bounds ub;
+                opt_universal_bounds(l, &cfg, &ub);
+                cr_assert_eq(ub.array, model_layer_bound(l, &cfg));
+                cr_assert_geq(ub.best, ub.array);
+                opt_choice dc;
+                int64_t m[3] = {baseline_makespan("double", l, &cfg, &mm, &dc),
+                                baseline_makespan("serial", l, &cfg, &mm, NULL), -1};
+                if (m[0] < 0)
+                    continue; /* cannot run on this configuration */
+                planned++;
+                {
+                    acc_sat_options o;
+                    memset(&o, 0, sizeof(o));
+                    o.tiling = &dc.t;
+                    acc_sat_result r;
+                    cr_assert_eq(acc_sat_plan(l, &cfg, &mm, &o, &r, &e), 0, "%s", e.msg);
+                    model_timing tm;
+                    cr_assert_eq(model_run(&r.program, &cfg, &tm, &e), 0, "%s", e.msg);
+                    cr_assert_eq(tm.makespan, r.makespan, "%s on %s", l->name, cfg.name);
+                    cr_assert_leq(r.makespan, m[0], "%s on %s", l->name, cfg.name);
+                    model_timing_free(&tm);
+                    m[2] = r.makespan;
+                    acc_sat_result_free(&r);
+                }
+                for (int k = 0; k < 3; k++)
+                    cr_assert(m[k] < 0 || m[k] >= ub.best,
+                              "%s on %s: %s makespan %lld below the universal bound %lld "
+                              "(array %lld)",
+                              l->name, cfg.name,
+                              k == 0   ? "double"
+                              : k == 1 ? "serial"
+                                       : "sat",
+                              (long long)m[k], (long long)ub.best, (long long)ub.array);
+            }
+            acc_layer_list_free(&list);
+        }
+    }
+    cr_assert_gt(planned, 100, "the layers run on both configurations");
 }
 
 Test(sat, the_same_input_gives_the_same_schedule)

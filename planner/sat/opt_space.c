@@ -4,10 +4,15 @@
  *
  * Every quantity the bounds need is a product of sums over the tiles of one
  * dimension each (the tile loops are independent), so it is a product of
- * per-dimension tables: e.g. the compute engine's busy cycles are
- *   steps + G * OH * (sum over k-tiles of ceil(kn / C))
- *                  * (sum over x-tiles of ceil(own / R))
- *                  * (Cg * FH * FW + chunks * slices * (R + 2C)).
+ * per-dimension tables: e.g. the compute engine's busy cycles are, with a
+ * COMPUTE of P passes of L steps taking e(L) + P * D(L) cycles (model.h,
+ * model_compute_fixed and model_compute_spacing),
+ *   tiles * (sum over a tile's steps of e(L))
+ *   + G * OH * (sum over k-tiles of ceil(kn / C))
+ *            * (sum over x-tiles of ceil(own / R))
+ *            * (sum over a tile's steps of D(L)),
+ * the passes of a tile being th * ceil(own / R) * ceil(kn / C) and a step's
+ * L = cn * fh * fw depending only on its chunk and slice.
  * Kernel slices (a fixed function of the layer) multiply the steps of a
  * tile; their windows are summed with the tiles of their axis (bands with
  * the row tiles, columns of bands with the column tiles).
@@ -110,7 +115,7 @@ typedef struct tables {
     /* X */
     uint64_t *nx, *ax, *ab, *ab0, *sb, *sbl, *xseg0, *xsegl, *tw, *vwmax, *triv_x;
     /* C */
-    uint64_t *nch, *bc, *tc, *cnl, *lmin;
+    uint64_t *nch, *ce, *cd, *tc, *el, *dl;
 } tables;
 
 static uint64_t *col(int n)
@@ -237,25 +242,35 @@ static void x_tables(opt_space *sp, residues ra, residues rs, tables *t)
     }
 }
 
-/* C: nch is the number of steps per tile, chunks x kernel slices. */
+/* C: nch is the number of steps per tile, chunks x kernel slices; ce and
+ * cd sum e(L) and D(L) over a tile's steps (L = cn * fh * fw: every chunk
+ * but the last has tc channels), el and dl are those of the last step (the
+ * last chunk's last slice). */
 static void c_tables(opt_space *sp, tables *t)
 {
     const opt_shape *s = &sp->s;
+    const acc_config *cfg = &sp->cfg;
     const int n = sp->dom[OPT_D_TC];
-    const uint64_t taps = (uint64_t)s->FH * (uint64_t)s->FW;
-    const opt_slice last = opt_shape_slice(s, s->ns - 1);
-    const uint64_t taps_last = (uint64_t)last.fh * (uint64_t)last.fw;
-    const uint64_t fill = (uint64_t)sp->cfg.rows + 2u * (uint64_t)sp->cfg.cols;
-    t->nch = col(n), t->bc = col(n), t->tc = col(n), t->cnl = col(n), t->lmin = col(n);
+    t->nch = col(n), t->ce = col(n), t->cd = col(n), t->tc = col(n), t->el = col(n);
+    t->dl = col(n);
     for (int i = 0; i < n; i++) {
         const int tc = i + 1, nch = (int)acc_ceil_div(s->Cg, tc);
         const int cnl = opt_tile_size(nch - 1, tc, s->Cg);
-        const uint64_t steps = (uint64_t)nch * (uint64_t)s->ns;
         t->tc[i] = (uint64_t)tc;
-        t->nch[i] = steps;
-        t->bc[i] = (uint64_t)s->Cg * taps + steps * fill;
-        t->cnl[i] = (uint64_t)cnl;
-        t->lmin[i] = (uint64_t)cnl * taps_last + fill;
+        t->nch[i] = (uint64_t)nch * (uint64_t)s->ns;
+        for (int k = 0; k < s->ns; k++) {
+            const opt_slice sl = opt_shape_slice(s, k);
+            const int64_t taps = (int64_t)sl.fh * sl.fw;
+            const int64_t lf = tc * taps, ll = cnl * taps; /* full and last chunk */
+            t->ce[i] +=
+                (uint64_t)((nch - 1) * model_compute_fixed(lf, cfg) + model_compute_fixed(ll, cfg));
+            t->cd[i] += (uint64_t)((nch - 1) * model_compute_spacing(lf, cfg) +
+                                   model_compute_spacing(ll, cfg));
+            if (k == s->ns - 1) {
+                t->el[i] = (uint64_t)model_compute_fixed(ll, cfg);
+                t->dl[i] = (uint64_t)model_compute_spacing(ll, cfg);
+            }
+        }
         /* weight LOADs of a filter sliced in columns: planes of one
          * (channel, filter row), and one channel per chunk when the rows
          * are sliced too (opt_tiling_fits) */
@@ -358,9 +373,9 @@ static void build_exprs(opt_space *sp, const tables *t)
     const int sb = TB(b, OPT_D_TW, t->sb), sbl = TB(b, OPT_D_TW, t->sbl);
     const int xseg0 = TB(b, OPT_D_TW, t->xseg0), xsegl = TB(b, OPT_D_TW, t->xsegl);
     const int tw = TB(b, OPT_D_TW, t->tw), vwmax = TB(b, OPT_D_TW, t->vwmax);
-    const int nch = TB(b, OPT_D_TC, t->nch), bc = TB(b, OPT_D_TC, t->bc);
-    const int tc = TB(b, OPT_D_TC, t->tc);
-    const int lmin = TB(b, OPT_D_TC, t->lmin);
+    const int nch = TB(b, OPT_D_TC, t->nch), tc = TB(b, OPT_D_TC, t->tc);
+    const int ce = TB(b, OPT_D_TC, t->ce), cd = TB(b, OPT_D_TC, t->cd);
+    const int el = TB(b, OPT_D_TC, t->el), dl = TB(b, OPT_D_TC, t->dl);
 
     static const uint64_t bufs[OPT_BUFFERS_MAX] = {1, 2, 3, 4};
     static const uint64_t is1[OPT_BUFFERS_MAX] = {1, 0, 0, 0};
@@ -390,10 +405,10 @@ static void build_exprs(opt_space *sp, const tables *t)
     const int nyx = M(b, ny, nx);
     const int tiles = M(b, M(b, nk, nyx), G);
     const int steps = M(b, tiles, nch);
-    /* compute engine: exact busy cycles */
-    sp->busy_cp = A(b, steps, M(b, M(b, M(b, M(b, ak, ax), bc), OH), G));
+    /* compute engine: exact busy cycles, e(L) per COMPUTE and D(L) per pass */
+    sp->busy_cp = A(b, M(b, tiles, ce), M(b, M(b, M(b, M(b, ak, ax), cd), OH), G));
     const int p0 = M(b, M(b, th, xseg0), kseg0); /* passes of the first tile (th <= OH) */
-    const int first_tile_cp = A(b, nch, M(b, p0, bc));
+    const int first_tile_cp = A(b, ce, M(b, p0, cd));
     /* the first two loads and the last store (tc <= Cg: the first chunk is tc) */
     const int d_la0 = A(b, K(b, lr), M(b, M(b, tc, vh0), ab0));
     const int d_lw0 = A(b, K(b, lr), M(b, M(b, tc, K(b, taps0)), wb0));
@@ -435,7 +450,7 @@ static void build_exprs(opt_space *sp, const tables *t)
     const int lb_cp =
         A(b, A(b, sp->busy_cp, one), ITE(b, bo1, MX(b, cp_tail, A(b, pre, sp->busy_st)), cp_tail));
     /* the last step's COMPUTE (edge sizes in every dimension: the shortest) */
-    const int cp_min = A(b, one, M(b, M(b, M(b, ohnl, xsegl), ksegl), lmin));
+    const int cp_min = A(b, el, M(b, M(b, M(b, ohnl, xsegl), ksegl), dl));
     const int lb_ld = A(b, A(b, sp->busy_ld, A(b, cp_min, d_st_last)), K(b, s0 + 1u));
     const int lb_st = A(b, A(b, A(b, pre, first_tile_cp), sp->busy_st), one);
     const int instrs = A(b, A(b, A(b, sp->loads_act, sp->loads_wgt), A(b, steps, tiles)), one);
