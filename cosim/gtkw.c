@@ -49,12 +49,11 @@ static const sig g_load[] = {
     {"m_axi_arvalid_o", 1, F_BIT}, {"m_axi_araddr_o", 32, F_HEX}, {"m_axi_arlen_o", 8, F_DEC},
     {"m_axi_rvalid_i", 1, F_BIT},  {"m_axi_rlast_i", 1, F_BIT},   {"m_axi_rresp_i", 2, F_HEX},
     {"wl_en", 1, F_BIT},           {"wl_addr", 24, F_HEX},        {NULL, 0, F_BIT}};
-static const sig g_compute[] = {{"cp_busy", 1, F_BIT},  {"trace_cp_idx_o", 32, F_CP},
-                                {"cp_done", 1, F_BIT},  {"ra_en", 1, F_BIT},
-                                {"ra_addr", 24, F_HEX}, {"rw_en", 1, F_BIT},
-                                {"rw_addr", 24, F_HEX}, {"rp_en", 1, F_BIT},
-                                {"rp_addr", 24, F_HEX}, {"wc_en", 1, F_BIT},
-                                {"wc_addr", 24, F_HEX}, {NULL, 0, F_BIT}};
+static const sig g_compute[] = {
+    {"cp_busy", 1, F_BIT},  {"trace_cp_idx_o", 32, F_CP}, {"cp_done", 1, F_BIT},
+    {"ra_en", 1, F_BIT},    {"ra_addr", 24, F_HEX},       {"rw_en", 1, F_BIT},
+    {"rw_addr", 24, F_HEX}, {"rp_en", 1, F_BIT},          {"rp_addr", 24, F_HEX},
+    {"wc_en", 1, F_BIT},    {"wc_addr", 24, F_HEX},       {NULL, 0, F_BIT}};
 static const sig g_store[] = {{"st_busy", 1, F_BIT},
                               {"trace_st_idx_o", 32, F_ST},
                               {"st_done", 1, F_BIT},

@@ -353,10 +353,9 @@ static acc_compute overlap_tile(uint32_t base, uint32_t tc, uint32_t fh, uint32_
 static void push_tile_loads(acc_program *p, const acc_compute *c, uint32_t dram)
 {
     uint32_t wrow = c->fh * c->fw * c->tk;
-    acc_instr ld_a = mk_dma(ACC_OP_LOAD, dram, c->act, c->act_pc, c->tc, 1, c->act_pc, 0,
-                            c->act_pc, 0);
-    acc_instr ld_w =
-        mk_dma(ACC_OP_LOAD, dram + 32768, c->wgt, wrow, c->tc, 1, wrow, 0, wrow, 0);
+    acc_instr ld_a =
+        mk_dma(ACC_OP_LOAD, dram, c->act, c->act_pc, c->tc, 1, c->act_pc, 0, c->act_pc, 0);
+    acc_instr ld_w = mk_dma(ACC_OP_LOAD, dram + 32768, c->wgt, wrow, c->tc, 1, wrow, 0, wrow, 0);
     acc_program_push(p, &ld_a);
     acc_program_push(p, &ld_w);
 }
@@ -488,8 +487,8 @@ Test(rtl_array, a_compute_right_after_a_compute_starts_from_a_clean_drain)
     acc_program_free(&p);
     acc_program_init(&p);
     acc_compute a2 = overlap_tile(0, 1, 1, 1, 2, R + 1, C + 1);
-    acc_compute b2 = overlap_tile(a2.out + 4 * a2.tk * a2.th * a2.tw, drain_span() + 1, 1, 1, 1,
-                                  R, C);
+    acc_compute b2 =
+        overlap_tile(a2.out + 4 * a2.tk * a2.th * a2.tw, drain_span() + 1, 1, 1, 1, R, C);
     push_overlap_program(&p, &a2, 2, &b2);
     check_against_references(&p, 23);
     acc_program_free(&p);
