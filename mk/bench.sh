@@ -77,6 +77,11 @@ make -s B="$B" synth
 if [ -x "$B/bin/planbench" ]; then
     hr "Planner on every ResNet-18 layer, $CONFIG   [$B/bin/planbench --config $CONFIG]"
     "$B/bin/planbench" --config "$CONFIG"
+    # the array-efficiency tables of the other networks (ResNet-18's is above)
+    for net in mobilenet resnet50 vgg; do
+        hr "Planner and array efficiency on every $net layer, $CONFIG   [$B/bin/planbench --net $net --config $CONFIG --time 20]"
+        "$B/bin/planbench" --net "$net" --config "$CONFIG" --time 20
+    done
 fi
 }
 run 2>&1 | tee "$raw"

@@ -7,7 +7,12 @@
  * Per layer: solve time, makespan, the lower bound valid for the search
  * space and makespan / that bound, whether optimality is proven, speedup
  * over each baseline, DRAM traffic / compulsory traffic, and the validator's
- * verdict on the schedule.  Then the geometric means and the totals.  Exit
+ * verdict on the schedule.  Then the geometric means and the totals, and
+ * the array-efficiency table: per layer the makespan against
+ * ceil(MACs / (R*C)) (the array doing nothing but useful MACs) and against
+ * the compulsory-traffic bound (every needed input and weight byte read and
+ * every output byte written once, docs/planner.md "Bounds in the JSON"),
+ * the MAC utilisation, and the network's sums.  Exit
  * status 0 when every schedule is valid and takes its claimed makespan, 1
  * otherwise, 2 on a usage error (options are parsed with getopt_long). */
 #include <getopt.h>
@@ -50,6 +55,51 @@ static const struct option long_options[] = {
     {"help", no_argument, NULL, CLI_HELP},
     {NULL, 0, NULL, 0},
 };
+
+/* One layer's row of the array-efficiency table. */
+typedef struct eff_row {
+    const char *name;
+    int64_t makespan, ideal, traffic;
+    uint64_t macs;
+} eff_row;
+
+/* The array-efficiency table: per
+ * layer makespan / ceil(MACs/(R*C)) ("x ideal"), makespan / the
+ * compulsory-traffic bound ("x traffic"), and the MAC utilisation
+ * MACs / (makespan * R * C); then the network's sums. */
+static void print_efficiency(const eff_row *e, int n, const acc_config *cfg)
+{
+    if (n == 0)
+        return;
+    const double pes = (double)cfg->rows * (double)cfg->cols;
+    printf("\narray efficiency (%dx%d array): ideal = ceil(MACs / %d), every PE doing a useful "
+           "MAC every cycle;\ntraffic = compulsory-traffic bound (needed inputs and weights read "
+           "once, outputs written once)\n\n",
+           cfg->rows, cfg->cols, cfg->rows * cfg->cols);
+    printf("%-12s %10s %10s %10s %8s %9s %6s\n", "layer", "makespan", "ideal", "traffic", "x ideal",
+           "x traffic", "util");
+    int64_t ms = 0, ideal = 0;
+    double macs = 0, worst = 0;
+    const char *worst_name = "";
+    for (int i = 0; i < n; i++) {
+        double xi = (double)e[i].makespan / (double)e[i].ideal;
+        double xt = (double)e[i].makespan / (double)e[i].traffic;
+        double util = 100.0 * (double)e[i].macs / ((double)e[i].makespan * pes);
+        printf("%-12s %10lld %10lld %10lld %8.3f %9.3f %5.1f%%\n", e[i].name,
+               (long long)e[i].makespan, (long long)e[i].ideal, (long long)e[i].traffic, xi, xt,
+               util);
+        ms += e[i].makespan;
+        ideal += e[i].ideal;
+        macs += (double)e[i].macs;
+        if (xi > worst) {
+            worst = xi;
+            worst_name = e[i].name;
+        }
+    }
+    printf("%-12s %10lld %10lld %10s %8.3f %9s %5.1f%%\n", "total", (long long)ms, (long long)ideal,
+           "", (double)ms / (double)ideal, "", 100.0 * macs / ((double)ms * pes));
+    printf("worst layer: %s at %.3fx ideal\n", worst_name, worst);
+}
 
 int main(int argc, char **argv)
 {
@@ -103,6 +153,10 @@ int main(int argc, char **argv)
            "universal: valid for every schedule\n\n");
     printf("%-10s %8s %10s %10s %7s %9s %6s %8s %8s %9s %6s\n", "layer", "solve s", "makespan",
            "lower bnd", "ms/lb", "ms/univ", "proven", "x serial", "x double", "dram/comp", "valid");
+    /* array efficiency, one row per planned layer */
+    eff_row *eff = acc_calloc((size_t)list.count + 1, sizeof(eff_row));
+    int neff = 0;
+    const uint64_t pes = (uint64_t)cfg.rows * (uint64_t)cfg.cols;
     double log_ratio = 0, log_univ = 0, log_ser = 0, log_dbl = 0, sum_ser = 0, total_s = 0,
            max_s = 0;
     int proven = 0, failures = 0, n = 0;
@@ -148,6 +202,12 @@ int main(int argc, char **argv)
                r.seconds, (long long)r.makespan, (long long)r.lower_bound, ratio, univ,
                r.optimal ? "yes" : "no", ser, dbl, traffic, valid ? "yes" : "NO");
         fflush(stdout);
+        eff[neff].name = l->name;
+        eff[neff].makespan = r.makespan;
+        eff[neff].macs = layer_macs(l);
+        eff[neff].ideal = (int64_t)((eff[neff].macs + pes - 1) / pes);
+        eff[neff].traffic = acc_max64(u->dram_read, u->dram_write);
+        neff++;
         log_ratio += log(ratio);
         log_univ += log(univ);
         log_ser += log(ser > 0 ? ser : 1);
@@ -166,6 +226,8 @@ int main(int argc, char **argv)
                "speedup over serial %.3f (arithmetic mean %.3f), over double %.3f\n",
                n, proven, total_s, max_s, exp(log_ratio / n), exp(log_univ / n), exp(log_ser / n),
                sum_ser / n, exp(log_dbl / n));
+    print_efficiency(eff, neff, &cfg);
+    free(eff);
     if (failures)
         printf("%d layer(s) failed: cannot run, invalid, or model and claim differ\n", failures);
     acc_layer_list_free(&list);
