@@ -323,6 +323,26 @@ int acc_lock_take(const char *path, long *holder, acc_error *err)
     return ACC_LOCK_BUSY;
 }
 
+int acc_lock_claim(const char *path, const char *what, const char *option, acc_error *err)
+{
+    ACC_REQUIRE(path && what && option);
+    long holder = 0;
+    acc_error lerr;
+    int fd = acc_lock_take(path, &holder, &lerr);
+    if (fd == ACC_LOCK_BUSY) {
+        char who[32] = "pid unknown";
+        if (holder > 0)
+            snprintf(who, sizeof(who), "pid %ld", holder);
+        return acc_fail(err,
+                        "%s in use by another run (%s, lock %s); wait for it to finish or give "
+                        "another %s",
+                        what, who, path, option);
+    }
+    if (fd < 0)
+        return acc_fail(err, "%s", lerr.msg);
+    return fd;
+}
+
 void acc_lock_release(int fd)
 {
     if (fd >= 0)

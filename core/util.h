@@ -126,6 +126,12 @@ void acc_tmp_forget(int slot);
  * with err when the file cannot be opened or locked.  holder may be NULL. */
 int acc_lock_take(const char *path, long *holder, acc_error *err);
 
+/* acc_lock_take for a run that must have the lock: the fd, or -1 with err
+ * saying "<what> in use by another run (pid N, lock <path>); wait for it to
+ * finish or give another <option>" when another process holds it, or why
+ * the lock cannot be taken. */
+int acc_lock_claim(const char *path, const char *what, const char *option, acc_error *err);
+
 /* Releases a lock of acc_lock_take (fd < 0 is ignored); the file stays. */
 void acc_lock_release(int fd);
 

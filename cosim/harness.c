@@ -256,21 +256,9 @@ static int lock_folder(const char *dir, acc_error *err)
     char path[COSIM_PATH_MAX + 8];
     if (join_path(path, sizeof(path), dir, ".lock", err))
         return -1;
-    long holder = 0;
-    acc_error lerr;
-    int fd = acc_lock_take(path, &holder, &lerr);
-    if (fd == ACC_LOCK_BUSY) {
-        char who[32] = "pid unknown";
-        if (holder > 0)
-            snprintf(who, sizeof(who), "pid %ld", holder);
-        return acc_fail(err,
-                        "%s: output folder in use by another run (%s, lock %s/.lock); wait for it "
-                        "to finish or give another --out",
-                        dir, who, dir);
-    }
-    if (fd < 0)
-        return acc_fail(err, "%s", lerr.msg);
-    return fd;
+    char what[COSIM_PATH_MAX + 32];
+    snprintf(what, sizeof(what), "%s: output folder", dir);
+    return acc_lock_claim(path, what, "--out", err);
 }
 
 /* Step 1 (end): takes the output folder as soon as it is known: creates it,

@@ -633,27 +633,6 @@ static void print_summary(const options *o, const acc_layer *l, const acc_config
 
 /* ---------------------------------------------------------------- the output files */
 
-/* Takes one lock of the run; fd, or -1 with err naming `what` and the run
- * that holds it. */
-static int take_lock(const char *path, const char *what, const char *flag, acc_error *err)
-{
-    long holder = 0;
-    acc_error lerr;
-    int fd = acc_lock_take(path, &holder, &lerr);
-    if (fd == ACC_LOCK_BUSY) {
-        char who[32] = "pid unknown";
-        if (holder > 0)
-            snprintf(who, sizeof(who), "pid %ld", holder);
-        return acc_fail(err,
-                        "%s: in use by another run (%s, lock %s); wait for it to finish or give "
-                        "another %s",
-                        what, who, path, flag);
-    }
-    if (fd < 0)
-        return acc_fail(err, "%s", lerr.msg);
-    return fd;
-}
-
 /* Takes the lock of the layer's files in DIR, DIR/.<file>.lock, into
  * locks[0], unless it is held already; `create` makes DIR first, else a
  * missing DIR is left alone (locks[0] stays -1).  0, or -1 with err when
@@ -670,8 +649,8 @@ static int lock_files(const options *o, const char *file, int create, int locks[
     size_t n = strlen(o->out_dir) + strlen(file) + 32;
     char *path = acc_malloc(n), *what = acc_malloc(n);
     snprintf(path, n, "%s/.%s.lock", o->out_dir, file);
-    snprintf(what, n, "%s/%s.sched and .json", o->out_dir, file);
-    int fd = take_lock(path, what, "--out-dir", err);
+    snprintf(what, n, "%s/%s.sched and .json:", o->out_dir, file);
+    int fd = acc_lock_claim(path, what, "--out-dir", err);
     free(path);
     free(what);
     if (fd < 0)
@@ -690,10 +669,12 @@ static int take_locks(const options *o, const char *file, int locks[2], acc_erro
 {
     if (o->dimacs) {
         size_t n = strlen(o->dimacs) + 8;
-        char *path = acc_malloc(n);
+        char *path = acc_malloc(n), *what = acc_malloc(n);
         snprintf(path, n, "%s.lock", o->dimacs);
-        locks[1] = take_lock(path, o->dimacs, "--dimacs", err);
+        snprintf(what, n, "%s:", o->dimacs);
+        locks[1] = acc_lock_claim(path, what, "--dimacs", err);
         free(path);
+        free(what);
         if (locks[1] < 0)
             return -1;
     }
