@@ -2,6 +2,7 @@
 // API of vmodel.h.  Compiled once per configuration, against that
 // configuration's Verilator output (build/rtl/<config>/obj).
 #include "cosim/vmodel.h"
+#include "cosim/vmodel_print.h"
 
 #include <algorithm>
 #include <cctype>
@@ -176,28 +177,11 @@ extern "C" {
 
 int acc_vm_printf(const char *fmt, ...)
 {
-    va_list ap, aq;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(aq, ap);
-    const int n = std::vsnprintf(nullptr, 0, fmt, aq);
-    va_end(aq);
-    if (n < 0) {
-        va_end(ap);
-        return n;
-    }
-    std::vector<char> text(static_cast<std::size_t>(n) + 1);
-    std::vsnprintf(text.data(), text.size(), fmt, ap);
+    const int n =
+        acc_vm_vprint(t_printing ? &t_printing->printed : nullptr, ACC_VM_PRINTED_MAX, fmt, ap);
     va_end(ap);
-    std::fputs(text.data(), stdout);
-    if (t_printing) {
-        std::string &kept = t_printing->printed;
-        if (kept.size() < ACC_VM_PRINTED_MAX) {
-            kept.append(text.data(), std::min<std::size_t>(static_cast<std::size_t>(n),
-                                                           ACC_VM_PRINTED_MAX - kept.size()));
-            if (kept.size() == ACC_VM_PRINTED_MAX)
-                kept.replace(kept.size() - 4, 4, "...\n");
-        }
-    }
     return n;
 }
 

@@ -189,24 +189,9 @@ extern "C" const cosim_backend cosim_backend_systemc = {"systemc", sc_backend_ru
  * cosim/vmodel_print.h's; the rtl builds define it in cosim/vmodel.cpp. */
 extern "C" int acc_vm_printf(const char *fmt, ...)
 {
-    va_list ap, aq;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(aq, ap);
-    const int n = std::vsnprintf(nullptr, 0, fmt, aq);
-    va_end(aq);
-    if (n < 0) {
-        va_end(ap);
-        return n;
-    }
-    std::vector<char> text(static_cast<std::size_t>(n) + 1);
-    std::vsnprintf(text.data(), text.size(), fmt, ap);
+    const int n = acc_vm_vprint(&g_printed, ACC_VM_PRINTED_MAX, fmt, ap);
     va_end(ap);
-    std::fputs(text.data(), stdout);
-    if (g_printed.size() < ACC_VM_PRINTED_MAX) {
-        g_printed.append(text.data(), std::min<std::size_t>(static_cast<std::size_t>(n),
-                                                            ACC_VM_PRINTED_MAX - g_printed.size()));
-        if (g_printed.size() == ACC_VM_PRINTED_MAX)
-            g_printed.replace(g_printed.size() - 4, 4, "...\n");
-    }
     return n;
 }
