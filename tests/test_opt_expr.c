@@ -4,7 +4,8 @@
  * computes; this is checked without a SAT solver: the choice's one-hot
  * literals are set and plain unit propagation (written here) must fix every
  * bit of the node to the concrete value.  Random expression stores are
- * checked on every choice, and the search space's own formulas
+ * checked on every choice (one- and two-dimensional tables, arithmetic,
+ * comparisons, gates), and the search space's own formulas
  * (planner/sat/opt_space.h) on a sample of the choices of tiny layers, some
  * with filters cut into kernel slices. */
 #include <criterion/criterion.h>
@@ -135,6 +136,19 @@ static opt_expr *random_store(uint64_t seed, uint64_t cap, int *nodes, int n)
         nodes[count++] = opt_e_table(e, d, vals);
     }
     nodes[count++] = opt_e_const(e, acc_rng_next(&r) % 100);
+    /* two-dimensional tables: one of random entries, one of smooth entries
+     * (long runs of equal high bits: the majority clauses) with a few
+     * random ones */
+    for (int k = 0; k < 2; k++) {
+        const int da = k == 0 ? 0 : 1, db = k == 0 ? 1 : 2;
+        uint64_t vals[64];
+        for (int i = 0; i < dom[da]; i++)
+            for (int j = 0; j < dom[db]; j++)
+                vals[i * dom[db] + j] = k == 0 || acc_rng_next(&r) % 5 == 0
+                                            ? acc_rng_next(&r) % 300
+                                            : (uint64_t)(16 * (i + 1) + (j + 1) / 2);
+        nodes[count++] = opt_e_table2(e, da, db, vals);
+    }
     int bools[64], nb = 0;
     while (count < n) {
         int a = nodes[acc_rng_next(&r) % (uint64_t)count];

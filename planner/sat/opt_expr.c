@@ -5,6 +5,13 @@
  *   table   bit j of the node is implied by each index's literal:
  *           (not x_i or b_j) or (not x_i or not b_j), bits equal over every
  *           live index are constants;
+ *   table2  per bit j, one line (row i or column k, whichever costs fewer
+ *           literals) at a time: a line whose bit is the same over every
+ *           live index of the other dimension is one binary clause
+ *           (not x_i or +-b_j); otherwise its majority value m takes one
+ *           clause (not x_i or y_e1 or ... or +-b_j) listing the exceptions
+ *           e, and each exception one ternary clause (not x_i or not y_e or
+ *           -+b_j) (or, when that is cheaper, every index a ternary clause);
  *   add     ripple-carry adder; when the sum can exceed cap it is computed
  *           over wc bits and a carry out saturates every bit;
  *   mul     shift-and-add over the narrower operand; when the product can
@@ -20,11 +27,12 @@
 
 #include "core/util.h"
 
-enum { E_CONST, E_TABLE, E_ADD, E_MUL, E_MAX, E_ALIGN4, E_LE, E_ITE, E_AND, E_OR, E_NOT };
+enum { E_CONST, E_TABLE, E_TABLE2, E_ADD, E_MUL, E_MAX, E_ALIGN4, E_LE, E_ITE, E_AND, E_OR, E_NOT };
 
 typedef struct enode {
     int op;
-    int a, b, c; /* operands (node handles); for E_TABLE a = dimension */
+    int a, b, c; /* operands (node handles); for E_TABLE a = dimension, for
+                    E_TABLE2 a, b = the dimensions (row, column) */
     uint64_t v;  /* E_CONST value */
     uint64_t *table;
     uint64_t max;
@@ -135,6 +143,29 @@ int opt_e_table(opt_expr *e, int dim, const uint64_t *vals)
     return push(e, nd);
 }
 
+int opt_e_table2(opt_expr *e, int dima, int dimb, const uint64_t *vals)
+{
+    ACC_REQUIRE(dima >= 0 && dima < e->ndims && dimb >= 0 && dimb < e->ndims && dima != dimb);
+    ACC_REQUIRE(vals != NULL);
+    enode nd = {E_TABLE2, dima, dimb, 0, 0, NULL, 0};
+    const size_t n = (size_t)e->dom[dima] * (size_t)e->dom[dimb];
+    nd.table = acc_malloc(n * sizeof(uint64_t));
+    for (size_t i = 0; i < n; i++) {
+        nd.table[i] = vals[i] > e->cap ? e->cap : vals[i];
+        if (nd.table[i] > nd.max)
+            nd.max = nd.table[i];
+    }
+    return push(e, nd);
+}
+
+/* Entry of a two-dimensional table at the choice idx. */
+static uint64_t table2_at(const opt_expr *e, const enode *nd, const int *idx)
+{
+    ACC_REQUIRE(idx[nd->a] >= 0 && idx[nd->a] < e->dom[nd->a]);
+    ACC_REQUIRE(idx[nd->b] >= 0 && idx[nd->b] < e->dom[nd->b]);
+    return nd->table[(size_t)idx[nd->a] * (size_t)e->dom[nd->b] + (size_t)idx[nd->b]];
+}
+
 int opt_e_add(opt_expr *e, int a, int b)
 {
     check_node(e, a);
@@ -230,6 +261,9 @@ static uint64_t eval_rec(const opt_expr *e, int i, const int *idx, uint64_t *mem
         ACC_REQUIRE(idx[nd->a] >= 0 && idx[nd->a] < e->dom[nd->a]);
         v = nd->table[idx[nd->a]];
         break;
+    case E_TABLE2:
+        v = table2_at(e, nd, idx);
+        break;
     case E_ADD:
         v = sat_add(eval_rec(e, nd->a, idx, memo, done), eval_rec(e, nd->b, idx, memo, done),
                     e->cap);
@@ -315,6 +349,26 @@ void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo, uint64_
             ACC_REQUIRE(any);
             break;
         }
+        case E_TABLE2: {
+            int any = 0;
+            const int nb = e->dom[nd->b];
+            for (int r = 0; r < e->dom[nd->a]; r++) {
+                if (!allowed[nd->a][r])
+                    continue;
+                const uint64_t *row = nd->table + (size_t)r * (size_t)nb;
+                for (int k = 0; k < nb; k++) {
+                    if (!allowed[nd->b][k])
+                        continue;
+                    if (!any || row[k] < l)
+                        l = row[k];
+                    if (!any || row[k] > h)
+                        h = row[k];
+                    any = 1;
+                }
+            }
+            ACC_REQUIRE(any);
+            break;
+        }
         case E_ADD:
             l = sat_add(lo[nd->a], lo[nd->b], e->cap);
             h = sat_add(hi[nd->a], hi[nd->b], e->cap);
@@ -379,6 +433,9 @@ void opt_e_eval_all(const opt_expr *e, const int *idx, uint64_t *v)
         case E_TABLE:
             ACC_REQUIRE(idx[nd->a] >= 0 && idx[nd->a] < e->dom[nd->a]);
             v[i] = nd->table[idx[nd->a]];
+            break;
+        case E_TABLE2:
+            v[i] = table2_at(e, nd, idx);
             break;
         case E_ADD:
             v[i] = sat_add(v[nd->a], v[nd->b], e->cap);
@@ -491,6 +548,116 @@ static int *enc_table(opt_e_encoder *enc, const enode *nd, int w)
     return out;
 }
 
+/* The clauses of one line of a two-dimensional table for one bit: the line's
+ * literal x (its index in one dimension), the live literals y[0..n) of the
+ * other dimension and the bit's value at each, out the node's bit.  `plain`:
+ * one ternary clause per index; otherwise the majority clause and one
+ * ternary clause per exception (a line of one value: one binary clause). */
+static void enc_line(opt_cnf *f, int x, const int *y, const char *bitv, int n, int out, int plain)
+{
+    int ones = 0;
+    for (int i = 0; i < n; i++)
+        ones += bitv[i];
+    if (plain) {
+        for (int i = 0; i < n; i++)
+            opt_cnf_clause3(f, -x, -y[i], bitv[i] ? out : -out);
+        return;
+    }
+    const int m = 2 * ones >= n; /* the majority value */
+    int *cl = acc_malloc((size_t)(n + 2) * sizeof(int));
+    int len = 0;
+    cl[len++] = -x;
+    for (int i = 0; i < n; i++)
+        if (bitv[i] != m) {
+            cl[len++] = y[i];
+            opt_cnf_clause3(f, -x, -y[i], m ? -out : out);
+        }
+    cl[len++] = m ? out : -out;
+    opt_cnf_clause(f, cl, len);
+    free(cl);
+}
+
+/* Literals of one line's clauses (enc_line): *plain tells which form is
+ * cheaper. */
+static int64_t line_cost(const char *bitv, int n, int *plain)
+{
+    int ones = 0;
+    for (int i = 0; i < n; i++)
+        ones += bitv[i];
+    const int exc = ones < n - ones ? ones : n - ones;
+    const int64_t maj = (int64_t)exc * 3 + exc + 2, flat = 3 * (int64_t)n;
+    *plain = flat < maj;
+    return *plain ? flat : maj;
+}
+
+static int *enc_table2(opt_e_encoder *enc, const enode *nd, int w)
+{
+    opt_cnf *f = enc->f;
+    const int da = nd->a, db = nd->b, na = enc->e->dom[da], nb = enc->e->dom[db];
+    /* the live indices of each dimension and their literals */
+    int *ia = acc_malloc((size_t)na * sizeof(int)), *ib = acc_malloc((size_t)nb * sizeof(int));
+    int *la = acc_malloc((size_t)na * sizeof(int)), *lb = acc_malloc((size_t)nb * sizeof(int));
+    int ma = 0, mb = 0;
+    for (int i = 0; i < na; i++)
+        if (enc->lits[da][i] != OPT_FALSE) {
+            ia[ma] = i;
+            la[ma++] = enc->lits[da][i];
+        }
+    for (int k = 0; k < nb; k++)
+        if (enc->lits[db][k] != OPT_FALSE) {
+            ib[mb] = k;
+            lb[mb++] = enc->lits[db][k];
+        }
+    int *out = acc_malloc((size_t)w * sizeof(int));
+    char *bits = acc_malloc((size_t)ma * (size_t)mb + 1); /* bit j at live (row r, column c) */
+    char *line = acc_malloc((size_t)(ma > mb ? ma : mb) + 1);
+    for (int j = 0; j < w; j++) {
+        int64_t ones = 0;
+        for (int r = 0; r < ma; r++)
+            for (int c = 0; c < mb; c++) {
+                char v = (char)((nd->table[(size_t)ia[r] * (size_t)nb + (size_t)ib[c]] >> j) & 1);
+                bits[(size_t)r * (size_t)mb + (size_t)c] = v;
+                ones += v;
+            }
+        if (ones == 0 || ones == (int64_t)ma * mb) {
+            out[j] = ones == 0 ? OPT_FALSE : OPT_TRUE;
+            continue;
+        }
+        out[j] = opt_cnf_var(f);
+        /* rows or columns, whichever takes fewer literals */
+        int64_t by_rows = 0, by_cols = 0;
+        int plain;
+        for (int r = 0; r < ma; r++)
+            by_rows += line_cost(bits + (size_t)r * (size_t)mb, mb, &plain);
+        for (int c = 0; c < mb; c++) {
+            for (int r = 0; r < ma; r++)
+                line[r] = bits[(size_t)r * (size_t)mb + (size_t)c];
+            by_cols += line_cost(line, ma, &plain);
+        }
+        if (by_rows <= by_cols) {
+            for (int r = 0; r < ma; r++) {
+                const char *row = bits + (size_t)r * (size_t)mb;
+                line_cost(row, mb, &plain);
+                enc_line(f, la[r], lb, row, mb, out[j], plain);
+            }
+        } else {
+            for (int c = 0; c < mb; c++) {
+                for (int r = 0; r < ma; r++)
+                    line[r] = bits[(size_t)r * (size_t)mb + (size_t)c];
+                line_cost(line, ma, &plain);
+                enc_line(f, lb[c], la, line, ma, out[j], plain);
+            }
+        }
+    }
+    free(line);
+    free(bits);
+    free(ia);
+    free(ib);
+    free(la);
+    free(lb);
+    return out;
+}
+
 static int *enc_add(opt_e_encoder *enc, const int *a, int wa, const int *b, int wb, int w,
                     int saturating)
 {
@@ -577,6 +744,9 @@ const int *opt_e_encode(opt_e_encoder *enc, int node, int *w)
         break;
     case E_TABLE:
         out = enc_table(enc, nd, width);
+        break;
+    case E_TABLE2:
+        out = enc_table2(enc, nd, width);
         break;
     case E_ADD: {
         a = opt_e_encode(enc, nd->a, &wa);

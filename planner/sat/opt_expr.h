@@ -28,6 +28,10 @@ void opt_expr_free(opt_expr *e);
 /* Node constructors; each returns a node handle (>= 0). */
 int opt_e_const(opt_expr *e, uint64_t v);
 int opt_e_table(opt_expr *e, int dim, const uint64_t *vals); /* vals[index] (copied) */
+/* A table over two dimensions (dima != dimb): the value at indices (i, j) is
+ * vals[i * dom[dimb] + j] (copied).  For quantities that couple two
+ * dimensions and are no product of per-dimension tables. */
+int opt_e_table2(opt_expr *e, int dima, int dimb, const uint64_t *vals);
 int opt_e_add(opt_expr *e, int a, int b);
 int opt_e_mul(opt_expr *e, int a, int b);
 int opt_e_max(opt_expr *e, int a, int b);
