@@ -97,13 +97,13 @@ typedef struct candidate {
 static void estimate(const shape *s, const acc_config *cfg, int serial, candidate *c)
 {
     const acc_tiling *t = &c->t;
-    const int R = cfg->rows, C = cfg->cols;
+    const int C = cfg->cols;
     const int nk = (int)acc_ceil_div(s->Kg, t->tk), ny = (int)acc_ceil_div(s->OH, t->th);
     const int nx = (int)acc_ceil_div(s->OW, t->tw), nch = (int)acc_ceil_div(s->Cg, t->tc);
     const double taps = (double)s->FH * s->FW;
     const int ns = s->ns; /* steps per chunk: the kernel slices */
-    double sum_kseg = 0, sum_kbeats = 0, sum_vh = 0, sum_xseg = 0, sum_vwbeats = 0, sum_ybeats = 0,
-           sum_fixed = 0, sum_spacing = 0;
+    double sum_kseg = 0, sum_kbeats = 0, sum_vh = 0, sum_vwbeats = 0, sum_ybeats = 0, sum_fixed = 0,
+           sum_spacing = 0, sum_pix = 0;
     for (int i = 0; i < nk; i++) {
         int kn = tile_size(i, t->tk, s->Kg);
         sum_kseg += (double)acc_ceil_div(kn, C);
@@ -120,8 +120,12 @@ static void estimate(const shape *s, const acc_config *cfg, int serial, candidat
             window wx = opt_slice_window(s, OPT_AXIS_X, tile_start(i, t->tw), own, b);
             sum_vwbeats += row_beats(cfg, wx.n);
         }
-        sum_xseg += (double)acc_ceil_div(own, R);
         sum_ybeats += row_beats(cfg, 4.0 * own);
+        /* the pixel passes of the x-tile's tiles, FLAT when legal
+         * (opt_tile_flat) */
+        const int flat = opt_tile_flat(s, cfg, tile_start(i, t->tw), own);
+        for (int j = 0; j < ny; j++)
+            sum_pix += (double)opt_pixel_passes(tile_size(j, t->th, s->OH), own, flat, cfg);
     }
     /* a COMPUTE of P passes of L steps takes e(L) + P * D(L) (model.h) */
     for (int i = 0; i < nch; i++)
@@ -134,7 +138,7 @@ static void estimate(const shape *s, const acc_config *cfg, int serial, candidat
 
     const double G = s->G, lr = cfg->read_latency + 2.0, lw = cfg->write_latency + 2.0;
     const double steps = G * nk * ny * nx * nch * ns, tiles = G * nk * ny * nx;
-    double cp = tiles * sum_fixed + G * sum_kseg * s->OH * sum_xseg * sum_spacing;
+    double cp = tiles * sum_fixed + G * sum_kseg * sum_pix * sum_spacing;
     double act_loads = (double)ny * nx * nch * ns;
     double act_rep = act_loads <= c->slots[KIND_ACT] ? 1 : nk;
     double ld_act = G * act_rep * (act_loads * lr + (double)s->Cg * sum_vh * sum_vwbeats);

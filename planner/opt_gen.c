@@ -4,7 +4,9 @@
  * The loop nest: groups, then the three tile loops in the choice's order,
  * then the channel chunks, then the kernel slices.  Each step (tile, chunk,
  * slice) is one COMPUTE, preceded by the LOADs of the blocks it needs that
- * are not resident, and each tile ends with one STORE.  Every operand kind has a pool of buffers; a
+ * are not resident, and each tile ends with one STORE.  Every COMPUTE of a
+ * tile is FLAT when FLAT is legal for all of them (opt_tile_flat: a
+ * property of the x-tile).  Every operand kind has a pool of buffers; a
  * block that is still in one of its kind's buffers is not loaded again, and a new block replaces
  * the least recently used buffer (round robin for results, which are never reused).  Waits are the
  * dependencies that make the overlap safe.  The three engines' instruction sequences are then
@@ -176,6 +178,35 @@ int opt_slice_reads_input(const opt_shape *s, int axis, int o0, int on, int b)
             return 1;
     }
     return 0;
+}
+
+int opt_tile_flat(const opt_shape *s, const acc_config *cfg, int ox0, int own)
+{
+    ACC_REQUIRE(s != NULL && cfg != NULL && own >= 1);
+    acc_compute c;
+    memset(&c, 0, sizeof(c));
+    c.sh = (uint32_t)s->SH;
+    c.sw = (uint32_t)s->SW;
+    c.th = 1;
+    c.tw = (uint32_t)own;
+    for (int b = 0; b < s->nbw; b++) {
+        c.act_ph = (uint32_t)opt_slice_window(s, OPT_AXIS_X, ox0, own, b).n;
+        if (!model_compute_flat_ok(&c, cfg))
+            return 0;
+    }
+    return 1;
+}
+
+int64_t opt_pixel_passes(int ohn, int own, int flat, const acc_config *cfg)
+{
+    ACC_REQUIRE(cfg != NULL && ohn >= 0 && own >= 0);
+    acc_compute c; /* the model's passes of one output channel */
+    memset(&c, 0, sizeof(c));
+    c.th = (uint32_t)ohn;
+    c.tw = (uint32_t)own;
+    c.tk = 1;
+    c.flat = flat;
+    return model_compute_passes(&c, cfg);
 }
 
 /* Largest stored window and largest virtual padding over all tiles and
@@ -476,6 +507,7 @@ static void gen_tile(step_ctx *x, int g, int kt, int yt, int xt, slot *os)
     const int kn = opt_tile_size(kt, t->tk, s->Kg);
     const int oy0 = opt_tile_start(yt, t->th), ohn = opt_tile_size(yt, t->th, s->OH);
     const int ox0 = opt_tile_start(xt, t->tw), own = opt_tile_size(xt, t->tw, s->OW);
+    const int flat = opt_tile_flat(s, x->cfg, ox0, own);
     uint32_t last_cp = 0;
     for (int ch = 0; ch < x->nch; ch++) {
         const int c0 = opt_tile_start(ch, t->tc), cn = opt_tile_size(ch, t->tc, s->Cg);
@@ -531,6 +563,7 @@ static void gen_tile(step_ctx *x, int g, int kt, int yt, int xt, slot *os)
             cp->ptop = (uint32_t)wy.pad;
             cp->pleft = (uint32_t)wx.pad;
             cp->acc = !first;
+            cp->flat = flat;
             dep[ACC_ENG_LD] = as->load > ws->load ? as->load : ws->load;
             if (first)
                 dep[ACC_ENG_ST] = os->store;

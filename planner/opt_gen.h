@@ -117,6 +117,19 @@ opt_window opt_slice_window(const opt_shape *s, int axis, int o0, int on, int b)
  * row (column) of the real input, not padding. */
 int opt_slice_reads_input(const opt_shape *s, int axis, int o0, int on, int b);
 
+/* 1 when FLAT (docs/isa.md, model_compute_flat_ok) is legal for every
+ * COMPUTE of an x-tile, output columns [ox0, ox0+own): for the COMPUTE of
+ * each column of kernel slices (act_ph = that slice column's window width;
+ * legality depends on neither th, the chunk nor the band).  The generator
+ * sets `flat` on every COMPUTE of a tile whose x-tile this holds for. */
+int opt_tile_flat(const opt_shape *s, const acc_config *cfg, int ox0, int own);
+
+/* Array passes over the pixels of an ohn x own tile (times ceil(kn/C) for
+ * its kn output channels): model_compute_passes of one output channel,
+ * ceil(ohn*own/R) with FLAT, ohn*ceil(own/R) without (docs/model.md);
+ * 0 when ohn or own is 0. */
+int64_t opt_pixel_passes(int ohn, int own, int flat, const acc_config *cfg);
+
 /* Tile i of size t over an extent: first index and size (the last tile
  * takes what is left). */
 static inline int opt_tile_start(int i, int t)

@@ -4,14 +4,20 @@
  *
  * Every quantity the bounds need is a product of sums over the tiles of one
  * dimension each (the tile loops are independent), so it is a product of
- * per-dimension tables: e.g. the compute engine's busy cycles are, with a
- * COMPUTE of P passes of L steps taking e(L) + P * D(L) cycles (model.h,
- * model_compute_fixed and model_compute_spacing),
+ * per-dimension tables, except the pixel passes, which couple the row and
+ * column tiles (a two-dimensional table over th and tw): the compute
+ * engine's busy cycles are, with a COMPUTE of P passes of L steps taking
+ * e(L) + P * D(L) cycles (model.h, model_compute_fixed and
+ * model_compute_spacing),
  *   tiles * (sum over a tile's steps of e(L))
- *   + G * OH * (sum over k-tiles of ceil(kn / C))
- *            * (sum over x-tiles of ceil(own / R))
- *            * (sum over a tile's steps of D(L)),
- * the passes of a tile being th * ceil(own / R) * ceil(kn / C) and a step's
+ *   + G * (sum over k-tiles of ceil(kn / C))
+ *       * F(th, tw)
+ *       * (sum over a tile's steps of D(L)),
+ *   F(th, tw) = sum over y-tiles and x-tiles of the tile's pixel passes,
+ *               ceil(ohn * own / R) when the x-tile is FLAT, else
+ *               ohn * ceil(own / R),
+ * the passes of a tile being its pixel passes times ceil(kn / C), the same
+ * for each of its steps (FLAT is a property of the x-tile), and a step's
  * L = cn * fh * fw depending only on its chunk and slice.
  * Kernel slices (a fixed function of the layer) multiply the steps of a
  * tile; their windows are summed with the tiles of their axis (bands with
@@ -112,8 +118,15 @@ typedef struct tables {
     uint64_t *nk, *ak, *wb, *wb0, *knl, *kseg0, *ksegl, *tk, *triv_k;
     /* Y */
     uint64_t *ny, *vh_sum, *vh0, *ohnl, *th, *vhmax, *triv_y;
-    /* X */
-    uint64_t *nx, *ax, *ab, *ab0, *sb, *sbl, *xseg0, *xsegl, *tw, *vwmax, *triv_x;
+    /* X: the x-tiles of tw = i + 1 are cf FLAT and cr other full ones (own =
+     * tw) and, when owl > 0, an edge tile of owl columns, FLAT when ef;
+     * flat0 (flatl) tells whether the first (last) x-tile is FLAT and ownl
+     * is the last x-tile's width */
+    uint64_t *nx, *ab, *ab0, *sb, *sbl, *tw, *vwmax, *triv_x;
+    uint64_t *cf, *cr, *owl, *ef, *flat0, *flatl, *ownl;
+    /* TH x TW (index th-1, tw-1 at [(th-1) * dom TW + tw-1]): the pixel
+     * passes of all tiles (F), of the first tile (p0), of the last (pl) */
+    uint64_t *pf, *p0, *pl;
     /* C */
     uint64_t *nch, *ce, *cd, *tc, *el, *dl;
 } tables;
@@ -198,10 +211,11 @@ static void y_tables(opt_space *sp, tables *t)
 static void x_tables(opt_space *sp, residues ra, residues rs, tables *t)
 {
     const opt_shape *s = &sp->s;
-    const int n = sp->dom[OPT_D_TW], R = sp->cfg.rows, dw = sp->cfg.axi_bytes;
-    t->nx = col(n), t->ax = col(n), t->ab = col(n), t->ab0 = col(n), t->sb = col(n);
-    t->sbl = col(n), t->xseg0 = col(n), t->xsegl = col(n), t->tw = col(n), t->vwmax = col(n);
-    t->triv_x = col(n);
+    const int n = sp->dom[OPT_D_TW], dw = sp->cfg.axi_bytes;
+    t->nx = col(n), t->ab = col(n), t->ab0 = col(n), t->sb = col(n);
+    t->sbl = col(n), t->tw = col(n), t->vwmax = col(n), t->triv_x = col(n);
+    t->cf = col(n), t->cr = col(n), t->owl = col(n), t->ef = col(n), t->flat0 = col(n);
+    t->flatl = col(n), t->ownl = col(n);
     for (int i = 0; i < n; i++) {
         const int tw = i + 1, nx = (int)acc_ceil_div(s->OW, tw);
         t->tw[i] = (uint64_t)tw;
@@ -210,15 +224,21 @@ static void x_tables(opt_space *sp, residues ra, residues rs, tables *t)
         int pad = 0, vmax = 0, empty = 0;
         for (int xt = 0; xt < nx; xt++) {
             int o0 = opt_tile_start(xt, tw), on = opt_tile_size(xt, tw, s->OW);
-            uint64_t seg = (uint64_t)acc_ceil_div(on, R);
+            const int flat = opt_tile_flat(s, &sp->cfg, o0, on);
             uint64_t sb = min_beats(rs, 4u * (uint64_t)o0, 4u * (uint64_t)on, dw);
-            t->ax[i] += seg;
             t->sb[i] += sb;
+            if (on == tw)
+                (flat ? t->cf : t->cr)[i]++;
+            else {
+                t->owl[i] = (uint64_t)on;
+                t->ef[i] = (uint64_t)flat;
+            }
             if (xt == 0)
-                t->xseg0[i] = seg;
+                t->flat0[i] = (uint64_t)flat;
             if (xt == nx - 1) {
                 t->sbl[i] = sb;
-                t->xsegl[i] = seg;
+                t->flatl[i] = (uint64_t)flat;
+                t->ownl[i] = (uint64_t)on;
             }
             for (int bw = 0; bw < s->nbw; bw++) { /* the columns of kernel slices */
                 opt_window w = opt_slice_window(s, OPT_AXIS_X, o0, on, bw);
@@ -239,6 +259,39 @@ static void x_tables(opt_space *sp, residues ra, residues rs, tables *t)
                                            : pad > PAD_MAX         ? OPT_X_PAD
                                            : empty                 ? OPT_X_PADONLY
                                                                    : OPT_X_OK);
+    }
+}
+
+/* TH x TW: the pixel passes of every tile (F), of the first and of the last
+ * tile (y_tables and x_tables first). */
+static void yx_tables(const opt_space *sp, tables *t)
+{
+    const opt_shape *s = &sp->s;
+    const acc_config *cfg = &sp->cfg;
+    const int na = sp->dom[OPT_D_TH], nb = sp->dom[OPT_D_TW];
+    t->pf = col(na * nb), t->p0 = col(na * nb), t->pl = col(na * nb);
+    for (int a = 0; a < na; a++) {
+        const int th = a + 1, nyf = s->OH / th, ohe = s->OH % th; /* full y-tiles, edge rows */
+        const int ohl = (int)t->ohnl[a];
+        for (int b = 0; b < nb; b++) {
+            const int tw = b + 1, owl = (int)t->owl[b];
+            const size_t k = (size_t)a * (size_t)nb + (size_t)b;
+            uint64_t f = 0;
+            for (int y = 0; y < 2; y++) { /* the full y-tiles, then the edge one */
+                const int h = y == 0 ? th : ohe;
+                const uint64_t cnt = y == 0 ? (uint64_t)nyf : ohe > 0;
+                if (cnt == 0)
+                    continue;
+                uint64_t row = t->cf[b] * (uint64_t)opt_pixel_passes(h, tw, 1, cfg) +
+                               t->cr[b] * (uint64_t)opt_pixel_passes(h, tw, 0, cfg);
+                if (owl > 0)
+                    row += (uint64_t)opt_pixel_passes(h, owl, (int)t->ef[b], cfg);
+                f += cnt * row;
+            }
+            t->pf[k] = f;
+            t->p0[k] = (uint64_t)opt_pixel_passes(th, tw, (int)t->flat0[b], cfg);
+            t->pl[k] = (uint64_t)opt_pixel_passes(ohl, (int)t->ownl[b], (int)t->flatl[b], cfg);
+        }
     }
 }
 
@@ -368,11 +421,13 @@ static void build_exprs(opt_space *sp, const tables *t)
     const int ny = TB(b, OPT_D_TH, t->ny), vh_sum = TB(b, OPT_D_TH, t->vh_sum);
     const int vh0 = TB(b, OPT_D_TH, t->vh0), ohnl = TB(b, OPT_D_TH, t->ohnl);
     const int th = TB(b, OPT_D_TH, t->th), vhmax = TB(b, OPT_D_TH, t->vhmax);
-    const int nx = TB(b, OPT_D_TW, t->nx), ax = TB(b, OPT_D_TW, t->ax);
+    const int nx = TB(b, OPT_D_TW, t->nx);
     const int ab = TB(b, OPT_D_TW, t->ab), ab0 = TB(b, OPT_D_TW, t->ab0);
     const int sb = TB(b, OPT_D_TW, t->sb), sbl = TB(b, OPT_D_TW, t->sbl);
-    const int xseg0 = TB(b, OPT_D_TW, t->xseg0), xsegl = TB(b, OPT_D_TW, t->xsegl);
     const int tw = TB(b, OPT_D_TW, t->tw), vwmax = TB(b, OPT_D_TW, t->vwmax);
+    const int pf = opt_e_table2(b->e, OPT_D_TH, OPT_D_TW, t->pf);
+    const int p0 = opt_e_table2(b->e, OPT_D_TH, OPT_D_TW, t->p0);
+    const int pl = opt_e_table2(b->e, OPT_D_TH, OPT_D_TW, t->pl);
     const int nch = TB(b, OPT_D_TC, t->nch), tc = TB(b, OPT_D_TC, t->tc);
     const int ce = TB(b, OPT_D_TC, t->ce), cd = TB(b, OPT_D_TC, t->cd);
     const int el = TB(b, OPT_D_TC, t->el), dl = TB(b, OPT_D_TC, t->dl);
@@ -406,9 +461,9 @@ static void build_exprs(opt_space *sp, const tables *t)
     const int tiles = M(b, M(b, nk, nyx), G);
     const int steps = M(b, tiles, nch);
     /* compute engine: exact busy cycles, e(L) per COMPUTE and D(L) per pass */
-    sp->busy_cp = A(b, M(b, tiles, ce), M(b, M(b, M(b, M(b, ak, ax), cd), OH), G));
-    const int p0 = M(b, M(b, th, xseg0), kseg0); /* passes of the first tile (th <= OH) */
-    const int first_tile_cp = A(b, ce, M(b, p0, cd));
+    sp->busy_cp = A(b, M(b, tiles, ce), M(b, M(b, M(b, ak, pf), cd), G));
+    /* the first tile's COMPUTEs (th <= OH, tw <= OW: a full tile) */
+    const int first_tile_cp = A(b, ce, M(b, M(b, p0, kseg0), cd));
     /* the first two loads and the last store (tc <= Cg: the first chunk is tc) */
     const int d_la0 = A(b, K(b, lr), M(b, M(b, tc, vh0), ab0));
     const int d_lw0 = A(b, K(b, lr), M(b, M(b, tc, K(b, taps0)), wb0));
@@ -450,7 +505,7 @@ static void build_exprs(opt_space *sp, const tables *t)
     const int lb_cp =
         A(b, A(b, sp->busy_cp, one), ITE(b, bo1, MX(b, cp_tail, A(b, pre, sp->busy_st)), cp_tail));
     /* the last step's COMPUTE (edge sizes in every dimension: the shortest) */
-    const int cp_min = A(b, el, M(b, M(b, M(b, ohnl, xsegl), ksegl), dl));
+    const int cp_min = A(b, el, M(b, M(b, pl, ksegl), dl));
     const int lb_ld = A(b, A(b, sp->busy_ld, A(b, cp_min, d_st_last)), K(b, s0 + 1u));
     const int lb_st = A(b, A(b, A(b, pre, first_tile_cp), sp->busy_st), one);
     const int instrs = A(b, A(b, A(b, sp->loads_act, sp->loads_wgt), A(b, steps, tiles)), one);
@@ -542,6 +597,7 @@ int opt_space_init_kmax(opt_space *sp, const acc_layer *l, const acc_config *cfg
     k_tables(sp, rw, &t);
     y_tables(sp, &t);
     x_tables(sp, ra, rs, &t);
+    yx_tables(sp, &t);
     c_tables(sp, &t);
     build_exprs(sp, &t);
     tables_free(&t);

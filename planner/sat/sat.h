@@ -24,7 +24,7 @@
 #include "planner/sat/opt_space.h"
 
 /* Version of the search; part of every cache key (cosim/harness.c). */
-#define ACC_SAT_VERSION "sat-3"
+#define ACC_SAT_VERSION "sat-4"
 
 typedef struct acc_sat_options {
     double time_limit;        /* seconds; <= 0: none.  The only source of nondeterminism */
