@@ -35,6 +35,10 @@ static const char *const tiny_configs[] = {
     "data_bits = 32\n[memory]\nread_latency = 3\nwrite_latency = 2\n",
     "[array]\nrows = 4\ncols = 2\n[scratchpad]\nbytes = 1024\nbanks = 8\n[axi]\n"
     "data_bits = 64\n[memory]\nread_latency = 6\nwrite_latency = 1\n",
+    /* two banks: a scratchpad port window of 9 bytes, FLAT only for narrow
+     * windows */
+    "[array]\nrows = 2\ncols = 8\n[scratchpad]\nbytes = 1024\nbanks = 2\n[axi]\n"
+    "data_bits = 32\n[memory]\nread_latency = 3\nwrite_latency = 2\n",
 };
 
 static acc_config tiny_config(int i)
@@ -168,6 +172,9 @@ static tiny_case cases[] = {
     {  4, 4, 3, 3, 2, 3, 1, 1, 1, 0, 2},  /* 3x3 in slices of 2x2, padding */
     {  7, 3, 5, 1, 2, 2, 2, 0, 1, 1, 2},  /* 5x1 in bands, stride 2 */
     {  3, 8, 1, 5, 2, 3, 1, 0, 1, 0, 2},  /* 1x5 in columns */
+    /* FLAT legal for x-tiles of at most 2 (3 in slices) output columns */
+    {  9, 9, 3, 3, 2, 3, 2, 0, 1, 2, 0},  /* stride 2: FLAT and other x-tiles */
+    {  9, 9, 3, 3, 2, 2, 2, 0, 1, 2, 2},  /* the same in slices of 2x2 */
 };
 /* clang-format on */
 
@@ -221,6 +228,86 @@ Test(sat, catalog_schedules_are_valid_correct_and_take_the_claimed_time)
         check_schedule(&r.program, r.makespan, &l, &cfg, &mm);
         acc_sat_result_free(&r);
     }
+}
+
+/* FLAT on the shipped configurations: a tiling whose inner x-tiles are too
+ * wide for FLAT (3x3, stride 2, padding 1: the reach 2*own + 2 + (R-1)*2 + 1
+ * exceeds the port's window for own > 10 on small, own > 40 on default)
+ * and whose border tiles (windows clipped by the padding) and narrow edge
+ * tile are not; the sat planner's best schedule of that tiling (and, with
+ * slices of 2x2, of a sliced filter) is valid, computes golden's outputs on
+ * the iss, takes its claimed makespan and has FLAT COMPUTEs beside others:
+ * without slices exactly those for which FLAT is legal, with slices those
+ * of the x-tiles where it is legal for every slice column. */
+static const char *const flat_configs[] = {"small", "default"};
+
+typedef struct flat_case {
+    int config; /* flat_configs[] */
+    int hw, kmax;
+    acc_tiling t;
+} flat_case;
+
+ParameterizedTestParameters(sat, tilings_with_and_without_flat_x_tiles_are_correct)
+{
+    static flat_case fcases[] = {
+        {0, 47, 0, {4, 3, 11, 2}}, /* small: x-tiles of 11, 11 (no FLAT), 2 */
+        {0,
+         47,
+         2,
+         {4, 3, 12, 1}}, /* slices: x-tiles of 12 (clipped: FLAT) and 12 (one column too wide) */
+        {1, 169, 0, {4, 2, 41, 2}}, /* default: x-tiles of 41, 41 (no FLAT), 3 */
+    };
+    return cr_make_param_array(flat_case, fcases, sizeof(fcases) / sizeof(fcases[0]));
+}
+
+ParameterizedTest(flat_case *fc, sat, tilings_with_and_without_flat_x_tiles_are_correct)
+{
+    acc_config cfg;
+    acc_error e;
+    cr_assert_eq(acc_config_load(flat_configs[fc->config], &cfg, &e), 0, "%s", e.msg);
+    acc_layer l;
+    memset(&l, 0, sizeof(l));
+    snprintf(l.name, sizeof(l.name), "flat");
+    l.ifmap_h = l.ifmap_w = fc->hw;
+    l.filter_h = l.filter_w = 3;
+    l.channels = 2;
+    l.num_filter = 4;
+    l.stride_h = l.stride_w = 2;
+    l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = 1;
+    l.dil_h = l.dil_w = 1;
+    l.groups = 1;
+    cr_assert_eq(acc_layer_check(&l, &e), 0, "%s", e.msg);
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    acc_sat_options o;
+    memset(&o, 0, sizeof(o));
+    o.tiling = &fc->t;
+    o.kernel_max = fc->kmax;
+    acc_sat_result r;
+    cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, &o, &r, &e), 0, "%s", e.msg);
+    cr_assert(r.optimal, "proven optimal within the tiling");
+    int flat = 0, row = 0, legal_row = 0;
+    for (int i = 0; i < r.program.count; i++) {
+        const acc_instr *in = &r.program.ins[i];
+        if (in->op != ACC_OP_COMPUTE)
+            continue;
+        const int ok = model_compute_flat_ok(&in->u.cp, &cfg);
+        cr_assert(ok || !in->u.cp.flat, "instruction %d: FLAT where it is illegal", i);
+        if (fc->kmax == 0)
+            cr_assert_eq(in->u.cp.flat, ok, "instruction %d: FLAT wherever it is legal", i);
+        legal_row += ok && !in->u.cp.flat;
+        if (in->u.cp.flat)
+            flat++;
+        else
+            row++;
+    }
+    cr_assert(flat > 0 && row > 0, "FLAT and other COMPUTEs (%d, %d)", flat, row);
+    if (fc->kmax)
+        cr_assert_gt(legal_row, 0,
+                     "FLAT is a property of the x-tile: a slice column where it "
+                     "is legal goes without it when another column's is not");
+    check_schedule(&r.program, r.makespan, &l, &cfg, &mm);
+    acc_sat_result_free(&r);
 }
 
 /* Makespan of a baseline's schedule of a layer, by the model; -1 when the
