@@ -29,6 +29,15 @@
 
 enum { E_CONST, E_TABLE, E_TABLE2, E_ADD, E_MUL, E_MAX, E_ALIGN4, E_LE, E_ITE, E_AND, E_OR, E_NOT };
 
+/* The last interval bounds of a two-dimensional table and the allowed
+ * values of its dimensions they were computed for (opt_e_bounds is called
+ * many times with the same values of the two dimensions). */
+typedef struct t2cache {
+    char *ma, *mb; /* allowed[a], allowed[b] of the last call */
+    uint64_t lo, hi;
+    int valid;
+} t2cache;
+
 typedef struct enode {
     int op;
     int a, b, c; /* operands (node handles); for E_TABLE a = dimension, for
@@ -36,6 +45,7 @@ typedef struct enode {
     uint64_t v;  /* E_CONST value */
     uint64_t *table;
     uint64_t max;
+    t2cache *cache; /* E_TABLE2 */
 } enode;
 
 struct opt_expr {
@@ -78,8 +88,14 @@ void opt_expr_free(opt_expr *e)
 {
     if (!e)
         return;
-    for (int i = 0; i < e->count; i++)
+    for (int i = 0; i < e->count; i++) {
         free(e->n[i].table);
+        if (e->n[i].cache) {
+            free(e->n[i].cache->ma);
+            free(e->n[i].cache->mb);
+            free(e->n[i].cache);
+        }
+    }
     free(e->n);
     free(e->dom);
     free(e);
@@ -125,7 +141,7 @@ static void check_bool(const opt_expr *e, int a)
 
 int opt_e_const(opt_expr *e, uint64_t v)
 {
-    enode nd = {E_CONST, 0, 0, 0, v > e->cap ? e->cap : v, NULL, 0};
+    enode nd = {E_CONST, 0, 0, 0, v > e->cap ? e->cap : v, NULL, 0, NULL};
     nd.max = nd.v;
     return push(e, nd);
 }
@@ -133,7 +149,7 @@ int opt_e_const(opt_expr *e, uint64_t v)
 int opt_e_table(opt_expr *e, int dim, const uint64_t *vals)
 {
     ACC_REQUIRE(dim >= 0 && dim < e->ndims && vals != NULL);
-    enode nd = {E_TABLE, dim, 0, 0, 0, NULL, 0};
+    enode nd = {E_TABLE, dim, 0, 0, 0, NULL, 0, NULL};
     nd.table = acc_malloc((size_t)e->dom[dim] * sizeof(uint64_t));
     for (int i = 0; i < e->dom[dim]; i++) {
         nd.table[i] = vals[i] > e->cap ? e->cap : vals[i];
@@ -147,8 +163,11 @@ int opt_e_table2(opt_expr *e, int dima, int dimb, const uint64_t *vals)
 {
     ACC_REQUIRE(dima >= 0 && dima < e->ndims && dimb >= 0 && dimb < e->ndims && dima != dimb);
     ACC_REQUIRE(vals != NULL);
-    enode nd = {E_TABLE2, dima, dimb, 0, 0, NULL, 0};
+    enode nd = {E_TABLE2, dima, dimb, 0, 0, NULL, 0, NULL};
     const size_t n = (size_t)e->dom[dima] * (size_t)e->dom[dimb];
+    nd.cache = acc_calloc(1, sizeof(*nd.cache));
+    nd.cache->ma = acc_malloc((size_t)e->dom[dima]);
+    nd.cache->mb = acc_malloc((size_t)e->dom[dimb]);
     nd.table = acc_malloc(n * sizeof(uint64_t));
     for (size_t i = 0; i < n; i++) {
         nd.table[i] = vals[i] > e->cap ? e->cap : vals[i];
@@ -170,7 +189,7 @@ int opt_e_add(opt_expr *e, int a, int b)
 {
     check_node(e, a);
     check_node(e, b);
-    enode nd = {E_ADD, a, b, 0, 0, NULL, sat_add(e->n[a].max, e->n[b].max, e->cap)};
+    enode nd = {E_ADD, a, b, 0, 0, NULL, sat_add(e->n[a].max, e->n[b].max, e->cap), NULL};
     return push(e, nd);
 }
 
@@ -178,7 +197,7 @@ int opt_e_mul(opt_expr *e, int a, int b)
 {
     check_node(e, a);
     check_node(e, b);
-    enode nd = {E_MUL, a, b, 0, 0, NULL, sat_mul(e->n[a].max, e->n[b].max, e->cap)};
+    enode nd = {E_MUL, a, b, 0, 0, NULL, sat_mul(e->n[a].max, e->n[b].max, e->cap), NULL};
     return push(e, nd);
 }
 
@@ -187,14 +206,14 @@ int opt_e_max(opt_expr *e, int a, int b)
     check_node(e, a);
     check_node(e, b);
     uint64_t m = e->n[a].max > e->n[b].max ? e->n[a].max : e->n[b].max;
-    enode nd = {E_MAX, a, b, 0, 0, NULL, m};
+    enode nd = {E_MAX, a, b, 0, 0, NULL, m, NULL};
     return push(e, nd);
 }
 
 int opt_e_align4(opt_expr *e, int a)
 {
     check_node(e, a);
-    enode nd = {E_ALIGN4, a, 0, 0, 0, NULL, align4(e->n[a].max, e->cap)};
+    enode nd = {E_ALIGN4, a, 0, 0, 0, NULL, align4(e->n[a].max, e->cap), NULL};
     return push(e, nd);
 }
 
@@ -202,7 +221,7 @@ int opt_e_le(opt_expr *e, int a, int b)
 {
     check_node(e, a);
     check_node(e, b);
-    enode nd = {E_LE, a, b, 0, 0, NULL, 1};
+    enode nd = {E_LE, a, b, 0, 0, NULL, 1, NULL};
     return push(e, nd);
 }
 
@@ -212,7 +231,7 @@ int opt_e_ite(opt_expr *e, int cond, int a, int b)
     check_node(e, a);
     check_node(e, b);
     uint64_t m = e->n[a].max > e->n[b].max ? e->n[a].max : e->n[b].max;
-    enode nd = {E_ITE, cond, a, b, 0, NULL, m};
+    enode nd = {E_ITE, cond, a, b, 0, NULL, m, NULL};
     return push(e, nd);
 }
 
@@ -220,7 +239,7 @@ int opt_e_and(opt_expr *e, int a, int b)
 {
     check_bool(e, a);
     check_bool(e, b);
-    enode nd = {E_AND, a, b, 0, 0, NULL, 1};
+    enode nd = {E_AND, a, b, 0, 0, NULL, 1, NULL};
     return push(e, nd);
 }
 
@@ -228,14 +247,14 @@ int opt_e_or(opt_expr *e, int a, int b)
 {
     check_bool(e, a);
     check_bool(e, b);
-    enode nd = {E_OR, a, b, 0, 0, NULL, 1};
+    enode nd = {E_OR, a, b, 0, 0, NULL, 1, NULL};
     return push(e, nd);
 }
 
 int opt_e_not(opt_expr *e, int a)
 {
     check_bool(e, a);
-    enode nd = {E_NOT, a, 0, 0, 0, NULL, 1};
+    enode nd = {E_NOT, a, 0, 0, 0, NULL, 1, NULL};
     return push(e, nd);
 }
 
@@ -323,6 +342,48 @@ int opt_e_count(const opt_expr *e)
     return e->count;
 }
 
+/* Least and largest entry of a two-dimensional table over the allowed
+ * values: O(dom a + dom b) when they are those of the last call, else
+ * O(dom a + dom b + allowed a x allowed b). */
+static void table2_bounds(const opt_expr *e, const enode *nd, char *const *allowed, uint64_t *lo,
+                          uint64_t *hi)
+{
+    const int na = e->dom[nd->a], nb = e->dom[nd->b];
+    t2cache *c = nd->cache;
+    if (c->valid && memcmp(c->ma, allowed[nd->a], (size_t)na) == 0 &&
+        memcmp(c->mb, allowed[nd->b], (size_t)nb) == 0) {
+        *lo = c->lo;
+        *hi = c->hi;
+        return;
+    }
+    int *cols = acc_malloc((size_t)nb * sizeof(int)), ncols = 0;
+    for (int k = 0; k < nb; k++)
+        if (allowed[nd->b][k])
+            cols[ncols++] = k;
+    int any = 0;
+    uint64_t l = 0, h = 0;
+    for (int r = 0; r < na && ncols > 0; r++) {
+        if (!allowed[nd->a][r])
+            continue;
+        const uint64_t *row = nd->table + (size_t)r * (size_t)nb;
+        for (int k = 0; k < ncols; k++) {
+            const uint64_t v = row[cols[k]];
+            if (!any || v < l)
+                l = v;
+            if (!any || v > h)
+                h = v;
+            any = 1;
+        }
+    }
+    free(cols);
+    ACC_REQUIRE(any);
+    memcpy(c->ma, allowed[nd->a], (size_t)na);
+    memcpy(c->mb, allowed[nd->b], (size_t)nb);
+    c->lo = *lo = l;
+    c->hi = *hi = h;
+    c->valid = 1;
+}
+
 void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo, uint64_t *hi)
 {
     ACC_REQUIRE(e != NULL && allowed != NULL && lo != NULL && hi != NULL);
@@ -349,26 +410,9 @@ void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo, uint64_
             ACC_REQUIRE(any);
             break;
         }
-        case E_TABLE2: {
-            int any = 0;
-            const int nb = e->dom[nd->b];
-            for (int r = 0; r < e->dom[nd->a]; r++) {
-                if (!allowed[nd->a][r])
-                    continue;
-                const uint64_t *row = nd->table + (size_t)r * (size_t)nb;
-                for (int k = 0; k < nb; k++) {
-                    if (!allowed[nd->b][k])
-                        continue;
-                    if (!any || row[k] < l)
-                        l = row[k];
-                    if (!any || row[k] > h)
-                        h = row[k];
-                    any = 1;
-                }
-            }
-            ACC_REQUIRE(any);
+        case E_TABLE2:
+            table2_bounds(e, nd, allowed, &l, &h);
             break;
-        }
         case E_ADD:
             l = sat_add(lo[nd->a], lo[nd->b], e->cap);
             h = sat_add(hi[nd->a], hi[nd->b], e->cap);
