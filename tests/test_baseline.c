@@ -239,6 +239,66 @@ ParameterizedTest(tiling_param *pr, baseline, fixed_uneven_tilings_are_honoured_
     }
 }
 
+/* FLAT on the small and default configurations (3x3, stride 2, padding 1:
+ * legal for x-tiles of at most 10 columns on small and 40 on default, and
+ * for wider ones whose window the padding clips): each baseline, with its
+ * own tiling and with a fixed tiling of FLAT and other x-tiles, sets FLAT on
+ * exactly the COMPUTEs where it is legal, and its programs pass the
+ * validator and match golden. */
+typedef struct flat_param {
+    int config; /* 0 small, 1 default */
+    int hw;
+    acc_tiling t;
+} flat_param;
+
+ParameterizedTestParameters(baseline, flat_is_set_exactly_where_it_is_legal)
+{
+    static flat_param ps[] = {
+        {0, 47, {4, 3, 11, 2}},  /* x-tiles of 11 (clipped: FLAT), 11 (not), 2 */
+        {1, 169, {4, 2, 41, 2}}, /* x-tiles of 41 (clipped: FLAT), 41 (not), 3 */
+    };
+    return cr_make_param_array(flat_param, ps, sizeof(ps) / sizeof(ps[0]));
+}
+
+ParameterizedTest(flat_param *pr, baseline, flat_is_set_exactly_where_it_is_legal)
+{
+    acc_config cfg = load_config(pr->config ? "default" : "small");
+    acc_layer l;
+    memset(&l, 0, sizeof(l));
+    snprintf(l.name, sizeof(l.name), "flat");
+    l.ifmap_h = l.ifmap_w = pr->hw;
+    l.filter_h = l.filter_w = 3;
+    l.channels = 2;
+    l.num_filter = 4;
+    l.stride_h = l.stride_w = 2;
+    l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = 1;
+    l.dil_h = l.dil_w = 1;
+    l.groups = 1;
+    acc_error e;
+    cr_assert_eq(acc_layer_check(&l, &e), 0, "%s", e.msg);
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    for (int k = 0; k < 4; k++) {
+        const char *strategy = k % 2 ? "double" : "serial";
+        acc_program p = plan_ok(strategy, &l, &cfg, &mm, k < 2 ? &pr->t : NULL);
+        int flat = 0, row = 0;
+        for (int i = 0; i < p.count; i++) {
+            if (p.ins[i].op != ACC_OP_COMPUTE)
+                continue;
+            const int ok = model_compute_flat_ok(&p.ins[i].u.cp, &cfg);
+            cr_assert_eq(p.ins[i].u.cp.flat, ok, "%s: instruction %d: FLAT %d, legal %d", strategy,
+                         i, p.ins[i].u.cp.flat, ok);
+            flat += ok;
+            row += !ok;
+        }
+        if (k < 2)
+            cr_assert(flat > 0 && row > 0, "%s: FLAT and other COMPUTEs (%d, %d)", strategy, flat,
+                      row);
+        check_program(&p, &l, &cfg, &mm, strategy);
+        acc_program_free(&p);
+    }
+}
+
 /* ------------------------------------------------------------ scheduling */
 
 Test(baseline, serial_never_runs_two_instructions_at_once)
