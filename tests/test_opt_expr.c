@@ -5,7 +5,7 @@
  * literals are set and plain unit propagation (written here) must fix every
  * bit of the node to the concrete value.  Random expression stores are
  * checked on every choice (one- and two-dimensional tables, arithmetic,
- * comparisons, gates), and the search space's own formulas
+ * shifts, comparisons, gates), and the search space's own formulas
  * (planner/sat/opt_space.h) on a sample of the choices of tiny layers, some
  * with filters cut into kernel slices. */
 #include <criterion/criterion.h>
@@ -153,8 +153,11 @@ static opt_expr *random_store(uint64_t seed, uint64_t cap, int *nodes, int n)
     while (count < n) {
         int a = nodes[acc_rng_next(&r) % (uint64_t)count];
         int b = nodes[acc_rng_next(&r) % (uint64_t)count];
-        int k = (int)(acc_rng_next(&r) % 9), x;
+        int k = (int)(acc_rng_next(&r) % 10), x;
         switch (k) {
+        case 9:
+            x = opt_e_shr(e, a, (int)(acc_rng_next(&r) % 4));
+            break;
         case 0:
         case 1:
             x = opt_e_add(e, a, b);

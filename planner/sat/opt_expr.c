@@ -18,7 +18,8 @@
  *           exceed cap, partial-product bits dropped above wc and carries
  *           out of wc bits set an overflow flag that saturates every bit;
  *   le      ripple comparator; max = le + multiplexers; ite = multiplexers;
- *   align4  (a + 3) with the two low bits cleared, saturating like add. */
+ *   align4  (a + 3) with the two low bits cleared, saturating like add;
+ *   shr     a's bits from bit k up: no clauses. */
 #include "planner/sat/opt_expr.h"
 
 #include <assert.h>
@@ -27,7 +28,21 @@
 
 #include "core/util.h"
 
-enum { E_CONST, E_TABLE, E_TABLE2, E_ADD, E_MUL, E_MAX, E_ALIGN4, E_LE, E_ITE, E_AND, E_OR, E_NOT };
+enum {
+    E_CONST,
+    E_TABLE,
+    E_TABLE2,
+    E_ADD,
+    E_MUL,
+    E_MAX,
+    E_ALIGN4,
+    E_SHR,
+    E_LE,
+    E_ITE,
+    E_AND,
+    E_OR,
+    E_NOT
+};
 
 /* The last interval bounds of a two-dimensional table and the allowed
  * values of its dimensions they were computed for (opt_e_bounds is called
@@ -42,7 +57,7 @@ typedef struct enode {
     int op;
     int a, b, c; /* operands (node handles); for E_TABLE a = dimension, for
                     E_TABLE2 a, b = the dimensions (row, column) */
-    uint64_t v;  /* E_CONST value */
+    uint64_t v;  /* E_CONST value; E_SHR shift */
     uint64_t *table;
     uint64_t max;
     t2cache *cache; /* E_TABLE2 */
@@ -217,6 +232,14 @@ int opt_e_align4(opt_expr *e, int a)
     return push(e, nd);
 }
 
+int opt_e_shr(opt_expr *e, int a, int k)
+{
+    check_node(e, a);
+    ACC_REQUIRE(k >= 0 && k < 62);
+    enode nd = {E_SHR, a, 0, 0, (uint64_t)k, NULL, e->n[a].max >> k, NULL};
+    return push(e, nd);
+}
+
 int opt_e_le(opt_expr *e, int a, int b)
 {
     check_node(e, a);
@@ -298,6 +321,9 @@ static uint64_t eval_rec(const opt_expr *e, int i, const int *idx, uint64_t *mem
         break;
     case E_ALIGN4:
         v = align4(eval_rec(e, nd->a, idx, memo, done), e->cap);
+        break;
+    case E_SHR:
+        v = eval_rec(e, nd->a, idx, memo, done) >> nd->v;
         break;
     case E_LE:
         v = eval_rec(e, nd->a, idx, memo, done) <= eval_rec(e, nd->b, idx, memo, done);
@@ -429,6 +455,10 @@ void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo, uint64_
             l = align4(lo[nd->a], e->cap);
             h = align4(hi[nd->a], e->cap);
             break;
+        case E_SHR:
+            l = lo[nd->a] >> nd->v;
+            h = hi[nd->a] >> nd->v;
+            break;
         case E_LE:
             l = hi[nd->a] <= lo[nd->b];
             h = lo[nd->a] <= hi[nd->b];
@@ -492,6 +522,9 @@ void opt_e_eval_all(const opt_expr *e, const int *idx, uint64_t *v)
             break;
         case E_ALIGN4:
             v[i] = align4(v[nd->a], e->cap);
+            break;
+        case E_SHR:
+            v[i] = v[nd->a] >> nd->v;
             break;
         case E_LE:
             v[i] = v[nd->a] <= v[nd->b];
@@ -841,6 +874,12 @@ const int *opt_e_encode(opt_e_encoder *enc, int node, int *w)
         free(sum);
         break;
     }
+    case E_SHR:
+        a = opt_e_encode(enc, nd->a, &wa);
+        out = acc_malloc((size_t)width * sizeof(int));
+        for (int i = 0; i < width; i++)
+            out[i] = bit(a, wa, i + (int)nd->v);
+        break;
     case E_LE: {
         a = opt_e_encode(enc, nd->a, &wa);
         b = opt_e_encode(enc, nd->b, &wb);

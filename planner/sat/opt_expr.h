@@ -36,6 +36,7 @@ int opt_e_add(opt_expr *e, int a, int b);
 int opt_e_mul(opt_expr *e, int a, int b);
 int opt_e_max(opt_expr *e, int a, int b);
 int opt_e_align4(opt_expr *e, int a);               /* a + 3 rounded down to a multiple of 4 */
+int opt_e_shr(opt_expr *e, int a, int k);           /* floor(a / 2^k), 0 <= k < 62 */
 int opt_e_le(opt_expr *e, int a, int b);            /* boolean a <= b */
 int opt_e_ite(opt_expr *e, int cond, int a, int b); /* cond (boolean) ? a : b */
 int opt_e_and(opt_expr *e, int a, int b);           /* booleans */

@@ -123,10 +123,10 @@ typedef struct tables {
      * flat0 (flatl) tells whether the first (last) x-tile is FLAT and ownl
      * is the last x-tile's width */
     uint64_t *nx, *ab, *ab0, *sb, *sbl, *tw, *vwmax, *triv_x;
-    uint64_t *cf, *cr, *owl, *ef, *flat0, *flatl, *ownl;
+    uint64_t *cf, *cr, *owl, *ef, *flat0, *flatl, *ownl, *xseg0, *xsegl;
     /* TH x TW (index th-1, tw-1 at [(th-1) * dom TW + tw-1]): the pixel
-     * passes of all tiles (F), of the first tile (p0), of the last (pl) */
-    uint64_t *pf, *p0, *pl;
+     * passes of all tiles (F) */
+    uint64_t *pf;
     /* C */
     uint64_t *nch, *ce, *cd, *tc, *el, *dl;
 } tables;
@@ -215,7 +215,7 @@ static void x_tables(opt_space *sp, residues ra, residues rs, tables *t)
     t->nx = col(n), t->ab = col(n), t->ab0 = col(n), t->sb = col(n);
     t->sbl = col(n), t->tw = col(n), t->vwmax = col(n), t->triv_x = col(n);
     t->cf = col(n), t->cr = col(n), t->owl = col(n), t->ef = col(n), t->flat0 = col(n);
-    t->flatl = col(n), t->ownl = col(n);
+    t->flatl = col(n), t->ownl = col(n), t->xseg0 = col(n), t->xsegl = col(n);
     for (int i = 0; i < n; i++) {
         const int tw = i + 1, nx = (int)acc_ceil_div(s->OW, tw);
         t->tw[i] = (uint64_t)tw;
@@ -233,12 +233,15 @@ static void x_tables(opt_space *sp, residues ra, residues rs, tables *t)
                 t->owl[i] = (uint64_t)on;
                 t->ef[i] = (uint64_t)flat;
             }
-            if (xt == 0)
+            if (xt == 0) {
                 t->flat0[i] = (uint64_t)flat;
+                t->xseg0[i] = (uint64_t)acc_ceil_div(on, sp->cfg.rows);
+            }
             if (xt == nx - 1) {
                 t->sbl[i] = sb;
                 t->flatl[i] = (uint64_t)flat;
                 t->ownl[i] = (uint64_t)on;
+                t->xsegl[i] = (uint64_t)acc_ceil_div(on, sp->cfg.rows);
             }
             for (int bw = 0; bw < s->nbw; bw++) { /* the columns of kernel slices */
                 opt_window w = opt_slice_window(s, OPT_AXIS_X, o0, on, bw);
@@ -262,17 +265,16 @@ static void x_tables(opt_space *sp, residues ra, residues rs, tables *t)
     }
 }
 
-/* TH x TW: the pixel passes of every tile (F), of the first and of the last
- * tile (y_tables and x_tables first). */
+/* TH x TW: the pixel passes of every tile (F) (y_tables and x_tables
+ * first). */
 static void yx_tables(const opt_space *sp, tables *t)
 {
     const opt_shape *s = &sp->s;
     const acc_config *cfg = &sp->cfg;
     const int na = sp->dom[OPT_D_TH], nb = sp->dom[OPT_D_TW];
-    t->pf = col(na * nb), t->p0 = col(na * nb), t->pl = col(na * nb);
+    t->pf = col(na * nb);
     for (int a = 0; a < na; a++) {
         const int th = a + 1, nyf = s->OH / th, ohe = s->OH % th; /* full y-tiles, edge rows */
-        const int ohl = (int)t->ohnl[a];
         for (int b = 0; b < nb; b++) {
             const int tw = b + 1, owl = (int)t->owl[b];
             const size_t k = (size_t)a * (size_t)nb + (size_t)b;
@@ -289,8 +291,6 @@ static void yx_tables(const opt_space *sp, tables *t)
                 f += cnt * row;
             }
             t->pf[k] = f;
-            t->p0[k] = (uint64_t)opt_pixel_passes(th, tw, (int)t->flat0[b], cfg);
-            t->pl[k] = (uint64_t)opt_pixel_passes(ohl, (int)t->ownl[b], (int)t->flatl[b], cfg);
         }
     }
 }
@@ -426,8 +426,21 @@ static void build_exprs(opt_space *sp, const tables *t)
     const int sb = TB(b, OPT_D_TW, t->sb), sbl = TB(b, OPT_D_TW, t->sbl);
     const int tw = TB(b, OPT_D_TW, t->tw), vwmax = TB(b, OPT_D_TW, t->vwmax);
     const int pf = opt_e_table2(b->e, OPT_D_TH, OPT_D_TW, t->pf);
-    const int p0 = opt_e_table2(b->e, OPT_D_TH, OPT_D_TW, t->p0);
-    const int pl = opt_e_table2(b->e, OPT_D_TH, OPT_D_TW, t->pl);
+    /* the pixel passes of the first and of the last tile, for the bounds of
+     * the store and load engines: ohn * ceil(own / R) without FLAT, and
+     * with it ceil(ohn * own / 2^r), 2^r the least power of two >= R (exact
+     * when R is one, a lower bound otherwise: two products, no table over
+     * TH x TW) */
+    int r2 = 0;
+    while ((1 << r2) < cfg->rows)
+        r2++;
+    const int round = K(b, (1ull << r2) - 1u);
+    const int ownl = TB(b, OPT_D_TW, t->ownl);
+    const int p0 = ITE(b, TB(b, OPT_D_TW, t->flat0), opt_e_shr(b->e, A(b, M(b, th, tw), round), r2),
+                       M(b, th, TB(b, OPT_D_TW, t->xseg0)));
+    const int pl =
+        ITE(b, TB(b, OPT_D_TW, t->flatl), opt_e_shr(b->e, A(b, M(b, ohnl, ownl), round), r2),
+            M(b, ohnl, TB(b, OPT_D_TW, t->xsegl)));
     const int nch = TB(b, OPT_D_TC, t->nch), tc = TB(b, OPT_D_TC, t->tc);
     const int ce = TB(b, OPT_D_TC, t->ce), cd = TB(b, OPT_D_TC, t->cd);
     const int el = TB(b, OPT_D_TC, t->el), dl = TB(b, OPT_D_TC, t->dl);
