@@ -49,7 +49,7 @@ enum {
  * not (docs/planner.md, "Lower bound"). */
 typedef struct opt_bounds {
     int64_t compute, dram_read, dram_write;
-    int64_t array; /* model_layer_bound: passes of at most min(R,OW) x min(C,K/G) outputs */
+    int64_t array; /* model_layer_bound: passes of at most min(R,OH*OW) x min(C,K/G) outputs */
     int64_t best;  /* the largest of the above */
     uint64_t compulsory_read; /* input bytes some output reads + weight bytes */
 } opt_bounds;
