@@ -184,7 +184,10 @@ void acc_encode(const acc_instr *in, uint8_t out[ACC_INSTR_BYTES])
 {
     memset(out, 0, ACC_INSTR_BYTES);
     put_bits(out, 0, 4, (uint64_t)in->op);
-    put_bits(out, 4, 4, (in->op == ACC_OP_COMPUTE && in->u.cp.acc) ? 1u : 0u);
+    uint32_t flags = 0;
+    if (in->op == ACC_OP_COMPUTE)
+        flags = (in->u.cp.acc ? ACC_FLAG_ACC : 0u) | (in->u.cp.flat ? ACC_FLAG_FLAT : 0u);
+    put_bits(out, 4, 4, flags);
     put_bits(out, 8, 20, in->wait[ACC_ENG_LD]);
     put_bits(out, 28, 20, in->wait[ACC_ENG_CP]);
     put_bits(out, 48, 20, in->wait[ACC_ENG_ST]);
@@ -202,7 +205,7 @@ int acc_decode(const uint8_t b[ACC_INSTR_BYTES], acc_instr *out, acc_error *err)
         return acc_fail(err, "field 'opcode': %u is not an opcode", op);
     out->op = (acc_opcode)op;
     uint32_t flags = (uint32_t)get_bits(b, 4, 4);
-    if (flags & ~(op == ACC_OP_COMPUTE ? 1u : 0u))
+    if (flags & ~(op == ACC_OP_COMPUTE ? ACC_FLAG_ACC | ACC_FLAG_FLAT : 0u))
         return acc_fail(err, "field 'flags': 0x%x has bits that %s does not define", flags,
                         acc_op_name(out->op));
     out->wait[ACC_ENG_LD] = (uint32_t)get_bits(b, 8, 20);
@@ -227,8 +230,10 @@ int acc_decode(const uint8_t b[ACC_INSTR_BYTES], acc_instr *out, acc_error *err)
                                 reserved_lsb, acc_op_name(out->op));
         }
     }
-    if (op == ACC_OP_COMPUTE)
-        out->u.cp.acc = (int)(flags & 1u);
+    if (op == ACC_OP_COMPUTE) {
+        out->u.cp.acc = (flags & ACC_FLAG_ACC) != 0;
+        out->u.cp.flat = (flags & ACC_FLAG_FLAT) != 0;
+    }
     return acc_instr_check(out, err);
 }
 

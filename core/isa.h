@@ -6,7 +6,8 @@
  * Every instruction is 256 bits (32 bytes, four little-endian 64-bit words;
  * bit b of the instruction is bit b%64 of word b/64).  Common header:
  *   [3:0]   opcode   1 LOAD, 2 STORE, 3 COMPUTE, 4 END (0 and 5..15 illegal)
- *   [7:4]   flags    bit 4 = ACC (COMPUTE only); other flag bits must be 0
+ *   [7:4]   flags    bit 4 = ACC, bit 5 = FLAT (COMPUTE only); other flag bits
+ *                    must be 0
  *   [27:8]  wait_ld  start only after >= wait_ld LOADs have completed
  *   [47:28] wait_cp  ... COMPUTEs ...
  *   [67:48] wait_st  ... STOREs ...
@@ -89,7 +90,12 @@ typedef struct acc_compute {
     uint32_t vh, vw;         /* 10 bits, 1..1023: stored rows/cols */
     uint32_t ptop, pleft;    /* 4 bits, 0..15: virtual zero rows/cols before */
     int acc;                 /* ACC flag */
+    int flat;                /* FLAT flag: passes over the flattened pixels */
 } acc_compute;
+
+/* The flag bits of the header's [7:4] field, as values of that field. */
+#define ACC_FLAG_ACC 1u  /* bit 4 */
+#define ACC_FLAG_FLAT 2u /* bit 5 */
 
 typedef struct acc_instr {
     acc_opcode op;

@@ -122,6 +122,8 @@ int acc_sched_format_instr(const acc_instr *in, char *buf, size_t size)
     }
     if (in->op == ACC_OP_COMPUTE && in->u.cp.acc)
         append(buf, size, &pos, " acc");
+    if (in->op == ACC_OP_COMPUTE && in->u.cp.flat)
+        append(buf, size, &pos, " flat");
     const char *sep = " wait=";
     for (int e = 0; e < ACC_ENG_COUNT; e++) {
         if (in->wait[e] == 0)
@@ -349,7 +351,7 @@ static int parse_instr(const parser *ps, const char *mnemonic, char *rest, acc_i
     int nops;
     const operand *ops = operands_of(in->op, &nops);
     int seen[MAX_OPS] = {0};
-    int seen_wait = 0, seen_acc = 0;
+    int seen_wait = 0, seen_acc = 0, seen_flat = 0;
     char *tok;
     while ((tok = next_token(&rest)) != NULL) {
         char *eq = strchr(tok, '=');
@@ -375,6 +377,15 @@ static int parse_instr(const parser *ps, const char *mnemonic, char *rest, acc_i
                 return perr(ps, "field 'acc': operand given twice");
             seen_acc = 1;
             in->u.cp.acc = 1;
+            continue;
+        }
+        if (in->op == ACC_OP_COMPUTE && strcmp(tok, "flat") == 0) {
+            if (value)
+                return perr(ps, "field 'flat': a bare word, takes no value");
+            if (seen_flat)
+                return perr(ps, "field 'flat': operand given twice");
+            seen_flat = 1;
+            in->u.cp.flat = 1;
             continue;
         }
         int k = -1;

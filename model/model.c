@@ -55,7 +55,35 @@ int64_t model_dma_beats(const acc_dma *d, const acc_config *cfg)
 
 int64_t model_compute_passes(const acc_compute *c, const acc_config *cfg)
 {
-    return (int64_t)c->th * acc_ceil_div(c->tw, cfg->rows) * acc_ceil_div(c->tk, cfg->cols);
+    int64_t groups = c->flat ? acc_ceil_div((int64_t)c->th * c->tw, cfg->rows)
+                             : (int64_t)c->th * acc_ceil_div(c->tw, cfg->rows);
+    return groups * acc_ceil_div(c->tk, cfg->cols);
+}
+
+int64_t model_spad_window(const acc_config *cfg)
+{
+    return (int64_t)(cfg->spad_banks - 1) * cfg->line_bytes + 1;
+}
+
+int model_compute_flat_reach(const acc_compute *c, const acc_config *cfg, int64_t *gap,
+                             int64_t *cross, int64_t *reach)
+{
+    const int64_t R = cfg->rows;
+    int64_t g = (int64_t)c->sh * c->act_ph - (int64_t)c->tw * c->sw;
+    int64_t x = ((int64_t)c->tw + R - 2) / c->tw;
+    int64_t r = x * (g > 0 ? g : 0) + (R - 1) * c->sw + 1;
+    if (gap)
+        *gap = g;
+    if (cross)
+        *cross = x;
+    if (reach)
+        *reach = r;
+    return g >= 0 && r <= model_spad_window(cfg);
+}
+
+int model_compute_flat_ok(const acc_compute *c, const acc_config *cfg)
+{
+    return model_compute_flat_reach(c, cfg, NULL, NULL, NULL);
 }
 
 int64_t model_compute_steps(const acc_compute *c)
@@ -204,7 +232,7 @@ int64_t model_compute_bound(uint64_t macs, const acc_config *cfg)
 
 int64_t model_layer_bound(const acc_layer *l, const acc_config *cfg)
 {
-    int64_t r = acc_min64(cfg->rows, layer_out_w(l));
+    int64_t r = acc_min64(cfg->rows, (int64_t)layer_out_h(l) * layer_out_w(l));
     int64_t c = acc_min64(cfg->cols, l->num_filter / l->groups);
     int64_t f = cfg->rows + 2 * (int64_t)cfg->cols; /* F = R + 2C */
     int64_t outputs = (int64_t)l->num_filter * layer_out_h(l) * layer_out_w(l);

@@ -17,7 +17,9 @@
  *   LOAD    d = Lr + B + 2     B = sum over rows of the beats the row spans
  *   STORE   d = Lw + B + 2
  *   COMPUTE d = 1 + (P - 1) * max(L, R + 2C - 1) + L + R + 2C
- *           P = th * ceil(tw/R) * ceil(tk/C),  L = tc * fh * fw
+ *           P = th * ceil(tw/R) * ceil(tk/C)       (row passes)
+ *           P = ceil(th*tw/R) * ceil(tk/C)         (FLAT: flattened pixels)
+ *           L = tc * fh * fw
  *   END     d = 1
  *
  * This module is the single implementation used by the planner, the iss and
@@ -33,8 +35,25 @@
 /* Number of AXI data beats a LOAD or STORE moves (B above). */
 int64_t model_dma_beats(const acc_dma *d, const acc_config *cfg);
 
-/* Number of array passes of a COMPUTE (P above) and its reduction length L. */
+/* Number of array passes of a COMPUTE (P above, FLAT or not) and its
+ * reduction length L. */
 int64_t model_compute_passes(const acc_compute *c, const acc_config *cfg);
+
+/* Whether FLAT is legal for the COMPUTE on cfg (c->flat is ignored): one
+ * scratchpad read of the port's window W = (banks-1)*line_bytes+1 bytes
+ * feeds every lane of every pass.  In a pass, lane r's byte lies
+ * r*sw + dy*G past lane 0's, dy being the output-row boundaries crossed
+ * before lane r (at most X) and G the gap between two rows' windows:
+ *   G = sh*act_ph - tw*sw,  X = floor((tw + R - 2) / tw)
+ *   legal  <=>  G >= 0  and  X*G + (R-1)*sw + 1 <= W
+ * The reach X*G + (R-1)*sw + 1 is returned in *reach, G in *gap and X in
+ * *cross when those are not NULL (for messages). */
+int model_compute_flat_ok(const acc_compute *c, const acc_config *cfg);
+int model_compute_flat_reach(const acc_compute *c, const acc_config *cfg, int64_t *gap,
+                             int64_t *cross, int64_t *reach);
+
+/* The scratchpad port's window: (banks-1)*line_bytes+1 bytes. */
+int64_t model_spad_window(const acc_config *cfg);
 int64_t model_compute_steps(const acc_compute *c);
 
 /* The COMPUTE formula regrouped as d = e(L) + P * D(L), each part a function
@@ -77,9 +96,10 @@ int64_t model_compute_bound(uint64_t macs, const acc_config *cfg);
 
 /* A lower bound on the makespan of EVERY schedule of layer l on this
  * accelerator (any tiling, order or planner), from the COMPUTE formula.  A
- * pass's pixels lie in one output row and its channels in one group, so a
- * reduction step does at most r*c useful MACs and a pass produces at most
- * r*c outputs, r = min(R, OW), c = min(C, K/G): over the n >= 1 COMPUTEs of
+ * pass's pixels lie in one output tile (FLAT passes span its rows) and its
+ * channels in one group, so a reduction step does at most r*c useful MACs
+ * and a pass produces at most r*c outputs, r = min(R, OH*OW),
+ * c = min(C, K/G): over the n >= 1 COMPUTEs of
  * the schedule, S = sum P*L >= ceil(MACs / (r*c)) = S0 and
  * Q = sum P >= ceil(K*OH*OW / (r*c)) = Q0.  With F = R + 2C, each COMPUTE
  * takes d = 1 + L + F + (P - 1) * max(L, F - 1), so (max >= L, and

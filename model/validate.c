@@ -268,6 +268,23 @@ int acc_validate_progress(const acc_program *p, const acc_layer *l, const acc_co
                 inb = 0;
             }
         }
+        int64_t gap, cross, reach;
+        if (in->op == ACC_OP_COMPUTE && in->u.cp.flat &&
+            !model_compute_flat_reach(&in->u.cp, cfg, &gap, &cross, &reach)) {
+            if (gap < 0)
+                vld_report(&v, i,
+                           "field 'flat': sh*act_ph - tw*sw = %lld is negative (a row's window "
+                           "starts before the previous row's); drop 'flat'",
+                           (long long)gap);
+            else
+                vld_report(&v, i,
+                           "field 'flat': a pass reaches %lld bytes (X*G + (R-1)*sw + 1 = "
+                           "%lld*%lld + %d*%u + 1), more than the %lld-byte scratchpad port; "
+                           "drop 'flat'",
+                           (long long)reach, (long long)cross, (long long)gap, cfg->rows - 1,
+                           in->u.cp.sw, (long long)model_spad_window(cfg));
+            inb = 0;
+        }
         legal[i] = (uint8_t)(1 + inb); /* 1: legal fields, 2: and inside the scratchpad */
         nlegal++;
     }

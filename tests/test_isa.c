@@ -141,8 +141,8 @@ Test(isa, decode_rejects_undefined_flag_bits)
 {
     for (int o = 0; o < 4; o++)
         for (int bit = 4; bit < 8; bit++) {
-            if (all_ops[o] == ACC_OP_COMPUTE && bit == 4)
-                continue; /* ACC */
+            if (all_ops[o] == ACC_OP_COMPUTE && (bit == 4 || bit == 5))
+                continue; /* ACC, FLAT */
             uint8_t b[ACC_INSTR_BYTES];
             valid_bytes(all_ops[o], b);
             set_bit(b, bit);
@@ -303,6 +303,24 @@ Test(isa, compute_fields_match_the_documented_layout)
         0x7f, 0x00, 0xaa, 0x06, 0x00, 0x60, 0x00, 0x01, 0x7c, 0x01,
     };
     expect_encoding(&in, want, "compute");
+}
+
+Test(isa, compute_flat_is_flag_bit_5_and_independent_of_acc)
+{
+    for (int acc = 0; acc < 2; acc++)
+        for (int flat = 0; flat < 2; flat++) {
+            uint8_t b[ACC_INSTR_BYTES], again[ACC_INSTR_BYTES];
+            valid_bytes(ACC_OP_COMPUTE, b);
+            b[0] = (uint8_t)(0x03 | (acc ? 0x10 : 0) | (flat ? 0x20 : 0));
+            acc_instr in;
+            acc_error err;
+            cr_assert_eq(acc_decode(b, &in, &err), 0, "acc %d flat %d: %s", acc, flat, err.msg);
+            cr_assert_eq(in.u.cp.acc, acc);
+            cr_assert_eq(in.u.cp.flat, flat);
+            acc_encode(&in, again);
+            cr_assert(memcmp(b, again, sizeof(b)) == 0, "acc %d flat %d re-encodes differently",
+                      acc, flat);
+        }
 }
 
 /* ------------------------------------------------------------ ranges */

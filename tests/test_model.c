@@ -119,6 +119,84 @@ Test(model, passes_of_a_compute_follow_each_other_every_max_of_l_and_the_drain)
     cr_assert_eq(model_duration(&f, &c), 1 + 27 + 12);
 }
 
+/* FLAT: the tile's th*tw pixels flattened row-major, R per pass. */
+Test(model, flat_passes_take_r_pixels_of_the_flattened_tile)
+{
+    acc_config c = cfg4(); /* R = C = 4 */
+    /* th 3, tw 6: 18 pixels -> 5 groups (row passes: 3 rows x 2 segments);
+     * tk 5 -> 2 k-segments: P = 10 (12 without FLAT) */
+    acc_instr a = compute(1, 5, 3, 6, 2, 2);
+    cr_assert_eq(model_compute_passes(&a.u.cp, &c), 12);
+    a.u.cp.flat = 1;
+    cr_assert_eq(model_compute_passes(&a.u.cp, &c), 10);
+    /* L = 4 < 11: nine passes 11 cycles apart, the last 4 + 4 + 8 */
+    cr_assert_eq(model_duration(&a, &c), 1 + 9 * 11 + 16);
+    /* one output column (tw 1), 9 rows: 3 passes instead of 9 */
+    acc_instr b = compute(2, 4, 9, 1, 3, 3);
+    b.u.cp.flat = 1;
+    cr_assert_eq(model_compute_passes(&b.u.cp, &c), 3);
+    cr_assert_eq(model_duration(&b, &c), 1 + 2 * 18 + 18 + 12);
+    /* fewer pixels than rows: one pass per k-segment */
+    acc_instr d = compute(1, 9, 1, 3, 1, 1);
+    d.u.cp.flat = 1;
+    cr_assert_eq(model_compute_passes(&d.u.cp, &c), 3);
+    /* tw a multiple of R: FLAT and row passes coincide */
+    acc_instr e = compute(1, 4, 3, 8, 1, 1);
+    int64_t row = model_compute_passes(&e.u.cp, &c);
+    e.u.cp.flat = 1;
+    cr_assert_eq(model_compute_passes(&e.u.cp, &c), row);
+    cr_assert_eq(row, 6);
+}
+
+/* FLAT is legal when G = sh*act_ph - tw*sw >= 0 and
+ * X*G + (R-1)*sw + 1 <= W, X = floor((tw + R - 2) / tw); cfg4 has
+ * W = (8 - 1) * 4 + 1 = 29 bytes. */
+Test(model, flat_is_legal_when_a_pass_fits_the_scratchpad_port)
+{
+    acc_config c = cfg4();
+    cr_assert_eq(model_spad_window(&c), 29);
+    int64_t g, x, reach;
+    /* tw 6, act_ph 8: G 2, X 1, reach 2 + 3 + 1 = 6 */
+    acc_instr a = compute(1, 4, 3, 6, 3, 3);
+    a.u.cp.act_ph = 8;
+    cr_assert(model_compute_flat_reach(&a.u.cp, &c, &g, &x, &reach));
+    cr_assert(g == 2 && x == 1 && reach == 6, "G %lld X %lld reach %lld", (long long)g,
+              (long long)x, (long long)reach);
+    /* tw 1: a pass crosses X = 3 rows; act_ph 9: 3*8 + 4 = 28 fits,
+     * act_ph 10: 3*9 + 4 = 31 does not */
+    acc_instr b = compute(1, 4, 8, 1, 2, 2);
+    b.u.cp.act_ph = 9;
+    cr_assert(model_compute_flat_ok(&b.u.cp, &c));
+    b.u.cp.act_ph = 10;
+    cr_assert(!model_compute_flat_reach(&b.u.cp, &c, &g, &x, &reach));
+    cr_assert(g == 9 && x == 3 && reach == 31);
+    /* the boundary: tw 2, sw 2 (X 2): act_ph 15 reaches exactly 2*11 + 3*2 + 1 = 29 */
+    acc_instr d = compute(1, 4, 4, 2, 1, 1);
+    d.u.cp.sw = 2;
+    d.u.cp.act_ph = 15;
+    cr_assert(model_compute_flat_reach(&d.u.cp, &c, &g, &x, &reach));
+    cr_assert(g == 11 && x == 2 && reach == 29);
+    d.u.cp.act_ph = 16;
+    cr_assert(!model_compute_flat_ok(&d.u.cp, &c));
+    /* a row's window before the previous one's end: tw 4, sw 2, act_ph 7 */
+    acc_instr e = compute(1, 4, 2, 4, 1, 1);
+    e.u.cp.sw = 2;
+    e.u.cp.act_ph = 7;
+    cr_assert(!model_compute_flat_reach(&e.u.cp, &c, &g, NULL, NULL));
+    cr_assert_eq(g, -1);
+    /* stride 2 in both directions doubles G: sh 2, act_ph 8, tw 6 -> G 10 */
+    acc_instr f = compute(1, 4, 3, 6, 1, 1);
+    f.u.cp.sh = 2;
+    f.u.cp.act_ph = 8;
+    cr_assert(model_compute_flat_reach(&f.u.cp, &c, &g, &x, &reach));
+    cr_assert(g == 10 && x == 1 && reach == 14);
+    /* one row of PEs: a pass is one pixel, it crosses nothing */
+    c.rows = 1;
+    b.u.cp.act_ph = 1000;
+    cr_assert(model_compute_flat_reach(&b.u.cp, &c, &g, &x, &reach));
+    cr_assert(x == 0 && reach == 1);
+}
+
 Test(model, a_compute_is_its_fixed_cycles_plus_its_passes_times_the_spacing)
 {
     /* model_compute_fixed and _spacing, which the planners sum over their
@@ -248,16 +326,21 @@ static acc_layer conv1x1(int h, int w, int c, int k)
 Test(model, layer_bound_counts_useful_macs_per_step_and_the_drain_per_pass)
 {
     acc_config c = cfg4(); /* 4x4, Lr 10: s0 = 12; F = R + 2C = 12 */
-    /* OW = 3 < R = 4: r = 3, c = 4; MACs = 6*5*3*2 = 180 -> S0 = 15 steps;
-     * outputs 90 -> Q0 = 8 passes.  Steps: 15 + 1 + 12 = 28; passes:
-     * 8 * 11 + 3 = 91, the larger: 12 + 91 + 1 */
+    /* OH = 5, OW = 3: a FLAT pass takes pixels of several rows, so
+     * r = min(R, OH*OW) = 4, c = 4; MACs = 6*5*3*2 = 180 -> S0 = 12 steps;
+     * outputs 90 -> Q0 = 6 passes.  Steps: 12 + 1 + 12 = 25; passes:
+     * 6 * 11 + 3 = 69, the larger: 12 + 69 + 1 */
     acc_layer l = conv1x1(5, 3, 2, 6);
-    cr_assert_eq(model_layer_bound(&l, &c), 104);
+    cr_assert_eq(model_layer_bound(&l, &c), 82);
     /* no schedule can beat it: the single COMPUTE doing everything in one
      * instruction has L = 2, P = 5 rows * 1 * 2 k-segments = 10 passes,
-     * d = 1 + 9 * 11 + 2 + 12 = 114 */
+     * d = 1 + 9 * 11 + 2 + 12 = 114; with FLAT, ceil(15/4) * 2 = 8 passes,
+     * d = 1 + 7 * 11 + 2 + 12 = 92 */
     acc_instr cp = compute(2, 6, 5, 3, 1, 1);
     cr_assert_eq(model_duration(&cp, &c), 114);
+    cr_assert_geq(model_first_issue(&c) + model_duration(&cp, &c) + 1, model_layer_bound(&l, &c));
+    cp.u.cp.flat = 1;
+    cr_assert_eq(model_duration(&cp, &c), 92);
     cr_assert_geq(model_first_issue(&c) + model_duration(&cp, &c) + 1, model_layer_bound(&l, &c));
 }
 

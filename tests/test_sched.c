@@ -102,7 +102,7 @@ Test(sched, loose_text_disassembles_to_the_canonical_form)
         ".layer resnet_3\n"
         ".config default\n"
         "load spad_stride=58,580 n=58,10,0x10 dram=65536 spad=0 dram_stride=56,3136\n"
-        "\tcompute  acc pad=1,1 act_size=10x58 act_pitch=58,580 ow=56 oh=8 k=16 c=0x10 "
+        "\tcompute  flat acc pad=1,1 act_size=10x58 act_pitch=58,580 ow=56 oh=8 k=16 c=0x10 "
         "dil=1,1 stride=1,1 kernel=0x3x3 out=0x3000 wgt=8192 act=0 wait=ld:2\n"
         "store wait=cp:1,ld:0 spad_stride=224,1792 dram_stride=224,12544 n=224,8,16 "
         "spad=0x03000 dram=0x46000\r\n"
@@ -114,7 +114,7 @@ Test(sched, loose_text_disassembles_to_the_canonical_form)
         ".memmap x=0x00010000 w=0x0003d000 y=0x00046800 prog=0x00096000\n"
         "load    dram=0x00010000 spad=0x00000 n=58,10,16 dram_stride=56,3136 spad_stride=58,580\n"
         "compute act=0x00000 wgt=0x02000 out=0x03000 kernel=3x3 stride=1,1 dil=1,1 c=16 k=16 "
-        "oh=8 ow=56 act_pitch=58,580 act_size=10x58 pad=1,1 acc wait=ld:2\n"
+        "oh=8 ow=56 act_pitch=58,580 act_size=10x58 pad=1,1 acc flat wait=ld:2\n"
         "store   dram=0x00046000 spad=0x03000 n=224,8,16 dram_stride=224,12544 "
         "spad_stride=224,1792 wait=cp:1\n"
         "end     wait=cp:1,st:1\n";
@@ -145,7 +145,7 @@ Test(sched, decoded_fields_follow_the_text)
     cr_assert(c->tc == 9 && c->tk == 10 && c->th == 11 && c->tw == 12, "sizes");
     cr_assert(c->act_ph == 13 && c->act_pc == 4096, "pitch");
     cr_assert(c->vh == 14 && c->vw == 13, "act_size");
-    cr_assert(c->ptop == 15 && c->pleft == 0 && c->acc == 0, "pad/acc");
+    cr_assert(c->ptop == 15 && c->pleft == 0 && c->acc == 0 && c->flat == 0, "pad/acc/flat");
     cr_assert(p.ins[0].wait[0] == 4 && p.ins[0].wait[1] == 0 && p.ins[0].wait[2] == 5, "waits");
     const acc_dma *d = &p.ins[1].u.dma;
     cr_assert(d->dram == 0xffffffffu && d->spad == 0xfffff, "dma addresses");
@@ -417,6 +417,10 @@ static const bad_case bad_cases[] = {
     {"load dram spad=0 n=1,1,1 dram_stride=0,0 spad_stride=0,0\n",
      "t.sched:1: field 'dram': expected dram=value"},
     {"compute " CP_OK " acc=1\n", "t.sched:1: field 'acc': a bare word"},
+    {"compute " CP_OK " flat=1\n", "t.sched:1: field 'flat': a bare word"},
+    {"compute " CP_OK " flat flat\n", "t.sched:1: field 'flat': operand given twice"},
+    {"load dram=0 spad=0 n=1,1,1 dram_stride=0,0 spad_stride=0,0 flat\n",
+     "t.sched:1: field 'flat': unknown operand of load"},
     {"end dram=0\n", "t.sched:1: field 'dram': 'end' takes no operands"},
     {"end acc\n", "t.sched:1: field 'acc': 'end' takes no operands"},
     {"\n\n.foo bar\n", "t.sched:3: unknown directive '.foo'"},

@@ -12,6 +12,7 @@
 #include "golden/golden.h"
 #include "golden/iss.h"
 #include "planner/baseline.h"
+#include "model/model.h"
 #include "model/validate.h"
 #include "tests/testutil.h"
 
@@ -613,7 +614,10 @@ static const base_case base_cases[] = {
     {12, 12, 3, 8, 5, 5, 2, 2, 2, 2, 2, 1, 1, 4, 2, 2, 1}, /* 5x5 stride 2, small tiles */
 };
 
-static void run_baseline(const base_case *bc, int idx, const char *strategy)
+/* Runs a baseline's schedule of a case through the validator and the iss;
+ * with flat, every COMPUTE on which FLAT is legal gets it first (FLAT changes
+ * the pass order, never the result).  Returns the number of FLAT COMPUTEs. */
+static int run_baseline_flat(const base_case *bc, int idx, const char *strategy, int flat)
 {
     acc_layer l;
     memset(&l, 0, sizeof(l));
@@ -640,6 +644,15 @@ static void run_baseline(const base_case *bc, int idx, const char *strategy)
     acc_program p;
     cr_assert_eq(acc_baseline_plan(strategy, &l, &cfg, &mm, bc->tk ? &t : NULL, &p, &e), 0,
                  "case %d %s: %s", idx, strategy, e.msg);
+    int nflat = 0;
+    for (int i = 0; i < p.count; i++) {
+        acc_compute *cp = &p.ins[i].u.cp;
+        if (p.ins[i].op != ACC_OP_COMPUTE)
+            continue;
+        if (flat)
+            cp->flat = model_compute_flat_ok(cp, &cfg);
+        nflat += cp->flat;
+    }
     acc_validation v;
     int rc = acc_validate(&p, &l, &cfg, &mm, &v, stderr, &e);
     cr_assert_eq(rc, 0, "case %d %s: %s", idx, strategy, v.first);
@@ -667,13 +680,23 @@ static void run_baseline(const base_case *bc, int idx, const char *strategy)
     free(w);
     acc_dram_free(&m);
     acc_program_free(&p);
+    return nflat;
 }
 
 Test(validate, baseline_schedules_pass_and_the_iss_matches_golden)
 {
     for (int i = 0; i < (int)(sizeof(base_cases) / sizeof(base_cases[0])); i++) {
-        run_baseline(&base_cases[i], i, "serial");
-        run_baseline(&base_cases[i], i, "double");
+        run_baseline_flat(&base_cases[i], i, "serial", 0);
+        run_baseline_flat(&base_cases[i], i, "double", 0);
+    }
+}
+
+Test(validate, flat_computes_pass_and_the_iss_matches_golden)
+{
+    for (int i = 0; i < (int)(sizeof(base_cases) / sizeof(base_cases[0])); i++) {
+        int n = run_baseline_flat(&base_cases[i], i, "serial", 1);
+        n += run_baseline_flat(&base_cases[i], i, "double", 1);
+        cr_assert_gt(n, 0, "case %d: FLAT is legal on none of its COMPUTEs", i);
     }
 }
 
