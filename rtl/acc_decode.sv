@@ -19,6 +19,7 @@ module acc_decode #(
 );
 
   localparam logic [39:0] Limit = 40'(SpadBytes);
+  localparam int unsigned RowsM2 = (Rows >= 2) ? Rows - 2 : 0;  // R-2 (R >= 2)
 
   logic [3:0]  op;
   logic [3:0]  flags;
@@ -36,8 +37,8 @@ module acc_decode #(
     gap = $signed({1'b0, 16'(13'(instr_i[`ACC_F_SH]) * 13'(instr_i[`ACC_F_ACT_PH]))})
           - $signed({1'b0, 16'(13'(instr_i[`ACC_F_TW]) * 13'(instr_i[`ACC_F_SW]))});
     rowx = (Rows >= 2) ? 7'd1 : 7'd0;
-    for (int d = 1; d + 2 <= Rows; d++) begin
-      if (32'(d) * 32'(instr_i[`ACC_F_TW]) <= 32'(Rows - 2)) begin
+    for (int d = 1; d <= RowsM2; d++) begin
+      if (32'(d) * 32'(instr_i[`ACC_F_TW]) <= 32'(RowsM2)) begin
         rowx = rowx + 7'd1;
       end
     end
