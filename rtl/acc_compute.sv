@@ -2,13 +2,21 @@
 // result write-back.
 //
 // The instruction is latched at the edge ending its issue cycle s.  Passes
-// run in the order oy (outer), ox-segment (ox0 = 0, R, 2R, ...), k-segment
-// (k0 = 0, C, 2C, ..., inner); pass p starts in cycle b = s+1+p*D with the
-// pass spacing D = max(L, R+2C-1).  With pc = cycle - b:
-//   pc = t < L          feeder step t = (c*fh + i)*fw + j: strided read of the
-//                       R activations (lane r: pixel ox0 + r; zero when the
-//                       pixel is padding or ox >= tw, nothing read) and of
-//                       the C weights (zero for k0 + q >= tk)
+// run in the order pixel group (outer), k-segment (k0 = 0, C, 2C, ...,
+// inner).  A pixel group is R output pixels, lane r its r-th:
+//   row passes   (no FLAT)  the groups of output row oy are ox0 = 0, R, 2R,
+//                ...; lane r is pixel (oy, ox0 + r), a pixel iff ox0 + r < tw;
+//                P = th * ceil(tw/R) * ceil(tk/C)
+//   FLAT passes  (flag bit 5) the tile's pixels flattened row-major,
+//                q = oy*tw + ox: group g's lane r is pixel q = g*R + r, a
+//                pixel iff q < th*tw; P = ceil(th*tw/R) * ceil(tk/C)
+// Pass p starts in cycle b = s+1+p*D with the pass spacing
+// D = max(L, R+2C-1).  With pc = cycle - b:
+//   pc = t < L          feeder step t = (c*fh + i)*fw + j: one read of the
+//                       window at lane 0's activation address (lane r takes
+//                       its byte off_r; zero when its tap is padding or the
+//                       lane is no pixel) and of the C weights (zero for
+//                       k0 + q >= tk)
 //   pc = t+1            the scratchpad data enters the array skew registers;
 //                       PE (r, q) multiplies step t at pc = t+1+r+q; with
 //                       step L-1 it copies its sum into its shadow register
@@ -19,13 +27,37 @@
 //        L+R+2C-2       leaving the array (q = C-1 first) is captured, and
 //                       with ACC its old partial sums are read (port rp)
 //   pc = L+R+C ..       the captured column (output channel k0+q) is written
-//        L+R+2C-1       at out + ((k*th + oy)*tw + ox0)*4, lanes ox < tw only
-//                       (nothing for k >= tk); the last pass's last write is
-//                       the engine's last busy cycle, e-1 = s+(P-1)*D+L+R+2C
+//        L+R+2C-1       at out + (k*th*tw + q0)*4 (q0 = oy*tw + ox of lane 0),
+//                       pixel lanes only (nothing for k >= tk); the last
+//                       pass's last write is the engine's last busy cycle,
+//                       e-1 = s+(P-1)*D+L+R+2C
 // The feeder moves on to pass p+1 at pc = D while pass p drains: its pass
 // state and the drain's are separate registers.  D >= R+2C-1 puts pass
 // p+1's first shadow capture (pc = D+L) after pass p's last shift, and its
 // drain load (pc = D+L-1) no earlier than that shift: one drain at a time.
+//
+// Lanes.  A pass's lanes are registers loaded at issue and at every
+// pixel-group advance (k-segments share them) from one combinational lane
+// chain that walks R+1 pixels from a start pixel (issue: (0, 0); a group
+// advance: the registered next start): a step adds sw to the lane's window
+// offset and to its ox*sw; at the end of an output row (ox+1 = tw) a FLAT
+// step wraps to the next row (ox = 0, dy+1, offset + sw + G with
+// G = sh*act_ph - tw*sw).  So lane r holds: pixel (valid), window offset
+// off_r = r*sw + dy_r*G, dy_r*sh and ox_r*sw; element R is the next start
+// and the offset and row step to it.  Row passes are the same chain
+// without wraps (lanes past tw are no pixels) except the step to element
+// R, which starts the next row.  Adds only; no multiplier or divider runs
+// per pass or step.  Lane r's tap of step (c, i, j) is padding unless
+//   0 <= vy + dy_r*sh < vh  and  0 <= vx + ox_r*sw < vw,
+//   vy = oy_a*sh - ptop + i*dh,  vx = j*dw - pleft   (oy_a: lane 0's row)
+// and its byte is window byte off_r of the read at lane 0's address
+//   act + c*act_pc + (vy0 + i*dh)*act_ph + ox_a*sw - pleft + j*dw,
+// which advances from group to group by element R's offset (FLAT), or by
+// R*sw along a row and to the row base act + (oy*sh - ptop)*act_ph - pleft
+// at a new row (row passes).  The window suffices: a pass's lanes cross at
+// most X = floor((tw+R-2)/tw) row boundaries, so off_r <= X*G + (R-1)*sw,
+// and acc_decode admits FLAT only when X*G + (R-1)*sw + 1 <= W (and G >= 0);
+// row passes need (R-1)*sw + 1 <= W, an elaboration check of acc_top.
 `include "acc_defs.svh"
 module acc_compute #(
   parameter int unsigned Rows      = 16,
