@@ -43,7 +43,8 @@
 // offset and to its ox*sw; at the end of an output row (ox+1 = tw) a FLAT
 // step wraps to the next row (ox = 0, dy+1, offset + sw + G with
 // G = sh*act_ph - tw*sw).  So lane r holds: pixel (valid), window offset
-// off_r = r*sw + dy_r*G, dy_r*sh and ox_r*sw; element R is the next start
+// off_r = r*sw + dy_r*G (kept as off_r - r: it lies in r .. r+W-R), dy_r*sh
+// and ox_r*sw; element R is the next start
 // and the offset and row step to it.  Row passes are the same chain
 // without wraps (lanes past tw are no pixels) except the step to element
 // R, which starts the next row.  Adds only; no multiplier or divider runs
@@ -91,8 +92,10 @@ module acc_compute #(
   output logic [Rows*4-1:0]      wc_be_o
 );
 
-  localparam int unsigned SpadBytesW = SpadWidth / 8;
-  localparam int unsigned IdxW       = (SpadBytesW > 1) ? $clog2(SpadBytesW) : 1;  // window byte index
+  // Lane r's window byte off_r lies in r .. r+W-R (off_r >= off_(r-1) + 1 and
+  // off_(R-1) <= W-1): a lane keeps off_r - r, one of RelBytes values.
+  localparam int unsigned RelBytes   = Window - Rows + 1;
+  localparam int unsigned RelW       = (RelBytes > 1) ? $clog2(RelBytes) : 1;
   localparam logic [20:0] R2C1   = 21'(Rows + 2 * Cols - 1);  // smallest pass spacing
   localparam logic [7:0]  DShift = 8'(Rows + Cols);            // drain counter: first shift
   localparam logic [7:0]  DLast  = 8'(Rows + 2 * Cols - 1);    // ... and last shift
@@ -150,7 +153,7 @@ module acc_compute #(
   logic [20:0]         pc_q, pc_d;         // feeder cycle within the pass, 0 .. D-1
   // The lanes of the pass (r = 0 .. R-1).
   logic [Rows-1:0]     lv_q, lv_d;         // lane r is a pixel of the tile
-  logic [Rows*IdxW-1:0] loff_q, loff_d;    // its byte in the window: r*sw + dy_r*G
+  logic [Rows*RelW-1:0] loff_q, loff_d;    // its byte in the window, off_r = r*sw + dy_r*G, less r
   logic [Rows*10-1:0]  lvy_q, lvy_d;       // dy_r*sh (dy_r: output rows crossed)
   logic [Rows*14-1:0]  lvx_q, lvx_d;       // ox_r*sw
   // The next pass's first pixel (the chain's element R) and the steps to it.
@@ -171,7 +174,7 @@ module acc_compute #(
   logic                first_q, first_d;   // ... and it is step 0
   logic                last_q, last_d;     // ... and it is step L-1
   logic [Rows-1:0]     amask_q, amask_d;   // activation lanes that are not padding
-  logic [Rows*IdxW-1:0] aoff_q, aoff_d;    // ... and their window bytes
+  logic [Rows*RelW-1:0] aoff_q, aoff_d;    // ... and their window bytes (less r)
   logic [Cols-1:0]     wmask_q, wmask_d;   // weight columns that are channels (k < tk)
 
   // ---------------------------------------------------------------- drain state
@@ -233,7 +236,7 @@ module acc_compute #(
   logic [9:0]          ch_vy;            // dy*sh
   logic                ch_wrap, ch_row;
   logic [Rows-1:0]     ch_lv;
-  logic [Rows*IdxW-1:0] ch_loff;
+  logic [Rows*RelW-1:0] ch_loff;
   logic [Rows*10-1:0]  ch_lvy;
   logic [Rows*14-1:0]  ch_lvx;
   logic [Rows*16-1:0]  ch_lofs;          // full offsets (assertion)
@@ -254,7 +257,7 @@ module acc_compute #(
     ch_wrap = 1'b0;
     for (int r = 0; r < Rows; r++) begin
       ch_lv[r]                 = (ch_oy < {1'b0, ch_th}) && (ch_ox < {1'b0, ch_tw});
-      ch_loff[r*IdxW +: IdxW]  = ch_off[IdxW-1:0];
+      ch_loff[r*RelW +: RelW]  = RelW'(ch_off - 16'(r));
       ch_lofs[r*16 +: 16]      = ch_off;
       ch_lvy[r*10 +: 10]       = ch_vy;
       ch_lvx[r*14 +: 14]       = ch_vx;
@@ -604,12 +607,17 @@ module acc_compute #(
   end
 
   // ---------------------------------------------------------------- array inputs
-  // Lane r takes byte aoff_r of the window read one cycle earlier (its
-  // offset from lane 0, copied with the lane mask when the read was made).
+  // Lane r takes byte r + aoff_r of the window read one cycle earlier (its
+  // offset from lane 0, less r, copied with the lane mask when the read was
+  // made), one of the RelBytes bytes from byte r on (zero-extended to a
+  // power of two: the select never reaches the extension).
+  localparam int unsigned RelPow = 1 << RelW;
   for (genvar r = 0; r < Rows; r++) begin : g_lane
-    logic [IdxW-1:0] off;
-    assign off = aoff_q[r*IdxW +: IdxW];
-    assign arr_act[r*8 +: 8] = amask_q[r] ? ra_data_i[off*8 +: 8] : 8'd0;
+    logic [RelPow*8-1:0] win;
+    logic [RelW-1:0]     rel;
+    assign win = (RelPow*8)'(ra_data_i[r*8 +: RelBytes*8]);
+    assign rel = aoff_q[r*RelW +: RelW];
+    assign arr_act[r*8 +: 8] = amask_q[r] ? win[rel*8 +: 8] : 8'd0;
   end
 
   for (genvar q = 0; q < Cols; q++) begin : g_col
@@ -663,20 +671,25 @@ module acc_compute #(
     act_oob   = 1'b0;
     lane_addr = '0;
     for (int r = 0; r < Rows; r++) begin
-      lane_addr = a_q + `ACC_SAW'(loff_q[r*IdxW +: IdxW]);   // wraps like the scratchpad
+      lane_addr = a_q + `ACC_SAW'(r) + `ACC_SAW'(loff_q[r*RelW +: RelW]);   // wraps like the scratchpad
       if (feed && lanemask[r] && (32'(lane_addr) >= SpadBytes)) begin
         act_oob = 1'b1;
       end
     end
   end
   // Every pixel lane loaded from the chain lies inside the window (the
-  // FLAT legality rule of acc_decode; r*sw < W without FLAT).
+  // FLAT legality rule of acc_decode; r*sw < W without FLAT), and every
+  // lane's offset in r .. r+W-R, the range its select covers.
   logic lane_load, lane_oow;
   always_comb begin
     lane_load = issue_i || (pass_end && !last_pass && (remk_q <= 13'(Cols)));
     lane_oow  = 1'b0;
     for (int r = 0; r < Rows; r++) begin
       if (lane_load && ch_lv[r] && (32'(ch_lofs[r*16 +: 16]) >= Window)) begin
+        lane_oow = 1'b1;
+      end
+      if (lane_load && ((32'(ch_lofs[r*16 +: 16]) < 32'(r))
+                        || (32'(ch_lofs[r*16 +: 16]) - 32'(r) >= RelBytes))) begin
         lane_oow = 1'b1;
       end
     end
