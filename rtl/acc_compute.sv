@@ -59,6 +59,9 @@
 // most X = floor((tw+R-2)/tw) row boundaries, so off_r <= X*G + (R-1)*sw,
 // and acc_decode admits FLAT only when X*G + (R-1)*sw + 1 <= W (and G >= 0);
 // row passes need (R-1)*sw + 1 <= W, an elaboration check of acc_top.
+// The lanes cost 6 % of the default accelerator's cells (mostly the lane
+// byte selects; docs/rtl.md, "Lanes") and run a tile narrower than the
+// array in ceil(th*tw/R) pixel groups instead of th*ceil(tw/R).
 `include "acc_defs.svh"
 module acc_compute #(
   parameter int unsigned Rows      = 16,
