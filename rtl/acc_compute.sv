@@ -2,13 +2,21 @@
 // result write-back.
 //
 // The instruction is latched at the edge ending its issue cycle s.  Passes
-// run in the order oy (outer), ox-segment (ox0 = 0, R, 2R, ...), k-segment
-// (k0 = 0, C, 2C, ..., inner); pass p starts in cycle b = s+1+p*D with the
-// pass spacing D = max(L, R+2C-1).  With pc = cycle - b:
-//   pc = t < L          feeder step t = (c*fh + i)*fw + j: strided read of the
-//                       R activations (lane r: pixel ox0 + r; zero when the
-//                       pixel is padding or ox >= tw, nothing read) and of
-//                       the C weights (zero for k0 + q >= tk)
+// run in the order pixel group (outer), k-segment (k0 = 0, C, 2C, ...,
+// inner).  A pixel group is R output pixels, lane r its r-th:
+//   row passes   (no FLAT)  the groups of output row oy are ox0 = 0, R, 2R,
+//                ...; lane r is pixel (oy, ox0 + r), a pixel iff ox0 + r < tw;
+//                P = th * ceil(tw/R) * ceil(tk/C)
+//   FLAT passes  (flag bit 5) the tile's pixels flattened row-major,
+//                q = oy*tw + ox: group g's lane r is pixel q = g*R + r, a
+//                pixel iff q < th*tw; P = ceil(th*tw/R) * ceil(tk/C)
+// Pass p starts in cycle b = s+1+p*D with the pass spacing
+// D = max(L, R+2C-1).  With pc = cycle - b:
+//   pc = t < L          feeder step t = (c*fh + i)*fw + j: one read of the
+//                       window at lane 0's activation address (lane r takes
+//                       its byte off_r; zero when its tap is padding or the
+//                       lane is no pixel) and of the C weights (zero for
+//                       k0 + q >= tk)
 //   pc = t+1            the scratchpad data enters the array skew registers;
 //                       PE (r, q) multiplies step t at pc = t+1+r+q; with
 //                       step L-1 it copies its sum into its shadow register
@@ -19,19 +27,48 @@
 //        L+R+2C-2       leaving the array (q = C-1 first) is captured, and
 //                       with ACC its old partial sums are read (port rp)
 //   pc = L+R+C ..       the captured column (output channel k0+q) is written
-//        L+R+2C-1       at out + ((k*th + oy)*tw + ox0)*4, lanes ox < tw only
-//                       (nothing for k >= tk); the last pass's last write is
-//                       the engine's last busy cycle, e-1 = s+(P-1)*D+L+R+2C
+//        L+R+2C-1       at out + (k*th*tw + q0)*4 (q0 = oy*tw + ox of lane 0),
+//                       pixel lanes only (nothing for k >= tk); the last
+//                       pass's last write is the engine's last busy cycle,
+//                       e-1 = s+(P-1)*D+L+R+2C
 // The feeder moves on to pass p+1 at pc = D while pass p drains: its pass
 // state and the drain's are separate registers.  D >= R+2C-1 puts pass
 // p+1's first shadow capture (pc = D+L) after pass p's last shift, and its
 // drain load (pc = D+L-1) no earlier than that shift: one drain at a time.
+//
+// Lanes.  A pass's lanes are registers loaded at issue and at every
+// pixel-group advance (k-segments share them) from one combinational lane
+// chain that walks R+1 pixels from a start pixel (issue: (0, 0); a group
+// advance: the registered next start): a step adds sw to the lane's window
+// offset and to its ox*sw; at the end of an output row (ox+1 = tw) a FLAT
+// step wraps to the next row (ox = 0, dy+1, offset + sw + G with
+// G = sh*act_ph - tw*sw).  So lane r holds: pixel (valid), window offset
+// off_r = r*sw + dy_r*G (kept as off_r - r: it lies in r .. r+W-R), dy_r*sh
+// and ox_r*sw; element R is the next start
+// and the offset and row step to it.  Row passes are the same chain
+// without wraps (lanes past tw are no pixels) except the step to element
+// R, which starts the next row.  Adds only; no multiplier or divider runs
+// per pass or step.  Lane r's tap of step (c, i, j) is padding unless
+//   0 <= vy + dy_r*sh < vh  and  0 <= vx + ox_r*sw < vw,
+//   vy = oy_a*sh - ptop + i*dh,  vx = j*dw - pleft   (oy_a: lane 0's row)
+// and its byte is window byte off_r of the read at lane 0's address
+//   act + c*act_pc + (vy0 + i*dh)*act_ph + ox_a*sw - pleft + j*dw,
+// which advances from group to group by element R's offset (FLAT), or by
+// R*sw along a row and to the row base act + (oy*sh - ptop)*act_ph - pleft
+// at a new row (row passes).  The window suffices: a pass's lanes cross at
+// most X = floor((tw+R-2)/tw) row boundaries, so off_r <= X*G + (R-1)*sw,
+// and acc_decode admits FLAT only when X*G + (R-1)*sw + 1 <= W (and G >= 0);
+// row passes need (R-1)*sw + 1 <= W, an elaboration check of acc_top.
+// The lanes cost 6 % of the default accelerator's cells (mostly the lane
+// byte selects; docs/rtl.md, "Lanes") and run a tile narrower than the
+// array in ceil(th*tw/R) pixel groups instead of th*ceil(tw/R).
 `include "acc_defs.svh"
 module acc_compute #(
   parameter int unsigned Rows      = 16,
   parameter int unsigned Cols      = 16,
   parameter int unsigned SpadBytes = 65536,
-  parameter int unsigned SpadWidth = 1024    // bits of a scratchpad read port
+  parameter int unsigned SpadWidth = 1024,   // bits of a scratchpad read port
+  parameter int unsigned Window    = 113      // W: valid bytes of a read from its address
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -58,7 +95,10 @@ module acc_compute #(
   output logic [Rows*4-1:0]      wc_be_o
 );
 
-  localparam int unsigned SpadBytesW = SpadWidth / 8;
+  // Lane r's window byte off_r lies in r .. r+W-R (off_r >= off_(r-1) + 1 and
+  // off_(R-1) <= W-1): a lane keeps off_r - r, one of RelBytes values.
+  localparam int unsigned RelBytes   = Window - Rows + 1;
+  localparam int unsigned RelW       = (RelBytes > 1) ? $clog2(RelBytes) : 1;
   localparam logic [20:0] R2C1   = 21'(Rows + 2 * Cols - 1);  // smallest pass spacing
   localparam logic [7:0]  DShift = 8'(Rows + Cols);            // drain counter: first shift
   localparam logic [7:0]  DLast  = 8'(Rows + 2 * Cols - 1);    // ... and last shift
@@ -71,6 +111,7 @@ module acc_compute #(
   typedef struct packed {
     logic [31:0]         idx;
     logic                accf;
+    logic                flat;
     logic [2:0]          sw;
     logic [2:0]          sh;
     logic [2:0]          dh;
@@ -88,6 +129,7 @@ module acc_compute #(
     logic [`ACC_SAW-1:0] wgt;
     logic [12:0]         dhph;     // dh * act_ph
     logic [12:0]         shph;     // sh * act_ph
+    logic [15:0]         gap;      // G = sh*act_ph - tw*sw (mod 2^16; in [0, W) when FLAT)
     logic [`ACC_SAW-1:0] chstep;   // th * tw * 4: bytes per output channel
     logic [`ACC_SAW-1:0] cstep;    // C * chstep
     logic [`ACC_SAW-1:0] kofs0;    // (C-1) * chstep
@@ -99,19 +141,31 @@ module acc_compute #(
   cp_instr_t           instr_q, instr_d;
 
   // ---------------------------------------------------------------- feeder pass state
+  // A pass covers the pixel group of its first pixel (oy_a, ox_a); each lane
+  // r holds its pixel's place relative to it, loaded from the lane chain at
+  // issue and at every pixel-group advance (k-segments share the group).
   logic                fact_q, fact_d;     // the feeder has passes left
-  logic [9:0]          oy_q, oy_d;
-  logic [10:0]         remw_q, remw_d;     // tw - ox0: lanes r < remw are pixels
   logic [12:0]         remk_q, remk_d;     // tk - k0: columns q < remk are channels
-  logic signed [15:0]  vy0_q, vy0_d;       // oy*sh - ptop
-  logic signed [15:0]  vx00_q, vx00_d;     // ox0*sw - pleft
-  logic [`ACC_SAW-1:0] arow_q, arow_d;     // act + vy0*act_ph - pleft
-  logic [`ACC_SAW-1:0] abase_q, abase_d;   // arow + ox0*sw
+  logic signed [15:0]  vy0_q, vy0_d;       // oy_a*sh - ptop
+  logic [`ACC_SAW-1:0] arow_q, arow_d;     // act + vy0*act_ph - pleft (row passes)
+  logic [`ACC_SAW-1:0] abase_q, abase_d;   // arow + ox_a*sw: lane 0's pixel
   logic [`ACC_SAW-1:0] wbase_q, wbase_d;   // wgt + k0
-  logic [`ACC_SAW-1:0] pixrow_q, pixrow_d; // out + oy*tw*4
-  logic [`ACC_SAW-1:0] pix_q, pix_d;       // pixrow + ox0*4
+  logic [`ACC_SAW-1:0] pixrow_q, pixrow_d; // out + oy_a*tw*4 (row passes)
+  logic [`ACC_SAW-1:0] pix_q, pix_d;       // out + (oy_a*tw + ox_a)*4
   logic [`ACC_SAW-1:0] kofs_q, kofs_d;     // (k0 + C-1) * chstep
   logic [20:0]         pc_q, pc_d;         // feeder cycle within the pass, 0 .. D-1
+  // The lanes of the pass (r = 0 .. R-1).
+  logic [Rows-1:0]     lv_q, lv_d;         // lane r is a pixel of the tile
+  logic [Rows*RelW-1:0] loff_q, loff_d;    // its byte in the window, off_r = r*sw + dy_r*G, less r
+  logic [Rows*10-1:0]  lvy_q, lvy_d;       // dy_r*sh (dy_r: output rows crossed)
+  logic [Rows*14-1:0]  lvx_q, lvx_d;       // ox_r*sw
+  // The next pass's first pixel (the chain's element R) and the steps to it.
+  logic [10:0]         noy_q, noy_d;       // its row (>= th: no pixel group left)
+  logic [10:0]         nox_q, nox_d;       // its column
+  logic [13:0]         nvx_q, nvx_d;       // nox*sw
+  logic [15:0]         noff_q, noff_d;     // its activation byte from lane 0's
+  logic [9:0]          nvy_q, nvy_d;       // rows it crosses, times sh
+  logic                nrow_q, nrow_d;     // it starts another output row
 
   // ---------------------------------------------------------------- step state
   logic [11:0]         c_q, c_d;
@@ -123,6 +177,7 @@ module acc_compute #(
   logic                first_q, first_d;   // ... and it is step 0
   logic                last_q, last_d;     // ... and it is step L-1
   logic [Rows-1:0]     amask_q, amask_d;   // activation lanes that are not padding
+  logic [Rows*RelW-1:0] aoff_q, aoff_d;    // ... and their window bytes (less r)
   logic [Cols-1:0]     wmask_q, wmask_d;   // weight columns that are channels (k < tk)
 
   // ---------------------------------------------------------------- drain state
@@ -145,8 +200,7 @@ module acc_compute #(
 
   // ---------------------------------------------------------------- datapath nets
   logic                feed, feed_last, shift, pass_end, last_pass;
-  logic                row_ok;
-  logic [Rows*16-1:0]  vxr;              // vx of every lane
+  logic [Rows*16-1:0]  vyr, vxr;         // vy, vx of every lane's tap
   logic [Rows-1:0]     lanemask;
   logic [Cols-1:0]     colmask;
   logic [Rows*8-1:0]   arr_act;
@@ -157,10 +211,67 @@ module acc_compute #(
   // Issue-cycle products (from the head instruction).
   logic [19:0]         i_L;
   logic [19:0]         i_chstep;
+  logic [12:0]         i_shph;
+  logic [15:0]         i_gap;
 
   always_comb begin
     i_L      = 20'(instr_i[`ACC_F_TC]) * 20'(instr_i[`ACC_F_FH]) * 20'(instr_i[`ACC_F_FW]);
     i_chstep = 20'(instr_i[`ACC_F_TH]) * 20'(instr_i[`ACC_F_TW]);
+    i_shph   = 13'(instr_i[`ACC_F_SH]) * 13'(instr_i[`ACC_F_ACT_PH]);
+    i_gap    = 16'(i_shph) - 16'(instr_i[`ACC_F_TW]) * 16'(instr_i[`ACC_F_SW]);
+  end
+
+  // ---------------------------------------------------------------- lane chain
+  // From a start pixel (issue: (0, 0); a pixel-group advance: the next
+  // start), pixel by pixel: element r is lane r (r < R), element R the next
+  // pass's first pixel.  Stepping to the next pixel adds sw to the window
+  // offset and to ox*sw; at the end of an output row (ox+1 = tw) a FLAT step
+  // wraps to the next row: ox = 0, dy+1, offset + sw + G.  Without FLAT only
+  // the step to element R wraps (the lanes past tw are not pixels), so the
+  // next pass starts the next ox-segment or the next row.  Adds only.
+  logic                ch_flat;
+  logic [9:0]          ch_th, ch_tw;
+  logic [2:0]          ch_sw, ch_sh;
+  logic [15:0]         ch_gap;
+  logic [10:0]         ch_oy, ch_ox;     // walking pixel
+  logic [13:0]         ch_vx;            // ox*sw
+  logic [15:0]         ch_off;           // byte offset from lane 0
+  logic [9:0]          ch_vy;            // dy*sh
+  logic                ch_wrap, ch_row;
+  logic [Rows-1:0]     ch_lv;
+  logic [Rows*RelW-1:0] ch_loff;
+  logic [Rows*10-1:0]  ch_lvy;
+  logic [Rows*14-1:0]  ch_lvx;
+  logic [Rows*16-1:0]  ch_lofs;          // full offsets (assertion)
+
+  always_comb begin
+    ch_flat = issue_i ? instr_i[`ACC_F_FLAT] : instr_q.flat;
+    ch_th   = issue_i ? instr_i[`ACC_F_TH] : instr_q.th;
+    ch_tw   = issue_i ? instr_i[`ACC_F_TW] : instr_q.tw;
+    ch_sw   = issue_i ? instr_i[`ACC_F_SW] : instr_q.sw;
+    ch_sh   = issue_i ? instr_i[`ACC_F_SH] : instr_q.sh;
+    ch_gap  = issue_i ? i_gap : instr_q.gap;
+    ch_oy   = issue_i ? 11'd0 : noy_q;
+    ch_ox   = issue_i ? 11'd0 : nox_q;
+    ch_vx   = issue_i ? 14'd0 : nvx_q;
+    ch_off  = '0;
+    ch_vy   = '0;
+    ch_row  = 1'b0;
+    ch_wrap = 1'b0;
+    for (int r = 0; r < Rows; r++) begin
+      ch_lv[r]                 = (ch_oy < {1'b0, ch_th}) && (ch_ox < {1'b0, ch_tw});
+      ch_loff[r*RelW +: RelW]  = RelW'(ch_off - 16'(r));
+      ch_lofs[r*16 +: 16]      = ch_off;
+      ch_lvy[r*10 +: 10]       = ch_vy;
+      ch_lvx[r*14 +: 14]       = ch_vx;
+      ch_wrap = (ch_ox + 11'd1 >= {1'b0, ch_tw}) && (ch_flat || (r == Rows - 1));
+      ch_off  = ch_off + 16'(ch_sw) + (ch_wrap ? ch_gap : 16'd0);
+      ch_vy   = ch_vy + (ch_wrap ? 10'(ch_sh) : 10'd0);
+      ch_vx   = ch_wrap ? 14'd0 : ch_vx + 14'(ch_sw);
+      ch_oy   = ch_oy + 11'(ch_wrap);
+      ch_ox   = ch_wrap ? 11'd0 : ch_ox + 11'd1;
+      ch_row  = ch_row || ch_wrap;
+    end
   end
 
   always_comb begin
@@ -168,13 +279,16 @@ module acc_compute #(
     feed_last = fact_q && (pc_q == instr_q.lenm1);
     pass_end  = fact_q && (pc_q == instr_q.dm1);
     shift     = dv_q && (dc_q >= DShift);
-    last_pass = (remk_q <= 13'(Cols)) && (remw_q <= 11'(Rows)) && (oy_q == instr_q.th - 10'd1);
-    row_ok    = (vy_q >= 16'sd0) && (vy_q < $signed({6'd0, instr_q.vh}));
+    last_pass = (remk_q <= 13'(Cols)) && (noy_q >= {1'b0, instr_q.th});
+    // Lane r's tap: row vy + dy_r*sh, column vx + ox_r*sw of the stored tile.
     for (int r = 0; r < Rows; r++) begin
-      vxr[r*16 +: 16] = vx_q + $signed(16'(r) * {13'd0, instr_q.sw});
-      lanemask[r] = row_ok && ($signed(vxr[r*16 +: 16]) >= 16'sd0)
-                    && ($signed(vxr[r*16 +: 16]) < $signed({6'd0, instr_q.vw}))
-                    && (11'(r) < remw_q);
+      vyr[r*16 +: 16] = vy_q + $signed({6'd0, lvy_q[r*10 +: 10]});
+      vxr[r*16 +: 16] = vx_q + $signed({2'd0, lvx_q[r*14 +: 14]});
+      lanemask[r] = lv_q[r]
+                    && ($signed(vyr[r*16 +: 16]) >= 16'sd0)
+                    && ($signed(vyr[r*16 +: 16]) < $signed({6'd0, instr_q.vh}))
+                    && ($signed(vxr[r*16 +: 16]) >= 16'sd0)
+                    && ($signed(vxr[r*16 +: 16]) < $signed({6'd0, instr_q.vw}));
     end
     for (int q = 0; q < Cols; q++) begin
       colmask[q] = 13'(q) < remk_q;
@@ -186,11 +300,8 @@ module acc_compute #(
     busy_d   = busy_q;
     fact_d   = fact_q;
     instr_d  = instr_q;
-    oy_d     = oy_q;
-    remw_d   = remw_q;
     remk_d   = remk_q;
     vy0_d    = vy0_q;
-    vx00_d   = vx00_q;
     arow_d   = arow_q;
     abase_d  = abase_q;
     wbase_d  = wbase_q;
@@ -198,6 +309,16 @@ module acc_compute #(
     pix_d    = pix_q;
     kofs_d   = kofs_q;
     pc_d     = pc_q;
+    lv_d     = lv_q;
+    loff_d   = loff_q;
+    lvy_d    = lvy_q;
+    lvx_d    = lvx_q;
+    noy_d    = noy_q;
+    nox_d    = nox_q;
+    nvx_d    = nvx_q;
+    noff_d   = noff_q;
+    nvy_d    = nvy_q;
+    nrow_d   = nrow_q;
     c_d      = c_q;
     i_d      = i_q;
     j_d      = j_q;
@@ -214,6 +335,7 @@ module acc_compute #(
       fact_d   = 1'b1;
       instr_d.idx     = idx_i;
       instr_d.accf    = instr_i[`ACC_F_ACC];
+      instr_d.flat    = instr_i[`ACC_F_FLAT];
       instr_d.sw      = instr_i[`ACC_F_SW];
       instr_d.sh      = instr_i[`ACC_F_SH];
       instr_d.dh      = instr_i[`ACC_F_DH];
@@ -230,17 +352,15 @@ module acc_compute #(
       instr_d.actpc   = instr_i[`ACC_F_ACT_PC];
       instr_d.wgt     = `ACC_SAW'(instr_i[`ACC_F_WGT]);
       instr_d.dhph    = 13'(instr_i[`ACC_F_DH]) * 13'(instr_i[`ACC_F_ACT_PH]);
-      instr_d.shph    = 13'(instr_i[`ACC_F_SH]) * 13'(instr_i[`ACC_F_ACT_PH]);
+      instr_d.shph    = i_shph;
+      instr_d.gap     = i_gap;
       instr_d.chstep  = `ACC_SAW'({i_chstep, 2'b00});
       instr_d.cstep   = `ACC_SAW'({i_chstep, 2'b00}) * `ACC_SAW'(Cols);
       instr_d.kofs0   = `ACC_SAW'({i_chstep, 2'b00}) * `ACC_SAW'(Cols - 1);
       instr_d.lenm1   = 21'(i_L) - 21'd1;
       instr_d.dm1     = ((21'(i_L) > R2C1) ? 21'(i_L) : R2C1) - 21'd1;
-      oy_d     = '0;
-      remw_d   = 11'(instr_i[`ACC_F_TW]);
       remk_d   = 13'(instr_i[`ACC_F_TK]);
       vy0_d    = -$signed(16'(instr_i[`ACC_F_PTOP]));
-      vx00_d   = -$signed(16'(instr_i[`ACC_F_PLEFT]));
       arow_d   = `ACC_SAW'(instr_i[`ACC_F_ACT])
                  - `ACC_SAW'(instr_i[`ACC_F_PTOP]) * `ACC_SAW'(instr_i[`ACC_F_ACT_PH])
                  - `ACC_SAW'(instr_i[`ACC_F_PLEFT]);
@@ -261,7 +381,7 @@ module acc_compute #(
           a_d  = a_q + `ACC_SAW'(instr_q.dw);
         end else begin
           j_d  = '0;
-          vx_d = vx00_q;
+          vx_d = -$signed({12'd0, instr_q.pleft});
           if (i_q + 4'd1 < instr_q.fh) begin
             i_d   = i_q + 4'd1;
             vy_d  = vy_q + $signed({13'd0, instr_q.dh});
@@ -278,7 +398,7 @@ module acc_compute #(
         end
       end
       // Pass end (pc = D-1): the feeder moves on to the next pass
-      // (k-segment innermost, then ox-segment, then oy) or stops.
+      // (k-segment innermost, then the next pixel group) or stops.
       if (pass_end) begin
         pc_d = '0;
         if (last_pass) begin
@@ -291,20 +411,18 @@ module acc_compute #(
           remk_d  = 13'(instr_q.tk);
           wbase_d = instr_q.wgt;
           kofs_d  = instr_q.kofs0;
-          if (remw_q > 11'(Rows)) begin
-            remw_d  = remw_q - 11'(Rows);
-            vx00_d  = vx00_q + $signed(16'(Rows) * {13'd0, instr_q.sw});
-            abase_d = abase_q + `ACC_SAW'(Rows) * `ACC_SAW'(instr_q.sw);
-            pix_d   = pix_q + `ACC_SAW'(4 * Rows);
-          end else begin
-            remw_d   = 11'(instr_q.tw);
-            oy_d     = oy_q + 10'd1;
-            vx00_d   = -$signed({12'd0, instr_q.pleft});
-            vy0_d    = vy0_q + $signed({13'd0, instr_q.sh});
+          // The next pixel group starts at the next start: lane 0's
+          // activation byte moves by its offset, the output by R pixels;
+          // a row pass that starts another row restarts from the row base.
+          vy0_d = vy0_q + $signed({6'd0, nvy_q});
+          if (nrow_q && !instr_q.flat) begin
             arow_d   = arow_q + `ACC_SAW'(instr_q.shph);
             abase_d  = arow_q + `ACC_SAW'(instr_q.shph);
             pixrow_d = pixrow_q + `ACC_SAW'({instr_q.tw, 2'b00});
             pix_d    = pixrow_q + `ACC_SAW'({instr_q.tw, 2'b00});
+          end else begin
+            abase_d  = abase_q + `ACC_SAW'(noff_q);
+            pix_d    = pix_q + `ACC_SAW'(4 * Rows);
           end
         end
       end
@@ -315,13 +433,27 @@ module acc_compute #(
       busy_d = 1'b0;
     end
 
+    // The lanes of a new pixel group and its next start, from the chain.
+    if (issue_i || (pass_end && !last_pass && (remk_q <= 13'(Cols)))) begin
+      lv_d   = ch_lv;
+      loff_d = ch_loff;
+      lvy_d  = ch_lvy;
+      lvx_d  = ch_lvx;
+      noy_d  = ch_oy;
+      nox_d  = ch_ox;
+      nvx_d  = ch_vx;
+      noff_d = ch_off;
+      nvy_d  = ch_vy;
+      nrow_d = ch_row;
+    end
+
     // Step state restarts from the pass base at the start of every pass.
     if (issue_i || pass_end) begin
       c_d   = '0;
       i_d   = '0;
       j_d   = '0;
       vy_d  = vy0_d;
-      vx_d  = vx00_d;
+      vx_d  = -$signed({12'd0, issue_i ? instr_i[`ACC_F_PLEFT] : instr_q.pleft});
       ac_d  = abase_d;
       aci_d = abase_d;
       a_d   = abase_d;
@@ -334,6 +466,7 @@ module acc_compute #(
     first_d = feed && (pc_q == 21'd0);
     last_d  = feed_last;
     amask_d = feed ? lanemask : '0;
+    aoff_d  = loff_q;
     wmask_d = feed ? colmask : '0;
   end
 
@@ -355,9 +488,7 @@ module acc_compute #(
       da_d    = pix_q + kofs_q;
       dq_d    = 6'(Cols - 1);
       dremk_d = remk_q;
-      for (int r = 0; r < Rows; r++) begin
-        dlanes_d[r] = 11'(r) < remw_q;
-      end
+      dlanes_d = lv_q;
       dlast_d = last_pass;
     end else if (dv_q) begin
       dc_d = dc_q + 8'd1;
@@ -381,11 +512,8 @@ module acc_compute #(
       busy_q   <= 1'b0;
       fact_q   <= 1'b0;
       instr_q  <= '0;
-      oy_q     <= '0;
-      remw_q   <= '0;
       remk_q   <= '0;
       vy0_q    <= '0;
-      vx00_q   <= '0;
       arow_q   <= '0;
       abase_q  <= '0;
       wbase_q  <= '0;
@@ -393,6 +521,16 @@ module acc_compute #(
       pix_q    <= '0;
       kofs_q   <= '0;
       pc_q     <= '0;
+      lv_q     <= '0;
+      loff_q   <= '0;
+      lvy_q    <= '0;
+      lvx_q    <= '0;
+      noy_q    <= '0;
+      nox_q    <= '0;
+      nvx_q    <= '0;
+      noff_q   <= '0;
+      nvy_q    <= '0;
+      nrow_q   <= 1'b0;
       c_q      <= '0;
       i_q      <= '0;
       j_q      <= '0;
@@ -405,6 +543,7 @@ module acc_compute #(
       first_q  <= 1'b0;
       last_q   <= 1'b0;
       amask_q  <= '0;
+      aoff_q   <= '0;
       wmask_q  <= '0;
       dv_q     <= 1'b0;
       dc_q     <= '0;
@@ -422,11 +561,8 @@ module acc_compute #(
       busy_q   <= busy_d;
       fact_q   <= fact_d;
       instr_q  <= instr_d;
-      oy_q     <= oy_d;
-      remw_q   <= remw_d;
       remk_q   <= remk_d;
       vy0_q    <= vy0_d;
-      vx00_q   <= vx00_d;
       arow_q   <= arow_d;
       abase_q  <= abase_d;
       wbase_q  <= wbase_d;
@@ -434,6 +570,16 @@ module acc_compute #(
       pix_q    <= pix_d;
       kofs_q   <= kofs_d;
       pc_q     <= pc_d;
+      lv_q     <= lv_d;
+      loff_q   <= loff_d;
+      lvy_q    <= lvy_d;
+      lvx_q    <= lvx_d;
+      noy_q    <= noy_d;
+      nox_q    <= nox_d;
+      nvx_q    <= nvx_d;
+      noff_q   <= noff_d;
+      nvy_q    <= nvy_d;
+      nrow_q   <= nrow_d;
       c_q      <= c_d;
       i_q      <= i_d;
       j_q      <= j_d;
@@ -446,6 +592,7 @@ module acc_compute #(
       first_q  <= first_d;
       last_q   <= last_d;
       amask_q  <= amask_d;
+      aoff_q   <= aoff_d;
       wmask_q  <= wmask_d;
       dv_q     <= dv_d;
       dc_q     <= dc_d;
@@ -463,22 +610,17 @@ module acc_compute #(
   end
 
   // ---------------------------------------------------------------- array inputs
-  // Lane r takes the window byte r*sw (the stride is fixed per instruction).
+  // Lane r takes byte r + aoff_r of the window read one cycle earlier (its
+  // offset from lane 0, less r, copied with the lane mask when the read was
+  // made), one of the RelBytes bytes from byte r on (zero-extended to a
+  // power of two: the select never reaches the extension).
+  localparam int unsigned RelPow = 1 << RelW;
   for (genvar r = 0; r < Rows; r++) begin : g_lane
-    logic [7:0] sel;
-    always_comb begin
-      case (instr_q.sw)
-        3'd1:    sel = ra_data_i[((r * 1) % SpadBytesW) * 8 +: 8];
-        3'd2:    sel = ra_data_i[((r * 2) % SpadBytesW) * 8 +: 8];
-        3'd3:    sel = ra_data_i[((r * 3) % SpadBytesW) * 8 +: 8];
-        3'd4:    sel = ra_data_i[((r * 4) % SpadBytesW) * 8 +: 8];
-        3'd5:    sel = ra_data_i[((r * 5) % SpadBytesW) * 8 +: 8];
-        3'd6:    sel = ra_data_i[((r * 6) % SpadBytesW) * 8 +: 8];
-        3'd7:    sel = ra_data_i[((r * 7) % SpadBytesW) * 8 +: 8];
-        default: sel = 8'd0;
-      endcase
-    end
-    assign arr_act[r*8 +: 8] = amask_q[r] ? sel : 8'd0;
+    logic [RelPow*8-1:0] win;
+    logic [RelW-1:0]     rel;
+    assign win = (RelPow*8)'(ra_data_i[r*8 +: RelBytes*8]);
+    assign rel = aoff_q[r*RelW +: RelW];
+    assign arr_act[r*8 +: 8] = amask_q[r] ? win[rel*8 +: 8] : 8'd0;
   end
 
   for (genvar q = 0; q < Cols; q++) begin : g_col
@@ -532,19 +674,45 @@ module acc_compute #(
     act_oob   = 1'b0;
     lane_addr = '0;
     for (int r = 0; r < Rows; r++) begin
-      lane_addr = a_q + `ACC_SAW'(r) * `ACC_SAW'(instr_q.sw);   // wraps like the scratchpad
+      lane_addr = a_q + `ACC_SAW'(r) + `ACC_SAW'(loff_q[r*RelW +: RelW]);   // wraps like the scratchpad
       if (feed && lanemask[r] && (32'(lane_addr) >= SpadBytes)) begin
         act_oob = 1'b1;
       end
     end
   end
-  // A pixel lane (r < remw) right of the stored tile: right padding.
-  logic cov_pad_right;
+  // Every pixel lane loaded from the chain lies inside the window (the
+  // FLAT legality rule of acc_decode; r*sw < W without FLAT), and every
+  // lane's offset in r .. r+W-R, the range its select covers.
+  logic lane_load, lane_oow;
   always_comb begin
-    cov_pad_right = 1'b0;
+    lane_load = issue_i || (pass_end && !last_pass && (remk_q <= 13'(Cols)));
+    lane_oow  = 1'b0;
     for (int r = 0; r < Rows; r++) begin
-      if ((11'(r) < remw_q) && ($signed(vxr[r*16 +: 16]) >= $signed({6'd0, instr_q.vw}))) begin
+      if (lane_load && ch_lv[r] && (32'(ch_lofs[r*16 +: 16]) >= Window)) begin
+        lane_oow = 1'b1;
+      end
+      if (lane_load && ((32'(ch_lofs[r*16 +: 16]) < 32'(r))
+                        || (32'(ch_lofs[r*16 +: 16]) - 32'(r) >= RelBytes))) begin
+        lane_oow = 1'b1;
+      end
+    end
+  end
+  // Lane 0's tap row inside the stored tile; a pixel lane right of the
+  // stored tile (right padding); the most rows a pass's pixel lanes cross
+  // (times sh); a pixel lane whose tap is padding.
+  logic       row_ok, cov_pad_right, cov_pad_lane;
+  logic [9:0] cov_dy;
+  always_comb begin
+    row_ok = ($signed(vyr[15:0]) >= 16'sd0) && ($signed(vyr[15:0]) < $signed({6'd0, instr_q.vh}));
+    cov_pad_right = 1'b0;
+    cov_pad_lane  = |(lv_q & ~lanemask);
+    cov_dy        = '0;
+    for (int r = 0; r < Rows; r++) begin
+      if (lv_q[r] && ($signed(vxr[r*16 +: 16]) >= $signed({6'd0, instr_q.vw}))) begin
         cov_pad_right = 1'b1;
+      end
+      if (lv_q[r] && (lvy_q[r*10 +: 10] > cov_dy)) begin
+        cov_dy = lvy_q[r*10 +: 10];
       end
     end
   end
@@ -577,15 +745,15 @@ module acc_compute #(
   CpCoverPadRight: cover property (@(posedge clk_i) disable iff (!rst_ni)
       feed && row_ok && cov_pad_right);
   CpCoverEdgeTilePixels: cover property (@(posedge clk_i) disable iff (!rst_ni)
-      feed && remw_q < 11'(Rows));
+      feed && !lv_q[Rows-1]);
   CpCoverEdgeTileChannels: cover property (@(posedge clk_i) disable iff (!rst_ni)
       feed && remk_q < 13'(Cols));
   CpCoverNextChannelSegment: cover property (@(posedge clk_i) disable iff (!rst_ni)
       pass_end && remk_q > 13'(Cols));
   CpCoverNextPixelSegment: cover property (@(posedge clk_i) disable iff (!rst_ni)
-      pass_end && remk_q <= 13'(Cols) && remw_q > 11'(Rows));
+      pass_end && remk_q <= 13'(Cols) && !instr_q.flat && !nrow_q);
   CpCoverNextOutputRow: cover property (@(posedge clk_i) disable iff (!rst_ni)
-      pass_end && !last_pass && remk_q <= 13'(Cols) && remw_q <= 11'(Rows));
+      pass_end && !last_pass && remk_q <= 13'(Cols) && !instr_q.flat && nrow_q);
   CpCoverAccumulateWrite: cover property (@(posedge clk_i) disable iff (!rst_ni)
       ov_q && |obe_q && instr_q.accf);
   CpCoverAccumulateWraps: cover property (@(posedge clk_i) disable iff (!rst_ni)
@@ -606,9 +774,26 @@ module acc_compute #(
       pass_end && !last_pass && (instr_q.lenm1 + 21'd1 > R2C1));
   CpCoverOneStepPass: cover property (@(posedge clk_i) disable iff (!rst_ni)
       feed && (pc_q == 21'd0) && feed_last);
+  // FLAT passes: pixel lanes that cross one output row and several (the
+  // most rows first seen in the pass's first step), an edge pass (lanes past
+  // the tile's last pixel), a pixel lane on padding, the next pixel group
+  // starting in a later row, accumulation.
+  CpCoverFlatCrossesOneRow: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      feed && (pc_q == 21'd0) && instr_q.flat && (cov_dy == 10'(instr_q.sh)));
+  CpCoverFlatCrossesRows: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      feed && (pc_q == 21'd0) && instr_q.flat && (cov_dy >= 10'({instr_q.sh, 1'b0})));
+  CpCoverFlatEdgePass: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      feed && instr_q.flat && !lv_q[Rows-1]);
+  CpCoverFlatPadding: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      feed && instr_q.flat && cov_pad_lane);
+  CpCoverFlatNextRow: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      pass_end && !last_pass && remk_q <= 13'(Cols) && instr_q.flat && nrow_q);
+  CpCoverFlatAccumulate: cover property (@(posedge clk_i) disable iff (!rst_ni)
+      ov_q && |obe_q && instr_q.accf && instr_q.flat);
   CpIssueWhenIdle: assert property (@(posedge clk_i) disable iff (!rst_ni)
       issue_i |-> !busy_q);
   CpActReadInRange: assert property (@(posedge clk_i) disable iff (!rst_ni) !act_oob);
+  CpLaneInWindow: assert property (@(posedge clk_i) disable iff (!rst_ni) !lane_oow);
   // The feeder never runs past the reduction of the pass.
   CpStepInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
       feed |-> c_q < instr_q.tc);

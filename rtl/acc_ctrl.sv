@@ -24,7 +24,9 @@
 // and ERR_INDEX.
 `include "acc_defs.svh"
 module acc_ctrl #(
-  parameter int unsigned SpadBytes = 65536
+  parameter int unsigned SpadBytes = 65536,
+  parameter int unsigned Rows      = 16,     // R: the FLAT legality rule
+  parameter int unsigned Window    = 113     // W: bytes of a scratchpad read window
 ) (
   input  logic          clk_i,
   input  logic          rst_ni,
@@ -104,7 +106,9 @@ module acc_ctrl #(
   logic         all_idle;
 
   acc_decode #(
-    .SpadBytes (SpadBytes)
+    .SpadBytes (SpadBytes),
+    .Rows      (Rows),
+    .Window    (Window)
   ) u_decode (
     .instr_i   (head_i),
     .op_o      (op),

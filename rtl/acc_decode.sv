@@ -2,9 +2,15 @@
 // fetch queue: legality (docs/isa.md, the same rules as acc_instr_check /
 // acc_decode in core/isa.c) and the scratchpad hulls of its operands
 // (acc_instr_spad_ranges: every [lo, hi) must end at or below SpadBytes).
+// A FLAT COMPUTE (flag bit 5) is legal only where its lanes fit one read
+// window (model_compute_flat_ok): with G = sh*act_ph - tw*sw and
+// X = floor((tw+R-2)/tw) (the most output-row boundaries R consecutive
+// pixels cross), G >= 0 and X*G + (R-1)*sw + 1 <= W.
 `include "acc_defs.svh"
 module acc_decode #(
-  parameter int unsigned SpadBytes = 65536
+  parameter int unsigned SpadBytes = 65536,
+  parameter int unsigned Rows      = 16,     // R
+  parameter int unsigned Window    = 113     // W: bytes of a scratchpad read window
 ) (
   input  logic [255:0] instr_i,
   output logic [3:0]   op_o,
@@ -13,12 +19,32 @@ module acc_decode #(
 );
 
   localparam logic [39:0] Limit = 40'(SpadBytes);
+  localparam int unsigned RowsM2 = (Rows >= 2) ? Rows - 2 : 0;  // R-2 (R >= 2)
 
   logic [3:0]  op;
   logic [3:0]  flags;
   logic        legal;
   logic [39:0] dma_hi, act_hi, wgt_hi, out_hi;
   logic        in_spad;
+  logic signed [16:0] gap;     // G
+  logic [6:0]         rowx;    // X
+  logic [31:0]        reach;   // X*G + (R-1)*sw + 1 (G >= 0)
+  logic               flat_ok;
+
+  // FLAT legality.  X without a divider: floor((tw+R-2)/tw) is 1 plus the
+  // number of d in 1..R-2 with d*tw <= R-2 (R >= 2), and 0 for R = 1.
+  always_comb begin
+    gap = $signed({1'b0, 16'(13'(instr_i[`ACC_F_SH]) * 13'(instr_i[`ACC_F_ACT_PH]))})
+          - $signed({1'b0, 16'(13'(instr_i[`ACC_F_TW]) * 13'(instr_i[`ACC_F_SW]))});
+    rowx = (Rows >= 2) ? 7'd1 : 7'd0;
+    for (int d = 1; d <= RowsM2; d++) begin
+      if (32'(d) * 32'(instr_i[`ACC_F_TW]) <= 32'(RowsM2)) begin
+        rowx = rowx + 7'd1;
+      end
+    end
+    reach = 32'(rowx) * 32'(gap[15:0]) + 32'(Rows - 1) * 32'(instr_i[`ACC_F_SW]) + 32'd1;
+    flat_ok = !gap[16] && (reach <= 32'(Window));
+  end
 
   always_comb begin
     op    = instr_i[`ACC_F_OPCODE];
@@ -31,7 +57,8 @@ module acc_decode #(
                 && (instr_i[`ACC_F_N2] != '0);
       end
       `ACC_OP_COMPUTE: begin
-        legal = (flags[3:1] == 3'd0) && (instr_i[`ACC_F_CP_RSVD] == '0)
+        legal = (flags[3:2] == 2'd0) && (!flags[1] || flat_ok)
+                && (instr_i[`ACC_F_CP_RSVD] == '0)
                 && (instr_i[`ACC_F_SH] != '0) && (instr_i[`ACC_F_SW] != '0)
                 && (instr_i[`ACC_F_DH] != '0) && (instr_i[`ACC_F_DW] != '0)
                 && (instr_i[`ACC_F_FH] != '0) && (instr_i[`ACC_F_FW] != '0)

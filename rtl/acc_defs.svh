@@ -56,6 +56,7 @@
 `define ACC_F_OPCODE   3:0
 `define ACC_F_FLAGS    7:4
 `define ACC_F_ACC      4
+`define ACC_F_FLAT     5
 `define ACC_F_WAIT_LD  27:8
 `define ACC_F_WAIT_CP  47:28
 `define ACC_F_WAIT_ST  67:48

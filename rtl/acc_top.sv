@@ -82,6 +82,7 @@ module acc_top #(
 );
 
   localparam int unsigned SpadWidth = SpadBanks * LineBytes * 8;
+  localparam int unsigned Window    = (SpadBanks - 1) * LineBytes + 1;  // W: bytes of a port read
 
   // ---------------------------------------------------------------- nets
   logic         start, start_block;
@@ -185,7 +186,9 @@ module acc_top #(
 
   // ---------------------------------------------------------------- controller
   acc_ctrl #(
-    .SpadBytes (SpadBytes)
+    .SpadBytes (SpadBytes),
+    .Rows      (ArrayRows),
+    .Window    (Window)
   ) u_ctrl (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
@@ -261,7 +264,8 @@ module acc_top #(
     .Rows      (ArrayRows),
     .Cols      (ArrayCols),
     .SpadBytes (SpadBytes),
-    .SpadWidth (SpadWidth)
+    .SpadWidth (SpadWidth),
+    .Window    (Window)
   ) u_compute (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "model/model.h"
+
 /* A value in [lo, hi]: the ends a quarter of the time each, else uniform. */
 uint32_t tu_draw(acc_rng *r, uint32_t lo, uint32_t hi)
 {
@@ -62,7 +64,14 @@ void tu_random_instr(acc_rng *r, acc_opcode op, acc_instr *in)
         c->ptop = tu_draw(r, 0, 15);
         c->pleft = tu_draw(r, 0, 15);
         c->acc = (int)(acc_rng_next(r) & 1u);
+        c->flat = (int)(acc_rng_next(r) & 1u);
     }
+}
+
+void tu_random_flat(acc_rng *r, acc_compute *c, const acc_config *cfg)
+{
+    int coin = (int)(acc_rng_next(r) & 1u);
+    c->flat = coin && model_compute_flat_ok(c, cfg);
 }
 
 const char *tu_bin_dir(void)

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/config.h"
 #include "core/dram.h"
 #include "cosim/backend.h"
 #include "core/isa.h"
@@ -17,8 +18,14 @@ uint32_t tu_draw(acc_rng *r, uint32_t lo, uint32_t hi);
 
 /* A random instruction of opcode `op` that passes acc_instr_check, every
  * field drawn over its documented range (docs/isa.md); each wait is zero a
- * third of the time. */
+ * third of the time.  A COMPUTE's flags (acc, flat) are drawn apart; FLAT's
+ * legality depends on a configuration and is not considered here. */
 void tu_random_instr(acc_rng *r, acc_opcode op, acc_instr *in);
+
+/* Sets c->flat half of the time when FLAT is legal for c on cfg
+ * (model_compute_flat_ok), else clears it; one draw of r either way, so a
+ * generator's stream does not depend on the configuration. */
+void tu_random_flat(acc_rng *r, acc_compute *c, const acc_config *cfg);
 
 /* Directory of the tools: $ACC_BIN, else build/bin. */
 const char *tu_bin_dir(void);

@@ -21,6 +21,7 @@
 
 #include "cosim/backend.h"
 #include "cosim/harness.h"
+#include "cosim/regmap.h"
 #include "cosim/vmodel.h"
 #include "golden/iss.h"
 #include "tests/testutil.h"
@@ -50,6 +51,7 @@ TestSuite(rtl_ctrl, .init = load_config);
 TestSuite(rtl_errors, .init = load_config);
 TestSuite(rtl_layers, .init = load_config);
 TestSuite(rtl_model, .init = load_config);
+TestSuite(rtl_flat, .init = load_config);
 
 static acc_instr mk_dma(acc_opcode op, uint32_t dram, uint32_t spad, uint32_t n0, uint32_t n1,
                         uint32_t n2, uint32_t ds1, uint32_t ds2, uint32_t ss1, uint32_t ss2)
@@ -78,6 +80,17 @@ static int rtl_exec(const acc_program *p, acc_dram *mem, cosim_result *res, acc_
     return cosim_backend_rtl.run(p, &cfg, &mm, mem, &opt, res, err);
 }
 
+/* A COMPUTE's pass count written out from docs/model.md, independently of
+ * model/: th * ceil(tw/R) * ceil(tk/C) passes by rows, ceil(th*tw/R) *
+ * ceil(tk/C) with FLAT (R flattened pixels a pass). */
+static int64_t compute_passes(const acc_compute *c)
+{
+    int64_t R = cfg.rows, C = cfg.cols;
+    int64_t groups =
+        c->flat ? ((int64_t)c->th * c->tw + R - 1) / R : (int64_t)c->th * ((c->tw + R - 1) / R);
+    return groups * ((c->tk + C - 1) / C);
+}
+
 /* A COMPUTE's duration written out from docs/model.md, independently of
  * model/: P passes spaced D = max(L, R+2C-1) apart, the last one ending
  * L + R + 2C cycles after its start, one issue cycle before the first. */
@@ -85,9 +98,20 @@ static int64_t compute_closed_form(const acc_compute *c)
 {
     int64_t R = cfg.rows, C = cfg.cols;
     int64_t L = (int64_t)c->tc * c->fh * c->fw;
-    int64_t P = (int64_t)c->th * ((c->tw + R - 1) / R) * ((c->tk + C - 1) / C);
+    int64_t P = compute_passes(c);
     int64_t D = L > R + 2 * C - 1 ? L : R + 2 * C - 1;
     return 1 + (P - 1) * D + L + R + 2 * C;
+}
+
+/* The pass count of a COMPUTE that the RTL took d cycles for: d inverted
+ * through the closed form. */
+static int64_t measured_passes(const acc_compute *c, int64_t d)
+{
+    int64_t R = cfg.rows, C = cfg.cols;
+    int64_t L = (int64_t)c->tc * c->fh * c->fw;
+    int64_t D = L > R + 2 * C - 1 ? L : R + 2 * C - 1;
+    int64_t rest = d - 1 - L - R - 2 * C;
+    return rest % D == 0 ? rest / D + 1 : -1;
 }
 
 /* The heart: RTL == model (cycles, every instruction) and RTL == iss
@@ -116,11 +140,16 @@ static void check_against_references(const acc_program *p, uint64_t seed)
     cr_assert_eq(res.cycles, t.makespan, "CYCLES register %lld, model makespan %lld",
                  (long long)res.cycles, (long long)t.makespan);
     for (int i = 0; i < p->count; i++)
-        if (p->ins[i].op == ACC_OP_COMPUTE)
-            cr_assert_eq(res.end[i] - res.start[i], compute_closed_form(&p->ins[i].u.cp),
-                         "COMPUTE %d: rtl %lld cycles, closed form %lld", i,
-                         (long long)(res.end[i] - res.start[i]),
-                         (long long)compute_closed_form(&p->ins[i].u.cp));
+        if (p->ins[i].op == ACC_OP_COMPUTE) {
+            const acc_compute *c = &p->ins[i].u.cp;
+            int64_t d = res.end[i] - res.start[i];
+            cr_assert_eq(measured_passes(c, d), compute_passes(c),
+                         "COMPUTE %d%s: rtl %lld cycles (%lld passes), %lld passes expected", i,
+                         c->flat ? " (flat)" : "", (long long)d, (long long)measured_passes(c, d),
+                         (long long)compute_passes(c));
+            cr_assert_eq(d, compute_closed_form(c), "COMPUTE %d: rtl %lld cycles, closed form %lld",
+                         i, (long long)d, (long long)compute_closed_form(c));
+        }
     for (int e = 0; e < ACC_ENG_COUNT; e++)
         cr_assert_eq(res.busy[e], t.busy[e], "engine %d busy counter %lld, model %lld", e,
                      (long long)res.busy[e], (long long)t.busy[e]);
@@ -242,11 +271,13 @@ retry:
     cr_assert_eq(acc_instr_check(&ld_w, &err), 0, "generator: %s", err.msg);
     cr_assert_eq(acc_instr_check(&cp, &err), 0, "generator: %s", err.msg);
     cr_assert_eq(acc_instr_check(&st, &err), 0, "generator: %s", err.msg);
+    tu_random_flat(r, &cp.u.cp, &cfg);
     acc_program_push(p, &ld_a);
     acc_program_push(p, &ld_w);
     acc_program_push(p, &cp);
     if (RND(0, 1)) {
         cp.u.cp.acc = 1;
+        tu_random_flat(r, &cp.u.cp, &cfg); /* a FLAT and a row pass may share a chain */
         acc_program_push(p, &cp);
     }
     acc_program_push(p, &st);
@@ -494,6 +525,259 @@ Test(rtl_array, a_compute_right_after_a_compute_starts_from_a_clean_drain)
     acc_program_free(&p);
 }
 
+/* ---------------------------------------------------------------- FLAT passes */
+
+#define CEIL_DIV(a, b) (((a) + (b)-1) / (b))
+
+/* A FLAT tile: tc input channels, an f x f kernel of stride s and dilation
+ * d, `pad` rows and columns of padding on every side, th x tw output pixels
+ * of tk channels.  The stored rows are `extra` bytes longer than the tile
+ * (act_ph = vw + extra), which sets G = s*act_ph - tw*s.  Activations at
+ * scratchpad address base, weights after them, outputs after the weights. */
+static acc_compute flat_tile(uint32_t base, uint32_t tc, uint32_t f, uint32_t s, uint32_t d,
+                             uint32_t pad, uint32_t th, uint32_t tw, uint32_t tk, uint32_t extra)
+{
+    acc_compute c;
+    memset(&c, 0, sizeof(c));
+    c.tc = tc;
+    c.fh = c.fw = f;
+    c.sh = c.sw = s;
+    c.dh = c.dw = d;
+    c.th = th;
+    c.tw = tw;
+    c.tk = tk;
+    c.ptop = c.pleft = pad;
+    uint32_t need_h = (th - 1) * s + (f - 1) * d + 1, need_w = (tw - 1) * s + (f - 1) * d + 1;
+    cr_assert(need_h > 2 * pad && need_w > 2 * pad, "test design: padding wider than the tile");
+    c.vh = need_h - 2 * pad; /* as much padding below and right as above and left */
+    c.vw = need_w - 2 * pad;
+    c.act_ph = c.vw + extra;
+    c.act_pc = c.act_ph * c.vh;
+    c.act = base;
+    c.wgt = base + c.act_pc * tc;
+    c.out = (c.wgt + tc * f * f * tk + 3) & ~3u;
+    c.flat = 1;
+    cr_assert_leq(c.out + 4 * tk * th * tw, cfg.spad_bytes, "tile does not fit the scratchpad");
+    return c;
+}
+
+/* The hand formula of a FLAT COMPUTE's passes: ceil(th*tw/R) pixel groups
+ * of ceil(tk/C) k-segments each. */
+static int64_t flat_passes(uint32_t th, uint32_t tw, uint32_t tk)
+{
+    return CEIL_DIV((int64_t)th * tw, cfg.rows) * CEIL_DIV((int64_t)tk, cfg.cols);
+}
+
+/* Runs the COMPUTEs cs[0..n-1] (the operands of cs[0], each with its own
+ * flags) back to back after the LOADs of cs[0]'s operands, then a STORE of
+ * its outputs, against the model, the closed form and the iss; passes[i]
+ * is cs[i]'s expected pass count.  Returns 1 when every FLAT COMPUTE of
+ * the chain is legal on the configuration and so ran, else 0. */
+static int check_flat_chain(const acc_compute *cs, int n, const int64_t *passes, uint64_t seed)
+{
+    for (int i = 0; i < n; i++)
+        if (cs[i].flat && !model_compute_flat_ok(&cs[i], &cfg))
+            return 0;
+    acc_program p;
+    acc_program_init(&p);
+    push_tile_loads(&p, &cs[0], 4096);
+    acc_instr cp;
+    memset(&cp, 0, sizeof(cp));
+    cp.op = ACC_OP_COMPUTE;
+    for (int i = 0; i < n; i++) {
+        cr_assert_eq(compute_passes(&cs[i]), passes[i], "COMPUTE %d: %lld passes, expected %lld", i,
+                     (long long)compute_passes(&cs[i]), (long long)passes[i]);
+        cp.u.cp = cs[i];
+        acc_program_push(&p, &cp);
+    }
+    const acc_compute *c = &cs[0];
+    acc_instr st = mk_dma(ACC_OP_STORE, 81920, c->out, c->tw * 4, c->tk * c->th, 1, c->tw * 4, 0,
+                          c->tw * 4, 0);
+    acc_program_push(&p, &st);
+    tu_push_end(&p);
+    tu_serialise(&p);
+    check_against_references(&p, seed);
+    acc_program_free(&p);
+    return 1;
+}
+
+/* One FLAT COMPUTE (c must have flat set) with its pass count. */
+static int check_flat(const acc_compute *c, int64_t passes, uint64_t seed)
+{
+    cr_assert(c->flat);
+    return check_flat_chain(c, 1, &passes, seed);
+}
+
+/* The smallest t >= 2 that does not divide R. */
+static uint32_t non_divisor(void)
+{
+    uint32_t t = 2;
+    while ((uint32_t)cfg.rows % t == 0)
+        t++;
+    return t;
+}
+
+Test(rtl_flat, passes_cross_several_output_rows_when_tw_is_below_r)
+{
+    /* tw = R/4 (1 below 4 rows): a pass's lanes cross floor((tw+R-2)/tw)
+     * >= 2 row boundaries from R = 3 on; 1x1 and 3x3 with padding, G = 1 */
+    uint32_t R = (uint32_t)cfg.rows, C = (uint32_t)cfg.cols;
+    uint32_t tw = R >= 4 ? R / 4 : 1, th = 2 * R / tw + 1;
+    if (R >= 3)
+        cr_assert_geq((tw + R - 2) / tw, 2, "test design: lanes cross fewer than two rows");
+    acc_compute c = flat_tile(0, 2, 1, 1, 1, 0, th, tw, C, 1);
+    int ran = check_flat(&c, flat_passes(th, tw, C), 31);
+    c = flat_tile(0, 2, 3, 1, 1, 1, th, tw, C, 1);
+    ran += check_flat(&c, flat_passes(th, tw, C), 32);
+    cr_assert_eq(ran, 2, "a G = 1 tile is legal on every configuration");
+}
+
+Test(rtl_flat, one_pixel_wide_tiles_put_a_row_in_every_lane)
+{
+    /* tw = 1: lane r is output row oy_a + r (X = R-1 rows crossed);
+     * th = 2R+1 pixels: 3 pixel groups, the last of one pixel; two
+     * k-segments: 6 passes on every configuration */
+    uint32_t R = (uint32_t)cfg.rows, C = (uint32_t)cfg.cols;
+    acc_compute c = flat_tile(0, 2, 1, 1, 1, 0, 2 * R + 1, 1, C + 1, 2);
+    cr_assert_eq(flat_passes(2 * R + 1, 1, C + 1), 6);
+    cr_assert(check_flat(&c, 6, 33), "a G = 2 tile is legal on every configuration");
+    c = flat_tile(0, 1, 3, 1, 1, 1, 2 * R + 1, 1, C + 1, 0);
+    cr_assert(check_flat(&c, 6, 34));
+}
+
+Test(rtl_flat, tiles_whose_width_does_not_divide_r_start_groups_anywhere_in_a_row)
+{
+    /* tw the smallest non-divisor of R, th = R+1 rows: pixel groups start
+     * at every column; 3x3 kernel without padding (G = 2) */
+    uint32_t R = (uint32_t)cfg.rows, C = (uint32_t)cfg.cols;
+    uint32_t tw = non_divisor(), th = R + 1;
+    acc_compute c = flat_tile(0, 1, 3, 1, 1, 0, th, tw, C, 0);
+    cr_assert(check_flat(&c, flat_passes(th, tw, C), 35));
+    c = flat_tile(0, 3, 1, 1, 1, 0, th, tw, 2 * C - 1, 1);
+    cr_assert(check_flat(&c, flat_passes(th, tw, 2 * C - 1), 36));
+}
+
+Test(rtl_flat, a_tile_of_fewer_pixels_than_rows_takes_one_pass_per_k_segment)
+{
+    /* th*tw < R: one pixel group, its last lanes past the tile's end */
+    uint32_t R = (uint32_t)cfg.rows, C = (uint32_t)cfg.cols;
+    if (R < 2)
+        cr_skip_test("one row: every tile has at least R pixels");
+    acc_compute c = flat_tile(0, 2, 1, 1, 1, 0, 1, R - 1, C, 1);
+    cr_assert(check_flat(&c, 1, 37));
+    if (R >= 3) {
+        uint32_t tw = (R - 1) / 2;
+        cr_assert_lt(2 * tw, R);
+        c = flat_tile(0, 2, 3, 1, 1, 1, 2, tw, 2 * C, 0);
+        cr_assert(check_flat(&c, 2, 38));
+    }
+}
+
+Test(rtl_flat, the_last_pixel_group_is_partial_and_k_segments_run_inside_a_group)
+{
+    /* th = 2, tw = R+1: 2R+2 pixels, 3 groups, the last of 2 pixels
+     * (R >= 3); tk = 2C+1: 3 k-segments a group, 9 passes */
+    uint32_t R = (uint32_t)cfg.rows, C = (uint32_t)cfg.cols;
+    uint32_t th = R >= 3 ? 2 : 3, tw = R + 1;
+    if (R == 1)
+        cr_skip_test("one row: every pixel group is full");
+    cr_assert_neq((th * tw) % R, 0, "test design: the last group is full");
+    acc_compute c = flat_tile(0, 2, 1, 1, 1, 0, th, tw, C, 2);
+    cr_assert(check_flat(&c, flat_passes(th, tw, C), 39));
+    c = flat_tile(0, 1, 3, 1, 1, 1, th, tw, 2 * C + 1, 0);
+    if (R >= 3)
+        cr_assert_eq(flat_passes(th, tw, 2 * C + 1), 9);
+    cr_assert(check_flat(&c, flat_passes(th, tw, 2 * C + 1), 40));
+}
+
+Test(rtl_flat, padding_on_every_side_with_stride_2_and_dilation_2)
+{
+    /* a 3x3 kernel of dilation 2 and stride 2: pad 2 (G = 2, legal
+     * everywhere) and pad 1 (G = 8, where it fits the window); lanes whose
+     * taps fall on padding in every direction */
+    uint32_t C = (uint32_t)cfg.cols;
+    acc_compute c = flat_tile(0, 2, 3, 2, 2, 2, 3, 2, C + 1, 0);
+    cr_assert(check_flat(&c, flat_passes(3, 2, C + 1), 41), "a G = 2 tile is legal everywhere");
+    /* pad 1, tw = 3: vw = 7, G = 2*7 - 3*2 = 8, X = floor((3+R-2)/3):
+     * legal where X*8 + 2(R-1) + 1 <= W (every shipped configuration) */
+    c = flat_tile(0, 2, 3, 2, 2, 1, 3, 3, C, 0);
+    int64_t R = cfg.rows, reach = (3 + R - 2) / 3 * 8 + 2 * (R - 1) + 1;
+    cr_assert_eq(check_flat(&c, flat_passes(3, 3, C), 42), reach <= model_spad_window(&cfg),
+                 "reach %lld, window %lld", (long long)reach, (long long)model_spad_window(&cfg));
+}
+
+Test(rtl_flat, acc_chains_of_flat_computes_accumulate_every_pixel_once)
+{
+    uint32_t R = (uint32_t)cfg.rows, C = (uint32_t)cfg.cols;
+    uint32_t tw = R / 2 + 1, th = 3;
+    acc_compute cs[3];
+    int64_t ps[3];
+    for (int i = 0; i < 3; i++) {
+        cs[i] = flat_tile(0, 2, 3, 1, 1, 1, th, tw, C + 1, 0);
+        cs[i].acc = i > 0;
+        ps[i] = flat_passes(th, tw, C + 1);
+    }
+    cr_assert(check_flat_chain(cs, 3, ps, 43));
+}
+
+Test(rtl_flat, flat_and_row_computes_back_to_back_share_one_accumulation)
+{
+    /* FLAT, row, FLAT, row on one tile (each after the first with ACC):
+     * the engine changes pass order between two instructions */
+    uint32_t R = (uint32_t)cfg.rows, C = (uint32_t)cfg.cols;
+    uint32_t tw = non_divisor(), th = R / tw + 2;
+    acc_compute cs[4];
+    int64_t ps[4];
+    for (int i = 0; i < 4; i++) {
+        cs[i] = flat_tile(0, 1, 3, 1, 1, 1, th, tw, 2 * C - 1, 1);
+        cs[i].acc = i > 0;
+        cs[i].flat = i % 2 == 0;
+        ps[i] = cs[i].flat ? flat_passes(th, tw, 2 * C - 1)
+                           : (int64_t)th * CEIL_DIV(tw, R) * CEIL_DIV(2 * C - 1, C);
+    }
+    cr_assert(check_flat_chain(cs, 4, ps, 44));
+    /* a row COMPUTE of another shape right after a FLAT one, and back */
+    acc_compute a = flat_tile(0, 2, 1, 1, 1, 0, 2, R + 1, C, 1);
+    acc_compute b = overlap_tile(a.out + 4 * a.tk * a.th * a.tw, 1, 3, 3, 2, R + 1, C);
+    acc_program p;
+    acc_program_init(&p);
+    push_overlap_program(&p, &a, 1, &b);
+    check_against_references(&p, 45);
+    acc_program_free(&p);
+    a.flat = 0;
+    b.flat = 1;
+    cr_assert(model_compute_flat_ok(&b, &cfg), "a G = 2 tile is legal on every configuration");
+    acc_program_init(&p);
+    push_overlap_program(&p, &a, 1, &b);
+    check_against_references(&p, 46);
+    acc_program_free(&p);
+}
+
+Test(rtl_flat, random_flat_tiles_match_the_iss_and_the_model)
+{
+    /* random tiles (as random_tile_program) with FLAT wherever it is legal:
+     * at least some of them FLAT on every configuration */
+    acc_rng r;
+    acc_rng_seed(&r, 4242);
+    int flat = 0;
+    for (int n = 0; n < 10; n++) {
+        acc_program p;
+        acc_program_init(&p);
+        random_tile_program(&p, &r, cfg.spad_bytes);
+        for (int i = 0; i < p.count; i++)
+            if (p.ins[i].op == ACC_OP_COMPUTE && !p.ins[i].u.cp.flat &&
+                model_compute_flat_ok(&p.ins[i].u.cp, &cfg))
+                p.ins[i].u.cp.flat = 1;
+        for (int i = 0; i < p.count; i++)
+            flat += p.ins[i].op == ACC_OP_COMPUTE && p.ins[i].u.cp.flat;
+        tu_push_end(&p);
+        tu_serialise(&p);
+        check_against_references(&p, 200 + (uint64_t)n);
+        acc_program_free(&p);
+    }
+    cr_assert_geq(flat, 3, "only %d FLAT COMPUTEs among the random tiles", flat);
+}
+
 /* ---------------------------------------------------------------- controller */
 
 Test(rtl_ctrl, random_overlapping_programs_issue_and_end_exactly_as_the_model_says)
@@ -642,6 +926,102 @@ Test(rtl_errors, a_nonzero_reserved_bit_is_illegal)
     bad[31] = 0x80; /* bit 255 */
     expect_error(&p, 0, bad, 1, 0);
     acc_program_free(&p);
+}
+
+/* A FLAT COMPUTE that the legality rule rejects on this configuration
+ * (model_compute_flat_ok), legal in every other respect: with G < 0 (a
+ * row's window starting before the previous row's: stride 2 across, 1
+ * down, rows packed), or, with more than one row, with a gap G larger than
+ * the window. */
+static acc_compute illegal_flat(int negative_gap)
+{
+    acc_compute c;
+    memset(&c, 0, sizeof(c));
+    c.fh = c.fw = c.dh = c.dw = 1;
+    c.tc = c.tk = c.th = 1;
+    c.sh = 1;
+    c.sw = negative_gap ? 2 : 1;
+    c.tw = negative_gap ? 4 : 1;
+    c.vh = 1;
+    c.vw = (c.tw - 1) * c.sw + 1;
+    c.act_ph = negative_gap ? c.vw : 900; /* G = -1, or 899 */
+    c.act_pc = c.act_ph;
+    c.act = 0;
+    c.wgt = 1024;
+    c.out = 1028;
+    c.flat = 1;
+    return c;
+}
+
+Test(rtl_errors, an_illegal_flat_compute_stops_with_illegal_at_its_index)
+{
+    for (int neg = 1; neg >= 0; neg--) {
+        acc_compute c = illegal_flat(neg);
+        if (!neg && cfg.rows < 2)
+            continue; /* one row: no row boundary inside a pass, any G >= 0 is legal */
+        int64_t gap, cross, reach;
+        cr_assert(!model_compute_flat_reach(&c, &cfg, &gap, &cross, &reach),
+                  "test design: FLAT is legal (G %lld, X %lld, reach %lld)", (long long)gap,
+                  (long long)cross, (long long)reach);
+        acc_program p;
+        acc_program_init(&p);
+        acc_instr ld = mk_dma(ACC_OP_LOAD, 0, 0, 8, 1, 1, 0, 0, 0, 0);
+        acc_program_push(&p, &ld);
+        acc_instr cp;
+        memset(&cp, 0, sizeof(cp));
+        cp.op = ACC_OP_COMPUTE;
+        cp.u.cp = c;
+        cp.u.cp.flat = 0; /* the same instruction by rows runs */
+        acc_program_push(&p, &cp);
+        cp.u.cp.flat = 1;
+        acc_program_push(&p, &cp);
+        tu_push_end(&p);
+        acc_error err;
+        for (int i = 0; i < p.count; i++)
+            cr_assert_eq(acc_instr_check(&p.ins[i], &err), 0, "%s", err.msg);
+        expect_error(&p, 0, NULL, ACC_ERR_ILLEGAL, 2);
+        acc_program_free(&p);
+    }
+}
+
+Test(rtl_errors, a_flat_pass_reaching_the_whole_window_runs_and_one_gap_byte_more_is_illegal)
+{
+    /* The widest legal gap G for X = 1 (tw = R) and X = 2 (tw = R-2) row
+     * boundaries a pass: the lanes read up to window byte W-1, against the
+     * iss and the model; one byte more of G (act_ph + 1) is ILLEGAL. */
+    uint32_t R = (uint32_t)cfg.rows, C = (uint32_t)cfg.cols;
+    if (R < 2)
+        cr_skip_test("one row: no row boundary inside a pass");
+    int64_t W = model_spad_window(&cfg);
+    for (uint32_t x = 1; x <= 2; x++) {
+        if (x == 2 && R < 3)
+            continue;
+        uint32_t tw = x == 1 ? R : R - 2, th = 3;
+        cr_assert_eq((tw + R - 2) / tw, x, "test design: X");
+        uint32_t gmax = (uint32_t)((W - 1 - (R - 1)) / x);
+        acc_compute c = flat_tile(0, 1, 1, 1, 1, 0, th, tw, C, gmax); /* G = act_ph - tw */
+        int64_t gap, cross, reach;
+        cr_assert(model_compute_flat_reach(&c, &cfg, &gap, &cross, &reach));
+        cr_assert(gap == gmax && cross == x && reach <= W && reach + x > W,
+                  "test design: G %lld, X %lld, reach %lld of %lld", (long long)gap,
+                  (long long)cross, (long long)reach, (long long)W);
+        cr_assert(check_flat(&c, flat_passes(th, tw, C), 47 + x));
+        c = flat_tile(0, 1, 1, 1, 1, 0, th, tw, C, gmax + 1);
+        cr_assert(!model_compute_flat_ok(&c, &cfg));
+        acc_program p;
+        acc_program_init(&p);
+        acc_instr cp;
+        memset(&cp, 0, sizeof(cp));
+        cp.op = ACC_OP_COMPUTE;
+        cp.u.cp = c;
+        cp.u.cp.flat = 0;
+        acc_program_push(&p, &cp);
+        cp.u.cp.flat = 1;
+        acc_program_push(&p, &cp);
+        tu_push_end(&p);
+        expect_error(&p, 0, NULL, ACC_ERR_ILLEGAL, 1);
+        acc_program_free(&p);
+    }
 }
 
 Test(rtl_errors, a_block_past_the_scratchpad_stops_with_spad_range)

@@ -413,6 +413,35 @@ Test(rtl_stop, a_block_past_the_scratchpad_while_a_compute_and_a_store_run_stops
     head_fault(&bad, ACC_ERR_SPAD_RANGE, COSIM_PORT_NONE, NULL);
 }
 
+Test(rtl_stop, an_illegal_flat_compute_while_a_compute_and_a_store_run_stops_with_illegal)
+{
+    /* FLAT with sh*act_ph < tw*sw (G = 7 - 8 < 0): illegal on every
+     * configuration, although the same COMPUTE by rows is legal */
+    acc_instr bad;
+    memset(&bad, 0, sizeof(bad));
+    bad.op = ACC_OP_COMPUTE;
+    bad.u.cp = (acc_compute){.act = 0,
+                             .wgt = 64,
+                             .out = 128,
+                             .fh = 1,
+                             .fw = 1,
+                             .sh = 1,
+                             .sw = 2,
+                             .dh = 1,
+                             .dw = 1,
+                             .tc = 1,
+                             .tk = 1,
+                             .th = 1,
+                             .tw = 4,
+                             .act_ph = 7,
+                             .act_pc = 7,
+                             .vh = 1,
+                             .vw = 7,
+                             .flat = 1};
+    cr_assert(!model_compute_flat_ok(&bad.u.cp, &cfg));
+    head_fault(&bad, ACC_ERR_ILLEGAL, COSIM_PORT_NONE, NULL);
+}
+
 Test(rtl_stop, an_unsatisfiable_wait_stops_with_deadlock_at_once_not_at_the_budget)
 {
     acc_instr bad = dma(ACC_OP_LOAD, X_F, f_reg, 8);

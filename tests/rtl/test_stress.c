@@ -7,6 +7,8 @@
  *     outputs bit-exact, every instruction inside model_run_bounds;
  *   - hand-made DMA programs under several jitters: memory equal to the
  *     iss's, cycles inside the bounds, the same seed the same cycles;
+ *   - a FLAT tile (FLAT, rows with ACC, FLAT with ACC) under the default
+ *     jitter: memory equal to the iss's, cycles inside the bounds;
  *   - an injected SLVERR / DECERR on each port (load, store, fetch), in
  *     stress and timing mode: AXI_ERROR at the instruction whose burst got
  *     it, no hang, nothing written outside the issued STOREs. */
@@ -22,6 +24,7 @@
 #include "golden/iss.h"
 #include "tests/testutil.h"
 #include "model/bounds.h"
+#include "model/model.h"
 
 #if !defined(ACC_TEST_CONFIG) || !defined(ACC_TEST_OUT)
 #error "ACC_TEST_CONFIG (the configuration file) and ACC_TEST_OUT must be defined"
@@ -170,6 +173,94 @@ Test(rtl_stress, dma_round_trips_match_the_iss_and_stay_inside_the_bounds)
     }
     cr_assert(reads > 0 && writes > 0, "the host read %d and wrote %d registers during the runs",
               reads, writes);
+    acc_dram_free(&ref);
+    acc_program_free(&p);
+}
+
+/* A FLAT tile (a 3x3 kernel with padding on every side, tw = R-1 pixels a
+ * row so that pixel groups straddle rows, tk = C+1 channels) computed FLAT,
+ * by rows with ACC and FLAT with ACC, between its LOADs and its STORE. */
+static void flat_program(acc_program *p)
+{
+    acc_program_init(p);
+    acc_compute c;
+    memset(&c, 0, sizeof(c));
+    c.tc = 2;
+    c.fh = c.fw = 3;
+    c.sh = c.sw = c.dh = c.dw = 1;
+    c.ptop = c.pleft = 1;
+    c.th = 3;
+    c.tw = cfg.rows > 2 ? (uint32_t)cfg.rows - 1 : 3;
+    c.tk = (uint32_t)cfg.cols + 1;
+    c.vh = c.th;
+    c.vw = c.tw;
+    c.act_ph = c.vw + 1; /* G = 1 */
+    c.act_pc = c.act_ph * c.vh;
+    c.act = 0;
+    c.wgt = c.act_pc * c.tc;
+    c.out = (c.wgt + 9 * c.tc * c.tk + 3) & ~3u;
+    cr_assert_leq(c.out + 4 * c.tk * c.th * c.tw, cfg.spad_bytes);
+    cr_assert(model_compute_flat_ok(&c, &cfg), "a G = 1 tile is legal on every configuration");
+    acc_instr ld_a = dma(ACC_OP_LOAD, 0x1003, c.act, c.act_pc, c.tc, c.act_pc, c.act_pc, 0);
+    acc_instr ld_w = dma(ACC_OP_LOAD, 0x5001, c.wgt, 9 * c.tk, c.tc, 9 * c.tk, 9 * c.tk, 0);
+    acc_program_push(p, &ld_a);
+    acc_program_push(p, &ld_w);
+    acc_instr cp;
+    memset(&cp, 0, sizeof(cp));
+    cp.op = ACC_OP_COMPUTE;
+    for (int i = 0; i < 3; i++) {
+        cp.u.cp = c;
+        cp.u.cp.acc = i > 0;
+        cp.u.cp.flat = i != 1;
+        acc_program_push(p, &cp);
+    }
+    acc_instr st =
+        dma(ACC_OP_STORE, 0x20002, c.out, c.tw * 4, c.tk * c.th, c.tw * 4 + 3, c.tw * 4, 0);
+    acc_program_push(p, &st);
+    tu_push_end(p);
+    tu_serialise(p);
+}
+
+Test(rtl_stress, flat_computes_match_the_iss_and_stay_inside_the_bounds)
+{
+    acc_program p;
+    flat_program(&p);
+    model_jitter j;
+    model_jitter_default(&cfg, &j);
+    acc_dram ref;
+    acc_dram_init(&ref, MEM_BYTES);
+    tu_fill_random(&ref, 5);
+    acc_error err;
+    cr_assert_eq(iss_run(&p, &cfg, &ref, NULL, &err), 0, "iss: %s", err.msg);
+    model_bounds b;
+    cr_assert_eq(model_run_bounds(&p, &cfg, &j, &b, &err), 0, "%s", err.msg);
+    for (uint64_t seed = 1; seed <= 2; seed++) {
+        cosim_options o = stress_opt(seed, &j);
+        acc_dram mem;
+        acc_dram_init(&mem, MEM_BYTES);
+        tu_fill_random(&mem, 5);
+        cosim_result res;
+        cr_assert_eq(exec(&p, &mem, &o, &res, &err), 0, "seed %llu: %s", (unsigned long long)seed,
+                     err.msg);
+        for (int i = 0; i < p.count; i++)
+            cr_assert(res.start[i] >= b.start_lo[i] && res.start[i] <= b.start_hi[i] &&
+                          res.end[i] >= b.end_lo[i] && res.end[i] <= b.end_hi[i],
+                      "seed %llu, instruction %d: issue %lld in [%lld, %lld], end %lld in "
+                      "[%lld, %lld]",
+                      (unsigned long long)seed, i, (long long)res.start[i],
+                      (long long)b.start_lo[i], (long long)b.start_hi[i], (long long)res.end[i],
+                      (long long)b.end_lo[i], (long long)b.end_hi[i]);
+        memcpy(ref.bytes + PROG_ADDR, mem.bytes + PROG_ADDR, MEM_BYTES - PROG_ADDR);
+        for (uint64_t a = 0; a < MEM_BYTES; a++)
+            cr_assert_eq(mem.bytes[a], ref.bytes[a],
+                         "seed %llu: memory differs from the iss at 0x%05llx: rtl 0x%02x, iss "
+                         "0x%02x",
+                         (unsigned long long)seed, (unsigned long long)a, mem.bytes[a],
+                         ref.bytes[a]);
+        cosim_result_free(&res);
+        acc_dram_free(&mem);
+    }
+    model_bounds_free(&b);
     acc_dram_free(&ref);
     acc_program_free(&p);
 }
