@@ -263,19 +263,7 @@ ParameterizedTestParameters(baseline, flat_is_set_exactly_where_it_is_legal)
 ParameterizedTest(flat_param *pr, baseline, flat_is_set_exactly_where_it_is_legal)
 {
     acc_config cfg = load_config(pr->config ? "default" : "small");
-    acc_layer l;
-    memset(&l, 0, sizeof(l));
-    snprintf(l.name, sizeof(l.name), "flat");
-    l.ifmap_h = l.ifmap_w = pr->hw;
-    l.filter_h = l.filter_w = 3;
-    l.channels = 2;
-    l.num_filter = 4;
-    l.stride_h = l.stride_w = 2;
-    l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = 1;
-    l.dil_h = l.dil_w = 1;
-    l.groups = 1;
-    acc_error e;
-    cr_assert_eq(acc_layer_check(&l, &e), 0, "%s", e.msg);
+    acc_layer l = tu_flat_layer(pr->hw);
     acc_memmap mm;
     acc_memmap_default(&l, &mm);
     for (int k = 0; k < 4; k++) {

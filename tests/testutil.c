@@ -145,3 +145,21 @@ cosim_options tu_rtl_options(int64_t budget)
     o.cycle_budget = budget;
     return o;
 }
+
+acc_layer tu_flat_layer(int hw)
+{
+    acc_layer l;
+    memset(&l, 0, sizeof(l));
+    snprintf(l.name, sizeof(l.name), "flat");
+    l.ifmap_h = l.ifmap_w = hw;
+    l.filter_h = l.filter_w = 3;
+    l.channels = 2;
+    l.num_filter = 4;
+    l.stride_h = l.stride_w = 2;
+    l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = 1;
+    l.dil_h = l.dil_w = 1;
+    l.groups = 1;
+    acc_error e;
+    cr_assert_eq(acc_layer_check(&l, &e), 0, "%s", e.msg);
+    return l;
+}

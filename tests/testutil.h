@@ -9,6 +9,7 @@
 #include "core/dram.h"
 #include "cosim/backend.h"
 #include "core/isa.h"
+#include "core/layer.h"
 
 /* The largest value of a w-bit field. */
 #define TU_BITS(w) ((uint32_t)(((uint64_t)1 << (w)) - 1))
@@ -50,6 +51,10 @@ void tu_push_end(acc_program *p);
  * all): instruction i waits for the engine count that instruction i-1
  * reached on its own engine. */
 void tu_serialise(acc_program *p);
+
+/* The FLAT tests' layer: hw x hw x 2 input, 3x3 filters, 4 of them,
+ * stride 2, padding 1 on every side, named "flat". */
+acc_layer tu_flat_layer(int hw);
 
 /* Fills the whole of m with bytes of acc_rng seeded with `seed`. */
 void tu_fill_random(acc_dram *m, uint64_t seed);
