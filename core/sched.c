@@ -351,7 +351,7 @@ static int parse_instr(const parser *ps, const char *mnemonic, char *rest, acc_i
     int nops;
     const operand *ops = operands_of(in->op, &nops);
     int seen[MAX_OPS] = {0};
-    int seen_wait = 0, seen_acc = 0, seen_flat = 0;
+    int seen_wait = 0;
     char *tok;
     while ((tok = next_token(&rest)) != NULL) {
         char *eq = strchr(tok, '=');
@@ -370,22 +370,15 @@ static int parse_instr(const parser *ps, const char *mnemonic, char *rest, acc_i
         }
         if (in->op == ACC_OP_END)
             return perr(ps, "field '%.40s': 'end' takes no operands except wait=", tok);
-        if (in->op == ACC_OP_COMPUTE && strcmp(tok, "acc") == 0) {
+        if (in->op == ACC_OP_COMPUTE && (strcmp(tok, "acc") == 0 || strcmp(tok, "flat") == 0)) {
+            /* the COMPUTE flags, bare words */
+            int is_acc = tok[0] == 'a';
+            int *flag = is_acc ? &in->u.cp.acc : &in->u.cp.flat;
             if (value)
-                return perr(ps, "field 'acc': a bare word, takes no value");
-            if (seen_acc)
-                return perr(ps, "field 'acc': operand given twice");
-            seen_acc = 1;
-            in->u.cp.acc = 1;
-            continue;
-        }
-        if (in->op == ACC_OP_COMPUTE && strcmp(tok, "flat") == 0) {
-            if (value)
-                return perr(ps, "field 'flat': a bare word, takes no value");
-            if (seen_flat)
-                return perr(ps, "field 'flat': operand given twice");
-            seen_flat = 1;
-            in->u.cp.flat = 1;
+                return perr(ps, "field '%s': a bare word, takes no value", tok);
+            if (*flag)
+                return perr(ps, "field '%s': operand given twice", tok);
+            *flag = 1;
             continue;
         }
         int k = -1;
