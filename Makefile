@@ -36,6 +36,9 @@ PLANNER ?= sat
 PLAN_TIME ?= 60
 export ACC_PLAN_TIME = $(PLAN_TIME)
 NET ?=
+# Layers of a NET run at once, each in a worker process (docs/cosim.md,
+# "Networks"); default: one per processor.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 DUMP ?= 0
 TRACE ?= 0
 
@@ -63,7 +66,7 @@ help:
 	@echo "  make cosim [LAYER=lenet_1] [CONFIG=default] [SEED=1] [BACKEND=rtl|iss|systemc]"
 	@echo "             [PLANNER=sat] [DUMP=1] [TRACE=1] [STRESS=seed] [ARGS=...]"
 	@echo "                          plan, run and check one layer (exit 0 only when all three equalities hold)"
-	@echo "  make cosim NET=resnet18 every layer of a network, with a table"
+	@echo "  make cosim NET=resnet18 [JOBS=n]  every layer of a network, n layers at once (default: nproc), with a table"
 	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-random-test wave-test systemc-test"
 	@echo "Tools"
 	@echo "  make plan LAYER=..      the planner: build/plan/<layer>.sched and .json [PLAN_TIME=s]"
@@ -272,7 +275,7 @@ COSIM_ARGS = --config $(CONFIG) --seed $(SEED) --planner $(PLANNER) \
 	$(if $(filter 1,$(DUMP)),--dump) $(if $(STRESS),--stress $(STRESS)) \
 	$(if $(MAX_BYTES),--max-bytes $(MAX_BYTES)) $(if $(MAX_CYCLES),--max-cycles $(MAX_CYCLES)) \
 	$(if $(MAX_SECONDS),--max-seconds $(MAX_SECONDS)) \
-	$(if $(NET),--net $(NET),--layer $(LAYER)) $(ARGS)
+	$(if $(NET),--net $(NET) --jobs $(JOBS),--layer $(LAYER)) $(ARGS)
 ifeq ($(BACKEND),iss)
 COSIM_BIN := $(B)/bin/cosim
 else ifeq ($(BACKEND),systemc)

@@ -14,6 +14,7 @@
 #include "cosim/npy.h"
 #include "cosim/axi_check.h"
 #include "cosim/measure.h"
+#include "cosim/pool.h"
 #include "cosim/regmap.h"
 #include "model/bounds.h"
 #include "model/model.h"
@@ -1049,6 +1050,83 @@ int cosim_run(const cosim_run_config *rc, cosim_report *rep, acc_error *err)
 
 /* ---------------------------------------------------------------- networks */
 
+/* A network run: what every layer shares, and the rows in layer order. */
+typedef struct net_run {
+    const cosim_run_config *base;
+    const acc_layer_list *list;
+    char (*dirs)[COSIM_PATH_MAX];
+    const acc_config *cfg;
+    const char *backend, *planner;
+    cosim_net_row *rows;
+    int jobs;     /* layers at once; 1: in this process, one after another */
+    int finished; /* layers that have ended (jobs > 1) */
+} net_run;
+
+/* Runs layer i into `row` (zeroed); returns run_layer's status.  A layer
+ * that cannot run becomes an error row naming the layer's settings. */
+static int net_layer(const net_run *nr, int i, cosim_net_row *row)
+{
+    const acc_layer *l = &nr->list->items[i];
+    cosim_run_config lrc = *nr->base;
+    lrc.layer = l->name;
+    lrc.out_dir = nr->dirs[i];
+    lrc.summary = NULL;
+    if (nr->jobs > 1) /* one worker's progress line would garble the others' */
+        lrc.opt.progress = 0;
+    acc_error lerr;
+    int r = run_layer(&lrc, &row->rep, 1, &lerr);
+    if (r < 0)
+        snprintf(row->error, sizeof(row->error), "%s", lerr.msg);
+    return r;
+}
+
+/* The settings of an error row, whose report the run did not fill. */
+static void net_error_row(const net_run *nr, int i, cosim_net_row *row)
+{
+    row->rep.layer = nr->list->items[i];
+    row->rep.config = *nr->cfg;
+    snprintf(row->rep.backend, sizeof(row->rep.backend), "%s", nr->backend);
+    snprintf(row->rep.planner, sizeof(row->rep.planner), "%s", nr->planner);
+    row->rep.seed = nr->base->seed;
+}
+
+/* One table row, with the first failure of a failed check under it. */
+static void net_print_row(FILE *out, const cosim_net_row *row)
+{
+    cosim_net_print_row(out, row);
+    if (!row->error[0] && !row->rep.pass && row->rep.nfailures > 0)
+        fprintf(out, "  %s\n", row->rep.failures[0]);
+}
+
+/* pool job: layer i in a worker process */
+static void net_job(int i, void *result, void *ctx)
+{
+    net_layer(ctx, i, result);
+}
+
+/* pool completion: a worker that ended without a result is an error row;
+ * one line on the log per layer, in completion order */
+static void net_done(int i, void *result, const char *failure, void *ctx)
+{
+    net_run *nr = ctx;
+    cosim_net_row *row = result;
+    if (failure)
+        snprintf(row->error, sizeof(row->error), "%s: %s", nr->list->items[i].name, failure);
+    if (row->error[0])
+        net_error_row(nr, i, row);
+    nr->finished++;
+    FILE *log = nr->base->log;
+    if (!log)
+        return;
+    fprintf(log, "[%*d/%d] %-14s %-5s %7.1f s%s%s\n", nr->list->count >= 10 ? 2 : 1, nr->finished,
+            nr->list->count, nr->list->items[i].name,
+            row->error[0]   ? "ERROR"
+            : row->rep.pass ? "PASS"
+                            : "FAIL",
+            row->rep.wall_seconds, row->error[0] ? "  " : "", row->error);
+    fflush(log);
+}
+
 int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err)
 {
     ACC_REQUIRE(net && base);
@@ -1076,7 +1154,8 @@ int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err)
     snprintf(path, sizeof(path), "%s/net_%s.json", root, safe_net);
     /* every layer's folder is locked and marked before the first layer runs:
      * a second run into any of them stops before it writes a file, and an
-     * interrupted run leaves no earlier pass behind */
+     * interrupted run leaves no earlier pass behind.  The locks stay with
+     * this process; worker processes write into the folders it holds. */
     char(*dirs)[COSIM_PATH_MAX] = acc_calloc((size_t)list.count, sizeof(*dirs));
     int *locks = acc_malloc((size_t)list.count * sizeof(int));
     int taken = 0, rc = acc_mkdirs(root, err);
@@ -1098,7 +1177,11 @@ int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err)
             rc = cosim_report_save_running(rpath, list.items[i].name, cfg.name, backend, base->seed,
                                            err);
     }
-    cosim_net_row *rows = rc == 0 ? acc_calloc((size_t)list.count, sizeof(*rows)) : NULL;
+    net_run nr = {base, &list, dirs, &cfg, backend, planner, NULL, 1, 0};
+    nr.jobs = base->jobs > list.count ? list.count : base->jobs;
+    if (nr.jobs < 1)
+        nr.jobs = 1;
+    nr.rows = rc == 0 ? acc_calloc((size_t)list.count, sizeof(*nr.rows)) : NULL;
     FILE *out = rc == 0 ? base->summary : NULL;
     if (out) {
         fprintf(out, "%s on %s (%dx%d) via %s, seed %" PRIu64 ", planner %s: %d layers\n", net,
@@ -1106,43 +1189,40 @@ int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err)
         cosim_net_print_header(out);
         fflush(out);
     }
-    int any_fail = 0;
-    for (int i = 0; rc == 0 && i < list.count; i++) {
-        const acc_layer *l = &list.items[i];
-        cosim_run_config lrc = *base;
-        lrc.layer = l->name;
-        lrc.out_dir = dirs[i];
-        lrc.summary = NULL;
-        acc_error lerr;
-        int r = run_layer(&lrc, &rows[i].rep, 1, &lerr);
-        if (r < 0) {
-            rows[i].rep.layer = *l;
-            rows[i].rep.config = cfg;
-            snprintf(rows[i].rep.backend, sizeof(rows[i].rep.backend), "%s", backend);
-            snprintf(rows[i].rep.planner, sizeof(rows[i].rep.planner), "%s", planner);
-            rows[i].rep.seed = base->seed;
-            snprintf(rows[i].error, sizeof(rows[i].error), "%s", lerr.msg);
+    if (rc == 0 && nr.jobs > 1) {
+        /* the rows come back in completion order; the table is printed
+         * when every layer has ended, in layer order */
+        if (base->log) {
+            fprintf(base->log, "%s: %d layers in %d worker processes\n", net, list.count, nr.jobs);
+            fflush(base->log);
         }
-        if (r != 0)
-            any_fail = 1;
+        cosim_pool_run(list.count, nr.jobs, sizeof(*nr.rows), nr.rows, net_job, net_done, &nr);
+        for (int i = 0; out && i < list.count; i++)
+            net_print_row(out, &nr.rows[i]);
+    }
+    for (int i = 0; rc == 0 && nr.jobs == 1 && i < list.count; i++) {
+        if (net_layer(&nr, i, &nr.rows[i]) < 0)
+            net_error_row(&nr, i, &nr.rows[i]);
         if (out) {
-            cosim_net_print_row(out, &rows[i]);
-            if (r > 0 && rows[i].rep.nfailures > 0)
-                fprintf(out, "  %s\n", rows[i].rep.failures[0]);
+            net_print_row(out, &nr.rows[i]);
             fflush(out);
         }
     }
+    int any_fail = 0;
+    for (int i = 0; rc == 0 && i < list.count; i++)
+        if (nr.rows[i].error[0] || !nr.rows[i].rep.pass)
+            any_fail = 1;
     if (out)
-        cosim_net_print_total(out, rows, list.count);
+        cosim_net_print_total(out, nr.rows, list.count);
     if (rc == 0)
-        rc = cosim_net_save(path, net, rows, list.count, err);
+        rc = cosim_net_save(path, net, nr.rows, list.count, err);
     if (out && rc == 0)
         fprintf(out, "%s  summary: %s\n", any_fail ? "FAIL" : "PASS", path);
     for (int i = 0; i < taken; i++)
         acc_lock_release(locks[i]);
     free(locks);
     free(dirs);
-    free(rows);
+    free(nr.rows);
     acc_layer_list_free(&list);
     if (rc)
         return -1;

@@ -62,6 +62,8 @@ typedef struct cosim_run_config {
     FILE *summary;                     /* readable summary, NULL = none */
     FILE *log;                         /* validation violations and notes, NULL = none */
     const cosim_backend *backend_impl; /* tests: run this, not the backend named `backend` */
+    int jobs; /* cosim_run_net: layers run at once, each in a worker process;
+                 0 or 1 = one after another in this process */
 } cosim_run_config;
 
 /* Default cycle budget of a measured backend: 2 * makespan + 100000. */
@@ -89,7 +91,14 @@ int cosim_run(const cosim_run_config *rc, cosim_report *rep, acc_error *err);
  * base->out_dir or "build/cosim"; the table goes to base->summary and the
  * summary JSON to <root>/net_<net>.json.  Before the first layer runs, every
  * layer's folder is locked and gets a "running" report.json, and the summary
- * a "running" marker; the locks are held until the call returns.  Returns 0
+ * a "running" marker; the locks are held until the call returns.  With
+ * base->jobs > 1 the layers run in up to that many worker processes
+ * (cosim/pool.h, fork without exec: base->backend_impl works there too),
+ * each line "[k/n] layer STATUS seconds" goes to base->log as a layer ends,
+ * and the table, in layer order, to base->summary when all have ended; a
+ * worker that dies without a result is an error row naming the signal or
+ * status; the table's text and the summary JSON are those of a run with
+ * jobs 1 (net_<net>.json holds no timings).  Returns 0
  * when every layer passed, 1 when any failed or could not run, -1 with err
  * when the network, the configuration or the backend is unknown or a
  * layer's folder is in use by another process (then no file is written). */

@@ -11,6 +11,7 @@
 
 #include "core/util.h"
 #include "cosim/harness.h"
+#include "cosim/pool.h"
 #include "model/bounds.h"
 #include "planner/registry.h"
 
@@ -41,6 +42,8 @@ static void usage(FILE *f)
             "                      model and measured issue/end cycles)\n"
             "  --out DIR           output directory (default build/cosim/<layer>;\n"
             "                      with --net the root, default build/cosim)\n"
+            "  --jobs N            with --net: run N layers at once, each in a worker\n"
+            "                      process (default 1; 0: one per processor, here %d)\n"
             "  --wave FILE.fst     waveform (measured backends built with tracing)\n"
             "  --from I --to J     trace only instructions I..J\n"
             "  --from-cycle A --to-cycle B   trace only cycles A..B\n"
@@ -63,8 +66,9 @@ static void usage(FILE *f)
             "Options take their value as the next argument or after '=' (--seed=3).\n"
             "\n"
             "Exit status: 0 all checks pass, 1 a check failed or bad input, 2 usage error.\n",
-            (unsigned long long)COSIM_MAX_BYTES_DEFAULT, (long long)COSIM_MAX_CYCLES_DEFAULT,
-            COSIM_MAX_SECONDS_DEFAULT, MODEL_JITTER_DEFAULT_GAP);
+            cosim_pool_cores(), (unsigned long long)COSIM_MAX_BYTES_DEFAULT,
+            (long long)COSIM_MAX_CYCLES_DEFAULT, COSIM_MAX_SECONDS_DEFAULT,
+            MODEL_JITTER_DEFAULT_GAP);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -79,6 +83,7 @@ typedef struct cli {
     cosim_run_config rc;
     const char *net;
     int no_progress;
+    int jobs_given;
 } cli;
 
 /* Parses a non-negative number option; 0 or -1. */
@@ -107,6 +112,7 @@ enum {
     CLI_DUMP,
     CLI_CYCLES,
     CLI_OUT,
+    CLI_JOBS,
     CLI_WAVE,
     CLI_FROM,
     CLI_TO,
@@ -135,6 +141,7 @@ static const struct option long_options[] = {
     {"dump", no_argument, NULL, CLI_DUMP},
     {"cycles", no_argument, NULL, CLI_CYCLES},
     {"out", required_argument, NULL, CLI_OUT},
+    {"jobs", required_argument, NULL, CLI_JOBS},
     {"wave", required_argument, NULL, CLI_WAVE},
     {"from", required_argument, NULL, CLI_FROM},
     {"to", required_argument, NULL, CLI_TO},
@@ -289,6 +296,14 @@ static int parse_args(int argc, char **argv, cli *c, int *done)
         case CLI_OUT:
             c->rc.out_dir = optarg;
             break;
+        case CLI_JOBS: { /* 0: one per processor */
+            uint64_t v;
+            if (parse_num("--jobs", optarg, 4096, &v))
+                return 2;
+            c->rc.jobs = v ? (int)v : cosim_pool_cores();
+            c->jobs_given = 1;
+            break;
+        }
         case CLI_WAVE:
             o->wave_path = optarg;
             break;
@@ -362,6 +377,9 @@ static int parse_args(int argc, char **argv, cli *c, int *done)
     if (c->net && (c->rc.sched_path || c->rc.x_path || o->wave_path))
         return usage_error("%s", "--net runs planned schedules on seeded operands; it does not "
                                  "take --sched, --x/--w or --wave");
+    if (c->jobs_given && !c->net)
+        return usage_error("%s", "--jobs runs the layers of a --net in parallel; one --layer "
+                                 "runs in one process");
     if (o->stress.lr_min > 0 && !o->stress.on)
         return usage_error("%s", "--jitter needs --stress SEED");
     acc_error err;
