@@ -64,12 +64,33 @@ printf '  systemc backend: %s cycles in %.2f s of backend time: %.0f cycles/s\n'
 printf '  rtl backend:     %s cycles in %.2f s of backend time: %.0f cycles/s\n' "$cyc" "$rsec" "$(calc "$cyc / $rsec")"
 printf '  systemc / rtl backend-time ratio %.2fx\n' "$(calc "$scsec / $rsec")"
 
-hr "Whole ResNet-18 through the RTL on $CONFIG   [$B/rtl/$CONFIG/cosim --net resnet --backend rtl]"
-t0=$(date +%s.%N)
-"$B/rtl/$CONFIG/cosim" --net resnet --config "$CONFIG" --backend rtl --no-progress --out "$B/bench/net" | tail -2
-t1=$(date +%s.%N)
+hr "Whole ResNet-18 through the RTL on $CONFIG   [$B/rtl/$CONFIG/cosim --net resnet --backend rtl --jobs N]"
+# The layers one after another (--jobs 1) and one worker process per core
+# (--jobs $(nproc), what make cosim NET=resnet18 does), side by side, on the
+# iss and on the rtl backend.  An unmeasured run first fills the plan cache,
+# so that no measured run plans.
+J=$(nproc)
+net_wall() { # BIN BACKEND JOBS OUT: wall seconds of one network run
+    local t0 t1
+    t0=$(date +%s.%N)
+    if ! "$1" --net resnet --config "$CONFIG" --backend "$2" --jobs "$3" --no-progress \
+        --out "$4" >"$4.txt" 2>"$4.err"; then
+        tail -5 "$4.txt" "$4.err" >&2
+        return 1
+    fi
+    t1=$(date +%s.%N)
+    calc "$t1 - $t0"
+}
+net_wall "$B/bin/cosim" iss "$J" "$B/bench/net-warm" >/dev/null
+iss1=$(net_wall "$B/bin/cosim" iss 1 "$B/bench/net-iss1")
+issj=$(net_wall "$B/bin/cosim" iss "$J" "$B/bench/net-iss$J")
+rtl1=$(net_wall "$B/rtl/$CONFIG/cosim" rtl 1 "$B/bench/net")
+rtlj=$(net_wall "$B/rtl/$CONFIG/cosim" rtl "$J" "$B/bench/net-rtl$J")
+tail -2 "$B/bench/net.txt"
 total=$(json "$B/bench/net/net_resnet.json" "sum(l['cycles_measured'] or 0 for l in d['layers'])" 2>/dev/null || echo "?")
-printf '  wall time %.1f s for %s simulated cycles\n' "$(calc "$t1 - $t0")" "$total"
+printf '  wall time %.1f s for %s simulated cycles\n' "$rtl1" "$total"
+printf '  rtl backend: --jobs 1 %.1f s, --jobs %d %.1f s wall: %.2fx\n' "$rtl1" "$J" "$rtlj" "$(calc "$rtl1 / $rtlj")"
+printf '  iss backend: --jobs 1 %.1f s, --jobs %d %.1f s wall: %.2fx\n' "$iss1" "$J" "$issj" "$(calc "$iss1 / $issj")"
 
 hr "Yosys synthesis of the default parameters   [make synth]"
 make -s B="$B" synth
