@@ -1074,9 +1074,11 @@ static int net_layer(const net_run *nr, int i, cosim_net_row *row)
     if (nr->jobs > 1) /* one worker's progress line would garble the others' */
         lrc.opt.progress = 0;
     acc_error lerr;
+    lerr.msg[0] = '\0';
     int r = run_layer(&lrc, &row->rep, 1, &lerr);
     if (r < 0)
-        snprintf(row->error, sizeof(row->error), "%s", lerr.msg);
+        snprintf(row->error, sizeof(row->error), "%s",
+                 lerr.msg[0] ? lerr.msg : "the run could not happen");
     return r;
 }
 
@@ -1110,8 +1112,10 @@ static void net_done(int i, void *result, const char *failure, void *ctx)
 {
     net_run *nr = ctx;
     cosim_net_row *row = result;
-    if (failure)
+    if (failure) { /* a zeroed row */
+        cosim_report_init(&row->rep);
         snprintf(row->error, sizeof(row->error), "%s: %s", nr->list->items[i].name, failure);
+    }
     if (row->error[0])
         net_error_row(nr, i, row);
     nr->finished++;

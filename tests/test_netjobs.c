@@ -347,14 +347,12 @@ static void terminate_network_run(int sig)
     cr_assert_eq(temporaries_under(root), 0, "a temporary file was left");
 }
 
-Test(net_jobs, a_terminated_run_stops_every_worker, .init = make_tmpdir, .fini = remove_tmpdir,
-     .timeout = 120)
+Test(net_jobs, a_terminated_run_stops_every_worker, .init = make_tmpdir, .fini = remove_tmpdir)
 {
     terminate_network_run(SIGTERM);
 }
 
-Test(net_jobs, an_interrupted_run_stops_every_worker, .init = make_tmpdir, .fini = remove_tmpdir,
-     .timeout = 120)
+Test(net_jobs, an_interrupted_run_stops_every_worker, .init = make_tmpdir, .fini = remove_tmpdir)
 {
     terminate_network_run(SIGINT);
 }
