@@ -4,7 +4,8 @@
  * one process running the layers one after another (apart from the
  * reports' timings), rows in layer order; a layer that fails a check, that
  * cannot run (past a ceiling) or whose worker dies fails the run in its
- * own row; a terminated run stops every worker. */
+ * own row; a terminated run stops every worker.  The rtl backend's test
+ * is skipped when build/rtl/small/cosim is not built. */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
@@ -363,4 +364,32 @@ Test(net_jobs, jobs_needs_a_network)
     snprintf(cmd, sizeof(cmd), "%s/cosim --layer lenet_1 --jobs 2", tu_bin_dir());
     cr_assert_eq(tu_run(cmd, out, sizeof(out)), 2, "%s", out);
     cr_assert(strstr(out, "--jobs"), "%s", out);
+}
+
+/* The rtl backend (the Verilated simulator of the small configuration,
+ * when it is built: `make rtl-sim CONFIG=small`, or $ACC_RTL_SMALL): jobs 3
+ * prints the table and writes the summary of jobs 1. */
+Test(net_jobs, three_rtl_workers_give_the_table_and_summary_of_one_process, .init = make_tmpdir,
+     .fini = remove_tmpdir, .timeout = 300)
+{
+    const char *bin = getenv("ACC_RTL_SMALL") ? getenv("ACC_RTL_SMALL") : "build/rtl/small/cosim";
+    if (access(bin, X_OK) != 0)
+        cr_skip_test("%s is not built (make rtl-sim CONFIG=small)", bin);
+    char cmd[1024], out[2][16384], *json[2];
+    for (int k = 0; k < 2; k++) {
+        snprintf(cmd, sizeof(cmd),
+                 "(%s --net lenet --config small --backend rtl --planner double --seed 4 "
+                 "--jobs %d --no-progress --out %s 2>/dev/null)",
+                 bin, k ? 3 : 1, tmp("net"));
+        cr_assert_eq(tu_run(cmd, out[k], sizeof(out[k])), 0, "%s", out[k]);
+        json[k] = read_text(tmp("net/net_lenet.json"));
+    }
+    cr_assert_str_eq(out[1], out[0], "the tables differ");
+    cr_assert_str_eq(json[1], json[0], "net_lenet.json differs");
+    char st[256];
+    statuses(json[0], st, sizeof(st));
+    cr_assert_str_eq(st, "lenet_1:pass lenet_2:pass lenet_3:pass lenet_4:pass lenet_5:pass");
+    cr_assert(strstr(json[0], "\"cycles_measured\":\tnull") == NULL, "a layer was not measured");
+    free(json[0]);
+    free(json[1]);
 }
