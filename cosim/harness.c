@@ -1131,6 +1131,31 @@ static void net_done(int i, void *result, const char *failure, void *ctx)
     fflush(log);
 }
 
+/* The order in which workers start the layers: most MACs first (the
+ * longest runs, roughly), so that no long layer starts last and runs alone
+ * (LPT scheduling); ties in layer order.  Caller frees. */
+static const acc_layer_list *order_list; /* for the comparison */
+
+static int by_macs_desc(const void *a, const void *b)
+{
+    int i = *(const int *)a, j = *(const int *)b;
+    uint64_t mi = layer_macs(&order_list->items[i]), mj = layer_macs(&order_list->items[j]);
+    if (mi != mj)
+        return mi < mj ? 1 : -1;
+    return (i > j) - (i < j);
+}
+
+static int *net_order(const acc_layer_list *list)
+{
+    int *order = acc_malloc((size_t)list->count * sizeof(int));
+    for (int i = 0; i < list->count; i++)
+        order[i] = i;
+    order_list = list;
+    qsort(order, (size_t)list->count, sizeof(int), by_macs_desc);
+    order_list = NULL;
+    return order;
+}
+
 int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err)
 {
     ACC_REQUIRE(net && base);
@@ -1200,7 +1225,10 @@ int cosim_run_net(const char *net, const cosim_run_config *base, acc_error *err)
             fprintf(base->log, "%s: %d layers in %d worker processes\n", net, list.count, nr.jobs);
             fflush(base->log);
         }
-        cosim_pool_run(list.count, nr.jobs, sizeof(*nr.rows), nr.rows, net_job, net_done, &nr);
+        int *order = net_order(&list);
+        cosim_pool_run(list.count, nr.jobs, order, sizeof(*nr.rows), nr.rows, net_job, net_done,
+                       &nr);
+        free(order);
         for (int i = 0; out && i < list.count; i++)
             net_print_row(out, &nr.rows[i]);
     }

@@ -238,8 +238,8 @@ static int drain(pool *p, int slot)
     return 0;
 }
 
-void cosim_pool_run(int n, int jobs, size_t result_size, void *results, cosim_pool_job job,
-                    cosim_pool_done done, void *ctx)
+void cosim_pool_run(int n, int jobs, const int *order, size_t result_size, void *results,
+                    cosim_pool_job job, cosim_pool_done done, void *ctx)
 {
     ACC_REQUIRE(n >= 0 && jobs >= 1 && result_size > 0 && (results || n == 0) && job);
     ACC_REQUIRE(!pool_pids);
@@ -256,7 +256,7 @@ void cosim_pool_run(int n, int jobs, size_t result_size, void *results, cosim_po
     int next = 0, live = 0;
     while (next < n || live > 0) {
         for (int s = 0; s < jobs && next < n; s++)
-            if (p.w[s].pid == 0 && start(&p, s, next++) == 0)
+            if (p.w[s].pid == 0 && start(&p, s, order ? order[next++] : next++) == 0)
                 live++;
         int m = 0;
         for (int s = 0; s < jobs; s++)

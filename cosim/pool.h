@@ -25,7 +25,8 @@ typedef void (*cosim_pool_job)(int index, void *result, void *ctx);
 typedef void (*cosim_pool_done)(int index, void *result, const char *failure, void *ctx);
 
 /* Runs jobs 0..n-1 in worker processes, at most `jobs` (>= 1) at a time,
- * starting them in index order; results[i] (result_size bytes each) gets
+ * starting them in the order order[0], order[1], ... (a permutation of
+ * 0..n-1; NULL: index order); results[i] (result_size bytes each) gets
  * job i's result.  `done` (may be NULL) is called as each job ends.  While
  * it runs, SIGINT, SIGTERM and SIGHUP sent to this process are forwarded
  * to every live worker, whose end is awaited, before the handler that was
@@ -34,8 +35,8 @@ typedef void (*cosim_pool_done)(int index, void *result, const char *failure, vo
  * process dies otherwise (Linux: PR_SET_PDEATHSIG).  Returns when every
  * job has ended and its worker was reaped.  Not reentrant (one pool per
  * process at a time). */
-void cosim_pool_run(int n, int jobs, size_t result_size, void *results, cosim_pool_job job,
-                    cosim_pool_done done, void *ctx);
+void cosim_pool_run(int n, int jobs, const int *order, size_t result_size, void *results,
+                    cosim_pool_job job, cosim_pool_done done, void *ctx);
 
 /* The number of online processors (at least 1). */
 int cosim_pool_cores(void);
