@@ -50,6 +50,11 @@ CORE_OBJ := $(call obj,obj,$(CORE_SRC))
 COSIM_OBJ := $(call obj,obj,$(COSIM_SRC))
 CORE_SAN_OBJ := $(call obj,san,$(CORE_SRC))
 COSIM_SAN_OBJ := $(call obj,san,$(COSIM_SRC))
+# planner/sat/proof.cpp: CaDiCaL writes proofs through its C++ API only
+CORE_CXX_SRC := $(wildcard planner/sat/*.cpp)
+CORE_OBJ += $(patsubst %.cpp,$(B)/obj/%.o,$(CORE_CXX_SRC))
+CORE_SAN_OBJ += $(patsubst %.cpp,$(B)/san/%.o,$(CORE_CXX_SRC))
+CXXFLAGS_BASE := -std=c++17 -I. -Wall -Wextra -Wpedantic -Wshadow $(WERROR) -MMD -MP
 BINS := $(patsubst %_main.c,$(B)/bin/%,$(notdir $(MAIN_SRC)))
 TESTS := $(patsubst tests/%.c,$(B)/test/%,$(TEST_SRC))
 
@@ -114,6 +119,16 @@ $(B)/san/%.o: %.c | $(DEPS_OK)
 	$(call msg,CC-SAN,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_BASE) -O1 -g $(SAN) -c $< -o $@
+
+$(B)/obj/%.o: %.cpp | $(DEPS_OK)
+	$(call msg,CXX,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CXX) $(CXXFLAGS_BASE) $(OPT) -c $< -o $@
+
+$(B)/san/%.o: %.cpp | $(DEPS_OK)
+	$(call msg,CXX-SAN,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CXX) $(CXXFLAGS_BASE) -O1 -g $(SAN) -c $< -o $@
 
 $(B)/lib/libcore.a: $(CORE_OBJ)
 	$(call msg,AR,$@)
