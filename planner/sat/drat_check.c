@@ -634,11 +634,13 @@ int acc_drat_check(const acc_cnf *cnf, const char *proof_path, FILE *lrat, acc_d
     if (rc == 0 && !done) {
         if (d.conflict)
             finish(&d);
-        else
-            rc = -acc_fail(err,
-                           "%s: the proof ends without the empty clause, and its clauses "
-                           "do not propagate to a conflict",
-                           proof_path);
+        else {
+            acc_fail(err,
+                     "%s: the proof ends without the empty clause, and its clauses do not "
+                     "propagate to a conflict",
+                     proof_path);
+            rc = 1;
+        }
     }
     if (st)
         *st = d.st;

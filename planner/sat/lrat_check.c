@@ -287,8 +287,10 @@ int acc_lrat_check(const acc_cnf *cnf, const char *path, acc_lrat_stats *st, acc
     fclose(f);
     free(c);
     free(h);
-    if (rc == 0 && !verified)
-        rc = -acc_fail(err, "%s: the proof never adds the empty clause", path);
+    if (rc == 0 && !verified) {
+        acc_fail(err, "%s: the proof never adds the empty clause", path);
+        rc = 1;
+    }
     if (st)
         *st = s.st;
     lrat_free(&s);
