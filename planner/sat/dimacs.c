@@ -12,6 +12,7 @@ void acc_tok_init(acc_tok *t, FILE *f, const char *path)
     t->f = f;
     t->path = path;
     t->line = 1;
+    t->cur = 1;
     t->ch = -2;
 }
 
@@ -25,7 +26,7 @@ static int peek(acc_tok *t)
 static void advance(acc_tok *t)
 {
     if (t->ch == '\n')
-        t->line++;
+        t->cur++;
     t->ch = getc_unlocked(t->f);
 }
 
@@ -47,6 +48,7 @@ int acc_tok_next(acc_tok *t, const char *field, long *v, acc_error *err)
         int c = peek(t);
         if (c == EOF)
             return ACC_TOK_EOF;
+        t->line = t->cur;
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
             advance(t);
             continue;

@@ -28,12 +28,13 @@ int acc_cnf_read(const char *path, acc_cnf *cnf, acc_error *err);
 void acc_cnf_free(acc_cnf *cnf);
 
 /* A token stream over an open file (not owned); `path` names it in
- * messages.  `line` is the line of the last token returned. */
+ * messages. */
 typedef struct acc_tok {
     FILE *f;
     const char *path;
-    long line;
-    int ch; /* one character of look-ahead; -2 before the first read */
+    long line; /* the line of the last token returned */
+    long cur;  /* the line being read */
+    int ch;    /* one character of look-ahead; -2 before the first read */
 } acc_tok;
 
 enum { ACC_TOK_EOF = 0, ACC_TOK_INT = 1, ACC_TOK_DELETE = 2, ACC_TOK_HEADER = 3 };
