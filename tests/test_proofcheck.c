@@ -10,17 +10,28 @@
  * on a catalog layer, whose proof verifies (the tool and the library);
  * the same proof against the certificate without the unit clause of T's
  * top bit (a satisfiable formula, as a fresh CaDiCaL confirms) and with
- * its first lemma corrupted is rejected. */
+ * its first lemma corrupted is rejected.  Last, the lemmas of the
+ * certificate that lie outside the CNF, on the same catalog layer: the
+ * unit clauses fix T at the claimed makespan - 1, the nogood clauses
+ * exclude exactly the points listed beside them, in order, and each of
+ * those points is a member of the space whose program re-times to its
+ * recorded makespan, above T; without the implied unit clauses (interval
+ * reasoning) the query stays unsatisfiable, with a proof that verifies. */
 #define _POSIX_C_SOURCE 200809L
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "core/catalog.h"
+#include "model/model.h"
+#include "planner/opt_gen.h"
 #include "planner/sat/dimacs.h"
 #include "planner/sat/drat_check.h"
 #include "planner/sat/lrat_check.h"
+#include "planner/sat/opt_space.h"
 #include "planner/sat/proof.h"
 #include "planner/sat/sat.h"
 #include "tests/testutil.h"
@@ -359,5 +370,197 @@ Test(proofcheck, the_proof_writer_refuses_a_satisfiable_formula, .init = make_tm
     acc_cnf f;
     cr_assert_eq(acc_cnf_read(cnf, &f, &e), 0, "%s", e.msg);
     cr_assert_eq(acc_drat_check(&f, drat, NULL, NULL, &e), 0, "%s", e.msg);
+    acc_cnf_free(&f);
+}
+
+/* -------------------------------------- the certificate's outside lemmas */
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct var_line {
+    int dim, value, lit;
+} var_line;
+
+Test(proofcheck, the_certificate_fixes_t_below_the_claim_and_its_nogoods_are_the_listed_points,
+     .init = make_tmpdir, .fini = remove_tmpdir, .timeout = 600)
+{
+    char out[8192], cnf[160], args[600], path[200];
+    snprintf(cnf, sizeof(cnf), "%s/lenet_2.cnf", tmpdir);
+    snprintf(args, sizeof(args), "--layer lenet_2 --config small --out-dir %s --quiet --dimacs %s",
+             tmpdir, cnf);
+    cr_assert_eq(run(out, sizeof(out), "plan", args), 0, "%s", out);
+    /* the claim */
+    snprintf(path, sizeof(path), "%s/lenet_2.json", tmpdir);
+    acc_error e;
+    char *text = acc_read_file(path, NULL, &e);
+    cr_assert(text != NULL, "%s", e.msg);
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    cr_assert(j != NULL);
+    const cJSON *ms = cJSON_GetObjectItemCaseSensitive(j, "makespan");
+    cr_assert(cJSON_IsNumber(ms));
+    const long long T = (long long)ms->valuedouble - 1;
+    cr_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "optimal")));
+    cJSON_Delete(j);
+
+    /* the groups of clauses, from the header comment */
+    text = acc_read_file_max(cnf, ACC_DIMACS_FILE_MAX, NULL, &e);
+    cr_assert(text != NULL, "%s", e.msg);
+    const char *m = strstr(text, "After the encoding come ");
+    cr_assert(m != NULL);
+    int units = 0, nogoods = 0, tw = 0;
+    cr_assert_eq(sscanf(m, "After the encoding come %d implied unit clauses", &units), 1);
+    m = strstr(m, "then the ");
+    cr_assert(m && sscanf(m, "then the %d nogood", &nogoods) == 1);
+    m = strstr(m + 9, "then the ");
+    cr_assert(m && sscanf(m, "then the %d unit clauses that fix T", &tw) == 1);
+    long long tc = -1;
+    m = strstr(text, "at most T = ");
+    cr_assert(m && sscanf(m, "at most T = %lld", &tc) == 1);
+    cr_assert_eq(tc, T, "the comment's T is the claim - 1");
+    free(text);
+    cr_assert_gt(nogoods, 0);
+    cr_assert_gt(tw, 0);
+    acc_cnf f;
+    cr_assert_eq(acc_cnf_read(cnf, &f, &e), 0, "%s", e.msg);
+    int **clause = malloc((size_t)f.clauses * sizeof(int *));
+    int *size = malloc((size_t)f.clauses * sizeof(int));
+    int *p = f.lits;
+    for (int k = 0; k < f.clauses; k++) {
+        clause[k] = p;
+        size[k] = 0;
+        while (p[size[k]])
+            size[k]++;
+        p += size[k] + 1;
+    }
+
+    /* T: the last tw clauses are units, bit j of T in clause j */
+    long long t = 0;
+    for (int b = 0; b < tw; b++) {
+        int k = f.clauses - tw + b;
+        cr_assert_eq(size[k], 1, "clause %d fixes a bit of T", k + 1);
+        if (clause[k][0] > 0)
+            t |= 1ll << b;
+    }
+    cr_assert_eq(t, T, "the units fix T = %lld, the claim is %lld + 1", t, T);
+
+    /* the nogoods: the literal of each value, then the points in order */
+    snprintf(path, sizeof(path), "%s.nogoods", cnf);
+    FILE *nf = fopen(path, "r");
+    cr_assert(nf != NULL);
+    static const char *const dims[OPT_DIMS] = {
+        "tk", "th", "tw", "tc", "order", "act_buffers", "wgt_buffers", "out_buffers", "serial"};
+    var_line *vars = NULL;
+    int nvars = 0, listed = 0;
+    acc_layer l;
+    acc_config cfg;
+    cr_assert_eq(acc_layer_lookup("lenet_2", &l, &e), 0, "%s", e.msg);
+    cr_assert_eq(acc_config_load("small", &cfg, &e), 0, "%s", e.msg);
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    opt_shape sh;
+    opt_shape_init(&sh, &l);
+    opt_space sp;
+    cr_assert_eq(opt_space_init(&sp, &l, &cfg, &mm, 1ll << 32, &e), 0, "%s", e.msg);
+    char line[512];
+    while (fgets(line, sizeof(line), nf)) {
+        char name[32];
+        int v, lit;
+        if (sscanf(line, "# var %31s %d %d", name, &v, &lit) == 3) {
+            int d = 0;
+            while (d < OPT_DIMS && strcmp(dims[d], name) != 0)
+                d++;
+            cr_assert_lt(d, OPT_DIMS, "%s", line);
+            vars = realloc(vars, (size_t)(nvars + 1) * sizeof(var_line));
+            vars[nvars++] = (var_line){d, v, lit};
+            continue;
+        }
+        if (line[0] == '#')
+            continue;
+        opt_choice c;
+        memset(&c, 0, sizeof(c));
+        char order[8];
+        long long rec;
+        cr_assert_eq(sscanf(line, "%d %d %d %d %7s %d %d %d %d %lld", &c.t.tk, &c.t.th, &c.t.tw,
+                            &c.t.tc, order, &c.buffers[0], &c.buffers[1], &c.buffers[2], &c.serial,
+                            &rec),
+                     10, "%s", line);
+        c.order = -1;
+        for (int o = 0; o < OPT_ORDER_COUNT; o++)
+            if (strcmp(order, opt_order_name(o)) == 0)
+                c.order = o;
+        cr_assert_geq(c.order, 0, "%s", line);
+        /* the clause excludes exactly this point */
+        const int value[OPT_DIMS] = {c.t.tk,       c.t.th,       c.t.tw,       c.t.tc,  c.order,
+                                     c.buffers[0], c.buffers[1], c.buffers[2], c.serial};
+        int want[OPT_DIMS];
+        for (int d = 0; d < OPT_DIMS; d++) {
+            int found = 0;
+            for (int k = 0; k < nvars && !found; k++)
+                if (vars[k].dim == d && vars[k].value == value[d]) {
+                    want[d] = -vars[k].lit;
+                    found = 1;
+                }
+            cr_assert(found, "%s: no literal for %s = %d", line, dims[d], value[d]);
+        }
+        int k = f.clauses - tw - nogoods + listed;
+        cr_assert_eq(size[k], OPT_DIMS, "nogood clause %d", k + 1);
+        int got[OPT_DIMS];
+        memcpy(got, clause[k], sizeof(got));
+        qsort(got, OPT_DIMS, sizeof(int), cmp_int);
+        qsort(want, OPT_DIMS, sizeof(int), cmp_int);
+        cr_assert_eq(memcmp(got, want, sizeof(got)), 0, "clause %d is not the nogood of line %s",
+                     k + 1, line);
+        /* a point of the space, re-timed to its makespan, above T */
+        int idx[OPT_DIMS];
+        cr_assert_eq(opt_space_index(&sp, &c, idx), 0, "%s", line);
+        cr_assert(opt_space_member(&sp, idx), "%s: not a point of the space", line);
+        acc_program prog;
+        int64_t mk = opt_build(&sh, &cfg, &mm, &c, &prog, NULL, &e);
+        cr_assert_geq(mk, 0, "%s", e.msg);
+        model_timing tm;
+        cr_assert_eq(model_run(&prog, &cfg, &tm, &e), 0, "%s", e.msg);
+        cr_assert_eq(tm.makespan, rec, "%s re-times to %lld", line, (long long)tm.makespan);
+        cr_assert_gt(rec, T, "%s is not above T", line);
+        model_timing_free(&tm);
+        acc_program_free(&prog);
+        listed++;
+    }
+    fclose(nf);
+    cr_assert_eq(listed, nogoods, "every nogood clause has its line");
+
+    /* the implied units (interval reasoning) are not needed: without them
+     * the query is still unsatisfiable, for a fresh CaDiCaL and by a proof
+     * the checkers verify */
+    cr_assert_gt(units, 0, "the case has implied units");
+    char lean[160], lean_drat[160];
+    snprintf(lean, sizeof(lean), "%s/lean.cnf", tmpdir);
+    snprintf(lean_drat, sizeof(lean_drat), "%s/lean.drat", tmpdir);
+    FILE *lf = fopen(lean, "w");
+    cr_assert(lf != NULL);
+    fprintf(lf, "p cnf %d %d\n", f.vars, f.clauses - units);
+    for (int k = 0; k < f.clauses; k++) {
+        if (k >= f.clauses - tw - nogoods - units && k < f.clauses - tw - nogoods)
+            continue;
+        for (int i = 0; i < size[k]; i++)
+            fprintf(lf, "%d ", clause[k][i]);
+        fprintf(lf, "0\n");
+    }
+    fclose(lf);
+    cr_assert_eq(acc_sat_solve_dimacs(lean, &e), 20, "%s", e.msg);
+    cr_assert_eq(acc_sat_write_proof(lean, lean_drat, &e), 20, "%s", e.msg);
+    acc_cnf lc;
+    cr_assert_eq(acc_cnf_read(lean, &lc, &e), 0, "%s", e.msg);
+    cr_assert_eq(acc_drat_check(&lc, lean_drat, NULL, NULL, &e), 0, "%s", e.msg);
+    acc_cnf_free(&lc);
+    free(vars);
+    free(clause);
+    free(size);
+    opt_space_free(&sp);
+    opt_shape_free(&sh);
     acc_cnf_free(&f);
 }
