@@ -4,8 +4,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void acc_tok_init(acc_tok *t, FILE *f, const char *path)
 {
@@ -106,6 +108,14 @@ int acc_cnf_read(const char *path, acc_cnf *cnf, acc_error *err)
     FILE *f = fopen(path, "r");
     if (!f)
         return acc_fail(err, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
+        (uint64_t)st.st_size > ACC_CNF_FILE_MAX) {
+        fclose(f);
+        return acc_fail(err, "%s: %s", path,
+                        S_ISREG(st.st_mode) ? "larger than the 1 GiB a DIMACS file may take"
+                                            : "not a regular file");
+    }
     acc_tok t;
     acc_tok_init(&t, f, path);
     size_t cap = 1024;

@@ -7,6 +7,7 @@
 #define ACC_DIMACS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/util.h"
@@ -22,9 +23,13 @@ typedef struct acc_cnf {
 
 /* Reads a DIMACS CNF file: comment lines ('c'), one header 'p cnf VARS
  * CLAUSES' before the first literal, then literals in [-VARS, VARS], each
- * clause ended by 0, exactly CLAUSES of them.  0, or -1 with err
+ * clause ended by 0, exactly CLAUSES of them; a regular file of at most
+ * ACC_CNF_FILE_MAX bytes.  0, or -1 with err
  * ("<path>:<line>: field '<field>': ...").  Free *cnf with acc_cnf_free. */
 int acc_cnf_read(const char *path, acc_cnf *cnf, acc_error *err);
+/* Size cap of a DIMACS file (docs/planner.md, "Checking a certificate"):
+ * 1 GiB; a file that is not a regular file is refused too. */
+#define ACC_CNF_FILE_MAX ((uint64_t)1 << 30)
 void acc_cnf_free(acc_cnf *cnf);
 
 /* A token stream over an open file (not owned); `path` names it in

@@ -517,6 +517,11 @@ int acc_drat_check(const acc_cnf *cnf, const char *proof_path, FILE *lrat, acc_d
     d.vars = cnf->vars;
     d.lrat = lrat;
     size_t nv = (size_t)cnf->vars + 1, nl = 2 * nv;
+    d.cap = cnf->clauses + 1024;
+    d.off = acc_malloc((size_t)d.cap * sizeof(size_t));
+    d.hash = acc_malloc((size_t)d.cap * sizeof(unsigned));
+    d.next = acc_malloc((size_t)d.cap * sizeof(int));
+    d.active = acc_malloc((size_t)d.cap);
     d.watch = acc_calloc(nl, sizeof(ivec));
     d.val = acc_calloc(nv, 1);
     d.reason = acc_calloc(nv, sizeof(int));
@@ -597,18 +602,13 @@ int acc_drat_check(const acc_cnf *cnf, const char *proof_path, FILE *lrat, acc_d
         }
         if (!ok) {
             if (c.n == 0)
-                rc = acc_fail(err, "%s:%ld: the empty clause does not follow by unit propagation",
-                              proof_path, line);
-            else if (bad)
-                rc = acc_fail(err,
-                              "%s:%ld: lemma %d (%d literals) is not RUP, and not RAT on %d: "
-                              "its resolvent with clause %d does not propagate to a conflict",
-                              proof_path, line, d.n + 1, c.n, c.a[0], bad);
+                acc_fail(err, "%s:%ld: the empty clause does not follow by unit propagation",
+                         proof_path, line);
             else
-                rc = acc_fail(err,
-                              "%s:%ld: lemma %d (%d literals) is not RUP, and not RAT on %d "
-                              "(no clause contains %d)",
-                              proof_path, line, d.n + 1, c.n, c.a[0], -c.a[0]);
+                acc_fail(err,
+                         "%s:%ld: lemma %d (%d literals) is not RUP, and not RAT on %d: "
+                         "its resolvent with clause %d does not propagate to a conflict",
+                         proof_path, line, d.n + 1, c.n, c.a[0], bad);
             rc = 1;
             break;
         }

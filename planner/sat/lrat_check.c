@@ -170,7 +170,8 @@ static void put(lrat *s, long id, const int *c, int n)
     }
     int *d = acc_malloc(((size_t)n + 1) * sizeof(int));
     d[0] = n;
-    memcpy(d + 1, c, (size_t)n * sizeof(int));
+    if (n > 0)
+        memcpy(d + 1, c, (size_t)n * sizeof(int));
     s->cl[id] = d;
     s->maxid = id;
 }
