@@ -4,32 +4,34 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-void acc_tok_init(acc_tok *t, FILE *f, const char *path)
+void acc_tok_init(acc_tok *t, const char *text, size_t len, const char *path)
 {
-    t->f = f;
+    t->p = text;
+    t->end = text + len;
     t->path = path;
     t->line = 1;
     t->cur = 1;
-    t->ch = -2;
 }
 
-static int peek(acc_tok *t)
+char *acc_proof_read(const char *path, size_t *len, acc_error *err)
 {
-    if (t->ch == -2)
-        t->ch = getc_unlocked(t->f);
-    return t->ch;
+    return acc_read_file_max(path, ACC_PROOF_FILE_MAX, len, err);
+}
+
+static int peek(const acc_tok *t)
+{
+    return t->p < t->end ? (unsigned char)*t->p : EOF;
 }
 
 static void advance(acc_tok *t)
 {
-    if (t->ch == '\n')
+    if (t->p < t->end && *t->p++ == '\n')
         t->cur++;
-    t->ch = getc_unlocked(t->f);
 }
 
 void acc_tok_line(acc_tok *t, char *buf, size_t size)
@@ -105,19 +107,12 @@ void acc_cnf_free(acc_cnf *cnf)
 int acc_cnf_read(const char *path, acc_cnf *cnf, acc_error *err)
 {
     memset(cnf, 0, sizeof(*cnf));
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return acc_fail(err, "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
-        (uint64_t)st.st_size > ACC_CNF_FILE_MAX) {
-        fclose(f);
-        return acc_fail(err, "%s: %s", path,
-                        S_ISREG(st.st_mode) ? "larger than the 1 GiB a DIMACS file may take"
-                                            : "not a regular file");
-    }
+    size_t len = 0;
+    char *text = acc_read_file_max(path, ACC_CNF_FILE_MAX, &len, err);
+    if (!text)
+        return -1;
     acc_tok t;
-    acc_tok_init(&t, f, path);
+    acc_tok_init(&t, text, len, path);
     size_t cap = 1024;
     cnf->lits = acc_malloc(cap * sizeof(int));
     int header = 0, open = 0, rc = 0;
@@ -172,7 +167,7 @@ int acc_cnf_read(const char *path, acc_cnf *cnf, acc_error *err)
         cnf->lits[cnf->nlits++] = (int)v;
         open = v != 0;
     }
-    fclose(f);
+    free(text);
     if (rc == 0 && !header)
         rc = acc_fail(err, "%s: field 'p cnf': no header", path);
     if (rc == 0 && open)

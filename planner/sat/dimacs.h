@@ -7,8 +7,6 @@
 #define ACC_DIMACS_H
 
 #include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
 
 #include "core/util.h"
 
@@ -23,28 +21,33 @@ typedef struct acc_cnf {
 
 /* Reads a DIMACS CNF file: comment lines ('c'), one header 'p cnf VARS
  * CLAUSES' before the first literal, then literals in [-VARS, VARS], each
- * clause ended by 0, exactly CLAUSES of them; a regular file of at most
- * ACC_CNF_FILE_MAX bytes.  0, or -1 with err
+ * clause ended by 0, exactly CLAUSES of them; read with acc_read_file_max
+ * and the cap ACC_CNF_FILE_MAX.  0, or -1 with err
  * ("<path>:<line>: field '<field>': ...").  Free *cnf with acc_cnf_free. */
 int acc_cnf_read(const char *path, acc_cnf *cnf, acc_error *err);
-/* Size cap of a DIMACS file (docs/planner.md, "Checking a certificate"):
- * 1 GiB; a file that is not a regular file is refused too. */
-#define ACC_CNF_FILE_MAX ((uint64_t)1 << 30)
+/* Size cap of a DIMACS file (docs/formats.md, "Input size limits"):
+ * 1 GiB, as ACC_DIMACS_FILE_MAX of sat.h. */
+#define ACC_CNF_FILE_MAX ((size_t)1 << 30)
 void acc_cnf_free(acc_cnf *cnf);
 
-/* A token stream over an open file (not owned); `path` names it in
- * messages. */
+/* A token stream over a text in memory (not owned), read with
+ * acc_proof_read or acc_read_file_max; `path` names it in messages. */
 typedef struct acc_tok {
-    FILE *f;
+    const char *p, *end;
     const char *path;
     long line; /* the line of the last token returned */
     long cur;  /* the line being read */
-    int ch;    /* one character of look-ahead; -2 before the first read */
 } acc_tok;
 
 enum { ACC_TOK_EOF = 0, ACC_TOK_INT = 1, ACC_TOK_DELETE = 2, ACC_TOK_HEADER = 3 };
 
-void acc_tok_init(acc_tok *t, FILE *f, const char *path);
+void acc_tok_init(acc_tok *t, const char *text, size_t len, const char *path);
+
+/* Reads a DRAT or LRAT proof whole (acc_read_file_max with
+ * ACC_PROOF_FILE_MAX); caller frees.  NULL with err. */
+char *acc_proof_read(const char *path, size_t *len, acc_error *err);
+/* Size cap of a proof file: 2 GiB (docs/formats.md, "Input size limits"). */
+#define ACC_PROOF_FILE_MAX ((size_t)2 << 30)
 
 /* The next token: ACC_TOK_INT with *v (|v| <= 2^31 - 1), ACC_TOK_DELETE for
  * 'd', ACC_TOK_HEADER for 'p' (the rest of its line is then read with

@@ -543,13 +543,14 @@ int acc_drat_check(const acc_cnf *cnf, const char *proof_path, FILE *lrat, acc_d
     for (int id = 1; id <= cnf->clauses; id++)
         attach(&d, id);
 
-    FILE *f = fopen(proof_path, "r");
-    if (!f) {
+    size_t len = 0;
+    char *text = acc_proof_read(proof_path, &len, err);
+    if (!text) {
         drat_free(&d);
-        return acc_fail(err, "%s: cannot open: %s", proof_path, strerror(errno));
+        return -1;
     }
     acc_tok t;
-    acc_tok_init(&t, f, proof_path);
+    acc_tok_init(&t, text, len, proof_path);
     ivec c = {0};
     int rc = 0, done = 0;
     while (rc == 0 && !done) {
@@ -629,7 +630,7 @@ int acc_drat_check(const acc_cnf *cnf, const char *proof_path, FILE *lrat, acc_d
         }
         attach(&d, id);
     }
-    fclose(f);
+    free(text);
     free(c.a);
     if (rc == 0 && !done) {
         if (d.conflict)

@@ -198,13 +198,14 @@ int acc_lrat_check(const acc_cnf *cnf, const char *path, acc_lrat_stats *st, acc
         put(&s, id, p, n);
         p += n + 1;
     }
-    FILE *f = fopen(path, "r");
-    if (!f) {
+    size_t len = 0;
+    char *text = acc_proof_read(path, &len, err);
+    if (!text) {
         lrat_free(&s);
-        return acc_fail(err, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
     }
     acc_tok t;
-    acc_tok_init(&t, f, path);
+    acc_tok_init(&t, text, len, path);
     int *c = NULL;
     long *h = NULL;
     size_t cc = 0, ch = 0;
@@ -285,7 +286,7 @@ int acc_lrat_check(const acc_cnf *cnf, const char *path, acc_lrat_stats *st, acc
         put(&s, id, c, n);
         verified = n == 0;
     }
-    fclose(f);
+    free(text);
     free(c);
     free(h);
     if (rc == 0 && !verified) {
