@@ -127,16 +127,23 @@ static const char *const F5 = "p cnf 6 5\n-1 2 0\n2 3 0\n2 -3 0\n-2 -5 0\n-2 5 0
 Test(proofcheck, a_rup_proof_with_deletions_verifies_in_drat_and_lrat, .init = make_tmpdir,
      .fini = remove_tmpdir)
 {
-    /* 1: -1 makes (1 2) and (1 -2) clash.  Then the clauses with 1 are no
-     * longer needed; the empty clause: 1 gives 2 by (-1 2), (-1 -2) clashes */
+    /* 1: -1 makes (1 2) and (1 -2) clash; then 1 gives 2 by (-1 2) and
+     * (-1 -2) clashes: refuted after line 1, the rest is not read */
     verdict v = check(F4, "1 0\nd 1 2 0\nd 1 -2 0\n0\n");
     cr_assert_eq(v.drat, 0, "%s", v.msg);
     cr_assert_eq(v.lrat, 0, "%s", v.msg);
-    cr_assert_eq(v.ds.lemmas, 2);
+    cr_assert_eq(v.ds.lemmas, 1);
     cr_assert_eq(v.ds.rat, 0);
-    cr_assert_eq(v.ds.deletions, 2);
-    cr_assert(v.ds.empty_clause);
-    cr_assert_eq(v.ls.deleted, 2);
+    cr_assert_eq(v.ds.deletions, 0, "nothing is read after the conflict");
+    cr_assert_eq(v.ds.refuted_line, 1);
+    /* F5 without (-1 2), which 2 does not need: -2 makes (2 3), (2 -3)
+     * clash; then 2 makes (-2 5), (-2 -5) clash */
+    v = check(F5, "d -1 2 0\n2 0\nd 2 3 0\n0\n");
+    cr_assert_eq(v.drat, 0, "%s", v.msg);
+    cr_assert_eq(v.lrat, 0, "%s", v.msg);
+    cr_assert_eq(v.ds.deletions, 1);
+    cr_assert_eq(v.ls.deleted, 1, "the LRAT deletes it too");
+    cr_assert_eq(v.ds.refuted_line, 2);
 }
 
 Test(proofcheck, a_rat_lemma_verifies_in_drat_and_lrat, .init = make_tmpdir, .fini = remove_tmpdir)
@@ -155,13 +162,16 @@ Test(proofcheck, a_rat_lemma_verifies_in_drat_and_lrat, .init = make_tmpdir, .fi
 Test(proofcheck, a_deletion_of_a_unit_reason_is_ignored_as_drat_trim_does, .init = make_tmpdir,
      .fini = remove_tmpdir)
 {
-    /* (1) is the reason of 1 at top level; its deletion is ignored, so the
-     * empty clause still follows (1 gives 2 and a clash) */
-    verdict v = check("p cnf 2 3\n1 0\n-1 2 0\n-1 -2 0\n", "d 1 0\n0\n");
+    /* (1) is the reason of 1 at top level (no conflict yet: (-1 2 3) and
+     * (-1 2 -3) become binary); its deletion is ignored, so 2 stays RUP
+     * (-2 and 1 make them clash), and 2 refutes with (-2 4), (-2 -4) */
+    static const char *const f = "p cnf 4 5\n1 0\n-1 2 3 0\n-1 2 -3 0\n-2 4 0\n-2 -4 0\n";
+    verdict v = check(f, "d 1 0\n2 0\n0\n");
     cr_assert_eq(v.drat, 0, "%s", v.msg);
     cr_assert_eq(v.lrat, 0, "%s", v.msg);
     cr_assert_eq(v.ds.ignored_unit_deletions, 1);
     cr_assert_eq(v.ds.deletions, 0);
+    cr_assert_eq(v.ds.refuted_line, 2);
 }
 
 Test(proofcheck, a_proof_ending_in_a_conflict_verifies_without_the_empty_clause,
@@ -171,7 +181,12 @@ Test(proofcheck, a_proof_ending_in_a_conflict_verifies_without_the_empty_clause,
     verdict v = check(F4, "1 0\n");
     cr_assert_eq(v.drat, 0, "%s", v.msg);
     cr_assert_eq(v.lrat, 0, "%s", v.msg);
-    cr_assert(!v.ds.empty_clause);
+    cr_assert_eq(v.ds.refuted_line, 1);
+    /* a formula refuted by unit propagation needs no proof at all */
+    v = check("p cnf 1 2\n1 0\n-1 0\n", "");
+    cr_assert_eq(v.drat, 0, "%s", v.msg);
+    cr_assert_eq(v.lrat, 0, "%s", v.msg);
+    cr_assert_eq(v.ds.refuted_line, 0);
 }
 
 /* ---------------------------------------------------------- invalid proofs */

@@ -106,12 +106,12 @@ int main(int argc, char **argv)
             if (fclose(f) != 0 && rc == 0)
                 rc = acc_fail(&err, "%s: cannot write the LRAT proof", tmp);
             if (rc == 0)
-                printf("proofcheck: %s: DRAT verified: %ld lemmas (%ld RAT), %s; %ld deletions "
-                       "(%ld of unit clauses ignored, %ld of absent clauses ignored); %ld unit "
-                       "clauses added to the LRAT; %.2f s\n",
-                       proof, ds.lemmas, ds.rat,
-                       ds.empty_clause ? "the empty clause derived" : "a conflict at the end",
-                       ds.deletions, ds.ignored_unit_deletions, ds.missing_deletions, ds.units,
+                printf("proofcheck: %s: DRAT verified: %ld lemmas (%ld RAT), unit propagation "
+                       "refutes the clauses after line %ld; %ld deletions (%ld of unit clauses "
+                       "ignored, %ld of absent clauses ignored); %ld unit clauses added to the "
+                       "LRAT; %.2f s\n",
+                       proof, ds.lemmas, ds.rat, ds.refuted_line, ds.deletions,
+                       ds.ignored_unit_deletions, ds.missing_deletions, ds.units,
                        acc_now_seconds() - t0);
         }
         if (rc == 0 && lrat_keep && rename(tmp, lrat_keep) != 0)

@@ -552,7 +552,9 @@ int acc_drat_check(const acc_cnf *cnf, const char *proof_path, FILE *lrat, acc_d
     acc_tok t;
     acc_tok_init(&t, text, len, proof_path);
     ivec c = {0};
-    int rc = 0, done = 0;
+    int rc = 0, done = d.conflict != 0;
+    if (done)
+        finish(&d); /* the formula itself, by unit propagation */
     while (rc == 0 && !done) {
         long v;
         int k = acc_tok_next(&t, "lemma", &v, err);
@@ -592,35 +594,23 @@ int acc_drat_check(const acc_cnf *cnf, const char *proof_path, FILE *lrat, acc_d
             continue;
         }
         d.st.lemmas++;
-        if (d.conflict && c.n > 0)
-            continue; /* anything follows from a conflict; the empty clause ends it */
-        int ok = check_rup(&d, c.a, c.n), bad = 0;
-        if (!ok && c.n > 0) {
-            ok = check_rat(&d, c.a, c.n, &bad);
-            d.st.rat += ok;
-        } else if (!ok) {
-            backtrack(&d, d.top);
-        }
-        if (!ok) {
-            if (c.n == 0)
-                acc_fail(err, "%s:%ld: the empty clause does not follow by unit propagation",
-                         proof_path, line);
-            else
-                acc_fail(err,
-                         "%s:%ld: lemma %d (%d literals) is not RUP, and not RAT on %d: "
-                         "its resolvent with clause %d does not propagate to a conflict",
-                         proof_path, line, d.n + 1, c.n, c.a[0], bad);
+        if (c.n == 0) { /* no conflict yet, else the proof would have ended */
+            acc_fail(err, "%s:%ld: the empty clause does not follow by unit propagation",
+                     proof_path, line);
             rc = 1;
             break;
         }
-        if (c.n == 0) {
-            d.st.empty_clause = 1;
-            int id = store(&d, NULL, 0);
-            if (lrat) {
-                put_clause(lrat, id, NULL, 0);
-                put_hints(lrat, &d.hints);
-            }
-            done = 1;
+        int ok = check_rup(&d, c.a, c.n), bad = 0;
+        if (!ok) {
+            ok = check_rat(&d, c.a, c.n, &bad);
+            d.st.rat += ok;
+        }
+        if (!ok) {
+            acc_fail(err,
+                     "%s:%ld: lemma %d (%d literals) is not RUP, and not RAT on %d: "
+                     "its resolvent with clause %d does not propagate to a conflict",
+                     proof_path, line, d.n + 1, c.n, c.a[0], bad);
+            rc = 1;
             break;
         }
         int id = store(&d, c.a, c.n);
@@ -629,19 +619,20 @@ int acc_drat_check(const acc_cnf *cnf, const char *proof_path, FILE *lrat, acc_d
             put_hints(lrat, &d.hints);
         }
         attach(&d, id);
+        if (d.conflict) { /* refuted: the empty clause, and the rest is not read */
+            finish(&d);
+            d.st.refuted_line = line;
+            done = 1;
+        }
     }
     free(text);
     free(c.a);
     if (rc == 0 && !done) {
-        if (d.conflict)
-            finish(&d);
-        else {
-            acc_fail(err,
-                     "%s: the proof ends without the empty clause, and its clauses do not "
-                     "propagate to a conflict",
-                     proof_path);
-            rc = 1;
-        }
+        acc_fail(err,
+                 "%s: the proof ends without the empty clause, and its clauses do not "
+                 "propagate to a conflict",
+                 proof_path);
+        rc = 1;
     }
     if (st)
         *st = d.st;

@@ -8,8 +8,10 @@
  * reason of a top-level assignment (a unit clause), which is ignored as
  * drat-trim does, and the deletion of a clause that is not there, which is
  * counted and ignored (both keep more clauses: still sound).  The proof
- * must derive the empty clause, or end with the clauses in conflict under
- * unit propagation.  Lemmas may only use the formula's variables.
+ * is verified as soon as unit propagation of the clauses gives a conflict
+ * (the rest is not read: the empty clause follows); an empty clause before
+ * that point does not follow.  Lemmas may only use the formula's
+ * variables.
  *
  * On request it writes the same proof in LRAT, each lemma with the clause
  * ids its propagation used (lrat_check.h checks that file against the
@@ -30,7 +32,8 @@ typedef struct acc_drat_stats {
     long ignored_unit_deletions; /* deletions of reason clauses, ignored */
     long missing_deletions;      /* deletions of clauses not present, ignored */
     long units;                  /* unit clauses of top-level assignments added to the LRAT */
-    int empty_clause;            /* 1: the proof derives the empty clause itself */
+    long refuted_line;           /* the proof line after which unit propagation of the
+                                    clauses gives a conflict (0: the formula's own) */
 } acc_drat_stats;
 
 /* Checks the DRAT proof at `proof_path` (text) against `cnf`; with `lrat`
