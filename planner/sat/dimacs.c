@@ -74,25 +74,28 @@ int acc_tok_next(acc_tok *t, const char *field, long *v, acc_error *err)
             return acc_fail(err, "%s:%ld: field '%s': unexpected character '%c' (0x%02x)%s",
                             t->path, t->line, field, isprint(c) ? c : '?', c & 0xff,
                             c == 'a' || c < 32 || c > 126 ? "; binary proofs are not read" : "");
-        char buf[24];
-        size_t n = 0;
-        do {
-            if (n + 1 < sizeof(buf))
-                buf[n] = (char)c;
-            n++;
+        const char *start = t->p;
+        int neg = c == '-';
+        if (neg)
             advance(t);
-            c = peek(t);
-        } while (isdigit(c));
-        buf[n < sizeof(buf) ? n : sizeof(buf) - 1] = '\0';
+        long x = 0;
+        int digits = 0;
+        for (c = peek(t); isdigit(c); c = peek(t)) {
+            if (x <= INT_MAX) /* beyond, the value is refused anyway */
+                x = 10 * x + (c - '0');
+            digits++;
+            advance(t);
+        }
+        int n = (int)(t->p - start);
         if (c != EOF && !isspace(c))
-            return acc_fail(err, "%s:%ld: field '%s': '%s%c' is not an integer", t->path, t->line,
-                            field, buf, isprint(c) ? c : '?');
-        char *end;
-        errno = 0;
-        long x = strtol(buf, &end, 10);
-        if (n >= sizeof(buf) || *end || end == buf || errno || x > INT_MAX || x < -INT_MAX)
-            return acc_fail(err, "%s:%ld: field '%s': '%s' is not an integer in [-2^31+1, 2^31-1]",
-                            t->path, t->line, field, buf);
+            return acc_fail(err, "%s:%ld: field '%s': '%.*s%c' is not an integer", t->path, t->line,
+                            field, n < 23 ? n : 23, start, isprint(c) ? c : '?');
+        if (digits == 0 || x > INT_MAX)
+            return acc_fail(err,
+                            "%s:%ld: field '%s': '%.*s' is not an integer in [-2^31+1, 2^31-1]",
+                            t->path, t->line, field, n < 23 ? n : 23, start);
+        if (neg)
+            x = -x;
         *v = x;
         return ACC_TOK_INT;
     }

@@ -200,12 +200,34 @@ static int store(drat *d, const int *lits, int n)
     return id;
 }
 
+/* Writes " x" (x = 0: " 0"). */
+static void put_int(FILE *f, long x)
+{
+    char b[24];
+    int n = 0;
+    unsigned long u = x < 0 ? 0ul - (unsigned long)x : (unsigned long)x;
+    do
+        b[n++] = (char)('0' + u % 10);
+    while (u /= 10);
+    putc_unlocked(' ', f);
+    if (x < 0)
+        putc_unlocked('-', f);
+    while (n)
+        putc_unlocked(b[--n], f);
+}
+
 static void put_clause(FILE *f, int id, const int *lits, int n)
 {
     fprintf(f, "%d", id);
     for (int i = 0; i < n; i++)
-        fprintf(f, " %d", lits[i]);
-    fputs(" 0", f);
+        put_int(f, lits[i]);
+    put_int(f, 0);
+}
+
+static int by_pos(const void *a, const void *b)
+{
+    int x = ((const pair *)a)->pos, y = ((const pair *)b)->pos;
+    return (x > y) - (x < y);
 }
 
 /* The LRAT hints of a conflict: the reasons of the clause `confl`'s
@@ -248,7 +270,9 @@ static void analyze(drat *d, int confl, int skip, ivec *out)
         }
     }
     /* trail order: each reason is unit when its turn comes */
-    for (int i = 1; i < d->nfound; i++) {
+    if (d->nfound > 32)
+        qsort(d->found, (size_t)d->nfound, sizeof(pair), by_pos);
+    for (int i = 1; i < d->nfound; i++) { /* few: insertion sort */
         pair p = d->found[i];
         int j = i;
         for (; j > 0 && d->found[j - 1].pos > p.pos; j--)
@@ -263,7 +287,7 @@ static void analyze(drat *d, int confl, int skip, ivec *out)
 static void put_hints(FILE *f, const ivec *h)
 {
     for (int i = 0; i < h->n; i++)
-        fprintf(f, " %d", h->a[i]);
+        put_int(f, h->a[i]);
     fputs(" 0\n", f);
 }
 
