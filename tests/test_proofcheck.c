@@ -252,6 +252,13 @@ Test(proofcheck, lrat_hints_that_do_not_propagate_are_rejected, .init = make_tmp
      * (1 -2) contain 1 */
     cr_assert_eq(check_lrat(F4, "5 -1 0 0\n", msg, sizeof(msg)), 1);
     cr_assert(strstr(msg, "has no hint group -1"), "%s", msg);
+    /* RAT on 1 in F5: the one candidate (-1 2), clause 1, adds -2; (2 3)
+     * then gives 3 and (2 -3) clashes.  Without hint 3 the group ends
+     * without a conflict */
+    cr_assert_eq(check_lrat(F5, "6 1 0 -1 2 3 0\n7 2 0 6 1 0\n8 0 7 4 5 0\n", msg, sizeof(msg)), 0,
+                 "%s", msg);
+    cr_assert_eq(check_lrat(F5, "6 1 0 -1 2 0\n", msg, sizeof(msg)), 1);
+    cr_assert(strstr(msg, "clause 6: the hints of RAT group -1 end without a conflict"), "%s", msg);
     /* a proof that never adds the empty clause */
     cr_assert_eq(check_lrat(F4, "5 1 0 1 2 0\n", msg, sizeof(msg)), 1);
     cr_assert(strstr(msg, "never adds the empty clause"), "%s", msg);
