@@ -53,6 +53,11 @@ CORE_OBJ := $(call obj,obj,$(CORE_SRC))
 COSIM_OBJ := $(call obj,obj,$(COSIM_SRC))
 CORE_SAN_OBJ := $(call obj,san,$(CORE_SRC))
 COSIM_SAN_OBJ := $(call obj,san,$(COSIM_SRC))
+# planner/sat/proof.cpp: CaDiCaL writes proofs through its C++ API only
+CORE_CXX_SRC := $(wildcard planner/sat/*.cpp)
+CORE_OBJ += $(patsubst %.cpp,$(B)/obj/%.o,$(CORE_CXX_SRC))
+CORE_SAN_OBJ += $(patsubst %.cpp,$(B)/san/%.o,$(CORE_CXX_SRC))
+CXXFLAGS_BASE := -std=c++17 -I. -Wall -Wextra -Wpedantic -Wshadow $(WERROR) -MMD -MP
 BINS := $(patsubst %_main.c,$(B)/bin/%,$(notdir $(MAIN_SRC)))
 TESTS := $(patsubst tests/%.c,$(B)/test/%,$(TEST_SRC))
 
@@ -70,11 +75,12 @@ help:
 	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-random-test wave-test systemc-test"
 	@echo "Tools"
 	@echo "  make plan LAYER=..      the planner: build/plan/<layer>.sched and .json [PLAN_TIME=s]"
+	@echo "             [CHECK=1]    and the certificate (.cnf), its DRAT proof, checked by proofcheck"
 	@echo "  make layers [NET=..]    every catalog layer with its shape and MACs"
 	@echo "  make wave LAYER=.. [FROM=i TO=j]  FST waveform and GTKWave save file under build/wave/<layer>/"
 	@echo "  make synth              Yosys synthesis of the default configuration, cell count"
 	@echo "  make bench              speed figures with their commands; rewrites docs/figures.md"
-	@echo "  make tools              build/bin/: asm bench cosim layers plan planbench vparams"
+	@echo "  make tools              build/bin/: asm bench cosim layers plan planbench proofcheck vparams"
 	@echo "  make rtl-sim | systemc-sim   the Verilated simulator of CONFIG (build/rtl|sc/<config>/cosim)"
 	@echo "  make deps               install the Debian packages the project needs (mk/deps.sh)"
 	@echo "  make clean              remove build/"
@@ -117,6 +123,16 @@ $(B)/san/%.o: %.c | $(DEPS_OK)
 	$(call msg,CC-SAN,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_BASE) -O1 -g $(SAN) -c $< -o $@
+
+$(B)/obj/%.o: %.cpp | $(DEPS_OK)
+	$(call msg,CXX,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CXX) $(CXXFLAGS_BASE) $(OPT) -c $< -o $@
+
+$(B)/san/%.o: %.cpp | $(DEPS_OK)
+	$(call msg,CXX-SAN,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CXX) $(CXXFLAGS_BASE) -O1 -g $(SAN) -c $< -o $@
 
 $(B)/lib/libcore.a: $(CORE_OBJ)
 	$(call msg,AR,$@)
@@ -299,8 +315,21 @@ cosim: $(COSIM_BIN)
 	$(Q)$(COSIM_BIN) --backend $(BACKEND) $(COSIM_ARGS)
 endif
 
-plan: $(B)/bin/plan
+# CHECK=1: the sat planner's certificate and its DRAT proof, checked by
+# build/bin/proofcheck (docs/planner.md, "Checking a certificate").
+CHECK ?= 0
+PLAN_CERT = $(B)/plan/$(subst /,_,$(subst :,_,$(LAYER)))
+plan: $(B)/bin/plan $(if $(filter 1,$(CHECK)),$(B)/bin/proofcheck)
+ifeq ($(CHECK),1)
+	$(Q)mkdir -p $(B)/plan && rm -f $(PLAN_CERT).cnf $(PLAN_CERT).cnf.nogoods $(PLAN_CERT).drat $(PLAN_CERT).lrat
+	$(Q)$(B)/bin/plan --layer $(LAYER) --config $(CONFIG) --planner $(PLANNER) --time $(PLAN_TIME) \
+	  --dimacs $(PLAN_CERT).cnf --proof $(PLAN_CERT).drat $(ARGS)
+	$(Q)if [ ! -f $(PLAN_CERT).cnf ]; then \
+	  echo "make plan CHECK=1: FAILED: no certificate, optimality is not proven (PLAN_TIME=$(PLAN_TIME))"; exit 1; fi
+	$(Q)$(B)/bin/proofcheck --lrat $(PLAN_CERT).lrat $(PLAN_CERT).cnf $(PLAN_CERT).drat
+else
 	$(Q)$(B)/bin/plan --layer $(LAYER) --config $(CONFIG) --planner $(PLANNER) --time $(PLAN_TIME) $(ARGS)
+endif
 
 layers: $(B)/bin/layers
 	$(Q)$(B)/bin/layers $(NET)

@@ -25,6 +25,9 @@ ParameterizedTestParameters(input, every_reader_refuses_an_endless_device)
         {"cosim --layer lenet_1 --sched {} --out build/test-out/input-sched"},   /* .sched */
         {"cosim --layer lenet_1 --config {} --out build/test-out/input-config"}, /* .ini */
         {"cosim --layer lenet_1 --x {} --w {} --out build/test-out/input-npy"},  /* .npy */
+        {"proofcheck {} tests/data/proofcheck_ok.drat"},                         /* DIMACS */
+        {"proofcheck tests/data/proofcheck_ok.cnf {}"},                          /* DRAT */
+        {"proofcheck --lrat-only tests/data/proofcheck_ok.cnf {}"},              /* LRAT */
     };
     return cr_make_param_array(endless_case, cases, sizeof(cases) / sizeof(cases[0]));
 }

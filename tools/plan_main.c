@@ -2,7 +2,7 @@
  * writes it with a JSON summary.
  *
  *   plan --layer SPEC [--config NAME|FILE] [--planner sat|double|serial]
- *        [--time SECONDS] [--dimacs FILE] [--tiling TK,TH,TW,TC]
+ *        [--time SECONDS] [--dimacs FILE [--proof FILE]] [--tiling TK,TH,TW,TC]
  *        [--choice TK,TH,TW,TC,ORDER,BA,BW,BO,MODE] [--out-dir DIR] [--quiet|--verbose]
  *
  * Writes DIR/<layer>.sched (directives, and per instruction a comment with the
@@ -36,6 +36,7 @@
 #include "planner/opt_gen.h"
 #include "planner/registry.h"
 #include "planner/sat/opt_space.h"
+#include "planner/sat/proof.h"
 #include "planner/sat/sat.h"
 #include "core/sched.h"
 #include "core/util.h"
@@ -48,6 +49,7 @@ typedef struct options {
     const plan_entry *entry; /* the planner (planner/registry.h) */
     const char *out_dir;
     const char *dimacs;
+    const char *proof; /* --proof: the DRAT proof of the --dimacs certificate */
     double time_limit;
     int has_tiling, has_choice, quiet, verbose;
     acc_tiling tiling;
@@ -60,7 +62,7 @@ static void usage(FILE *f)
     plan_names(names, sizeof(names), "|");
     fprintf(f,
             "usage: plan --layer SPEC [--config NAME|FILE] [--planner %s]\n"
-            "            [--time SECONDS] [--dimacs FILE] [--tiling TK,TH,TW,TC]\n"
+            "            [--time SECONDS] [--dimacs FILE [--proof FILE]] [--tiling TK,TH,TW,TC]\n"
             "            [--choice TK,TH,TW,TC,ORDER,BA,BW,BO,MODE] [--out-dir DIR] "
             "[--quiet|--verbose]\n"
             "  --layer    NET_N (e.g. resnet_3) or FILE.csv:ROW\n"
@@ -70,6 +72,8 @@ static void usage(FILE *f)
     plan_print_list(f, "               ");
     fputs("  --time     time limit of the sat planner in seconds (default: none)\n"
           "  --dimacs   sat: write the final UNSAT query there (and FILE.nogoods)\n"
+          "  --proof    with --dimacs: a fresh CaDiCaL solves FILE again and writes its DRAT\n"
+          "             proof there (check it with build/bin/proofcheck)\n"
           "  --tiling   a fixed tiling instead of the planner's search\n"
           "  --choice   generate exactly this point of the search space (ORDER is kyx, kxy,\n"
           "             ykx, yxk, xky or xyk; BA, BW, BO buffers 1..4; MODE 0 overlap,\n"
@@ -166,6 +170,7 @@ enum {
     CLI_TILING,
     CLI_TIME,
     CLI_DIMACS,
+    CLI_PROOF,
     CLI_CHOICE,
     CLI_QUIET,
     CLI_VERBOSE,
@@ -180,6 +185,7 @@ static const struct option long_options[] = {
     {"tiling", required_argument, NULL, CLI_TILING},
     {"time", required_argument, NULL, CLI_TIME},
     {"dimacs", required_argument, NULL, CLI_DIMACS},
+    {"proof", required_argument, NULL, CLI_PROOF},
     {"choice", required_argument, NULL, CLI_CHOICE},
     {"quiet", no_argument, NULL, CLI_QUIET},
     {"verbose", no_argument, NULL, CLI_VERBOSE},
@@ -260,6 +266,9 @@ static int parse_args(int argc, char **argv, options *o)
         case CLI_DIMACS:
             o->dimacs = val;
             break;
+        case CLI_PROOF:
+            o->proof = val;
+            break;
         case CLI_CHOICE:
             if (parse_choice(val, &o->choice) != 0) {
                 usage_error("--choice expects TK,TH,TW,TC,ORDER,BA,BW,BO,MODE (e.g. "
@@ -307,6 +316,10 @@ static int parse_args(int argc, char **argv, options *o)
         o->planner = "choice";
     if (o->dimacs && strcmp(o->planner, "sat") != 0) {
         usage_error("--dimacs needs --planner sat", NULL);
+        return -1;
+    }
+    if (o->proof && !o->dimacs) {
+        usage_error("--proof needs --dimacs", NULL);
         return -1;
     }
     return 0;
@@ -628,6 +641,8 @@ static void print_summary(const options *o, const acc_layer *l, const acc_config
     if (oc->is_sat && o->dimacs)
         printf(oc->sat.dimacs_written ? " and %s (+ .nogoods)" : " (no %s: nothing proven)",
                o->dimacs);
+    if (oc->is_sat && o->proof && oc->sat.dimacs_written)
+        printf(" and its DRAT proof %s", o->proof);
     printf(".\n");
 }
 
@@ -712,7 +727,8 @@ static void drop_certificate(const options *o, const outcome *oc)
     char *nogoods = acc_malloc(n);
     snprintf(nogoods, n, "%s.nogoods", o->dimacs);
     acc_error err;
-    if (remove_old(o->dimacs, &err) != 0 || remove_old(nogoods, &err) != 0)
+    if (remove_old(o->dimacs, &err) != 0 || remove_old(nogoods, &err) != 0 ||
+        (o->proof && remove_old(o->proof, &err) != 0))
         fprintf(stderr, "plan: %s\n", err.msg);
     free(nogoods);
 }
@@ -785,6 +801,13 @@ int main(int argc, char **argv)
                 "plan: the %s planner claims makespan %lld, the model gives %lld; "
                 "nothing written\n",
                 o.planner, (long long)oc.claimed, (long long)tm.makespan);
+        rc = 1;
+    }
+
+    /* the certificate's proof: a fresh solver, before anything is written */
+    if (rc == 0 && o.proof && oc.is_sat && oc.sat.dimacs_written &&
+        acc_sat_write_proof(o.dimacs, o.proof, &err) != 20) {
+        fprintf(stderr, "plan: %s\n", err.msg);
         rc = 1;
     }
 
