@@ -124,9 +124,9 @@ static void check_schedule(const acc_program *p, int64_t claimed, const acc_laye
 }
 
 /* Least makespan over every point of the space: each generated and timed
- * with model_run. */
+ * with model_run; *least_lb: the least lower bound of a point. */
 static int64_t exhaustive_minimum(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
-                                  int kmax, int *points)
+                                  int kmax, int *points, int64_t *least_lb)
 {
     opt_space sp;
     acc_error e;
@@ -135,8 +135,12 @@ static int64_t exhaustive_minimum(const acc_layer *l, const acc_config *cfg, con
     int idx[OPT_DIMS] = {0};
     int64_t best = -1;
     *points = 0;
+    *least_lb = -1;
     for (;;) {
         if (opt_space_member(&sp, idx)) {
+            int64_t lb = (int64_t)opt_space_eval(&sp, sp.lb, idx);
+            if (*least_lb < 0 || lb < *least_lb)
+                *least_lb = lb;
             opt_choice c;
             opt_space_choice(&sp, idx, &c);
             acc_program p;
@@ -195,10 +199,13 @@ ParameterizedTest(tiny_case *tc, sat, the_proven_optimum_is_the_exhaustive_minim
     cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, &o, &r, &e), 0, "%s", e.msg);
     cr_assert(r.optimal, "proven optimal");
     int points;
-    int64_t best = exhaustive_minimum(&l, &cfg, &mm, tc->kmax, &points);
+    int64_t least_lb;
+    int64_t best = exhaustive_minimum(&l, &cfg, &mm, tc->kmax, &points, &least_lb);
     cr_assert_gt(points, 100, "a space worth searching (%d points)", points);
     cr_assert_eq(r.makespan, best, "sat %lld, exhaustive minimum %lld over %d points",
                  (long long)r.makespan, (long long)best, points);
+    cr_assert_eq(r.space_bound, least_lb,
+                 "the space bound read from the proof is the least bound of a point");
     cr_assert_eq(r.proven_bound, r.makespan);
     cr_assert_leq(r.lower_bound, r.makespan);
     cr_assert_leq(r.makespan, r.double_makespan, "never worse than the baselines");
@@ -788,6 +795,48 @@ ParameterizedTestParameters(sat, the_exported_query_certifies_optimality)
     return cr_make_param_array(cert_case, ps, sizeof(ps) / sizeof(ps[0]));
 }
 
+/* Rewrites the DIMACS file without its implied clauses (the group after
+ * the encoding), keeping the nogoods and the unit clauses of T, and returns
+ * the new file's path (static buffer). */
+static const char *without_implied(const char *path)
+{
+    char *text = acc_read_file(path, NULL, NULL);
+    cr_assert(text != NULL);
+    const char *mark = strstr(text, "After the encoding come ");
+    cr_assert(mark != NULL);
+    int units = 0, nogoods = 0, tw = 0;
+    cr_assert_eq(sscanf(mark, "After the encoding come %d implied clauses", &units), 1);
+    const char *m2 = strstr(mark, "then the ");
+    cr_assert(m2 && sscanf(m2, "then the %d nogood", &nogoods) == 1);
+    const char *m3 = strstr(m2 + 9, "then the ");
+    cr_assert(m3 && sscanf(m3, "then the %d unit clauses", &tw) == 1);
+    /* lines from the end: tw units of T and the nogoods (kept), the implied
+     * clauses (dropped) */
+    char *p = text + strlen(text), *keep = NULL;
+    for (int k = 0; k < tw + nogoods + units; k++) {
+        do
+            p--;
+        while (p > text && p[-1] != '\n');
+        if (k == tw + nogoods - 1)
+            keep = p;
+    }
+    static char out[600];
+    snprintf(out, sizeof(out), "%s.noimplied", path);
+    FILE *f = fopen(out, "w");
+    cr_assert(f != NULL);
+    char *hdr = strstr(text, "p cnf ");
+    cr_assert(hdr != NULL && hdr < p);
+    int vars = 0, clauses = 0;
+    cr_assert_eq(sscanf(hdr, "p cnf %d %d", &vars, &clauses), 2);
+    fprintf(f, "p cnf %d %d\n", vars, clauses - units);
+    char *body = strchr(hdr, '\n') + 1;
+    fwrite(body, 1, (size_t)(p - body), f);
+    fputs(keep ? keep : "", f);
+    fclose(f);
+    free(text);
+    return out;
+}
+
 ParameterizedTest(cert_case *cc, sat, the_exported_query_certifies_optimality, .init = make_tmpdir,
                   .fini = remove_tmpdir)
 {
@@ -808,6 +857,9 @@ ParameterizedTest(cert_case *cc, sat, the_exported_query_certifies_optimality, .
     cr_assert_eq(acc_sat_solve_dimacs(path, &e), 20, "%s", e.msg);
     if (cc->dpll)
         cr_assert_eq(dpll_solve(path), 20);
+    /* the implied clauses (interval reasoning) only help: without them the
+     * query is still UNSAT */
+    cr_assert_eq(acc_sat_solve_dimacs(without_implied(path), &e), 20, "%s", e.msg);
     /* not vacuous: the encoding alone (without implied units and nogoods) is
      * SAT exactly from the space's least lower bound on */
     cr_assert_gt(r.space_bound, 0);
