@@ -10,8 +10,11 @@
  * schedules timed, makespan, the lower bound valid for the search
  * space and makespan / that bound, whether optimality is proven, speedup
  * over each baseline, DRAM traffic / compulsory traffic, and the validator's
- * verdict on the schedule.  Then the count proven, the median, largest and
- * total solve time, the geometric means and the totals, and
+ * verdict on the schedule.  A layer of the same shape as an earlier one
+ * (the same cache key, planner/opt_cache.h) is not planned again: the
+ * search is deterministic, so its row repeats the earlier one's figures.
+ * Then the count proven, the median, largest and total solve time of the
+ * distinct shapes, the geometric means and the totals, and
  * the array-efficiency table: per layer the makespan against
  * ceil(MACs / (R*C)) (the array doing nothing but useful MACs) and against
  * the compulsory-traffic bound (every needed input and weight byte read and
@@ -30,6 +33,7 @@
 #include "core/config.h"
 #include "core/layer.h"
 #include "model/model.h"
+#include "planner/opt_cache.h"
 #include "planner/sat/sat.h"
 #include "model/validate.h"
 
@@ -106,6 +110,17 @@ static void print_efficiency(const eff_row *e, int n, const acc_config *cfg)
            "", (double)ms / (double)ideal, "", 100.0 * macs / ((double)ms * pes));
     printf("worst layer: %s at %.3fx ideal\n", worst_name, worst);
 }
+
+/* A layer's figures, for the later layers of the same shape (the same
+ * cache key: the search is deterministic, so they get the same schedule). */
+typedef struct solved {
+    uint64_t key;
+    const char *name;
+    int64_t work, makespan, lower_bound;
+    int evaluations, optimal, valid;
+    int eff_at; /* its row of the array-efficiency table */
+    double ratio, univ, ser, dbl, traffic;
+} solved;
 
 /* CPU seconds of this process (user + system). */
 static double cpu_seconds(void)
@@ -193,6 +208,8 @@ int main(int argc, char **argv)
     double log_ratio = 0, log_univ = 0, log_ser = 0, log_dbl = 0, sum_ser = 0, total_s = 0,
            max_s = 0;
     double *times = acc_calloc((size_t)list.count + 1, sizeof(double));
+    solved *done = acc_calloc((size_t)list.count + 1, sizeof(solved));
+    int ndone = 0, repeats = 0;
     int64_t total_work = 0;
     const char *max_name = "";
     int proven = 0, failures = 0, n = 0;
@@ -200,6 +217,31 @@ int main(int argc, char **argv)
         const acc_layer *l = &list.items[i];
         acc_memmap mm;
         acc_memmap_default(l, &mm);
+        const uint64_t key = opt_cache_key(l, &cfg, &mm);
+        const solved *same = NULL;
+        for (int k = 0; k < ndone && !same; k++)
+            if (done[k].key == key)
+                same = &done[k];
+        if (same) { /* planned already under another name */
+            printf("%-12s %8s %10lld %7d %10lld %10lld %7.4f %9.3f %6s %8.3f %8.3f %9.3f %6s  "
+                   "(the shape of %s)\n",
+                   l->name, "-", (long long)same->work, same->evaluations,
+                   (long long)same->makespan, (long long)same->lower_bound, same->ratio, same->univ,
+                   same->optimal ? "yes" : "no", same->ser, same->dbl, same->traffic,
+                   same->valid ? "yes" : "NO", same->name);
+            eff[neff] = eff[same->eff_at];
+            eff[neff].name = l->name;
+            neff++;
+            log_ratio += log(same->ratio);
+            log_univ += log(same->univ);
+            log_ser += log(same->ser > 0 ? same->ser : 1);
+            log_dbl += log(same->dbl > 0 ? same->dbl : 1);
+            sum_ser += same->ser;
+            proven += same->optimal;
+            failures += !same->valid;
+            repeats++;
+            continue;
+        }
         acc_sat_options o;
         memset(&o, 0, sizeof(o));
         o.budget = budget;
@@ -242,6 +284,10 @@ int main(int argc, char **argv)
                (long long)r.lower_bound, ratio, univ, r.optimal ? "yes" : "no", ser, dbl, traffic,
                valid ? "yes" : "NO");
         fflush(stdout);
+        done[ndone] =
+            (solved){key,   l->name, r.work, r.makespan, r.lower_bound, r.evaluations, r.optimal,
+                     valid, neff,    ratio,  univ,       ser,           dbl,           traffic};
+        ndone++;
         eff[neff].name = l->name;
         eff[neff].makespan = r.makespan;
         eff[neff].macs = layer_macs(l);
@@ -267,15 +313,18 @@ int main(int argc, char **argv)
     if (n > 0) {
         qsort(times, (size_t)n, sizeof(double), cmp_double);
         double median = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
-        printf("\n%d layers: %d proven optimal; solve CPU time total %.1f s, median %.2f s, max "
-               "%.2f s (%s); work total %lld\n"
+        const int all = n + repeats;
+        printf("\n%d layers: %d proven optimal; %d distinct shapes planned (each later layer of a "
+               "shape has its schedule),\nsolve CPU time total %.1f s, median %.2f s, max %.2f s "
+               "(%s); work total %lld\n"
                "geometric mean: makespan / lower bound %.4f, makespan / universal bound %.3f,\n"
                "speedup over serial %.3f (arithmetic mean %.3f), over double %.3f\n",
-               n, proven, total_s, median, max_s, max_name, (long long)total_work,
-               exp(log_ratio / n), exp(log_univ / n), exp(log_ser / n), sum_ser / n,
-               exp(log_dbl / n));
+               all, proven, n, total_s, median, max_s, max_name, (long long)total_work,
+               exp(log_ratio / all), exp(log_univ / all), exp(log_ser / all), sum_ser / all,
+               exp(log_dbl / all));
     }
     free(times);
+    free(done);
     print_efficiency(eff, neff, &cfg);
     free(eff);
     if (failures)
