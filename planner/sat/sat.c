@@ -513,6 +513,7 @@ static void sweep_dfs(sweep_state *w, int k)
         w->n++;
         return;
     }
+    ACC_REQUIRE(k >= 1 && k < OPT_DIMS);
     const int d = sweep_dims[k];
     char *saved = w->allowed[d];
     w->allowed[d] = w->one[d];
