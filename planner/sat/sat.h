@@ -34,7 +34,7 @@
 #define ACC_SAT_EVAL_WORK 10
 /* The default budget: every layer of the catalog is proven well within it
  * on the shipped configurations (docs/planner.md). */
-#define ACC_SAT_BUDGET_DEFAULT ((int64_t)2000000)
+#define ACC_SAT_BUDGET_DEFAULT ((int64_t)20000000)
 
 /* The former time limits (plan --time, PLAN_TIME, ACC_PLAN_TIME) are read
  * as budgets by one fixed conversion, so they are deterministic too:
