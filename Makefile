@@ -31,9 +31,13 @@ CONFIG ?= default
 SEED ?= 1
 BACKEND ?= rtl
 PLANNER ?= sat
-# Time limit of the sat planner in seconds (0: none), for plan and cosim
-# (cosim reads it from the environment, docs/planner.md "Caching").
-PLAN_TIME ?= 60
+# Work budget of the sat planner, a deterministic count (0: none; empty: the
+# default, which proves every catalog layer), for plan and cosim (cosim reads
+# it from the environment); PLAN_TIME=S, the former time limit, is read as a
+# budget of S x 20000 (docs/planner.md "The budget").
+PLAN_BUDGET ?=
+PLAN_TIME ?=
+export ACC_PLAN_BUDGET = $(PLAN_BUDGET)
 export ACC_PLAN_TIME = $(PLAN_TIME)
 NET ?=
 # Layers of a NET run at once, each in a worker process (docs/cosim.md,
@@ -74,7 +78,7 @@ help:
 	@echo "  make cosim NET=resnet18 [JOBS=n]  every layer of a network, n layers at once (default: nproc), with a table"
 	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-random-test wave-test systemc-test"
 	@echo "Tools"
-	@echo "  make plan LAYER=..      the planner: build/plan/<layer>.sched and .json [PLAN_TIME=s]"
+	@echo "  make plan LAYER=..      the planner: build/plan/<layer>.sched and .json [PLAN_BUDGET=n]"
 	@echo "             [CHECK=1]    and the certificate (.cnf), its DRAT proof, checked by proofcheck"
 	@echo "  make layers [NET=..]    every catalog layer with its shape and MACs"
 	@echo "  make wave LAYER=.. [FROM=i TO=j]  FST waveform and GTKWave save file under build/wave/<layer>/"
@@ -102,7 +106,7 @@ help:
 	@echo "  make lint               lint-rtl (Verilator -Wall) and lint-c (cppcheck, clang-tidy)"
 	@echo "  make format | format-check   clang-format the C sources | check they are formatted"
 	@echo "Knobs"
-	@echo "  V=1 show commands; PLANNER=sat|double|serial (default sat); PLAN_TIME=s (default 60);"
+	@echo "  V=1 show commands; PLANNER=sat|double|serial (default sat); PLAN_BUDGET=n (sat's work budget);"
 	@echo "  TRACE=1 make cosim runs as make wave; ARGS=... passed to the tool; B=dir build folder"
 	@echo "  MAX_BYTES=n MAX_CYCLES=n MAX_SECONDS=s: the ceilings of a cosim run (0 lifts one; docs/cosim.md)"
 
@@ -319,16 +323,17 @@ endif
 # build/bin/proofcheck (docs/planner.md, "Checking a certificate").
 CHECK ?= 0
 PLAN_CERT = $(B)/plan/$(subst /,_,$(subst :,_,$(LAYER)))
+PLAN_ARGS = --layer $(LAYER) --config $(CONFIG) --planner $(PLANNER) $(if $(PLAN_TIME),--time $(PLAN_TIME)) \
+	$(if $(PLAN_BUDGET),--budget $(PLAN_BUDGET))
 plan: $(B)/bin/plan $(if $(filter 1,$(CHECK)),$(B)/bin/proofcheck)
 ifeq ($(CHECK),1)
 	$(Q)mkdir -p $(B)/plan && rm -f $(PLAN_CERT).cnf $(PLAN_CERT).cnf.nogoods $(PLAN_CERT).drat $(PLAN_CERT).lrat
-	$(Q)$(B)/bin/plan --layer $(LAYER) --config $(CONFIG) --planner $(PLANNER) --time $(PLAN_TIME) \
-	  --dimacs $(PLAN_CERT).cnf --proof $(PLAN_CERT).drat $(ARGS)
+	$(Q)$(B)/bin/plan $(PLAN_ARGS) --dimacs $(PLAN_CERT).cnf --proof $(PLAN_CERT).drat $(ARGS)
 	$(Q)if [ ! -f $(PLAN_CERT).cnf ]; then \
-	  echo "make plan CHECK=1: FAILED: no certificate, optimality is not proven (PLAN_TIME=$(PLAN_TIME))"; exit 1; fi
+	  echo "make plan CHECK=1: FAILED: no certificate, optimality is not proven within the budget"; exit 1; fi
 	$(Q)$(B)/bin/proofcheck --lrat $(PLAN_CERT).lrat $(PLAN_CERT).cnf $(PLAN_CERT).drat
 else
-	$(Q)$(B)/bin/plan --layer $(LAYER) --config $(CONFIG) --planner $(PLANNER) --time $(PLAN_TIME) $(ARGS)
+	$(Q)$(B)/bin/plan $(PLAN_ARGS) $(ARGS)
 endif
 
 layers: $(B)/bin/layers

@@ -12,22 +12,31 @@
 #include "planner/sat/sat.h"
 #include "core/sched.h"
 
-#define DEFAULT_TIME_LIMIT 60.0
-
 const char *opt_cache_dir(void)
 {
     const char *d = getenv("ACC_PLAN_CACHE");
     return d && d[0] ? d : "build/plan/cache";
 }
 
-double opt_cache_time_limit(void)
+int64_t opt_cache_budget(void)
 {
-    const char *t = getenv("ACC_PLAN_TIME");
-    if (!t || !t[0])
-        return DEFAULT_TIME_LIMIT;
-    char *end;
-    double v = strtod(t, &end);
-    return *end || v < 0 ? DEFAULT_TIME_LIMIT : v;
+    const char *names[2] = {"ACC_PLAN_BUDGET", "ACC_PLAN_TIME"};
+    for (int k = 0; k < 2; k++) {
+        const char *t = getenv(names[k]);
+        if (!t || !t[0])
+            continue;
+        char *end;
+        double v = strtod(t, &end);
+        if (*end || !(v >= 0) || v > 1e15) {
+            fprintf(stderr,
+                    "warning: %s='%s' is not a number >= 0; the sat planner's default budget "
+                    "%lld is used\n",
+                    names[k], t, (long long)ACC_SAT_BUDGET_DEFAULT);
+            return ACC_SAT_BUDGET_DEFAULT;
+        }
+        return k == 0 ? (int64_t)v : acc_sat_budget_of_seconds(v);
+    }
+    return ACC_SAT_BUDGET_DEFAULT;
 }
 
 static uint64_t fnv(uint64_t h, const void *data, size_t n)
@@ -69,34 +78,31 @@ uint64_t opt_cache_key(const acc_layer *l, const acc_config *cfg, const acc_memm
     return h;
 }
 
-/* File name characters: letters, digits, '-', '_' and '.' (others '_'). */
-static void safe(const char *s, char *out, size_t n)
+/* 1 when a fresh search with `budget` returns the entry's schedule: the
+ * search is deterministic and stops only when its work reaches the budget,
+ * so a proven entry of work W is what every budget above W (or none)
+ * returns, and an unproven one what its own budget returns. */
+static int applies(int optimal, long long entry_budget, long long work, int64_t budget)
 {
-    size_t i = 0;
-    for (; s[i] && i + 1 < n; i++) {
-        char c = s[i];
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '-' || c == '_' || c == '.';
-        out[i] = ok ? c : '_';
-    }
-    out[i] = '\0';
+    if (optimal == 1)
+        return budget <= 0 || budget > work;
+    return optimal == 0 && budget > 0 && entry_budget == budget;
 }
 
 /* Reads a cache entry; returns 0 with the program and claim, or -1 (also
- * when the program does not take the claimed makespan in the model, e.g.
- * an entry cut short). */
-static int load(const char *path, const acc_config *cfg, double time_limit, acc_program *out,
+ * when it does not apply to the budget, or the program does not take the
+ * claimed makespan in the model, e.g. an entry cut short). */
+static int load(const char *path, const acc_config *cfg, int64_t budget, acc_program *out,
                 int64_t *claimed)
 {
     char *text = acc_read_file_max(path, ACC_SCHED_FILE_MAX, NULL, NULL);
     if (!text)
         return -1;
-    long long ms = -1, lb = -1;
+    long long ms = -1, lb = -1, eb = -1, work = -1;
     int optimal = -1;
-    double limit = -1;
-    int ok = sscanf(text, "# sat: makespan=%lld optimal=%d lower_bound=%lld time_limit=%lf", &ms,
-                    &optimal, &lb, &limit) == 4 &&
-             ms > 0 && (optimal == 1 || (optimal == 0 && time_limit <= limit && time_limit > 0));
+    int ok = sscanf(text, "# sat: makespan=%lld optimal=%d lower_bound=%lld budget=%lld work=%lld",
+                    &ms, &optimal, &lb, &eb, &work) == 5 &&
+             ms > 0 && work >= 0 && applies(optimal, eb, work, budget);
     acc_sched_meta meta;
     if (ok && acc_sched_parse(text, path, out, &meta, NULL) != 0)
         ok = 0;
@@ -118,21 +124,29 @@ static int load(const char *path, const acc_config *cfg, double time_limit, acc_
     return 0;
 }
 
+/* Writes an entry.  It names no layer and no configuration (every layer of
+ * the shape and every configuration of the values share it): its comment
+ * gives the shape and the values instead. */
 static int store(const char *dir, const char *path, const acc_layer *l, const acc_config *cfg,
-                 const acc_memmap *mm, const acc_sat_result *r, double time_limit)
+                 const acc_memmap *mm, const acc_sat_result *r)
 {
     if (acc_mkdirs(dir, NULL) != 0)
         return -1;
-    char header[256];
+    char header[768];
     snprintf(header, sizeof(header),
-             "# sat: makespan=%lld optimal=%d lower_bound=%lld time_limit=%g\n"
-             "# cached schedule of the sat planner (%s), docs/planner.md \"Caching\"\n",
-             (long long)r->makespan, r->optimal, (long long)r->lower_bound, time_limit,
-             ACC_SAT_VERSION);
+             "# sat: makespan=%lld optimal=%d lower_bound=%lld budget=%lld work=%lld\n"
+             "# cached schedule of the sat planner (%s), docs/planner.md \"Caching\", for every\n"
+             "# layer of shape %dx%dx%d, %d filters %dx%d, stride %d,%d, padding %d,%d,%d,%d,\n"
+             "# dilation %d,%d, groups %d, on every configuration of %dx%d, %u bytes in %d banks,\n"
+             "# %d-bit bus, latency %d/%d\n",
+             (long long)r->makespan, r->optimal, (long long)r->lower_bound, (long long)r->budget,
+             (long long)r->work, ACC_SAT_VERSION, l->ifmap_h, l->ifmap_w, l->channels,
+             l->num_filter, l->filter_h, l->filter_w, l->stride_h, l->stride_w, l->pad_top,
+             l->pad_bottom, l->pad_left, l->pad_right, l->dil_h, l->dil_w, l->groups, cfg->rows,
+             cfg->cols, cfg->spad_bytes, cfg->spad_banks, cfg->axi_data_bits, cfg->read_latency,
+             cfg->write_latency);
     acc_sched_meta meta;
     memset(&meta, 0, sizeof(meta));
-    snprintf(meta.layer, sizeof(meta.layer), "%s", l->name);
-    snprintf(meta.config, sizeof(meta.config), "%s", cfg->name);
     snprintf(meta.planner, sizeof(meta.planner), "sat");
     meta.has_memmap = 1;
     meta.memmap = *mm;
@@ -140,23 +154,19 @@ static int store(const char *dir, const char *path, const acc_layer *l, const ac
 }
 
 int opt_cache_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm, const char *dir,
-                   double time_limit, acc_program *out, int64_t *claimed, int *hit, acc_error *err)
+                   int64_t budget, acc_program *out, int64_t *claimed, int *hit, acc_error *err)
 {
     ACC_REQUIRE(l != NULL && cfg != NULL && mm != NULL && out != NULL && claimed != NULL);
     if (!dir)
         dir = opt_cache_dir();
-    if (time_limit < 0)
-        time_limit = opt_cache_time_limit();
-    char lname[ACC_NAME_MAX], cname[ACC_NAME_MAX];
-    safe(l->name, lname, sizeof(lname));
-    safe(cfg->name, cname, sizeof(cname));
-    size_t n = strlen(dir) + strlen(lname) + strlen(cname) + 40;
+    if (budget < 0)
+        budget = opt_cache_budget();
+    size_t n = strlen(dir) + 40;
     char *path = acc_malloc(n);
-    snprintf(path, n, "%s/%s-%s-%016" PRIx64 ".sched", dir, lname, cname,
-             opt_cache_key(l, cfg, mm));
+    snprintf(path, n, "%s/%016" PRIx64 ".sched", dir, opt_cache_key(l, cfg, mm));
     if (hit)
         *hit = 0;
-    if (load(path, cfg, time_limit, out, claimed) == 0) {
+    if (load(path, cfg, budget, out, claimed) == 0) {
         if (hit)
             *hit = 1;
         free(path);
@@ -164,13 +174,13 @@ int opt_cache_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *
     }
     acc_sat_options o;
     memset(&o, 0, sizeof(o));
-    o.time_limit = time_limit;
+    o.budget = budget;
     acc_sat_result r;
     if (acc_sat_plan(l, cfg, mm, &o, &r, err) != 0) {
         free(path);
         return -1;
     }
-    store(dir, path, l, cfg, mm, &r, time_limit); /* best effort */
+    store(dir, path, l, cfg, mm, &r); /* best effort */
     *out = r.program;
     acc_program_init(&r.program);
     *claimed = r.makespan;

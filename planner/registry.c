@@ -45,12 +45,12 @@ static int plan_sat(const acc_layer *l, const acc_config *cfg, const acc_memmap 
                     const plan_request *rq, acc_program *out, plan_result *res, acc_error *err)
 {
     start(out, res);
-    double limit = rq->time_limit < 0 ? opt_cache_time_limit() : rq->time_limit;
+    int64_t budget = rq->budget < 0 ? opt_cache_budget() : rq->budget;
     if (rq->use_cache && !rq->tiling && !rq->dimacs_path)
-        return opt_cache_plan(l, cfg, mm, rq->cache_dir, limit, out, &res->claimed, NULL, err);
+        return opt_cache_plan(l, cfg, mm, rq->cache_dir, budget, out, &res->claimed, NULL, err);
     acc_sat_options so;
     memset(&so, 0, sizeof(so));
-    so.time_limit = limit;
+    so.budget = budget;
     so.dimacs_path = rq->dimacs_path;
     so.tiling = rq->tiling;
     so.log = rq->log;
@@ -83,7 +83,7 @@ void plan_request_init(plan_request *rq)
 {
     ACC_REQUIRE(rq);
     memset(rq, 0, sizeof(*rq));
-    rq->time_limit = -1;
+    rq->budget = -1;
     rq->use_cache = 1;
 }
 

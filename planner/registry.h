@@ -31,7 +31,7 @@
  * the memory map.  Initialise with plan_request_init. */
 typedef struct plan_request {
     const acc_tiling *tiling; /* a fixed tiling; NULL: the planner searches (borrowed) */
-    double time_limit;        /* sat: seconds, 0 none, < 0 opt_cache_time_limit() */
+    int64_t budget;           /* sat: work units (sat.h), 0 none, < 0 opt_cache_budget() */
     int use_cache;            /* sat: 1 plan through the schedule cache (opt_cache.h),
                                  0 solve afresh and fill plan_result.sat.  A fixed
                                  tiling or a dimacs_path always solves afresh */
@@ -79,7 +79,7 @@ typedef struct plan_alias {
 extern const plan_entry plan_registry[];
 extern const plan_alias plan_aliases[];
 
-/* Sets the defaults: no fixed tiling, the default time limit, through the
+/* Sets the defaults: no fixed tiling, the default budget, through the
  * cache, no certificate, no log.  rq must not be NULL. */
 void plan_request_init(plan_request *rq);
 

@@ -1,8 +1,10 @@
 /* test_opt_cache.c - the sat planner's schedule cache (planner/opt_cache.h):
  * a second plan of the same layer is read from the cache and claims the
  * same makespan; the key changes with the shape and the configuration's
- * values but not with names; a damaged entry is planned again; an unproven
- * entry is used only with a time limit no larger than its own. */
+ * values but not with names, and a layer of the same shape under another
+ * name reads the entry; a damaged entry is planned again; a proven entry
+ * serves every budget above its work, an unproven one only its own budget;
+ * the budget comes from ACC_PLAN_BUDGET or, converted, ACC_PLAN_TIME. */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 
 #include "model/model.h"
 #include "planner/opt_cache.h"
+#include "planner/sat/sat.h"
 
 #include "core/catalog.h"
 
@@ -81,10 +84,48 @@ Test(opt_cache, a_second_plan_is_read_from_the_cache, .init = make_dir, .fini = 
     cr_assert_eq(a.count, b.count);
     for (int i = 0; i < a.count; i++)
         cr_assert(memcmp(&a.ins[i], &b.ins[i], sizeof(a.ins[i])) == 0, "instruction %d", i);
-    char path[512];
+    char path[512], want[512];
     entry_path(path, sizeof(path));
-    cr_assert(strstr(path, "/lenet_2-small-"), "%s", path);
+    snprintf(want, sizeof(want), "%s/%016llx.sched", dir,
+             (unsigned long long)opt_cache_key(&l, &cfg, &mm));
+    cr_assert_str_eq(path, want, "the file is named by the key alone");
     acc_program_free(&a);
+    acc_program_free(&b);
+}
+
+Test(opt_cache, a_layer_of_the_same_shape_under_another_name_reads_the_entry, .init = make_dir,
+     .fini = remove_dir)
+{
+    acc_layer l;
+    acc_config cfg;
+    acc_memmap mm;
+    setup(&l, &cfg, &mm);
+    acc_program a, b;
+    int64_t ca, cb;
+    int hit = -1;
+    acc_error e;
+    cr_assert_eq(opt_cache_plan(&l, &cfg, &mm, dir, 0, &a, &ca, &hit, &e), 0, "%s", e.msg);
+    cr_assert_eq(hit, 0);
+    acc_layer twin = l;
+    snprintf(twin.name, sizeof(twin.name), "twin_of_lenet_2");
+    acc_config c2 = cfg;
+    snprintf(c2.name, sizeof(c2.name), "small_copy");
+    cr_assert_eq(opt_cache_plan(&twin, &c2, &mm, dir, 0, &b, &cb, &hit, &e), 0, "%s", e.msg);
+    cr_assert_eq(hit, 1, "the renamed layer on the renamed configuration reads the entry");
+    cr_assert_eq(cb, ca);
+    cr_assert_eq(b.count, a.count);
+    cr_assert(memcmp(a.ins, b.ins, (size_t)a.count * sizeof(a.ins[0])) == 0, "the same program");
+    char path[512];
+    entry_path(path, sizeof(path)); /* and there is still one entry */
+    acc_program_free(&a);
+    acc_program_free(&b);
+
+    /* a layer of another shape does not */
+    twin.num_filter++;
+    acc_memmap m2;
+    acc_memmap_default(&twin, &m2);
+    cr_assert_eq(opt_cache_plan(&twin, &cfg, &m2, dir, 0, &b, &cb, &hit, &e), 0, "%s", e.msg);
+    cr_assert_eq(hit, 0, "another shape is planned");
     acc_program_free(&b);
 }
 
@@ -125,7 +166,7 @@ Test(opt_cache, a_damaged_entry_is_planned_again, .init = make_dir, .fini = remo
     entry_path(path, sizeof(path));
     FILE *f = fopen(path, "w");
     cr_assert(f != NULL);
-    fputs("# sat: makespan=5 optimal=1 lower_bound=5 time_limit=0\nload nonsense\n", f);
+    fputs("# sat: makespan=5 optimal=1 lower_bound=5 budget=0 work=0\nload nonsense\n", f);
     fclose(f);
     int64_t again;
     cr_assert_eq(opt_cache_plan(&l, &cfg, &mm, dir, 0, &a, &again, &hit, &e), 0, "%s", e.msg);
@@ -154,8 +195,21 @@ Test(opt_cache, a_damaged_entry_is_planned_again, .init = make_dir, .fini = remo
     acc_program_free(&a);
 }
 
-Test(opt_cache, an_unproven_entry_needs_a_time_limit_no_larger_than_its_own, .init = make_dir,
-     .fini = remove_dir)
+/* The entry's header line: budget and work. */
+static void header_of(const char *path, int *optimal, long long *budget, long long *work)
+{
+    acc_error e;
+    char *text = acc_read_file(path, NULL, &e);
+    cr_assert(text != NULL, "%s", e.msg);
+    long long ms, lb;
+    cr_assert_eq(sscanf(text,
+                        "# sat: makespan=%lld optimal=%d lower_bound=%lld budget=%lld work=%lld",
+                        &ms, optimal, &lb, budget, work),
+                 5, "%.120s", text);
+    free(text);
+}
+
+Test(opt_cache, an_unproven_entry_serves_only_its_own_budget, .init = make_dir, .fini = remove_dir)
 {
     acc_layer l;
     acc_config cfg;
@@ -165,22 +219,79 @@ Test(opt_cache, an_unproven_entry_needs_a_time_limit_no_larger_than_its_own, .in
     cr_assert_eq(acc_config_load("default", &cfg, &e), 0, "%s", e.msg);
     acc_memmap_default(&l, &mm);
     acc_program a;
-    int64_t claim;
-    int hit;
-    /* a limit that expires at once: the baseline's schedule, unproven */
-    cr_assert_eq(opt_cache_plan(&l, &cfg, &mm, dir, 1e-9, &a, &claim, &hit, &e), 0, "%s", e.msg);
+    int64_t claim, again;
+    int hit, optimal;
+    long long budget, work;
+    /* a budget of one conflict: the search stops at once, unproven */
+    cr_assert_eq(opt_cache_plan(&l, &cfg, &mm, dir, 1, &a, &claim, &hit, &e), 0, "%s", e.msg);
     acc_program_free(&a);
     char path[512];
     entry_path(path, sizeof(path));
-    char *text = acc_read_file(path, NULL, &e);
-    cr_assert(text != NULL, "%s", e.msg);
-    cr_assert(strncmp(text, "# sat: makespan=", 16) == 0 && strstr(text, "optimal=0"), "%.80s",
-              text);
-    free(text);
-    cr_assert_eq(opt_cache_plan(&l, &cfg, &mm, dir, 1e-9, &a, &claim, &hit, &e), 0, "%s", e.msg);
-    cr_assert_eq(hit, 1, "the same limit reuses it");
+    header_of(path, &optimal, &budget, &work);
+    cr_assert_eq(optimal, 0);
+    cr_assert_eq(budget, 1);
+    cr_assert_geq(work, 1, "the work reached the budget");
+    cr_assert_eq(opt_cache_plan(&l, &cfg, &mm, dir, 1, &a, &again, &hit, &e), 0, "%s", e.msg);
+    cr_assert_eq(hit, 1, "the same budget reuses it");
+    cr_assert_eq(again, claim);
     acc_program_free(&a);
-    cr_assert_eq(opt_cache_plan(&l, &cfg, &mm, dir, 1e-6, &a, &claim, &hit, &e), 0, "%s", e.msg);
-    cr_assert_eq(hit, 0, "a longer limit plans again");
+    cr_assert_eq(opt_cache_plan(&l, &cfg, &mm, dir, 2, &a, &again, &hit, &e), 0, "%s", e.msg);
+    cr_assert_eq(hit, 0, "another budget plans again");
     acc_program_free(&a);
+}
+
+Test(opt_cache, a_proven_entry_serves_every_budget_above_its_work, .init = make_dir,
+     .fini = remove_dir)
+{
+    acc_layer l;
+    acc_config cfg;
+    acc_memmap mm;
+    setup(&l, &cfg, &mm);
+    acc_program a;
+    int64_t claim, again;
+    int hit, optimal;
+    long long budget, work;
+    acc_error e;
+    cr_assert_eq(opt_cache_plan(&l, &cfg, &mm, dir, 0, &a, &claim, &hit, &e), 0, "%s", e.msg);
+    acc_program_free(&a);
+    char path[512];
+    entry_path(path, sizeof(path));
+    header_of(path, &optimal, &budget, &work);
+    cr_assert_eq(optimal, 1, "proven without a budget");
+    cr_assert_eq(budget, 0);
+    cr_assert_eq(opt_cache_plan(&l, &cfg, &mm, dir, work + 1, &a, &again, &hit, &e), 0, "%s",
+                 e.msg);
+    cr_assert_eq(hit, 1, "a budget above the work it took: the same search, the same schedule");
+    cr_assert_eq(again, claim);
+    acc_program_free(&a);
+    cr_assert_eq(opt_cache_plan(&l, &cfg, &mm, dir, ACC_SAT_BUDGET_DEFAULT, &a, &again, &hit, &e),
+                 0, "%s", e.msg);
+    cr_assert_eq(hit, 1, "the default budget too");
+    acc_program_free(&a);
+    if (work > 0) {
+        cr_assert_eq(opt_cache_plan(&l, &cfg, &mm, dir, work, &a, &again, &hit, &e), 0, "%s",
+                     e.msg);
+        cr_assert_eq(hit, 0, "a budget the search could have reached plans again");
+        acc_program_free(&a);
+    }
+}
+
+Test(opt_cache, the_budget_comes_from_the_environment)
+{
+    unsetenv("ACC_PLAN_BUDGET");
+    unsetenv("ACC_PLAN_TIME");
+    cr_assert_eq(opt_cache_budget(), ACC_SAT_BUDGET_DEFAULT);
+    setenv("ACC_PLAN_TIME", "2", 1);
+    cr_assert_eq(opt_cache_budget(), 2 * (int64_t)ACC_SAT_WORK_PER_SECOND,
+                 "the former time limit, converted");
+    setenv("ACC_PLAN_TIME", "0", 1);
+    cr_assert_eq(opt_cache_budget(), 0, "0 seconds: no budget");
+    setenv("ACC_PLAN_BUDGET", "12345", 1);
+    cr_assert_eq(opt_cache_budget(), 12345, "the budget wins over the time");
+    setenv("ACC_PLAN_BUDGET", "lots", 1);
+    cr_assert_eq(opt_cache_budget(), ACC_SAT_BUDGET_DEFAULT, "not a number: the default");
+    setenv("ACC_PLAN_BUDGET", "", 1);
+    cr_assert_eq(opt_cache_budget(), 0, "empty: the time decides");
+    unsetenv("ACC_PLAN_BUDGET");
+    unsetenv("ACC_PLAN_TIME");
 }

@@ -484,7 +484,7 @@ ParameterizedTest(big_case *bc, opt_gen, filters_above_15_taps_are_planned_by_ev
         plan_request rq;
         plan_request_init(&rq);
         rq.use_cache = 0;
-        rq.time_limit = 60;
+        rq.budget = ACC_SAT_BUDGET_DEFAULT;
         acc_program p;
         plan_result res;
         cr_assert_eq(pe->plan(&l, &cfg, &mm, &rq, &p, &res, &e), 0, "%s: %s", pe->name, e.msg);

@@ -15,7 +15,7 @@
  * unit clauses fix T at the claimed makespan - 1, the nogood clauses
  * exclude exactly the points listed beside them, in order, and each of
  * those points is a member of the space whose program re-times to its
- * recorded makespan, above T; without the implied unit clauses (interval
+ * recorded makespan, above T; without the implied clauses (interval
  * reasoning) the query stays unsatisfiable, with a proof that verifies. */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
@@ -435,7 +435,7 @@ Test(proofcheck, the_certificate_fixes_t_below_the_claim_and_its_nogoods_are_the
     const char *m = strstr(text, "After the encoding come ");
     cr_assert(m != NULL);
     int units = 0, nogoods = 0, tw = 0;
-    cr_assert_eq(sscanf(m, "After the encoding come %d implied unit clauses", &units), 1);
+    cr_assert_eq(sscanf(m, "After the encoding come %d implied clauses", &units), 1);
     m = strstr(m, "then the ");
     cr_assert(m && sscanf(m, "then the %d nogood", &nogoods) == 1);
     m = strstr(m + 9, "then the ");
@@ -555,10 +555,10 @@ Test(proofcheck, the_certificate_fixes_t_below_the_claim_and_its_nogoods_are_the
     fclose(nf);
     cr_assert_eq(listed, nogoods, "every nogood clause has its line");
 
-    /* the implied units (interval reasoning) are not needed: without them
+    /* the implied clauses (interval reasoning) are not needed: without them
      * the query is still unsatisfiable, for a fresh CaDiCaL and by a proof
      * the checkers verify */
-    cr_assert_gt(units, 0, "the case has implied units");
+    cr_assert_gt(units, 0, "the case has implied clauses");
     char lean[160], lean_drat[160];
     snprintf(lean, sizeof(lean), "%s/lean.cnf", tmpdir);
     snprintf(lean_drat, sizeof(lean_drat), "%s/lean.drat", tmpdir);

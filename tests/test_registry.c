@@ -232,7 +232,7 @@ Test(registry, sat_plans_through_its_cache_unless_asked_to_solve_afresh)
     plan_request rq;
     plan_request_init(&rq);
     cr_assert_eq(rq.use_cache, 1, "the default goes through the cache");
-    cr_assert_lt(rq.time_limit, 0, "the default time limit is the cache's");
+    cr_assert_lt(rq.budget, 0, "the default budget is the cache's");
     rq.cache_dir = cache;
     cr_assert_eq(sat->plan(&l, &cfg, &mm, &rq, &a, &ra, &err), 0, "%s", err.msg);
     cr_assert_eq(count_files(cache), 1, "the schedule was cached");
@@ -242,10 +242,10 @@ Test(registry, sat_plans_through_its_cache_unless_asked_to_solve_afresh)
     cr_assert_eq(b.count, a.count, "the cached schedule is the same");
 
     rq.use_cache = 0;
-    rq.time_limit = 0;
+    rq.budget = 0;
     cr_assert_eq(sat->plan(&l, &cfg, &mm, &rq, &c, &rc, &err), 0, "%s", err.msg);
     cr_assert(rc.have_sat, "a fresh solve returns its figures");
-    cr_assert(rc.sat.optimal, "proven without a time limit on a tiny layer");
+    cr_assert(rc.sat.optimal, "proven without a budget on a tiny layer");
     cr_assert_eq(rc.sat.program.count, 0, "the program moved to the caller");
     cr_assert(rc.have_choice);
     cr_assert_eq(rc.claimed, rc.sat.makespan);

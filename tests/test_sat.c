@@ -124,9 +124,9 @@ static void check_schedule(const acc_program *p, int64_t claimed, const acc_laye
 }
 
 /* Least makespan over every point of the space: each generated and timed
- * with model_run. */
+ * with model_run; *least_lb: the least lower bound of a point. */
 static int64_t exhaustive_minimum(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
-                                  int kmax, int *points)
+                                  int kmax, int *points, int64_t *least_lb)
 {
     opt_space sp;
     acc_error e;
@@ -135,8 +135,12 @@ static int64_t exhaustive_minimum(const acc_layer *l, const acc_config *cfg, con
     int idx[OPT_DIMS] = {0};
     int64_t best = -1;
     *points = 0;
+    *least_lb = -1;
     for (;;) {
         if (opt_space_member(&sp, idx)) {
+            int64_t lb = (int64_t)opt_space_eval(&sp, sp.lb, idx);
+            if (*least_lb < 0 || lb < *least_lb)
+                *least_lb = lb;
             opt_choice c;
             opt_space_choice(&sp, idx, &c);
             acc_program p;
@@ -195,10 +199,13 @@ ParameterizedTest(tiny_case *tc, sat, the_proven_optimum_is_the_exhaustive_minim
     cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, &o, &r, &e), 0, "%s", e.msg);
     cr_assert(r.optimal, "proven optimal");
     int points;
-    int64_t best = exhaustive_minimum(&l, &cfg, &mm, tc->kmax, &points);
+    int64_t least_lb;
+    int64_t best = exhaustive_minimum(&l, &cfg, &mm, tc->kmax, &points, &least_lb);
     cr_assert_gt(points, 100, "a space worth searching (%d points)", points);
     cr_assert_eq(r.makespan, best, "sat %lld, exhaustive minimum %lld over %d points",
                  (long long)r.makespan, (long long)best, points);
+    cr_assert_eq(r.space_bound, least_lb,
+                 "the space bound read from the proof is the least bound of a point");
     cr_assert_eq(r.proven_bound, r.makespan);
     cr_assert_leq(r.lower_bound, r.makespan);
     cr_assert_leq(r.makespan, r.double_makespan, "never worse than the baselines");
@@ -423,7 +430,7 @@ Test(sat, a_layer_that_cannot_fit_is_refused_with_the_sizes)
     acc_layer_list_free(&list);
 }
 
-Test(sat, a_time_limit_returns_the_best_schedule_so_far_unproven)
+Test(sat, a_budget_returns_the_best_schedule_so_far_unproven)
 {
     acc_config cfg;
     acc_layer l;
@@ -434,12 +441,15 @@ Test(sat, a_time_limit_returns_the_best_schedule_so_far_unproven)
     acc_memmap_default(&l, &mm);
     acc_sat_options o;
     memset(&o, 0, sizeof(o));
-    o.time_limit = 1e-9; /* expires before the first solver call */
+    o.budget = 1; /* one conflict: the search stops in its first solver call */
     acc_sat_result r;
     cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, &o, &r, &e), 0, "%s", e.msg);
     cr_assert_not(r.optimal);
-    cr_assert_eq(r.space_bound, -1, "the space's bound was not established");
-    cr_assert_eq(r.lower_bound, r.universal.best);
+    cr_assert_eq(r.budget, 1);
+    cr_assert_geq(r.work, 1, "it stopped because the work reached the budget");
+    cr_assert_eq(r.evaluations, 1, "only the returned schedule was timed");
+    cr_assert_leq(r.space_bound, r.makespan);
+    cr_assert_eq(r.lower_bound, acc_max64(r.universal.best, r.space_bound));
     cr_assert_eq(r.proven_bound, r.lower_bound);
     cr_assert_gt(r.makespan - r.proven_bound, 0, "a gap remains");
     cr_assert_eq(r.makespan,
@@ -447,6 +457,85 @@ Test(sat, a_time_limit_returns_the_best_schedule_so_far_unproven)
                  "the better baseline is the best so far");
     cr_assert_gt(r.program.count, 0);
     acc_sat_result_free(&r);
+}
+
+/* Plans l on cfg with a budget (0: none). */
+static void plan_with(const acc_layer *l, const acc_config *cfg, int64_t budget, acc_sat_result *r)
+{
+    acc_memmap mm;
+    acc_memmap_default(l, &mm);
+    acc_sat_options o;
+    memset(&o, 0, sizeof(o));
+    o.budget = budget;
+    acc_error e;
+    cr_assert_eq(acc_sat_plan(l, cfg, &mm, &o, r, &e), 0, "%s", e.msg);
+}
+
+/* The two results are the same search: program bytes, claim and figures. */
+static void assert_same_search(const acc_sat_result *a, const acc_sat_result *b, const char *what)
+{
+    cr_assert_eq(a->makespan, b->makespan, "%s: makespan", what);
+    cr_assert_eq(a->optimal, b->optimal, "%s: optimal", what);
+    cr_assert_eq(a->space_bound, b->space_bound, "%s: space bound", what);
+    cr_assert_eq(a->work, b->work, "%s: work", what);
+    cr_assert_eq(a->conflicts, b->conflicts, "%s: conflicts", what);
+    cr_assert_eq(a->evaluations, b->evaluations, "%s: evaluations", what);
+    cr_assert_eq(a->nogoods, b->nogoods, "%s: nogoods", what);
+    cr_assert_eq(a->sat_calls, b->sat_calls, "%s: solver calls", what);
+    cr_assert_eq(a->program.count, b->program.count, "%s: program length", what);
+    cr_assert(memcmp(a->program.ins, b->program.ins,
+                     (size_t)a->program.count * sizeof(a->program.ins[0])) == 0,
+              "%s: the programs differ", what);
+    cr_assert(memcmp(&a->choice, &b->choice, sizeof(a->choice)) == 0, "%s: choice", what);
+}
+
+Test(sat, the_same_shape_planned_twice_and_renamed_gives_the_same_schedule)
+{
+    acc_config cfg;
+    acc_layer l;
+    acc_error e;
+    cr_assert_eq(acc_config_load("small", &cfg, &e), 0, "%s", e.msg);
+    cr_assert_eq(acc_layer_lookup("lenet_2", &l, &e), 0, "%s", e.msg);
+    acc_sat_result a, b, c;
+    plan_with(&l, &cfg, 0, &a);
+    cr_assert(a.optimal);
+    plan_with(&l, &cfg, 0, &b);
+    assert_same_search(&a, &b, "planned twice");
+    acc_layer twin = l;
+    snprintf(twin.name, sizeof(twin.name), "another_name");
+    plan_with(&twin, &cfg, ACC_SAT_BUDGET_DEFAULT, &c);
+    assert_same_search(&a, &c, "renamed, with the default budget");
+    acc_sat_result_free(&a);
+    acc_sat_result_free(&b);
+    acc_sat_result_free(&c);
+}
+
+Test(sat, an_exhausted_budget_gives_the_same_unproven_result_every_time)
+{
+    acc_config cfg;
+    acc_layer l;
+    acc_error e;
+    cr_assert_eq(acc_config_load("small", &cfg, &e), 0, "%s", e.msg);
+    cr_assert_eq(acc_layer_lookup("lenet_2", &l, &e), 0, "%s", e.msg);
+    acc_sat_result full, a, b;
+    plan_with(&l, &cfg, 0, &full);
+    cr_assert(full.optimal);
+    cr_assert_eq(full.budget, 0);
+    cr_assert_eq(full.work, full.conflicts + ACC_SAT_EVAL_WORK * (int64_t)full.evaluations,
+                 "work: conflicts and timed schedules");
+    cr_assert_gt(full.work, 20, "a search long enough to cut");
+    const int64_t half = full.work / 2;
+    plan_with(&l, &cfg, half, &a);
+    plan_with(&l, &cfg, half, &b);
+    cr_assert_not(a.optimal, "half the work proves nothing");
+    cr_assert_geq(a.work, half, "it stopped at the budget");
+    cr_assert_lt(a.work, full.work);
+    cr_assert_geq(a.makespan, full.makespan);
+    cr_assert_leq(a.space_bound, full.space_bound, "the interval bound is below the least bound");
+    assert_same_search(&a, &b, "the same budget twice");
+    acc_sat_result_free(&full);
+    acc_sat_result_free(&a);
+    acc_sat_result_free(&b);
 }
 
 /* ------------------------------------------------------------ certificate */
@@ -638,7 +727,7 @@ static const char *with_bound(const char *path, int64_t T)
     const char *mark = strstr(text, "After the encoding come ");
     cr_assert(mark != NULL);
     int units = 0, nogoods = 0, tw = 0;
-    cr_assert_eq(sscanf(mark, "After the encoding come %d implied unit clauses", &units), 1);
+    cr_assert_eq(sscanf(mark, "After the encoding come %d implied clauses", &units), 1);
     const char *m2 = strstr(mark, "then the ");
     cr_assert(m2 && sscanf(m2, "then the %d nogood", &nogoods) == 1);
     const char *m3 = strstr(m2 + 9, "then the ");
@@ -706,6 +795,48 @@ ParameterizedTestParameters(sat, the_exported_query_certifies_optimality)
     return cr_make_param_array(cert_case, ps, sizeof(ps) / sizeof(ps[0]));
 }
 
+/* Rewrites the DIMACS file without its implied clauses (the group after
+ * the encoding), keeping the nogoods and the unit clauses of T, and returns
+ * the new file's path (static buffer). */
+static const char *without_implied(const char *path)
+{
+    char *text = acc_read_file(path, NULL, NULL);
+    cr_assert(text != NULL);
+    const char *mark = strstr(text, "After the encoding come ");
+    cr_assert(mark != NULL);
+    int units = 0, nogoods = 0, tw = 0;
+    cr_assert_eq(sscanf(mark, "After the encoding come %d implied clauses", &units), 1);
+    const char *m2 = strstr(mark, "then the ");
+    cr_assert(m2 && sscanf(m2, "then the %d nogood", &nogoods) == 1);
+    const char *m3 = strstr(m2 + 9, "then the ");
+    cr_assert(m3 && sscanf(m3, "then the %d unit clauses", &tw) == 1);
+    /* lines from the end: tw units of T and the nogoods (kept), the implied
+     * clauses (dropped) */
+    char *p = text + strlen(text), *keep = NULL;
+    for (int k = 0; k < tw + nogoods + units; k++) {
+        do
+            p--;
+        while (p > text && p[-1] != '\n');
+        if (k == tw + nogoods - 1)
+            keep = p;
+    }
+    static char out[600];
+    snprintf(out, sizeof(out), "%s.noimplied", path);
+    FILE *f = fopen(out, "w");
+    cr_assert(f != NULL);
+    char *hdr = strstr(text, "p cnf ");
+    cr_assert(hdr != NULL && hdr < p);
+    int vars = 0, clauses = 0;
+    cr_assert_eq(sscanf(hdr, "p cnf %d %d", &vars, &clauses), 2);
+    fprintf(f, "p cnf %d %d\n", vars, clauses - units);
+    char *body = strchr(hdr, '\n') + 1;
+    fwrite(body, 1, (size_t)(p - body), f);
+    fputs(keep ? keep : "", f);
+    fclose(f);
+    free(text);
+    return out;
+}
+
 ParameterizedTest(cert_case *cc, sat, the_exported_query_certifies_optimality, .init = make_tmpdir,
                   .fini = remove_tmpdir)
 {
@@ -726,6 +857,9 @@ ParameterizedTest(cert_case *cc, sat, the_exported_query_certifies_optimality, .
     cr_assert_eq(acc_sat_solve_dimacs(path, &e), 20, "%s", e.msg);
     if (cc->dpll)
         cr_assert_eq(dpll_solve(path), 20);
+    /* the implied clauses (interval reasoning) only help: without them the
+     * query is still UNSAT */
+    cr_assert_eq(acc_sat_solve_dimacs(without_implied(path), &e), 20, "%s", e.msg);
     /* not vacuous: the encoding alone (without implied units and nogoods) is
      * SAT exactly from the space's least lower bound on */
     cr_assert_gt(r.space_bound, 0);
@@ -842,20 +976,27 @@ Test(sat, the_plan_tool_writes_a_proven_schedule_and_its_certificate, .init = ma
     cr_assert_eq(acc_sat_solve_dimacs(path, &e), 20, "%s", e.msg);
 }
 
-Test(sat, the_plan_tool_reports_a_gap_under_a_time_limit, .init = make_tmpdir,
+Test(sat, the_plan_tool_reports_a_gap_when_the_budget_runs_out, .init = make_tmpdir,
      .fini = remove_tmpdir)
 {
     char cmd[1024], out[8192], path[256];
-    snprintf(cmd, sizeof(cmd), "%s/plan --layer resnet_12 --time 0.000001 --out-dir %s",
-             tu_bin_dir(), tmpdir);
-    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
-    cr_assert(strstr(out, "NOT proven optimal"), "%s", out);
-    snprintf(path, sizeof(path), "%s/resnet_12.json", tmpdir);
-    cJSON *j = load_json(path);
-    cr_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(j, "optimal")));
-    cr_assert_gt(num(j, "gap"), 0);
-    cr_assert_eq(num(j, "gap"), num(j, "makespan") - num(j, "proven_bound"));
-    cJSON_Delete(j);
+    /* --budget, and the former --time read as a budget (1e-6 s: 1 unit) */
+    const char *opts[2] = {"--budget 1", "--time 0.000001"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(cmd, sizeof(cmd), "%s/plan --layer resnet_12 %s --out-dir %s", tu_bin_dir(),
+                 opts[k], tmpdir);
+        cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
+        cr_assert(strstr(out, "NOT proven optimal (budget 1 exhausted"), "%s: %s", opts[k], out);
+        snprintf(path, sizeof(path), "%s/resnet_12.json", tmpdir);
+        cJSON *j = load_json(path);
+        cr_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(j, "optimal")));
+        cr_assert_gt(num(j, "gap"), 0);
+        cr_assert_eq(num(j, "gap"), num(j, "makespan") - num(j, "proven_bound"));
+        cJSON *sj = cJSON_GetObjectItemCaseSensitive(j, "sat");
+        cr_assert_eq(num(sj, "budget"), 1, "%s", opts[k]);
+        cr_assert_geq(num(sj, "work"), 1);
+        cJSON_Delete(j);
+    }
 }
 
 Test(sat, a_malformed_dimacs_file_is_reported_with_its_line, .init = make_tmpdir,

@@ -2,7 +2,7 @@
  * writes it with a JSON summary.
  *
  *   plan --layer SPEC [--config NAME|FILE] [--planner sat|double|serial]
- *        [--time SECONDS] [--dimacs FILE [--proof FILE]] [--tiling TK,TH,TW,TC]
+ *        [--budget WORK] [--dimacs FILE [--proof FILE]] [--tiling TK,TH,TW,TC]
  *        [--choice TK,TH,TW,TC,ORDER,BA,BW,BO,MODE] [--out-dir DIR] [--quiet|--verbose]
  *
  * Writes DIR/<layer>.sched (directives, and per instruction a comment with the
@@ -50,7 +50,7 @@ typedef struct options {
     const char *out_dir;
     const char *dimacs;
     const char *proof; /* --proof: the DRAT proof of the --dimacs certificate */
-    double time_limit;
+    int64_t budget;    /* sat: work units (planner/sat/sat.h), 0 none */
     int has_tiling, has_choice, quiet, verbose;
     acc_tiling tiling;
     opt_choice choice;
@@ -62,7 +62,7 @@ static void usage(FILE *f)
     plan_names(names, sizeof(names), "|");
     fprintf(f,
             "usage: plan --layer SPEC [--config NAME|FILE] [--planner %s]\n"
-            "            [--time SECONDS] [--dimacs FILE [--proof FILE]] [--tiling TK,TH,TW,TC]\n"
+            "            [--budget WORK] [--dimacs FILE [--proof FILE]] [--tiling TK,TH,TW,TC]\n"
             "            [--choice TK,TH,TW,TC,ORDER,BA,BW,BO,MODE] [--out-dir DIR] "
             "[--quiet|--verbose]\n"
             "  --layer    NET_N (e.g. resnet_3) or FILE.csv:ROW\n"
@@ -70,8 +70,12 @@ static void usage(FILE *f)
             "  --planner  the planner (default %s):\n",
             names, PLAN_DEFAULT);
     plan_print_list(f, "               ");
-    fputs("  --time     time limit of the sat planner in seconds (default: none)\n"
-          "  --dimacs   sat: write the final UNSAT query there (and FILE.nogoods)\n"
+    fprintf(f,
+            "  --budget   work budget of the sat planner: solver conflicts + %d per schedule\n"
+            "             timed, a deterministic count (default %lld; 0: none)\n"
+            "  --time     the former time limit: S seconds are a budget of S x %d\n",
+            ACC_SAT_EVAL_WORK, (long long)ACC_SAT_BUDGET_DEFAULT, ACC_SAT_WORK_PER_SECOND);
+    fputs("  --dimacs   sat: write the final UNSAT query there (and FILE.nogoods)\n"
           "  --proof    with --dimacs: a fresh CaDiCaL solves FILE again and writes its DRAT\n"
           "             proof there (check it with build/bin/proofcheck)\n"
           "  --tiling   a fixed tiling instead of the planner's search\n"
@@ -82,7 +86,7 @@ static void usage(FILE *f)
           "  --quiet    no summary on stdout\n"
           "  --verbose  sat: progress of the search on stderr\n"
           "  -h, --help this text\n"
-          "Options take their value as the next argument or after '=' (--time=10).\n"
+          "Options take their value as the next argument or after '=' (--budget=10000).\n"
           "Exit status: 0 written, 1 failure (the message is on stderr), 2 usage error.\n",
           f);
 }
@@ -169,6 +173,7 @@ enum {
     CLI_OUT_DIR,
     CLI_TILING,
     CLI_TIME,
+    CLI_BUDGET,
     CLI_DIMACS,
     CLI_PROOF,
     CLI_CHOICE,
@@ -184,6 +189,7 @@ static const struct option long_options[] = {
     {"out-dir", required_argument, NULL, CLI_OUT_DIR},
     {"tiling", required_argument, NULL, CLI_TILING},
     {"time", required_argument, NULL, CLI_TIME},
+    {"budget", required_argument, NULL, CLI_BUDGET},
     {"dimacs", required_argument, NULL, CLI_DIMACS},
     {"proof", required_argument, NULL, CLI_PROOF},
     {"choice", required_argument, NULL, CLI_CHOICE},
@@ -215,6 +221,7 @@ static int parse_args(int argc, char **argv, options *o)
     o->config = "default";
     o->planner = PLAN_DEFAULT;
     o->out_dir = "build/plan";
+    o->budget = ACC_SAT_BUDGET_DEFAULT;
     const char *planner = NULL;
     char *end;
     int ch, li = -1;
@@ -256,13 +263,25 @@ static int parse_args(int argc, char **argv, options *o)
             }
             o->has_tiling = 1;
             break;
-        case CLI_TIME:
-            o->time_limit = strtod(val, &end);
-            if (*end || o->time_limit < 0 || o->time_limit > 1e7) {
+        case CLI_TIME: {
+            double t = strtod(val, &end);
+            if (end == val || *end || !(t >= 0) || t > 1e7) {
                 usage_error("--time expects a number of seconds (0: no limit), got", val);
                 return -1;
             }
+            o->budget = acc_sat_budget_of_seconds(t);
             break;
+        }
+        case CLI_BUDGET: {
+            errno = 0;
+            long long b = strtoll(val, &end, 10);
+            if (end == val || *end || errno || b < 0) {
+                usage_error("--budget expects a whole number of work units (0: none), got", val);
+                return -1;
+            }
+            o->budget = (int64_t)b;
+            break;
+        }
         case CLI_DIMACS:
             o->dimacs = val;
             break;
@@ -467,7 +486,9 @@ static char *summary_json(const options *o, const acc_layer *l, const acc_config
     if (sat) {
         cJSON *sj = cJSON_AddObjectToObject(root, "sat");
         cJSON_AddStringToObject(sj, "version", ACC_SAT_VERSION);
-        cJSON_AddNumberToObject(sj, "time_limit", o->time_limit);
+        cJSON_AddNumberToObject(sj, "budget", (double)o->budget);
+        cJSON_AddNumberToObject(sj, "work", (double)oc->sat.work);
+        cJSON_AddNumberToObject(sj, "conflicts", (double)oc->sat.conflicts);
         cJSON_AddNumberToObject(sj, "solver_calls", oc->sat.sat_calls);
         cJSON_AddNumberToObject(sj, "evaluations", oc->sat.evaluations);
         cJSON_AddNumberToObject(sj, "nogoods", oc->sat.nogoods);
@@ -574,7 +595,7 @@ static int run_planner(const options *o, const acc_layer *l, const acc_config *c
         plan_request rq;
         plan_request_init(&rq);
         rq.use_cache = 0; /* a fresh solve, with its figures and certificate */
-        rq.time_limit = o->time_limit;
+        rq.budget = o->budget;
         rq.tiling = o->has_tiling ? &o->tiling : NULL;
         rq.dimacs_path = o->dimacs;
         rq.log = o->verbose ? stderr : NULL;
@@ -616,11 +637,13 @@ static void print_summary(const options *o, const acc_layer *l, const acc_config
            (long long)worst_makespan(p, cfg, &jit), (long long)lower, above);
     if (oc->is_sat && oc->sat.optimal)
         printf("optimal in the search space (proven; %d solver calls, %d schedules timed, "
-               "%d nogoods); ",
-               oc->sat.sat_calls, oc->sat.evaluations, oc->sat.nogoods);
+               "%d nogoods, work %lld); ",
+               oc->sat.sat_calls, oc->sat.evaluations, oc->sat.nogoods, (long long)oc->sat.work);
     else if (oc->is_sat)
-        printf("NOT proven optimal (time limit; gap %lld cycles to the proven bound %lld); ",
-               (long long)(tm->makespan - oc->sat.proven_bound), (long long)oc->sat.proven_bound);
+        printf("NOT proven optimal (budget %lld exhausted; gap %lld cycles to the proven bound "
+               "%lld); ",
+               (long long)oc->sat.budget, (long long)(tm->makespan - oc->sat.proven_bound),
+               (long long)oc->sat.proven_bound);
     else if (strcmp(o->planner, "choice") == 0)
         printf("the choice is %sa point of the search space, its lower bound %lld; ",
                oc->member ? "" : "not ", (long long)oc->choice_lb);

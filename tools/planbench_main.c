@@ -2,12 +2,19 @@
  * layer of a network (default: ResNet-18 on the default configuration), for
  * `make bench`.
  *
- *   planbench [--net NET] [--config NAME|FILE] [--time SECONDS]
+ *   planbench [--net NET] [--config NAME|FILE] [--budget WORK | --time SECONDS]
  *
- * Per layer: solve time, makespan, the lower bound valid for the search
+ * Per layer: solve time (CPU seconds of the process: the figure that does
+ * not depend on what else runs on the machine), the search's deterministic
+ * work (solver conflicts + ACC_SAT_EVAL_WORK per schedule timed, sat.h) and
+ * schedules timed, makespan, the lower bound valid for the search
  * space and makespan / that bound, whether optimality is proven, speedup
  * over each baseline, DRAM traffic / compulsory traffic, and the validator's
- * verdict on the schedule.  Then the geometric means and the totals, and
+ * verdict on the schedule.  A layer of the same shape as an earlier one
+ * (the same cache key, planner/opt_cache.h) is not planned again: the
+ * search is deterministic, so its row repeats the earlier one's figures.
+ * Then the count proven, the median, largest and total solve time of the
+ * distinct shapes, the geometric means and the totals, and
  * the array-efficiency table: per layer the makespan against
  * ceil(MACs / (R*C)) (the array doing nothing but useful MACs) and against
  * the compulsory-traffic bound (every needed input and weight byte read and
@@ -20,21 +27,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/catalog.h"
 #include "core/config.h"
 #include "core/layer.h"
 #include "model/model.h"
+#include "planner/opt_cache.h"
 #include "planner/sat/sat.h"
 #include "model/validate.h"
 
 static void usage(FILE *f)
 {
-    fputs("usage: planbench [--net NET] [--config NAME|FILE] [--time SECONDS]\n"
-          "  every layer of NET (default resnet) on the configuration (default default),\n"
-          "  planned by the sat planner with the time limit (default 60 s per layer)\n"
-          "  -h, --help  this text\n",
-          f);
+    fprintf(f,
+            "usage: planbench [--net NET] [--config NAME|FILE] [--budget WORK | --time SECONDS]\n"
+            "  every layer of NET (default resnet) on the configuration (default default),\n"
+            "  planned by the sat planner with a work budget per layer (default %lld; 0 none):\n"
+            "  solver conflicts + %d per schedule timed, a deterministic count; --time S is\n"
+            "  the former time limit, a budget of S x %d\n"
+            "  -h, --help  this text\n",
+            (long long)ACC_SAT_BUDGET_DEFAULT, ACC_SAT_EVAL_WORK, ACC_SAT_WORK_PER_SECOND);
 }
 
 static int usage_error(const char *msg, const char *arg)
@@ -46,14 +58,12 @@ static int usage_error(const char *msg, const char *arg)
 
 /* Long options; their codes are above every character so that getopt_long's
  * optopt tells a bad short option from a bad long one. */
-enum { CLI_NET = 256, CLI_CONFIG, CLI_TIME, CLI_HELP };
+enum { CLI_NET = 256, CLI_CONFIG, CLI_TIME, CLI_BUDGET, CLI_HELP };
 
 static const struct option long_options[] = {
-    {"net", required_argument, NULL, CLI_NET},
-    {"config", required_argument, NULL, CLI_CONFIG},
-    {"time", required_argument, NULL, CLI_TIME},
-    {"help", no_argument, NULL, CLI_HELP},
-    {NULL, 0, NULL, 0},
+    {"net", required_argument, NULL, CLI_NET},   {"config", required_argument, NULL, CLI_CONFIG},
+    {"time", required_argument, NULL, CLI_TIME}, {"budget", required_argument, NULL, CLI_BUDGET},
+    {"help", no_argument, NULL, CLI_HELP},       {NULL, 0, NULL, 0},
 };
 
 /* One layer's row of the array-efficiency table. */
@@ -101,10 +111,36 @@ static void print_efficiency(const eff_row *e, int n, const acc_config *cfg)
     printf("worst layer: %s at %.3fx ideal\n", worst_name, worst);
 }
 
+/* A layer's figures, for the later layers of the same shape (the same
+ * cache key: the search is deterministic, so they get the same schedule). */
+typedef struct solved {
+    uint64_t key;
+    const char *name;
+    int64_t work, makespan, lower_bound;
+    int evaluations, optimal, valid;
+    int eff_at; /* its row of the array-efficiency table */
+    double ratio, univ, ser, dbl, traffic;
+} solved;
+
+/* CPU seconds of this process (user + system). */
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 int main(int argc, char **argv)
 {
     const char *net = "resnet", *config = "default";
-    double limit = 60;
+    int64_t budget = ACC_SAT_BUDGET_DEFAULT;
+    double limit;
     char name[64], *end;
     int ch;
     opterr = 0;
@@ -122,9 +158,17 @@ int main(int argc, char **argv)
             break;
         case CLI_TIME:
             limit = strtod(optarg, &end);
-            if (end == optarg || *end || limit < 0)
+            if (end == optarg || *end || !(limit >= 0) || limit > 1e7)
                 return usage_error("--time expects a number of seconds, got", optarg);
+            budget = acc_sat_budget_of_seconds(limit);
             break;
+        case CLI_BUDGET: {
+            long long b = strtoll(optarg, &end, 10);
+            if (end == optarg || *end || b < 0)
+                return usage_error("--budget expects a whole number of work units, got", optarg);
+            budget = (int64_t)b;
+            break;
+        }
         case ':':
             return usage_error("option needs a value:", argv[optind - 1]);
         default: /* '?' */
@@ -146,29 +190,66 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("sat planner (%s) on %s, configuration %s (%dx%d, %u bytes, %d-bit bus, latency "
-           "%d/%d), time limit %g s per layer\n",
+           "%d/%d), budget %lld work units per layer%s\n",
            ACC_SAT_VERSION, net, cfg.name, cfg.rows, cfg.cols, cfg.spad_bytes, cfg.axi_data_bits,
-           cfg.read_latency, cfg.write_latency, limit);
+           cfg.read_latency, cfg.write_latency, (long long)budget, budget > 0 ? "" : " (none)");
+    printf("solve s: CPU seconds; work: solver conflicts + %d per schedule timed "
+           "(deterministic); timed: schedules generated and timed\n",
+           ACC_SAT_EVAL_WORK);
     printf("lower bound: valid for every schedule of the search space (docs/planner.md); "
            "universal: valid for every schedule\n\n");
-    printf("%-10s %8s %10s %10s %7s %9s %6s %8s %8s %9s %6s\n", "layer", "solve s", "makespan",
-           "lower bnd", "ms/lb", "ms/univ", "proven", "x serial", "x double", "dram/comp", "valid");
+    printf("%-12s %8s %10s %7s %10s %10s %7s %9s %6s %8s %8s %9s %6s\n", "layer", "solve s", "work",
+           "timed", "makespan", "lower bnd", "ms/lb", "ms/univ", "proven", "x serial", "x double",
+           "dram/comp", "valid");
     /* array efficiency, one row per planned layer */
     eff_row *eff = acc_calloc((size_t)list.count + 1, sizeof(eff_row));
     int neff = 0;
     const uint64_t pes = (uint64_t)cfg.rows * (uint64_t)cfg.cols;
     double log_ratio = 0, log_univ = 0, log_ser = 0, log_dbl = 0, sum_ser = 0, total_s = 0,
            max_s = 0;
+    double *times = acc_calloc((size_t)list.count + 1, sizeof(double));
+    solved *done = acc_calloc((size_t)list.count + 1, sizeof(solved));
+    int ndone = 0, repeats = 0;
+    int64_t total_work = 0;
+    const char *max_name = "";
     int proven = 0, failures = 0, n = 0;
     for (int i = 0; i < list.count; i++) {
         const acc_layer *l = &list.items[i];
         acc_memmap mm;
         acc_memmap_default(l, &mm);
+        const uint64_t key = opt_cache_key(l, &cfg, &mm);
+        const solved *same = NULL;
+        for (int k = 0; k < ndone && !same; k++)
+            if (done[k].key == key)
+                same = &done[k];
+        if (same) { /* planned already under another name */
+            printf("%-12s %8s %10lld %7d %10lld %10lld %7.4f %9.3f %6s %8.3f %8.3f %9.3f %6s  "
+                   "(the shape of %s)\n",
+                   l->name, "-", (long long)same->work, same->evaluations,
+                   (long long)same->makespan, (long long)same->lower_bound, same->ratio, same->univ,
+                   same->optimal ? "yes" : "no", same->ser, same->dbl, same->traffic,
+                   same->valid ? "yes" : "NO", same->name);
+            eff[neff] = eff[same->eff_at];
+            eff[neff].name = l->name;
+            neff++;
+            log_ratio += log(same->ratio);
+            log_univ += log(same->univ);
+            log_ser += log(same->ser > 0 ? same->ser : 1);
+            log_dbl += log(same->dbl > 0 ? same->dbl : 1);
+            sum_ser += same->ser;
+            proven += same->optimal;
+            failures += !same->valid;
+            repeats++;
+            continue;
+        }
         acc_sat_options o;
         memset(&o, 0, sizeof(o));
-        o.time_limit = limit;
+        o.budget = budget;
         acc_sat_result r;
-        if (acc_sat_plan(l, &cfg, &mm, &o, &r, &err) != 0) {
+        const double c0 = cpu_seconds();
+        int rc = acc_sat_plan(l, &cfg, &mm, &o, &r, &err);
+        const double cpu = cpu_seconds() - c0;
+        if (rc != 0) {
             printf("%-10s cannot run: %s\n", l->name, err.msg);
             failures++;
             continue;
@@ -198,10 +279,15 @@ int main(int argc, char **argv)
             }
         }
         double traffic = (double)(read + written) / (double)(u->compulsory_read + layer_y_bytes(l));
-        printf("%-10s %8.2f %10lld %10lld %7.4f %9.3f %6s %8.3f %8.3f %9.3f %6s\n", l->name,
-               r.seconds, (long long)r.makespan, (long long)r.lower_bound, ratio, univ,
-               r.optimal ? "yes" : "no", ser, dbl, traffic, valid ? "yes" : "NO");
+        printf("%-12s %8.2f %10lld %7d %10lld %10lld %7.4f %9.3f %6s %8.3f %8.3f %9.3f %6s\n",
+               l->name, cpu, (long long)r.work, r.evaluations, (long long)r.makespan,
+               (long long)r.lower_bound, ratio, univ, r.optimal ? "yes" : "no", ser, dbl, traffic,
+               valid ? "yes" : "NO");
         fflush(stdout);
+        done[ndone] =
+            (solved){key,   l->name, r.work, r.makespan, r.lower_bound, r.evaluations, r.optimal,
+                     valid, neff,    ratio,  univ,       ser,           dbl,           traffic};
+        ndone++;
         eff[neff].name = l->name;
         eff[neff].makespan = r.makespan;
         eff[neff].macs = layer_macs(l);
@@ -213,19 +299,32 @@ int main(int argc, char **argv)
         log_ser += log(ser > 0 ? ser : 1);
         log_dbl += log(dbl > 0 ? dbl : 1);
         sum_ser += ser;
-        total_s += r.seconds;
-        if (r.seconds > max_s)
-            max_s = r.seconds;
+        total_s += cpu;
+        total_work += r.work;
+        if (cpu > max_s) {
+            max_s = cpu;
+            max_name = l->name;
+        }
+        times[n] = cpu;
         proven += r.optimal;
         n++;
         acc_sat_result_free(&r);
     }
-    if (n > 0)
-        printf("\n%d layers: %d proven optimal; solve time total %.1f s, max %.1f s\n"
+    if (n > 0) {
+        qsort(times, (size_t)n, sizeof(double), cmp_double);
+        double median = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+        const int all = n + repeats;
+        printf("\n%d layers: %d proven optimal; %d distinct shapes planned (each later layer of a "
+               "shape has its schedule),\nsolve CPU time total %.1f s, median %.2f s, max %.2f s "
+               "(%s); work total %lld\n"
                "geometric mean: makespan / lower bound %.4f, makespan / universal bound %.3f,\n"
                "speedup over serial %.3f (arithmetic mean %.3f), over double %.3f\n",
-               n, proven, total_s, max_s, exp(log_ratio / n), exp(log_univ / n), exp(log_ser / n),
-               sum_ser / n, exp(log_dbl / n));
+               all, proven, n, total_s, median, max_s, max_name, (long long)total_work,
+               exp(log_ratio / all), exp(log_univ / all), exp(log_ser / all), sum_ser / all,
+               exp(log_dbl / all));
+    }
+    free(times);
+    free(done);
     print_efficiency(eff, neff, &cfg);
     free(eff);
     if (failures)

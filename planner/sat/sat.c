@@ -8,27 +8,29 @@
  * a bit vector T whose bits are assumptions, so one formula answers every
  * bound T incrementally.
  *
- * Interval reasoning (opt_e_bounds) rules out, before each phase and
+ * Interval reasoning (opt_e_bounds) rules out, before the search and
  * whenever the best schedule improves, the values of each dimension with
- * which no member can have a lower bound <= T: implied unit clauses (or,
- * for one query of phase 1, assumptions).
+ * which no member can have a lower bound <= T: implied unit clauses.
  *
- * Phase 1 (the space's lower bound): binary search for the least T such
- * that some choice has lower bound <= T, without nogoods.
- * Phase 2 (the optimum): T = best makespan - 1; ask for a choice with lower
- * bound <= T; time exactly every member with the same tk, tw and tc and a
- * lower bound <= T (the sweep); one within T is the new best, every other
- * gets the nogood "not this choice" (its exact makespan exceeds T, and T
- * only decreases).  UNSAT: the best is optimal.
+ * The search: T = best makespan - 1; ask for a choice with lower bound <= T;
+ * time exactly every member with the same tk and tc and a lower bound <= T
+ * (the sweep, in increasing order of lower bound); one within T is the new
+ * best, every other gets the nogood "not this choice" (its exact makespan
+ * exceeds T, and T only decreases).  UNSAT: the best is optimal, and the
+ * least lower bound of the space is the least of the nogoods' and the
+ * best's (every member with a bound <= T has a nogood).
  *
  * The clauses given to the solver are kept in three groups for the
  * certificate: the encoding (opt_cnf), the implied units, the nogoods.
  *
- * The time limit stops the solver through its terminate callback and is the
- * only thing that can change the result between two runs. */
+ * The budget counts work deterministically (learned clauses and timed
+ * schedules) and stops the solver through its terminate callback: a run
+ * gives the same result on every machine, loaded or idle. */
 #include "planner/sat/sat.h"
 
 #include <ccadical.h>
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +43,7 @@ typedef struct nogood {
     int idx[OPT_DIMS];
     int64_t makespan;
     int64_t bound; /* T when it was added: makespan > bound */
+    int64_t lb;    /* the point's lower bound (<= bound) */
 } nogood;
 
 typedef struct search {
@@ -55,21 +58,42 @@ typedef struct search {
     int tw;
     CCaDiCaL *s;
     size_t fed;
-    double deadline; /* <= 0: none */
+    int64_t budget;    /* work units (conflicts + timed schedules); <= 0: none */
+    int64_t conflicts; /* learned clauses, one per conflict the solver analyses */
     int stopped;
+    FILE *log; /* the options' log (may be NULL) */
     nogood *ng;
     int nng, cap_ng;
-    int *units; /* implied unit clauses (values ruled out by interval reasoning) */
-    int nunits, cap_units;
+    int *ng_hash; /* open addressing: nogood index + 1, 0 empty; cap_hash slots */
+    int cap_hash;
+    int *units; /* implied clauses (interval reasoning), literals with a 0 after each */
+    int nunits; /* clauses */
+    size_t units_len, cap_units;
     acc_sat_result *res;
 } search;
 
+/* Work done so far: a deterministic count (the same on every run and every
+ * machine), unlike any clock. */
+static int64_t work(const search *S)
+{
+    return S->conflicts + (int64_t)S->res->evaluations * ACC_SAT_EVAL_WORK;
+}
+
+/* The solver polls this at points of its search that depend only on its
+ * input, so a budget of work stops it at the same point on every run. */
 static int terminate_cb(void *state)
 {
     search *S = state;
-    if (S->deadline > 0 && acc_now_seconds() > S->deadline)
+    if (S->budget > 0 && work(S) >= S->budget)
         S->stopped = 1;
     return S->stopped;
+}
+
+/* Called for every clause the solver learns (one per analysed conflict). */
+static void learn_cb(void *state, int *clause)
+{
+    (void)clause;
+    ((search *)state)->conflicts++;
 }
 
 /* ----------------------------------------------------------------- encoding */
@@ -157,18 +181,30 @@ static void feed(search *S)
     S->fed = n;
 }
 
-/* A unit clause implied by the formula for every bound T the search will
- * still ask (it rules out a value by interval reasoning): given to the
- * solver and kept for the certificate, apart from the encoding. */
+/* A clause implied by the formula for every bound T the search will still
+ * ask (it rules out a value, or a combination of values of a few
+ * dimensions, by interval reasoning): given to the solver and kept for the
+ * certificate, apart from the encoding. */
+static void add_implied_clause(search *S, const int *lits, int n)
+{
+    if (S->units_len + (size_t)n + 1 > S->cap_units) {
+        S->cap_units = S->cap_units ? 2 * S->cap_units : 256;
+        if (S->cap_units < S->units_len + (size_t)n + 1)
+            S->cap_units = S->units_len + (size_t)n + 1;
+        S->units = acc_realloc(S->units, S->cap_units * sizeof(int));
+    }
+    for (int i = 0; i < n; i++) {
+        S->units[S->units_len++] = lits[i];
+        ccadical_add(S->s, lits[i]);
+    }
+    S->units[S->units_len++] = 0;
+    ccadical_add(S->s, 0);
+    S->nunits++;
+}
+
 static void add_implied(search *S, int lit)
 {
-    if (S->nunits == S->cap_units) {
-        S->cap_units = S->cap_units ? 2 * S->cap_units : 256;
-        S->units = acc_realloc(S->units, (size_t)S->cap_units * sizeof(int));
-    }
-    S->units[S->nunits++] = lit;
-    ccadical_add(S->s, lit);
-    ccadical_add(S->s, 0);
+    add_implied_clause(S, &lit, 1);
 }
 
 static void encode(search *S)
@@ -191,6 +227,7 @@ static void encode(search *S)
     ccadical_set_option(S->s, "inprocessing", 0);
     ccadical_set_option(S->s, "quiet", 1); /* no messages on stdout */
     ccadical_set_terminate(S->s, S, terminate_cb);
+    ccadical_set_learn(S->s, S, INT_MAX, learn_cb);
     feed(S);
     for (int d = 0; d < OPT_DIMS; d++)
         for (int i = 0; i < S->sp.dom[d]; i++)
@@ -202,10 +239,8 @@ static void encode(search *S)
  * `allowed` (may be NULL) rules out: 10 SAT, 20 UNSAT, 0 stopped. */
 static int solve_at(search *S, int64_t T, char *const *allowed)
 {
-    if (S->stopped || (S->deadline > 0 && acc_now_seconds() > S->deadline)) {
-        S->stopped = 1;
+    if (terminate_cb(S))
         return 0;
-    }
     feed(S);
     for (int j = 0; j < S->tw; j++)
         ccadical_assume(S->s, ((uint64_t)T >> j) & 1 ? S->tbits[j] : -S->tbits[j]);
@@ -214,7 +249,16 @@ static int solve_at(search *S, int64_t T, char *const *allowed)
             if (S->live[d][i] && !allowed[d][i])
                 ccadical_assume(S->s, -S->lit[d][i]);
     S->res->sat_calls++;
-    return ccadical_solve(S->s);
+    const int64_t c0 = S->conflicts;
+    int r = ccadical_solve(S->s);
+    if (S->log)
+        fprintf(S->log, "sat: solver call %d, T %lld: %s after %lld conflicts\n", S->res->sat_calls,
+                (long long)T,
+                r == 10   ? "SAT"
+                : r == 20 ? "UNSAT"
+                          : "stopped",
+                (long long)(S->conflicts - c0));
+    return r;
 }
 
 static void model_choice(search *S, int *idx)
@@ -230,7 +274,40 @@ static void model_choice(search *S, int *idx)
     }
 }
 
-static void add_nogood(search *S, const int *idx, int64_t makespan, int64_t T)
+static uint64_t idx_hash(const int *idx)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (int d = 0; d < OPT_DIMS; d++) {
+        h ^= (uint64_t)(uint32_t)idx[d];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+/* 1 when the point has a nogood already. */
+static int has_nogood(const search *S, const int *idx)
+{
+    if (!S->cap_hash)
+        return 0;
+    for (size_t i = idx_hash(idx) & (size_t)(S->cap_hash - 1);;
+         i = (i + 1) & (size_t)(S->cap_hash - 1)) {
+        int k = S->ng_hash[i];
+        if (k == 0)
+            return 0;
+        if (memcmp(S->ng[k - 1].idx, idx, sizeof(S->ng[k - 1].idx)) == 0)
+            return 1;
+    }
+}
+
+static void hash_insert(search *S, int k)
+{
+    size_t i = idx_hash(S->ng[k].idx) & (size_t)(S->cap_hash - 1);
+    while (S->ng_hash[i])
+        i = (i + 1) & (size_t)(S->cap_hash - 1);
+    S->ng_hash[i] = k + 1;
+}
+
+static void add_nogood(search *S, const int *idx, int64_t makespan, int64_t lb, int64_t T)
 {
     for (int d = 0; d < OPT_DIMS; d++)
         ccadical_add(S->s, -S->lit[d][idx[d]]);
@@ -243,7 +320,17 @@ static void add_nogood(search *S, const int *idx, int64_t makespan, int64_t T)
     memcpy(g->idx, idx, sizeof(g->idx));
     g->makespan = makespan;
     g->bound = T;
+    g->lb = lb;
     S->res->nogoods++;
+    if (2 * S->nng > S->cap_hash) { /* keep the table at most half full */
+        free(S->ng_hash);
+        S->cap_hash = S->cap_hash ? 2 * S->cap_hash : 1024;
+        S->ng_hash = acc_calloc((size_t)S->cap_hash, sizeof(int));
+        for (int k = 0; k < S->nng; k++)
+            hash_insert(S, k);
+    } else {
+        hash_insert(S, S->nng - 1);
+    }
 }
 
 /* ------------------------------------------------------------- evaluation */
@@ -309,34 +396,38 @@ static void live_free(char **a)
     free(a);
 }
 
-/* Least lower bound over the space (-1 when stopped): binary search on T,
- * each query first narrowed by interval reasoning (which alone answers the
- * queries far below the bound). */
-static int64_t phase_bound(search *S, int64_t hi, const acc_sat_options *opt)
+/* A lower bound on every member's lower bound by interval reasoning alone
+ * (no solver, no work counted): binary search for the least T that prune
+ * does not refute, below `hi` (a member's bound).  What the space bound is
+ * when the search stops before its proof. */
+static int64_t interval_bound(search *S, int64_t hi)
 {
     int64_t lo = 0;
-    int idx[OPT_DIMS];
     while (lo < hi) {
         int64_t mid = lo + (hi - lo) / 2;
         char **allowed = live_copy(S);
-        int r = prune(S, mid, allowed) != 0 ? 20 : solve_at(S, mid, allowed);
+        int refuted = prune(S, mid, allowed) != 0;
         live_free(allowed);
-        if (r == 10) {
-            model_choice(S, idx);
-            hi = (int64_t)opt_space_eval(&S->sp, S->sp.lb, idx);
-            opt_choice c;
-            opt_space_choice(&S->sp, idx, &c);
-            log_line(opt, "sat: lower bound %lld <= %lld: %d,%d,%d,%d,%s,%d,%d,%d,%d\n",
-                     (long long)hi, (long long)mid, c.t.tk, c.t.th, c.t.tw, c.t.tc,
-                     opt_order_name(c.order), c.buffers[0], c.buffers[1], c.buffers[2], c.serial);
-        } else if (r == 20) {
-            log_line(opt, "sat: no lower bound <= %lld\n", (long long)mid);
+        if (refuted)
             lo = mid + 1;
-        } else {
-            return -1;
-        }
+        else
+            hi = mid;
     }
-    return hi;
+    return lo;
+}
+
+/* The least lower bound of a member, once the query "a member with lower
+ * bound <= best - 1" is UNSAT: every member with a bound <= best - 1 is then
+ * excluded by a nogood (the formula holds for it otherwise), so the least
+ * bound is the least of the nogoods' bounds and the best point's, which is
+ * a member whose bound is at most its makespan. */
+static int64_t proven_space_bound(const search *S, const int *best)
+{
+    int64_t m = (int64_t)opt_space_eval(&S->sp, S->sp.lb, best);
+    for (int k = 0; k < S->nng; k++)
+        if (S->ng[k].lb < m)
+            m = S->ng[k].lb;
+    return m;
 }
 
 /* After the best makespan dropped: values that can no longer take part in a
@@ -364,44 +455,149 @@ static int64_t member_bound(search *S, const int *v)
     return S->lo[S->sp.ok] ? (int64_t)S->lo[S->sp.lb] : -1;
 }
 
-/* Times every point of the space that shares tk, tw and tc with idx and has
- * a lower bound <= best - 1 (every row-tile size, loop order, buffer count
- * and mode, in a fixed order): each becomes the best schedule (and the bound
- * drops) or a nogood.  Cheaper than asking the solver for them one by one;
- * every nogood is still an exact evaluation. */
+/* A point the sweep will time, with its lower bound and its place in the
+ * enumeration (the order of equal bounds). */
+typedef struct candidate {
+    int64_t lb;
+    int seq;
+    int v[OPT_DIMS];
+} candidate;
+
+static int candidate_cmp(const void *a, const void *b)
+{
+    const candidate *x = a, *y = b;
+    if (x->lb != y->lb)
+        return x->lb < y->lb ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The enumeration of a sweep: the dimensions in the order they are fixed,
+ * the bound it must beat, the candidates found. */
+typedef struct sweep_state {
+    search *S;
+    char **allowed; /* per dimension: the live values, or the one value fixed */
+    char *one[OPT_DIMS];
+    int v[OPT_DIMS];
+    int64_t T;
+    candidate *c;
+    int n, cap, seq;
+} sweep_state;
+
+/* The dimensions a sweep enumerates, outer to inner (tk is the solver's). */
+static const int sweep_dims[OPT_DIMS] = {OPT_D_TK,    OPT_D_TC, OPT_D_TW, OPT_D_TH, OPT_D_MODE,
+                                         OPT_D_ORDER, OPT_D_BA, OPT_D_BW, OPT_D_BO};
+
+/* Hopeless combinations of values of tk, tc and tw (the dimensions of
+ * sweep_dims up to this level) become implied clauses (measured on
+ * ResNet-18: more levels cost the solver more than they save). */
+#define SWEEP_CLAUSE_LEVEL 2
+
+/* Depth-first over sweep_dims[k..]: a value is followed only when interval
+ * reasoning, with the dimensions before it fixed and the others ranging
+ * over their live values, leaves a member with a lower bound <= T. */
+static void sweep_dfs(sweep_state *w, int k)
+{
+    search *S = w->S;
+    if (k == OPT_DIMS) {
+        int64_t lb = member_bound(S, w->v);
+        w->seq++;
+        if (lb < 0 || lb > w->T)
+            return;
+        if (w->n == w->cap) {
+            w->cap = w->cap ? 2 * w->cap : 256;
+            w->c = acc_realloc(w->c, (size_t)w->cap * sizeof(*w->c));
+        }
+        w->c[w->n].lb = lb;
+        w->c[w->n].seq = w->seq;
+        memcpy(w->c[w->n].v, w->v, sizeof(w->v));
+        w->n++;
+        return;
+    }
+    ACC_REQUIRE(k >= 1 && k < OPT_DIMS);
+    const int d = sweep_dims[k];
+    char *saved = w->allowed[d];
+    w->allowed[d] = w->one[d];
+    for (int i = 0; i < S->sp.dom[d]; i++) {
+        if (!S->live[d][i])
+            continue;
+        w->v[d] = i;
+        w->one[d][i] = 1;
+        int hopeless = 0;
+        if (k < OPT_DIMS - 1) { /* the last level is exact */
+            opt_e_bounds(S->sp.e, w->allowed, S->lo, S->hi);
+            hopeless = S->hi[S->sp.ok] == 0 || (int64_t)S->lo[S->sp.lb] > w->T;
+            if (hopeless && k <= SWEEP_CLAUSE_LEVEL) {
+                /* no member with these values has a bound <= T (nor <= any
+                 * later T): a clause the encoding implies, which spares the
+                 * solver finding it */
+                int cl[OPT_DIMS];
+                for (int j = 0; j <= k; j++)
+                    cl[j] = -S->lit[sweep_dims[j]][w->v[sweep_dims[j]]];
+                add_implied_clause(S, cl, k + 1);
+            }
+        }
+        if (!hopeless)
+            sweep_dfs(w, k + 1);
+        w->one[d][i] = 0;
+    }
+    w->allowed[d] = saved;
+}
+
+/* Times every point of the space that shares tk with idx and has a lower
+ * bound <= best - 1 (every chunk, column-tile and row-tile size, mode, loop
+ * order and buffer count), in increasing order of lower bound, ties in the
+ * order of the enumeration: each becomes the best schedule (and the bound
+ * drops, so the points after it whose bound exceeds the new best - 1 are
+ * not timed) or a nogood.  Far cheaper than asking the solver for them one
+ * by one; every nogood is still an exact evaluation.  The enumeration skips
+ * a partial choice when interval reasoning shows that no member completing
+ * it has a lower bound <= best - 1, and the short ones it skips become
+ * implied clauses. */
 static void sweep(search *S, const int *idx, int *best, int64_t *best_ms,
                   const acc_sat_options *opt)
 {
-    int v[OPT_DIMS];
-    memcpy(v, idx, sizeof(v));
-    const int *dom = S->sp.dom;
-    for (v[OPT_D_TH] = 0; v[OPT_D_TH] < dom[OPT_D_TH]; v[OPT_D_TH]++)
-        for (v[OPT_D_MODE] = 0; v[OPT_D_MODE] < dom[OPT_D_MODE]; v[OPT_D_MODE]++)
-            for (v[OPT_D_ORDER] = 0; v[OPT_D_ORDER] < dom[OPT_D_ORDER]; v[OPT_D_ORDER]++)
-                for (v[OPT_D_BA] = 0; v[OPT_D_BA] < dom[OPT_D_BA]; v[OPT_D_BA]++)
-                    for (v[OPT_D_BW] = 0; v[OPT_D_BW] < dom[OPT_D_BW]; v[OPT_D_BW]++)
-                        for (v[OPT_D_BO] = 0; v[OPT_D_BO] < dom[OPT_D_BO]; v[OPT_D_BO]++) {
-                            if (terminate_cb(S))
-                                return; /* the time limit: the next query stops too */
-                            const int64_t T = *best_ms - 1;
-                            int64_t lb = member_bound(S, v);
-                            if (lb < 0 || lb > T)
-                                continue;
-                            int64_t m = evaluate(S, v, NULL);
-                            ACC_REQUIRE(m >= 0);
-                            if (m > T) {
-                                add_nogood(S, v, m, T);
-                                continue;
-                            }
-                            memcpy(best, v, sizeof(v));
-                            *best_ms = m;
-                            S->res->improvements++;
-                            narrow(S, m - 1);
-                            log_line(opt,
-                                     "sat: better schedule, makespan %lld (%d evaluations, "
-                                     "%d nogoods)\n",
-                                     (long long)m, S->res->evaluations, S->res->nogoods);
-                        }
+    sweep_state w;
+    memset(&w, 0, sizeof(w));
+    w.S = S;
+    w.allowed = live_copy(S);
+    for (int d = 0; d < OPT_DIMS; d++)
+        w.one[d] = acc_calloc((size_t)S->sp.dom[d], 1);
+    w.T = *best_ms - 1;
+    memcpy(w.v, idx, sizeof(w.v));
+    char *saved = w.allowed[OPT_D_TK];
+    w.allowed[OPT_D_TK] = w.one[OPT_D_TK];
+    w.one[OPT_D_TK][idx[OPT_D_TK]] = 1;
+    sweep_dfs(&w, 1);
+    w.allowed[OPT_D_TK] = saved;
+    for (int d = 0; d < OPT_DIMS; d++)
+        free(w.one[d]);
+    live_free(w.allowed);
+    candidate *c = w.c;
+    const int n = w.n;
+    if (n > 1)
+        qsort(c, (size_t)n, sizeof(*c), candidate_cmp);
+    for (int k = 0; k < n; k++) {
+        if (terminate_cb(S))
+            break; /* the budget: the next query stops too */
+        const int64_t T = *best_ms - 1;
+        if (c[k].lb > T)
+            break; /* sorted: every later point's bound exceeds T too */
+        if (has_nogood(S, c[k].v))
+            continue; /* timed by an earlier sweep: its makespan exceeds T already */
+        int64_t m = evaluate(S, c[k].v, NULL);
+        ACC_REQUIRE(m >= 0);
+        if (m > T) {
+            add_nogood(S, c[k].v, m, c[k].lb, T);
+            continue;
+        }
+        memcpy(best, c[k].v, sizeof(c[k].v));
+        *best_ms = m;
+        S->res->improvements++;
+        narrow(S, m - 1);
+        log_line(opt, "sat: better schedule, makespan %lld (%d evaluations, %d nogoods)\n",
+                 (long long)m, S->res->evaluations, S->res->nogoods);
+    }
+    free(c);
 }
 
 /* Improves *best (indices, makespan) until UNSAT (returns 1) or stopped. */
@@ -424,12 +620,10 @@ static int phase_optimum(search *S, int *best, int64_t *best_ms, const acc_sat_o
 static int write_certificate(search *S, const char *path, int64_t T, acc_error *err)
 {
     /* after the encoding: the implied units, the nogoods, the bits of T */
-    size_t cap = 2 * (size_t)S->nunits + (size_t)S->nng * (OPT_DIMS + 1) + 2 * (size_t)S->tw, n = 0;
+    size_t cap = S->units_len + (size_t)S->nng * (OPT_DIMS + 1) + 2 * (size_t)S->tw, n = 0;
     int *extra = acc_malloc(cap * sizeof(int));
-    for (int k = 0; k < S->nunits; k++) {
+    for (size_t k = 0; k < S->units_len; k++)
         extra[n++] = S->units[k];
-        extra[n++] = 0;
-    }
     for (int k = 0; k < S->nng; k++) {
         for (int d = 0; d < OPT_DIMS; d++)
             extra[n++] = -S->lit[d][S->ng[k].idx[d]];
@@ -445,8 +639,9 @@ static int write_certificate(search *S, const char *path, int64_t T, acc_error *
              "Unsatisfiable means: no point of the declared search space has a lower bound\n"
              "at most T = %lld cycles, except the points excluded by the nogood clauses,\n"
              "whose exact makespans (all above T) are listed in %s.nogoods.\n"
-             "After the encoding come %d implied unit clauses (values that interval reasoning\n"
-             "rules out for T; the encoding implies them, they only help), then the %d nogood\n"
+             "After the encoding come %d implied clauses (values, and combinations of values\n"
+             "of a few dimensions, that interval reasoning rules out for T; the encoding\n"
+             "implies them, they only help), then the %d nogood\n"
              "clauses, then the %d unit clauses that fix T.  docs/planner.md explains it all.",
              path, ACC_SAT_VERSION, S->sp.layer.name, S->sp.cfg.name, (long long)T, path, S->nunits,
              S->nng, S->tw);
@@ -568,6 +763,7 @@ static void search_free(search *S)
     free(S->hi);
     free(S->units);
     free(S->ng);
+    free(S->ng_hash);
     opt_space_free(&S->sp);
 }
 
@@ -592,8 +788,9 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
     search S;
     memset(&S, 0, sizeof(S));
     S.res = res;
-    if (opt && opt->time_limit > 0)
-        S.deadline = t0 + opt->time_limit;
+    S.budget = opt ? opt->budget : 0;
+    S.log = opt ? opt->log : NULL;
+    res->budget = S.budget;
     opt_universal_bounds(l, cfg, &res->universal);
 
     /* the first schedule to beat: the better baseline */
@@ -635,19 +832,19 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
              res->vars, (unsigned long long)res->clauses, (long long)best_ms, live,
              none ? ", no choice could" : "", acc_now_seconds() - t0);
 
-    /* phase 1: the least lower bound of any point of the space */
-    res->space_bound = phase_bound(&S, (int64_t)opt_space_eval(&S.sp, S.sp.lb, best), opt);
-    log_line(opt, "sat: least lower bound in the space %lld (%d solver calls, %.2f s)\n",
-             (long long)res->space_bound, res->sat_calls, acc_now_seconds() - t0);
-
-    /* phase 2: the optimum */
+    /* the optimum */
     res->optimal = phase_optimum(&S, best, &best_ms, opt);
+    /* the space bound: exact from the proof, else by interval reasoning */
+    res->space_bound = res->optimal ? proven_space_bound(&S, best) : interval_bound(&S, best_ms);
+    log_line(opt, "sat: least lower bound in the space %s%lld\n",
+             res->optimal ? "" : ">= ", (long long)res->space_bound);
     res->makespan = best_ms;
     res->lower_bound = acc_max64(res->universal.best, res->space_bound);
     res->proven_bound = res->optimal ? best_ms : res->lower_bound;
     opt_space_choice(&S.sp, best, &res->choice);
     int64_t m = evaluate(&S, best, &res->program);
     ACC_REQUIRE(m == best_ms);
+    log_line(opt, "sat: %d implied clauses\n", S.nunits);
     log_line(opt, "sat: makespan %lld, %s (%d solver calls, %d evaluations, %d nogoods, %.2f s)\n",
              (long long)best_ms, res->optimal ? "optimal" : "not proven optimal", res->sat_calls,
              res->evaluations, res->nogoods, acc_now_seconds() - t0);
@@ -660,10 +857,19 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
     res->clauses = opt_cnf_clauses(S.f) + (uint64_t)S.nunits + (uint64_t)S.nng;
     res->vars = opt_cnf_vars(S.f);
     search_free(&S);
+    res->conflicts = S.conflicts;
+    res->work = work(&S);
     res->seconds = acc_now_seconds() - t0;
     if (rc != 0)
         acc_sat_result_free(res);
     return rc;
+}
+
+int64_t acc_sat_budget_of_seconds(double seconds)
+{
+    ACC_REQUIRE(seconds >= 0);
+    double u = ceil(seconds * ACC_SAT_WORK_PER_SECOND);
+    return u > 1e15 ? (int64_t)1e15 : (int64_t)u;
 }
 
 int acc_sat_solve_dimacs(const char *path, acc_error *err)

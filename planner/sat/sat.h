@@ -24,10 +24,28 @@
 #include "planner/sat/opt_space.h"
 
 /* Version of the search; part of every cache key (cosim/harness.c). */
-#define ACC_SAT_VERSION "sat-4"
+#define ACC_SAT_VERSION "sat-5"
+
+/* Work of the search, counted deterministically: one unit per clause the
+ * solver learns (one per conflict it analyses) and ACC_SAT_EVAL_WORK per
+ * schedule generated and timed.  A budget of work, unlike a time limit,
+ * stops the search at the same point on every run and every machine, loaded
+ * or idle (docs/planner.md, "The budget"). */
+#define ACC_SAT_EVAL_WORK 10
+/* The default budget: every layer of the catalog is proven well within it
+ * on the shipped configurations (docs/planner.md). */
+#define ACC_SAT_BUDGET_DEFAULT ((int64_t)20000000)
+
+/* The former time limits (plan --time, PLAN_TIME, ACC_PLAN_TIME) are read
+ * as budgets by one fixed conversion, so they are deterministic too:
+ * S seconds are ceil(S * ACC_SAT_WORK_PER_SECOND) units (about the work a
+ * second buys on the machine of docs/figures.md), 0 none.  Returns the
+ * budget. */
+#define ACC_SAT_WORK_PER_SECOND 20000
+int64_t acc_sat_budget_of_seconds(double seconds);
 
 typedef struct acc_sat_options {
-    double time_limit;        /* seconds; <= 0: none.  The only source of nondeterminism */
+    int64_t budget;           /* work units (above); <= 0: none */
     const char *dimacs_path;  /* when optimality is proven: the final UNSAT query, and
                                  <path>.nogoods beside it (may be NULL) */
     FILE *log;                /* one line per phase, may be NULL */
@@ -42,14 +60,19 @@ typedef struct acc_sat_result {
     int64_t makespan;    /* the model's makespan of the program */
     int optimal;         /* 1: no point of the space is shorter (proven) */
     /* bounds, all valid for every schedule of the space */
-    int64_t space_bound;  /* least choice lower bound over the space; -1 if the search
-                             for it was stopped by the time limit */
+    int64_t space_bound;  /* proven: the least choice lower bound over the space; when
+                             the budget ran out: a lower bound on it by interval
+                             reasoning */
     int64_t lower_bound;  /* max(universal.best, space_bound) */
     int64_t proven_bound; /* no schedule of the space is shorter (= makespan when optimal) */
     opt_bounds universal; /* valid for every valid schedule, in the space or not */
     int64_t serial_makespan, double_makespan; /* the baselines (-1: cannot plan) */
-    double seconds;                           /* wall time of acc_sat_plan */
+    double seconds;                           /* wall time of acc_sat_plan (reported only;
+                                                 nothing depends on it) */
     int sat_calls, evaluations, nogoods, improvements;
+    int64_t conflicts; /* clauses the solver learned */
+    int64_t work;      /* conflicts + ACC_SAT_EVAL_WORK * evaluations */
+    int64_t budget;    /* the budget the search ran with (<= 0: none) */
     int vars;
     uint64_t clauses;
     int dimacs_written; /* 1 when opt->dimacs_path was written */
@@ -57,8 +80,10 @@ typedef struct acc_sat_result {
 
 /* Plans a layer.  Returns 0 with *res filled (free with acc_sat_result_free),
  * or -1 with err when the layer cannot run on the configuration (the message
- * names what does not fit) or an output file cannot be written.  With a time
- * limit, returns the best schedule found when it expires (optimal = 0). */
+ * names what does not fit) or an output file cannot be written.  With a
+ * budget, returns the best schedule found when the work reaches it
+ * (optimal = 0): the same schedule on every run.  opt may be NULL (no
+ * budget). */
 int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm,
                  const acc_sat_options *opt, acc_sat_result *res, acc_error *err);
 void acc_sat_result_free(acc_sat_result *res);
