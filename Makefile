@@ -344,7 +344,7 @@ layers: $(B)/bin/layers
 CATALOG_NETS := resnet resnet50 vgg mobilenet alexnet lenet
 catalog-test: $(B)/bin/cosim
 	$(Q)fail=0; for n in $(CATALOG_NETS); do \
-	  $(B)/bin/cosim --backend iss --net $$n --config $(CONFIG) --planner $(PLANNER) || fail=1; \
+	  $(B)/bin/cosim --backend iss --net $$n --jobs $(JOBS) --config $(CONFIG) --planner $(PLANNER) || fail=1; \
 	done; exit $$fail
 
 WAVE_FROM = $(if $(FROM),--from $(FROM))
