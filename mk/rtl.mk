@@ -54,7 +54,7 @@ $(B)/rtl/$(1)/params.mk: $(2) $(B)/bin/vparams
 $(B)/rtl/$(1)/obj/Vacc_top__ALL.a: $(RTL_DEPS) $(B)/rtl/$(1)/params.mk cosim/vmodel_print.h
 	$$(call msg,VERILATE,$(1))
 	$$(Q)rm -rf $$(@D)
-	$$(Q)$$(VERILATOR) $$(VFLAGS) $(3) $$$$(sed -n 's/^VPARAMS := //p' $(B)/rtl/$(1)/params.mk) \
+	+$$(Q)$$(VERILATOR) $$(VFLAGS) $(3) $$$$(sed -n 's/^VPARAMS := //p' $(B)/rtl/$(1)/params.mk) \
 	  --Mdir $$(@D) --build -j $$(VJOBS) -MAKEFLAGS "$$(VMAKEFLAGS)" \
 	  -CFLAGS "$$(VCFLAGS) $$(VM_PRINT_CFLAGS)" $$(RTL_SRC) \
 	  > $(B)/rtl/$(1)/verilator.log 2>&1 \
