@@ -38,19 +38,50 @@ rm -rf "$B/bench-rtl"
 t0=$(date +%s.%N)
 make -s B="$B/bench-rtl" WERROR= "$B/bench-rtl/rtl/$CONFIG/obj/Vacc_top__ALL.a" >/dev/null
 t1=$(date +%s.%N)
-printf '  verilate + C++ compile: %.1f s (2 jobs)\n' "$(calc "$t1 - $t0")"
+printf '  verilate + C++ compile: %.1f s (%s jobs)\n' "$(calc "$t1 - $t0")" "$(nproc)"
 rm -rf "$B/bench-rtl"
 
+# RTL simulation speed, side by side: this build against the RTL and the
+# build flags before the simulation-speed work (SPEED_BASE, a commit: its
+# rtl/, the model's C++ at Verilator's default -Os, 2 build jobs), both
+# running the same schedule in this one run.  docs/rtl.md, "Simulation speed".
+SPEED_BASE=${SPEED_BASE:-cb6ea47}
 make -s "$B/rtl/$CONFIG/cosim" "$B/bin/cosim" >/dev/null
 hr "RTL simulation speed, resnet_3 on $CONFIG   [$B/rtl/$CONFIG/cosim --layer resnet_3 --backend rtl]"
 out=$B/bench/resnet_3
 "$B/rtl/$CONFIG/cosim" --layer resnet_3 --config "$CONFIG" --backend rtl --no-progress --out "$out" >/dev/null
 cyc=$(json "$out/report.json" "d['cycles']['measured']")
 wall=$(json "$out/report.json" "d['wall_seconds']")
+rsec=$(json "$out/report.json" "d['backend_seconds']")
 "$B/bin/cosim" --layer resnet_3 --config "$CONFIG" --backend iss --out "$out-iss" >/dev/null
 iwall=$(json "$out-iss/report.json" "d['wall_seconds']")
-printf '  %s cycles simulated in %.2f s of backend time: %.0f cycles/s\n' "$cyc" "$wall" "$(calc "$cyc / $wall")"
+printf '  %s cycles simulated in %.2f s of backend time: %.0f cycles/s\n' "$cyc" "$rsec" "$(calc "$cyc / $rsec")"
 printf '  same layer on the iss backend: %.3f s; rtl / iss wall-time ratio %.0fx\n' "$iwall" "$(calc "$wall / $iwall")"
+base=$B/bench-base
+if git cat-file -e "$SPEED_BASE^{commit}" 2>/dev/null; then
+    rm -rf "$base" && mkdir -p "$base/src"
+    git archive "$SPEED_BASE" rtl | tar -x -C "$base/src"
+    make -s B="$base" WERROR= RTL_DIR="$base/src/rtl" VOPT_FAST=-Os VJOBS=2 "$base/rtl/$CONFIG/cosim" >/dev/null
+    hr "RTL simulation speed against $SPEED_BASE, resnet_3 on $CONFIG   [$base/rtl/$CONFIG/cosim --sched $out/schedule.sched --backend rtl]"
+    # both binaries again, one after the other, on the schedule just run
+    "$base/rtl/$CONFIG/cosim" --layer resnet_3 --config "$CONFIG" --backend rtl --no-progress \
+        --sched "$out/schedule.sched" --out "$out-base" >/dev/null
+    "$B/rtl/$CONFIG/cosim" --layer resnet_3 --config "$CONFIG" --backend rtl --no-progress \
+        --sched "$out/schedule.sched" --out "$out-new" >/dev/null
+    bcyc=$(json "$out-base/report.json" "d['cycles']['measured']")
+    bsec=$(json "$out-base/report.json" "d['backend_seconds']")
+    ncyc=$(json "$out-new/report.json" "d['cycles']['measured']")
+    nsec=$(json "$out-new/report.json" "d['backend_seconds']")
+    printf '  %s (rtl/ of %s, model C++ at -Os): %s cycles in %.2f s: %.0f cycles/s\n' \
+        "$base/rtl/$CONFIG/cosim" "$SPEED_BASE" "$bcyc" "$bsec" "$(calc "$bcyc / $bsec")"
+    printf '  %s (this rtl/, model C++ at %s): %s cycles in %.2f s: %.0f cycles/s\n' \
+        "$B/rtl/$CONFIG/cosim" "$(sed -n 's/^VOPT_FAST ?= //p' mk/rtl.mk)" \
+        "$ncyc" "$nsec" "$(calc "$ncyc / $nsec")"
+    printf '  speed-up (cycles/s ratio) %.2fx\n' "$(calc "($ncyc / $nsec) / ($bcyc / $bsec)")"
+    rm -rf "$base"
+else
+    echo "  (commit $SPEED_BASE is not in this clone: no side-by-side figure)"
+fi
 
 make -s "$B/sc/$CONFIG/cosim" >/dev/null
 hr "SystemC simulation speed, resnet_3 on $CONFIG   [$B/sc/$CONFIG/cosim --sched $out/schedule.sched --backend systemc]"
@@ -59,7 +90,6 @@ hr "SystemC simulation speed, resnet_3 on $CONFIG   [$B/sc/$CONFIG/cosim --sched
     --sched "$out/schedule.sched" --out "$out-sc" >/dev/null
 scyc=$(json "$out-sc/report.json" "d['cycles']['measured']")
 scsec=$(json "$out-sc/report.json" "d['backend_seconds']")
-rsec=$(json "$out/report.json" "d['backend_seconds']")
 printf '  systemc backend: %s cycles in %.2f s of backend time: %.0f cycles/s\n' "$scyc" "$scsec" "$(calc "$scyc / $scsec")"
 printf '  rtl backend:     %s cycles in %.2f s of backend time: %.0f cycles/s\n' "$cyc" "$rsec" "$(calc "$cyc / $rsec")"
 printf '  systemc / rtl backend-time ratio %.2fx\n' "$(calc "$scsec / $rsec")"

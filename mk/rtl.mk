@@ -8,12 +8,24 @@
 # assignments (--x-initial unique --x-assign unique), whose run-time seed
 # comes from ACC_VM_PLUSARGS (docs/cosim.md, "X-safety").
 VERILATOR ?= verilator
-RTL_SRC := $(sort $(wildcard rtl/*.sv))
-RTL_DEPS := $(RTL_SRC) $(wildcard rtl/*.svh rtl/*.vlt)
+# RTL_DIR: the RTL read (make bench builds an earlier commit's rtl/ beside
+# this one to measure the simulation speed side by side).
+RTL_DIR ?= rtl
+RTL_SRC := $(sort $(wildcard $(RTL_DIR)/*.sv))
+RTL_DEPS := $(RTL_SRC) $(wildcard $(RTL_DIR)/*.svh $(RTL_DIR)/*.vlt)
 # -Werror-USERERROR: an illegal parameter combination (the TopParamsLegal
 # $error elaboration tasks in acc_top) stops the build despite -Wno-fatal.
-VFLAGS := --cc -O3 --assert -Wno-fatal -Werror-USERERROR -Irtl \
-          --top-module acc_top --prefix Vacc_top $(wildcard rtl/*.vlt)
+VFLAGS := --cc -O3 --assert -Wno-fatal -Werror-USERERROR -I$(RTL_DIR) \
+          --top-module acc_top --prefix Vacc_top $(wildcard $(RTL_DIR)/*.vlt)
+# The model's C++ is compiled by Verilator's makefile (verilated.mk), whose
+# OPT_FAST (default -Os) comes after -CFLAGS on the compile line and so
+# decides the optimisation of the hot code: it is set here, with OPT_GLOBAL
+# (the run-time library) the same and OPT_SLOW (construction and initial
+# code, run once) at -O0 for build time.  docs/rtl.md, "Simulation speed".
+VOPT_FAST ?= -O2
+VMAKEFLAGS = OPT_FAST=$(VOPT_FAST) OPT_GLOBAL=$(VOPT_FAST) OPT_SLOW=-O0
+# Jobs of the Verilator build (its make of the model's C++): every core.
+VJOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # X handling: the normal and traced builds start from zeros; the -xrand
 # builds draw every initial value and every X from the run-time seed.
 X_FAST_VFLAGS := --x-assign fast --x-initial fast
@@ -42,11 +54,12 @@ $(B)/rtl/$(1)/params.mk: $(2) $(B)/bin/vparams
 $(B)/rtl/$(1)/obj/Vacc_top__ALL.a: $(RTL_DEPS) $(B)/rtl/$(1)/params.mk cosim/vmodel_print.h
 	$$(call msg,VERILATE,$(1))
 	$$(Q)rm -rf $$(@D)
-	$$(Q)$$(VERILATOR) $$(VFLAGS) $(3) $$$$(sed -n 's/^VPARAMS := //p' $(B)/rtl/$(1)/params.mk) \
-	  --Mdir $$(@D) --build -j 2 -CFLAGS "$$(VCFLAGS) $$(VM_PRINT_CFLAGS)" $$(RTL_SRC) \
+	+$$(Q)$$(VERILATOR) $$(VFLAGS) $(3) $$$$(sed -n 's/^VPARAMS := //p' $(B)/rtl/$(1)/params.mk) \
+	  --Mdir $$(@D) --build -j $$(VJOBS) -MAKEFLAGS "$$(VMAKEFLAGS)" \
+	  -CFLAGS "$$(VCFLAGS) $$(VM_PRINT_CFLAGS)" $$(RTL_SRC) \
 	  > $(B)/rtl/$(1)/verilator.log 2>&1 \
 	  || { tail -40 $(B)/rtl/$(1)/verilator.log; exit 1; }
-	$$(Q)$$(MAKE) -s -C $$(@D) -f Vacc_top.mk verilated.o verilated_threads.o \
+	$$(Q)$$(MAKE) -s -C $$(@D) -f Vacc_top.mk $$(VMAKEFLAGS) verilated.o verilated_threads.o \
 	  $(if $(findstring trace,$(1)),verilated_fst_c.o) >> $(B)/rtl/$(1)/verilator.log 2>&1
 	$$(Q)ar rcs $$(@D)/libverilated.a $$(@D)/verilated.o $$(@D)/verilated_threads.o \
 	  $(if $(findstring trace,$(1)),$$(@D)/verilated_fst_c.o)

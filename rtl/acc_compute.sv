@@ -82,13 +82,14 @@ module acc_compute #(
   // scratchpad: activation read, weight read, partial-sum read, result write
   output logic                   ra_en_o,
   output logic [`ACC_SAW-1:0]    ra_addr_o,
-  input  logic [SpadWidth-1:0]   ra_data_i,
+  input  logic [SpadWidth-1:0]   ra_line_i,  // the banks' words, unrotated
+  input  logic [$clog2(SpadWidth/8)-1:0] ra_rot_i,  // ... and the read's rotation
   output logic                   rw_en_o,
   output logic [`ACC_SAW-1:0]    rw_addr_o,
-  input  logic [SpadWidth-1:0]   rw_data_i,
+  input  logic [Cols*8-1:0]      rw_data_i,
   output logic                   rp_en_o,
   output logic [`ACC_SAW-1:0]    rp_addr_o,
-  input  logic [SpadWidth-1:0]   rp_data_i,
+  input  logic [Rows*32-1:0]     rp_data_i,
   output logic                   wc_en_o,
   output logic [`ACC_SAW-1:0]    wc_addr_o,
   output logic [Rows*32-1:0]     wc_data_o,
@@ -243,8 +244,18 @@ module acc_compute #(
   logic [Rows*10-1:0]  ch_lvy;
   logic [Rows*14-1:0]  ch_lvx;
   logic [Rows*16-1:0]  ch_lofs;          // full offsets (assertion)
+  logic                chain_load;       // the lanes load from the chain
 
+  // The chain is walked only in the cycles whose lanes load from it (its
+  // outputs are zero otherwise): the other cycles do not evaluate it
+  // (simulation speed).
   always_comb begin
+    chain_load = issue_i || (pass_end && !last_pass && (remk_q <= 13'(Cols)));
+    ch_lv   = '0;
+    ch_loff = '0;
+    ch_lofs = '0;
+    ch_lvy  = '0;
+    ch_lvx  = '0;
     ch_flat = issue_i ? instr_i[`ACC_F_FLAT] : instr_q.flat;
     ch_th   = issue_i ? instr_i[`ACC_F_TH] : instr_q.th;
     ch_tw   = issue_i ? instr_i[`ACC_F_TW] : instr_q.tw;
@@ -258,19 +269,21 @@ module acc_compute #(
     ch_vy   = '0;
     ch_row  = 1'b0;
     ch_wrap = 1'b0;
-    for (int r = 0; r < Rows; r++) begin
-      ch_lv[r]                 = (ch_oy < {1'b0, ch_th}) && (ch_ox < {1'b0, ch_tw});
-      ch_loff[r*RelW +: RelW]  = RelW'(ch_off - 16'(r));
-      ch_lofs[r*16 +: 16]      = ch_off;
-      ch_lvy[r*10 +: 10]       = ch_vy;
-      ch_lvx[r*14 +: 14]       = ch_vx;
-      ch_wrap = (ch_ox + 11'd1 >= {1'b0, ch_tw}) && (ch_flat || (r == Rows - 1));
-      ch_off  = ch_off + 16'(ch_sw) + (ch_wrap ? ch_gap : 16'd0);
-      ch_vy   = ch_vy + (ch_wrap ? 10'(ch_sh) : 10'd0);
-      ch_vx   = ch_wrap ? 14'd0 : ch_vx + 14'(ch_sw);
-      ch_oy   = ch_oy + 11'(ch_wrap);
-      ch_ox   = ch_wrap ? 11'd0 : ch_ox + 11'd1;
-      ch_row  = ch_row || ch_wrap;
+    if (chain_load) begin
+      for (int r = 0; r < Rows; r++) begin
+        ch_lv[r]                 = (ch_oy < {1'b0, ch_th}) && (ch_ox < {1'b0, ch_tw});
+        ch_loff[r*RelW +: RelW]  = RelW'(ch_off - 16'(r));
+        ch_lofs[r*16 +: 16]      = ch_off;
+        ch_lvy[r*10 +: 10]       = ch_vy;
+        ch_lvx[r*14 +: 14]       = ch_vx;
+        ch_wrap = (ch_ox + 11'd1 >= {1'b0, ch_tw}) && (ch_flat || (r == Rows - 1));
+        ch_off  = ch_off + 16'(ch_sw) + (ch_wrap ? ch_gap : 16'd0);
+        ch_vy   = ch_vy + (ch_wrap ? 10'(ch_sh) : 10'd0);
+        ch_vx   = ch_wrap ? 14'd0 : ch_vx + 14'(ch_sw);
+        ch_oy   = ch_oy + 11'(ch_wrap);
+        ch_ox   = ch_wrap ? 11'd0 : ch_ox + 11'd1;
+        ch_row  = ch_row || ch_wrap;
+      end
     end
   end
 
@@ -434,7 +447,7 @@ module acc_compute #(
     end
 
     // The lanes of a new pixel group and its next start, from the chain.
-    if (issue_i || (pass_end && !last_pass && (remk_q <= 13'(Cols)))) begin
+    if (chain_load) begin
       lv_d   = ch_lv;
       loff_d = ch_loff;
       lvy_d  = ch_lvy;
@@ -612,15 +625,18 @@ module acc_compute #(
   // ---------------------------------------------------------------- array inputs
   // Lane r takes byte r + aoff_r of the window read one cycle earlier (its
   // offset from lane 0, less r, copied with the lane mask when the read was
-  // made), one of the RelBytes bytes from byte r on (zero-extended to a
-  // power of two: the select never reaches the extension).
-  localparam int unsigned RelPow = 1 << RelW;
+  // made), one of the RelBytes bytes from byte r on (zero past them: the
+  // select never reaches there).  Window byte j is line byte
+  // (ra_rot + j) mod N of the scratchpad's unrotated read: the rotation and
+  // the lane's select are one byte select (simulation speed).
+  localparam int unsigned RotW = $clog2(SpadWidth / 8);
   for (genvar r = 0; r < Rows; r++) begin : g_lane
-    logic [RelPow*8-1:0] win;
-    logic [RelW-1:0]     rel;
-    assign win = (RelPow*8)'(ra_data_i[r*8 +: RelBytes*8]);
+    logic [RelW-1:0] rel;
+    logic [RotW-1:0] at;
     assign rel = aoff_q[r*RelW +: RelW];
-    assign arr_act[r*8 +: 8] = amask_q[r] ? win[rel*8 +: 8] : 8'd0;
+    assign at  = ra_rot_i + RotW'(r) + RotW'(rel);
+    assign arr_act[r*8 +: 8] = (amask_q[r] && (32'(rel) < RelBytes)) ? ra_line_i[{at, 3'b000} +: 8]
+                                                                       : 8'd0;
   end
 
   for (genvar q = 0; q < Cols; q++) begin : g_col
@@ -663,8 +679,7 @@ module acc_compute #(
   assign idx_o     = instr_q.idx;
 
   logic unused_instr;
-  assign unused_instr = ^{instr_i[67:0], instr_i[255:250], instr_q.tc, c_q, ra_data_i,
-                          rw_data_i[SpadWidth-1:Cols*8], rp_data_i[SpadWidth-1:Rows*32]};
+  assign unused_instr = ^{instr_i[67:0], instr_i[255:250], instr_q.tc, c_q};
 
 `ifndef SYNTHESIS
   // Every activation lane that is read lies inside the scratchpad.
@@ -685,7 +700,7 @@ module acc_compute #(
   // lane's offset in r .. r+W-R, the range its select covers.
   logic lane_load, lane_oow;
   always_comb begin
-    lane_load = issue_i || (pass_end && !last_pass && (remk_q <= 13'(Cols)));
+    lane_load = chain_load;
     lane_oow  = 1'b0;
     for (int r = 0; r < Rows; r++) begin
       if (lane_load && ch_lv[r] && (32'(ch_lofs[r*16 +: 16]) >= Window)) begin

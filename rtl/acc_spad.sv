@@ -13,9 +13,16 @@
 //   rs  store read                DW bytes
 //   wl  load write                WlBytes (= DW) bytes with byte enables
 //   wc  compute result write      WcBytes (= 4R) bytes with byte enables
-// Read ports return, one cycle after the request, Banks*LineBytes bytes
-// starting at the requested address (byte j = the byte at addr + j; bytes
-// past the window the caller asked for are other data).  Addresses are
+// Read ports return their data one cycle after the request.  The rw, rp and
+// rs ports return RwBytes, RpBytes and RsBytes bytes starting at the
+// requested address (byte j = the byte at addr + j).  The ra port returns
+// the banks' words unrotated (ra_line_o: bank b's word at bytes
+// b*LineBytes ..) with the rotation registered with the read (ra_rot_o,
+// addr mod Banks*LineBytes): byte j of the window is line byte
+// (ra_rot_o + j) mod (Banks*LineBytes), which the reader selects per lane
+// (acc_compute folds the rotation into its lane selects).  Each output
+// byte is one byte select of the banks' words: no wide rotation is built
+// (simulation speed, docs/rtl.md "Simulation speed").  Addresses are
 // `ACC_SAW bits and wrap; a read outside the scratchpad returns junk (its
 // lanes must be masked by the reader), a write outside it is an error.
 //
@@ -29,22 +36,26 @@ module acc_spad #(
   parameter int unsigned Banks     = 8,
   parameter int unsigned LineBytes = 16,
   parameter int unsigned WlBytes   = 8,
-  parameter int unsigned WcBytes   = 64
+  parameter int unsigned WcBytes   = 64,
+  parameter int unsigned RwBytes   = 16,
+  parameter int unsigned RpBytes   = 64,
+  parameter int unsigned RsBytes   = 8
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
   input  logic                          ra_en_i,
   input  logic [`ACC_SAW-1:0]           ra_addr_i,
-  output logic [Banks*LineBytes*8-1:0]  ra_data_o,
+  output logic [Banks*LineBytes*8-1:0]  ra_line_o,
+  output logic [$clog2(Banks*LineBytes)-1:0] ra_rot_o,
   input  logic                          rw_en_i,
   input  logic [`ACC_SAW-1:0]           rw_addr_i,
-  output logic [Banks*LineBytes*8-1:0]  rw_data_o,
+  output logic [RwBytes*8-1:0]          rw_data_o,
   input  logic                          rp_en_i,
   input  logic [`ACC_SAW-1:0]           rp_addr_i,
-  output logic [Banks*LineBytes*8-1:0]  rp_data_o,
+  output logic [RpBytes*8-1:0]          rp_data_o,
   input  logic                          rs_en_i,
   input  logic [`ACC_SAW-1:0]           rs_addr_i,
-  output logic [Banks*LineBytes*8-1:0]  rs_data_o,
+  output logic [RsBytes*8-1:0]          rs_data_o,
   input  logic                          wl_en_i,
   input  logic [`ACC_SAW-1:0]           wl_addr_i,
   input  logic [WlBytes*8-1:0]          wl_data_i,
@@ -100,33 +111,32 @@ module acc_spad #(
   end
 
   // ---------------------------------------------------------------- write data
-  // Rotate the (zero-padded) write windows left by addr mod N so that byte j
-  // lands in bank ((addr + j) / LineBytes) mod Banks.
-  logic [2*N*8-1:0] wl_dbl, wc_dbl;
-  logic [2*N-1:0]   wl_bdbl, wc_bdbl;
+  // Rotate the write windows left by addr mod N: window byte j goes to line
+  // byte (addr + j) mod N, so that it lands in bank ((addr + j) / LineBytes)
+  // mod Banks; line bytes outside the window get no byte enable.  One byte
+  // placement per window byte, only for an active port (simulation speed).
   logic [N*8-1:0]   wl_all, wc_all;
   logic [N-1:0]     wl_ball, wc_ball;
 
-  // (Only computed for an active port: simulation speed.)
   always_comb begin
-    wl_dbl  = '0;
-    wl_bdbl = '0;
+    wl_all  = '0;
+    wl_ball = '0;
     if (wl_en_i) begin
-      wl_dbl  = {(N*8)'(wl_data_i), (N*8)'(wl_data_i)} << {wl_addr_i[RotW-1:0], 3'b000};
-      wl_bdbl = {N'(wl_be_i), N'(wl_be_i)} << wl_addr_i[RotW-1:0];
+      for (int j = 0; j < WlBytes; j++) begin
+        wl_all[{RotW'(wl_addr_i[RotW-1:0] + RotW'(j)), 3'b000} +: 8] = wl_data_i[j*8 +: 8];
+        wl_ball[RotW'(wl_addr_i[RotW-1:0] + RotW'(j))]               = wl_be_i[j];
+      end
     end
-    wl_all  = wl_dbl[N*8 +: N*8];
-    wl_ball = wl_bdbl[N +: N];
   end
   always_comb begin
-    wc_dbl  = '0;
-    wc_bdbl = '0;
+    wc_all  = '0;
+    wc_ball = '0;
     if (wc_en_i) begin
-      wc_dbl  = {(N*8)'(wc_data_i), (N*8)'(wc_data_i)} << {wc_addr_i[RotW-1:0], 3'b000};
-      wc_bdbl = {N'(wc_be_i), N'(wc_be_i)} << wc_addr_i[RotW-1:0];
+      for (int j = 0; j < WcBytes; j++) begin
+        wc_all[{RotW'(wc_addr_i[RotW-1:0] + RotW'(j)), 3'b000} +: 8] = wc_data_i[j*8 +: 8];
+        wc_ball[RotW'(wc_addr_i[RotW-1:0] + RotW'(j))]               = wc_be_i[j];
+      end
     end
-    wc_all  = wc_dbl[N*8 +: N*8];
-    wc_ball = wc_bdbl[N +: N];
   end
 
   // ---------------------------------------------------------------- banks
@@ -169,23 +179,22 @@ module acc_spad #(
   assign race_o = |race_bank;
 
   // ---------------------------------------------------------------- read data
-  // Rotate right by the registered addr mod N: byte j = the byte at addr + j.
-  logic [2*N*8-1:0] ra_dbl, rw_dbl, rp_dbl, rs_dbl;
+  // Byte j of a port = the byte at addr + j: line byte (rot + j) mod N, rot
+  // the registered addr mod N.  The ra port leaves the rotation to its
+  // reader.
   always_comb begin
-    ra_dbl = {ra_all, ra_all} >> {ra_rot_q, 3'b000};
-    rw_dbl = {rw_all, rw_all} >> {rw_rot_q, 3'b000};
-    rp_dbl = {rp_all, rp_all} >> {rp_rot_q, 3'b000};
-    rs_dbl = {rs_all, rs_all} >> {rs_rot_q, 3'b000};
+    for (int j = 0; j < RwBytes; j++) begin
+      rw_data_o[j*8 +: 8] = rw_all[{RotW'(rw_rot_q + RotW'(j)), 3'b000} +: 8];
+    end
+    for (int j = 0; j < RpBytes; j++) begin
+      rp_data_o[j*8 +: 8] = rp_all[{RotW'(rp_rot_q + RotW'(j)), 3'b000} +: 8];
+    end
+    for (int j = 0; j < RsBytes; j++) begin
+      rs_data_o[j*8 +: 8] = rs_all[{RotW'(rs_rot_q + RotW'(j)), 3'b000} +: 8];
+    end
   end
-  assign ra_data_o = ra_dbl[0 +: N*8];
-  assign rw_data_o = rw_dbl[0 +: N*8];
-  assign rp_data_o = rp_dbl[0 +: N*8];
-  assign rs_data_o = rs_dbl[0 +: N*8];
-
-  logic unused_dbl;
-  assign unused_dbl = ^{wl_dbl[0 +: N*8], wc_dbl[0 +: N*8], wl_bdbl[0 +: N], wc_bdbl[0 +: N],
-                        ra_dbl[N*8 +: N*8], rw_dbl[N*8 +: N*8], rp_dbl[N*8 +: N*8],
-                        rs_dbl[N*8 +: N*8]};
+  assign ra_line_o = ra_all;
+  assign ra_rot_o  = ra_rot_q;
 
 `ifndef SYNTHESIS
   // Windows fit the interleaving: no bank is touched twice by one access.
@@ -193,6 +202,8 @@ module acc_spad #(
       WlBytes <= (Banks - 1) * LineBytes + 1);
   SpadComputeWindowFits: assert property (@(posedge clk_i) disable iff (!rst_ni)
       WcBytes <= (Banks - 1) * LineBytes + 1);
+  SpadReadWindowsFit: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      RwBytes <= N && RpBytes <= N && RsBytes <= N);
   // Writes inside the scratchpad: asserted per bank word in acc_spad_bank.
 
   // Cover points (make coverage): windows that wrap around the last bank.

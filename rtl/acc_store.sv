@@ -12,8 +12,7 @@
 // gives the timing above.  BRESP != OKAY is reported as err_o with done_o.
 `include "acc_defs.svh"
 module acc_store #(
-  parameter int unsigned AxiDataBits = 64,
-  parameter int unsigned SpadWidth   = 1024   // bits of the store read port
+  parameter int unsigned AxiDataBits = 64
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -43,7 +42,7 @@ module acc_store #(
   // scratchpad read port
   output logic                     rd_en_o,
   output logic [`ACC_SAW-1:0]      rd_addr_o,
-  input  logic [SpadWidth-1:0]     rd_data_i
+  input  logic [AxiDataBits-1:0]   rd_data_i
 );
 
   localparam int unsigned DwBytes = AxiDataBits / 8;
@@ -203,7 +202,7 @@ module acc_store #(
   assign awsize_o  = 3'($clog2(DwBytes));
   assign awburst_o = `ACC_BURST_INCR;
   assign awvalid_o = awv_q;
-  assign wdata_o   = rd_data_i[AxiDataBits-1:0];
+  assign wdata_o   = rd_data_i;
   assign wstrb_o   = wstrb_q;
   assign wlast_o   = wlast_q;
   assign wvalid_o  = wv_q;
@@ -212,7 +211,7 @@ module acc_store #(
   assign rd_addr_o = it_spad;
 
   logic unused_instr;
-  assign unused_instr = ^{instr_i[79:0], rd_data_i[SpadWidth-1:AxiDataBits]};
+  assign unused_instr = ^instr_i[79:0];
 
 `ifndef SYNTHESIS
   StoreIssueWhenIdle: assert property (@(posedge clk_i) disable iff (!rst_ni)

@@ -105,7 +105,11 @@ module acc_top #(
 
   logic                     ra_en, rw_en, rp_en, rs_en, wl_en, wc_en, spad_race;
   logic [`ACC_SAW-1:0]      ra_addr, rw_addr, rp_addr, rs_addr, wl_addr, wc_addr;
-  logic [SpadWidth-1:0]     ra_data, rw_data, rp_data, rs_data;
+  logic [SpadWidth-1:0]     ra_line;
+  logic [$clog2(SpadWidth/8)-1:0] ra_rot;
+  logic [ArrayCols*8-1:0]   rw_data;
+  logic [ArrayRows*32-1:0]  rp_data;
+  logic [AxiDataBits-1:0]   rs_data;
   logic [AxiDataBits-1:0]   wl_data;
   logic [AxiDataBits/8-1:0] wl_be;
   logic [ArrayRows*32-1:0]  wc_data;
@@ -277,7 +281,8 @@ module acc_top #(
     .idx_o     (cp_idx),
     .ra_en_o   (ra_en),
     .ra_addr_o (ra_addr),
-    .ra_data_i (ra_data),
+    .ra_line_i (ra_line),
+    .ra_rot_i  (ra_rot),
     .rw_en_o   (rw_en),
     .rw_addr_o (rw_addr),
     .rw_data_i (rw_data),
@@ -291,8 +296,7 @@ module acc_top #(
   );
 
   acc_store #(
-    .AxiDataBits (AxiDataBits),
-    .SpadWidth   (SpadWidth)
+    .AxiDataBits (AxiDataBits)
   ) u_store (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
@@ -328,13 +332,17 @@ module acc_top #(
     .Banks     (SpadBanks),
     .LineBytes (LineBytes),
     .WlBytes   (AxiDataBits / 8),
-    .WcBytes   (ArrayRows * 4)
+    .WcBytes   (ArrayRows * 4),
+    .RwBytes   (ArrayCols),
+    .RpBytes   (ArrayRows * 4),
+    .RsBytes   (AxiDataBits / 8)
   ) u_spad (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
     .ra_en_i   (ra_en),
     .ra_addr_i (ra_addr),
-    .ra_data_o (ra_data),
+    .ra_line_o (ra_line),
+    .ra_rot_o  (ra_rot),
     .rw_en_i   (rw_en),
     .rw_addr_i (rw_addr),
     .rw_data_o (rw_data),
