@@ -130,8 +130,8 @@ if [ -x "$B/bin/planbench" ]; then
     "$B/bin/planbench" --config "$CONFIG"
     # the array-efficiency tables of the other networks (ResNet-18's is above)
     for net in mobilenet resnet50 vgg; do
-        hr "Planner and array efficiency on every $net layer, $CONFIG   [$B/bin/planbench --net $net --config $CONFIG --time 20]"
-        "$B/bin/planbench" --net "$net" --config "$CONFIG" --time 20
+        hr "Planner and array efficiency on every $net layer, $CONFIG   [$B/bin/planbench --net $net --config $CONFIG]"
+        "$B/bin/planbench" --net "$net" --config "$CONFIG"
     done
 fi
 }

@@ -18,10 +18,10 @@ define SC_RULES
 $(B)/sc/$(1)/obj/Vacc_top__ALL.a: $(RTL_DEPS) $(B)/rtl/$(1)/params.mk cosim/vmodel_print.h
 	$$(call msg,VERILATE,sc/$(1))
 	$$(Q)rm -rf $$(@D) && mkdir -p $$(@D)
-	$$(Q)$$(VERILATOR) $$(SC_VFLAGS) $$$$(sed -n 's/^VPARAMS := //p' $(B)/rtl/$(1)/params.mk) \
-	  --Mdir $$(@D) --build -j 2 -CFLAGS "$$(VCFLAGS) $$(VM_PRINT_CFLAGS) $$(SC_PKG_CFLAGS)" $$(RTL_SRC) \
+	+$$(Q)$$(VERILATOR) $$(SC_VFLAGS) $$$$(sed -n 's/^VPARAMS := //p' $(B)/rtl/$(1)/params.mk) \
+	  --Mdir $$(@D) --build -j $$(VJOBS) -MAKEFLAGS "$$(VMAKEFLAGS)" -CFLAGS "$$(VCFLAGS) $$(VM_PRINT_CFLAGS) $$(SC_PKG_CFLAGS)" $$(RTL_SRC) \
 	  > $(B)/sc/$(1)/verilator.log 2>&1 || { tail -40 $(B)/sc/$(1)/verilator.log; exit 1; }
-	$$(Q)$$(MAKE) -s -C $$(@D) -f Vacc_top.mk verilated.o verilated_threads.o \
+	$$(Q)$$(MAKE) -s -C $$(@D) -f Vacc_top.mk $$(VMAKEFLAGS) verilated.o verilated_threads.o \
 	  >> $(B)/sc/$(1)/verilator.log 2>&1
 	$$(Q)ar rcs $$(@D)/libverilated.a $$(@D)/verilated.o $$(@D)/verilated_threads.o
 
