@@ -169,9 +169,11 @@ $(B)/test/%: $(B)/san/tests/%.o $(B)/san/tests/testutil.o $(B)/lib/libcore-san.a
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SAN) $^ -o $@ -lcriterion $(LIBS)
 
-unit-test: $(TESTS) tools
+# test_netjobs also runs a network through the small RTL simulator.
+unit-test: $(TESTS) tools $(B)/rtl/small/cosim
 	$(Q)ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ACC_LAYERS_DIR=layers ACC_CONFIGS_DIR=configs ACC_TEST_DATA=tests/data ACC_BIN=$(B)/bin \
+	  ACC_RTL_SMALL=$(B)/rtl/small/cosim \
 	  LABEL=unit TOTALS=$(B)/test-totals bash mk/run-tests.sh $(TESTS)
 
 # Every header compiles on its own (git's hdr-check).

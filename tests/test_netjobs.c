@@ -374,7 +374,7 @@ Test(net_jobs, three_rtl_workers_give_the_table_and_summary_of_one_process, .ini
 {
     const char *bin = getenv("ACC_RTL_SMALL") ? getenv("ACC_RTL_SMALL") : "build/rtl/small/cosim";
     if (access(bin, X_OK) != 0)
-        cr_skip_test("%s is not built (make rtl-sim CONFIG=small)", bin);
+        cr_skip_test("%s is not built (make build/rtl/small/cosim)", bin);
     char cmd[1024], out[2][16384], *json[2];
     for (int k = 0; k < 2; k++) {
         snprintf(cmd, sizeof(cmd),
