@@ -27,31 +27,6 @@
 
 /* ---------------------------------------------------------------- fixtures */
 
-static char tmpdir[256];
-
-static void make_tmpdir(void)
-{
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_harness_XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
-}
-
-static void remove_tmpdir(void)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", tmpdir);
-}
-
-static char *tmp(const char *file)
-{
-    static char buf[4][512];
-    static int next;
-    char *p = buf[next++ % 4];
-    snprintf(p, 512, "%s/%s", tmpdir, file);
-    return p;
-}
-
 static int file_exists(const char *path)
 {
     struct stat st;
@@ -91,8 +66,8 @@ static const char shapes_csv[] =
 static void write_shapes_csv(void)
 {
     acc_error err;
-    cr_assert_eq(acc_write_file(tmp("shapes.csv"), shapes_csv, strlen(shapes_csv), &err), 0, "%s",
-                 err.msg);
+    cr_assert_eq(acc_write_file(tu_tmp("shapes.csv"), shapes_csv, strlen(shapes_csv), &err), 0,
+                 "%s", err.msg);
 }
 
 static cosim_run_config base_config(const char *layer)
@@ -103,7 +78,7 @@ static cosim_run_config base_config(const char *layer)
     rc.config = "small";
     rc.seed = 1;
     rc.backend = "iss";
-    rc.out_dir = tmp("out");
+    rc.out_dir = tu_tmp("out");
     return rc;
 }
 
@@ -128,13 +103,13 @@ ParameterizedTestParameters(harness, iss_runs_of_planned_schedules_pass)
     return cr_make_param_array(pass_case, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
-ParameterizedTest(pass_case *c, harness, iss_runs_of_planned_schedules_pass, .init = make_tmpdir,
-                  .fini = remove_tmpdir)
+ParameterizedTest(pass_case *c, harness, iss_runs_of_planned_schedules_pass, .init = tu_tmpdir_make,
+                  .fini = tu_tmpdir_remove)
 {
     char spec[600];
     if (c->csv) {
         write_shapes_csv();
-        snprintf(spec, sizeof(spec), "%s:%s", tmp("shapes.csv"), c->layer);
+        snprintf(spec, sizeof(spec), "%s:%s", tu_tmp("shapes.csv"), c->layer);
     } else {
         snprintf(spec, sizeof(spec), "%s", c->layer);
     }
@@ -159,8 +134,8 @@ ParameterizedTest(pass_case *c, harness, iss_runs_of_planned_schedules_pass, .in
 
 /* The schedule written beside the report runs again, by itself, to the same
  * makespan. */
-Test(harness, written_schedule_runs_again_with_the_same_makespan, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(harness, written_schedule_runs_again_with_the_same_makespan, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     cosim_run_config rc = base_config("lenet_2");
     cosim_report first, again;
@@ -169,7 +144,7 @@ Test(harness, written_schedule_runs_again_with_the_same_makespan, .init = make_t
     char sched[1100];
     snprintf(sched, sizeof(sched), "%s", first.sched_path);
     rc.sched_path = sched;
-    rc.out_dir = tmp("again");
+    rc.out_dir = tu_tmp("again");
     cr_assert_eq(cosim_run(&rc, &again, &err), 0, "%s", err.msg);
     cr_assert_eq(again.model_cycles, first.model_cycles);
     cr_assert_eq(again.instr_count, first.instr_count);
@@ -218,15 +193,15 @@ static const char *corrupt_schedule(corruption how)
     snprintf(meta.planner, sizeof(meta.planner), "corrupted");
     meta.has_memmap = 1;
     meta.memmap = mm;
-    const char *path = tmp("corrupt.sched");
+    const char *path = tu_tmp("corrupt.sched");
     cr_assert_eq(acc_sched_save(path, &bad, &meta, NULL, NULL, NULL, &err), 0, "%s", err.msg);
     acc_program_free(&p);
     acc_program_free(&bad);
     return path;
 }
 
-Test(harness, shifted_compute_output_fails_with_a_first_mismatch, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(harness, shifted_compute_output_fails_with_a_first_mismatch, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     cosim_run_config rc = base_config("lenet_1");
     rc.sched_path = corrupt_schedule(SHIFT_OUT);
@@ -264,7 +239,8 @@ Test(harness, shifted_compute_output_fails_with_a_first_mismatch, .init = make_t
     cJSON_Delete(j);
 }
 
-Test(harness, unwritten_outputs_read_as_poison_and_fail, .init = make_tmpdir, .fini = remove_tmpdir)
+Test(harness, unwritten_outputs_read_as_poison_and_fail, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     cosim_run_config rc = base_config("lenet_1");
     rc.sched_path = corrupt_schedule(DROP_STORES);
@@ -295,14 +271,15 @@ static cJSON *at(cJSON *root, const char *path)
     return o;
 }
 
-Test(harness, report_json_has_every_documented_key, .init = make_tmpdir, .fini = remove_tmpdir)
+Test(harness, report_json_has_every_documented_key, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     cosim_run_config rc = base_config("lenet_1");
     rc.seed = 7;
     cosim_report rep;
     acc_error err;
     cr_assert_eq(cosim_run(&rc, &rep, &err), 0, "%s", err.msg);
-    char *text = acc_read_file(tmp("out/report.json"), NULL, &err);
+    char *text = acc_read_file(tu_tmp("out/report.json"), NULL, &err);
     cr_assert_not_null(text, "%s", err.msg);
     cJSON *j = cJSON_Parse(text);
     free(text);
@@ -370,7 +347,7 @@ Test(harness, report_json_has_every_documented_key, .init = make_tmpdir, .fini =
     cJSON_Delete(j);
 
     /* the schedule carries the model's cycles as comments */
-    char *sched = acc_read_file(tmp("out/schedule.sched"), NULL, &err);
+    char *sched = acc_read_file(tu_tmp("out/schedule.sched"), NULL, &err);
     cr_assert_not_null(sched, "%s", err.msg);
     char needle[64];
     snprintf(needle, sizeof(needle), "..%lld", (long long)rep.model_cycles);
@@ -384,7 +361,7 @@ static void check_npy(const char *file, cosim_npy_dtype t, int nd, const uint64_
                       cosim_npy *out)
 {
     acc_error err;
-    cr_assert_eq(cosim_npy_load(tmp(file), out, &err), 0, "%s", err.msg);
+    cr_assert_eq(cosim_npy_load(tu_tmp(file), out, &err), 0, "%s", err.msg);
     cr_assert_eq(out->dtype, t, "%s: dtype", file);
     cr_assert_eq(out->ndim, nd, "%s: rank %d", file, out->ndim);
     for (int i = 0; i < nd; i++)
@@ -392,8 +369,8 @@ static void check_npy(const char *file, cosim_npy_dtype t, int nd, const uint64_
                      (unsigned long long)out->shape[i]);
 }
 
-Test(harness, dump_writes_the_four_tensors_with_their_shapes, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(harness, dump_writes_the_four_tensors_with_their_shapes, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     cosim_run_config rc = base_config("lenet_2");
     rc.dump = 1;
@@ -422,7 +399,7 @@ Test(harness, dump_writes_the_four_tensors_with_their_shapes, .init = make_tmpdi
     cosim_npy_free(&ysim);
 }
 
-Test(harness, operands_from_npy_files_are_used, .init = make_tmpdir, .fini = remove_tmpdir)
+Test(harness, operands_from_npy_files_are_used, .init = tu_tmpdir_make, .fini = tu_tmpdir_remove)
 {
     /* lenet_1 with x = 1 and w = 1 everywhere: every output is C*FH*FW = 25 */
     int8_t x[32 * 32], w[25 * 6];
@@ -430,11 +407,11 @@ Test(harness, operands_from_npy_files_are_used, .init = make_tmpdir, .fini = rem
     memset(w, 1, sizeof(w));
     const uint64_t xs[3] = {1, 32, 32}, ws[4] = {1, 5, 5, 6}, ys[3] = {6, 28, 28};
     acc_error err;
-    cr_assert_eq(cosim_npy_save(tmp("x.npy"), COSIM_NPY_I8, 3, xs, x, &err), 0, "%s", err.msg);
-    cr_assert_eq(cosim_npy_save(tmp("w.npy"), COSIM_NPY_I8, 4, ws, w, &err), 0, "%s", err.msg);
+    cr_assert_eq(cosim_npy_save(tu_tmp("x.npy"), COSIM_NPY_I8, 3, xs, x, &err), 0, "%s", err.msg);
+    cr_assert_eq(cosim_npy_save(tu_tmp("w.npy"), COSIM_NPY_I8, 4, ws, w, &err), 0, "%s", err.msg);
     cosim_run_config rc = base_config("lenet_1");
-    rc.x_path = tmp("x.npy");
-    rc.w_path = tmp("w.npy");
+    rc.x_path = tu_tmp("x.npy");
+    rc.w_path = tu_tmp("w.npy");
     rc.dump = 1;
     cosim_report rep;
     cr_assert_eq(cosim_run(&rc, &rep, &err), 0, "%s", err.msg);
@@ -446,21 +423,22 @@ Test(harness, operands_from_npy_files_are_used, .init = make_tmpdir, .fini = rem
     cosim_npy_free(&y);
 }
 
-Test(harness, weights_of_the_wrong_shape_are_rejected, .init = make_tmpdir, .fini = remove_tmpdir)
+Test(harness, weights_of_the_wrong_shape_are_rejected, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     int8_t x[32 * 32] = {0}, w[25 * 6] = {0};
     const uint64_t xs[3] = {1, 32, 32}, ws[4] = {6, 5, 5, 1}; /* K and C swapped */
     acc_error err;
-    cr_assert_eq(cosim_npy_save(tmp("x.npy"), COSIM_NPY_I8, 3, xs, x, &err), 0, "%s", err.msg);
-    cr_assert_eq(cosim_npy_save(tmp("w.npy"), COSIM_NPY_I8, 4, ws, w, &err), 0, "%s", err.msg);
+    cr_assert_eq(cosim_npy_save(tu_tmp("x.npy"), COSIM_NPY_I8, 3, xs, x, &err), 0, "%s", err.msg);
+    cr_assert_eq(cosim_npy_save(tu_tmp("w.npy"), COSIM_NPY_I8, 4, ws, w, &err), 0, "%s", err.msg);
     cosim_run_config rc = base_config("lenet_1");
-    rc.x_path = tmp("x.npy");
-    rc.w_path = tmp("w.npy");
+    rc.x_path = tu_tmp("x.npy");
+    rc.w_path = tu_tmp("w.npy");
     cosim_report rep;
     cr_assert_eq(cosim_run(&rc, &rep, &err), -1);
     cr_assert(strstr(err.msg, "field 'shape'") && strstr(err.msg, "w int8 [1, 5, 5, 6]"), "%s",
               err.msg);
-    cr_assert_not(file_exists(tmp("out/report.json")), "bad input writes no report");
+    cr_assert_not(file_exists(tu_tmp("out/report.json")), "bad input writes no report");
 }
 
 /* ---------------------------------------------------------------- backends, errors */
@@ -480,8 +458,8 @@ Test(harness, missing_backend_says_which_build_has_it)
 
 /* Planners come from planner/registry.h: an alias runs under its canonical
  * name, an unknown name lists the registered ones, nothing is written. */
-Test(harness, planner_alias_runs_under_its_canonical_name, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(harness, planner_alias_runs_under_its_canonical_name, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     cosim_run_config rc = base_config("lenet_1");
     rc.planner = "baseline";
@@ -497,8 +475,8 @@ Test(harness, planner_alias_runs_under_its_canonical_name, .init = make_tmpdir,
     acc_program_free(&p);
 }
 
-Test(harness, unknown_planner_is_an_error_listing_the_registered_ones, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(harness, unknown_planner_is_an_error_listing_the_registered_ones, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     cosim_run_config rc = base_config("lenet_1");
     rc.planner = "triple";
@@ -508,12 +486,13 @@ Test(harness, unknown_planner_is_an_error_listing_the_registered_ones, .init = m
     cr_assert(strstr(err.msg, "unknown planner 'triple'"), "%s", err.msg);
     for (const plan_entry *p = plan_registry; p->name; p++)
         cr_assert(strstr(err.msg, p->name), "'%s' missing from: %s", p->name, err.msg);
-    cr_assert_not(file_exists(tmp("out")), "nothing is written");
+    cr_assert_not(file_exists(tu_tmp("out")), "nothing is written");
     cr_assert_eq(cosim_run_net("lenet", &(cosim_run_config){.planner = "triple"}, &err), -1);
     cr_assert(strstr(err.msg, "unknown planner 'triple'"), "%s", err.msg);
 }
 
-Test(harness, unknown_layer_is_an_error_not_a_failure, .init = make_tmpdir, .fini = remove_tmpdir)
+Test(harness, unknown_layer_is_an_error_not_a_failure, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     cosim_run_config rc = base_config("lenet_99");
     cosim_report rep;
@@ -522,14 +501,14 @@ Test(harness, unknown_layer_is_an_error_not_a_failure, .init = make_tmpdir, .fin
     cr_assert(strstr(err.msg, "lenet"), "%s", err.msg);
 }
 
-Test(harness, network_mode_runs_every_layer_and_writes_a_summary, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(harness, network_mode_runs_every_layer_and_writes_a_summary, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     cosim_run_config rc;
     memset(&rc, 0, sizeof(rc));
     rc.config = "small";
     rc.seed = 3;
-    rc.out_dir = tmp("net");
+    rc.out_dir = tu_tmp("net");
     char *table = NULL;
     size_t len = 0;
     rc.summary = open_memstream(&table, &len);
@@ -542,9 +521,9 @@ Test(harness, network_mode_runs_every_layer_and_writes_a_summary, .init = make_t
     for (int i = 1; i <= 5; i++) {
         char f[64];
         snprintf(f, sizeof(f), "net/lenet_%d/report.json", i);
-        cr_assert(file_exists(tmp(f)), "%s missing", f);
+        cr_assert(file_exists(tu_tmp(f)), "%s missing", f);
     }
-    char *text = acc_read_file(tmp("net/net_lenet.json"), NULL, &err);
+    char *text = acc_read_file(tu_tmp("net/net_lenet.json"), NULL, &err);
     cr_assert_not_null(text, "%s", err.msg);
     cJSON *j = cJSON_Parse(text);
     free(text);
@@ -622,7 +601,8 @@ static int run_fake(int late_index, int64_t total_delta, int timeout, cosim_repo
     return r;
 }
 
-Test(harness, measured_cycles_equal_to_the_model_pass, .init = make_tmpdir, .fini = remove_tmpdir)
+Test(harness, measured_cycles_equal_to_the_model_pass, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     cosim_report rep;
     cr_assert_eq(run_fake(-1, 0, 0, &rep), 0, "%s", rep.nfailures ? rep.failures[0] : "");
@@ -641,7 +621,8 @@ Test(harness, measured_cycles_equal_to_the_model_pass, .init = make_tmpdir, .fin
     cJSON_Delete(j);
 }
 
-Test(harness, one_late_instruction_fails_naming_it, .init = make_tmpdir, .fini = remove_tmpdir)
+Test(harness, one_late_instruction_fails_naming_it, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     cosim_report rep;
     cr_assert_eq(run_fake(3, 0, 0, &rep), 1);
@@ -666,7 +647,8 @@ Test(harness, one_late_instruction_fails_naming_it, .init = make_tmpdir, .fini =
     cJSON_Delete(j);
 }
 
-Test(harness, total_cycles_other_than_the_makespan_fail, .init = make_tmpdir, .fini = remove_tmpdir)
+Test(harness, total_cycles_other_than_the_makespan_fail, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     cosim_report rep;
     cr_assert_eq(run_fake(-1, 1, 0, &rep), 1);
@@ -675,8 +657,8 @@ Test(harness, total_cycles_other_than_the_makespan_fail, .init = make_tmpdir, .f
     cr_assert(strstr(rep.failures[0], "makespan"), "%s", rep.failures[0]);
 }
 
-Test(harness, exhausted_cycle_budget_fails_with_the_engine_state, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(harness, exhausted_cycle_budget_fails_with_the_engine_state, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     cosim_report rep;
     cr_assert_eq(run_fake(-1, 0, 1, &rep), 1);
@@ -687,8 +669,8 @@ Test(harness, exhausted_cycle_budget_fails_with_the_engine_state, .init = make_t
     cr_assert_eq(rep.cm_meas_start, -1);
 }
 
-Test(harness, a_failed_rtl_assertion_reaches_the_report_with_its_message, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(harness, a_failed_rtl_assertion_reaches_the_report_with_its_message, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     fake.late_index = -1;
     fake.total_delta = 0;
@@ -735,14 +717,14 @@ static const char two_line_sched[] =
 static const char *write_two_line_sched(void)
 {
     acc_error err;
-    const char *path = tmp("two_line.sched");
+    const char *path = tu_tmp("two_line.sched");
     cr_assert_eq(acc_write_file(path, two_line_sched, strlen(two_line_sched), &err), 0, "%s",
                  err.msg);
     return path;
 }
 
 Test(harness, a_schedule_past_the_bytes_ceiling_is_refused_naming_its_line_and_writes_nothing,
-     .init = make_tmpdir, .fini = remove_tmpdir, .timeout = 60)
+     .init = tu_tmpdir_make, .fini = tu_tmpdir_remove, .timeout = 60)
 {
     cosim_run_config rc = base_config("lenet_1");
     rc.sched_path = write_two_line_sched();
@@ -761,7 +743,7 @@ Test(harness, a_schedule_past_the_bytes_ceiling_is_refused_naming_its_line_and_w
 }
 
 Test(harness, a_schedule_past_the_cycles_ceiling_is_refused_naming_its_line_and_writes_nothing,
-     .init = make_tmpdir, .fini = remove_tmpdir, .timeout = 60)
+     .init = tu_tmpdir_make, .fini = tu_tmpdir_remove, .timeout = 60)
 {
     cosim_run_config rc = base_config("lenet_1");
     rc.sched_path = write_two_line_sched();
@@ -792,7 +774,7 @@ Test(harness, a_schedule_past_the_cycles_ceiling_is_refused_naming_its_line_and_
 }
 
 Test(harness, with_the_ceilings_lifted_the_two_line_schedule_runs_and_fails_the_validator,
-     .init = make_tmpdir, .fini = remove_tmpdir, .timeout = 60)
+     .init = tu_tmpdir_make, .fini = tu_tmpdir_remove, .timeout = 60)
 {
     cosim_run_config rc = base_config("lenet_1");
     rc.sched_path = write_two_line_sched();
@@ -807,7 +789,7 @@ Test(harness, with_the_ceilings_lifted_the_two_line_schedule_runs_and_fails_the_
               rep.first_violation);
     cr_assert_eq(rep.dram_read, 4095ull * 4095 * 4095);
     cr_assert_eq(rep.backend_error[0], '\0', "the iss ran to END: %s", rep.backend_error);
-    char *text = acc_read_file(tmp("out/report.json"), NULL, &err);
+    char *text = acc_read_file(tu_tmp("out/report.json"), NULL, &err);
     cr_assert_not_null(text, "%s", err.msg);
     cJSON *j = cJSON_Parse(text);
     free(text);
@@ -815,8 +797,8 @@ Test(harness, with_the_ceilings_lifted_the_two_line_schedule_runs_and_fails_the_
     cJSON_Delete(j);
 }
 
-Test(harness, the_iss_backend_stops_at_the_wall_time_limit, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(harness, the_iss_backend_stops_at_the_wall_time_limit, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     cosim_run_config rc = base_config("lenet_2");
     rc.planner = "double";
@@ -828,7 +810,7 @@ Test(harness, the_iss_backend_stops_at_the_wall_time_limit, .init = make_tmpdir,
     cr_assert(strstr(rep.backend_error, "stopped at the wall-time limit of 1e-09 s "
                                         "(--max-seconds to raise it) at instruction "),
               "%s", rep.backend_error);
-    cr_assert(file_exists(tmp("out/report.json")), "a stopped run writes its report");
+    cr_assert(file_exists(tu_tmp("out/report.json")), "a stopped run writes its report");
     rc.max_seconds = -1; /* none */
     cr_assert_eq(cosim_run(&rc, &rep, &err), 0, "%s", err.msg);
     cr_assert(!rep.wall_timed_out);
@@ -846,14 +828,14 @@ static int run_cosim(const char *args)
     return WEXITSTATUS(st);
 }
 
-Test(harness, program_exit_status_is_0_pass_1_failure_2_usage, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(harness, program_exit_status_is_0_pass_1_failure_2_usage, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     char args[600];
-    snprintf(args, sizeof(args), "--layer lenet_1 --config small --out %s", tmp("p"));
+    snprintf(args, sizeof(args), "--layer lenet_1 --config small --out %s", tu_tmp("p"));
     cr_assert_eq(run_cosim(args), 0);
     snprintf(args, sizeof(args), "--layer lenet_1 --config small --sched %s --out %s",
-             corrupt_schedule(SHIFT_OUT), tmp("f"));
+             corrupt_schedule(SHIFT_OUT), tu_tmp("f"));
     cr_assert_eq(run_cosim(args), 1);
     cr_assert_eq(run_cosim("--layer no_such_net_1 --config small"), 1);
     cr_assert_eq(run_cosim("--layer lenet_1 --backend rtl --config small"), 1);
@@ -874,13 +856,13 @@ Test(harness, program_exit_status_is_0_pass_1_failure_2_usage, .init = make_tmpd
 
 /* getopt_long: --opt=VALUE as well as --opt VALUE; usage errors name the
  * option; --help and the unknown-planner error list the registry. */
-Test(harness, program_options_and_messages, .init = make_tmpdir, .fini = remove_tmpdir)
+Test(harness, program_options_and_messages, .init = tu_tmpdir_make, .fini = tu_tmpdir_remove)
 {
     char cmd[1024], out[16384];
     snprintf(cmd, sizeof(cmd),
              "%s/cosim --layer=lenet_1 --config=small --seed=2 --planner=serial "
              "--out=%s --no-progress",
-             tu_bin_dir(), tmp("eq"));
+             tu_bin_dir(), tu_tmp("eq"));
     cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
     cr_assert(strstr(out, "seed 2, planner serial"), "%s", out);
 

@@ -25,32 +25,12 @@
 
 /* ---------------------------------------------------------------- fixtures */
 
-static char tmpdir[256];
-
 static void make_tmpdir(void)
 {
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_netjobs_XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
+    tu_tmpdir_make();
     char cache[300];
-    snprintf(cache, sizeof(cache), "%s/cache", tmpdir);
+    snprintf(cache, sizeof(cache), "%s/cache", tu_tmpdir);
     setenv("ACC_PLAN_CACHE", cache, 1); /* the sat planner's cache, shared by the runs */
-}
-
-static void remove_tmpdir(void)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", tmpdir);
-}
-
-static char *tmp(const char *file)
-{
-    static char buf[8][512];
-    static int next;
-    char *p = buf[next++ % 8];
-    snprintf(p, 512, "%s/%s", tmpdir, file);
-    return p;
 }
 
 static char *read_text(const char *path)
@@ -129,17 +109,17 @@ static int run_lenet(const char *out, int jobs, const cosim_backend *be, char **
 static char *same_with_jobs(int jobs, const cosim_backend *be, int want)
 {
     char *t1, *j1, *tn, *jn;
-    int r1 = run_lenet(tmp("net"), 1, be, &t1, &j1);
+    int r1 = run_lenet(tu_tmp("net"), 1, be, &t1, &j1);
     char *rep1[5];
     for (int i = 0; i < 5; i++)
-        rep1[i] = report_sans_timings(tmp("net"), lenet[i]);
-    int rn = run_lenet(tmp("net"), jobs, be, &tn, &jn);
+        rep1[i] = report_sans_timings(tu_tmp("net"), lenet[i]);
+    int rn = run_lenet(tu_tmp("net"), jobs, be, &tn, &jn);
     cr_assert_eq(r1, want, "jobs 1: status %d\n%s", r1, t1);
     cr_assert_eq(rn, want, "jobs %d: status %d\n%s", jobs, rn, tn);
     cr_assert_str_eq(tn, t1, "the tables of jobs %d and jobs 1 differ", jobs);
     cr_assert_str_eq(jn, j1, "net_lenet.json of jobs %d and jobs 1 differ", jobs);
     for (int i = 0; i < 5; i++) {
-        char *rn_i = report_sans_timings(tmp("net"), lenet[i]);
+        char *rn_i = report_sans_timings(tu_tmp("net"), lenet[i]);
         cr_assert_str_eq(rn_i, rep1[i], "%s/report.json differs", lenet[i]);
         free(rn_i);
         free(rep1[i]);
@@ -158,7 +138,7 @@ static char *same_with_jobs(int jobs, const cosim_backend *be, int want)
 }
 
 Test(net_jobs, three_workers_give_the_table_summary_and_reports_of_one_process, .init = make_tmpdir,
-     .fini = remove_tmpdir, .timeout = 300)
+     .fini = tu_tmpdir_remove, .timeout = 300)
 {
     char *json = same_with_jobs(3, NULL, 0);
     char st[256];
@@ -207,7 +187,7 @@ static int fake_run(const acc_program *p, const acc_config *cfg, const acc_memma
 static const cosim_backend fake_backend = {"fake", fake_run};
 
 Test(net_jobs, a_layer_that_fails_a_check_fails_the_run_in_its_own_row, .init = make_tmpdir,
-     .fini = remove_tmpdir, .timeout = 300)
+     .fini = tu_tmpdir_remove, .timeout = 300)
 {
     fake.target_y = 40; /* lenet_5 */
     fake.crash = 0;
@@ -222,12 +202,12 @@ Test(net_jobs, a_layer_that_fails_a_check_fails_the_run_in_its_own_row, .init = 
 }
 
 Test(net_jobs, a_worker_that_dies_is_an_error_row_and_fails_the_run, .init = make_tmpdir,
-     .fini = remove_tmpdir, .timeout = 300)
+     .fini = tu_tmpdir_remove, .timeout = 300)
 {
     fake.target_y = 336; /* lenet_4 */
     fake.crash = 1;
     char *table, *json;
-    int r = run_lenet(tmp("net"), 3, &fake_backend, &table, &json);
+    int r = run_lenet(tu_tmp("net"), 3, &fake_backend, &table, &json);
     cr_assert_eq(r, 1, "status %d\n%s", r, table);
     char st[256];
     statuses(json, st, sizeof(st));
@@ -235,7 +215,7 @@ Test(net_jobs, a_worker_that_dies_is_an_error_row_and_fails_the_run, .init = mak
     cr_assert(strstr(json, "lenet_4: worker killed by signal 9"), "%s", json);
     cr_assert(strstr(table, "lenet_4: worker killed by signal 9"), "%s", table);
     /* its folder keeps the marker of a run that did not finish */
-    char *rep = read_text(tmp("net/lenet_4/report.json"));
+    char *rep = read_text(tu_tmp("net/lenet_4/report.json"));
     cr_assert(strstr(rep, "\"running\""), "%s", rep);
     free(rep);
     free(table);
@@ -249,7 +229,7 @@ Test(net_jobs, a_worker_that_dies_is_an_error_row_and_fails_the_run, .init = mak
  * MACs (at least 7,350 cycles), lenet_2 10*10*16*150 = 240,000 (15,000);
  * lenet_5's 84*10 = 840 MACs take far fewer than 7,349 cycles. */
 Test(net_jobs, layers_past_a_ceiling_are_error_rows_whatever_the_jobs, .init = make_tmpdir,
-     .fini = remove_tmpdir, .timeout = 300)
+     .fini = tu_tmpdir_remove, .timeout = 300)
 {
     char cmd[1024], out1[16384], out3[16384], st1[256], st3[256];
     const char *jobs[2] = {"1", "3"};
@@ -258,9 +238,9 @@ Test(net_jobs, layers_past_a_ceiling_are_error_rows_whatever_the_jobs, .init = m
         snprintf(cmd, sizeof(cmd),
                  "(%s/cosim --net lenet --config small --seed 2 --max-cycles 7349 --jobs %s "
                  "--no-progress --out %s 2>/dev/null)",
-                 tu_bin_dir(), jobs[k], tmp("net"));
+                 tu_bin_dir(), jobs[k], tu_tmp("net"));
         cr_assert_eq(tu_run(cmd, out[k], sizeof(out1)), 1, "--jobs %s:\n%s", jobs[k], out[k]);
-        char *json = read_text(tmp("net/net_lenet.json"));
+        char *json = read_text(tu_tmp("net/net_lenet.json"));
         statuses(json, st[k], sizeof(st1));
         free(json);
     }
@@ -314,7 +294,7 @@ static void terminate_network_run(int sig)
 {
     char bin[512], root[512];
     snprintf(bin, sizeof(bin), "%s/cosim", tu_bin_dir());
-    snprintf(root, sizeof(root), "%s", tmp("net"));
+    snprintf(root, sizeof(root), "%s", tu_tmp("net"));
     /* ResNet-18 on the iss with the double-buffering planner: about a
      * second a layer, long enough to be stopped in its middle */
     pid_t pid = fork();
@@ -348,12 +328,12 @@ static void terminate_network_run(int sig)
     cr_assert_eq(temporaries_under(root), 0, "a temporary file was left");
 }
 
-Test(net_jobs, a_terminated_run_stops_every_worker, .init = make_tmpdir, .fini = remove_tmpdir)
+Test(net_jobs, a_terminated_run_stops_every_worker, .init = make_tmpdir, .fini = tu_tmpdir_remove)
 {
     terminate_network_run(SIGTERM);
 }
 
-Test(net_jobs, an_interrupted_run_stops_every_worker, .init = make_tmpdir, .fini = remove_tmpdir)
+Test(net_jobs, an_interrupted_run_stops_every_worker, .init = make_tmpdir, .fini = tu_tmpdir_remove)
 {
     terminate_network_run(SIGINT);
 }
@@ -370,7 +350,7 @@ Test(net_jobs, jobs_needs_a_network)
  * when it is built: `make rtl-sim CONFIG=small`, or $ACC_RTL_SMALL): jobs 3
  * prints the table and writes the summary of jobs 1. */
 Test(net_jobs, three_rtl_workers_give_the_table_and_summary_of_one_process, .init = make_tmpdir,
-     .fini = remove_tmpdir, .timeout = 300)
+     .fini = tu_tmpdir_remove, .timeout = 300)
 {
     const char *bin = getenv("ACC_RTL_SMALL") ? getenv("ACC_RTL_SMALL") : "build/rtl/small/cosim";
     if (access(bin, X_OK) != 0)
@@ -380,9 +360,9 @@ Test(net_jobs, three_rtl_workers_give_the_table_and_summary_of_one_process, .ini
         snprintf(cmd, sizeof(cmd),
                  "(%s --net lenet --config small --backend rtl --planner double --seed 4 "
                  "--jobs %d --no-progress --out %s 2>/dev/null)",
-                 bin, k ? 3 : 1, tmp("net"));
+                 bin, k ? 3 : 1, tu_tmp("net"));
         cr_assert_eq(tu_run(cmd, out[k], sizeof(out[k])), 0, "%s", out[k]);
-        json[k] = read_text(tmp("net/net_lenet.json"));
+        json[k] = read_text(tu_tmp("net/net_lenet.json"));
     }
     cr_assert_str_eq(out[1], out[0], "the tables differ");
     cr_assert_str_eq(json[1], json[0], "net_lenet.json differs");

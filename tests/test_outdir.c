@@ -26,32 +26,6 @@
 
 /* ---------------------------------------------------------------- fixtures */
 
-static char tmpdir[256];
-
-static void make_tmpdir(void)
-{
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_outdir_XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
-}
-
-static void remove_tmpdir(void)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", tmpdir);
-}
-
-/* tmpdir/file, in one of 8 buffers used in turn: copy a path kept longer. */
-static char *tmp(const char *file)
-{
-    static char buf[8][512];
-    static int next;
-    char *p = buf[next++ % 8];
-    snprintf(p, 512, "%s/%s", tmpdir, file);
-    return p;
-}
-
 /* ---------------------------------------------------------------- processes */
 
 #define MAX_ARGS 32
@@ -212,25 +186,25 @@ static void check_loser(const char *log, const char *dir, pid_t winner)
     free(text);
 }
 
-Test(outdir, twenty_pairs_of_parallel_runs_never_pass_over_mixed_files, .init = make_tmpdir,
-     .fini = remove_tmpdir, .timeout = 300)
+Test(outdir, twenty_pairs_of_parallel_runs_never_pass_over_mixed_files, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove, .timeout = 300)
 {
     char args[1024], out[8192];
     /* one clean run of each, alone in its folder: the files each must leave */
     for (int r = 0; r < 2; r++) {
         snprintf(args, sizeof(args), "%s --dump --cycles --no-progress --out %s", pair_run[r].args,
-                 tmp(r ? "ref1" : "ref0"));
+                 tu_tmp(r ? "ref1" : "ref0"));
         cr_assert_eq(run_cosim(args, out, sizeof(out)), 0, "%s", out);
     }
     for (size_t f = 0; f < NRUN_FILES; f++) {
         char a[512], b[512];
-        snprintf(a, sizeof(a), "%s/%s", tmp("ref0"), run_files[f]);
-        snprintf(b, sizeof(b), "%s/%s", tmp("ref1"), run_files[f]);
+        snprintf(a, sizeof(a), "%s/%s", tu_tmp("ref0"), run_files[f]);
+        snprintf(b, sizeof(b), "%s/%s", tu_tmp("ref1"), run_files[f]);
         cr_assert_not(same_file(a, b), "%s: the two runs must write different bytes", a);
     }
 
     char dir[512];
-    snprintf(dir, sizeof(dir), "%s", tmp("shared"));
+    snprintf(dir, sizeof(dir), "%s", tu_tmp("shared"));
     int conflicts = 0;
     for (int pair = 0; pair < 20; pair++) {
         int gate[2];
@@ -238,7 +212,7 @@ Test(outdir, twenty_pairs_of_parallel_runs_never_pass_over_mixed_files, .init = 
         pid_t pid[2];
         char log[2][512];
         for (int r = 0; r < 2; r++) {
-            snprintf(log[r], sizeof(log[r]), "%s/log%d", tmpdir, r);
+            snprintf(log[r], sizeof(log[r]), "%s/log%d", tu_tmpdir, r);
             snprintf(args, sizeof(args), "%s --dump --cycles --no-progress --out %s",
                      pair_run[r].args, dir);
             pid[r] = spawn_cosim(args, log[r], gate, NULL, NULL);
@@ -272,7 +246,7 @@ Test(outdir, twenty_pairs_of_parallel_runs_never_pass_over_mixed_files, .init = 
         for (size_t f = 0; f < NRUN_FILES; f++) {
             char ref[600];
             snprintf(path, sizeof(path), "%s/%s", dir, run_files[f]);
-            snprintf(ref, sizeof(ref), "%s/%s", tmp(r ? "ref1" : "ref0"), run_files[f]);
+            snprintf(ref, sizeof(ref), "%s/%s", tu_tmp(r ? "ref1" : "ref0"), run_files[f]);
             cr_assert(same_file(path, ref),
                       "pair %d (exit statuses %d, %d): a passing report of the %s run over a %s "
                       "that is not that run's",
@@ -298,7 +272,7 @@ static void interrupt_network_run(int sig)
 {
     char args[1024], out[8192];
     char root[512];
-    snprintf(root, sizeof(root), "%s", tmp("net"));
+    snprintf(root, sizeof(root), "%s", tu_tmp("net"));
     snprintf(args, sizeof(args),
              "--net lenet --config small --planner double --seed 1 --no-progress --out %s", root);
     cr_assert_eq(run_cosim(args, out, sizeof(out)), 0, "%s", out);
@@ -307,7 +281,7 @@ static void interrupt_network_run(int sig)
              "--net lenet --config small --planner sat --seed 2 --dump --cycles --no-progress "
              "--out %s",
              root);
-    pid_t pid = spawn_cosim(args, tmp("log"), NULL, "ACC_PLAN_CACHE", tmp("cache"));
+    pid_t pid = spawn_cosim(args, tu_tmp("log"), NULL, "ACC_PLAN_CACHE", tu_tmp("cache"));
     /* wait for its first layer to pass (a report by the sat planner) */
     char first[600];
     snprintf(first, sizeof(first), "%s/lenet_1/report.json", root);
@@ -350,13 +324,13 @@ static void interrupt_network_run(int sig)
 }
 
 Test(outdir, an_interrupted_network_run_leaves_no_passing_report_and_no_temporary_file,
-     .init = make_tmpdir, .fini = remove_tmpdir, .timeout = 120)
+     .init = tu_tmpdir_make, .fini = tu_tmpdir_remove, .timeout = 120)
 {
     interrupt_network_run(SIGINT);
 }
 
 Test(outdir, a_terminated_network_run_leaves_no_passing_report_and_no_temporary_file,
-     .init = make_tmpdir, .fini = remove_tmpdir, .timeout = 120)
+     .init = tu_tmpdir_make, .fini = tu_tmpdir_remove, .timeout = 120)
 {
     interrupt_network_run(SIGTERM);
 }
@@ -364,26 +338,27 @@ Test(outdir, a_terminated_network_run_leaves_no_passing_report_and_no_temporary_
 /* A run that fails before any check (a malformed schedule, a missing operand
  * file, an unknown configuration, a planner that cannot fit the layer) into
  * a folder that holds a passing report: the report is gone afterwards. */
-Test(outdir, a_run_that_fails_early_leaves_no_passing_report, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(outdir, a_run_that_fails_early_leaves_no_passing_report, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     static const char bad_sched[] = "# not a schedule\nfrobnicate 1 2 3\n";
     static const char huge_csv[] = "Layer name, IFMAP Height, IFMAP Width, Filter Height, "
                                    "Filter Width, Channels, Num Filter, Strides, Dilation,\n"
                                    "huge,120,120,15,15,16,4,1,7,\n";
     acc_error err;
-    cr_assert_eq(acc_write_file(tmp("bad.sched"), bad_sched, strlen(bad_sched), &err), 0, "%s",
+    cr_assert_eq(acc_write_file(tu_tmp("bad.sched"), bad_sched, strlen(bad_sched), &err), 0, "%s",
                  err.msg);
-    cr_assert_eq(acc_write_file(tmp("huge.csv"), huge_csv, strlen(huge_csv), &err), 0, "%s",
+    cr_assert_eq(acc_write_file(tu_tmp("huge.csv"), huge_csv, strlen(huge_csv), &err), 0, "%s",
                  err.msg);
     char dir[512];
-    snprintf(dir, sizeof(dir), "%s", tmp("out"));
+    snprintf(dir, sizeof(dir), "%s", tu_tmp("out"));
     char bad[4][700];
-    snprintf(bad[0], sizeof(bad[0]), "--layer lenet_1 --config small --sched %s", tmp("bad.sched"));
+    snprintf(bad[0], sizeof(bad[0]), "--layer lenet_1 --config small --sched %s",
+             tu_tmp("bad.sched"));
     snprintf(bad[1], sizeof(bad[1]), "--layer lenet_1 --config small --x %s --w %s",
-             tmp("none.npy"), tmp("none.npy"));
-    snprintf(bad[2], sizeof(bad[2]), "--layer lenet_1 --config %s", tmp("none.ini"));
-    snprintf(bad[3], sizeof(bad[3]), "--layer %s:huge --config small", tmp("huge.csv"));
+             tu_tmp("none.npy"), tu_tmp("none.npy"));
+    snprintf(bad[2], sizeof(bad[2]), "--layer lenet_1 --config %s", tu_tmp("none.ini"));
+    snprintf(bad[3], sizeof(bad[3]), "--layer %s:huge --config small", tu_tmp("huge.csv"));
     for (int i = 0; i < 4; i++) {
         char args[1024], out[8192], path[700];
         snprintf(args, sizeof(args), "--layer lenet_1 --config small --planner double --out %s",
@@ -406,16 +381,17 @@ Test(outdir, a_run_that_fails_early_leaves_no_passing_report, .init = make_tmpdi
 
 /* Two seeds above 2^53 that a double cannot tell apart: each report stores
  * its own seed, exactly, and the seed read back reproduces the run. */
-Test(outdir, seeds_above_2_pow_53_are_stored_exactly, .init = make_tmpdir, .fini = remove_tmpdir)
+Test(outdir, seeds_above_2_pow_53_are_stored_exactly, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     static const char *const seeds[2] = {"9223372036854775809", "9223372036854775810"};
     char args[1024], out[8192], path[600];
     for (int i = 0; i < 2; i++) {
         snprintf(args, sizeof(args),
                  "--layer lenet_1 --config small --planner double --seed %s --dump --out %s",
-                 seeds[i], tmp(i ? "s1" : "s0"));
+                 seeds[i], tu_tmp(i ? "s1" : "s0"));
         cr_assert_eq(run_cosim(args, out, sizeof(out)), 0, "%s", out);
-        snprintf(path, sizeof(path), "%s/report.json", tmp(i ? "s1" : "s0"));
+        snprintf(path, sizeof(path), "%s/report.json", tu_tmp(i ? "s1" : "s0"));
         cJSON *j = load_json(path);
         cr_assert_not_null(j, "%s", path);
         const cJSON *s = cJSON_GetObjectItemCaseSensitive(j, "seed");
@@ -423,26 +399,27 @@ Test(outdir, seeds_above_2_pow_53_are_stored_exactly, .init = make_tmpdir, .fini
         cr_assert_str_eq(s->valuestring, seeds[i], "%s", path);
         cJSON_Delete(j);
     }
-    cr_assert_not(same_file(tmp("s0/x.npy"), tmp("s1/x.npy")), "the two seeds give two inputs");
+    cr_assert_not(same_file(tu_tmp("s0/x.npy"), tu_tmp("s1/x.npy")),
+                  "the two seeds give two inputs");
 
     /* the seed read back from a report runs the same operands again */
-    cJSON *j = load_json(tmp("s0/report.json"));
+    cJSON *j = load_json(tu_tmp("s0/report.json"));
     uint64_t seed;
     cr_assert_eq(acc_parse_u64(json_str(j, "seed", NULL), UINT64_MAX, &seed), 0);
     cJSON_Delete(j);
     snprintf(args, sizeof(args),
              "--layer lenet_1 --config small --planner double --seed %llu --dump --out %s",
-             (unsigned long long)seed, tmp("again"));
+             (unsigned long long)seed, tu_tmp("again"));
     cr_assert_eq(run_cosim(args, out, sizeof(out)), 0, "%s", out);
-    cr_assert(same_file(tmp("s0/x.npy"), tmp("again/x.npy")), "the stored seed reproduces x");
-    cr_assert(same_file(tmp("s0/w.npy"), tmp("again/w.npy")), "the stored seed reproduces w");
+    cr_assert(same_file(tu_tmp("s0/x.npy"), tu_tmp("again/x.npy")), "the stored seed reproduces x");
+    cr_assert(same_file(tu_tmp("s0/w.npy"), tu_tmp("again/w.npy")), "the stored seed reproduces w");
 
     /* the network summary too */
     snprintf(args, sizeof(args),
              "--net lenet --config small --planner double --seed %s --no-progress --out %s",
-             seeds[1], tmp("net"));
+             seeds[1], tu_tmp("net"));
     cr_assert_eq(run_cosim(args, out, sizeof(out)), 0, "%s", out);
-    j = load_json(tmp("net/net_lenet.json"));
+    j = load_json(tu_tmp("net/net_lenet.json"));
     cr_assert_not_null(j);
     cr_assert_str_eq(json_str(j, "seed", NULL), seeds[1], "net_lenet.json");
     cJSON_Delete(j);
@@ -475,22 +452,22 @@ static const char *sched_directive(const char *path, const char *name, char *buf
  * and .json differ. */
 static const char *const plan_planner[2] = {"serial", "double"};
 
-Test(outdir, twenty_pairs_of_parallel_plans_of_one_layer_never_mix_their_files, .init = make_tmpdir,
-     .fini = remove_tmpdir, .timeout = 300)
+Test(outdir, twenty_pairs_of_parallel_plans_of_one_layer_never_mix_their_files,
+     .init = tu_tmpdir_make, .fini = tu_tmpdir_remove, .timeout = 300)
 {
     char args[1024], out[8192], cmd[2048];
     /* one plan of each, alone in its folder: the .sched each must leave */
     for (int r = 0; r < 2; r++) {
         snprintf(cmd, sizeof(cmd),
                  "%s/plan --layer lenet_1 --config small --planner %s --quiet --out-dir %s",
-                 tu_bin_dir(), plan_planner[r], tmp(r ? "ref1" : "ref0"));
+                 tu_bin_dir(), plan_planner[r], tu_tmp(r ? "ref1" : "ref0"));
         cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
     }
-    cr_assert_not(same_file(tmp("ref0/lenet_1.sched"), tmp("ref1/lenet_1.sched")),
+    cr_assert_not(same_file(tu_tmp("ref0/lenet_1.sched"), tu_tmp("ref1/lenet_1.sched")),
                   "the two planners must write different schedules");
 
     char dir[512], sched[600], json[600];
-    snprintf(dir, sizeof(dir), "%s", tmp("shared"));
+    snprintf(dir, sizeof(dir), "%s", tu_tmp("shared"));
     snprintf(sched, sizeof(sched), "%s/lenet_1.sched", dir);
     snprintf(json, sizeof(json), "%s/lenet_1.json", dir);
     int conflicts = 0;
@@ -500,7 +477,7 @@ Test(outdir, twenty_pairs_of_parallel_plans_of_one_layer_never_mix_their_files, 
         pid_t pid[2];
         char log[2][512];
         for (int r = 0; r < 2; r++) {
-            snprintf(log[r], sizeof(log[r]), "%s/log%d", tmpdir, r);
+            snprintf(log[r], sizeof(log[r]), "%s/log%d", tu_tmpdir, r);
             snprintf(args, sizeof(args),
                      "--layer lenet_1 --config small --planner %s --quiet --out-dir %s",
                      plan_planner[r], dir);
@@ -531,7 +508,7 @@ Test(outdir, twenty_pairs_of_parallel_plans_of_one_layer_never_mix_their_files, 
         cr_assert_geq(r, 0, "pair %d: %s names planner '%s'", pair, sched, planner);
         if (loser >= 0)
             cr_assert_eq(r, 1 - loser, "pair %d: the .sched is the loser's", pair);
-        cr_assert(same_file(sched, tmp(r ? "ref1/lenet_1.sched" : "ref0/lenet_1.sched")),
+        cr_assert(same_file(sched, tu_tmp(r ? "ref1/lenet_1.sched" : "ref0/lenet_1.sched")),
                   "pair %d: %s is not the %s plan's", pair, sched, plan_planner[r]);
         cJSON *j = load_json(json);
         cr_assert_not_null(j, "pair %d: %s missing or not JSON", pair, json);
@@ -550,16 +527,16 @@ Test(outdir, twenty_pairs_of_parallel_plans_of_one_layer_never_mix_their_files, 
  * once with exit status 1 and touches none of its files (nor a --dimacs
  * file); a plan of another layer into the same folder goes on. */
 Test(outdir, a_plan_of_a_layer_in_use_touches_nothing_and_another_layer_goes_on,
-     .init = make_tmpdir, .fini = remove_tmpdir)
+     .init = tu_tmpdir_make, .fini = tu_tmpdir_remove)
 {
     char cmd[2048], out[8192];
-    const char *dir = tmpdir;
+    const char *dir = tu_tmpdir;
     snprintf(cmd, sizeof(cmd),
              "%s/plan --layer lenet_2 --config small --planner serial --quiet --out-dir %s",
              tu_bin_dir(), dir);
     cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
-    char *before_sched = acc_read_file(tmp("lenet_2.sched"), NULL, NULL);
-    char *before_json = acc_read_file(tmp("lenet_2.json"), NULL, NULL);
+    char *before_sched = acc_read_file(tu_tmp("lenet_2.sched"), NULL, NULL);
+    char *before_json = acc_read_file(tu_tmp("lenet_2.json"), NULL, NULL);
     cr_assert(before_sched && before_json);
 
     /* another process holds the layer's lock: a child that waits */
@@ -598,19 +575,19 @@ Test(outdir, a_plan_of_a_layer_in_use_touches_nothing_and_another_layer_goes_on,
     cr_assert_eq(st, 1, "a plan of a layer in use exits 1, not %d: %s", st, out);
     cr_assert(strstr(out, want) && strstr(out, pid_text) && strstr(out, lock),
               "the message must name the files, the holder (%s) and the lock:\n%s", pid_text, out);
-    char *after_sched = acc_read_file(tmp("lenet_2.sched"), NULL, NULL);
-    char *after_json = acc_read_file(tmp("lenet_2.json"), NULL, NULL);
+    char *after_sched = acc_read_file(tu_tmp("lenet_2.sched"), NULL, NULL);
+    char *after_json = acc_read_file(tu_tmp("lenet_2.json"), NULL, NULL);
     cr_assert(after_sched && !strcmp(after_sched, before_sched), "the .sched was touched");
     cr_assert(after_json && !strcmp(after_json, before_json), "the .json was touched");
     struct stat sb;
-    cr_assert_neq(stat(tmp("lenet_2.cnf"), &sb), 0, "a --dimacs file was written");
+    cr_assert_neq(stat(tu_tmp("lenet_2.cnf"), &sb), 0, "a --dimacs file was written");
 
     /* another layer into the same folder */
     snprintf(cmd, sizeof(cmd),
              "%s/plan --layer lenet_1 --config small --planner double --quiet --out-dir %s",
              tu_bin_dir(), dir);
     cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "another layer: %s", out);
-    cr_assert_eq(stat(tmp("lenet_1.sched"), &sb), 0);
+    cr_assert_eq(stat(tu_tmp("lenet_1.sched"), &sb), 0);
 
     close(hold[1]); /* the helper lets go */
     cr_assert_eq(wait_child(holder), 0);

@@ -36,28 +36,13 @@
 #include "planner/sat/sat.h"
 #include "tests/testutil.h"
 
-static char tmpdir[64];
-
-static void make_tmpdir(void)
-{
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_proofcheck_XXXXXX");
-    cr_assert(mkdtemp(tmpdir) != NULL);
-}
-
-static void remove_tmpdir(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-    cr_assert_eq(system(cmd), 0);
-}
-
-/* Writes text to tmpdir/name; returns the path (static, one of four). */
+/* Writes text to tu_tmpdir/name; returns the path (static, one of four). */
 static const char *put(const char *name, const char *text)
 {
     static char paths[4][160];
     static int next;
     char *p = paths[next++ % 4];
-    snprintf(p, 160, "%s/%s", tmpdir, name);
+    snprintf(p, 160, "%s/%s", tu_tmpdir, name);
     FILE *f = fopen(p, "w");
     cr_assert(f != NULL, "%s", p);
     fputs(text, f);
@@ -81,7 +66,7 @@ static verdict check(const char *cnf, const char *drat)
     v.lrat = -2;
     const char *cp = put("f.cnf", cnf), *dp = put("p.drat", drat);
     char lp[160];
-    snprintf(lp, sizeof(lp), "%s/p.lrat", tmpdir);
+    snprintf(lp, sizeof(lp), "%s/p.lrat", tu_tmpdir);
     acc_cnf f;
     acc_error e;
     cr_assert_eq(acc_cnf_read(cp, &f, &e), 0, "%s", e.msg);
@@ -124,8 +109,8 @@ static const char *const F5 = "p cnf 6 5\n-1 2 0\n2 3 0\n2 -3 0\n-2 -5 0\n-2 5 0
 
 /* ------------------------------------------------------------ valid proofs */
 
-Test(proofcheck, a_rup_proof_with_deletions_verifies_in_drat_and_lrat, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(proofcheck, a_rup_proof_with_deletions_verifies_in_drat_and_lrat, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     /* 1: -1 makes (1 2) and (1 -2) clash; then 1 gives 2 by (-1 2) and
      * (-1 -2) clashes: refuted after line 1, the rest is not read */
@@ -146,7 +131,8 @@ Test(proofcheck, a_rup_proof_with_deletions_verifies_in_drat_and_lrat, .init = m
     cr_assert_eq(v.ds.refuted_line, 2);
 }
 
-Test(proofcheck, a_rat_lemma_verifies_in_drat_and_lrat, .init = make_tmpdir, .fini = remove_tmpdir)
+Test(proofcheck, a_rat_lemma_verifies_in_drat_and_lrat, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     /* -6 1: not RUP (6, -1 propagate nothing), RAT on -6: no clause has 6.
      * 1: not RUP (see F5); RAT on 1: the one clause with -1 is (-1 2), the
@@ -159,8 +145,8 @@ Test(proofcheck, a_rat_lemma_verifies_in_drat_and_lrat, .init = make_tmpdir, .fi
     cr_assert_geq(v.ls.rat, 2, "the LRAT checks them as RAT too");
 }
 
-Test(proofcheck, a_deletion_of_a_unit_reason_is_ignored_as_drat_trim_does, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(proofcheck, a_deletion_of_a_unit_reason_is_ignored_as_drat_trim_does, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     /* (1) is the reason of 1 at top level (no conflict yet: (-1 2 3) and
      * (-1 2 -3) become binary); its deletion is ignored, so 2 stays RUP
@@ -175,7 +161,7 @@ Test(proofcheck, a_deletion_of_a_unit_reason_is_ignored_as_drat_trim_does, .init
 }
 
 Test(proofcheck, a_proof_ending_in_a_conflict_verifies_without_the_empty_clause,
-     .init = make_tmpdir, .fini = remove_tmpdir)
+     .init = tu_tmpdir_make, .fini = tu_tmpdir_remove)
 {
     /* after 1, unit propagation clashes; the LRAT gets the empty clause */
     verdict v = check(F4, "1 0\n");
@@ -191,8 +177,8 @@ Test(proofcheck, a_proof_ending_in_a_conflict_verifies_without_the_empty_clause,
 
 /* ---------------------------------------------------------- invalid proofs */
 
-Test(proofcheck, a_lemma_that_does_not_follow_is_rejected_with_its_line, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(proofcheck, a_lemma_that_does_not_follow_is_rejected_with_its_line, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     /* (1 2) (-1 2) is satisfiable with 2; -2 is not RUP (2 propagates
      * nothing), not RAT on -2: the resolvent with (1 2), (-2 1), is not RUP */
@@ -202,8 +188,8 @@ Test(proofcheck, a_lemma_that_does_not_follow_is_rejected_with_its_line, .init =
     cr_assert(strstr(v.msg, "not RUP"), "%s", v.msg);
 }
 
-Test(proofcheck, a_lemma_that_needs_a_deleted_clause_is_rejected, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(proofcheck, a_lemma_that_needs_a_deleted_clause_is_rejected, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     /* without (1 -2), -1 only gives 2: 1 is not RUP; not RAT either: the
      * resolvent with (-1 -2) is (1 -2), and -1, 2 clash with no clause */
@@ -215,8 +201,8 @@ Test(proofcheck, a_lemma_that_needs_a_deleted_clause_is_rejected, .init = make_t
     cr_assert_eq(v.drat, 0, "%s", v.msg);
 }
 
-Test(proofcheck, a_proof_that_never_reaches_a_conflict_is_rejected, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(proofcheck, a_proof_that_never_reaches_a_conflict_is_rejected, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     /* (2 3 1) is RUP (-2 -3 clash in (2 3)) but leaves F5 without a
      * conflict; the empty proof too */
@@ -231,8 +217,8 @@ Test(proofcheck, a_proof_that_never_reaches_a_conflict_is_rejected, .init = make
     cr_assert(strstr(v.msg, "p.drat:1: the empty clause does not follow"), "%s", v.msg);
 }
 
-Test(proofcheck, lrat_hints_that_do_not_propagate_are_rejected, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(proofcheck, lrat_hints_that_do_not_propagate_are_rejected, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     char msg[512];
     /* 1 with hint (1 2) alone: -1 gives 2, no conflict; (1 -2) was needed */
@@ -299,15 +285,15 @@ static void drop_last_clause(const char *in, const char *out)
 }
 
 Test(proofcheck, the_proof_of_a_real_certificate_verifies_and_a_damaged_one_does_not,
-     .init = make_tmpdir, .fini = remove_tmpdir, .timeout = 600)
+     .init = tu_tmpdir_make, .fini = tu_tmpdir_remove, .timeout = 600)
 {
     char out[8192], cnf[160], drat[160], lrat[160], args[600];
-    snprintf(cnf, sizeof(cnf), "%s/lenet_2.cnf", tmpdir);
-    snprintf(drat, sizeof(drat), "%s/lenet_2.drat", tmpdir);
-    snprintf(lrat, sizeof(lrat), "%s/lenet_2.lrat", tmpdir);
+    snprintf(cnf, sizeof(cnf), "%s/lenet_2.cnf", tu_tmpdir);
+    snprintf(drat, sizeof(drat), "%s/lenet_2.drat", tu_tmpdir);
+    snprintf(lrat, sizeof(lrat), "%s/lenet_2.lrat", tu_tmpdir);
     snprintf(args, sizeof(args),
-             "--layer lenet_2 --config small --out-dir %s --quiet --dimacs %s --proof %s", tmpdir,
-             cnf, drat);
+             "--layer lenet_2 --config small --out-dir %s --quiet --dimacs %s --proof %s",
+             tu_tmpdir, cnf, drat);
     cr_assert_eq(run(out, sizeof(out), "plan", args), 0, "%s", out);
     cr_assert_eq(access(drat, R_OK), 0, "plan --proof wrote no %s", drat);
     /* the tool: both steps, the LRAT kept */
@@ -331,7 +317,7 @@ Test(proofcheck, the_proof_of_a_real_certificate_verifies_and_a_damaged_one_does
      * value) T may be anything: satisfiable for a fresh CaDiCaL, and no
      * checker may accept a refutation of it */
     char cut[160];
-    snprintf(cut, sizeof(cut), "%s/cut.cnf", tmpdir);
+    snprintf(cut, sizeof(cut), "%s/cut.cnf", tu_tmpdir);
     drop_last_clause(cnf, cut);
     cr_assert_eq(acc_sat_solve_dimacs(cut, &e), 10, "%s", e.msg);
     cr_assert_eq(acc_cnf_read(cut, &f, &e), 0, "%s", e.msg);
@@ -361,7 +347,7 @@ Test(proofcheck, the_proof_of_a_real_certificate_verifies_and_a_damaged_one_does
     for (char *q = proof; q < line; q++)
         lineno += *q == '\n';
     char bad[160];
-    snprintf(bad, sizeof(bad), "%s/bad.drat", tmpdir);
+    snprintf(bad, sizeof(bad), "%s/bad.drat", tu_tmpdir);
     FILE *o = fopen(bad, "w");
     cr_assert(o != NULL);
     fwrite(proof, 1, (size_t)(line - proof), o);
@@ -376,12 +362,12 @@ Test(proofcheck, the_proof_of_a_real_certificate_verifies_and_a_damaged_one_does
     acc_cnf_free(&f);
 }
 
-Test(proofcheck, the_proof_writer_refuses_a_satisfiable_formula, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(proofcheck, the_proof_writer_refuses_a_satisfiable_formula, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     const char *cnf = put("sat.cnf", "p cnf 2 2\n1 2 0\n-1 2 0\n");
     char drat[160];
-    snprintf(drat, sizeof(drat), "%s/sat.drat", tmpdir);
+    snprintf(drat, sizeof(drat), "%s/sat.drat", tu_tmpdir);
     acc_error e;
     cr_assert_eq(acc_sat_write_proof(cnf, drat, &e), -1);
     cr_assert(strstr(e.msg, "satisfiable"), "%s", e.msg);
@@ -408,15 +394,15 @@ typedef struct var_line {
 } var_line;
 
 Test(proofcheck, the_certificate_fixes_t_below_the_claim_and_its_nogoods_are_the_listed_points,
-     .init = make_tmpdir, .fini = remove_tmpdir, .timeout = 600)
+     .init = tu_tmpdir_make, .fini = tu_tmpdir_remove, .timeout = 600)
 {
     char out[8192], cnf[160], args[600], path[200];
-    snprintf(cnf, sizeof(cnf), "%s/lenet_2.cnf", tmpdir);
+    snprintf(cnf, sizeof(cnf), "%s/lenet_2.cnf", tu_tmpdir);
     snprintf(args, sizeof(args), "--layer lenet_2 --config small --out-dir %s --quiet --dimacs %s",
-             tmpdir, cnf);
+             tu_tmpdir, cnf);
     cr_assert_eq(run(out, sizeof(out), "plan", args), 0, "%s", out);
     /* the claim */
-    snprintf(path, sizeof(path), "%s/lenet_2.json", tmpdir);
+    snprintf(path, sizeof(path), "%s/lenet_2.json", tu_tmpdir);
     acc_error e;
     char *text = acc_read_file(path, NULL, &e);
     cr_assert(text != NULL, "%s", e.msg);
@@ -560,8 +546,8 @@ Test(proofcheck, the_certificate_fixes_t_below_the_claim_and_its_nogoods_are_the
      * the checkers verify */
     cr_assert_gt(units, 0, "the case has implied clauses");
     char lean[160], lean_drat[160];
-    snprintf(lean, sizeof(lean), "%s/lean.cnf", tmpdir);
-    snprintf(lean_drat, sizeof(lean_drat), "%s/lean.drat", tmpdir);
+    snprintf(lean, sizeof(lean), "%s/lean.cnf", tu_tmpdir);
+    snprintf(lean_drat, sizeof(lean_drat), "%s/lean.drat", tu_tmpdir);
     FILE *lf = fopen(lean, "w");
     cr_assert(lf != NULL);
     fprintf(lf, "p cnf %d %d\n", f.vars, f.clauses - units);

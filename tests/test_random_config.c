@@ -22,23 +22,7 @@
 #include "cosim/harness.h"
 #include "tests/testutil.h"
 
-static char tmpdir[256];
-
-static void make_tmpdir(void)
-{
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_random_config_XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
-}
-
-static void remove_tmpdir(void)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", tmpdir);
-}
-
-TestSuite(random_config, .init = make_tmpdir, .fini = remove_tmpdir);
+TestSuite(random_config, .init = tu_tmpdir_make, .fini = tu_tmpdir_remove);
 
 static uint64_t env_u64(const char *name, uint64_t fallback)
 {
@@ -97,7 +81,7 @@ static void draw_config(acc_rng *r, acc_config *c)
 static const char *write_config(const acc_config *c, int index, char *text, size_t size)
 {
     static char path[512];
-    snprintf(path, sizeof(path), "%s/rand%d.ini", tmpdir, index);
+    snprintf(path, sizeof(path), "%s/rand%d.ini", tu_tmpdir, index);
     snprintf(text, size,
              "; random configuration %d (test_random_config.c)\n"
              "[array]\nrows = %d\ncols = %d\n"
@@ -144,7 +128,7 @@ Test(random_config, legal_random_configurations_load_as_drawn_and_run_layers_on_
         for (size_t l = 0; l < sizeof(layers) / sizeof(layers[0]); l++) {
             for (size_t k = 0; k < sizeof(planners) / sizeof(planners[0]); k++) {
                 char out[600];
-                snprintf(out, sizeof(out), "%s/out%d-%zu-%zu", tmpdir, n, l, k);
+                snprintf(out, sizeof(out), "%s/out%d-%zu-%zu", tu_tmpdir, n, l, k);
                 cosim_run_config rc;
                 memset(&rc, 0, sizeof(rc));
                 rc.layer = layers[l];

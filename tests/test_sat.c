@@ -764,21 +764,6 @@ static const char *with_bound(const char *path, int64_t T)
     return out;
 }
 
-static char tmpdir[64];
-
-static void make_tmpdir(void)
-{
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_sat_XXXXXX");
-    cr_assert(mkdtemp(tmpdir) != NULL);
-}
-
-static void remove_tmpdir(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-    cr_assert_eq(system(cmd), 0);
-}
-
 typedef struct cert_case {
     tiny_case t;
     int dpll; /* small enough for the DPLL */
@@ -837,15 +822,15 @@ static const char *without_implied(const char *path)
     return out;
 }
 
-ParameterizedTest(cert_case *cc, sat, the_exported_query_certifies_optimality, .init = make_tmpdir,
-                  .fini = remove_tmpdir)
+ParameterizedTest(cert_case *cc, sat, the_exported_query_certifies_optimality,
+                  .init = tu_tmpdir_make, .fini = tu_tmpdir_remove)
 {
     acc_layer l = make_layer(&cc->t);
     acc_config cfg = tiny_config(cc->t.config);
     acc_memmap mm;
     acc_memmap_default(&l, &mm);
     char path[128];
-    snprintf(path, sizeof(path), "%s/q.cnf", tmpdir);
+    snprintf(path, sizeof(path), "%s/q.cnf", tu_tmpdir);
     acc_sat_options o = case_options(&cc->t);
     o.dimacs_path = path;
     acc_sat_result r;
@@ -932,16 +917,16 @@ static double num(const cJSON *o, const char *key)
     return v->valuedouble;
 }
 
-Test(sat, the_plan_tool_writes_a_proven_schedule_and_its_certificate, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(sat, the_plan_tool_writes_a_proven_schedule_and_its_certificate, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     char cmd[1024], out[8192], path[256];
     snprintf(cmd, sizeof(cmd),
              "%s/plan --layer lenet_2 --config small --dimacs %s/lenet_2.cnf --out-dir %s",
-             tu_bin_dir(), tmpdir, tmpdir);
+             tu_bin_dir(), tu_tmpdir, tu_tmpdir);
     cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
     cr_assert(strstr(out, "optimal in the search space"), "%s", out);
-    snprintf(path, sizeof(path), "%s/lenet_2.json", tmpdir);
+    snprintf(path, sizeof(path), "%s/lenet_2.json", tu_tmpdir);
     cJSON *j = load_json(path);
     cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(j, "planner")->valuestring, "sat");
     cr_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "optimal")));
@@ -959,7 +944,7 @@ Test(sat, the_plan_tool_writes_a_proven_schedule_and_its_certificate, .init = ma
     cJSON_Delete(j);
 
     /* the schedule: valid, and the model's makespan is the claim */
-    snprintf(path, sizeof(path), "%s/lenet_2.sched", tmpdir);
+    snprintf(path, sizeof(path), "%s/lenet_2.sched", tu_tmpdir);
     acc_program p;
     acc_sched_meta meta;
     acc_error e;
@@ -972,22 +957,22 @@ Test(sat, the_plan_tool_writes_a_proven_schedule_and_its_certificate, .init = ma
     check_schedule(&p, (int64_t)ms, &l, &cfg, &meta.memmap);
     acc_program_free(&p);
 
-    snprintf(path, sizeof(path), "%s/lenet_2.cnf", tmpdir);
+    snprintf(path, sizeof(path), "%s/lenet_2.cnf", tu_tmpdir);
     cr_assert_eq(acc_sat_solve_dimacs(path, &e), 20, "%s", e.msg);
 }
 
-Test(sat, the_plan_tool_reports_a_gap_when_the_budget_runs_out, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(sat, the_plan_tool_reports_a_gap_when_the_budget_runs_out, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     char cmd[1024], out[8192], path[256];
     /* --budget, and the former --time read as a budget (1e-6 s: 1 unit) */
     const char *opts[2] = {"--budget 1", "--time 0.000001"};
     for (int k = 0; k < 2; k++) {
         snprintf(cmd, sizeof(cmd), "%s/plan --layer resnet_12 %s --out-dir %s", tu_bin_dir(),
-                 opts[k], tmpdir);
+                 opts[k], tu_tmpdir);
         cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
         cr_assert(strstr(out, "NOT proven optimal (budget 1 exhausted"), "%s: %s", opts[k], out);
-        snprintf(path, sizeof(path), "%s/resnet_12.json", tmpdir);
+        snprintf(path, sizeof(path), "%s/resnet_12.json", tu_tmpdir);
         cJSON *j = load_json(path);
         cr_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(j, "optimal")));
         cr_assert_gt(num(j, "gap"), 0);
@@ -999,11 +984,11 @@ Test(sat, the_plan_tool_reports_a_gap_when_the_budget_runs_out, .init = make_tmp
     }
 }
 
-Test(sat, a_malformed_dimacs_file_is_reported_with_its_line, .init = make_tmpdir,
-     .fini = remove_tmpdir)
+Test(sat, a_malformed_dimacs_file_is_reported_with_its_line, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove)
 {
     char path[128];
-    snprintf(path, sizeof(path), "%s/bad.cnf", tmpdir);
+    snprintf(path, sizeof(path), "%s/bad.cnf", tu_tmpdir);
     FILE *f = fopen(path, "w");
     cr_assert(f != NULL);
     fputs("c a comment\np cnf 2 2\n1 -2 0\n3 0\n", f);

@@ -74,6 +74,30 @@ void tu_random_flat(acc_rng *r, acc_compute *c, const acc_config *cfg)
     c->flat = coin && model_compute_flat_ok(c, cfg);
 }
 
+char tu_tmpdir[64];
+
+void tu_tmpdir_make(void)
+{
+    snprintf(tu_tmpdir, sizeof(tu_tmpdir), "/tmp/acc_test_XXXXXX");
+    cr_assert_not_null(mkdtemp(tu_tmpdir));
+}
+
+void tu_tmpdir_remove(void)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tu_tmpdir);
+    cr_assert_eq(system(cmd), 0, "could not remove %s", tu_tmpdir);
+}
+
+char *tu_tmp(const char *file)
+{
+    static char buf[8][512];
+    static int next;
+    char *p = buf[next++ % 8];
+    snprintf(p, sizeof(buf[0]), "%s/%s", tu_tmpdir, file);
+    return p;
+}
+
 const char *tu_bin_dir(void)
 {
     const char *b = getenv("ACC_BIN");

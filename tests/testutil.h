@@ -28,6 +28,16 @@ void tu_random_instr(acc_rng *r, acc_opcode op, acc_instr *in);
  * generator's stream does not depend on the configuration. */
 void tu_random_flat(acc_rng *r, acc_compute *c, const acc_config *cfg);
 
+/* A test's scratch directory: tu_tmpdir_make creates a fresh
+ * /tmp/acc_test_XXXXXX (its path in tu_tmpdir), tu_tmpdir_remove deletes it
+ * with its contents; both fit a TestSuite's .init and .fini. */
+extern char tu_tmpdir[64];
+void tu_tmpdir_make(void);
+void tu_tmpdir_remove(void);
+
+/* tu_tmpdir/file, in one of 8 buffers used in turn: copy a path kept longer. */
+char *tu_tmp(const char *file);
+
 /* Directory of the tools: $ACC_BIN, else build/bin. */
 const char *tu_bin_dir(void);
 
