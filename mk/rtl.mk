@@ -23,7 +23,7 @@ VFLAGS := --cc -O3 --assert -Wno-fatal -Werror-USERERROR -I$(RTL_DIR) \
 # (the run-time library) the same and OPT_SLOW (construction and initial
 # code, run once) at -O0 for build time.  docs/rtl.md, "Simulation speed".
 VOPT_FAST ?= -O2
-VMAKEFLAGS = OPT_FAST=$(VOPT_FAST) OPT_GLOBAL=$(VOPT_FAST) OPT_SLOW=-O0
+VMAKEFLAGS = OPT_FAST='$(VOPT_FAST)' OPT_GLOBAL='$(VOPT_FAST)' OPT_SLOW=-O0
 # Jobs of the Verilator build (its make of the model's C++): every core.
 VJOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # X handling: the normal and traced builds start from zeros; the -xrand
