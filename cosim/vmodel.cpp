@@ -35,7 +35,6 @@ struct acc_vmodel {
     VerilatedFstC *fst;
 #endif
     uint64_t time;
-    int dump_low;        // dump the low phase of the current cycle
     std::string printed; // what the model printed (acc_vm_printed)
 };
 
@@ -234,7 +233,6 @@ acc_vmodel *acc_vm_new(const char *fst_path, const char **why)
     }
 #endif
     m->time = 0;
-    m->dump_low = 0;
     // The reset must have an edge: with a randomised initial state
     // (--x-initial unique) rst_ni may start at 0, and an asynchronous reset
     // that never sees a falling edge never happens.  Settle with reset
@@ -302,10 +300,6 @@ void acc_vm_set(acc_vmodel *m, const acc_vm_in *in)
     t->m_axi_i_rvalid_i = in->i_rvalid;
     const printing_scope printing(m);
     t->eval();
-#ifdef ACC_VM_TRACE
-    if (m->fst && m->dump_low)
-        m->fst->dump(m->time * 10 + 1);
-#endif
 }
 
 void acc_vm_get(acc_vmodel *m, acc_vm_out *o)
@@ -352,9 +346,12 @@ void acc_vm_get(acc_vmodel *m, acc_vm_out *o)
     o->irq = t->irq_o;
 }
 
-/* Waveform time: with the traced build's timescale (1ns/100ps) cycle n
- * starts at n ns; the low phase is dumped at n.1 ns, the rising edge at
- * n.5 ns. */
+/* Waveform time: with the traced build's timescale (1ns/100ps, so 10 FST
+ * time units per cycle) the model's cycle n (counted from acc_vm_new)
+ * starts at n ns.  A dumped cycle is written twice: its low phase, as the
+ * last acc_vm_set evaluated it, at n.1 ns and its rising edge at n.5 ns.
+ * A cycle is thus in the waveform whole or not at all, and whether it is
+ * can be decided after its low phase was seen. */
 void acc_vm_clock(acc_vmodel *m, int dump)
 {
     // Rising edge: registers update.  The clock returns low without an
@@ -362,6 +359,10 @@ void acc_vm_clock(acc_vmodel *m, int dump)
     // together with the next cycle's inputs (two evaluations per cycle).
     Vacc_top *t = m->top;
     const printing_scope printing(m);
+#ifdef ACC_VM_TRACE
+    if (m->fst && dump)
+        m->fst->dump(m->time * 10 + 1);
+#endif
     t->clk_i = 1;
     t->eval();
     m->ctx->timeInc(1);
@@ -373,7 +374,6 @@ void acc_vm_clock(acc_vmodel *m, int dump)
 #endif
     t->clk_i = 0;
     m->time++;
-    m->dump_low = dump;
 }
 
 } // extern "C"

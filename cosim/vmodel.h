@@ -109,8 +109,9 @@ const char *acc_vm_printed(const acc_vmodel *m);
 void acc_vm_set(acc_vmodel *m, const acc_vm_in *in);
 void acc_vm_get(acc_vmodel *m, acc_vm_out *out);
 /* One rising edge; the clock goes back low and the low phase is evaluated
- * by the next acc_vm_set.  With dump != 0 the rising edge and the following
- * low phase are written to the waveform (time advances regardless). */
+ * by the next acc_vm_set.  With dump != 0 this cycle is written to the
+ * waveform: its low phase (as the last acc_vm_set left it) and its rising
+ * edge (time advances regardless). */
 void acc_vm_clock(acc_vmodel *m, int dump);
 
 #ifdef __cplusplus
