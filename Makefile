@@ -234,12 +234,20 @@ rtl-random-test: $(B)/bin/asm
 # configuration run as a program by tests/rtl/test_wave.c: a run that ends,
 # passing or failing, leaves its FST closed under its name; a run killed by
 # SIGTERM or SIGINT leaves neither a waveform nor a temporary file.
+# The test reads the waveforms back with the FST reader of Verilator's copy
+# of GTKWave's fstapi (the code that writes them), compiled as it ships.
 WAVE_TEST_SIM := $(B)/rtl/small-trace/cosim
-$(B)/rtl/test_wave: tests/rtl/test_wave.c $(B)/lib/libcore.a
+FST_DIR = $(shell $(VERILATOR) --getenv VERILATOR_ROOT)/include/gtkwave
+FST_READER_OBJ := $(addprefix $(B)/rtl/fstreader/,fstapi.o lz4.o fastlz.o)
+$(B)/rtl/fstreader/%.o: | $(DEPS_OK)
+	$(call msg,CC,$(FST_DIR)/$*.c)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -w -DFST_CONFIG_INCLUDE='"fst_config.h"' -I$(FST_DIR) -c $(FST_DIR)/$*.c -o $@
+$(B)/rtl/test_wave: tests/rtl/test_wave.c $(B)/lib/libcore.a $(FST_READER_OBJ)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS_BASE) $(OPT) -DACC_WAVE_SIM='"$(WAVE_TEST_SIM)"' $< $(B)/lib/libcore.a \
-	  -o $@ -lcriterion $(LIBS)
+	$(Q)$(CC) $(CFLAGS_BASE) $(OPT) -DACC_WAVE_SIM='"$(WAVE_TEST_SIM)"' -I$(FST_DIR) $< \
+	  $(B)/lib/libcore.a $(FST_READER_OBJ) -o $@ -lcriterion $(LIBS) -lz -pthread
 wave-test: $(B)/rtl/test_wave $(WAVE_TEST_SIM)
 	$(Q)LABEL=wave TOTALS=$(B)/test-totals bash mk/run-tests.sh $<
 

@@ -22,6 +22,8 @@
 #include "cosim/measure.h"
 #include "cosim/regmap.h"
 #include "cosim/vmodel.h"
+#include "cosim/wavewin.h"
+#include "model/model.h"
 
 #define HOST_TIMEOUT 1000 /* cycles a register access may take */
 
@@ -413,18 +415,6 @@ static int host_read(void *ctx, uint32_t addr, uint32_t *data)
     return -1;
 }
 
-static int in_wave_window(const cosim_options *o, int64_t cycle, int window_open)
-{
-    int has_cycles = o->wave_from_cycle >= 0 || o->wave_to_cycle >= 0;
-    int has_instr = o->wave_from_instr >= 0 || o->wave_to_instr >= 0;
-    if (has_cycles)
-        return (o->wave_from_cycle < 0 || cycle >= o->wave_from_cycle) &&
-               (o->wave_to_cycle < 0 || cycle <= o->wave_to_cycle);
-    if (has_instr)
-        return window_open;
-    return 1;
-}
-
 /* Stress mode and error injection on the memory's ports; the probe. */
 static void setup_stress(rtl_sim *s, const cosim_stress *st, host_probe *h)
 {
@@ -473,9 +463,7 @@ static rtl_sim *sim_open(const acc_config *cfg, acc_dram *mem, const cosim_optio
     axi_check_init(&s->ck_wr, "data write port", cfg->axi_bytes, AXI_CHECK_QUEUE / 2);
     axi_check_init(&s->ck_lite, "register port (AXI4-Lite)", 4, 1);
 
-    int has_window = opt->wave_from_instr >= 0 || opt->wave_to_instr >= 0 ||
-                     opt->wave_from_cycle >= 0 || opt->wave_to_cycle >= 0;
-    s->dump = opt->wave_path && !has_window;
+    s->dump = opt->wave_path && !cosim_wavewin_given(opt);
     /* Reset: acc_vm_new gave rst_ni its falling edge (the asynchronous reset
      * acts at once); it stays low for four clock edges, the host's VALIDs
      * low, and is released away from the clock edge. */
@@ -508,8 +496,14 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
     probe->prog_len = (uint32_t)p->count;
     if (probe->on)
         probe->next_at = 1 + (int64_t)(acc_rng_next(&probe->rng) % 64u);
-    int has_window = opt->wave_from_instr >= 0 || opt->wave_to_instr >= 0 ||
-                     opt->wave_from_cycle >= 0 || opt->wave_to_cycle >= 0;
+    /* the trace window, from the timing model's cycles and the measured ones */
+    cosim_wavewin win;
+    model_timing mt;
+    acc_error merr;
+    int timed = opt->wave_path && model_run(p, cfg, &mt, &merr) == 0;
+    cosim_wavewin_init(&win, opt, p, timed ? &mt : NULL);
+    if (timed)
+        model_timing_free(&mt);
 
     const cosim_host host = {s, host_read, host_write};
     uint32_t id = 0, spad = 0;
@@ -521,7 +515,7 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
                         spad, cfg->name, cfg->spad_bytes);
 
     /* Start: cycle 0 is the start write's handshake cycle. */
-    s->dump = opt->wave_path && (!has_window || in_wave_window(opt, 0, opt->wave_from_instr < 0));
+    s->dump = opt->wave_path && cosim_wavewin_has(&win, 0);
     int64_t t0 = host_write(s, ACC_REG_CTRL, ACC_CTRL_START);
     if (t0 < 0)
         return acc_fail(err, "the start write was not accepted");
@@ -529,7 +523,7 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
     int rc = 0;
     int64_t budget = opt->cycle_budget > 0 ? opt->cycle_budget : INT64_MAX;
     double deadline = opt->max_seconds > 0 ? acc_now_seconds() + opt->max_seconds : 0;
-    int issued = 0, window_open = opt->wave_from_instr < 0, irq_seen = 0;
+    int issued = 0, irq_seen = 0;
     int progress = opt->progress && isatty(2);
     int64_t n;
     /* host_write ran past cycle 0 to collect the B response; those cycles are
@@ -546,7 +540,6 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
             res->wall_timeout = 1;
             break;
         }
-        s->dump = opt->wave_path && in_wave_window(opt, n, window_open);
         probe->issued = (uint32_t)issued;
         probe_drive(probe, s, n);
         sim_eval(s);
@@ -558,25 +551,27 @@ static int sim_run_one(rtl_sim *s, host_probe *probe, const acc_program *p, cons
             if (idx < (uint32_t)p->count) {
                 res->start[idx] = n;
                 issued = (int)idx + 1;
-                if ((int64_t)idx == opt->wave_from_instr) {
-                    window_open = 1;
-                    s->dump = opt->wave_path != NULL;
-                }
+                cosim_wavewin_issue(&win, idx, n);
             }
         }
         for (int e = 0; e < ACC_ENG_COUNT; e++) {
             if (!((o->trace_done >> e) & 1u))
                 continue;
             uint32_t idx = o->trace_idx[e];
-            if (idx < (uint32_t)p->count)
+            if (idx < (uint32_t)p->count) {
+                if (res->end[idx] < 0)
+                    cosim_wavewin_end(&win, idx, n + 1);
                 res->end[idx] = n + 1;
-            if ((int64_t)idx == opt->wave_to_instr)
-                window_open = 0;
+            }
         }
+        /* the cycle is traced or not once its issue and ends are known */
+        s->dump = opt->wave_path && cosim_wavewin_has(&win, n);
         probe_observe(probe, s, n, !o->irq);
         if (o->irq) {
-            if (issued > 0 && p->ins[issued - 1].op == ACC_OP_END && res->end[issued - 1] < 0)
+            if (issued > 0 && p->ins[issued - 1].op == ACC_OP_END && res->end[issued - 1] < 0) {
                 res->end[issued - 1] = n;
+                cosim_wavewin_end(&win, issued - 1, n);
+            }
             irq_seen = 1;
             sim_commit(s);
             break;

@@ -4,7 +4,10 @@
  * ends, passing or failing, leaves its waveform closed under its final name
  * and no temporary file; a run killed by SIGTERM or SIGINT while it traces
  * leaves no waveform at all (nothing under the final name, no temporary
- * file, no FST writer's .hier file). */
+ * file, no FST writer's .hier file).  A window of instructions holds the
+ * issue of the first and the end of every one, a window of cycles exactly
+ * its cycles (read back with fstapi's reader and checked against the
+ * model's cycles in cycles.csv). */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "fstapi.h"
 
 #ifndef ACC_WAVE_SIM
 #error "ACC_WAVE_SIM must name the traced simulator (see the Makefile's wave-test)"
@@ -41,14 +45,23 @@ static void remove_tmpdir(void)
 }
 
 /* Starts the traced simulator on `layer` into tmpdir/out with the
- * waveform tmpdir/out/<layer>.fst and `extra` (one option and its value,
- * or NULL); stdout and stderr go to tmpdir/log. */
-static pid_t spawn_traced(const char *layer, const char *extra, const char *value)
+ * waveform tmpdir/out/<layer>.fst and the options `extra` (NULL-terminated,
+ * may be NULL); stdout and stderr go to tmpdir/log. */
+static pid_t spawn_traced_argv(const char *layer, const char *const *extra)
 {
     char out[300], wave[400], log[300];
     snprintf(out, sizeof(out), "%s/out", tmpdir);
     snprintf(wave, sizeof(wave), "%s/%s.fst", out, layer);
     snprintf(log, sizeof(log), "%s/log", tmpdir);
+    const char *argv[40] = {ACC_WAVE_SIM, "--backend", "rtl",       "--layer", layer,
+                            "--config",   "small",     "--planner", "double",  "--no-progress",
+                            "--out",      out,         "--wave",    wave};
+    int argc = 14;
+    for (int i = 0; extra && extra[i]; i++) {
+        cr_assert_lt(argc, 39, "too many options");
+        argv[argc++] = extra[i];
+    }
+    argv[argc] = NULL;
     pid_t pid = fork();
     cr_assert_geq(pid, 0, "fork");
     if (pid == 0) {
@@ -58,12 +71,17 @@ static pid_t spawn_traced(const char *layer, const char *extra, const char *valu
         dup2(fd, 1);
         dup2(fd, 2);
         close(fd);
-        execl(ACC_WAVE_SIM, ACC_WAVE_SIM, "--backend", "rtl", "--layer", layer, "--config", "small",
-              "--planner", "double", "--no-progress", "--out", out, "--wave", wave, extra, value,
-              (char *)NULL);
+        execv(ACC_WAVE_SIM, (char *const *)argv);
         _exit(127);
     }
     return pid;
+}
+
+/* The same with one option and its value (or none: NULL). */
+static pid_t spawn_traced(const char *layer, const char *extra, const char *value)
+{
+    const char *const argv[] = {extra, value, NULL};
+    return spawn_traced_argv(layer, extra ? argv : NULL);
 }
 
 /* Waits for a child; returns its exit status, or 128 + the signal. */
@@ -192,4 +210,204 @@ Test(wave, a_traced_run_killed_by_sigint_leaves_no_waveform_and_no_temporary, .i
      .fini = remove_tmpdir, .timeout = 300)
 {
     kill_traced_run(SIGINT);
+}
+
+/* ---------------------------------------------------------------- the window */
+
+/* The waveform read back: after each time in the file, the values of the
+ * `cycles` register (the run's cycle number, docs/debugging.md), of the
+ * issue pulse and of the issued instruction's index (-1: x or z). */
+typedef struct wave_step {
+    uint64_t time;
+    int64_t cycles, issue, idx;
+} wave_step;
+
+typedef struct wave_read {
+    fstHandle h_cycles, h_issue, h_idx;
+    wave_step *step;
+    int n, cap;
+    uint64_t start, end;
+    int timescale;
+} wave_read;
+
+static int64_t bits_value(const unsigned char *v)
+{
+    int64_t x = 0;
+    for (; *v; v++) {
+        if (*v != '0' && *v != '1')
+            return -1;
+        x = x << 1 | (*v - '0');
+    }
+    return x;
+}
+
+static void on_change(void *user, uint64_t time, fstHandle h, const unsigned char *value)
+{
+    wave_read *w = user;
+    if (w->n == 0 || w->step[w->n - 1].time != time) {
+        if (w->n == w->cap) {
+            w->cap = w->cap ? 2 * w->cap : 1024;
+            w->step = realloc(w->step, (size_t)w->cap * sizeof(*w->step));
+            cr_assert_not_null(w->step);
+        }
+        wave_step *s = &w->step[w->n];
+        if (w->n > 0)
+            *s = w->step[w->n - 1];
+        else
+            s->cycles = s->issue = s->idx = -1;
+        s->time = time;
+        w->n++;
+    }
+    wave_step *s = &w->step[w->n - 1];
+    int64_t x = bits_value(value);
+    if (h == w->h_cycles)
+        s->cycles = x;
+    if (h == w->h_issue)
+        s->issue = x;
+    if (h == w->h_idx)
+        s->idx = x;
+}
+
+/* `name` (a variable's name in the hierarchy, which may carry its range
+ * after a blank) is `want`. */
+static int var_is(const char *name, const char *want)
+{
+    size_t n = strlen(want);
+    return !strncmp(name, want, n) && (name[n] == '\0' || name[n] == ' ' || name[n] == '[');
+}
+
+/* Reads tmpdir/out/<layer>.fst. */
+static void read_wave(const char *layer, wave_read *w)
+{
+    char path[400];
+    snprintf(path, sizeof(path), "%s/out/%s.fst", tmpdir, layer);
+    memset(w, 0, sizeof(*w));
+    void *ctx = fstReaderOpen(path);
+    cr_assert_not_null(ctx, "%s: fstapi cannot read it", path);
+    w->start = fstReaderGetStartTime(ctx);
+    w->end = fstReaderGetEndTime(ctx);
+    w->timescale = fstReaderGetTimescale(ctx);
+    int depth = 0, in_top = 0;
+    for (struct fstHier *h = fstReaderIterateHier(ctx); h; h = fstReaderIterateHier(ctx)) {
+        if (h->htyp == FST_HT_SCOPE) {
+            depth++;
+            in_top = depth == 2 && !strcmp(h->u.scope.name, "acc_top");
+        } else if (h->htyp == FST_HT_UPSCOPE) {
+            depth--;
+            in_top = 0;
+        } else if (h->htyp == FST_HT_VAR && in_top) {
+            if (var_is(h->u.var.name, "cycles"))
+                w->h_cycles = h->u.var.handle;
+            else if (var_is(h->u.var.name, "trace_issue_o"))
+                w->h_issue = h->u.var.handle;
+            else if (var_is(h->u.var.name, "trace_issue_idx_o"))
+                w->h_idx = h->u.var.handle;
+        }
+    }
+    cr_assert(w->h_cycles && w->h_issue && w->h_idx,
+              "%s: acc.acc_top.cycles, trace_issue_o or trace_issue_idx_o is missing", path);
+    fstReaderSetFacProcessMaskAll(ctx);
+    cr_assert(fstReaderIterBlocks(ctx, on_change, w, NULL), "%s: cannot read the values", path);
+    fstReaderClose(ctx);
+    cr_assert_gt(w->n, 1, "%s holds %d times", path, w->n);
+}
+
+/* One line of tmpdir/out/cycles.csv (index,op,model_start,model_end,start,end):
+ * the model's and the measured issue and end cycles of instruction i. */
+static void csv_cycles(int i, int64_t *m_issue, int64_t *m_end, int64_t *issue, int64_t *end)
+{
+    char path[300];
+    snprintf(path, sizeof(path), "%s/out/cycles.csv", tmpdir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s was not written", path);
+    char line[256];
+    int got = 0;
+    while (!got && fgets(line, sizeof(line), f)) {
+        long long k, a, b, c, d;
+        char op[32];
+        if (sscanf(line, "%lld,%31[a-z],%lld,%lld,%lld,%lld", &k, op, &a, &b, &c, &d) == 6 &&
+            k == i) {
+            *m_issue = a, *m_end = b, *issue = c, *end = d;
+            got = 1;
+        }
+    }
+    fclose(f);
+    cr_assert(got, "%s has no complete line for instruction %d", path, i);
+}
+
+/* lenet_1's double-buffered schedule on small traced with --from 1 --to 3
+ * and --cycles: the model's issue of instruction 1 and the last end of
+ * 1..3, checked to be the measured ones.  Instruction 2 (a compute) issues
+ * before instruction 3 (a load) and ends long after it, so the window must
+ * outlast the end of instruction 3. */
+static void run_window_1_3(int64_t *first_issue, int64_t *last_end, wave_read *w)
+{
+    const char *const opt[] = {"--from", "1", "--to", "3", "--cycles", NULL};
+    cr_assert_eq(wait_child(spawn_traced_argv("lenet_1", opt)), 0, "the run failed; see %s/log",
+                 tmpdir);
+    int64_t j_end = 0;
+    *last_end = -1;
+    for (int i = 1; i <= 3; i++) {
+        int64_t mi, me, si, se;
+        csv_cycles(i, &mi, &me, &si, &se);
+        cr_assert(mi == si && me == se, "instruction %d: model %lld..%lld, measured %lld..%lld", i,
+                  (long long)mi, (long long)me, (long long)si, (long long)se);
+        if (i == 1)
+            *first_issue = mi;
+        if (me > *last_end)
+            *last_end = me;
+        j_end = me;
+    }
+    cr_assert_gt(*last_end, j_end + 2, "instruction 3 must end before another of 1..3 does");
+    read_wave("lenet_1", w);
+}
+
+Test(wave, an_instruction_window_opens_two_cycles_before_its_first_issues, .init = make_tmpdir,
+     .fini = remove_tmpdir, .timeout = 300)
+{
+    int64_t first_issue, last_end;
+    wave_read w;
+    run_window_1_3(&first_issue, &last_end, &w);
+    cr_assert_eq(w.step[0].cycles, first_issue - 2,
+                 "the waveform starts in cycle %lld, not two cycles before instruction 1 issues "
+                 "(cycle %lld)",
+                 (long long)w.step[0].cycles, (long long)first_issue);
+    int seen = 0;
+    for (int k = 0; k < w.n && !seen; k++)
+        seen = w.step[k].issue == 1 && w.step[k].idx == 1 && w.step[k].cycles == first_issue;
+    cr_assert(seen, "the waveform does not show instruction 1 issuing in cycle %lld",
+              (long long)first_issue);
+    free(w.step);
+}
+
+Test(wave, an_instruction_window_lasts_until_two_cycles_after_its_last_ends, .init = make_tmpdir,
+     .fini = remove_tmpdir, .timeout = 300)
+{
+    int64_t first_issue, last_end;
+    wave_read w;
+    run_window_1_3(&first_issue, &last_end, &w);
+    cr_assert_eq(w.step[w.n - 1].cycles, last_end + 2,
+                 "the waveform ends in cycle %lld, not two cycles after the last of 1..3 ends "
+                 "(cycle %lld)",
+                 (long long)w.step[w.n - 1].cycles, (long long)last_end);
+    free(w.step);
+}
+
+/* A window of cycles 200..300: the file opens in cycle 200 and ends with
+ * the clock edge that ends cycle 300. */
+Test(wave, a_cycle_window_holds_exactly_its_cycles, .init = make_tmpdir, .fini = remove_tmpdir,
+     .timeout = 300)
+{
+    const char *const opt[] = {"--from-cycle", "200", "--to-cycle", "300", NULL};
+    cr_assert_eq(wait_child(spawn_traced_argv("lenet_1", opt)), 0, "the run failed; see %s/log",
+                 tmpdir);
+    wave_read w;
+    read_wave("lenet_1", &w);
+    cr_assert_eq(w.step[0].cycles, 200, "the waveform starts in cycle %lld",
+                 (long long)w.step[0].cycles);
+    cr_assert_eq(w.step[w.n - 2].cycles, 300, "the last cycle in the waveform is %lld",
+                 (long long)w.step[w.n - 2].cycles);
+    cr_assert_eq(w.step[w.n - 1].cycles, 301, "the waveform ends after the edge into cycle %lld",
+                 (long long)w.step[w.n - 1].cycles);
+    free(w.step);
 }
