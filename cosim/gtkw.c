@@ -3,6 +3,8 @@
 #include "cosim/gtkw.h"
 
 #include <limits.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +93,75 @@ static const group groups[] = {{"Issue", g_issue},
                                {"Fetch", g_fetch},
                                {"Host registers", g_host},
                                {NULL, NULL}};
+
+/* The view the save file opens on (GTKWave 3.3's save-file format and
+ * calczoom()).  GTKWave keeps time in the SI unit at or below the FST
+ * timescale (a 100 ps file is kept in ps, each file unit 100 of them);
+ * [timestart] is in that unit.  The zoom z shows 2^-z units per 200
+ * pixels, so a span of S units fills a wave pane of W pixels when
+ * z = -log2(200 * S / W); z is at most 0 (200 pixels per unit).  W is the
+ * width of the wave pane for the [size], [sst_width] and [signals_width]
+ * below, measured on GTKWave 3.3.118 (docs/debugging.md). */
+#define VIEW_WIDTH 1600
+#define VIEW_HEIGHT 900
+#define VIEW_SST 240
+#define VIEW_SIGNALS 320
+#define WAVE_PANE_PX 980.0
+#define PIXELS_PER_FRAME 200.0
+
+/* The FST header block (fstapi.c's FST_HDR_OFFS_*): a tag byte 0, the
+ * section length 329, then among others the first and last time (big
+ * endian) and the timescale exponent; the writer fills them in when it
+ * closes the file. */
+#define FST_HDR_LEN 330
+#define FST_HDR_SECLEN 1
+#define FST_HDR_START 9
+#define FST_HDR_END 17
+#define FST_HDR_SECTIONS 65
+#define FST_HDR_TIMESCALE 73
+
+typedef struct view {
+    int64_t start; /* [timestart], GTKWave's unit */
+    double zoom;
+    int empty; /* the waveform holds no time (nothing was traced) */
+} view;
+
+static uint64_t be64(const unsigned char *b)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | b[i];
+    return v;
+}
+
+/* The view of the whole waveform at path; 0, or -1 with err when it is not
+ * a closed FST file. */
+static int fst_view(const char *path, view *v, acc_error *err)
+{
+    unsigned char h[FST_HDR_LEN];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return acc_fail(err, "%s: cannot open the waveform", path);
+    size_t got = fread(h, 1, sizeof(h), f);
+    fclose(f);
+    if (got != sizeof(h) || h[0] != 0 || be64(h + FST_HDR_SECLEN) != FST_HDR_LEN - 1)
+        return acc_fail(err, "%s: not a closed FST waveform (no header block)", path);
+    uint64_t start = be64(h + FST_HDR_START), end = be64(h + FST_HDR_END);
+    int exp = (int)(signed char)h[FST_HDR_TIMESCALE];
+    if (exp < -21 || exp > 2)
+        return acc_fail(err, "%s: FST timescale 1e%d s is out of range", path, exp);
+    int64_t scale = 1; /* file unit in GTKWave's unit: 10^(exp mod 3) */
+    for (int k = ((exp % 3) + 3) % 3; k > 0; k--)
+        scale *= 10;
+    v->empty =
+        be64(h + FST_HDR_SECTIONS) == 0 || end <= start || start > (uint64_t)(INT64_MAX / scale);
+    v->start = v->empty ? 0 : (int64_t)start * scale;
+    double span = v->empty ? 0 : (double)(end - start) * (double)scale;
+    v->zoom = span > 0 ? -log2(PIXELS_PER_FRAME * span / WAVE_PANE_PX) : 0;
+    if (v->zoom > 0)
+        v->zoom = 0;
+    return 0;
+}
 
 /* path with ".fst" replaced by `ext`; caller frees */
 static char *sibling(const char *fst_path, const char *ext)
@@ -199,6 +270,9 @@ int cosim_write_gtkw(const char *fst_path, const acc_program *p, acc_error *err)
     for (int i = 0; rc == 0 && i < NFILTERS; i++)
         if (!realpath(paths[i], abs[i]))
             rc = acc_fail(err, "%s: cannot resolve the path", paths[i]);
+    view v = {0, 0, 1};
+    if (rc == 0)
+        rc = fst_view(fst_path, &v, err);
     text_out t;
     if (rc == 0)
         rc = text_open(&t, save, err);
@@ -206,10 +280,11 @@ int cosim_write_gtkw(const char *fst_path, const acc_program *p, acc_error *err)
         FILE *f = t.f;
         fprintf(f, "[*] accelerator waveform: signals grouped by unit; instruction indices\n"
                    "[*] are shown as their schedule lines, opcodes by name; 1 cycle = 1 ns\n");
-        fprintf(f,
-                "[dumpfile] \"%s\"\n[timestart] 0\n[size] 1600 900\n[pos] -1 -1\n"
-                "[sst_width] 240\n[signals_width] 320\n",
-                abs_fst);
+        fprintf(f, "[dumpfile] \"%s\"\n[timestart] %lld\n[size] %d %d\n[pos] -1 -1\n", abs_fst,
+                (long long)v.start, VIEW_WIDTH, VIEW_HEIGHT);
+        if (!v.empty)
+            fprintf(f, "*%.6f -1\n", v.zoom); /* the zoom; no marker */
+        fprintf(f, "[sst_width] %d\n[signals_width] %d\n", VIEW_SST, VIEW_SIGNALS);
         for (const group *g = groups; g->title; g++) {
             fprintf(f, "@%x\n-%s\n", TR_GRP_BEGIN | TR_BLANK, g->title);
             for (const sig *s = g->sigs; s->name; s++) {

@@ -2,11 +2,14 @@
  * (cosim/gtkw.h), written for the serial schedule of a small layer: the
  * waveform it opens, the signal groups and signals, which filter each
  * translated signal uses, and the filters' lines (opcode names, each
- * instruction as its schedule line, each engine's own instructions). */
+ * instruction as its schedule line, each engine's own instructions); the
+ * view it opens on: the span of the waveform, read from its FST header. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <criterion/criterion.h>
 #include <ctype.h>
 #include <limits.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,17 +33,39 @@ static char tmpdir[256];
 static char fst[300];
 static acc_program prog;
 
-/* A fresh directory with an empty wave.fst (the save file resolves the
- * waveform's path, so it must exist) and the serial schedule of a small
+/* Writes the header block of an FST file as GTKWave's fstapi lays it out
+ * (tag 0, section length 329, big-endian fields): the first and last time,
+ * the count of value-change sections and the timescale exponent.  The
+ * rest of a real file does not matter to the save file. */
+static void write_fst_header(const char *path, uint64_t start, uint64_t end, uint64_t sections,
+                             int exponent)
+{
+    unsigned char h[330];
+    memset(h, 0, sizeof(h));
+    const struct {
+        int at;
+        uint64_t v;
+    } field[] = {{1, 329}, {9, start}, {17, end}, {65, sections}};
+    for (size_t f = 0; f < sizeof(field) / sizeof(field[0]); f++)
+        for (int b = 0; b < 8; b++)
+            h[field[f].at + b] = (unsigned char)(field[f].v >> (56 - 8 * b));
+    h[73] = (unsigned char)(signed char)exponent;
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(h, 1, sizeof(h), f), sizeof(h));
+    fclose(f);
+}
+
+/* A fresh directory with wave.fst, an FST header of a run traced from
+ * 61.1 ns to 1026.5 ns in 100 ps units (the save file resolves the
+ * waveform's path and reads its span), and the serial schedule of a small
  * layer: loads, computes, stores and END. */
 static void setup(void)
 {
     snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_gtkw_XXXXXX");
     cr_assert_not_null(mkdtemp(tmpdir));
     snprintf(fst, sizeof(fst), "%s/wave.fst", tmpdir);
-    FILE *f = fopen(fst, "w");
-    cr_assert_not_null(f);
-    fclose(f);
+    write_fst_header(fst, 611, 10265, 1, -10);
     acc_layer l;
     memset(&l, 0, sizeof(l));
     snprintf(l.name, sizeof(l.name), "tiny");
@@ -140,7 +165,7 @@ Test(gtkw, writes_the_save_file_and_five_filters_beside_the_waveform)
     }
 }
 
-Test(gtkw, save_file_opens_the_waveform_from_time_zero)
+Test(gtkw, save_file_opens_the_waveform_by_its_absolute_path)
 {
     write_ok();
     char *text = slurp("wave.gtkw");
@@ -150,10 +175,89 @@ Test(gtkw, save_file_opens_the_waveform_from_time_zero)
     snprintf(want, sizeof(want), "[dumpfile] \"%s\"", resolved("wave.fst"));
     cr_assert_geq(find_line(lines, n, 0, want), 0, "no line %s", want);
     cr_assert_eq(want[12], '/', "the waveform's path is absolute");
-    cr_assert_geq(find_line(lines, n, 0, "[timestart] 0"), 0, "the window starts at time 0");
     cr_assert_eq(lines[0][0], '[', "the file opens with a comment line");
     free(lines);
     free(text);
+}
+
+/* The view of the save file: [timestart] and the zoom line "*<zoom> ..."
+ * (GTKWave's save-file format); *zoom = NAN when there is no zoom line. */
+static long long view_of(double *zoom)
+{
+    char *text = slurp("wave.gtkw");
+    const char *ts = strstr(text, "\n[timestart] ");
+    cr_assert_not_null(ts, "no [timestart]");
+    long long start = strtoll(ts + 13, NULL, 10);
+    const char *z = strstr(text, "\n*");
+    *zoom = z ? strtod(z + 2, NULL) : NAN;
+    cr_assert(!z || z > ts, "the zoom comes after [timestart]");
+    free(text);
+    return start;
+}
+
+/* The span in GTKWave's time unit that a zoom shows across the wave pane:
+ * 2^-zoom units per 200 pixels (GTKWave's calczoom), 980 pixels wide in
+ * the save file's 1600x900 window. */
+static double shown_span(double zoom)
+{
+    return pow(2.0, -zoom) / 200.0 * 980.0;
+}
+
+/* The header says 611..10265 in 100 ps units; GTKWave counts in ps. */
+Test(gtkw, save_file_opens_on_the_span_of_the_waveform)
+{
+    write_ok();
+    double zoom;
+    cr_assert_eq(view_of(&zoom), 61100, "[timestart] is the waveform's first time, in ps");
+    cr_assert(!isnan(zoom), "no zoom line");
+    cr_assert(fabs(shown_span(zoom) - 965400.0) < 965400.0 * 1e-4,
+              "zoom %f shows %.0f ps, the waveform holds 965400 ps", zoom, shown_span(zoom));
+}
+
+/* GTKWave keeps times in the SI unit at or below the file's timescale:
+ * 1 ns and 1 ps files in their unit, 100 ps files in ps (x100), 10 ps in
+ * ps (x10), 100 fs in fs (x100). */
+Test(gtkw, view_is_in_gtkwave_time_unit_for_each_timescale)
+{
+    static const struct {
+        int exponent;
+        long long unit; /* the file's unit in GTKWave's */
+    } ts[] = {{-9, 1}, {-10, 100}, {-11, 10}, {-12, 1}, {-13, 100}, {-6, 1}, {-7, 100}};
+    for (size_t i = 0; i < sizeof(ts) / sizeof(ts[0]); i++) {
+        write_fst_header(fst, 50, 250, 1, ts[i].exponent);
+        write_ok();
+        double zoom;
+        long long start = view_of(&zoom);
+        cr_assert_eq(start, 50 * ts[i].unit, "timescale 1e%d s: [timestart] %lld", ts[i].exponent,
+                     start);
+        double want = 200.0 * (double)ts[i].unit;
+        cr_assert(fabs(shown_span(zoom) - want) < want * 1e-4,
+                  "timescale 1e%d s: zoom %f shows %.1f units, not %.1f", ts[i].exponent, zoom,
+                  shown_span(zoom), want);
+    }
+}
+
+/* A trace window that never opened leaves an FST without a value-change
+ * section: the save file opens at time 0 at GTKWave's own zoom. */
+Test(gtkw, waveform_without_times_opens_at_zero)
+{
+    write_fst_header(fst, 0, 0, 0, -10);
+    write_ok();
+    double zoom;
+    cr_assert_eq(view_of(&zoom), 0);
+    cr_assert(isnan(zoom), "a zoom line for an empty waveform");
+}
+
+Test(gtkw, file_that_is_not_an_fst_waveform_is_an_error)
+{
+    FILE *f = fopen(fst, "w");
+    cr_assert_not_null(f);
+    fputs("$timescale 1ps $end\n", f);
+    fclose(f);
+    acc_error err;
+    err.msg[0] = '\0';
+    cr_assert_eq(cosim_write_gtkw(fst, &prog, &err), -1);
+    cr_assert(strstr(err.msg, "wave.fst") && strstr(err.msg, "FST"), "%s", err.msg);
 }
 
 /* Every group opens and closes with its title and holds its signals. */
@@ -318,9 +422,7 @@ Test(gtkw, a_path_without_fst_gets_the_extensions_appended)
 {
     char path[300];
     snprintf(path, sizeof(path), "%s/trace", tmpdir);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fclose(f);
+    write_fst_header(path, 611, 10265, 1, -10);
     acc_error err;
     cr_assert_eq(cosim_write_gtkw(path, &prog, &err), 0, "%s", err.msg);
     struct stat st;

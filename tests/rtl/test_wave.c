@@ -7,11 +7,13 @@
  * file, no FST writer's .hier file).  A window of instructions holds the
  * issue of the first and the end of every one, a window of cycles exactly
  * its cycles (read back with fstapi's reader and checked against the
- * model's cycles in cycles.csv). */
+ * model's cycles in cycles.csv), and the GTKWave save file opens on the
+ * span the waveform holds. */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -410,4 +412,40 @@ Test(wave, a_cycle_window_holds_exactly_its_cycles, .init = make_tmpdir, .fini =
     cr_assert_eq(w.step[w.n - 1].cycles, 301, "the waveform ends after the edge into cycle %lld",
                  (long long)w.step[w.n - 1].cycles);
     free(w.step);
+}
+
+/* The GTKWave save file opens on the span the waveform holds: GTKWave
+ * keeps a 100 ps file's times in ps, [timestart] is the first time, and
+ * the zoom z shows 2^-z ps per 200 pixels across the 980-pixel wave pane
+ * of the save file's window. */
+Test(wave, the_save_file_opens_on_the_traced_span, .init = make_tmpdir, .fini = remove_tmpdir,
+     .timeout = 300)
+{
+    const char *const opt[] = {"--from", "4", "--to", "6", NULL};
+    cr_assert_eq(wait_child(spawn_traced_argv("lenet_1", opt)), 0, "the run failed; see %s/log",
+                 tmpdir);
+    wave_read w;
+    read_wave("lenet_1", &w);
+    free(w.step);
+    cr_assert_eq(w.timescale, -10, "the traced build's timescale is 100 ps, not 1e%d s",
+                 w.timescale);
+    char path[400];
+    snprintf(path, sizeof(path), "%s/out/lenet_1.gtkw", tmpdir);
+    acc_error err;
+    char *text = acc_read_file(path, NULL, &err);
+    cr_assert_not_null(text, "%s", err.msg);
+    const char *ts = strstr(text, "\n[timestart] ");
+    cr_assert_not_null(ts, "%s has no [timestart]", path);
+    long long start = strtoll(ts + 13, NULL, 10);
+    cr_assert_eq(start, (long long)w.start * 100,
+                 "[timestart] %lld ps, the waveform starts at %llu ps", start,
+                 (unsigned long long)w.start * 100);
+    const char *zl = strstr(text, "\n*");
+    cr_assert_not_null(zl, "%s has no zoom line", path);
+    double zoom = strtod(zl + 2, NULL);
+    double shown = pow(2.0, -zoom) / 200.0 * 980.0;
+    double span = (double)(w.end - w.start) * 100.0;
+    cr_assert(fabs(shown - span) <= span * 1e-3,
+              "the zoom %f shows %.0f ps, the waveform holds %.0f", zoom, shown, span);
+    free(text);
 }
