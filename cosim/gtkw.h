@@ -2,7 +2,7 @@
  * <name>.fst it writes
  *   <name>.gtkw        the signals grouped by unit (issue, load, compute,
  *                      store, fetch, host registers), the waveform opened by
- *                      its absolute path from time 0;
+ *                      its absolute path on the whole span it holds;
  *   <name>.ops.txt     a translate filter showing opcodes by name;
  *   <name>.instr.txt   a translate filter showing each instruction index as
  *                      its line of the schedule (12 reads "#12 compute ...");
@@ -18,8 +18,9 @@
 
 /* Writes the six files for the waveform at fst_path (which ends in ".fst";
  * another name gets the extensions appended) and program p.  The waveform
- * must exist (its absolute path goes into the save file); the files are
- * overwritten.  Returns 0, or -1 with err naming the file that could not be
+ * must be a closed FST file (its absolute path goes into the save file, its
+ * header gives the span the view opens on); the files are overwritten.
+ * Returns 0, or -1 with err naming the file that could not be read,
  * resolved or written. */
 int cosim_write_gtkw(const char *fst_path, const acc_program *p, acc_error *err);
 
