@@ -164,6 +164,8 @@ $(foreach m,$(MAIN_SRC),$(eval $(call MAIN_RULE,$(patsubst %_main.c,%,$(notdir $
 tools: $(BINS)
 
 # ---------------------------------------------------------------- tests
+# mk/run-tests.sh writes each Criterion binary's JUnit XML report here.
+export JUNIT_DIR := $(B)/test/junit
 $(B)/test/%: $(B)/san/tests/%.o $(B)/san/tests/testutil.o $(B)/lib/libcore-san.a
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
