@@ -95,7 +95,7 @@ help:
 	@echo "  make rtl-test           RTL tests through the rtl backend (small, default, wide, tall)"
 	@echo "  make rtl-xrand-test     RTL tests of small with random initial state and X, three seeds"
 	@echo "  make rtl-random-test    RTL tests on a random legal configuration [RANDOM_RTL_SEED=1]"
-	@echo "  make wave-test          waveforms of the traced simulator (small): closed when a run ends, none when it is killed"
+	@echo "  make wave-test          waveforms of the traced simulator (small): their windows, closed when a run ends, none when it is killed"
 	@echo "  make systemc-test       the systemc backend against the rtl backend (small, default)"
 	@echo "Verification power (not in make test)"
 	@echo "  make coverage           line, toggle and cover-point coverage of rtl/ [COV_CONFIGS=small wide]"
@@ -233,7 +233,8 @@ rtl-random-test: $(B)/bin/asm
 	  TOTALS=$(B)/test-totals bash mk/run-tests.sh $(B)/rtl/rand$(RANDOM_RTL_SEED)/test_rtl
 
 # Waveforms (docs/debugging.md): the traced simulator of the small
-# configuration run as a program by tests/rtl/test_wave.c: a run that ends,
+# configuration run as a program by tests/rtl/test_wave.c: the cycles a
+# window holds, the view of the save file; a run that ends,
 # passing or failing, leaves its FST closed under its name; a run killed by
 # SIGTERM or SIGINT leaves neither a waveform nor a temporary file.
 # The test reads the waveforms back with the FST reader of Verilator's copy
