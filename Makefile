@@ -49,6 +49,8 @@ TRACE ?= 0
 # ---------------------------------------------------------------- sources
 CORE_SRC := $(wildcard core/*.c model/*.c planner/*.c planner/sat/*.c golden/*.c)
 COSIM_SRC := $(filter-out cosim/rtl_backend.c,$(wildcard cosim/*.c))
+# regress/: the regression's files (docs/regress.md), in libcosim beside cosim/
+COSIM_SRC += $(wildcard regress/*.c)
 MAIN_SRC := $(wildcard tools/*_main.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 
@@ -177,7 +179,7 @@ unit-test: $(TESTS) tools $(B)/rtl/small/cosim
 	  LABEL=unit TOTALS=$(B)/test-totals bash mk/run-tests.sh $(TESTS)
 
 # Every header compiles on its own (git's hdr-check).
-HEADERS := $(wildcard core/*.h model/*.h planner/*.h planner/sat/*.h golden/*.h cosim/*.h)
+HEADERS := $(wildcard core/*.h model/*.h planner/*.h planner/sat/*.h golden/*.h cosim/*.h regress/*.h)
 hdr-check: $(DEPS_OK)
 	$(Q)for h in $(HEADERS); do echo "#include \"$$h\"" | \
 	  $(CC) $(CFLAGS_BASE) -fsyntax-only -x c - -o /dev/null || exit 1; done
@@ -368,7 +370,7 @@ lint-rtl: $(DEPS_OK)
 
 C_SRC_ALL = $(CORE_SRC) $(COSIM_SRC) cosim/rtl_backend.c $(MAIN_SRC) $(FUZZ_SRC)
 FORMAT_SRC = $(wildcard core/*.[ch] model/*.[ch] planner/*.[ch] planner/sat/*.[ch] golden/*.[ch] \
-	cosim/*.[ch] tools/*.c tests/*.[ch] tests/rtl/*.c tests/fuzz/*.[ch])
+	cosim/*.[ch] regress/*.[ch] tools/*.c tests/*.[ch] tests/rtl/*.c tests/fuzz/*.[ch])
 
 lint: lint-rtl lint-c
 
@@ -376,7 +378,7 @@ lint: lint-rtl lint-c
 # time; any finding fails.
 lint-c: $(DEPS_OK)
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
-	  --suppress=missingIncludeSystem -I. core model planner golden cosim tools
+	  --suppress=missingIncludeSystem -I. core model planner golden cosim regress tools
 	$(Q)printf '%s\n' $(C_SRC_ALL) | xargs -P 2 -n 4 sh -c \
 	  'clang-tidy --quiet "$$@" -- -std=c11 -D_POSIX_C_SOURCE=200809L -I. 2>/dev/null' sh \
 	  > $(B)/clang-tidy.log; \
