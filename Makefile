@@ -171,6 +171,12 @@ $(B)/test/%: $(B)/san/tests/%.o $(B)/san/tests/testutil.o $(B)/lib/libcore-san.a
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SAN) $^ -o $@ -lcriterion $(LIBS)
 
+# The tests of the timeline and the HTML pages parse SVG and HTML with
+# libxml2 (linked into these tests only).
+XML_TESTS := $(B)/test/test_timeline $(B)/test/test_pages
+$(XML_TESTS): LIBS += -lxml2
+$(patsubst $(B)/test/%,$(B)/san/tests/%.o,$(XML_TESTS)): CFLAGS_BASE += -I/usr/include/libxml2
+
 # test_netjobs also runs a network through the small RTL simulator.
 unit-test: $(TESTS) tools $(B)/rtl/small/cosim
 	$(Q)ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
