@@ -82,8 +82,12 @@ int main(int argc, char **argv)
     cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
     if (!root) {
         const char *at = end ? end : cJSON_GetErrorPtr();
-        fprintf(stderr, "regress_html: error: %s:%d: not valid JSON near '%.20s'\n", merged,
-                at ? line_of(text, at) : 1, at ? at : "");
+        if (at && *at)
+            fprintf(stderr, "regress_html: error: %s:%d: not valid JSON near '%.20s'\n", merged,
+                    line_of(text, at), at);
+        else
+            fprintf(stderr, "regress_html: error: %s:%d: not valid JSON: the text ends early\n",
+                    merged, line_of(text, text + len));
         free(text);
         return 1;
     }
