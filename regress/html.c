@@ -140,8 +140,7 @@ static int check_merged(const char *file, const cJSON *m, char *err, size_t errl
         return -1;
     int i = 0;
     const cJSON *job;
-    cJSON_ArrayForEach(job, cJSON_GetObjectItemCaseSensitive(m, "jobs"))
-    {
+    for (job = cJSON_GetObjectItemCaseSensitive(m, "jobs")->child; job; job = job->next) {
         char where[32];
         snprintf(where, sizeof(where), "jobs[%d].", i);
         if (!cJSON_IsObject(job))
@@ -414,7 +413,8 @@ static void page(FILE *f, const cJSON *m, const char *json)
           "<th>message</th><th>files</th><th>waveform</th></tr></thead>\n<tbody>\n",
           f);
     const cJSON *job;
-    cJSON_ArrayForEach(job, cJSON_GetObjectItemCaseSensitive(m, "jobs")) job_row(f, job);
+    for (job = cJSON_GetObjectItemCaseSensitive(m, "jobs")->child; job; job = job->next)
+        job_row(f, job);
     fputs("</tbody>\n</table>\n<script type=\"application/json\" id=\"regress-data\">", f);
     script_json(f, json);
     fprintf(f, "</script>\n<script>\n%s</script>\n</body>\n</html>\n", page_script);
