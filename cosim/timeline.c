@@ -143,10 +143,14 @@ static int64_t nice_step(int64_t range, int want)
     return (int64_t)(10 * mag);
 }
 
-/* "400000" as "400k" when that is exact and long. */
-static void tick_label(char *buf, size_t size, int64_t v)
+/* A tick of an axis whose ticks are `step` apart, in one unit for the
+ * whole axis: "12M" when the step is a whole number of millions, "400k"
+ * when it is one of thousands (and at least 10000), else the cycle. */
+static void tick_label(char *buf, size_t size, int64_t v, int64_t step)
 {
-    if (v >= 10000 && v % 1000 == 0)
+    if (step >= 1000000 && step % 1000000 == 0)
+        snprintf(buf, size, "%" PRId64 "M", v / 1000000);
+    else if (step >= 10000 && step % 1000 == 0)
         snprintf(buf, size, "%" PRId64 "k", v / 1000);
     else
         snprintf(buf, size, "%" PRId64, v);
@@ -265,7 +269,7 @@ static void axes(drawing *d)
                 COSIM_TL_LEFT - 8, LANE_TOP + k * LANE_H + BAR_Y + 13, lane_name[k]);
     for (int64_t c = 0; c <= d->tmax; c += step) {
         double x = px(d, c);
-        tick_label(buf, sizeof(buf), c);
+        tick_label(buf, sizeof(buf), c, step);
         fprintf(f, "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", x,
                 LANE_TOP, x, lanes_bottom);
         fprintf(f, "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", x,
