@@ -223,17 +223,22 @@ static void legend(drawing *d)
         x += 24 + 8.0 * (double)strlen(lane_name[k]);
     }
     x += 12;
+    int has_pred = d->t->pred_start && d->t->pred_end;
     if (d->measured) {
         fprintf(f,
                 "<rect class=\"compute\" x=\"%.0f\" y=\"%d\" width=\"24\" height=\"12\"/>"
                 "<text x=\"%.0f\" y=\"%d\">filled: measured</text>\n",
                 x, LEGEND_Y - 10, x + 28, LEGEND_Y);
         x += 136;
-        fprintf(f,
-                "<rect class=\"pred\" x=\"%.0f\" y=\"%d\" width=\"24\" height=\"16\"/>"
-                "<text x=\"%.0f\" y=\"%d\">outline: predicted by the model</text>\n",
-                x, LEGEND_Y - 12, x + 28, LEGEND_Y);
-        x += 220;
+        if (has_pred)
+            fprintf(f,
+                    "<rect class=\"pred\" x=\"%.0f\" y=\"%d\" width=\"24\" height=\"16\"/>"
+                    "<text x=\"%.0f\" y=\"%d\">outline: predicted by the model</text>\n",
+                    x, LEGEND_Y - 12, x + 28, LEGEND_Y);
+        else
+            fprintf(f, "<text x=\"%.0f\" y=\"%d\">(the model cannot time the program)</text>\n", x,
+                    LEGEND_Y);
+        x += 230;
     } else {
         fprintf(f,
                 "<text x=\"%.0f\" y=\"%d\">bars: the model's times (the %s backend "
@@ -241,13 +246,16 @@ static void legend(drawing *d)
                 x, LEGEND_Y, d->t->backend ? d->t->backend : "");
         x += 360;
     }
-    if (d->measured || d->mark >= 0) {
+    /* the mark's entry, also when there is none to show (a measured run
+     * that the model times, or a mark given by index) */
+    if (d->mark >= 0 || (d->measured && has_pred) || d->t->mark >= 0 || d->t->mark_label) {
         fprintf(f,
                 "<rect x=\"%.0f\" y=\"%d\" width=\"3\" height=\"14\" fill=\"#d62728\"/>"
-                "<text x=\"%.0f\" y=\"%d\">%s</text>\n",
-                x, LEGEND_Y - 11, x + 8, LEGEND_Y,
-                d->mark >= 0 ? mark_what(d->t) : "first mismatch (none)");
-        x += 150;
+                "<text x=\"%.0f\" y=\"%d\">",
+                x, LEGEND_Y - 11, x + 8, LEGEND_Y);
+        xml_text(f, mark_what(d->t));
+        fprintf(f, "%s</text>\n", d->mark >= 0 ? "" : " (none)");
+        x += 24 + 7.0 * (double)strlen(mark_what(d->t)) + (d->mark >= 0 ? 0 : 42);
     }
     fprintf(f,
             "<text x=\"%.0f\" y=\"%d\" fill=\"#555\">bars under %.0f px less than 1 px apart "
