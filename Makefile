@@ -49,6 +49,8 @@ TRACE ?= 0
 # ---------------------------------------------------------------- sources
 CORE_SRC := $(wildcard core/*.c model/*.c planner/*.c planner/sat/*.c golden/*.c)
 COSIM_SRC := $(filter-out cosim/rtl_backend.c,$(wildcard cosim/*.c))
+# regress/: the regression's files (docs/regress.md), in libcosim beside cosim/
+COSIM_SRC += $(wildcard regress/*.c)
 MAIN_SRC := $(wildcard tools/*_main.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 
@@ -171,6 +173,12 @@ $(B)/test/%: $(B)/san/tests/%.o $(B)/san/tests/testutil.o $(B)/lib/libcore-san.a
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SAN) $^ -o $@ -lcriterion $(LIBS)
 
+# The tests of the timeline and the HTML pages parse SVG and HTML with
+# libxml2 (linked into these tests only).
+XML_TESTS := $(B)/test/test_timeline $(B)/test/test_pages
+$(XML_TESTS): LIBS += -lxml2
+$(patsubst $(B)/test/%,$(B)/san/tests/%.o,$(XML_TESTS)): CFLAGS_BASE += -I/usr/include/libxml2
+
 # test_netjobs also runs a network through the small RTL simulator.
 unit-test: $(TESTS) tools $(B)/rtl/small/cosim
 	$(Q)ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -179,7 +187,7 @@ unit-test: $(TESTS) tools $(B)/rtl/small/cosim
 	  LABEL=unit TOTALS=$(B)/test-totals bash mk/run-tests.sh $(TESTS)
 
 # Every header compiles on its own (git's hdr-check).
-HEADERS := $(wildcard core/*.h model/*.h planner/*.h planner/sat/*.h golden/*.h cosim/*.h)
+HEADERS := $(wildcard core/*.h model/*.h planner/*.h planner/sat/*.h golden/*.h cosim/*.h regress/*.h)
 hdr-check: $(DEPS_OK)
 	$(Q)for h in $(HEADERS); do echo "#include \"$$h\"" | \
 	  $(CC) $(CFLAGS_BASE) -fsyntax-only -x c - -o /dev/null || exit 1; done
@@ -379,7 +387,7 @@ lint-rtl: $(DEPS_OK)
 
 C_SRC_ALL = $(CORE_SRC) $(COSIM_SRC) cosim/rtl_backend.c $(MAIN_SRC) $(FUZZ_SRC)
 FORMAT_SRC = $(wildcard core/*.[ch] model/*.[ch] planner/*.[ch] planner/sat/*.[ch] golden/*.[ch] \
-	cosim/*.[ch] tools/*.c tests/*.[ch] tests/rtl/*.c tests/fuzz/*.[ch])
+	cosim/*.[ch] regress/*.[ch] tools/*.c tests/*.[ch] tests/rtl/*.c tests/fuzz/*.[ch])
 
 lint: lint-rtl lint-c
 
@@ -387,7 +395,7 @@ lint: lint-rtl lint-c
 # time; any finding fails.
 lint-c: $(DEPS_OK)
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
-	  --suppress=missingIncludeSystem -I. core model planner golden cosim tools
+	  --suppress=missingIncludeSystem -I. core model planner golden cosim regress tools
 	$(Q)printf '%s\n' $(C_SRC_ALL) | xargs -P 2 -n 4 sh -c \
 	  'clang-tidy --quiet "$$@" -- -std=c11 -D_POSIX_C_SOURCE=200809L -I. 2>/dev/null' sh \
 	  > $(B)/clang-tidy.log; \

@@ -16,6 +16,7 @@
 #include "cosim/measure.h"
 #include "cosim/pool.h"
 #include "cosim/regmap.h"
+#include "cosim/timeline.h"
 #include "model/bounds.h"
 #include "model/model.h"
 #include "model/validate.h"
@@ -1007,6 +1008,9 @@ static int run_checked(const cosim_run_config *rc, cosim_report *rep, run_state 
             return -1;
         rep->dumped = 1;
     }
+    if (cosim_timeline_save_run(rep, &s->prog, s->have_timing ? &s->timing : NULL, &s->res,
+                                s->have_val ? &s->val : NULL, err))
+        return -1;
     rep->wall_seconds = acc_now_seconds() - t0;
     rep->violation_list = s->have_val ? s->val.list : NULL;
     rep->violation_listed = s->have_val ? s->val.violations : 0;

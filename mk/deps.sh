@@ -4,9 +4,8 @@
 set -euo pipefail
 PKGS=(build-essential pkg-config verilator yosys libcadical-dev libcriterion-dev uthash-dev
       libinih-dev libcjson-dev libsystemc-dev zlib1g-dev python3
-      cppcheck clang-tidy clang-format ccache clang libclang-rt-dev)
-# xmllint: mk/run-tests.sh checks that each JUnit XML report is well-formed
-PKGS+=(libxml2-utils)
+      cppcheck clang-tidy clang-format ccache clang libclang-rt-dev
+      libjs-chart.js chromium libxml2-dev libxml2-utils)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

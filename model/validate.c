@@ -220,6 +220,7 @@ int acc_validate_progress(const acc_program *p, const acc_layer *l, const acc_co
     out->first_index = -1;
     out->count = p->count;
     out->live_bytes = acc_calloc((size_t)p->count + 1, sizeof(uint64_t));
+    out->live_end = acc_calloc((size_t)p->count + 1, sizeof(uint64_t));
     vctx v;
     memset(&v, 0, sizeof(v));
     v.p = p;
@@ -374,6 +375,8 @@ void acc_validation_free(acc_validation *v)
         return;
     free(v->live_bytes);
     v->live_bytes = NULL;
+    free(v->live_end);
+    v->live_end = NULL;
     v->count = 0;
     for (int i = 0; i < v->violations && v->list; i++)
         free(v->list[i].msg);

@@ -48,6 +48,8 @@ typedef struct acc_validation {
     char first[512];          /* message of the first violation (cut to fit) */
     uint64_t peak_live_bytes; /* scratchpad occupancy: max over time */
     uint64_t *live_bytes;     /* live bytes at each instruction's issue */
+    uint64_t *live_end;       /* live bytes in each instruction's end cycle e_i: occupancy
+                                 changes only at end cycles, so these points give it exactly */
     int count;
 } acc_validation;
 

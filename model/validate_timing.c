@@ -17,8 +17,9 @@
  * Occupancy.  A value written by instruction w and last read by instruction
  * r is live in cycles [e_w, e_r) (a value never read is never live).  The
  * intervals are summed exactly over the set of all issue and end cycles;
- * live_bytes[i] is the count in cycle s_i and peak_live_bytes the maximum
- * over all cycles (it is reached at an end cycle).  Occupancy is exact for
+ * live_bytes[i] is the count in cycle s_i, live_end[i] the count in cycle
+ * e_i and peak_live_bytes the maximum over all cycles (it is reached at an
+ * end cycle, so it is the maximum of live_end).  Occupancy is exact for
  * the instructions checked; it is not computed when model_run fails. */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -107,8 +108,10 @@ void vld_live_finish(vctx *v)
             peak = cur;
     }
     v->res->peak_live_bytes = (uint64_t)peak;
-    for (int i = 0; i < v->t->count; i++)
+    for (int i = 0; i < v->t->count; i++) {
         v->res->live_bytes[i] = (uint64_t)v->diff[lower_bound(v->pts, v->npts, v->t->start[i])];
+        v->res->live_end[i] = (uint64_t)v->diff[lower_bound(v->pts, v->npts, v->t->end[i])];
+    }
 }
 
 /* ------------------------------------------------------------ hazards */

@@ -28,6 +28,7 @@ ParameterizedTestParameters(input, every_reader_refuses_an_endless_device)
         {"proofcheck {} tests/data/proofcheck_ok.drat"},                         /* DIMACS */
         {"proofcheck tests/data/proofcheck_ok.cnf {}"},                          /* DRAT */
         {"proofcheck --lrat-only tests/data/proofcheck_ok.cnf {}"},              /* LRAT */
+        {"regress_html --merged {} build/test-out/input-merged"},                /* merged JSON */
     };
     return cr_make_param_array(endless_case, cases, sizeof(cases) / sizeof(cases[0]));
 }
