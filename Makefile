@@ -50,6 +50,9 @@ TRACE ?= 0
 CORE_SRC := $(wildcard core/*.c model/*.c planner/*.c planner/sat/*.c golden/*.c)
 COSIM_SRC := $(filter-out cosim/rtl_backend.c,$(wildcard cosim/*.c))
 MAIN_SRC := $(wildcard tools/*_main.c)
+# regress/: the regression runner, linked as objects into build/bin/regress
+# and its test (docs/regress.md).
+REGRESS_SRC := $(wildcard regress/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 
 obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
@@ -159,7 +162,13 @@ $(B)/bin/$(1): $(B)/obj/$(2) $(B)/lib/libcosim.a $(B)/lib/libcore.a
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(OPT) $$^ -o $$@ $$(LIBS)
 endef
-$(foreach m,$(MAIN_SRC),$(eval $(call MAIN_RULE,$(patsubst %_main.c,%,$(notdir $(m))),$(patsubst %.c,%.o,$(m)))))
+$(foreach m,$(filter-out tools/regress_main.c,$(MAIN_SRC)),$(eval $(call MAIN_RULE,$(patsubst %_main.c,%,$(notdir $(m))),$(patsubst %.c,%.o,$(m)))))
+
+$(B)/bin/regress: $(B)/obj/tools/regress_main.o $(call obj,obj,$(REGRESS_SRC)) $(B)/lib/libcosim.a \
+    $(B)/lib/libcore.a
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(OPT) $^ -o $@ $(LIBS)
 
 tools: $(BINS)
 
@@ -169,7 +178,15 @@ $(B)/test/%: $(B)/san/tests/%.o $(B)/san/tests/testutil.o $(B)/lib/libcore-san.a
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SAN) $^ -o $@ -lcriterion $(LIBS)
 
-# test_netjobs also runs a network through the small RTL simulator.
+# test_regress validates the JUnit XML with libxml2 (linked into it only).
+$(B)/san/tests/test_regress.o: CFLAGS_BASE += $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+$(B)/test/test_regress: $(B)/san/tests/test_regress.o $(B)/san/tests/testutil.o \
+    $(call obj,san,$(REGRESS_SRC)) $(B)/lib/libcore-san.a
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(SAN) $^ -o $@ -lcriterion $(LIBS) -lxml2
+
+# test_netjobs and test_regress also run a network through the small RTL simulator.
 unit-test: $(TESTS) tools $(B)/rtl/small/cosim
 	$(Q)ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ACC_LAYERS_DIR=layers ACC_CONFIGS_DIR=configs ACC_TEST_DATA=tests/data ACC_BIN=$(B)/bin \
@@ -177,7 +194,7 @@ unit-test: $(TESTS) tools $(B)/rtl/small/cosim
 	  LABEL=unit TOTALS=$(B)/test-totals bash mk/run-tests.sh $(TESTS)
 
 # Every header compiles on its own (git's hdr-check).
-HEADERS := $(wildcard core/*.h model/*.h planner/*.h planner/sat/*.h golden/*.h cosim/*.h)
+HEADERS := $(wildcard core/*.h model/*.h planner/*.h planner/sat/*.h golden/*.h cosim/*.h regress/*.h)
 hdr-check: $(DEPS_OK)
 	$(Q)for h in $(HEADERS); do echo "#include \"$$h\"" | \
 	  $(CC) $(CFLAGS_BASE) -fsyntax-only -x c - -o /dev/null || exit 1; done
@@ -366,9 +383,9 @@ synth: $(DEPS_OK)
 lint-rtl: $(DEPS_OK)
 	$(Q)$(VERILATOR) --lint-only -Wall -Irtl $(wildcard rtl/*.vlt) $(RTL_SRC) --top-module acc_top
 
-C_SRC_ALL = $(CORE_SRC) $(COSIM_SRC) cosim/rtl_backend.c $(MAIN_SRC) $(FUZZ_SRC)
+C_SRC_ALL = $(CORE_SRC) $(COSIM_SRC) cosim/rtl_backend.c $(MAIN_SRC) $(FUZZ_SRC) $(REGRESS_SRC)
 FORMAT_SRC = $(wildcard core/*.[ch] model/*.[ch] planner/*.[ch] planner/sat/*.[ch] golden/*.[ch] \
-	cosim/*.[ch] tools/*.c tests/*.[ch] tests/rtl/*.c tests/fuzz/*.[ch])
+	cosim/*.[ch] regress/*.[ch] tools/*.c tests/*.[ch] tests/rtl/*.c tests/fuzz/*.[ch])
 
 lint: lint-rtl lint-c
 
@@ -376,7 +393,7 @@ lint: lint-rtl lint-c
 # time; any finding fails.
 lint-c: $(DEPS_OK)
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
-	  --suppress=missingIncludeSystem -I. core model planner golden cosim tools
+	  --suppress=missingIncludeSystem -I. core model planner golden cosim regress tools
 	$(Q)printf '%s\n' $(C_SRC_ALL) | xargs -P 2 -n 4 sh -c \
 	  'clang-tidy --quiet "$$@" -- -std=c11 -D_POSIX_C_SOURCE=200809L -I. 2>/dev/null' sh \
 	  > $(B)/clang-tidy.log; \
