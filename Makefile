@@ -79,6 +79,9 @@ help:
 	@echo "             [PLANNER=sat] [DUMP=1] [TRACE=1] [STRESS=seed] [ARGS=...]"
 	@echo "                          plan, run and check one layer (exit 0 only when all three equalities hold)"
 	@echo "  make cosim NET=resnet18 [JOBS=n]  every layer of a network, n layers at once (default: nproc), with a table"
+	@echo "  make regress [MATRIX=smoke|default|file.ini] [JOBS=n] [ENGINE=local|slurm] [FORCE=1]"
+	@echo "                          a regression matrix: every job a cosim run; merged.json, junit.xml"
+	@echo "                          and a table under build/regress/<matrix>/ (docs/regress.md)"
 	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-random-test wave-test systemc-test"
 	@echo "Tools"
 	@echo "  make plan LAYER=..      the planner: build/plan/<layer>.sched and .json [PLAN_BUDGET=n]"
@@ -354,6 +357,22 @@ ifeq ($(CHECK),1)
 else
 	$(Q)$(B)/bin/plan $(PLAN_ARGS) $(ARGS)
 endif
+
+# make regress: the jobs of a matrix (regress/matrices/<MATRIX>.ini or an
+# .ini path) on a local pool of JOBS workers or, with ENGINE=slurm, through
+# mk/regress-slurm.sh; results under build/regress/<matrix>/
+# (docs/regress.md).  `regress needs` names the simulators to build first,
+# one make invocation per line.
+MATRIX ?= smoke
+ENGINE ?= local
+FORCE ?= 0
+.PHONY: regress
+regress: $(B)/bin/regress $(B)/bin/cosim
+	$(Q)$(B)/bin/regress needs --matrix $(MATRIX) --build $(B) > $(B)/regress-needs.txt
+	$(Q)while read -r targets; do $(MAKE) --no-print-directory $$targets || exit 1; \
+	  done < $(B)/regress-needs.txt
+	$(Q)$(B)/bin/regress run --matrix $(MATRIX) --build $(B) --jobs $(JOBS) --engine $(ENGINE) \
+	  $(if $(filter 1,$(FORCE)),--force) $(ARGS)
 
 layers: $(B)/bin/layers
 	$(Q)$(B)/bin/layers $(NET)
