@@ -285,7 +285,7 @@ int regress_job_main(const char *dir_arg, int k, acc_error *err)
     char dir[4096];
     if (!realpath(dir_arg, dir))
         return acc_fail(err, "%s: %s", dir_arg, strerror(errno));
-    cJSON *plan;
+    cJSON *plan = NULL;
     if (regress_plan_read(dir, &plan, err) != 0)
         return -1;
     int rc = -1;
@@ -315,7 +315,10 @@ int regress_job_main(const char *dir_arg, int k, acc_error *err)
     const char *av[96];
     int n = 0;
     const cJSON *a;
-    cJSON_ArrayForEach(a, argv) av[n++] = cJSON_IsString(a) ? a->valuestring : "";
+    cJSON_ArrayForEach(a, argv)
+    {
+        av[n++] = cJSON_IsString(a) ? a->valuestring : "";
+    }
     av[n++] = "--out";
     av[n++] = jdir;
     av[n++] = "--no-progress";

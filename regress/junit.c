@@ -91,7 +91,10 @@ int regress_junit_write(const char *path, const cJSON *merged, acc_error *err)
     const cJSON *jobs = cJSON_GetObjectItemCaseSensitive(merged, "jobs");
     double total = 0;
     const cJSON *j;
-    cJSON_ArrayForEach(j, jobs) total += num(j, "seconds");
+    cJSON_ArrayForEach(j, jobs)
+    {
+        total += num(j, "seconds");
+    }
     char stamp[32], host[256];
     time_t now = time(NULL);
     struct tm tm;
@@ -129,7 +132,10 @@ int regress_junit_write(const char *path, const cJSON *merged, acc_error *err)
         fputs("\"/>\n", f);
     }
     fputs("    </properties>\n", f);
-    cJSON_ArrayForEach(j, jobs) put_testcase(f, j);
+    cJSON_ArrayForEach(j, jobs)
+    {
+        put_testcase(f, j);
+    }
     fputs("    <system-out></system-out>\n    <system-err></system-err>\n", f);
     fputs("  </testsuite>\n</testsuites>\n", f);
     fclose(f);

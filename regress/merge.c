@@ -65,7 +65,7 @@ static int write_text(const char *path, char *text, acc_error *err)
 int regress_merge(const char *dir, cJSON **merged, acc_error *err)
 {
     acc_json_init();
-    cJSON *plan;
+    cJSON *plan = NULL;
     if (regress_plan_read(dir, &plan, err) != 0)
         return -1;
     cJSON *root = cJSON_CreateObject();

@@ -207,6 +207,7 @@ static int write_plan(const regress_options *o, const regress_matrix *m, const c
                       int *nrun)
 {
     acc_error err;
+    err.msg[0] = '\0';
     cJSON *plan = cJSON_CreateObject();
     cJSON_AddStringToObject(plan, "matrix", m->name);
     cJSON_AddStringToObject(plan, "matrix_file", m->path);
