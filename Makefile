@@ -90,7 +90,7 @@ help:
 	@echo "  make wave LAYER=.. [FROM=i TO=j]  FST waveform and GTKWave save file under build/wave/<layer>/"
 	@echo "  make synth              Yosys synthesis of the default configuration, cell count"
 	@echo "  make bench              speed figures with their commands; rewrites docs/figures.md"
-	@echo "  make tools              build/bin/: asm bench cosim layers plan planbench proofcheck vparams"
+	@echo "  make tools              build/bin/: asm bench cosim layers plan planbench proofcheck regress vparams"
 	@echo "  make rtl-sim | systemc-sim   the Verilated simulator of CONFIG (build/rtl|sc/<config>/cosim)"
 	@echo "  make deps               install the Debian packages the project needs (mk/deps.sh)"
 	@echo "  make clean              remove build/"

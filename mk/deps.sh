@@ -3,7 +3,7 @@
 # Usage: mk/deps.sh [--check]
 set -euo pipefail
 PKGS=(build-essential pkg-config verilator yosys libcadical-dev libcriterion-dev uthash-dev
-      libinih-dev libcjson-dev libsystemc-dev zlib1g-dev python3
+      libinih-dev libcjson-dev libsystemc-dev zlib1g-dev libxml2-dev python3
       cppcheck clang-tidy clang-format ccache clang libclang-rt-dev)
 missing=()
 for p in "${PKGS[@]}"; do
