@@ -5,9 +5,10 @@
  * and against figures known from the layer's shape, its JUnit XML
  * validated against tests/data/junit.xsd with libxml2, the keys (a re-run
  * skips, a changed input or simulator runs again, --force runs all), the
- * comparison of two merged results, and SIGTERM stopping every worker.
+ * comparison of two merged results, SIGTERM stopping every worker, and
+ * the slurm engine's call of mk/regress-slurm.sh (a stand-in script).
  * The run tests are skipped when build/rtl/small/cosim is not built. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -618,4 +619,73 @@ Test(regress_run, sigterm_stops_every_worker)
     char merged[700];
     snprintf(merged, sizeof(merged), "%s/merged.json", dir);
     cr_assert_neq(access(merged, F_OK), 0, "a stopped run merged its results");
+}
+
+/* ---------------------------------------------------------------- the slurm engine */
+
+/* An absolute copy of a directory variable of the environment. */
+static void abs_env(const char *name, const char *dflt)
+{
+    char buf[4096];
+    const char *v = getenv(name);
+    cr_assert_not_null(realpath(v ? v : dflt, buf), "%s", v ? v : dflt);
+    setenv(name, buf, 1);
+}
+
+/* --engine slurm: the matrix's [slurm] resources are exported (a variable
+ * already set wins) and mk/regress-slurm.sh DIR of the project's folder
+ * runs jobs.txt; here a stand-in that runs the lines one after another
+ * gives the merged result of the local pool but for the engine and the
+ * times.  A script that fails fails the run. */
+Test(regress_run, the_slurm_engine_exports_the_resources_and_runs_the_script)
+{
+    abs_env("ACC_LAYERS_DIR", "layers");
+    abs_env("ACC_CONFIGS_DIR", "configs");
+    char bin[1024], build[1024], root[600], cmd[8192], out[16384], ini[600];
+    char *b = realpath(tu_bin_dir(), NULL), *d = realpath(build_dir(), NULL);
+    cr_assert(b && d && strlen(b) < sizeof(bin) && strlen(d) < sizeof(build));
+    memcpy(bin, b, strlen(b) + 1);
+    memcpy(build, d, strlen(d) + 1);
+    free(b);
+    free(d);
+    snprintf(ini, sizeof(ini), "%s", tu_tmp("s.ini"));
+    write_text(ini, "[set a]\nlayers = lenet_1 lenet_2\nconfigs = small\nseeds = 3\n"
+                    "backends = iss\nplanners = double\n"
+                    "[slurm]\npartition = fast\nmem = 700\ntime = 9\ncpus = 2\n");
+    snprintf(root, sizeof(root), "%s", tu_tmp("root"));
+    cr_assert_eq(mkdir(root, 0755), 0);
+    cr_assert_eq(mkdir(tu_tmp("root/mk"), 0755), 0);
+    write_text(tu_tmp("root/mk/regress-slurm.sh"),
+               "#!/bin/bash\n# a stand-in for the Slurm executor: the lines, one by one\n"
+               "env | grep '^REGRESS_SLURM_' | sort > \"$1/env.txt\"\n"
+               "while read -r line; do bash -c \"$line\" || exit 1; done < \"$1/jobs.txt\"\n"
+               "exit ${FAKE_SLURM_RC:-0}\n");
+    /* the local pool, from the real project folder */
+    snprintf(cmd, sizeof(cmd), "%s/regress run --matrix %s --out %s --build %s --jobs 2", bin, ini,
+             tu_tmp("local"), build);
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
+    /* the slurm engine, from the stand-in's project folder */
+    snprintf(cmd, sizeof(cmd),
+             "cd %s && REGRESS_SLURM_CPUS=4 %s/regress run --matrix %s --out %s --build %s "
+             "--engine slurm",
+             root, bin, ini, tu_tmp("slurm"), build);
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
+    char *env = read_text(tu_tmp("slurm/env.txt"));
+    cr_assert_str_eq(env, "REGRESS_SLURM_CPUS=4\nREGRESS_SLURM_MEM=700\n"
+                          "REGRESS_SLURM_PARTITION=fast\nREGRESS_SLURM_TIME=9\n");
+    free(env);
+    cJSON *m = read_json(tu_tmp("slurm/merged.json"));
+    cr_assert_str_eq(jstr(m, "engine"), "slurm");
+    cr_assert_eq(jnum(cJSON_GetObjectItem(m, "summary"), "passed"), 2);
+    cJSON_Delete(m);
+    snprintf(cmd, sizeof(cmd), "%s/regress compare %s %s", bin, tu_tmp("local/merged.json"),
+             tu_tmp("slurm/merged.json"));
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 0, "%s", out);
+    /* the script fails: so does the run, naming it */
+    snprintf(cmd, sizeof(cmd),
+             "cd %s && FAKE_SLURM_RC=3 %s/regress run --matrix %s --out %s --build %s "
+             "--engine slurm --force",
+             root, bin, ini, tu_tmp("slurm"), build);
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 1, "%s", out);
+    cr_assert(strstr(out, "mk/regress-slurm.sh") && strstr(out, "status 3"), "%s", out);
 }
