@@ -4,6 +4,7 @@
  * lines (inih's handler gets none) and sees every section header, so an
  * empty or unknown section is reported too.  The handler only stores
  * values with their lines; the sets are checked and expanded afterwards. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "regress/matrix.h"
 
 #include <ini.h>
@@ -306,6 +307,23 @@ static void config_stem(const char *cfg, char *out, size_t size)
     snprintf(out, size, "%.*s", (int)n, base);
 }
 
+/* 1 when the configuration file `cfg` (a path) is not the shipped
+ * configuration of the same stem but one exists: their simulators would
+ * share build/rtl/<stem>/. */
+static int shadows_shipped(const char *cfg, const char *stem)
+{
+    size_t n = strlen(cfg);
+    if (!strchr(cfg, '/') && !(n >= 4 && strcmp(cfg + n - 4, ".ini") == 0))
+        return 0; /* a shipped name */
+    char shipped[1024];
+    snprintf(shipped, sizeof(shipped), "%s/%s.ini", acc_config_dir(), stem);
+    char *a = realpath(shipped, NULL), *b = realpath(cfg, NULL);
+    int bad = a && b && strcmp(a, b) != 0;
+    free(a);
+    free(b);
+    return bad;
+}
+
 typedef struct lists {
     char *store[S_N];
     char *item[S_N][MAX_ITEMS];
@@ -385,6 +403,22 @@ static int check_lists(parse_ctx *ctx, const raw_set *r, lists *L, uint64_t *see
             return ctx_fail(ctx, r->vline[S_CONFIGS], "field 'configs': '%s' has no name",
                             L->item[S_CONFIGS][i]) -
                    1;
+        if (shadows_shipped(L->item[S_CONFIGS][i], stem))
+            return ctx_fail(ctx, r->vline[S_CONFIGS],
+                            "field 'configs': '%s' has the name of the shipped configuration "
+                            "'%s' (build/rtl/%s/ holds that one's simulator); rename the file",
+                            L->item[S_CONFIGS][i], stem, stem) -
+                   1;
+        for (int k = 0; k < i; k++) {
+            char other[64];
+            config_stem(L->item[S_CONFIGS][k], other, sizeof(other));
+            if (strcmp(other, stem) == 0)
+                return ctx_fail(ctx, r->vline[S_CONFIGS],
+                                "field 'configs': '%s' and '%s' have one name, '%s' (their jobs "
+                                "and simulators would share it)",
+                                L->item[S_CONFIGS][k], L->item[S_CONFIGS][i], stem) -
+                       1;
+        }
     }
     for (int i = 0; i < L->n[S_SEEDS]; i++)
         if (acc_parse_u64(L->item[S_SEEDS][i], REGRESS_SEED_MAX, &seeds[i]) != 0)
@@ -513,6 +547,7 @@ static int expand_set(parse_ctx *ctx, const raw_set *r)
                             snprintf(j->args, sizeof(j->args), "%s", args);
                             snprintf(j->tag, sizeof(j->tag), "%s", tag);
                             j->line = r->line;
+                            memcpy(j->set, r->name, sizeof(j->set));
                             char lw[256], cw[64], mode[24];
                             id_word(j->layer, lw, sizeof(lw));
                             id_word(j->config_id, cw, sizeof(cw));
@@ -568,6 +603,12 @@ int regress_matrix_parse(const char *text, const char *path, regress_matrix *out
         for (int i = 1; i < out->njobs; i++)
             if (strcmp(out->jobs[i].id, out->jobs[i - 1].id) == 0) {
                 int l1 = out->jobs[i - 1].line, l2 = out->jobs[i].line;
+                if (l1 == l2) {
+                    ctx_fail(&ctx, l1,
+                             "section 'set %s': job %s twice (a list of the set repeats an item)",
+                             out->jobs[i].set, out->jobs[i].id);
+                    break;
+                }
                 ctx_fail(&ctx, l1 > l2 ? l1 : l2,
                          "field 'tag': job %s is in two sets (lines %d and %d); give one a tag",
                          out->jobs[i].id, l1 < l2 ? l1 : l2, l1 > l2 ? l1 : l2);

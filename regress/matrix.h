@@ -32,6 +32,7 @@ typedef struct regress_job {
     char planner[32];
     char args[512]; /* extra cosim arguments, split at blanks ("" when none) */
     char tag[64];   /* the set's tag, "" when none */
+    char set[64];   /* the set's name */
     int line;       /* the line of the set's header in the matrix file */
 } regress_job;
 
