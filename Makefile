@@ -79,7 +79,7 @@ help:
 	@echo "             [PLANNER=sat] [DUMP=1] [TRACE=1] [STRESS=seed] [ARGS=...]"
 	@echo "                          plan, run and check one layer (exit 0 only when all three equalities hold)"
 	@echo "  make cosim NET=resnet18 [JOBS=n]  every layer of a network, n layers at once (default: nproc), with a table"
-	@echo "  make regress [MATRIX=smoke|default|file.ini] [JOBS=n] [ENGINE=local|slurm] [FORCE=1]"
+	@echo "  make regress [MATRIX=smoke|default|file.ini] [JOBS=n] [ENGINE=local|slurm] [FORCE=1] [OUT=dir]"
 	@echo "                          a regression matrix: every job a cosim run; merged.json, junit.xml"
 	@echo "                          and a table under build/regress/<matrix>/ (docs/regress.md)"
 	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-random-test wave-test systemc-test"
@@ -360,19 +360,20 @@ endif
 
 # make regress: the jobs of a matrix (regress/matrices/<MATRIX>.ini or an
 # .ini path) on a local pool of JOBS workers or, with ENGINE=slurm, through
-# mk/regress-slurm.sh; results under build/regress/<matrix>/
+# mk/regress-slurm.sh; results under build/regress/<matrix>/, or OUT=dir
 # (docs/regress.md).  `regress needs` names the simulators to build first,
 # one make invocation per line.
 MATRIX ?= smoke
 ENGINE ?= local
 FORCE ?= 0
+OUT ?=
 .PHONY: regress
 regress: $(B)/bin/regress $(B)/bin/cosim
 	$(Q)$(B)/bin/regress needs --matrix $(MATRIX) --build $(B) > $(B)/regress-needs.txt
 	$(Q)while read -r targets; do $(MAKE) --no-print-directory $$targets || exit 1; \
 	  done < $(B)/regress-needs.txt
 	$(Q)$(B)/bin/regress run --matrix $(MATRIX) --build $(B) --jobs $(JOBS) --engine $(ENGINE) \
-	  $(if $(filter 1,$(FORCE)),--force) $(ARGS)
+	  $(if $(filter 1,$(FORCE)),--force) $(if $(OUT),--out $(OUT)) $(ARGS)
 
 layers: $(B)/bin/layers
 	$(Q)$(B)/bin/layers $(NET)
