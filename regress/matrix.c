@@ -164,90 +164,88 @@ static int find_key(const char *const *keys, int n, const char *name)
     return -1;
 }
 
+/* Notes that key `name` is set on this line (*seen: where it was set
+ * before, 0 when never); 0 with the error when it is set a second time. */
+static int first_time(parse_ctx *ctx, const char *name, int *seen)
+{
+    if (*seen)
+        return ctx_fail(ctx, ctx->lineno, "field '%s': duplicate key (first set on line %d)", name,
+                        *seen);
+    *seen = ctx->lineno;
+    return 1;
+}
+
+static int matrix_key(parse_ctx *ctx, const char *name, const char *v)
+{
+    if (strcmp(name, "name") != 0)
+        return ctx_fail(ctx, ctx->lineno,
+                        "field '%s': unknown key in section [matrix] (expected name)", name);
+    if (!first_time(ctx, name, &ctx->name_line))
+        return 0;
+    if (v[0] == '\0' || strlen(v) >= sizeof(ctx->m->name) || strcspn(v, " \t/") != strlen(v))
+        return ctx_fail(ctx, ctx->lineno,
+                        "field 'name': expected one word of up to %zu characters without '/'",
+                        sizeof(ctx->m->name) - 1);
+    memcpy(ctx->m->name, v, strlen(v) + 1);
+    return 1;
+}
+
+static int slurm_key(parse_ctx *ctx, const char *name, const char *v)
+{
+    int k = find_key(slurm_keys, L_N, name);
+    if (k < 0)
+        return ctx_fail(ctx, ctx->lineno,
+                        "field '%s': unknown key in section [slurm] (expected partition, "
+                        "account, mem, time, cpus or args)",
+                        name);
+    if (!first_time(ctx, name, &ctx->slurm_line[k]))
+        return 0;
+    regress_slurm *s = &ctx->m->slurm;
+    if (k == L_MEM || k == L_TIME || k == L_CPUS) {
+        uint64_t x;
+        uint64_t *dst = k == L_MEM ? &s->mem_mb : k == L_TIME ? &s->time_min : &s->cpus;
+        if (acc_parse_u64(v, 1u << 30, &x) != 0 || x == 0)
+            return ctx_fail(ctx, ctx->lineno, "field '%s': expected a positive integer, got '%s'",
+                            name, v);
+        *dst = x;
+        return 1;
+    }
+    char *dst = k == L_PARTITION ? s->partition : k == L_ACCOUNT ? s->account : s->args;
+    size_t cap = k == L_ARGS ? sizeof(s->args) : sizeof(s->partition);
+    if (strlen(v) >= cap)
+        return ctx_fail(ctx, ctx->lineno, "field '%s': longer than %zu characters", name, cap - 1);
+    memcpy(dst, v, strlen(v) + 1);
+    return 1;
+}
+
+static int set_key(parse_ctx *ctx, const char *name, const char *v)
+{
+    raw_set *r = &ctx->sets[ctx->nsets - 1];
+    int k = find_key(set_keys, S_N, name);
+    if (k < 0)
+        return ctx_fail(ctx, ctx->lineno,
+                        "field '%s': unknown key in section [set %s] (expected layers, nets, "
+                        "configs, seeds, modes, backends, planners, args or tag)",
+                        name, r->name);
+    if (!first_time(ctx, name, &r->vline[k]))
+        return 0;
+    r->val[k] = acc_strdup(v);
+    return 1;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     parse_ctx *ctx = user;
     if (ctx->failed)
         return 0;
-    int line = ctx->lineno;
     if (section[0] == '\0' || ctx->section == 0)
-        return ctx_fail(ctx, line, "field '%s': outside any section", name);
+        return ctx_fail(ctx, ctx->lineno, "field '%s': outside any section", name);
     char *v = clean_value(value);
-    if (ctx->section == 1) {
-        if (strcmp(name, "name") != 0) {
-            free(v);
-            return ctx_fail(ctx, line,
-                            "field '%s': unknown key in section [matrix] (expected name)", name);
-        }
-        if (ctx->name_line) {
-            free(v);
-            return ctx_fail(ctx, line, "field 'name': duplicate key (first set on line %d)",
-                            ctx->name_line);
-        }
-        ctx->name_line = line;
-        int ok =
-            v[0] != '\0' && strlen(v) < sizeof(ctx->m->name) && strcspn(v, " \t/") == strlen(v);
-        if (ok)
-            snprintf(ctx->m->name, sizeof(ctx->m->name), "%s", v);
-        free(v);
-        return ok ? 1
-                  : ctx_fail(ctx, line,
-                             "field 'name': expected one word of up to %zu characters without '/'",
-                             sizeof(ctx->m->name) - 1);
-    }
-    if (ctx->section == 2) {
-        int k = find_key(slurm_keys, L_N, name);
-        if (k < 0) {
-            free(v);
-            return ctx_fail(ctx, line,
-                            "field '%s': unknown key in section [slurm] (expected partition, "
-                            "account, mem, time, cpus or args)",
-                            name);
-        }
-        if (ctx->slurm_line[k]) {
-            free(v);
-            return ctx_fail(ctx, line, "field '%s': duplicate key (first set on line %d)", name,
-                            ctx->slurm_line[k]);
-        }
-        ctx->slurm_line[k] = line;
-        regress_slurm *s = &ctx->m->slurm;
-        int rc = 1;
-        if (k == L_MEM || k == L_TIME || k == L_CPUS) {
-            uint64_t x;
-            uint64_t *dst = k == L_MEM ? &s->mem_mb : k == L_TIME ? &s->time_min : &s->cpus;
-            if (acc_parse_u64(v, 1u << 30, &x) != 0 || x == 0)
-                rc = ctx_fail(ctx, line, "field '%s': expected a positive integer, got '%s'", name,
-                              v);
-            else
-                *dst = x;
-        } else {
-            char *dst = k == L_PARTITION ? s->partition : k == L_ACCOUNT ? s->account : s->args;
-            size_t cap = k == L_ARGS ? sizeof(s->args) : sizeof(s->partition);
-            if (strlen(v) >= cap)
-                rc = ctx_fail(ctx, line, "field '%s': longer than %zu characters", name, cap - 1);
-            else
-                memcpy(dst, v, strlen(v) + 1);
-        }
-        free(v);
-        return rc;
-    }
-    raw_set *r = &ctx->sets[ctx->nsets - 1];
-    int k = find_key(set_keys, S_N, name);
-    if (k < 0) {
-        free(v);
-        return ctx_fail(ctx, line,
-                        "field '%s': unknown key in section [set %s] (expected layers, nets, "
-                        "configs, seeds, modes, backends, planners, args or tag)",
-                        name, r->name);
-    }
-    if (r->val[k]) {
-        free(v);
-        return ctx_fail(ctx, line, "field '%s': duplicate key (first set on line %d)", name,
-                        r->vline[k]);
-    }
-    r->val[k] = v;
-    r->vline[k] = line;
-    return 1;
+    int rc = ctx->section == 1   ? matrix_key(ctx, name, v)
+             : ctx->section == 2 ? slurm_key(ctx, name, v)
+                                 : set_key(ctx, name, v);
+    free(v);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- expansion */
