@@ -49,8 +49,10 @@ TRACE ?= 0
 # ---------------------------------------------------------------- sources
 CORE_SRC := $(wildcard core/*.c model/*.c planner/*.c planner/sat/*.c golden/*.c)
 COSIM_SRC := $(filter-out cosim/rtl_backend.c,$(wildcard cosim/*.c))
-# regress/: the regression's files (docs/regress.md), in libcosim beside cosim/
-COSIM_SRC += $(wildcard regress/*.c)
+# regress/: the regression runner and its HTML index (docs/regress.md), in
+# libcosim beside cosim/.
+REGRESS_SRC := $(wildcard regress/*.c)
+COSIM_SRC += $(REGRESS_SRC)
 MAIN_SRC := $(wildcard tools/*_main.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 
@@ -78,6 +80,9 @@ help:
 	@echo "             [PLANNER=sat] [DUMP=1] [TRACE=1] [STRESS=seed] [ARGS=...]"
 	@echo "                          plan, run and check one layer (exit 0 only when all three equalities hold)"
 	@echo "  make cosim NET=resnet18 [JOBS=n]  every layer of a network, n layers at once (default: nproc), with a table"
+	@echo "  make regress [MATRIX=smoke|default|file.ini] [JOBS=n] [ENGINE=local|slurm] [FORCE=1] [OUT=dir]"
+	@echo "                          a regression matrix: every job a cosim run; merged.json, junit.xml"
+	@echo "                          and a table under build/regress/<matrix>/ (docs/regress.md)"
 	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-random-test wave-test systemc-test"
 	@echo "Tools"
 	@echo "  make plan LAYER=..      the planner: build/plan/<layer>.sched and .json [PLAN_BUDGET=n]"
@@ -86,7 +91,7 @@ help:
 	@echo "  make wave LAYER=.. [FROM=i TO=j]  FST waveform and GTKWave save file under build/wave/<layer>/"
 	@echo "  make synth              Yosys synthesis of the default configuration, cell count"
 	@echo "  make bench              speed figures with their commands; rewrites docs/figures.md"
-	@echo "  make tools              build/bin/: asm bench cosim layers plan planbench proofcheck vparams"
+	@echo "  make tools              build/bin/: asm bench cosim layers plan planbench proofcheck regress vparams"
 	@echo "  make rtl-sim | systemc-sim   the Verilated simulator of CONFIG (build/rtl|sc/<config>/cosim)"
 	@echo "  make deps               install the Debian packages the project needs (mk/deps.sh)"
 	@echo "  make clean              remove build/"
@@ -173,13 +178,13 @@ $(B)/test/%: $(B)/san/tests/%.o $(B)/san/tests/testutil.o $(B)/lib/libcore-san.a
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SAN) $^ -o $@ -lcriterion $(LIBS)
 
-# The tests of the timeline and the HTML pages parse SVG and HTML with
-# libxml2 (linked into these tests only).
-XML_TESTS := $(B)/test/test_timeline $(B)/test/test_pages
+# The tests of the timeline, the HTML pages and the regression parse SVG,
+# HTML and JUnit XML with libxml2 (linked into these tests only).
+XML_TESTS := $(B)/test/test_timeline $(B)/test/test_pages $(B)/test/test_regress
 $(XML_TESTS): LIBS += -lxml2
 $(patsubst $(B)/test/%,$(B)/san/tests/%.o,$(XML_TESTS)): CFLAGS_BASE += -I/usr/include/libxml2
 
-# test_netjobs also runs a network through the small RTL simulator.
+# test_netjobs and test_regress also run a network through the small RTL simulator.
 unit-test: $(TESTS) tools $(B)/rtl/small/cosim
 	$(Q)ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ACC_LAYERS_DIR=layers ACC_CONFIGS_DIR=configs ACC_TEST_DATA=tests/data ACC_BIN=$(B)/bin \
@@ -356,6 +361,23 @@ ifeq ($(CHECK),1)
 else
 	$(Q)$(B)/bin/plan $(PLAN_ARGS) $(ARGS)
 endif
+
+# make regress: the jobs of a matrix (regress/matrices/<MATRIX>.ini or an
+# .ini path) on a local pool of JOBS workers or, with ENGINE=slurm, through
+# mk/regress-slurm.sh; results under build/regress/<matrix>/, or OUT=dir
+# (docs/regress.md).  `regress needs` names the simulators to build first,
+# one make invocation per line.
+MATRIX ?= smoke
+ENGINE ?= local
+FORCE ?= 0
+OUT ?=
+.PHONY: regress
+regress: $(B)/bin/regress $(B)/bin/cosim
+	$(Q)$(B)/bin/regress needs --matrix $(MATRIX) --build $(B) > $(B)/regress-needs.txt
+	$(Q)while read -r targets; do $(MAKE) --no-print-directory $$targets || exit 1; \
+	  done < $(B)/regress-needs.txt
+	$(Q)$(B)/bin/regress run --matrix $(MATRIX) --build $(B) --jobs $(JOBS) --engine $(ENGINE) \
+	  $(if $(filter 1,$(FORCE)),--force) $(if $(OUT),--out $(OUT)) $(ARGS)
 
 layers: $(B)/bin/layers
 	$(Q)$(B)/bin/layers $(NET)

@@ -5,7 +5,10 @@ set -euo pipefail
 PKGS=(build-essential pkg-config verilator yosys libcadical-dev libcriterion-dev uthash-dev
       libinih-dev libcjson-dev libsystemc-dev zlib1g-dev python3
       cppcheck clang-tidy clang-format ccache clang libclang-rt-dev
-      libjs-chart.js chromium libxml2-dev libxml2-utils)
+      libxml2-dev libxml2-utils libjs-chart.js chromium)
+# libxml2: the tests parse SVG, HTML and JUnit XML (xmllint checks each
+# Criterion report); chromium and Chart.js: the regression's HTML index and
+# its page test (docs/regress.md).
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
