@@ -335,7 +335,8 @@ int regress_run(const regress_options *o)
         fprintf(stderr, "regress: %s\n", herr);
         status = status ? status : 1;
     }
-    printf("results: %s/merged.json, %s/junit.xml, %s/summary.txt, %s/index.html\n", dir, dir, dir, dir);
+    printf("results: %s/merged.json, %s/junit.xml, %s/summary.txt, %s/index.html\n", dir, dir, dir,
+           dir);
     cJSON_Delete(merged);
 out:
     acc_lock_release(lock);

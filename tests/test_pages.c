@@ -264,6 +264,43 @@ Test(pages, the_index_and_its_timelines_load_without_errors_or_broken_links)
     cr_assert_eq(m.links, 10);
 }
 
+/* The index of a real regression (tests/data/regress_tiny.ini: jobs that
+ * pass on the iss and the small RTL, one whose outputs differ, one that
+ * cannot run) loads with every link whole, one chart and a row per job. */
+Test(pages, the_index_of_a_real_regression_loads)
+{
+    chromium();
+    const char *rtl = getenv("ACC_RTL_SMALL") ? getenv("ACC_RTL_SMALL") : "build/rtl/small/cosim";
+    if (access(rtl, X_OK) != 0)
+        cr_skip_test("%s is not built (make build/rtl/small/cosim)", rtl);
+    const char *data = getenv("ACC_TEST_DATA") ? getenv("ACC_TEST_DATA") : "tests/data";
+    char dir[256], cmd[2048], out[8192];
+    snprintf(dir, sizeof(dir), "%s", tu_tmp("real"));
+    snprintf(cmd, sizeof(cmd),
+             "%s/regress run --matrix %s/regress_tiny.ini --out %s --build %s/.. --jobs 2",
+             tu_bin_dir(), data, dir, tu_bin_dir());
+    /* exit 1: two of the four jobs do not pass */
+    cr_assert_eq(tu_run(cmd, out, sizeof(out)), 1, "%s:\n%s", cmd, out);
+    char index[512];
+    snprintf(index, sizeof(index), "%s/index.html", dir);
+    check c = {{0}, 0, 0, {0}};
+    cr_assert_eq(check_page(index, 1, &c), 0, "%s", c.why);
+    /* merged.json, chart.min.js, the reports of the three jobs that ran
+     * (the fourth stopped before it had one) and the timelines of the two
+     * that passed (the broken schedule fails the validator: no model times,
+     * no timeline), each timeline loaded too */
+    cr_assert_eq(c.links, 7, "%d links", c.links);
+    cr_assert_eq(c.pages, 3, "%d pages", c.pages);
+    check again = {{0}, 0, 0, {0}};
+    cr_assert_eq(check_page(index, 0, &again), 0, "%s", again.why);
+    char *dom = slurp(again.dom);
+    cr_assert_eq(occurrences(dom, "<canvas"), 1, "one network and configuration: one chart");
+    cr_assert_eq(occurrences(dom, "<tr data-status="), 4);
+    cr_assert_eq(occurrences(dom, "<tr data-status=\"fail\""), 1);
+    cr_assert_eq(occurrences(dom, "<tr data-status=\"error\""), 1);
+    free(dom);
+}
+
 /* Writes a page into the test's folder; returns its path. */
 static const char *page(const char *name, const char *text)
 {
