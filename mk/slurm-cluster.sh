@@ -18,15 +18,25 @@
 # Environment: SLURM_CLUSTER_DIR (state folder, default build/slurm),
 # SLURM_CLUSTER_PORT (slurmctld's port, default 6817; slurmd uses the next),
 # SLURM_CLUSTER_TIMEOUT (seconds to wait for the node, default 60).
-set -euo pipefail
+set -eEuo pipefail
+trap 'echo "slurm-cluster: error: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 D=${SLURM_CLUSTER_DIR:-build/slurm}
 mkdir -p "$D"
 D=$(cd "$D" && pwd)
 PORT=${SLURM_CLUSTER_PORT:-6817}
 TIMEOUT=${SLURM_CLUSTER_TIMEOUT:-60}
+[[ $PORT =~ ^[0-9]+$ ]] && [ "$PORT" -ge 1 ] && [ "$PORT" -le 65534 ] ||
+    { echo "slurm-cluster: error: SLURM_CLUSTER_PORT=$PORT: not a port number" >&2; exit 1; }
+[[ $TIMEOUT =~ ^[0-9]+$ ]] ||
+    { echo "slurm-cluster: error: SLURM_CLUSTER_TIMEOUT=$TIMEOUT: not a number of seconds" >&2; exit 1; }
 CONF=$D/slurm.conf
 SOCK=$D/munge/munge.socket.2
+# A Unix socket's path holds at most 107 bytes: a deep state folder gets its
+# socket in a folder of /tmp named after it.
+if [ ${#SOCK} -gt 100 ]; then
+    SOCK=/tmp/acc-munge-$(cksum <<<"$D" | cut -d' ' -f1)/munge.socket.2
+fi
 HOST=$(hostname -s)
 export SLURM_CONF=$CONF
 DAEMONS=(munged slurmctld slurmd)
@@ -122,7 +132,7 @@ EOF
 
 start_munged() {
     local key=$D/munge/munge.key
-    [ ${#SOCK} -lt 100 ] || die "munge socket path too long for a Unix socket: $SOCK (set SLURM_CLUSTER_DIR)"
+    mkdir -p "$(dirname "$SOCK")"
     if [ ! -f "$key" ]; then
         (umask 077 && dd if=/dev/urandom of="$key.tmp" bs=1024 count=1 status=none)
         mv "$key.tmp" "$key"
@@ -152,9 +162,9 @@ cmd_start() {
     fi
     # Anything half-started by an earlier attempt goes first.
     cmd_stop >/dev/null
+    rm -rf "$D"/log/*.log "$D/spool" "$D/state"
     mkdir -p "$D/munge" "$D/state" "$D/spool" "$D/run" "$D/log"
     chmod 0755 "$D/munge"
-    rm -f "$D"/log/*.log
     write_conf
     start_munged
     # -c: a cold start, no jobs from an earlier cluster in this folder.
@@ -236,6 +246,7 @@ cmd_stop() {
         stopped=1
     fi
     rm -f "$D/run/munged.pid" "$SOCK" "$SOCK.lock"
+    if [[ $SOCK == /tmp/acc-munge-* ]]; then rmdir "$(dirname "$SOCK")" 2>/dev/null || true; fi
     if [ $stopped -eq 1 ]; then echo "slurm-cluster: stopped"; else echo "slurm-cluster: not running"; fi
 }
 
@@ -259,7 +270,7 @@ cmd_status() {
 case "${1:-}" in
 start) cmd_start ;;
 stop) cmd_stop ;;
-status) cmd_status ;;
+status) cmd_status || exit $? ;;
 env) echo "export SLURM_CONF=$CONF" ;;
 *)
     echo "usage: mk/slurm-cluster.sh start|stop|status|env" >&2
