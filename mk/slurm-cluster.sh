@@ -210,10 +210,10 @@ job_pids() {
 
 # TERM, then KILL after 10 s.
 stop_pids() {
-    local i p left
+    local p left
     [ $# -gt 0 ] || return 0
     kill -TERM "$@" 2>/dev/null || true
-    for i in $(seq 1 40); do
+    for _ in $(seq 1 40); do
         left=0
         for p in "$@"; do kill -0 "$p" 2>/dev/null && left=1; done
         [ $left -eq 0 ] && return 0
@@ -223,11 +223,12 @@ stop_pids() {
 }
 
 cmd_stop() {
-    local d pid i stopped=0
+    local d pid stopped=0
     # Cancel the jobs while the controller is up, so no task outlives it.
     if daemon_pid slurmctld >/dev/null && [ -n "$(squeue -h -o %A 2>/dev/null)" ]; then
+        # shellcheck disable=SC2046 # one job id per word
         scancel --quiet $(squeue -h -o %A 2>/dev/null) 2>/dev/null || true
-        for i in $(seq 1 40); do
+        for _ in $(seq 1 40); do
             [ -z "$(squeue -h -t RUNNING,COMPLETING -o %A 2>/dev/null)" ] && break
             sleep 0.5
         done
