@@ -12,7 +12,7 @@ check=0
 for a in "$@"; do
     case "$a" in
     --check) check=1 ;;
-    --slurm) PKGS=(slurm-wlm munge) ;;
+    --slurm) PKGS=(slurm-wlm munge procps) ;;
     *) echo "usage: mk/deps.sh [--check] [--slurm]" >&2; exit 2 ;;
     esac
 done

@@ -7,7 +7,7 @@
 # spool folders.  Runs as root (slurmd starts each task as its user).
 #
 # Usage: mk/slurm-cluster.sh start|stop|status|env
-#   start   install slurm-wlm and munge if missing (mk/deps.sh --slurm), write
+#   start   install slurm-wlm, munge, procps if missing (mk/deps.sh --slurm), write
 #           the configuration, start the three daemons and wait until sinfo
 #           shows the node idle; already running: nothing to do
 #   stop    cancel the cluster's jobs and stop the daemons started by start
@@ -72,11 +72,11 @@ show_logs() {
 
 install_if_missing() {
     local c missing=0
-    for c in munged slurmctld slurmd sbatch squeue sinfo scontrol; do
+    for c in munged slurmctld slurmd sbatch squeue sinfo scontrol scancel ps pgrep; do
         command -v "$c" >/dev/null 2>&1 || missing=1
     done
     [ $missing -eq 0 ] && return 0
-    bash mk/deps.sh --slurm || die "could not install slurm-wlm and munge (mk/deps.sh --slurm)"
+    bash mk/deps.sh --slurm || die "could not install slurm-wlm, munge and procps (mk/deps.sh --slurm)"
 }
 
 write_conf() {
