@@ -58,7 +58,7 @@ daemon_pid() {
 }
 
 node_state() {
-    sinfo -h -N -n "$HOST" -o %t 2>/dev/null | head -1
+    sinfo -h -N -n "$HOST" -o %t 2>/dev/null | head -1 || true
 }
 
 show_logs() {
