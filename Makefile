@@ -109,6 +109,8 @@ help:
 	@echo "  make mutate             the RTL tests against the mutants of tests/mutants/ [MUTANTS=..]"
 	@echo "  make cover-test         the directed cover tests (tests/rtl/test_cover.c) on small and wide"
 	@echo "  make fuzz [FUZZ_TIME=60]  libFuzzer on each input parser (sched memmap ini csv npy bin), seconds per target"
+	@echo "  make slurm-test         the Slurm executor on a one-node cluster started here (root; mk/slurm-cluster.sh)"
+	@echo "  make regress-slurm-test slurm-test, then the smoke matrix through the pool and the cluster: equal results"
 	@echo "Lint and format"
 	@echo "  make lint               lint-rtl (Verilator -Wall) and lint-c (cppcheck, clang-tidy)"
 	@echo "  make format | format-check   clang-format the C sources | check they are formatted"
@@ -306,6 +308,29 @@ $(B)/fuzz/fuzz_%: $(B)/fuzz/obj/tests/fuzz/fuzz_%.o $(B)/fuzz/libparsers.a
 fuzz-build: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS) $(B)/bin/cosim $(B)/bin/asm
 	$(Q)FUZZ_TIME=$(FUZZ_TIME) bash mk/fuzz.sh $(B) $(FUZZ_TARGETS)
+
+# ---------------------------------------------------------------- Slurm
+# The Slurm executor of make regress (mk/regress-slurm.sh; docs/regress.md,
+# "On a Slurm cluster") on a one-node cluster started on this machine as root
+# (mk/slurm-cluster.sh: munged, slurmctld, slurmd; state in $(B)/slurm) and
+# stopped however the test ends.  slurm-test: job lists written by hand
+# (tests/slurm/test_executor.sh); regress-slurm-test: then the smoke matrix
+# through the local pool and through the cluster, whose merged results must
+# be equal but for the times (regress compare).
+SLURM_STATE := $(abspath $(B))/slurm
+SLURM_TEST_OUT := $(abspath $(B))/regress-slurm-test
+.PHONY: slurm-test regress-slurm-test
+slurm-test:
+	$(Q)SLURM_CLUSTER_DIR=$(SLURM_STATE) bash tests/slurm/test_executor.sh $(abspath $(B))/slurm-test
+
+regress-slurm-test: slurm-test
+	$(Q)export SLURM_CLUSTER_DIR=$(SLURM_STATE) SLURM_CONF=$(SLURM_STATE)/slurm.conf; \
+	  trap 'bash mk/slurm-cluster.sh stop' EXIT; trap 'exit 130' INT TERM; \
+	  bash mk/slurm-cluster.sh start && \
+	  $(MAKE) --no-print-directory regress MATRIX=smoke ENGINE=local FORCE=1 OUT=$(SLURM_TEST_OUT)/local && \
+	  $(MAKE) --no-print-directory regress MATRIX=smoke ENGINE=slurm FORCE=1 OUT=$(SLURM_TEST_OUT)/slurm && \
+	  $(B)/bin/regress compare $(SLURM_TEST_OUT)/local/merged.json $(SLURM_TEST_OUT)/slurm/merged.json && \
+	  echo "regress-slurm-test: the smoke matrix through Slurm equals the local pool's"
 
 # ---------------------------------------------------------------- RTL and SystemC
 # The Verilator and SystemC build templates (docs/rtl.md, docs/systemc.md).

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, or says exactly how.
-# Usage: mk/deps.sh [--check]
+# Usage: mk/deps.sh [--check] [--slurm]
+# --slurm: the packages of the one-node Slurm cluster instead (mk/slurm-cluster.sh,
+# make regress-slurm-test); they are not in the default list.
 set -euo pipefail
 PKGS=(build-essential pkg-config verilator yosys libcadical-dev libcriterion-dev uthash-dev
       libinih-dev libcjson-dev libsystemc-dev zlib1g-dev python3
@@ -10,11 +12,19 @@ PKGS=(build-essential pkg-config verilator yosys libcadical-dev libcriterion-dev
 # Criterion report); chromium and Chart.js: the regression's HTML index and
 # its page test (docs/regress.md).
 missing=()
+check=0
+for a in "$@"; do
+    case "$a" in
+    --check) check=1 ;;
+    --slurm) PKGS=(slurm-wlm munge procps) ;;
+    *) echo "usage: mk/deps.sh [--check] [--slurm]" >&2; exit 2 ;;
+    esac
+done
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
-if [ "${1:-}" = "--check" ]; then
+if [ $check -eq 1 ]; then
     echo "missing Debian packages: ${missing[*]}" >&2
     exit 1
 fi
