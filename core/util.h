@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* An error message filled by any function that can fail on bad input.  The
  * message is a complete sentence such as
@@ -159,5 +160,12 @@ void acc_rng_seed(acc_rng *r, uint64_t seed);
 uint64_t acc_rng_next(acc_rng *r);
 /* Uniform int8 in [-128, 127]. */
 int8_t acc_rng_i8(acc_rng *r);
+
+/* Writes s (NULL: nothing) to f escaped for XML and HTML text and attribute
+ * values: & < > " ' as references, newline and tab as character
+ * references (kept in attributes), and the characters XML 1.0 cannot hold
+ * (other controls) as '?'.  Used by the SVG timeline, the HTML index and the
+ * JUnit file. */
+void acc_xml_escape(FILE *f, const char *s);
 
 #endif

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
+
 enum {
     LANES = 4,      /* load, compute, store, end */
     LEGEND_Y = 66,  /* baseline of the legend */
@@ -58,27 +60,6 @@ typedef struct drawing {
     int mark;     /* the marked instruction, -1 = none */
     span *sp;     /* per instruction */
 } drawing;
-
-static void xml_text(FILE *f, const char *s)
-{
-    for (; s && *s; s++)
-        switch (*s) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-}
 
 static double px(const drawing *d, int64_t c)
 {
@@ -174,17 +155,17 @@ static void header(drawing *d)
     fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n", COSIM_TL_WIDTH, HEIGHT);
     const char *v = t->verdict ? t->verdict : "";
     fputs("<text id=\"title\" x=\"16\" y=\"26\" font-size=\"16\" font-weight=\"bold\">", f);
-    xml_text(f, t->layer ? t->layer : "?");
+    acc_xml_escape(f, t->layer ? t->layer : "?");
     fputs(" on ", f);
-    xml_text(f, t->config ? t->config : "?");
+    acc_xml_escape(f, t->config ? t->config : "?");
     fputs(" via ", f);
-    xml_text(f, t->backend ? t->backend : "?");
+    acc_xml_escape(f, t->backend ? t->backend : "?");
     fprintf(f, ": <tspan class=\"%s\">", strcmp(v, "PASS") == 0 ? "pass" : "fail");
-    xml_text(f, v);
+    acc_xml_escape(f, v);
     fputs("</tspan></text>\n<text x=\"16\" y=\"46\">", f);
     if (t->planner) {
         fputs("planner ", f);
-        xml_text(f, t->planner);
+        acc_xml_escape(f, t->planner);
         fputs(", ", f);
     }
     fprintf(f, "%d instructions", t->prog->count);
@@ -253,7 +234,7 @@ static void legend(drawing *d)
                 "<rect x=\"%.0f\" y=\"%d\" width=\"3\" height=\"14\" fill=\"#d62728\"/>"
                 "<text x=\"%.0f\" y=\"%d\">",
                 x, LEGEND_Y - 11, x + 8, LEGEND_Y);
-        xml_text(f, mark_what(d->t));
+        acc_xml_escape(f, mark_what(d->t));
         fprintf(f, "%s</text>\n", d->mark >= 0 ? "" : " (none)");
         x += 24 + 7.0 * (double)strlen(mark_what(d->t)) + (d->mark >= 0 ? 0 : 42);
     }
@@ -439,7 +420,7 @@ static void marker(drawing *d)
     const char *what = mark_what(t);
     const char *op = acc_op_name(t->prog->ins[m].op);
     fprintf(f, "<g id=\"mismatch\" data-index=\"%d\"><title>", m);
-    xml_text(f, what);
+    acc_xml_escape(f, what);
     fprintf(f, ": #%d %s: ", m, op ? op : "illegal");
     tooltip_times(d, m);
     fprintf(f,
@@ -453,7 +434,7 @@ static void marker(drawing *d)
             "<text x=\"%.2f\" y=\"%d\" fill=\"#d62728\" font-weight=\"bold\" "
             "text-anchor=\"%s\">",
             right ? x - 10 : x + 10, MARK_Y, right ? "end" : "start");
-    xml_text(f, what);
+    acc_xml_escape(f, what);
     fprintf(f, ": #%d %s, ", m, op ? op : "illegal");
     tooltip_times(d, m);
     fputs("</text></g>\n", f);

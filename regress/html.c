@@ -159,31 +159,6 @@ static int check_merged(const char *file, const cJSON *m, char *err, size_t errl
 
 /* ---------------------------------------------------------------- output */
 
-/* Text or an attribute value, escaped for HTML. */
-static void html_text(FILE *f, const char *s)
-{
-    for (; s && *s; s++)
-        switch (*s) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-}
-
 /* JSON text inside <script>: '<', '>' and '&' as \u escapes.  They occur
  * only inside strings, where the escape means the same character. */
 static void script_json(FILE *f, const char *s)
@@ -323,7 +298,7 @@ static void cell_num(FILE *f, const cJSON *job, const char *name, const char *fm
 static void cell_text(FILE *f, const char *s)
 {
     fputs("<td>", f);
-    html_text(f, s);
+    acc_xml_escape(f, s);
     fputs("</td>", f);
 }
 
@@ -361,14 +336,14 @@ static void job_row(FILE *f, const cJSON *job)
         if (!href)
             continue;
         fputs("<a href=\"", f);
-        html_text(f, href);
+        acc_xml_escape(f, href);
         fprintf(f, "\">%s</a> ", links[k][1]);
     }
     fputs("</td><td>", f);
     const char *wave = str_of(job, "wave_cmd");
     if (wave) {
         fputs("<code>", f);
-        html_text(f, wave);
+        acc_xml_escape(f, wave);
         fputs("</code> <button class=\"copy\" type=\"button\">copy</button>", f);
     }
     fputs("</td></tr>\n", f);
@@ -383,20 +358,20 @@ static void page(FILE *f, const cJSON *m, const char *json)
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
           "Regression ",
           f);
-    html_text(f, matrix);
+    acc_xml_escape(f, matrix);
     fprintf(f, "</title>\n<style>%s</style>\n<script src=\"%s\"></script>\n</head>\n<body>\n",
             page_style, REGRESS_CHARTJS_COPY);
     fputs("<h1>Regression ", f);
-    html_text(f, matrix);
+    acc_xml_escape(f, matrix);
     fprintf(f, ": <span id=\"verdict\" class=\"verdict-%s\">%s</span></h1>\n<p class=\"meta\">",
             ok ? "pass" : "fail", ok ? "PASS" : "FAIL");
     if (str_of(m, "matrix_file")) {
         fputs("matrix file <code>", f);
-        html_text(f, str_of(m, "matrix_file"));
+        acc_xml_escape(f, str_of(m, "matrix_file"));
         fputs("</code>, ", f);
     }
     fputs("executor ", f);
-    html_text(f, str_of(m, "engine") ? str_of(m, "engine") : "?");
+    acc_xml_escape(f, str_of(m, "engine") ? str_of(m, "engine") : "?");
     fputs("; merged result <a href=\"merged.json\">merged.json</a></p>\n<div class=\"cards\">\n",
           f);
     card(f, "jobs", num_of(sum, "jobs", 0));

@@ -9,40 +9,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/util.h"
+
 static const char *str_item(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* Writes s escaped for XML text and attribute values; characters XML 1.0
- * cannot hold (controls other than tab and newline) become '?'. */
-static void put_escaped(FILE *f, const char *s)
-{
-    for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; c++) {
-        switch (*c) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\n':
-            fputs("&#10;", f);
-            break;
-        case '\t':
-            fputs("&#9;", f);
-            break;
-        default:
-            fputc(*c < 0x20 || *c == 0x7f ? '?' : *c, f);
-        }
-    }
 }
 
 static double num(const cJSON *o, const char *key)
@@ -60,22 +32,22 @@ static void put_testcase(FILE *f, const cJSON *j)
     const char *msg = str_item(j, "message");
     const char *report = str_item(j, "report");
     fputs("    <testcase classname=\"", f);
-    put_escaped(f, net && net[0] ? net : layer);
+    acc_xml_escape(f, net && net[0] ? net : layer);
     fputs("\" name=\"", f);
-    put_escaped(f, id);
+    acc_xml_escape(f, id);
     fprintf(f, "\" time=\"%.3f\">\n", num(j, "seconds"));
     if (st && strcmp(st, "pass") != 0) {
         int fail = strcmp(st, "fail") == 0;
         fprintf(f, "      <%s message=\"", fail ? "failure" : "error");
-        put_escaped(f, msg ? msg : st);
+        acc_xml_escape(f, msg ? msg : st);
         fprintf(f, "\" type=\"%s\">", fail ? "mismatch" : "error");
-        put_escaped(f, msg ? msg : st);
+        acc_xml_escape(f, msg ? msg : st);
         fprintf(f, "</%s>\n", fail ? "failure" : "error");
     }
     fputs("      <system-out>report: ", f);
-    put_escaped(f, report ? report : "(none)");
+    acc_xml_escape(f, report ? report : "(none)");
     fputs("&#10;waveform: ", f);
-    put_escaped(f, str_item(j, "wave_cmd"));
+    acc_xml_escape(f, str_item(j, "wave_cmd"));
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "cached")))
         fputs("&#10;cached: the result of an earlier run with the same key", f);
     fputs("</system-out>\n    </testcase>\n", f);
@@ -105,30 +77,30 @@ int regress_junit_write(const char *path, const cJSON *merged, acc_error *err)
     host[sizeof(host) - 1] = '\0';
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
     fputs("<testsuites name=\"regress ", f);
-    put_escaped(f, str_item(merged, "matrix"));
+    acc_xml_escape(f, str_item(merged, "matrix"));
     fprintf(f, "\" tests=\"%.0f\" failures=\"%.0f\" errors=\"%.0f\" time=\"%.3f\">\n",
             num(s, "jobs"), num(s, "failed"), num(s, "errors"), total);
     fputs("  <testsuite name=\"", f);
-    put_escaped(f, str_item(merged, "matrix"));
+    acc_xml_escape(f, str_item(merged, "matrix"));
     fprintf(f,
             "\" package=\"regress\" id=\"0\" tests=\"%.0f\" failures=\"%.0f\" errors=\"%.0f\" "
             "skipped=\"0\" time=\"%.3f\" timestamp=\"%s\" hostname=\"",
             num(s, "jobs"), num(s, "failed"), num(s, "errors"), total, stamp);
-    put_escaped(f, host);
+    acc_xml_escape(f, host);
     fputs("\">\n    <properties>\n", f);
     static const char *const props[] = {"matrix", "matrix_file", "engine"};
     for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
         fprintf(f, "      <property name=\"%s\" value=\"", props[i]);
-        put_escaped(f, str_item(merged, props[i]));
+        acc_xml_escape(f, str_item(merged, props[i]));
         fputs("\"/>\n", f);
     }
     fprintf(f, "      <property name=\"cached\" value=\"%.0f\"/>\n", num(s, "skipped"));
     cJSON_ArrayForEach(j, jobs)
     {
         fputs("      <property name=\"report:", f);
-        put_escaped(f, str_item(j, "id"));
+        acc_xml_escape(f, str_item(j, "id"));
         fputs("\" value=\"", f);
-        put_escaped(f, str_item(j, "report") ? str_item(j, "report") : "");
+        acc_xml_escape(f, str_item(j, "report") ? str_item(j, "report") : "");
         fputs("\"/>\n", f);
     }
     fputs("    </properties>\n", f);

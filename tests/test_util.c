@@ -313,3 +313,14 @@ Test(util, fail_keeps_the_start_and_the_reason_of_a_message_too_long_to_fit)
     acc_fail(&err, "%s", "short");
     cr_assert_str_eq(err.msg, "short");
 }
+
+Test(util, xml_escape_writes_references_and_replaces_what_xml_cannot_hold)
+{
+    char buf[256] = {0};
+    FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+    cr_assert_not_null(f);
+    acc_xml_escape(f, "a<b>&\"c'\n\t\x01\x7f" "d");
+    acc_xml_escape(f, NULL);
+    fclose(f);
+    cr_assert_str_eq(buf, "a&lt;b&gt;&amp;&quot;c&#39;&#10;&#9;??d");
+}
