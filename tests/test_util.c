@@ -319,7 +319,8 @@ Test(util, xml_escape_writes_references_and_replaces_what_xml_cannot_hold)
     char buf[256] = {0};
     FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
     cr_assert_not_null(f);
-    acc_xml_escape(f, "a<b>&\"c'\n\t\x01\x7f" "d");
+    acc_xml_escape(f, "a<b>&\"c'\n\t\x01\x7f"
+                      "d");
     acc_xml_escape(f, NULL);
     fclose(f);
     cr_assert_str_eq(buf, "a&lt;b&gt;&amp;&quot;c&#39;&#10;&#9;??d");
