@@ -61,7 +61,10 @@ typedef struct bcache {
     int **list;
     int *n;
     unsigned *stamp;
-    unsigned next; /* the last stamp given */
+    unsigned next;     /* the last stamp given */
+    uint64_t *lo, *hi; /* every node's bounds at the last call */
+    int nodes;         /* how many of them hold (nodes added since: 0) */
+    int cap;
 } bcache;
 
 typedef struct enode {
@@ -72,6 +75,7 @@ typedef struct enode {
     uint64_t *table;
     uint64_t max;
     tcache *cache; /* E_TABLE, E_TABLE2: their last interval bounds */
+    uint32_t deps; /* the dimensions the node depends on, one bit each */
 } enode;
 
 struct opt_expr {
@@ -96,7 +100,7 @@ static int bits_of(uint64_t v)
 
 opt_expr *opt_expr_new(int ndims, const int *dom, uint64_t cap)
 {
-    ACC_REQUIRE(ndims >= 1 && dom != NULL);
+    ACC_REQUIRE(ndims >= 1 && ndims <= 32 && dom != NULL);
     int wc = bits_of(cap);
     ACC_REQUIRE(wc >= 1 && wc <= 62 && cap == (1ull << wc) - 1);
     opt_expr *e = acc_calloc(1, sizeof(*e));
@@ -136,6 +140,8 @@ void opt_expr_free(opt_expr *e)
     free(e->bc->list);
     free(e->bc->n);
     free(e->bc->stamp);
+    free(e->bc->lo);
+    free(e->bc->hi);
     free(e->bc);
     free(e->n);
     free(e->dom);
@@ -165,7 +171,29 @@ static int push(opt_expr *e, enode nd)
         e->size = e->size ? 2 * e->size : 256;
         e->n = acc_realloc(e->n, (size_t)e->size * sizeof(*e->n));
     }
+    switch (nd.op) { /* the dimensions it depends on: its tables' and operands' */
+    case E_CONST:
+        nd.deps = 0;
+        break;
+    case E_TABLE:
+        nd.deps = 1u << nd.a;
+        break;
+    case E_TABLE2:
+        nd.deps = 1u << nd.a | 1u << nd.b;
+        break;
+    case E_ALIGN4:
+    case E_SHR:
+    case E_NOT:
+        nd.deps = e->n[nd.a].deps;
+        break;
+    case E_ITE:
+        nd.deps = e->n[nd.a].deps | e->n[nd.b].deps | e->n[nd.c].deps;
+        break;
+    default:
+        nd.deps = e->n[nd.a].deps | e->n[nd.b].deps;
+    }
     e->n[e->count] = nd;
+    e->bc->nodes = 0; /* the next interval evaluation computes every node */
     return e->count++;
 }
 
@@ -182,7 +210,7 @@ static void check_bool(const opt_expr *e, int a)
 
 int opt_e_const(opt_expr *e, uint64_t v)
 {
-    enode nd = {E_CONST, 0, 0, 0, v > e->cap ? e->cap : v, NULL, 0, NULL};
+    enode nd = {E_CONST, 0, 0, 0, v > e->cap ? e->cap : v, NULL, 0, NULL, 0};
     nd.max = nd.v;
     return push(e, nd);
 }
@@ -190,7 +218,7 @@ int opt_e_const(opt_expr *e, uint64_t v)
 int opt_e_table(opt_expr *e, int dim, const uint64_t *vals)
 {
     ACC_REQUIRE(dim >= 0 && dim < e->ndims && vals != NULL);
-    enode nd = {E_TABLE, dim, 0, 0, 0, NULL, 0, NULL};
+    enode nd = {E_TABLE, dim, 0, 0, 0, NULL, 0, NULL, 0};
     nd.cache = acc_calloc(1, sizeof(*nd.cache));
     nd.table = acc_malloc((size_t)e->dom[dim] * sizeof(uint64_t));
     for (int i = 0; i < e->dom[dim]; i++) {
@@ -205,7 +233,7 @@ int opt_e_table2(opt_expr *e, int dima, int dimb, const uint64_t *vals)
 {
     ACC_REQUIRE(dima >= 0 && dima < e->ndims && dimb >= 0 && dimb < e->ndims && dima != dimb);
     ACC_REQUIRE(vals != NULL);
-    enode nd = {E_TABLE2, dima, dimb, 0, 0, NULL, 0, NULL};
+    enode nd = {E_TABLE2, dima, dimb, 0, 0, NULL, 0, NULL, 0};
     const size_t n = (size_t)e->dom[dima] * (size_t)e->dom[dimb];
     nd.cache = acc_calloc(1, sizeof(*nd.cache));
     nd.table = acc_malloc(n * sizeof(uint64_t));
@@ -229,7 +257,7 @@ int opt_e_add(opt_expr *e, int a, int b)
 {
     check_node(e, a);
     check_node(e, b);
-    enode nd = {E_ADD, a, b, 0, 0, NULL, sat_add(e->n[a].max, e->n[b].max, e->cap), NULL};
+    enode nd = {E_ADD, a, b, 0, 0, NULL, sat_add(e->n[a].max, e->n[b].max, e->cap), NULL, 0};
     return push(e, nd);
 }
 
@@ -237,7 +265,7 @@ int opt_e_mul(opt_expr *e, int a, int b)
 {
     check_node(e, a);
     check_node(e, b);
-    enode nd = {E_MUL, a, b, 0, 0, NULL, sat_mul(e->n[a].max, e->n[b].max, e->cap), NULL};
+    enode nd = {E_MUL, a, b, 0, 0, NULL, sat_mul(e->n[a].max, e->n[b].max, e->cap), NULL, 0};
     return push(e, nd);
 }
 
@@ -246,14 +274,14 @@ int opt_e_max(opt_expr *e, int a, int b)
     check_node(e, a);
     check_node(e, b);
     uint64_t m = e->n[a].max > e->n[b].max ? e->n[a].max : e->n[b].max;
-    enode nd = {E_MAX, a, b, 0, 0, NULL, m, NULL};
+    enode nd = {E_MAX, a, b, 0, 0, NULL, m, NULL, 0};
     return push(e, nd);
 }
 
 int opt_e_align4(opt_expr *e, int a)
 {
     check_node(e, a);
-    enode nd = {E_ALIGN4, a, 0, 0, 0, NULL, align4(e->n[a].max, e->cap), NULL};
+    enode nd = {E_ALIGN4, a, 0, 0, 0, NULL, align4(e->n[a].max, e->cap), NULL, 0};
     return push(e, nd);
 }
 
@@ -261,7 +289,7 @@ int opt_e_shr(opt_expr *e, int a, int k)
 {
     check_node(e, a);
     ACC_REQUIRE(k >= 0 && k < 62);
-    enode nd = {E_SHR, a, 0, 0, (uint64_t)k, NULL, e->n[a].max >> k, NULL};
+    enode nd = {E_SHR, a, 0, 0, (uint64_t)k, NULL, e->n[a].max >> k, NULL, 0};
     return push(e, nd);
 }
 
@@ -269,7 +297,7 @@ int opt_e_le(opt_expr *e, int a, int b)
 {
     check_node(e, a);
     check_node(e, b);
-    enode nd = {E_LE, a, b, 0, 0, NULL, 1, NULL};
+    enode nd = {E_LE, a, b, 0, 0, NULL, 1, NULL, 0};
     return push(e, nd);
 }
 
@@ -279,7 +307,7 @@ int opt_e_ite(opt_expr *e, int cond, int a, int b)
     check_node(e, a);
     check_node(e, b);
     uint64_t m = e->n[a].max > e->n[b].max ? e->n[a].max : e->n[b].max;
-    enode nd = {E_ITE, cond, a, b, 0, NULL, m, NULL};
+    enode nd = {E_ITE, cond, a, b, 0, NULL, m, NULL, 0};
     return push(e, nd);
 }
 
@@ -287,7 +315,7 @@ int opt_e_and(opt_expr *e, int a, int b)
 {
     check_bool(e, a);
     check_bool(e, b);
-    enode nd = {E_AND, a, b, 0, 0, NULL, 1, NULL};
+    enode nd = {E_AND, a, b, 0, 0, NULL, 1, NULL, 0};
     return push(e, nd);
 }
 
@@ -295,14 +323,14 @@ int opt_e_or(opt_expr *e, int a, int b)
 {
     check_bool(e, a);
     check_bool(e, b);
-    enode nd = {E_OR, a, b, 0, 0, NULL, 1, NULL};
+    enode nd = {E_OR, a, b, 0, 0, NULL, 1, NULL, 0};
     return push(e, nd);
 }
 
 int opt_e_not(opt_expr *e, int a)
 {
     check_bool(e, a);
-    enode nd = {E_NOT, a, 0, 0, 0, NULL, 1, NULL};
+    enode nd = {E_NOT, a, 0, 0, 0, NULL, 1, NULL, 0};
     return push(e, nd);
 }
 
@@ -396,9 +424,10 @@ int opt_e_count(const opt_expr *e)
 /* Brings the cache of allowed values up to date: a dimension whose
  * allowed values changed since the last call gets a new stamp and a new
  * list.  O(sum of the domains), memcmp-fast when nothing changed. */
-static void bcache_update(const opt_expr *e, char *const *allowed)
+static uint32_t bcache_update(const opt_expr *e, char *const *allowed)
 {
     bcache *c = e->bc;
+    uint32_t changed = 0;
     for (int d = 0; d < e->ndims; d++) {
         const size_t n = (size_t)e->dom[d];
         if (c->stamp[d] && memcmp(c->mask[d], allowed[d], n) == 0)
@@ -409,6 +438,7 @@ static void bcache_update(const opt_expr *e, char *const *allowed)
                     e->n[i].cache->sa = e->n[i].cache->sb = 0;
             memset(c->stamp, 0, (size_t)e->ndims * sizeof(unsigned));
             c->next = 0;
+            c->nodes = 0;
             d = -1;
             continue;
         }
@@ -419,7 +449,9 @@ static void bcache_update(const opt_expr *e, char *const *allowed)
                 c->list[d][c->n[d]++] = i;
         ACC_REQUIRE(c->n[d] > 0);
         c->stamp[d] = ++c->next;
+        changed |= 1u << d;
     }
+    return changed;
 }
 
 /* Least and largest entry of a table (one- or two-dimensional) over the
@@ -462,13 +494,27 @@ static void table_bounds(const opt_expr *e, const enode *nd, uint64_t *lo, uint6
     c->hi = *hi = h;
 }
 
-void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo, uint64_t *hi)
+void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo_out, uint64_t *hi_out)
 {
-    ACC_REQUIRE(e != NULL && allowed != NULL && lo != NULL && hi != NULL);
-    bcache_update(e, allowed);
+    ACC_REQUIRE(e != NULL && allowed != NULL && lo_out != NULL && hi_out != NULL);
+    bcache *c = e->bc;
+    const uint32_t changed = bcache_update(e, allowed);
+    if (c->cap < e->count) {
+        c->cap = e->count;
+        c->lo = acc_realloc(c->lo, (size_t)c->cap * sizeof(uint64_t));
+        c->hi = acc_realloc(c->hi, (size_t)c->cap * sizeof(uint64_t));
+        c->nodes = 0;
+    }
+    /* only the nodes that depend on a dimension whose allowed values changed
+     * since the last call are computed again (every node when nodes were
+     * added since) */
+    const int all = c->nodes != e->count;
+    uint64_t *lo = c->lo, *hi = c->hi;
     /* nodes are created after their operands: one pass in index order */
     for (int i = 0; i < e->count; i++) {
         const enode *nd = &e->n[i];
+        if (!all && !(nd->deps & changed))
+            continue;
         uint64_t l = 0, h = 0;
         switch (nd->op) {
         case E_CONST:
@@ -532,6 +578,9 @@ void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo, uint64_
         lo[i] = l;
         hi[i] = h;
     }
+    c->nodes = e->count;
+    memcpy(lo_out, lo, (size_t)e->count * sizeof(uint64_t));
+    memcpy(hi_out, hi, (size_t)e->count * sizeof(uint64_t));
 }
 
 void opt_e_eval_all(const opt_expr *e, const int *idx, uint64_t *v)
