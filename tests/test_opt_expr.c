@@ -324,6 +324,56 @@ Test(opt_expr, interval_bounds_contain_every_value_of_the_allowed_choices)
     }
 }
 
+Test(opt_expr, interval_bounds_do_not_depend_on_the_calls_before)
+{
+    /* opt_e_bounds keeps the bounds of its tables for the allowed values
+     * of the last call: a sequence of calls that change one dimension at a
+     * time, repeat, and come back must give exactly what a fresh
+     * expression gives for each call */
+    enum { N = 60 };
+    int nodes[N];
+    acc_rng r;
+    acc_rng_seed(&r, 5);
+    for (uint64_t seed = 41; seed <= 44; seed++) {
+        opt_expr *e = random_store(seed, (1ull << 20) - 1, nodes, N);
+        int count = opt_e_count(e);
+        uint64_t *lo = malloc((size_t)count * sizeof(uint64_t));
+        uint64_t *hi = malloc((size_t)count * sizeof(uint64_t));
+        uint64_t *lo1 = malloc((size_t)count * sizeof(uint64_t));
+        uint64_t *hi1 = malloc((size_t)count * sizeof(uint64_t));
+        char rows[NDIMS][8], *allowed[NDIMS];
+        for (int d = 0; d < NDIMS; d++) {
+            allowed[d] = rows[d];
+            for (int i = 0; i < dom[d]; i++)
+                rows[d][i] = 1;
+        }
+        for (int call = 0; call < 40; call++) {
+            if (call % 4 != 3) { /* every fourth call repeats the one before */
+                int d = (int)(acc_rng_next(&r) % NDIMS), any = 0;
+                for (int i = 0; i < dom[d]; i++)
+                    any |= rows[d][i] = (char)(acc_rng_next(&r) % 2);
+                if (!any)
+                    rows[d][acc_rng_next(&r) % (uint64_t)dom[d]] = 1;
+            }
+            opt_e_bounds(e, allowed, lo, hi);
+            opt_expr *fresh = random_store(seed, (1ull << 20) - 1, nodes, N);
+            opt_e_bounds(fresh, allowed, lo1, hi1);
+            opt_expr_free(fresh);
+            for (int k = 0; k < count; k++)
+                cr_assert(lo[k] == lo1[k] && hi[k] == hi1[k],
+                          "seed %llu, call %d, node %d: [%llu, %llu], fresh [%llu, %llu]",
+                          (unsigned long long)seed, call, k, (unsigned long long)lo[k],
+                          (unsigned long long)hi[k], (unsigned long long)lo1[k],
+                          (unsigned long long)hi1[k]);
+        }
+        free(lo);
+        free(hi);
+        free(lo1);
+        free(hi1);
+        opt_expr_free(e);
+    }
+}
+
 /* ------------------------------------------------- the search space's CNF */
 
 typedef struct space_case {

@@ -23,6 +23,7 @@
 #include "planner/sat/opt_expr.h"
 
 #include <assert.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,14 +45,27 @@ enum {
     E_NOT
 };
 
-/* The last interval bounds of a two-dimensional table and the allowed
- * values of its dimensions they were computed for (opt_e_bounds is called
- * many times with the same values of the two dimensions). */
-typedef struct t2cache {
-    char *ma, *mb; /* allowed[a], allowed[b] of the last call */
+/* The interval bounds of a table node (one- or two-dimensional) for the
+ * allowed values of its dimensions at the stamps sa, sb (opt_e_bounds is
+ * called many times with the same values of most dimensions).  A stamp
+ * names one content of a dimension's allowed values (bcache); 0 names none. */
+typedef struct tcache {
+    unsigned sa, sb;
     uint64_t lo, hi;
-    int valid;
-} t2cache;
+} tcache;
+
+/* opt_e_bounds' view of the allowed values: per dimension, those of the
+ * last call, the list of their indices and the stamp of that content. */
+typedef struct bcache {
+    char **mask;
+    int **list;
+    int *n;
+    unsigned *stamp;
+    unsigned next;     /* the last stamp given */
+    uint64_t *lo, *hi; /* every node's bounds at the last call */
+    int nodes;         /* how many of them hold (nodes added since: 0) */
+    int cap;
+} bcache;
 
 typedef struct enode {
     int op;
@@ -60,7 +74,8 @@ typedef struct enode {
     uint64_t v;  /* E_CONST value; E_SHR shift */
     uint64_t *table;
     uint64_t max;
-    t2cache *cache; /* E_TABLE2 */
+    tcache *cache; /* E_TABLE, E_TABLE2: their last interval bounds */
+    uint32_t deps; /* the dimensions the node depends on, one bit each */
 } enode;
 
 struct opt_expr {
@@ -70,6 +85,7 @@ struct opt_expr {
     int wc; /* bits of cap */
     enode *n;
     int count, size;
+    bcache *bc; /* caches of opt_e_bounds: not part of the expressions' values */
 };
 
 static int bits_of(uint64_t v)
@@ -84,7 +100,7 @@ static int bits_of(uint64_t v)
 
 opt_expr *opt_expr_new(int ndims, const int *dom, uint64_t cap)
 {
-    ACC_REQUIRE(ndims >= 1 && dom != NULL);
+    ACC_REQUIRE(ndims >= 1 && ndims <= 32 && dom != NULL);
     int wc = bits_of(cap);
     ACC_REQUIRE(wc >= 1 && wc <= 62 && cap == (1ull << wc) - 1);
     opt_expr *e = acc_calloc(1, sizeof(*e));
@@ -96,6 +112,15 @@ opt_expr *opt_expr_new(int ndims, const int *dom, uint64_t cap)
     }
     e->cap = cap;
     e->wc = wc;
+    e->bc = acc_calloc(1, sizeof(*e->bc));
+    e->bc->mask = acc_calloc((size_t)ndims, sizeof(char *));
+    e->bc->list = acc_calloc((size_t)ndims, sizeof(int *));
+    e->bc->n = acc_calloc((size_t)ndims, sizeof(int));
+    e->bc->stamp = acc_calloc((size_t)ndims, sizeof(unsigned));
+    for (int d = 0; d < ndims; d++) {
+        e->bc->mask[d] = acc_calloc((size_t)dom[d], 1);
+        e->bc->list[d] = acc_malloc((size_t)dom[d] * sizeof(int));
+    }
     return e;
 }
 
@@ -105,12 +130,19 @@ void opt_expr_free(opt_expr *e)
         return;
     for (int i = 0; i < e->count; i++) {
         free(e->n[i].table);
-        if (e->n[i].cache) {
-            free(e->n[i].cache->ma);
-            free(e->n[i].cache->mb);
-            free(e->n[i].cache);
-        }
+        free(e->n[i].cache);
     }
+    for (int d = 0; d < e->ndims; d++) {
+        free(e->bc->mask[d]);
+        free(e->bc->list[d]);
+    }
+    free(e->bc->mask);
+    free(e->bc->list);
+    free(e->bc->n);
+    free(e->bc->stamp);
+    free(e->bc->lo);
+    free(e->bc->hi);
+    free(e->bc);
     free(e->n);
     free(e->dom);
     free(e);
@@ -139,7 +171,29 @@ static int push(opt_expr *e, enode nd)
         e->size = e->size ? 2 * e->size : 256;
         e->n = acc_realloc(e->n, (size_t)e->size * sizeof(*e->n));
     }
+    switch (nd.op) { /* the dimensions it depends on: its tables' and operands' */
+    case E_CONST:
+        nd.deps = 0;
+        break;
+    case E_TABLE:
+        nd.deps = 1u << nd.a;
+        break;
+    case E_TABLE2:
+        nd.deps = 1u << nd.a | 1u << nd.b;
+        break;
+    case E_ALIGN4:
+    case E_SHR:
+    case E_NOT:
+        nd.deps = e->n[nd.a].deps;
+        break;
+    case E_ITE:
+        nd.deps = e->n[nd.a].deps | e->n[nd.b].deps | e->n[nd.c].deps;
+        break;
+    default:
+        nd.deps = e->n[nd.a].deps | e->n[nd.b].deps;
+    }
     e->n[e->count] = nd;
+    e->bc->nodes = 0; /* the next interval evaluation computes every node */
     return e->count++;
 }
 
@@ -156,7 +210,7 @@ static void check_bool(const opt_expr *e, int a)
 
 int opt_e_const(opt_expr *e, uint64_t v)
 {
-    enode nd = {E_CONST, 0, 0, 0, v > e->cap ? e->cap : v, NULL, 0, NULL};
+    enode nd = {E_CONST, 0, 0, 0, v > e->cap ? e->cap : v, NULL, 0, NULL, 0};
     nd.max = nd.v;
     return push(e, nd);
 }
@@ -164,7 +218,8 @@ int opt_e_const(opt_expr *e, uint64_t v)
 int opt_e_table(opt_expr *e, int dim, const uint64_t *vals)
 {
     ACC_REQUIRE(dim >= 0 && dim < e->ndims && vals != NULL);
-    enode nd = {E_TABLE, dim, 0, 0, 0, NULL, 0, NULL};
+    enode nd = {E_TABLE, dim, 0, 0, 0, NULL, 0, NULL, 0};
+    nd.cache = acc_calloc(1, sizeof(*nd.cache));
     nd.table = acc_malloc((size_t)e->dom[dim] * sizeof(uint64_t));
     for (int i = 0; i < e->dom[dim]; i++) {
         nd.table[i] = vals[i] > e->cap ? e->cap : vals[i];
@@ -178,11 +233,9 @@ int opt_e_table2(opt_expr *e, int dima, int dimb, const uint64_t *vals)
 {
     ACC_REQUIRE(dima >= 0 && dima < e->ndims && dimb >= 0 && dimb < e->ndims && dima != dimb);
     ACC_REQUIRE(vals != NULL);
-    enode nd = {E_TABLE2, dima, dimb, 0, 0, NULL, 0, NULL};
+    enode nd = {E_TABLE2, dima, dimb, 0, 0, NULL, 0, NULL, 0};
     const size_t n = (size_t)e->dom[dima] * (size_t)e->dom[dimb];
     nd.cache = acc_calloc(1, sizeof(*nd.cache));
-    nd.cache->ma = acc_malloc((size_t)e->dom[dima]);
-    nd.cache->mb = acc_malloc((size_t)e->dom[dimb]);
     nd.table = acc_malloc(n * sizeof(uint64_t));
     for (size_t i = 0; i < n; i++) {
         nd.table[i] = vals[i] > e->cap ? e->cap : vals[i];
@@ -204,7 +257,7 @@ int opt_e_add(opt_expr *e, int a, int b)
 {
     check_node(e, a);
     check_node(e, b);
-    enode nd = {E_ADD, a, b, 0, 0, NULL, sat_add(e->n[a].max, e->n[b].max, e->cap), NULL};
+    enode nd = {E_ADD, a, b, 0, 0, NULL, sat_add(e->n[a].max, e->n[b].max, e->cap), NULL, 0};
     return push(e, nd);
 }
 
@@ -212,7 +265,7 @@ int opt_e_mul(opt_expr *e, int a, int b)
 {
     check_node(e, a);
     check_node(e, b);
-    enode nd = {E_MUL, a, b, 0, 0, NULL, sat_mul(e->n[a].max, e->n[b].max, e->cap), NULL};
+    enode nd = {E_MUL, a, b, 0, 0, NULL, sat_mul(e->n[a].max, e->n[b].max, e->cap), NULL, 0};
     return push(e, nd);
 }
 
@@ -221,14 +274,14 @@ int opt_e_max(opt_expr *e, int a, int b)
     check_node(e, a);
     check_node(e, b);
     uint64_t m = e->n[a].max > e->n[b].max ? e->n[a].max : e->n[b].max;
-    enode nd = {E_MAX, a, b, 0, 0, NULL, m, NULL};
+    enode nd = {E_MAX, a, b, 0, 0, NULL, m, NULL, 0};
     return push(e, nd);
 }
 
 int opt_e_align4(opt_expr *e, int a)
 {
     check_node(e, a);
-    enode nd = {E_ALIGN4, a, 0, 0, 0, NULL, align4(e->n[a].max, e->cap), NULL};
+    enode nd = {E_ALIGN4, a, 0, 0, 0, NULL, align4(e->n[a].max, e->cap), NULL, 0};
     return push(e, nd);
 }
 
@@ -236,7 +289,7 @@ int opt_e_shr(opt_expr *e, int a, int k)
 {
     check_node(e, a);
     ACC_REQUIRE(k >= 0 && k < 62);
-    enode nd = {E_SHR, a, 0, 0, (uint64_t)k, NULL, e->n[a].max >> k, NULL};
+    enode nd = {E_SHR, a, 0, 0, (uint64_t)k, NULL, e->n[a].max >> k, NULL, 0};
     return push(e, nd);
 }
 
@@ -244,7 +297,7 @@ int opt_e_le(opt_expr *e, int a, int b)
 {
     check_node(e, a);
     check_node(e, b);
-    enode nd = {E_LE, a, b, 0, 0, NULL, 1, NULL};
+    enode nd = {E_LE, a, b, 0, 0, NULL, 1, NULL, 0};
     return push(e, nd);
 }
 
@@ -254,7 +307,7 @@ int opt_e_ite(opt_expr *e, int cond, int a, int b)
     check_node(e, a);
     check_node(e, b);
     uint64_t m = e->n[a].max > e->n[b].max ? e->n[a].max : e->n[b].max;
-    enode nd = {E_ITE, cond, a, b, 0, NULL, m, NULL};
+    enode nd = {E_ITE, cond, a, b, 0, NULL, m, NULL, 0};
     return push(e, nd);
 }
 
@@ -262,7 +315,7 @@ int opt_e_and(opt_expr *e, int a, int b)
 {
     check_bool(e, a);
     check_bool(e, b);
-    enode nd = {E_AND, a, b, 0, 0, NULL, 1, NULL};
+    enode nd = {E_AND, a, b, 0, 0, NULL, 1, NULL, 0};
     return push(e, nd);
 }
 
@@ -270,14 +323,14 @@ int opt_e_or(opt_expr *e, int a, int b)
 {
     check_bool(e, a);
     check_bool(e, b);
-    enode nd = {E_OR, a, b, 0, 0, NULL, 1, NULL};
+    enode nd = {E_OR, a, b, 0, 0, NULL, 1, NULL, 0};
     return push(e, nd);
 }
 
 int opt_e_not(opt_expr *e, int a)
 {
     check_bool(e, a);
-    enode nd = {E_NOT, a, 0, 0, 0, NULL, 1, NULL};
+    enode nd = {E_NOT, a, 0, 0, 0, NULL, 1, NULL, 0};
     return push(e, nd);
 }
 
@@ -368,76 +421,108 @@ int opt_e_count(const opt_expr *e)
     return e->count;
 }
 
-/* Least and largest entry of a two-dimensional table over the allowed
- * values: O(dom a + dom b) when they are those of the last call, else
- * O(dom a + dom b + allowed a x allowed b). */
-static void table2_bounds(const opt_expr *e, const enode *nd, char *const *allowed, uint64_t *lo,
-                          uint64_t *hi)
+/* Brings the cache of allowed values up to date: a dimension whose
+ * allowed values changed since the last call gets a new stamp and a new
+ * list.  O(sum of the domains), memcmp-fast when nothing changed. */
+static uint32_t bcache_update(const opt_expr *e, char *const *allowed)
 {
-    const int na = e->dom[nd->a], nb = e->dom[nd->b];
-    t2cache *c = nd->cache;
-    if (c->valid && memcmp(c->ma, allowed[nd->a], (size_t)na) == 0 &&
-        memcmp(c->mb, allowed[nd->b], (size_t)nb) == 0) {
+    bcache *c = e->bc;
+    uint32_t changed = 0;
+    for (int d = 0; d < e->ndims; d++) {
+        const size_t n = (size_t)e->dom[d];
+        if (c->stamp[d] && memcmp(c->mask[d], allowed[d], n) == 0)
+            continue;
+        if (c->next == UINT_MAX) { /* stamps used up: forget them all, start again */
+            for (int i = 0; i < e->count; i++)
+                if (e->n[i].cache)
+                    e->n[i].cache->sa = e->n[i].cache->sb = 0;
+            memset(c->stamp, 0, (size_t)e->ndims * sizeof(unsigned));
+            c->next = 0;
+            c->nodes = 0;
+            d = -1;
+            continue;
+        }
+        memcpy(c->mask[d], allowed[d], n);
+        c->n[d] = 0;
+        for (int i = 0; i < e->dom[d]; i++)
+            if (allowed[d][i])
+                c->list[d][c->n[d]++] = i;
+        ACC_REQUIRE(c->n[d] > 0);
+        c->stamp[d] = ++c->next;
+        changed |= 1u << d;
+    }
+    return changed;
+}
+
+/* Least and largest entry of a table (one- or two-dimensional) over the
+ * allowed values: O(1) when they are those its cache was computed for,
+ * else O(allowed a) or O(allowed a x allowed b). */
+static void table_bounds(const opt_expr *e, const enode *nd, uint64_t *lo, uint64_t *hi)
+{
+    const bcache *bc = e->bc;
+    tcache *c = nd->cache;
+    const int two = nd->op == E_TABLE2;
+    const unsigned sa = bc->stamp[nd->a], sb = two ? bc->stamp[nd->b] : 0;
+    if (c->sa == sa && c->sb == sb) {
         *lo = c->lo;
         *hi = c->hi;
         return;
     }
-    int *cols = acc_malloc((size_t)nb * sizeof(int)), ncols = 0;
-    for (int k = 0; k < nb; k++)
-        if (allowed[nd->b][k])
-            cols[ncols++] = k;
-    int any = 0;
-    uint64_t l = 0, h = 0;
-    for (int r = 0; r < na && ncols > 0; r++) {
-        if (!allowed[nd->a][r])
-            continue;
-        const uint64_t *row = nd->table + (size_t)r * (size_t)nb;
-        for (int k = 0; k < ncols; k++) {
-            const uint64_t v = row[cols[k]];
-            if (!any || v < l)
-                l = v;
-            if (!any || v > h)
-                h = v;
-            any = 1;
+    const int *la = bc->list[nd->a], na = bc->n[nd->a];
+    uint64_t l = UINT64_MAX, h = 0;
+    if (!two) {
+        for (int k = 0; k < na; k++) {
+            const uint64_t v = nd->table[la[k]];
+            l = v < l ? v : l;
+            h = v > h ? v : h;
+        }
+    } else {
+        const int *lb = bc->list[nd->b], nb = bc->n[nd->b];
+        const size_t w = (size_t)e->dom[nd->b];
+        for (int r = 0; r < na; r++) {
+            const uint64_t *row = nd->table + (size_t)la[r] * w;
+            for (int k = 0; k < nb; k++) {
+                const uint64_t v = row[lb[k]];
+                l = v < l ? v : l;
+                h = v > h ? v : h;
+            }
         }
     }
-    free(cols);
-    ACC_REQUIRE(any);
-    memcpy(c->ma, allowed[nd->a], (size_t)na);
-    memcpy(c->mb, allowed[nd->b], (size_t)nb);
+    c->sa = sa;
+    c->sb = sb;
     c->lo = *lo = l;
     c->hi = *hi = h;
-    c->valid = 1;
 }
 
-void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo, uint64_t *hi)
+void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo_out, uint64_t *hi_out)
 {
-    ACC_REQUIRE(e != NULL && allowed != NULL && lo != NULL && hi != NULL);
+    ACC_REQUIRE(e != NULL && allowed != NULL && lo_out != NULL && hi_out != NULL);
+    bcache *c = e->bc;
+    const uint32_t changed = bcache_update(e, allowed);
+    if (c->cap < e->count) {
+        c->cap = e->count;
+        c->lo = acc_realloc(c->lo, (size_t)c->cap * sizeof(uint64_t));
+        c->hi = acc_realloc(c->hi, (size_t)c->cap * sizeof(uint64_t));
+        c->nodes = 0;
+    }
+    /* only the nodes that depend on a dimension whose allowed values changed
+     * since the last call are computed again (every node when nodes were
+     * added since) */
+    const int all = c->nodes != e->count;
+    uint64_t *lo = c->lo, *hi = c->hi;
     /* nodes are created after their operands: one pass in index order */
     for (int i = 0; i < e->count; i++) {
         const enode *nd = &e->n[i];
+        if (!all && !(nd->deps & changed))
+            continue;
         uint64_t l = 0, h = 0;
         switch (nd->op) {
         case E_CONST:
             l = h = nd->v;
             break;
-        case E_TABLE: {
-            int any = 0;
-            for (int k = 0; k < e->dom[nd->a]; k++) {
-                if (!allowed[nd->a][k])
-                    continue;
-                uint64_t v = nd->table[k];
-                if (!any || v < l)
-                    l = v;
-                if (!any || v > h)
-                    h = v;
-                any = 1;
-            }
-            ACC_REQUIRE(any);
-            break;
-        }
+        case E_TABLE:
         case E_TABLE2:
-            table2_bounds(e, nd, allowed, &l, &h);
+            table_bounds(e, nd, &l, &h);
             break;
         case E_ADD:
             l = sat_add(lo[nd->a], lo[nd->b], e->cap);
@@ -493,6 +578,9 @@ void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo, uint64_
         lo[i] = l;
         hi[i] = h;
     }
+    c->nodes = e->count;
+    memcpy(lo_out, lo, (size_t)e->count * sizeof(uint64_t));
+    memcpy(hi_out, hi, (size_t)e->count * sizeof(uint64_t));
 }
 
 void opt_e_eval_all(const opt_expr *e, const int *idx, uint64_t *v)

@@ -55,7 +55,10 @@ void opt_e_eval_all(const opt_expr *e, const int *idx, uint64_t *vals);
  * whose index in dimension d is one with allowed[d][index] != 0 (at least
  * one per dimension).  Sound, not exact: operations are monotone except
  * le, ite, and, or, not, which are bounded case by case.  lo and hi have one
- * entry per node (opt_e_count). */
+ * entry per node (opt_e_count).  The bounds of every node at the last call
+ * are kept in the expression (not thread-safe): a call computes again only
+ * the nodes that depend on a dimension whose allowed values changed, and a
+ * table only over those values; the result equals a fresh computation. */
 int opt_e_count(const opt_expr *e);
 void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo, uint64_t *hi);
 

@@ -5,8 +5,10 @@
  * excluded values get a unit clause not x_i.  The expressions "the choice
  * is in the space" and "the choice's lower bound" (opt_space.c) are
  * bit-blasted (opt_expr.c); the first is asserted, the second compared with
- * a bit vector T whose bits are assumptions, so one formula answers every
- * bound T incrementally.
+ * a bit vector T, so one formula states every bound T (the certificate
+ * fixes T's bits).  The search asks ever smaller T; for each it gives the
+ * solver the clauses "lower bound <= T" over the bound's bits and the
+ * constant T (hold_bound), which every later query implies.
  *
  * Interval reasoning (opt_e_bounds) rules out, before the search and
  * whenever the best schedule improves, the values of each dimension with
@@ -56,6 +58,8 @@ typedef struct search {
     uint64_t *lo, *hi;    /* interval bounds of every expression node */
     int tbits[64];
     int tw;
+    const int *lbits; /* the lower bound's bits (owned by enc) */
+    int64_t held;     /* the least T whose clauses "bound <= T" the solver holds; -1 none */
     CCaDiCaL *s;
     size_t fed;
     int64_t budget;    /* work units (conflicts + timed schedules); <= 0: none */
@@ -217,6 +221,8 @@ static void encode(search *S)
     opt_cnf_clause(S->f, ok, 1);
     const int *lb = opt_e_encode(S->enc, S->sp.lb, &w);
     S->tw = w;
+    S->lbits = lb;
+    S->held = -1;
     for (int j = 0; j < w; j++)
         S->tbits[j] = opt_cnf_var(S->f);
     int le = opt_bv_ule(S->f, lb, S->tbits, w);
@@ -235,15 +241,38 @@ static void encode(search *S)
                 add_implied(S, -S->lit[d][i]);
 }
 
-/* Solves with lower bound <= T, also assuming away the live values that
- * `allowed` (may be NULL) rules out: 10 SAT, 20 UNSAT, 0 stopped. */
+/* Gives the solver "lower bound <= T" over the bound's bits and the
+ * constant T, without auxiliary variables: for every bit i where T has a
+ * 0, not (bit i and every higher bit where T has a 1).  The search asks
+ * ever smaller T, so each such set of clauses holds for every later query
+ * (it is implied by the next one's); they are the solver's only, not the
+ * certificate's, which fixes the bits of T instead. */
+static void hold_bound(search *S, int64_t T)
+{
+    ACC_REQUIRE(T >= 0 && (S->held < 0 || T <= S->held));
+    if (S->held == T)
+        return;
+    for (int i = 0; i < S->tw; i++) {
+        if (((uint64_t)T >> i) & 1)
+            continue;
+        ccadical_add(S->s, -S->lbits[i]);
+        for (int j = i + 1; j < S->tw; j++)
+            if (((uint64_t)T >> j) & 1)
+                ccadical_add(S->s, -S->lbits[j]);
+        ccadical_add(S->s, 0);
+    }
+    S->held = T;
+}
+
+/* Solves with lower bound <= T (T never above the last call's), also
+ * assuming away the live values that `allowed` (may be NULL) rules out:
+ * 10 SAT, 20 UNSAT, 0 stopped. */
 static int solve_at(search *S, int64_t T, char *const *allowed)
 {
     if (terminate_cb(S))
         return 0;
     feed(S);
-    for (int j = 0; j < S->tw; j++)
-        ccadical_assume(S->s, ((uint64_t)T >> j) & 1 ? S->tbits[j] : -S->tbits[j]);
+    hold_bound(S, T);
     for (int d = 0; allowed && d < OPT_DIMS; d++)
         for (int i = 0; i < S->sp.dom[d]; i++)
             if (S->live[d][i] && !allowed[d][i])
