@@ -111,20 +111,30 @@ module acc_spad #(
   end
 
   // ---------------------------------------------------------------- write data
-  // Rotate the write windows left by addr mod N: window byte j goes to line
-  // byte (addr + j) mod N, so that it lands in bank ((addr + j) / LineBytes)
-  // mod Banks; line bytes outside the window get no byte enable.  One byte
-  // placement per window byte, only for an active port (simulation speed).
+  // Rotate the write windows left by addr mod N: line byte i takes window
+  // byte j = (i - addr) mod N when j is inside the window, so that window
+  // byte j lands in bank ((addr + j) / LineBytes) mod Banks; line bytes
+  // outside the window get no byte enable.  Each line byte is one select of
+  // the window's bytes, only for an active port (simulation speed; no wide
+  // shift), and its index is a constant (a placement at a computed index,
+  // one per window byte, took Yosys over 30 minutes and 20 GB).
+  localparam int unsigned WlJW = (WlBytes > 1) ? $clog2(WlBytes) : 1;
+  localparam int unsigned WcJW = (WcBytes > 1) ? $clog2(WcBytes) : 1;
   logic [N*8-1:0]   wl_all, wc_all;
   logic [N-1:0]     wl_ball, wc_ball;
+  logic [RotW-1:0]  wl_rot, wc_rot;
+  assign wl_rot = wl_addr_i[RotW-1:0];
+  assign wc_rot = wc_addr_i[RotW-1:0];
 
   always_comb begin
     wl_all  = '0;
     wl_ball = '0;
     if (wl_en_i) begin
-      for (int j = 0; j < WlBytes; j++) begin
-        wl_all[{RotW'(wl_addr_i[RotW-1:0] + RotW'(j)), 3'b000} +: 8] = wl_data_i[j*8 +: 8];
-        wl_ball[RotW'(wl_addr_i[RotW-1:0] + RotW'(j))]               = wl_be_i[j];
+      for (int i = 0; i < N; i++) begin
+        if ({1'b0, RotW'(RotW'(i) - wl_rot)} < (RotW+1)'(WlBytes)) begin
+          wl_all[i*8 +: 8] = wl_data_i[WlJW'(RotW'(i) - wl_rot)*8 +: 8];
+          wl_ball[i]       = wl_be_i[WlJW'(RotW'(i) - wl_rot)];
+        end
       end
     end
   end
@@ -132,9 +142,11 @@ module acc_spad #(
     wc_all  = '0;
     wc_ball = '0;
     if (wc_en_i) begin
-      for (int j = 0; j < WcBytes; j++) begin
-        wc_all[{RotW'(wc_addr_i[RotW-1:0] + RotW'(j)), 3'b000} +: 8] = wc_data_i[j*8 +: 8];
-        wc_ball[RotW'(wc_addr_i[RotW-1:0] + RotW'(j))]               = wc_be_i[j];
+      for (int i = 0; i < N; i++) begin
+        if ({1'b0, RotW'(RotW'(i) - wc_rot)} < (RotW+1)'(WcBytes)) begin
+          wc_all[i*8 +: 8] = wc_data_i[WcJW'(RotW'(i) - wc_rot)*8 +: 8];
+          wc_ball[i]       = wc_be_i[WcJW'(RotW'(i) - wc_rot)];
+        end
       end
     end
   end
