@@ -68,3 +68,15 @@ int acc_json_get_u64(const cJSON *item, uint64_t *out)
     }
     return -1;
 }
+
+const char *acc_json_str(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+double acc_json_num(const cJSON *o, const char *key, double none)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : none;
+}

@@ -45,6 +45,14 @@ cJSON *acc_json_u64_number(uint64_t v);
  * set, or -1 (NULL item, other type, junk, fraction, sign, overflow). */
 int acc_json_get_u64(const cJSON *item, uint64_t *out);
 
+/* The string of member `key` of object o, or NULL (no such member, not a
+ * string, o NULL). */
+const char *acc_json_str(const cJSON *o, const char *key);
+
+/* The number of member `key` of object o, or `none` (no such member, not a
+ * number, o NULL). */
+double acc_json_num(const cJSON *o, const char *key, double none);
+
 /* How many blocks cJSON has allocated through the hooks of acc_json_init in
  * this process (0 before it); for tests that check the hooks are in place. */
 size_t acc_json_allocations(void);

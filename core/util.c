@@ -425,6 +425,14 @@ double acc_now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+uint64_t acc_fnv1a(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}
+
 void acc_xml_escape(FILE *f, const char *s)
 {
     for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; c++) {

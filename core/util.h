@@ -161,6 +161,12 @@ uint64_t acc_rng_next(acc_rng *r);
 /* Uniform int8 in [-128, 127]. */
 int8_t acc_rng_i8(acc_rng *r);
 
+/* FNV-1a, 64 bits: h (ACC_FNV1A_BASIS to start) extended by n bytes of
+ * data.  Keys of caches (the plan cache, a regression's job keys); not a
+ * cryptographic hash. */
+#define ACC_FNV1A_BASIS 0xcbf29ce484222325ull
+uint64_t acc_fnv1a(uint64_t h, const void *data, size_t n);
+
 /* Writes s (NULL: nothing) to f escaped for XML and HTML text and attribute
  * values: & < > " ' as references, newline and tab as character
  * references (kept in attributes), and the characters XML 1.0 cannot hold

@@ -11,6 +11,7 @@
 #include "model/model.h"
 #include "planner/sat/sat.h"
 #include "core/sched.h"
+#include "core/util.h"
 
 const char *opt_cache_dir(void)
 {
@@ -39,27 +40,17 @@ int64_t opt_cache_budget(void)
     return ACC_SAT_BUDGET_DEFAULT;
 }
 
-static uint64_t fnv(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
 static uint64_t fnv_int(uint64_t h, int64_t v)
 {
     char buf[32];
     int n = snprintf(buf, sizeof(buf), "%" PRId64 ",", v);
-    return fnv(h, buf, (size_t)n);
+    return acc_fnv1a(h, buf, (size_t)n);
 }
 
 uint64_t opt_cache_key(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm)
 {
     ACC_REQUIRE(l != NULL && cfg != NULL && mm != NULL);
-    uint64_t h = fnv(0xcbf29ce484222325ull, ACC_SAT_VERSION, strlen(ACC_SAT_VERSION));
+    uint64_t h = acc_fnv1a(ACC_FNV1A_BASIS, ACC_SAT_VERSION, strlen(ACC_SAT_VERSION));
     const int64_t shape[] = {l->ifmap_h,    l->ifmap_w,   l->filter_h, l->filter_w, l->channels,
                              l->num_filter, l->stride_h,  l->stride_w, l->pad_top,  l->pad_bottom,
                              l->pad_left,   l->pad_right, l->dil_h,    l->dil_w,    l->groups};
@@ -69,10 +60,10 @@ uint64_t opt_cache_key(const acc_layer *l, const acc_config *cfg, const acc_memm
     const int64_t map[] = {mm->x, mm->w, mm->y, mm->prog, mm->end};
     for (size_t i = 0; i < sizeof(shape) / sizeof(shape[0]); i++)
         h = fnv_int(h, shape[i]);
-    h = fnv(h, "|", 1);
+    h = acc_fnv1a(h, "|", 1);
     for (size_t i = 0; i < sizeof(conf) / sizeof(conf[0]); i++)
         h = fnv_int(h, conf[i]);
-    h = fnv(h, "|", 1);
+    h = acc_fnv1a(h, "|", 1);
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         h = fnv_int(h, map[i]);
     return h;

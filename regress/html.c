@@ -122,12 +122,6 @@ static int check_fields(const char *file, const char *where, const cJSON *obj, c
     return 0;
 }
 
-static const char *str_of(const cJSON *obj, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static int check_merged(const char *file, const cJSON *m, char *err, size_t errlen)
 {
     if (!cJSON_IsObject(m))
@@ -148,7 +142,7 @@ static int check_merged(const char *file, const cJSON *m, char *err, size_t errl
         if (check_fields(file, where, job, job_fields, sizeof(job_fields) / sizeof(job_fields[0]),
                          err, errlen))
             return -1;
-        const char *st = str_of(job, "status");
+        const char *st = acc_json_str(job, "status");
         if (strcmp(st, "pass") && strcmp(st, "fail") && strcmp(st, "error"))
             return fail(err, errlen, "%s: field 'jobs[%d].status': '%s' is not pass, fail or error",
                         file, i, st);
@@ -177,12 +171,6 @@ static void script_json(FILE *f, const char *s)
         default:
             fputc(*s, f);
         }
-}
-
-static double num_of(const cJSON *obj, const char *name, double none)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
-    return cJSON_IsNumber(v) ? v->valuedouble : none;
 }
 
 static const char *const page_style =
@@ -304,21 +292,21 @@ static void cell_text(FILE *f, const char *s)
 
 static void job_row(FILE *f, const cJSON *job)
 {
-    const char *st = str_of(job, "status");
+    const char *st = acc_json_str(job, "status");
     const cJSON *cached = cJSON_GetObjectItemCaseSensitive(job, "cached");
     const cJSON *seed = cJSON_GetObjectItemCaseSensitive(job, "seed");
     fprintf(f, "<tr data-status=\"%s\"><td class=\"%s\">%s%s</td>", st, st, st,
             cJSON_IsTrue(cached) ? " (cached)" : "");
-    cell_text(f, str_of(job, "id"));
-    cell_text(f, str_of(job, "layer"));
-    cell_text(f, str_of(job, "config"));
+    cell_text(f, acc_json_str(job, "id"));
+    cell_text(f, acc_json_str(job, "layer"));
+    cell_text(f, acc_json_str(job, "config"));
     if (cJSON_IsNumber(seed))
         fprintf(f, "<td class=\"num\">%.0f</td>", seed->valuedouble);
     else
-        cell_text(f, str_of(job, "seed"));
-    cell_text(f, str_of(job, "mode"));
-    cell_text(f, str_of(job, "backend"));
-    cell_text(f, str_of(job, "planner"));
+        cell_text(f, acc_json_str(job, "seed"));
+    cell_text(f, acc_json_str(job, "mode"));
+    cell_text(f, acc_json_str(job, "backend"));
+    cell_text(f, acc_json_str(job, "planner"));
     cell_num(f, job, "cycles_model", "%.0f");
     cell_num(f, job, "cycles_measured", "%.0f");
     cell_num(f, job, "compute_bound", "%.0f");
@@ -328,11 +316,11 @@ static void job_row(FILE *f, const cJSON *job)
     else
         fputs("<td></td>", f);
     cell_num(f, job, "seconds", "%.2f");
-    cell_text(f, str_of(job, "message"));
+    cell_text(f, acc_json_str(job, "message"));
     fputs("<td>", f);
     const char *links[2][2] = {{"report", "report"}, {"timeline", "timeline"}};
     for (int k = 0; k < 2; k++) {
-        const char *href = str_of(job, links[k][0]);
+        const char *href = acc_json_str(job, links[k][0]);
         if (!href)
             continue;
         fputs("<a href=\"", f);
@@ -340,7 +328,7 @@ static void job_row(FILE *f, const cJSON *job)
         fprintf(f, "\">%s</a> ", links[k][1]);
     }
     fputs("</td><td>", f);
-    const char *wave = str_of(job, "wave_cmd");
+    const char *wave = acc_json_str(job, "wave_cmd");
     if (wave) {
         fputs("<code>", f);
         acc_xml_escape(f, wave);
@@ -352,8 +340,8 @@ static void job_row(FILE *f, const cJSON *job)
 static void page(FILE *f, const cJSON *m, const char *json)
 {
     const cJSON *sum = cJSON_GetObjectItemCaseSensitive(m, "summary");
-    const char *matrix = str_of(m, "matrix");
-    double failed = num_of(sum, "failed", 0), errors = num_of(sum, "errors", 0);
+    const char *matrix = acc_json_str(m, "matrix");
+    double failed = acc_json_num(sum, "failed", 0), errors = acc_json_num(sum, "errors", 0);
     int ok = failed == 0 && errors == 0;
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
           "Regression ",
@@ -365,20 +353,20 @@ static void page(FILE *f, const cJSON *m, const char *json)
     acc_xml_escape(f, matrix);
     fprintf(f, ": <span id=\"verdict\" class=\"verdict-%s\">%s</span></h1>\n<p class=\"meta\">",
             ok ? "pass" : "fail", ok ? "PASS" : "FAIL");
-    if (str_of(m, "matrix_file")) {
+    if (acc_json_str(m, "matrix_file")) {
         fputs("matrix file <code>", f);
-        acc_xml_escape(f, str_of(m, "matrix_file"));
+        acc_xml_escape(f, acc_json_str(m, "matrix_file"));
         fputs("</code>, ", f);
     }
     fputs("executor ", f);
-    acc_xml_escape(f, str_of(m, "engine") ? str_of(m, "engine") : "?");
+    acc_xml_escape(f, acc_json_str(m, "engine") ? acc_json_str(m, "engine") : "?");
     fputs("; merged result <a href=\"merged.json\">merged.json</a></p>\n<div class=\"cards\">\n",
           f);
-    card(f, "jobs", num_of(sum, "jobs", 0));
-    card(f, "passed", num_of(sum, "passed", 0));
+    card(f, "jobs", acc_json_num(sum, "jobs", 0));
+    card(f, "passed", acc_json_num(sum, "passed", 0));
     card(f, "failed", failed);
     card(f, "errors", errors);
-    card(f, "skipped", num_of(sum, "skipped", 0));
+    card(f, "skipped", acc_json_num(sum, "skipped", 0));
     fputs("</div>\n<h2>Cycles per layer against the compute bound</h2>\n<div id=\"charts\"></div>\n"
           "<h2>Jobs</h2>\n<p><label><input type=\"checkbox\" id=\"only-failed\"> only failed and "
           "errors</label> (skipped: the result of an earlier run whose inputs did not change)</p>\n"

@@ -81,12 +81,6 @@ char *regress_wave_cmd(const regress_job *j, char *out, size_t size)
 
 /* ---------------------------------------------------------------- verdict */
 
-static const char *str_item(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* The last non-empty line of `log` (trimmed) into msg. */
 static void last_line(const char *log, char *msg, size_t size)
 {
@@ -105,7 +99,7 @@ static void last_line(const char *log, char *msg, size_t size)
 const char *regress_verdict(const cJSON *report, int exit_status, int signal, const char *log,
                             char *msg, size_t size)
 {
-    const char *st = report ? str_item(report, "status") : NULL;
+    const char *st = report ? acc_json_str(report, "status") : NULL;
     if (signal) {
         snprintf(msg, size, "cosim killed by signal %d (%s)", signal, strsignal(signal));
         return "error";
@@ -153,7 +147,8 @@ int regress_plan_read(const char *dir, cJSON **out, acc_error *err)
         return -1;
     cJSON *p = cJSON_Parse(text);
     free(text);
-    if (!p || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(p, "jobs")) || !str_item(p, "root")) {
+    if (!p || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(p, "jobs")) ||
+        !acc_json_str(p, "root")) {
         cJSON_Delete(p);
         return acc_fail(err, "%s: not a plan written by `regress run` (field 'jobs' or 'root')",
                         path);
@@ -225,7 +220,7 @@ static void copy_plan_fields(cJSON *res, const cJSON *pj)
 cJSON *regress_result_new(const cJSON *pj, const char *status, const char *message,
                           const cJSON *report, const char *dir, double seconds)
 {
-    const char *id = str_item(pj, "id");
+    const char *id = acc_json_str(pj, "id");
     cJSON *res = cJSON_CreateObject();
     copy_plan_fields(res, pj);
     cJSON_AddStringToObject(res, "status", status);
@@ -263,7 +258,7 @@ cJSON *regress_result_new(const cJSON *pj, const char *status, const char *messa
         cJSON_AddStringToObject(res, "timeline", rel);
     else
         cJSON_AddNullToObject(res, "timeline");
-    const char *wave = str_item(pj, "wave_cmd");
+    const char *wave = acc_json_str(pj, "wave_cmd");
     cJSON_AddStringToObject(res, "wave_cmd", wave ? wave : "");
     cJSON_AddNumberToObject(res, "seconds", seconds);
     return res;
@@ -292,8 +287,8 @@ int regress_job_main(const char *dir_arg, int k, acc_error *err)
     const cJSON *jobs = cJSON_GetObjectItemCaseSensitive(plan, "jobs");
     const cJSON *pj = cJSON_GetArrayItem(jobs, k);
     const cJSON *argv = cJSON_GetObjectItemCaseSensitive(pj, "argv");
-    const char *id = str_item(pj, "id");
-    const char *root = str_item(plan, "root");
+    const char *id = acc_json_str(pj, "id");
+    const char *root = acc_json_str(plan, "root");
     int argc = cJSON_GetArraySize(argv);
     if (k < 0 || !pj || !id || !cJSON_IsArray(argv) || argc < 1 || argc > 90) {
         acc_fail(err, "%s/plan.json: no job %d (it has %d)", dir, k, cJSON_GetArraySize(jobs));
@@ -340,7 +335,7 @@ int regress_job_main(const char *dir_arg, int k, acc_error *err)
     char msg[1024];
     const char *verdict = regress_verdict(rep, status, sig, logtext, msg, sizeof(msg));
     cJSON *res = regress_result_new(pj, verdict, msg, rep, dir, seconds);
-    const char *key = str_item(pj, "key");
+    const char *key = acc_json_str(pj, "key");
     cJSON_AddStringToObject(res, "key", key ? key : "");
     rc = write_json(result, res, err);
     cJSON_Delete(res);

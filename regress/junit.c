@@ -9,33 +9,22 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/json.h"
 #include "core/util.h"
-
-static const char *str_item(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static double num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
 
 static void put_testcase(FILE *f, const cJSON *j)
 {
-    const char *id = str_item(j, "id");
-    const char *net = str_item(j, "net");
-    const char *layer = str_item(j, "layer");
-    const char *st = str_item(j, "status");
-    const char *msg = str_item(j, "message");
-    const char *report = str_item(j, "report");
+    const char *id = acc_json_str(j, "id");
+    const char *net = acc_json_str(j, "net");
+    const char *layer = acc_json_str(j, "layer");
+    const char *st = acc_json_str(j, "status");
+    const char *msg = acc_json_str(j, "message");
+    const char *report = acc_json_str(j, "report");
     fputs("    <testcase classname=\"", f);
     acc_xml_escape(f, net && net[0] ? net : layer);
     fputs("\" name=\"", f);
     acc_xml_escape(f, id);
-    fprintf(f, "\" time=\"%.3f\">\n", num(j, "seconds"));
+    fprintf(f, "\" time=\"%.3f\">\n", acc_json_num(j, "seconds", 0));
     if (st && strcmp(st, "pass") != 0) {
         int fail = strcmp(st, "fail") == 0;
         fprintf(f, "      <%s message=\"", fail ? "failure" : "error");
@@ -47,7 +36,7 @@ static void put_testcase(FILE *f, const cJSON *j)
     fputs("      <system-out>report: ", f);
     acc_xml_escape(f, report ? report : "(none)");
     fputs("&#10;waveform: ", f);
-    acc_xml_escape(f, str_item(j, "wave_cmd"));
+    acc_xml_escape(f, acc_json_str(j, "wave_cmd"));
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "cached")))
         fputs("&#10;cached: the result of an earlier run with the same key", f);
     fputs("</system-out>\n    </testcase>\n", f);
@@ -65,7 +54,7 @@ int regress_junit_write(const char *path, const cJSON *merged, acc_error *err)
     const cJSON *j;
     cJSON_ArrayForEach(j, jobs)
     {
-        total += num(j, "seconds");
+        total += acc_json_num(j, "seconds", 0);
     }
     char stamp[32], host[256];
     time_t now = time(NULL);
@@ -77,30 +66,32 @@ int regress_junit_write(const char *path, const cJSON *merged, acc_error *err)
     host[sizeof(host) - 1] = '\0';
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
     fputs("<testsuites name=\"regress ", f);
-    acc_xml_escape(f, str_item(merged, "matrix"));
+    acc_xml_escape(f, acc_json_str(merged, "matrix"));
     fprintf(f, "\" tests=\"%.0f\" failures=\"%.0f\" errors=\"%.0f\" time=\"%.3f\">\n",
-            num(s, "jobs"), num(s, "failed"), num(s, "errors"), total);
+            acc_json_num(s, "jobs", 0), acc_json_num(s, "failed", 0), acc_json_num(s, "errors", 0),
+            total);
     fputs("  <testsuite name=\"", f);
-    acc_xml_escape(f, str_item(merged, "matrix"));
+    acc_xml_escape(f, acc_json_str(merged, "matrix"));
     fprintf(f,
             "\" package=\"regress\" id=\"0\" tests=\"%.0f\" failures=\"%.0f\" errors=\"%.0f\" "
             "skipped=\"0\" time=\"%.3f\" timestamp=\"%s\" hostname=\"",
-            num(s, "jobs"), num(s, "failed"), num(s, "errors"), total, stamp);
+            acc_json_num(s, "jobs", 0), acc_json_num(s, "failed", 0), acc_json_num(s, "errors", 0),
+            total, stamp);
     acc_xml_escape(f, host);
     fputs("\">\n    <properties>\n", f);
     static const char *const props[] = {"matrix", "matrix_file", "engine"};
     for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
         fprintf(f, "      <property name=\"%s\" value=\"", props[i]);
-        acc_xml_escape(f, str_item(merged, props[i]));
+        acc_xml_escape(f, acc_json_str(merged, props[i]));
         fputs("\"/>\n", f);
     }
-    fprintf(f, "      <property name=\"cached\" value=\"%.0f\"/>\n", num(s, "skipped"));
+    fprintf(f, "      <property name=\"cached\" value=\"%.0f\"/>\n", acc_json_num(s, "skipped", 0));
     cJSON_ArrayForEach(j, jobs)
     {
         fputs("      <property name=\"report:", f);
-        acc_xml_escape(f, str_item(j, "id"));
+        acc_xml_escape(f, acc_json_str(j, "id"));
         fputs("\" value=\"", f);
-        acc_xml_escape(f, str_item(j, "report") ? str_item(j, "report") : "");
+        acc_xml_escape(f, acc_json_str(j, "report") ? acc_json_str(j, "report") : "");
         fputs("\"/>\n", f);
     }
     fputs("    </properties>\n", f);

@@ -9,21 +9,12 @@
 
 #include "core/catalog.h"
 #include "core/config.h"
+#include "core/util.h"
 #include "regress/job.h"
-
-#define FNV_BASIS 0xcbf29ce484222325ull
-
-static uint64_t mix(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
-    return h;
-}
 
 static uint64_t mix_str(uint64_t h, const char *s)
 {
-    return mix(h, s, strlen(s) + 1); /* with its NUL: "ab","c" differs from "a","bc" */
+    return acc_fnv1a(h, s, strlen(s) + 1); /* with its NUL: "ab","c" differs from "a","bc" */
 }
 
 /* The cache of file hashes, by path. */
@@ -55,11 +46,11 @@ static int hash_file(const char *path, uint64_t *out, acc_error *err)
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return acc_fail(err, "%s: cannot read (is it built?)", path);
-    uint64_t h = FNV_BASIS;
+    uint64_t h = ACC_FNV1A_BASIS;
     unsigned char buf[1 << 16];
     size_t n;
     while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-        h = mix(h, buf, n);
+        h = acc_fnv1a(h, buf, n);
     int bad = ferror(fp);
     fclose(fp);
     if (bad)
@@ -82,7 +73,7 @@ static int is_file(const char *path)
 int regress_job_key(const regress_job *j, const char *sim, char key[17], acc_error *err)
 {
     ACC_REQUIRE(j && sim && key);
-    uint64_t h = mix_str(FNV_BASIS, "regress key 1");
+    uint64_t h = mix_str(ACC_FNV1A_BASIS, "regress key 1");
     regress_argv av;
     regress_job_argv(j, &av);
     for (int i = 0; i < av.argc; i++) {
@@ -91,13 +82,13 @@ int regress_job_key(const regress_job *j, const char *sim, char key[17], acc_err
         if (is_file(av.argv[i])) { /* an argument that names a file: its content */
             if (hash_file(av.argv[i], &fh, err) != 0)
                 return -1;
-            h = mix(h, &fh, sizeof(fh));
+            h = acc_fnv1a(h, &fh, sizeof(fh));
         }
     }
     uint64_t fh;
     if (hash_file(sim, &fh, err) != 0)
         return -1;
-    h = mix(h, &fh, sizeof(fh));
+    h = acc_fnv1a(h, &fh, sizeof(fh));
     char cfg[1024];
     if (strchr(j->config, '/') || strstr(j->config, ".ini"))
         snprintf(cfg, sizeof(cfg), "%s", j->config);
@@ -105,7 +96,7 @@ int regress_job_key(const regress_job *j, const char *sim, char key[17], acc_err
         snprintf(cfg, sizeof(cfg), "%s/%s.ini", acc_config_dir(), j->config);
     if (hash_file(cfg, &fh, err) != 0)
         return -1;
-    h = mix(h, &fh, sizeof(fh));
+    h = acc_fnv1a(h, &fh, sizeof(fh));
     acc_layer l;
     if (acc_layer_lookup(j->layer, &l, err) != 0)
         return -1;

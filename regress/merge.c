@@ -23,12 +23,6 @@ static const char *const job_fields[] = {"id",           "net",
                                          "seconds"};
 #define NFIELDS (sizeof(job_fields) / sizeof(job_fields[0]))
 
-static const char *str_item(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* The job's result.json as a merged entry, or NULL when it is missing or
  * is not a result of this plan job (another id). */
 static cJSON *read_result(const char *dir, const char *id)
@@ -40,8 +34,8 @@ static cJSON *read_result(const char *dir, const char *id)
         return NULL;
     cJSON *r = cJSON_Parse(text);
     free(text);
-    const char *st = str_item(r, "status");
-    const char *rid = str_item(r, "id");
+    const char *st = acc_json_str(r, "status");
+    const char *rid = acc_json_str(r, "id");
     if (!st || !rid || strcmp(rid, id) != 0 ||
         (strcmp(st, "pass") != 0 && strcmp(st, "fail") != 0 && strcmp(st, "error") != 0)) {
         cJSON_Delete(r);
@@ -71,7 +65,7 @@ int regress_merge(const char *dir, cJSON **merged, acc_error *err)
     cJSON *root = cJSON_CreateObject();
     static const char *const top[] = {"matrix", "matrix_file", "engine"};
     for (size_t i = 0; i < 3; i++) {
-        const char *v = str_item(plan, top[i]);
+        const char *v = acc_json_str(plan, top[i]);
         cJSON_AddStringToObject(root, top[i], v ? v : "");
     }
     cJSON *summary = cJSON_AddObjectToObject(root, "summary");
@@ -80,7 +74,7 @@ int regress_merge(const char *dir, cJSON **merged, acc_error *err)
     const cJSON *pj;
     cJSON_ArrayForEach(pj, cJSON_GetObjectItemCaseSensitive(plan, "jobs"))
     {
-        const char *id = str_item(pj, "id");
+        const char *id = acc_json_str(pj, "id");
         if (!id)
             continue;
         cJSON *e = read_result(dir, id);
@@ -94,7 +88,7 @@ int regress_merge(const char *dir, cJSON **merged, acc_error *err)
         }
         int is_cached = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pj, "cached"));
         cJSON_ReplaceItemInObjectCaseSensitive(e, "cached", cJSON_CreateBool(is_cached));
-        const char *st = str_item(e, "status");
+        const char *st = acc_json_str(e, "status");
         n++;
         passed += strcmp(st, "pass") == 0;
         failed += strcmp(st, "fail") == 0;
@@ -155,7 +149,7 @@ void regress_summary_print(FILE *f, const cJSON *merged)
     const cJSON *j;
     cJSON_ArrayForEach(j, jobs)
     {
-        const char *id = str_item(j, "id");
+        const char *id = acc_json_str(j, "id");
         if (id && (int)strlen(id) > w)
             w = (int)strlen(id);
     }
@@ -163,8 +157,9 @@ void regress_summary_print(FILE *f, const cJSON *merged)
             "bound", "util", "seconds");
     cJSON_ArrayForEach(j, jobs)
     {
-        const char *st = str_item(j, "status");
-        fprintf(f, "%-*s  %-6s", w, str_item(j, "id") ? str_item(j, "id") : "?", st ? st : "?");
+        const char *st = acc_json_str(j, "status");
+        fprintf(f, "%-*s  %-6s", w, acc_json_str(j, "id") ? acc_json_str(j, "id") : "?",
+                st ? st : "?");
         print_num(f, cJSON_GetObjectItemCaseSensitive(j, "cycles_model"), 10);
         print_num(f, cJSON_GetObjectItemCaseSensitive(j, "cycles_measured"), 10);
         print_num(f, cJSON_GetObjectItemCaseSensitive(j, "compute_bound"), 10);
@@ -179,10 +174,10 @@ void regress_summary_print(FILE *f, const cJSON *merged)
     }
     cJSON_ArrayForEach(j, jobs)
     {
-        const char *msg = str_item(j, "message");
+        const char *msg = acc_json_str(j, "message");
         if (msg)
-            fprintf(f, "%s %s: %s\n", str_item(j, "status") ? str_item(j, "status") : "?",
-                    str_item(j, "id") ? str_item(j, "id") : "?", msg);
+            fprintf(f, "%s %s: %s\n", acc_json_str(j, "status") ? acc_json_str(j, "status") : "?",
+                    acc_json_str(j, "id") ? acc_json_str(j, "id") : "?", msg);
     }
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(merged, "summary");
     int n = cJSON_GetObjectItemCaseSensitive(s, "jobs")->valueint;
@@ -240,7 +235,7 @@ static int diff_items(const cJSON *a, const cJSON *b, const char *where, char *o
         int na = cJSON_GetArraySize(a), nb = cJSON_GetArraySize(b);
         for (int i = 0; i < na && i < nb; i++) {
             const cJSON *x = cJSON_GetArrayItem(a, i);
-            const char *id = str_item(x, "id");
+            const char *id = acc_json_str(x, "id");
             if (id)
                 snprintf(sub, sizeof(sub), "%s[%d] (%s)", where, i, id);
             else

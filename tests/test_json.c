@@ -155,3 +155,17 @@ Test(json, report_json_stores_seeds_and_counts_exactly)
     free(a);
     free(b);
 }
+
+Test(json, member_getters_return_the_value_or_the_default)
+{
+    cJSON *o = cJSON_Parse("{\"s\": \"text\", \"n\": 2.5, \"z\": null}");
+    cr_assert_not_null(o);
+    cr_assert_str_eq(acc_json_str(o, "s"), "text");
+    cr_assert_null(acc_json_str(o, "n"));
+    cr_assert_null(acc_json_str(o, "missing"));
+    cr_assert_null(acc_json_str(NULL, "s"));
+    cr_assert_eq(acc_json_num(o, "n", -1), 2.5);
+    cr_assert_eq(acc_json_num(o, "s", -1), -1);
+    cr_assert_eq(acc_json_num(o, "z", 7), 7);
+    cJSON_Delete(o);
+}

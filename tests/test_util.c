@@ -325,3 +325,13 @@ Test(util, xml_escape_writes_references_and_replaces_what_xml_cannot_hold)
     fclose(f);
     cr_assert_str_eq(buf, "a&lt;b&gt;&amp;&quot;c&#39;&#10;&#9;??d");
 }
+
+Test(util, fnv1a_gives_the_published_test_vectors)
+{
+    /* FNV-1a 64-bit test vectors of the FNV reference (Fowler, Noll, Vo) */
+    cr_assert_eq(acc_fnv1a(ACC_FNV1A_BASIS, "", 0), 0xcbf29ce484222325ull);
+    cr_assert_eq(acc_fnv1a(ACC_FNV1A_BASIS, "a", 1), 0xaf63dc4c8601ec8cull);
+    cr_assert_eq(acc_fnv1a(ACC_FNV1A_BASIS, "foobar", 6), 0x85944171f73967e8ull);
+    /* extending by parts is hashing the whole */
+    cr_assert_eq(acc_fnv1a(acc_fnv1a(ACC_FNV1A_BASIS, "foo", 3), "bar", 3), 0x85944171f73967e8ull);
+}
