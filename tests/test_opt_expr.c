@@ -327,9 +327,10 @@ Test(opt_expr, interval_bounds_contain_every_value_of_the_allowed_choices)
 Test(opt_expr, interval_bounds_do_not_depend_on_the_calls_before)
 {
     /* opt_e_bounds keeps the bounds of its tables for the allowed values
-     * of the last call: a sequence of calls that change one dimension at a
-     * time, repeat, and come back must give exactly what a fresh
-     * expression gives for each call */
+     * of the last call, and the nodes to compute again per set of changed
+     * dimensions: a sequence of calls that change one or two dimensions at
+     * a time, repeat, come back, and add nodes between calls must give
+     * exactly what a fresh expression gives for each call */
     enum { N = 60 };
     int nodes[N];
     acc_rng r;
@@ -347,18 +348,39 @@ Test(opt_expr, interval_bounds_do_not_depend_on_the_calls_before)
             for (int i = 0; i < dom[d]; i++)
                 rows[d][i] = 1;
         }
+        int added = 0; /* nodes added to e after random_store's */
         for (int call = 0; call < 40; call++) {
-            if (call % 4 != 3) { /* every fourth call repeats the one before */
+            /* every fourth call repeats the one before, every fifth other
+             * one changes two dimensions */
+            for (int change = 0; call % 4 != 3 && change < 1 + (call % 5 == 4); change++) {
                 int d = (int)(acc_rng_next(&r) % NDIMS), any = 0;
                 for (int i = 0; i < dom[d]; i++)
                     any |= rows[d][i] = (char)(acc_rng_next(&r) % 2);
                 if (!any)
                     rows[d][acc_rng_next(&r) % (uint64_t)dom[d]] = 1;
             }
+            if (call == 20 || call == 30) { /* a node more, after calls */
+                opt_e_add(e, nodes[call % N], nodes[(call * 7) % N]);
+                added++;
+                count = opt_e_count(e);
+                lo = realloc(lo, (size_t)count * sizeof(uint64_t));
+                hi = realloc(hi, (size_t)count * sizeof(uint64_t));
+                lo1 = realloc(lo1, (size_t)count * sizeof(uint64_t));
+                hi1 = realloc(hi1, (size_t)count * sizeof(uint64_t));
+            }
             opt_e_bounds(e, allowed, lo, hi);
             opt_expr *fresh = random_store(seed, (1ull << 20) - 1, nodes, N);
+            for (int a = 0; a < added; a++) {
+                const int c = a == 0 ? 20 : 30;
+                opt_e_add(fresh, nodes[c % N], nodes[(c * 7) % N]);
+            }
             opt_e_bounds(fresh, allowed, lo1, hi1);
             opt_expr_free(fresh);
+            for (int k = 0; k < count; k++) {
+                uint64_t l, h;
+                opt_e_bound_of(e, k, &l, &h);
+                cr_assert(l == lo[k] && h == hi[k], "node %d: the one-node reader differs", k);
+            }
             for (int k = 0; k < count; k++)
                 cr_assert(lo[k] == lo1[k] && hi[k] == hi1[k],
                           "seed %llu, call %d, node %d: [%llu, %llu], fresh [%llu, %llu]",

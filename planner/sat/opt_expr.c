@@ -65,7 +65,15 @@ typedef struct bcache {
     uint64_t *lo, *hi; /* every node's bounds at the last call */
     int nodes;         /* how many of them hold (nodes added since: 0) */
     int cap;
+    /* per set of changed dimensions (a bit mask, when there are at most
+     * BC_MASK_DIMS dimensions): the nodes that depend on one of them, in
+     * index order, -1 after the last; built when first needed, for the
+     * nodes there were then (dep_count) */
+    int **dep;
+    int dep_count;
 } bcache;
+
+#define BC_MASK_DIMS 12
 
 typedef struct enode {
     int op;
@@ -136,6 +144,10 @@ void opt_expr_free(opt_expr *e)
         free(e->bc->mask[d]);
         free(e->bc->list[d]);
     }
+    if (e->bc->dep)
+        for (uint32_t m = 0; m < 1u << e->ndims; m++)
+            free(e->bc->dep[m]);
+    free(e->bc->dep);
     free(e->bc->mask);
     free(e->bc->list);
     free(e->bc->n);
@@ -454,6 +466,38 @@ static uint32_t bcache_update(const opt_expr *e, char *const *allowed)
     return changed;
 }
 
+/* The nodes that depend on a dimension of the set `changed`, in index
+ * order, ending with -1 (NULL when there are too many dimensions for a
+ * list per set: the caller then tests every node). */
+static const int *bcache_deps(const opt_expr *e, uint32_t changed)
+{
+    bcache *c = e->bc;
+    if (e->ndims > BC_MASK_DIMS)
+        return NULL;
+    if (c->dep && c->dep_count != e->count) { /* nodes were added: lists again */
+        for (uint32_t m = 0; m < 1u << e->ndims; m++) {
+            free(c->dep[m]);
+            c->dep[m] = NULL;
+        }
+    }
+    if (!c->dep)
+        c->dep = acc_calloc((size_t)1 << e->ndims, sizeof(int *));
+    c->dep_count = e->count;
+    if (!c->dep[changed]) {
+        int n = 0;
+        for (int i = 0; i < e->count; i++)
+            n += (e->n[i].deps & changed) != 0;
+        int *l = acc_malloc(((size_t)n + 1) * sizeof(int));
+        n = 0;
+        for (int i = 0; i < e->count; i++)
+            if (e->n[i].deps & changed)
+                l[n++] = i;
+        l[n] = -1;
+        c->dep[changed] = l;
+    }
+    return c->dep[changed];
+}
+
 /* Least and largest entry of a table (one- or two-dimensional) over the
  * allowed values: O(1) when they are those its cache was computed for,
  * else O(allowed a) or O(allowed a x allowed b). */
@@ -496,7 +540,7 @@ static void table_bounds(const opt_expr *e, const enode *nd, uint64_t *lo, uint6
 
 void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo_out, uint64_t *hi_out)
 {
-    ACC_REQUIRE(e != NULL && allowed != NULL && lo_out != NULL && hi_out != NULL);
+    ACC_REQUIRE(e != NULL && allowed != NULL);
     bcache *c = e->bc;
     const uint32_t changed = bcache_update(e, allowed);
     if (c->cap < e->count) {
@@ -510,10 +554,19 @@ void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo_out, uin
      * added since) */
     const int all = c->nodes != e->count;
     uint64_t *lo = c->lo, *hi = c->hi;
+    const int *todo = all || !changed ? NULL : bcache_deps(e, changed);
     /* nodes are created after their operands: one pass in index order */
-    for (int i = 0; i < e->count; i++) {
+    for (int k = 0;; k++) {
+        int i = k;
+        if (todo) {
+            i = todo[k];
+            if (i < 0)
+                break;
+        } else if (i >= e->count || (!all && !changed)) {
+            break;
+        }
         const enode *nd = &e->n[i];
-        if (!all && !(nd->deps & changed))
+        if (!todo && !all && !(nd->deps & changed))
             continue;
         uint64_t l = 0, h = 0;
         switch (nd->op) {
@@ -579,8 +632,18 @@ void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo_out, uin
         hi[i] = h;
     }
     c->nodes = e->count;
-    memcpy(lo_out, lo, (size_t)e->count * sizeof(uint64_t));
-    memcpy(hi_out, hi, (size_t)e->count * sizeof(uint64_t));
+    if (lo_out)
+        memcpy(lo_out, lo, (size_t)e->count * sizeof(uint64_t));
+    if (hi_out)
+        memcpy(hi_out, hi, (size_t)e->count * sizeof(uint64_t));
+}
+
+void opt_e_bound_of(const opt_expr *e, int node, uint64_t *lo, uint64_t *hi)
+{
+    check_node(e, node);
+    ACC_REQUIRE(e->bc->nodes == e->count && lo != NULL && hi != NULL);
+    *lo = e->bc->lo[node];
+    *hi = e->bc->hi[node];
 }
 
 void opt_e_eval_all(const opt_expr *e, const int *idx, uint64_t *v)

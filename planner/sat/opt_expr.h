@@ -61,6 +61,9 @@ void opt_e_eval_all(const opt_expr *e, const int *idx, uint64_t *vals);
  * table only over those values; the result equals a fresh computation. */
 int opt_e_count(const opt_expr *e);
 void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo, uint64_t *hi);
+/* The bounds of one node at the last opt_e_bounds call (whose lo and hi
+ * may then be NULL: the search reads a few nodes, not every one). */
+void opt_e_bound_of(const opt_expr *e, int node, uint64_t *lo, uint64_t *hi);
 
 /* CNF encoding.  lits[d][i] is the literal that is true exactly when
  * dimension d takes index i (exactly one per dimension must hold; the caller

@@ -55,7 +55,7 @@ typedef struct search {
     int *x[OPT_DIMS];     /* one-hot literals; OPT_FALSE for values outside the space */
     int *lit[OPT_DIMS];   /* one-hot literals of every value */
     char *live[OPT_DIMS]; /* values not ruled out (unit clauses hold for the others) */
-    uint64_t *lo, *hi;    /* interval bounds of every expression node */
+    uint64_t *lo;         /* every expression node's value at one choice */
     int tbits[64];
     int tw;
     const int *lbits; /* the lower bound's bits (owned by enc) */
@@ -137,6 +137,18 @@ static void encode_dims(search *S)
  * 0, or -1 when some dimension has no value left (no member has a lower
  * bound <= T).  The values ruled out are implied by the formula for T: unit
  * clauses or assumptions of them are redundant. */
+/* By interval reasoning with each dimension ranging over `allowed`: no
+ * member, or none with a lower bound <= T. */
+static int hopeless(search *S, char *const *allowed, int64_t T)
+{
+    const opt_space *sp = &S->sp;
+    uint64_t ok_lo, ok_hi, lb_lo, lb_hi;
+    opt_e_bounds(sp->e, allowed, NULL, NULL);
+    opt_e_bound_of(sp->e, sp->ok, &ok_lo, &ok_hi);
+    opt_e_bound_of(sp->e, sp->lb, &lb_lo, &lb_hi);
+    return ok_hi == 0 || (int64_t)lb_lo > T;
+}
+
 static int prune(search *S, int64_t T, char **allowed)
 {
     const opt_space *sp = &S->sp;
@@ -157,9 +169,9 @@ static int prune(search *S, int64_t T, char **allowed)
                 if (!row[i])
                     continue;
                 single[i] = 1;
-                opt_e_bounds(sp->e, allowed, S->lo, S->hi);
+                const int out = hopeless(S, allowed, T);
                 single[i] = 0;
-                if (S->hi[sp->ok] == 0 || (int64_t)S->lo[sp->lb] > T) {
+                if (out) {
                     row[i] = 0;
                     changed = 1;
                 } else {
@@ -551,11 +563,10 @@ static void sweep_dfs(sweep_state *w, int k)
             continue;
         w->v[d] = i;
         w->one[d][i] = 1;
-        int hopeless = 0;
+        int out = 0;
         if (k < OPT_DIMS - 1) { /* the last level is exact */
-            opt_e_bounds(S->sp.e, w->allowed, S->lo, S->hi);
-            hopeless = S->hi[S->sp.ok] == 0 || (int64_t)S->lo[S->sp.lb] > w->T;
-            if (hopeless && k <= SWEEP_CLAUSE_LEVEL) {
+            out = hopeless(S, w->allowed, w->T);
+            if (out && k <= SWEEP_CLAUSE_LEVEL) {
                 /* no member with these values has a bound <= T (nor <= any
                  * later T): a clause the encoding implies, which spares the
                  * solver finding it */
@@ -565,7 +576,7 @@ static void sweep_dfs(sweep_state *w, int k)
                 add_implied_clause(S, cl, k + 1);
             }
         }
-        if (!hopeless)
+        if (!out)
             sweep_dfs(w, k + 1);
         w->one[d][i] = 0;
     }
@@ -789,7 +800,6 @@ static void search_free(search *S)
         free(S->live[d]);
     }
     free(S->lo);
-    free(S->hi);
     free(S->units);
     free(S->ng);
     free(S->ng_hash);
@@ -841,7 +851,6 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
     /* values of no member, or of none that could beat the best: ruled out
      * from the start (implied unit clauses) */
     S.lo = acc_malloc((size_t)opt_e_count(S.sp.e) * sizeof(uint64_t));
-    S.hi = acc_malloc((size_t)opt_e_count(S.sp.e) * sizeof(uint64_t));
     for (int d = 0; d < OPT_DIMS; d++) {
         S.live[d] = acc_malloc((size_t)S.sp.dom[d]);
         for (int i = 0; i < S.sp.dom[d]; i++)
