@@ -464,6 +464,7 @@ Test(proofcheck, the_certificate_fixes_t_below_the_claim_and_its_nogoods_are_the
         "tk", "th", "tw", "tc", "order", "act_buffers", "wgt_buffers", "out_buffers", "serial"};
     var_line *vars = NULL;
     int nvars = 0, listed = 0;
+    acc_tiling first_tiling = {0};
     acc_layer l;
     acc_config cfg;
     cr_assert_eq(acc_layer_lookup("lenet_2", &l, &e), 0, "%s", e.msg);
@@ -534,12 +535,81 @@ Test(proofcheck, the_certificate_fixes_t_below_the_claim_and_its_nogoods_are_the
         cr_assert_eq(model_run(&prog, &cfg, &tm, &e), 0, "%s", e.msg);
         cr_assert_eq(tm.makespan, rec, "%s re-times to %lld", line, (long long)tm.makespan);
         cr_assert_gt(rec, T, "%s is not above T", line);
+        if (listed == 0)
+            first_tiling = c.t;
         model_timing_free(&tm);
         acc_program_free(&prog);
         listed++;
     }
     fclose(nf);
     cr_assert_eq(listed, nogoods, "every nogood clause has its line");
+
+    /* the implied clauses exclude no member whose lower bound is <= T (the
+     * encoding excludes none of them either: they are what the nogoods
+     * exclude), with the literals of the certificate's own value list:
+     * every tiling with order kyx, two buffers of each kind and overlap,
+     * and every order, buffer count and mode with the nogoods' first
+     * tiling */
+    int checked = 0;
+    const int first_k = f.clauses - tw - nogoods - units;
+    for (int pass = 0; pass < 2; pass++) {
+        for (long long n = 0;; n++) {
+            opt_choice c;
+            memset(&c, 0, sizeof(c));
+            if (pass == 0) { /* tk, th, tw, tc over 1..max */
+                long long r = n;
+                const int mx[4] = {sh.Kg, sh.OH, sh.OW, sh.Cg};
+                int v[4];
+                for (int d = 0; d < 4; d++) {
+                    v[d] = (int)(r % mx[d]) + 1;
+                    r /= mx[d];
+                }
+                if (r)
+                    break;
+                c.t.tk = v[0], c.t.th = v[1], c.t.tw = v[2], c.t.tc = v[3];
+                c.order = 0;
+                c.buffers[0] = c.buffers[1] = c.buffers[2] = 2;
+            } else {
+                long long r = n;
+                c.order = (int)(r % OPT_ORDER_COUNT);
+                r /= OPT_ORDER_COUNT;
+                for (int b = 0; b < 3; b++) {
+                    c.buffers[b] = (int)(r % 4) + 1;
+                    r /= 4;
+                }
+                c.serial = (int)(r % 2);
+                if (r / 2)
+                    break;
+                c.t = first_tiling;
+            }
+            int idx[OPT_DIMS];
+            if (opt_space_index(&sp, &c, idx) != 0 || !opt_space_member(&sp, idx) ||
+                (long long)opt_space_eval(&sp, sp.lb, idx) > T)
+                continue;
+            const int value[OPT_DIMS] = {c.t.tk,       c.t.th,       c.t.tw,       c.t.tc,  c.order,
+                                         c.buffers[0], c.buffers[1], c.buffers[2], c.serial};
+            for (int k = first_k; k < first_k + units; k++) {
+                int sat = 0;
+                for (int i = 0; i < size[k] && !sat; i++) {
+                    const int lit = clause[k][i], var = abs(lit);
+                    for (int q = 0; q < nvars && !sat; q++)
+                        if (vars[q].lit == var || vars[q].lit == -var) {
+                            /* the literal of this value: true when chosen */
+                            const int chosen = value[vars[q].dim] == vars[q].value;
+                            const int truth = vars[q].lit == var ? chosen : !chosen;
+                            sat = lit > 0 ? truth : !truth;
+                        }
+                }
+                cr_assert(sat,
+                          "implied clause %d excludes the member %d %d %d %d order %d buffers "
+                          "%d/%d/%d serial %d, whose lower bound is <= T",
+                          k + 1, value[0], value[1], value[2], value[3], value[4], value[5],
+                          value[6], value[7], value[8]);
+            }
+            checked++;
+        }
+    }
+    cr_assert_gt(checked, 0, "members with a lower bound <= T were checked");
 
     /* the implied clauses (interval reasoning) are not needed: without them
      * the query is still unsatisfiable, for a fresh CaDiCaL and by a proof

@@ -48,18 +48,24 @@ typedef struct nogood {
     int64_t lb;    /* the point's lower bound (<= bound) */
 } nogood;
 
-typedef struct search {
-    opt_space sp;
+/* The CNF of "a member of the space with lower bound <= T", T's bits
+ * variables. */
+typedef struct formula {
     opt_cnf *f;
     opt_e_encoder *enc;
-    int *x[OPT_DIMS];     /* one-hot literals; OPT_FALSE for values outside the space */
-    int *lit[OPT_DIMS];   /* one-hot literals of every value */
-    char *live[OPT_DIMS]; /* values not ruled out (unit clauses hold for the others) */
-    uint64_t *lo;         /* every expression node's value at one choice */
+    int *x[OPT_DIMS];   /* one-hot literals; OPT_FALSE for the values not encoded */
+    int *lit[OPT_DIMS]; /* one-hot literals of every value */
     int tbits[64];
     int tw;
     const int *lbits; /* the lower bound's bits (owned by enc) */
-    int64_t held;     /* the least T whose clauses "bound <= T" the solver holds; -1 none */
+} formula;
+
+typedef struct search {
+    opt_space sp;
+    formula F;            /* the search's: the values live when it starts */
+    char *live[OPT_DIMS]; /* values not ruled out (unit clauses hold for the others) */
+    uint64_t *lo;         /* every expression node's value at one choice */
+    int64_t held;         /* the least T whose clauses "bound <= T" the solver holds; -1 none */
     CCaDiCaL *s;
     size_t fed;
     int64_t budget;    /* work units (conflicts + timed schedules); <= 0: none */
@@ -102,11 +108,17 @@ static void learn_cb(void *state, int *clause)
 
 /* ----------------------------------------------------------------- encoding */
 
-static void encode_dims(search *S)
+/* Builds F for the space sp: every value of each dimension has its one-hot
+ * literal; the values outside the space get a unit clause, and so do those
+ * `live` (may be NULL) rules out, whose table entries are then not encoded
+ * either (a smaller formula: the tables' constant bits fold away).  F's
+ * formula holds for a choice and a T exactly when the choice is a member
+ * whose lower bound is <= T (and, with `live`, whose values are live). */
+static void formula_build(formula *F, const opt_space *sp, char *const *live)
 {
-    opt_cnf *f = S->f;
+    opt_cnf *f = F->f = opt_cnf_new();
     for (int d = 0; d < OPT_DIMS; d++) {
-        const int n = S->sp.dom[d];
+        const int n = sp->dom[d];
         int *o = acc_malloc((size_t)(n + 1) * sizeof(int)); /* o[i] = [index >= i] */
         o[0] = OPT_TRUE;
         o[n] = OPT_FALSE;
@@ -115,18 +127,37 @@ static void encode_dims(search *S)
             if (i > 1)
                 opt_cnf_clause2(f, -o[i], o[i - 1]);
         }
-        S->x[d] = acc_malloc((size_t)n * sizeof(int));
-        S->lit[d] = acc_malloc((size_t)n * sizeof(int));
+        F->x[d] = acc_malloc((size_t)n * sizeof(int));
+        F->lit[d] = acc_malloc((size_t)n * sizeof(int));
         for (int i = 0; i < n; i++) {
             int x = opt_and(f, o[i], -o[i + 1]);
-            S->lit[d][i] = x;
-            if (S->sp.excluded[d][i] != OPT_X_OK) { /* not in the space */
+            F->lit[d][i] = x;
+            if (sp->excluded[d][i] != OPT_X_OK || (live && !live[d][i])) {
                 opt_cnf_clause(f, (const int[]){-x}, 1);
                 x = OPT_FALSE;
             }
-            S->x[d][i] = x;
+            F->x[d][i] = x;
         }
         free(o);
+    }
+    F->enc = opt_e_encoder_new(sp->e, f, F->x);
+    int w;
+    const int *ok = opt_e_encode(F->enc, sp->ok, &w);
+    opt_cnf_clause(f, ok, 1);
+    F->lbits = opt_e_encode(F->enc, sp->lb, &F->tw);
+    for (int j = 0; j < F->tw; j++)
+        F->tbits[j] = opt_cnf_var(f);
+    int le = opt_bv_ule(f, F->lbits, F->tbits, F->tw);
+    opt_cnf_clause(f, &le, 1);
+}
+
+static void formula_free(formula *F)
+{
+    opt_e_encoder_free(F->enc);
+    opt_cnf_free(F->f);
+    for (int d = 0; d < OPT_DIMS; d++) {
+        free(F->x[d]);
+        free(F->lit[d]);
     }
 }
 
@@ -191,7 +222,7 @@ static int prune(search *S, int64_t T, char **allowed)
 static void feed(search *S)
 {
     size_t n;
-    const int *lits = opt_cnf_lits(S->f, &n);
+    const int *lits = opt_cnf_lits(S->F.f, &n);
     for (size_t i = S->fed; i < n; i++)
         ccadical_add(S->s, lits[i]);
     S->fed = n;
@@ -225,20 +256,11 @@ static void add_implied(search *S, int lit)
 
 static void encode(search *S)
 {
-    S->f = opt_cnf_new();
-    encode_dims(S);
-    S->enc = opt_e_encoder_new(S->sp.e, S->f, S->x);
-    int w;
-    const int *ok = opt_e_encode(S->enc, S->sp.ok, &w);
-    opt_cnf_clause(S->f, ok, 1);
-    const int *lb = opt_e_encode(S->enc, S->sp.lb, &w);
-    S->tw = w;
-    S->lbits = lb;
+    /* the values ruled out before the search are not encoded: their unit
+     * clauses are the implied ones below (the certificate encodes them,
+     * write_certificate) */
+    formula_build(&S->F, &S->sp, S->live);
     S->held = -1;
-    for (int j = 0; j < w; j++)
-        S->tbits[j] = opt_cnf_var(S->f);
-    int le = opt_bv_ule(S->f, lb, S->tbits, w);
-    opt_cnf_clause(S->f, &le, 1);
     S->s = ccadical_init();
     /* no inprocessing between incremental calls: on these formulas it costs
      * more than it saves (measured on ResNet-18) */
@@ -250,7 +272,7 @@ static void encode(search *S)
     for (int d = 0; d < OPT_DIMS; d++)
         for (int i = 0; i < S->sp.dom[d]; i++)
             if (!S->live[d][i] && S->sp.excluded[d][i] == OPT_X_OK)
-                add_implied(S, -S->lit[d][i]);
+                add_implied(S, -S->F.lit[d][i]);
 }
 
 /* Gives the solver "lower bound <= T" over the bound's bits and the
@@ -264,13 +286,13 @@ static void hold_bound(search *S, int64_t T)
     ACC_REQUIRE(T >= 0 && (S->held < 0 || T <= S->held));
     if (S->held == T)
         return;
-    for (int i = 0; i < S->tw; i++) {
+    for (int i = 0; i < S->F.tw; i++) {
         if (((uint64_t)T >> i) & 1)
             continue;
-        ccadical_add(S->s, -S->lbits[i]);
-        for (int j = i + 1; j < S->tw; j++)
+        ccadical_add(S->s, -S->F.lbits[i]);
+        for (int j = i + 1; j < S->F.tw; j++)
             if (((uint64_t)T >> j) & 1)
-                ccadical_add(S->s, -S->lbits[j]);
+                ccadical_add(S->s, -S->F.lbits[j]);
         ccadical_add(S->s, 0);
     }
     S->held = T;
@@ -288,7 +310,7 @@ static int solve_at(search *S, int64_t T, char *const *allowed)
     for (int d = 0; allowed && d < OPT_DIMS; d++)
         for (int i = 0; i < S->sp.dom[d]; i++)
             if (S->live[d][i] && !allowed[d][i])
-                ccadical_assume(S->s, -S->lit[d][i]);
+                ccadical_assume(S->s, -S->F.lit[d][i]);
     S->res->sat_calls++;
     const int64_t c0 = S->conflicts;
     int r = ccadical_solve(S->s);
@@ -307,7 +329,7 @@ static void model_choice(search *S, int *idx)
     for (int d = 0; d < OPT_DIMS; d++) {
         idx[d] = -1;
         for (int i = 0; i < S->sp.dom[d] && idx[d] < 0; i++) {
-            int x = S->lit[d][i];
+            int x = S->F.lit[d][i];
             if (S->live[d][i] && ccadical_val(S->s, x) > 0) /* > 0: the literal is true */
                 idx[d] = i;
         }
@@ -351,7 +373,7 @@ static void hash_insert(search *S, int k)
 static void add_nogood(search *S, const int *idx, int64_t makespan, int64_t lb, int64_t T)
 {
     for (int d = 0; d < OPT_DIMS; d++)
-        ccadical_add(S->s, -S->lit[d][idx[d]]);
+        ccadical_add(S->s, -S->F.lit[d][idx[d]]);
     ccadical_add(S->s, 0);
     if (S->nng == S->cap_ng) {
         S->cap_ng = S->cap_ng ? 2 * S->cap_ng : 64;
@@ -481,7 +503,7 @@ static void narrow(search *S, int64_t T)
         for (int i = 0; i < S->sp.dom[d]; i++)
             if (S->live[d][i] && !allowed[d][i]) {
                 S->live[d][i] = 0;
-                add_implied(S, -S->lit[d][i]);
+                add_implied(S, -S->F.lit[d][i]);
             }
     live_free(allowed);
 }
@@ -572,7 +594,7 @@ static void sweep_dfs(sweep_state *w, int k)
                  * solver finding it */
                 int cl[OPT_DIMS];
                 for (int j = 0; j <= k; j++)
-                    cl[j] = -S->lit[sweep_dims[j]][w->v[sweep_dims[j]]];
+                    cl[j] = -S->F.lit[sweep_dims[j]][w->v[sweep_dims[j]]];
                 add_implied_clause(S, cl, k + 1);
             }
         }
@@ -657,20 +679,50 @@ static int phase_optimum(search *S, int *best, int64_t *best_ms, const acc_sat_o
 
 /* ------------------------------------------------------------------ export */
 
+/* The literal of the full formula C for a literal of the search's formula
+ * that is a value's one-hot literal or a constant (the implied clauses are
+ * made of them): by the value, through `val`, which maps each variable of
+ * the search's one-hot literals to d * 2^16 + i + 1. */
+static int cert_lit(const search *S, const formula *C, const int *val, int lit)
+{
+    const int v = lit < 0 ? -lit : lit;
+    if (v == OPT_TRUE)
+        return lit; /* the constant: variable 1 in both formulas */
+    ACC_REQUIRE(val[v] > 0);
+    const int d = (val[v] - 1) >> 16, i = (val[v] - 1) & 0xffff;
+    return S->F.lit[d][i] == lit ? C->lit[d][i] : -C->lit[d][i];
+}
+
 static int write_certificate(search *S, const char *path, int64_t T, acc_error *err)
 {
+    /* The certificate encodes every value of the space (the search's
+     * formula leaves out the values ruled out before it started, whose
+     * unit clauses are among the implied ones): the clauses over the
+     * search's one-hot literals are carried over value by value. */
+    formula C;
+    formula_build(&C, &S->sp, NULL);
+    int *val = acc_calloc((size_t)opt_cnf_vars(S->F.f) + 1, sizeof(int));
+    for (int d = 0; d < OPT_DIMS; d++) {
+        ACC_REQUIRE(S->sp.dom[d] <= 0xffff);
+        for (int i = 0; i < S->sp.dom[d]; i++) {
+            const int l = S->F.lit[d][i], v = l < 0 ? -l : l;
+            if (v != OPT_TRUE)
+                val[v] = (d << 16) + i + 1;
+        }
+    }
     /* after the encoding: the implied units, the nogoods, the bits of T */
-    size_t cap = S->units_len + (size_t)S->nng * (OPT_DIMS + 1) + 2 * (size_t)S->tw, n = 0;
+    size_t cap = S->units_len + (size_t)S->nng * (OPT_DIMS + 1) + 2 * (size_t)C.tw, n = 0;
     int *extra = acc_malloc(cap * sizeof(int));
     for (size_t k = 0; k < S->units_len; k++)
-        extra[n++] = S->units[k];
+        extra[n++] = S->units[k] ? cert_lit(S, &C, val, S->units[k]) : 0;
+    free(val);
     for (int k = 0; k < S->nng; k++) {
         for (int d = 0; d < OPT_DIMS; d++)
-            extra[n++] = -S->lit[d][S->ng[k].idx[d]];
+            extra[n++] = -C.lit[d][S->ng[k].idx[d]];
         extra[n++] = 0;
     }
-    for (int j = 0; j < S->tw; j++) {
-        extra[n++] = ((uint64_t)T >> j) & 1 ? S->tbits[j] : -S->tbits[j];
+    for (int j = 0; j < C.tw; j++) {
+        extra[n++] = ((uint64_t)T >> j) & 1 ? C.tbits[j] : -C.tbits[j];
         extra[n++] = 0;
     }
     char comment[2048];
@@ -684,13 +736,13 @@ static int write_certificate(search *S, const char *path, int64_t T, acc_error *
              "implies them, they only help), then the %d nogood\n"
              "clauses, then the %d unit clauses that fix T.  docs/planner.md explains it all.",
              path, ACC_SAT_VERSION, S->sp.layer.name, S->sp.cfg.name, (long long)T, path, S->nunits,
-             S->nng, S->tw);
+             S->nng, C.tw);
     /* both files are rendered in memory and written atomically */
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    int rc = f ? opt_cnf_write_dimacs(S->f, f, extra, n,
-                                      (size_t)S->nunits + (size_t)S->nng + (size_t)S->tw, comment)
+    int rc = f ? opt_cnf_write_dimacs(C.f, f, extra, n,
+                                      (size_t)S->nunits + (size_t)S->nng + (size_t)C.tw, comment)
                : -1;
     if (f && fclose(f) != 0)
         rc = -1;
@@ -698,8 +750,10 @@ static int write_certificate(search *S, const char *path, int64_t T, acc_error *
     if (rc == 0 && acc_write_file(path, text, len, NULL) != 0)
         rc = -1;
     free(text);
-    if (rc != 0)
+    if (rc != 0) {
+        formula_free(&C);
         return acc_fail(err, "%s: cannot write the DIMACS file", path);
+    }
 
     size_t pn = strlen(path) + 16;
     char *npath = acc_malloc(pn);
@@ -710,6 +764,7 @@ static int write_certificate(search *S, const char *path, int64_t T, acc_error *
     if (!f) {
         acc_fail(err, "%s: cannot write the nogood list", npath);
         free(npath);
+        formula_free(&C);
         return -1;
     }
     fprintf(f,
@@ -725,9 +780,9 @@ static int write_certificate(search *S, const char *path, int64_t T, acc_error *
         "tk", "th", "tw", "tc", "order", "act_buffers", "wgt_buffers", "out_buffers", "serial"};
     for (int d = 0; d < OPT_DIMS; d++)
         for (int i = 0; i < S->sp.dom[d]; i++)
-            if (S->x[d][i] != OPT_FALSE)
+            if (C.x[d][i] != OPT_FALSE)
                 fprintf(f, "# var %s %d %d\n", dims[d],
-                        d == OPT_D_ORDER || d == OPT_D_MODE ? i : i + 1, S->x[d][i]);
+                        d == OPT_D_ORDER || d == OPT_D_MODE ? i : i + 1, C.x[d][i]);
     fprintf(f, "# tk th tw tc order act_buffers wgt_buffers out_buffers serial makespan\n");
     for (int k = 0; k < S->nng; k++) {
         opt_choice c;
@@ -743,6 +798,7 @@ static int write_certificate(search *S, const char *path, int64_t T, acc_error *
     if (rc != 0)
         acc_fail(err, "%s: cannot write the nogood list", npath);
     free(npath);
+    formula_free(&C);
     return rc;
 }
 
@@ -792,13 +848,10 @@ static void search_free(search *S)
 {
     if (S->s)
         ccadical_release(S->s);
-    opt_e_encoder_free(S->enc);
-    opt_cnf_free(S->f);
-    for (int d = 0; d < OPT_DIMS; d++) {
-        free(S->x[d]);
-        free(S->lit[d]);
+    if (S->F.f)
+        formula_free(&S->F);
+    for (int d = 0; d < OPT_DIMS; d++)
         free(S->live[d]);
-    }
     free(S->lo);
     free(S->units);
     free(S->ng);
@@ -862,8 +915,8 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
         for (int i = 0; i < S.sp.dom[d]; i++)
             live += S.live[d][i];
     encode(&S);
-    res->vars = opt_cnf_vars(S.f);
-    res->clauses = opt_cnf_clauses(S.f);
+    res->vars = opt_cnf_vars(S.F.f);
+    res->clauses = opt_cnf_clauses(S.F.f);
     log_line(opt,
              "sat: %d variables, %llu clauses; baselines' best makespan %lld; %d tile sizes "
              "could beat it%s (%.2f s)\n",
@@ -892,8 +945,8 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
         rc = write_certificate(&S, opt->dimacs_path, best_ms - 1, err);
         res->dimacs_written = rc == 0;
     }
-    res->clauses = opt_cnf_clauses(S.f) + (uint64_t)S.nunits + (uint64_t)S.nng;
-    res->vars = opt_cnf_vars(S.f);
+    res->clauses = opt_cnf_clauses(S.F.f) + (uint64_t)S.nunits + (uint64_t)S.nng;
+    res->vars = opt_cnf_vars(S.F.f);
     search_free(&S);
     res->conflicts = S.conflicts;
     res->work = work(&S);
