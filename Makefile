@@ -71,7 +71,7 @@ TESTS := $(patsubst tests/%.c,$(B)/test/%,$(TEST_SRC))
 
 DEPS_OK := $(B)/.deps-ok
 
-.PHONY: all help deps tools hdr-check rtl-test rtl-xrand-test rtl-random-test wave-test test unit-test catalog-test cosim plan layers lint lint-c format format-check bench clean
+.PHONY: all help deps tools hdr-check rtl-test rtl-xrand-test rtl-fast-test rtl-random-test wave-test test unit-test catalog-test cosim plan layers lint lint-c format format-check bench clean
 all: tools
 
 help:
@@ -83,7 +83,7 @@ help:
 	@echo "  make regress [MATRIX=smoke|default|file.ini] [JOBS=n] [ENGINE=local|slurm] [FORCE=1] [OUT=dir]"
 	@echo "                          a regression matrix: every job a cosim run; merged.json, junit.xml"
 	@echo "                          and a table under build/regress/<matrix>/ (docs/regress.md)"
-	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-random-test wave-test systemc-test"
+	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-fast-test rtl-random-test wave-test systemc-test"
 	@echo "Tools"
 	@echo "  make plan LAYER=..      the planner: build/plan/<layer>.sched and .json [PLAN_BUDGET=n]"
 	@echo "             [CHECK=1]    and the certificate (.cnf), its DRAT proof, checked by proofcheck"
@@ -101,6 +101,7 @@ help:
 	@echo "  make catalog-test       every layer of every network: validator, iss, golden"
 	@echo "  make rtl-test           RTL tests through the rtl backend (small, default, wide, tall)"
 	@echo "  make rtl-xrand-test     RTL tests of small with random initial state and X, three seeds"
+	@echo "  make rtl-fast-test      the simulator without assertions (network runs) equal to the asserting one (small)"
 	@echo "  make rtl-random-test    RTL tests on a random legal configuration [RANDOM_RTL_SEED=1]"
 	@echo "  make wave-test          waveforms of the traced simulator (small): their windows, closed when a run ends, none when it is killed"
 	@echo "  make systemc-test       the systemc backend against the rtl backend (small, default)"
@@ -217,6 +218,13 @@ rtl-xrand-test: $(B)/rtl/small-xrand/test_rtl
 	  ACC_CONFIGS_DIR=configs LABEL="rtl-xrand seed $$s" TOTALS=$(B)/test-totals \
 	  bash mk/run-tests.sh $< || rc=1; done; exit $$rc
 
+# The -fast build (no assertions), which network runs use, against the
+# asserting build: the same runs, every schedule, output byte and
+# instruction's cycles equal (mk/fast-test.sh; docs/rtl.md "Simulation
+# speed").  On the small configuration.
+rtl-fast-test: $(B)/rtl/small/cosim $(B)/rtl/small-fast/cosim
+	$(Q)ACC_LAYERS_DIR=layers TOTALS=$(B)/test-totals bash mk/fast-test.sh $^ small $(B)/test-out/rtl-fast
+
 # One random legal configuration through the RTL: a small array (rows and
 # columns 1..8, drawn apart), any bank count and bus width the constraints of
 # docs/config.md allow, 8..16 KiB, latencies 1..64, drawn by awk from
@@ -272,7 +280,7 @@ wave-test: $(B)/rtl/test_wave $(WAVE_TEST_SIM)
 # The closing line sums every Criterion binary that ran.
 test:
 	$(Q)rm -f $(B)/test-totals
-	$(Q)$(MAKE) --no-print-directory hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-random-test wave-test systemc-test; rc=$$?; \
+	$(Q)$(MAKE) --no-print-directory hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-fast-test rtl-random-test wave-test systemc-test; rc=$$?; \
 	  awk '{p += $$1; f += $$2} END {printf "%d passed, %d failed\n", p, f}' $(B)/test-totals 2>/dev/null; \
 	  exit $$rc
 
@@ -351,6 +359,10 @@ ifeq ($(BACKEND),iss)
 COSIM_BIN := $(B)/bin/cosim
 else ifeq ($(BACKEND),systemc)
 COSIM_BIN := $(B)/sc/$(CFG_NAME)/cosim
+else ifneq ($(NET),)
+# A network runs on the simulator without assertions (mk/rtl.mk, -fast),
+# which rtl-fast-test shows equal to the asserting one.
+COSIM_BIN := $(B)/rtl/$(CFG_NAME)-fast/cosim
 else
 COSIM_BIN := $(B)/rtl/$(CFG_NAME)/cosim
 endif

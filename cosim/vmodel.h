@@ -6,6 +6,8 @@
  * One clock cycle, as the harness drives it (inputs change away from the
  * active edge):
  *   acc_vm_set(m, &in)    apply this cycle's inputs with the clock low, settle
+ *                         (nothing to evaluate when they equal the inputs
+ *                         of the edge just evaluated: vmodel.cpp)
  *   acc_vm_get(m, &out)   read this cycle's outputs
  *   acc_vm_clock(m)       rising edge (registers update), then clock low */
 #ifndef ACC_COSIM_VMODEL_H

@@ -6,7 +6,10 @@
 # build/rtl/<config>-trace/cosim the same with FST waveform support;
 # build/rtl/<config>-xrand/ the same with randomised initial values and X
 # assignments (--x-initial unique --x-assign unique), whose run-time seed
-# comes from ACC_VM_PLUSARGS (docs/cosim.md, "X-safety").
+# comes from ACC_VM_PLUSARGS (docs/cosim.md, "X-safety");
+# build/rtl/<config>-fast/ the same without the assertions (no --assert),
+# for network runs (make cosim NET=...; rtl-fast-test shows it equal to the
+# asserting build, docs/rtl.md "Simulation speed").
 VERILATOR ?= verilator
 # RTL_DIR: the RTL read (make bench builds an earlier commit's rtl/ beside
 # this one to measure the simulation speed side by side).
@@ -24,6 +27,9 @@ VFLAGS := --cc -O3 --assert -Wno-fatal -Werror-USERERROR -I$(RTL_DIR) \
 # code, run once) at -O0 for build time.  docs/rtl.md, "Simulation speed".
 VOPT_FAST ?= -O2
 VMAKEFLAGS = OPT_FAST='$(VOPT_FAST)' OPT_GLOBAL='$(VOPT_FAST)' OPT_SLOW=-O0
+# The model is generated, its evaluation loop edited by mk/vl-edge-ico.sh
+# (the rising edge skips the input-driven logic, docs/rtl.md "Simulation
+# speed"), then compiled by Verilator's makefile.
 # Jobs of the Verilator build (its make of the model's C++): every core.
 VJOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # X handling: the normal and traced builds start from zeros; the -xrand
@@ -40,7 +46,8 @@ SHIPPED_CONFIGS := $(basename $(notdir $(wildcard configs/*.ini)))
 CFG_NAME := $(basename $(notdir $(CONFIG)))
 cfg_file = $(if $(filter $(1),$(SHIPPED_CONFIGS)),configs/$(1).ini,$(CONFIG))
 
-# $(1) = build directory name, $(2) = config file, $(3) = extra Verilator flags, $(4) = extra C++ flags
+# $(1) = build directory name, $(2) = config file, $(3) = extra Verilator flags, $(4) = extra C++ flags,
+# $(5) = VFLAGS left out (the -fast builds: --assert)
 define RTL_RULES
 # params.mk is rewritten only when its content changes, so relinking the
 # vparams tool does not re-run Verilator.
@@ -51,13 +58,15 @@ $(B)/rtl/$(1)/params.mk: $(2) $(B)/bin/vparams
 	$$(Q)if cmp -s $$@.new $$@; then rm $$@.new; \
 	  else mv $$@.new $$@; fi
 
-$(B)/rtl/$(1)/obj/Vacc_top__ALL.a: $(RTL_DEPS) $(B)/rtl/$(1)/params.mk cosim/vmodel_print.h
+$(B)/rtl/$(1)/obj/Vacc_top__ALL.a: $(RTL_DEPS) $(B)/rtl/$(1)/params.mk cosim/vmodel_print.h mk/vl-edge-ico.sh
 	$$(call msg,VERILATE,$(1))
 	$$(Q)rm -rf $$(@D)
-	+$$(Q)$$(VERILATOR) $$(VFLAGS) $(3) $$$$(sed -n 's/^VPARAMS := //p' $(B)/rtl/$(1)/params.mk) \
-	  --Mdir $$(@D) --build -j $$(VJOBS) -MAKEFLAGS "$$(VMAKEFLAGS)" \
-	  -CFLAGS "$$(VCFLAGS) $$(VM_PRINT_CFLAGS)" $$(RTL_SRC) \
+	$$(Q)$$(VERILATOR) $$(filter-out $(5),$$(VFLAGS)) $(3) $$$$(sed -n 's/^VPARAMS := //p' $(B)/rtl/$(1)/params.mk) \
+	  --Mdir $$(@D) -CFLAGS "$$(VCFLAGS) $$(VM_PRINT_CFLAGS)" $$(RTL_SRC) \
 	  > $(B)/rtl/$(1)/verilator.log 2>&1 \
+	  || { tail -40 $(B)/rtl/$(1)/verilator.log; exit 1; }
+	$$(Q)bash mk/vl-edge-ico.sh $$(@D)
+	+$$(Q)$$(MAKE) -C $$(@D) -f Vacc_top.mk -j $$(VJOBS) $$(VMAKEFLAGS) >> $(B)/rtl/$(1)/verilator.log 2>&1 \
 	  || { tail -40 $(B)/rtl/$(1)/verilator.log; exit 1; }
 	$$(Q)$$(MAKE) -s -C $$(@D) -f Vacc_top.mk $$(VMAKEFLAGS) verilated.o verilated_threads.o \
 	  $(if $(findstring trace,$(1)),verilated_fst_c.o) >> $(B)/rtl/$(1)/verilator.log 2>&1
@@ -95,10 +104,12 @@ TRACE_VFLAGS := --trace-fst --trace-structs --timescale-override 1ns/100ps $(X_F
 $(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c),configs/$(c).ini,$(X_FAST_VFLAGS),)))
 $(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c)-trace,configs/$(c).ini,$(TRACE_VFLAGS),-DACC_VM_TRACE)))
 $(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c)-xrand,configs/$(c).ini,$(X_RAND_VFLAGS),)))
+$(foreach c,$(SHIPPED_CONFIGS),$(eval $(call RTL_RULES,$(c)-fast,configs/$(c).ini,$(X_FAST_VFLAGS),,--assert)))
 ifeq ($(filter $(CFG_NAME),$(SHIPPED_CONFIGS)),)
 $(eval $(call RTL_RULES,$(CFG_NAME),$(CONFIG),$(X_FAST_VFLAGS),))
 $(eval $(call RTL_RULES,$(CFG_NAME)-trace,$(CONFIG),$(TRACE_VFLAGS),-DACC_VM_TRACE))
 $(eval $(call RTL_RULES,$(CFG_NAME)-xrand,$(CONFIG),$(X_RAND_VFLAGS),))
+$(eval $(call RTL_RULES,$(CFG_NAME)-fast,$(CONFIG),$(X_FAST_VFLAGS),,--assert))
 endif
 
 .PHONY: rtl-sim
