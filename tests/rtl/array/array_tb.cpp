@@ -27,7 +27,10 @@
 #error "TB_ROWS and TB_COLS must be defined by the build"
 #endif
 
-double sc_time_stamp() { return 0; }
+double sc_time_stamp()
+{
+    return 0;
+}
 
 // Pin conversions for every width Verilator may choose.
 template <typename T> static void put_bytes(T &dst, const uint8_t *src, int n)
@@ -53,7 +56,10 @@ template <typename T> static uint32_t lane(const T &v, int r)
 {
     return static_cast<uint32_t>(static_cast<uint64_t>(v) >> (32 * r));
 }
-template <std::size_t N> static uint32_t lane(const VlWide<N> &v, int r) { return v[r]; }
+template <std::size_t N> static uint32_t lane(const VlWide<N> &v, int r)
+{
+    return v[r];
+}
 
 // xorshift64*: the stimulus is a pure function of the seed.
 static uint64_t rng_state;
