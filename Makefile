@@ -83,7 +83,7 @@ help:
 	@echo "  make regress [MATRIX=smoke|default|file.ini] [JOBS=n] [ENGINE=local|slurm] [FORCE=1] [OUT=dir]"
 	@echo "                          a regression matrix: every job a cosim run; merged.json, junit.xml"
 	@echo "                          and a table under build/regress/<matrix>/ (docs/regress.md)"
-	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-fast-test rtl-random-test wave-test systemc-test"
+	@echo "  make test               the whole test suite: hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-fast-test rtl-random-test wave-test systemc-test array-test"
 	@echo "Tools"
 	@echo "  make plan LAYER=..      the planner: build/plan/<layer>.sched and .json [PLAN_BUDGET=n]"
 	@echo "             [CHECK=1]    and the certificate (.cnf), its DRAT proof, checked by proofcheck"
@@ -105,6 +105,7 @@ help:
 	@echo "  make rtl-random-test    RTL tests on a random legal configuration [RANDOM_RTL_SEED=1]"
 	@echo "  make wave-test          waveforms of the traced simulator (small): their windows, closed when a run ends, none when it is killed"
 	@echo "  make systemc-test       the systemc backend against the rtl backend (small, default)"
+	@echo "  make array-test         the PE array's simulation description against the grid: random co-simulation, every operand pair"
 	@echo "Verification power (not in make test)"
 	@echo "  make coverage           line, toggle and cover-point coverage of rtl/ [COV_CONFIGS=small wide]"
 	@echo "  make mutate             the RTL tests against the mutants of tests/mutants/ [MUTANTS=..]"
@@ -280,7 +281,7 @@ wave-test: $(B)/rtl/test_wave $(WAVE_TEST_SIM)
 # The closing line sums every Criterion binary that ran.
 test:
 	$(Q)rm -f $(B)/test-totals
-	$(Q)$(MAKE) --no-print-directory hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-fast-test rtl-random-test wave-test systemc-test; rc=$$?; \
+	$(Q)$(MAKE) --no-print-directory hdr-check unit-test catalog-test rtl-test rtl-xrand-test rtl-fast-test rtl-random-test wave-test systemc-test array-test; rc=$$?; \
 	  awk '{p += $$1; f += $$2} END {printf "%d passed, %d failed\n", p, f}' $(B)/test-totals 2>/dev/null; \
 	  exit $$rc
 
@@ -441,8 +442,11 @@ synth: $(DEPS_OK)
 	$(Q)mkdir -p $(B)/synth
 	$(Q)bash rtl/synth.sh $(B)/synth
 
+# Both descriptions of the PE array: the simulation one (Verilator's
+# default) and the grid (ACC_ARRAY_GRID, what Yosys synthesises).
 lint-rtl: $(DEPS_OK)
 	$(Q)$(VERILATOR) --lint-only -Wall -Irtl $(wildcard rtl/*.vlt) $(RTL_SRC) --top-module acc_top
+	$(Q)$(VERILATOR) --lint-only -Wall -Irtl -DACC_ARRAY_GRID $(wildcard rtl/*.vlt) $(RTL_SRC) --top-module acc_top
 
 C_SRC_ALL = $(CORE_SRC) $(COSIM_SRC) cosim/rtl_backend.c $(MAIN_SRC) $(FUZZ_SRC)
 FORMAT_SRC = $(wildcard core/*.[ch] model/*.[ch] planner/*.[ch] planner/sat/*.[ch] golden/*.[ch] \
@@ -473,3 +477,48 @@ clean:
 	rm -rf $(B)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------- PE array
+# The PE array's two descriptions (docs/rtl.md, "Simulation speed"): the
+# grid of acc_pe that Yosys synthesises and acc_array_sim that the other
+# Verilator builds simulate.
+#   make array-test  (in make test) random co-simulation of both, Verilated
+#                    side by side (tests/rtl/array/array_pair.sv), compared
+#                    every cycle: 16x16 and 3x5; and every operand pair, tag
+#                    and shift triple through every PE of a 2x2 array
+#   mk/bench_array.sh  the bare array, grid and simulation description,
+#                    cycles/s side by side (the bench harness builds below)
+ARRAY_RTL := rtl/acc_pe.sv rtl/acc_array.sv rtl/acc_array_sim.sv
+ARRAY_TB_DEPS := $(ARRAY_RTL) tests/rtl/array/array_pair.sv tests/rtl/array/array_bench.sv \
+	tests/rtl/array/array_tb.cpp
+ARRAY_VFLAGS := --cc -O3 $(X_FAST_VFLAGS) -Wno-fatal -Irtl --prefix Vtb
+ARRAY_RANDOM_CYCLES ?= 200000
+# $(1) build name, $(2) top module, $(3) rows, $(4) cols, $(5) extra
+# Verilator flags, $(6) harness mode (PAIR or BENCH), $(7) the Verilator
+# make flags (the pairs' C++ at -O1: they run seconds, and build in a third
+# of the time)
+define ARRAY_TB_RULE
+$(B)/array/$(1)/array_tb: $(ARRAY_TB_DEPS) | $(DEPS_OK)
+	$$(call msg,VERILATE,array-$(1))
+	$$(Q)rm -rf $$(@D) && mkdir -p $$(@D)
+	+$$(Q)$$(VERILATOR) $$(ARRAY_VFLAGS) $(5) --top-module $(2) -GRows=$(3) -GCols=$(4) \
+	  --Mdir $$(@D) --build -j $$(VJOBS) -MAKEFLAGS "$(7)" \
+	  -CFLAGS "$$(VCFLAGS) -DTB_$(6) -DTB_ROWS=$(3) -DTB_COLS=$(4)" \
+	  $$(ARRAY_RTL) tests/rtl/array/array_pair.sv tests/rtl/array/array_bench.sv \
+	  --exe $(CURDIR)/tests/rtl/array/array_tb.cpp -o array_tb > $$(@D)/verilator.log 2>&1 \
+	  || { tail -40 $$(@D)/verilator.log; exit 1; }
+endef
+# The pairs are built without --assert: random stimulus also raises a last
+# tag during a shift, which PeNoCaptureDuringShift forbids in a run.
+ARRAY_PAIR_MAKEFLAGS := OPT_FAST=-O1 OPT_GLOBAL=-O1 OPT_SLOW=-O0
+$(eval $(call ARRAY_TB_RULE,pair-16x16,array_pair,16,16,-DACC_ARRAY_GRID,PAIR,$$(ARRAY_PAIR_MAKEFLAGS)))
+$(eval $(call ARRAY_TB_RULE,pair-3x5,array_pair,3,5,-DACC_ARRAY_GRID,PAIR,$$(ARRAY_PAIR_MAKEFLAGS)))
+$(eval $(call ARRAY_TB_RULE,pair-2x2,array_pair,2,2,-DACC_ARRAY_GRID,PAIR,$$(ARRAY_PAIR_MAKEFLAGS)))
+$(eval $(call ARRAY_TB_RULE,bench-grid,array_bench,16,16,--assert -DACC_ARRAY_GRID,BENCH,$$(VMAKEFLAGS)))
+$(eval $(call ARRAY_TB_RULE,bench-sim,array_bench,16,16,--assert,BENCH,$$(VMAKEFLAGS)))
+
+.PHONY: array-test
+array-test: $(B)/array/pair-16x16/array_tb $(B)/array/pair-3x5/array_tb $(B)/array/pair-2x2/array_tb
+	$(Q)$(B)/array/pair-16x16/array_tb random $(ARRAY_RANDOM_CYCLES) 1
+	$(Q)$(B)/array/pair-3x5/array_tb random $(ARRAY_RANDOM_CYCLES) 3
+	$(Q)$(B)/array/pair-2x2/array_tb exhaustive

@@ -12,6 +12,17 @@
 // (shift_i) the shadows move one column right per cycle, while the
 // accumulators already take the next pass.  col_o is the column leaving the
 // array (the shadows of column Cols-1), lane r at bits [32r +: 32].
+//
+// Two descriptions of the same array: the grid of acc_pe instances below,
+// which Yosys synthesises (and Verilator builds with ACC_ARRAY_GRID
+// defined), and acc_array_sim, which every other Verilator build simulates
+// (docs/rtl.md, "Simulation speed"; `make array-test` checks the two
+// equal).
+`ifdef VERILATOR
+`ifndef ACC_ARRAY_GRID
+`define ACC_ARRAY_SIM_DESCRIPTION
+`endif
+`endif
 module acc_array #(
   parameter int unsigned Rows = 16,
   parameter int unsigned Cols = 16
@@ -25,6 +36,22 @@ module acc_array #(
   input  logic                 shift_i,
   output logic [Rows*32-1:0]   col_o
 );
+
+`ifdef ACC_ARRAY_SIM_DESCRIPTION
+  acc_array_sim #(
+    .Rows (Rows),
+    .Cols (Cols)
+  ) u_sim (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .act_i   (act_i),
+    .first_i (first_i),
+    .last_i  (last_i),
+    .wgt_i   (wgt_i),
+    .shift_i (shift_i),
+    .col_o   (col_o)
+  );
+`else
 
   // Operand nets between PEs: act/first/last flow along rows, wgt down
   // columns.  act_w[r][q] enters PE (r, q); index q = Cols is the (unused)
@@ -117,5 +144,7 @@ module acc_array #(
   ArrayCoverNegativeResult: cover property (@(posedge clk_i) disable iff (!rst_ni)
       shift_i && col_o[31]);
 `endif
+`endif  // ACC_ARRAY_SIM_DESCRIPTION
 
 endmodule
+`undef ACC_ARRAY_SIM_DESCRIPTION
