@@ -490,7 +490,7 @@ clean:
 #                    cycles/s side by side (the bench harness builds below)
 ARRAY_RTL := rtl/acc_pe.sv rtl/acc_array.sv rtl/acc_array_sim.sv
 ARRAY_TB_DEPS := $(ARRAY_RTL) tests/rtl/array/array_pair.sv tests/rtl/array/array_bench.sv \
-	tests/rtl/array/array_tb.cpp
+	tests/rtl/array/array_tb.cpp cosim/vpins.hpp
 ARRAY_VFLAGS := --cc -O3 $(X_FAST_VFLAGS) -Wno-fatal -Irtl --prefix Vtb
 ARRAY_RANDOM_CYCLES ?= 200000
 # $(1) build name, $(2) top module, $(3) rows, $(4) cols, $(5) extra
@@ -503,7 +503,7 @@ $(B)/array/$(1)/array_tb: $(ARRAY_TB_DEPS) | $(DEPS_OK)
 	$$(Q)rm -rf $$(@D) && mkdir -p $$(@D)
 	+$$(Q)$$(VERILATOR) $$(ARRAY_VFLAGS) $(5) --top-module $(2) -GRows=$(3) -GCols=$(4) \
 	  --Mdir $$(@D) --build -j $$(VJOBS) -MAKEFLAGS "$(7)" \
-	  -CFLAGS "$$(VCFLAGS) -DTB_$(6) -DTB_ROWS=$(3) -DTB_COLS=$(4)" \
+	  -CFLAGS "$$(VCFLAGS) -I$(CURDIR) -DTB_$(6) -DTB_ROWS=$(3) -DTB_COLS=$(4)" \
 	  $$(ARRAY_RTL) tests/rtl/array/array_pair.sv tests/rtl/array/array_bench.sv \
 	  --exe $(CURDIR)/tests/rtl/array/array_tb.cpp -o array_tb > $$(@D)/verilator.log 2>&1 \
 	  || { tail -40 $$(@D)/verilator.log; exit 1; }

@@ -16,6 +16,7 @@
 #include "Vacc_top.h"
 #include "Vacc_top___024root.h"
 #include "verilated.h"
+#include "cosim/vpins.hpp"
 #ifdef ACC_VM_TRACE
 #include "verilated_fst_c.h"
 #endif
@@ -59,38 +60,6 @@ class printing_scope {
 };
 } // namespace
 
-// Pin conversions for every width Verilator may choose (8/16/32/64-bit
-// scalars, or VlWide for wider buses).
-template <typename T> static void put_bytes(T &dst, const uint8_t *src, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n && i < 8; i++)
-        v |= static_cast<uint64_t>(src[i]) << (8 * i);
-    dst = static_cast<T>(v);
-}
-template <std::size_t N> static void put_bytes(VlWide<N> &dst, const uint8_t *src, int n)
-{
-    for (std::size_t w = 0; w < N; w++) {
-        uint32_t v = 0;
-        for (int b = 0; b < 4; b++) {
-            int i = static_cast<int>(w) * 4 + b;
-            if (i < n)
-                v |= static_cast<uint32_t>(src[i]) << (8 * b);
-        }
-        dst[w] = v;
-    }
-}
-template <typename T> static void get_bytes(const T &src, uint8_t *dst, int n)
-{
-    uint64_t v = static_cast<uint64_t>(src);
-    for (int i = 0; i < n; i++)
-        dst[i] = i < 8 ? static_cast<uint8_t>(v >> (8 * i)) : 0;
-}
-template <std::size_t N> static void get_bytes(const VlWide<N> &src, uint8_t *dst, int n)
-{
-    for (int i = 0; i < n; i++)
-        dst[i] = static_cast<uint8_t>(src[i / 4] >> (8 * (i % 4)));
-}
 template <typename T> static uint64_t as_u64(const T &v) { return static_cast<uint64_t>(v); }
 template <std::size_t N> static uint64_t as_u64(const VlWide<N> &v)
 {
@@ -318,7 +287,7 @@ void acc_vm_set(acc_vmodel *m, const acc_vm_in *in)
     t->s_axil_arvalid_i = in->l_arvalid;
     t->s_axil_rready_i = in->l_rready;
     t->m_axi_arready_i = in->arready;
-    put_bytes(t->m_axi_rdata_i, in->rdata, dw);
+    acc_put_bytes(t->m_axi_rdata_i, in->rdata, dw);
     t->m_axi_rresp_i = in->rresp & 3;
     t->m_axi_rlast_i = in->rlast;
     t->m_axi_rvalid_i = in->rvalid;
@@ -327,7 +296,7 @@ void acc_vm_set(acc_vmodel *m, const acc_vm_in *in)
     t->m_axi_bresp_i = in->bresp & 3;
     t->m_axi_bvalid_i = in->bvalid;
     t->m_axi_i_arready_i = in->i_arready;
-    put_bytes(t->m_axi_i_rdata_i, in->i_rdata, 32);
+    acc_put_bytes(t->m_axi_i_rdata_i, in->i_rdata, 32);
     t->m_axi_i_rresp_i = in->i_rresp & 3;
     t->m_axi_i_rlast_i = in->i_rlast;
     t->m_axi_i_rvalid_i = in->i_rvalid;
@@ -361,7 +330,7 @@ void acc_vm_get(acc_vmodel *m, acc_vm_out *o)
     o->wvalid = t->m_axi_wvalid_o;
     o->wlast = t->m_axi_wlast_o;
     o->bready = t->m_axi_bready_o;
-    get_bytes(t->m_axi_wdata_o, o->wdata, dw);
+    acc_get_bytes(t->m_axi_wdata_o, o->wdata, dw);
     o->wstrb = as_u64(t->m_axi_wstrb_o);
     o->i_araddr = t->m_axi_i_araddr_o;
     o->i_arlen = t->m_axi_i_arlen_o;

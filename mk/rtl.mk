@@ -76,7 +76,7 @@ $(B)/rtl/$(1)/obj/Vacc_top__ALL.a: $(RTL_DEPS) $(B)/rtl/$(1)/params.mk cosim/vmo
 	$$(Q)ar rcs $$(@D)/libverilated.a $$(@D)/verilated.o $$(@D)/verilated_threads.o \
 	  $(if $(findstring trace,$(1)),$$(@D)/verilated_fst_c.o)
 
-$(B)/rtl/$(1)/vmodel.o: cosim/vmodel.cpp cosim/vmodel.h cosim/vmodel_print.h $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
+$(B)/rtl/$(1)/vmodel.o: cosim/vmodel.cpp cosim/vmodel.h cosim/vmodel_print.h cosim/vpins.hpp $(B)/rtl/$(1)/obj/Vacc_top__ALL.a
 	$$(call msg,CXX,$$@)
 	$$(Q)$$(CXX) $$(VCFLAGS) $$(VM_PRINT_CFLAGS) -MMD -MP -I. -g $(4) $$$$(sed -n 's/^VDEFS := //p' $(B)/rtl/$(1)/params.mk) \
 	  -I$(B)/rtl/$(1)/obj -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd \

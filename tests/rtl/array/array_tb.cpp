@@ -21,6 +21,7 @@
 #include <ctime>
 
 #include "verilated.h"
+#include "cosim/vpins.hpp"
 #include "Vtb.h"
 
 #ifndef TB_ROWS
@@ -32,26 +33,6 @@ double sc_time_stamp()
     return 0;
 }
 
-// Pin conversions for every width Verilator may choose.
-template <typename T> static void put_bytes(T &dst, const uint8_t *src, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n && i < 8; i++)
-        v |= static_cast<uint64_t>(src[i]) << (8 * i);
-    dst = static_cast<T>(v);
-}
-template <std::size_t N> static void put_bytes(VlWide<N> &dst, const uint8_t *src, int n)
-{
-    for (std::size_t w = 0; w < N; w++) {
-        uint32_t v = 0;
-        for (int b = 0; b < 4; b++) {
-            int i = static_cast<int>(w) * 4 + b;
-            if (i < n)
-                v |= static_cast<uint32_t>(src[i]) << (8 * b);
-        }
-        dst[w] = v;
-    }
-}
 template <typename T> static uint32_t lane(const T &v, int r)
 {
     return static_cast<uint32_t>(static_cast<uint64_t>(v) >> (32 * r));
@@ -80,8 +61,8 @@ struct step {
 // One cycle: inputs change while the clock is low, then the rising edge.
 static void cycle(Vtb *m, const step &s)
 {
-    put_bytes(m->act_i, s.act, TB_ROWS);
-    put_bytes(m->wgt_i, s.wgt, TB_COLS);
+    acc_put_bytes(m->act_i, s.act, TB_ROWS);
+    acc_put_bytes(m->wgt_i, s.wgt, TB_COLS);
     m->first_i = s.first;
     m->last_i = s.last;
     m->shift_i = s.shift;
