@@ -120,8 +120,10 @@ check "sbatch's reason is shown" has "$B.log" "Invalid partition name"
 L=$W/long.sh
 printf '#!/bin/bash\nsleep 300\n' >"$L" && chmod +x "$L"
 sbatch --output=/dev/null --wrap "$L" >/dev/null
-for _ in $(seq 1 60); do
-    [ -n "$(squeue -h -t RUNNING -o %A)" ] && break
+# the job is RUNNING for squeue a moment before slurmstepd starts its
+# script: wait for the process itself
+for _ in $(seq 1 120); do
+    [ -n "$(pgrep -f "$L")" ] && break
     sleep 0.5
 done
 check "a long job runs before the stop" [ -n "$(pgrep -f "$L")" ]
