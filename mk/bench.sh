@@ -100,10 +100,10 @@ hr "Whole ResNet-18 through the RTL on $CONFIG   [$B/rtl/$CONFIG/cosim --net res
 # iss and on the rtl backend.  An unmeasured run first fills the plan cache,
 # so that no measured run plans.
 J=$(nproc)
-net_wall() { # BIN BACKEND JOBS OUT: wall seconds of one network run
+net_wall() { # BIN BACKEND JOBS OUT [NET]: wall seconds of one network run (NET: resnet)
     local t0 t1
     t0=$(date +%s.%N)
-    if ! "$1" --net resnet --config "$CONFIG" --backend "$2" --jobs "$3" --no-progress \
+    if ! "$1" --net "${5:-resnet}" --config "$CONFIG" --backend "$2" --jobs "$3" --no-progress \
         --out "$4" >"$4.txt" 2>"$4.err"; then
         tail -5 "$4.txt" "$4.err" >&2
         return 1
@@ -116,11 +116,23 @@ iss1=$(net_wall "$B/bin/cosim" iss 1 "$B/bench/net-iss1")
 issj=$(net_wall "$B/bin/cosim" iss "$J" "$B/bench/net-iss$J")
 rtl1=$(net_wall "$B/rtl/$CONFIG/cosim" rtl 1 "$B/bench/net")
 rtlj=$(net_wall "$B/rtl/$CONFIG/cosim" rtl "$J" "$B/bench/net-rtl$J")
+# make cosim NET=... runs the build without assertions (docs/rtl.md, change 8)
+make -s "$B/rtl/$CONFIG-fast/cosim" >/dev/null
+fastj=$(net_wall "$B/rtl/$CONFIG-fast/cosim" rtl "$J" "$B/bench/net-fast$J")
 tail -2 "$B/bench/net.txt"
 total=$(json "$B/bench/net/net_resnet.json" "sum(l['cycles_measured'] or 0 for l in d['layers'])" 2>/dev/null || echo "?")
 printf '  wall time %.1f s for %s simulated cycles\n' "$rtl1" "$total"
 printf '  rtl backend: --jobs 1 %.1f s, --jobs %d %.1f s wall: %.2fx\n' "$rtl1" "$J" "$rtlj" "$(calc "$rtl1 / $rtlj")"
+printf '  rtl backend, %s-fast build (what make cosim NET=resnet runs): --jobs %d %.1f s wall\n' "$CONFIG" "$J" "$fastj"
 printf '  iss backend: --jobs 1 %.1f s, --jobs %d %.1f s wall: %.2fx\n' "$iss1" "$J" "$issj" "$(calc "$iss1 / $issj")"
+
+hr "Whole ResNet-50 through the RTL on $CONFIG   [$B/rtl/$CONFIG-fast/cosim --net resnet50 --backend rtl --jobs $J]"
+# plans first (an unmeasured iss run), then the build make cosim NET=resnet50 runs
+net_wall "$B/bin/cosim" iss "$J" "$B/bench/net50-warm" resnet50 >/dev/null
+fast50=$(net_wall "$B/rtl/$CONFIG-fast/cosim" rtl "$J" "$B/bench/net50-fast$J" resnet50)
+tail -2 "$B/bench/net50-fast$J.txt"
+total50=$(json "$B/bench/net50-fast$J/net_resnet50.json" "sum(l['cycles_measured'] or 0 for l in d['layers'])" 2>/dev/null || echo "?")
+printf '  wall time %.1f s for %s simulated cycles (--jobs %d)\n' "$fast50" "$total50" "$J"
 
 hr "Yosys synthesis of the default parameters   [make synth]"
 make -s B="$B" synth
