@@ -538,6 +538,75 @@ static void table_bounds(const opt_expr *e, const enode *nd, uint64_t *lo, uint6
     c->hi = *hi = h;
 }
 
+/* Node i's bounds from its operands' (computed before it) or its table's,
+ * into lo[i], hi[i]. */
+static void bound_node(const opt_expr *e, int i, uint64_t *lo, uint64_t *hi)
+{
+    const enode *nd = &e->n[i];
+    uint64_t l = 0, h = 0;
+    switch (nd->op) {
+    case E_CONST:
+        l = h = nd->v;
+        break;
+    case E_TABLE:
+    case E_TABLE2:
+        table_bounds(e, nd, &l, &h);
+        break;
+    case E_ADD:
+        l = sat_add(lo[nd->a], lo[nd->b], e->cap);
+        h = sat_add(hi[nd->a], hi[nd->b], e->cap);
+        break;
+    case E_MUL:
+        l = sat_mul(lo[nd->a], lo[nd->b], e->cap);
+        h = sat_mul(hi[nd->a], hi[nd->b], e->cap);
+        break;
+    case E_MAX:
+        l = lo[nd->a] > lo[nd->b] ? lo[nd->a] : lo[nd->b];
+        h = hi[nd->a] > hi[nd->b] ? hi[nd->a] : hi[nd->b];
+        break;
+    case E_ALIGN4:
+        l = align4(lo[nd->a], e->cap);
+        h = align4(hi[nd->a], e->cap);
+        break;
+    case E_SHR:
+        l = lo[nd->a] >> nd->v;
+        h = hi[nd->a] >> nd->v;
+        break;
+    case E_LE:
+        l = hi[nd->a] <= lo[nd->b];
+        h = lo[nd->a] <= hi[nd->b];
+        break;
+    case E_ITE:
+        if (lo[nd->a] == 1) {
+            l = lo[nd->b];
+            h = hi[nd->b];
+        } else if (hi[nd->a] == 0) {
+            l = lo[nd->c];
+            h = hi[nd->c];
+        } else {
+            l = lo[nd->b] < lo[nd->c] ? lo[nd->b] : lo[nd->c];
+            h = hi[nd->b] > hi[nd->c] ? hi[nd->b] : hi[nd->c];
+        }
+        break;
+    case E_AND:
+        l = lo[nd->a] && lo[nd->b];
+        h = hi[nd->a] && hi[nd->b];
+        break;
+    case E_OR:
+        l = lo[nd->a] || lo[nd->b];
+        h = hi[nd->a] || hi[nd->b];
+        break;
+    case E_NOT:
+        l = !hi[nd->a];
+        h = !lo[nd->a];
+        break;
+    default:
+        assert(0);
+    }
+    lo[i] = l;
+    hi[i] = h;
+}
+
 void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo_out, uint64_t *hi_out)
 {
     ACC_REQUIRE(e != NULL && allowed != NULL);
@@ -554,82 +623,17 @@ void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo_out, uin
      * added since) */
     const int all = c->nodes != e->count;
     uint64_t *lo = c->lo, *hi = c->hi;
-    const int *todo = all || !changed ? NULL : bcache_deps(e, changed);
     /* nodes are created after their operands: one pass in index order */
-    for (int k = 0;; k++) {
-        int i = k;
-        if (todo) {
-            i = todo[k];
-            if (i < 0)
-                break;
-        } else if (i >= e->count || (!all && !changed)) {
-            break;
-        }
-        const enode *nd = &e->n[i];
-        if (!todo && !all && !(nd->deps & changed))
-            continue;
-        uint64_t l = 0, h = 0;
-        switch (nd->op) {
-        case E_CONST:
-            l = h = nd->v;
-            break;
-        case E_TABLE:
-        case E_TABLE2:
-            table_bounds(e, nd, &l, &h);
-            break;
-        case E_ADD:
-            l = sat_add(lo[nd->a], lo[nd->b], e->cap);
-            h = sat_add(hi[nd->a], hi[nd->b], e->cap);
-            break;
-        case E_MUL:
-            l = sat_mul(lo[nd->a], lo[nd->b], e->cap);
-            h = sat_mul(hi[nd->a], hi[nd->b], e->cap);
-            break;
-        case E_MAX:
-            l = lo[nd->a] > lo[nd->b] ? lo[nd->a] : lo[nd->b];
-            h = hi[nd->a] > hi[nd->b] ? hi[nd->a] : hi[nd->b];
-            break;
-        case E_ALIGN4:
-            l = align4(lo[nd->a], e->cap);
-            h = align4(hi[nd->a], e->cap);
-            break;
-        case E_SHR:
-            l = lo[nd->a] >> nd->v;
-            h = hi[nd->a] >> nd->v;
-            break;
-        case E_LE:
-            l = hi[nd->a] <= lo[nd->b];
-            h = lo[nd->a] <= hi[nd->b];
-            break;
-        case E_ITE:
-            if (lo[nd->a] == 1) {
-                l = lo[nd->b];
-                h = hi[nd->b];
-            } else if (hi[nd->a] == 0) {
-                l = lo[nd->c];
-                h = hi[nd->c];
-            } else {
-                l = lo[nd->b] < lo[nd->c] ? lo[nd->b] : lo[nd->c];
-                h = hi[nd->b] > hi[nd->c] ? hi[nd->b] : hi[nd->c];
-            }
-            break;
-        case E_AND:
-            l = lo[nd->a] && lo[nd->b];
-            h = hi[nd->a] && hi[nd->b];
-            break;
-        case E_OR:
-            l = lo[nd->a] || lo[nd->b];
-            h = hi[nd->a] || hi[nd->b];
-            break;
-        case E_NOT:
-            l = !hi[nd->a];
-            h = !lo[nd->a];
-            break;
-        default:
-            assert(0);
-        }
-        lo[i] = l;
-        hi[i] = h;
+    if (all) {
+        for (int i = 0; i < e->count; i++)
+            bound_node(e, i, lo, hi);
+    } else if (changed) {
+        const int *todo = bcache_deps(e, changed);
+        for (int k = 0; todo && todo[k] >= 0; k++)
+            bound_node(e, todo[k], lo, hi);
+        for (int i = 0; !todo && i < e->count; i++)
+            if (e->n[i].deps & changed)
+                bound_node(e, i, lo, hi);
     }
     c->nodes = e->count;
     if (lo_out)
