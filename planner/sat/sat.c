@@ -370,11 +370,11 @@ static void hash_insert(search *S, int k)
     S->ng_hash[i] = k + 1;
 }
 
+/* The nogood is kept for the certificate and for has_nogood; the search's
+ * solver gets no clause for it: the sweep that times it ends with the unit
+ * clause that excludes its whole tk (swept_tk), which implies it. */
 static void add_nogood(search *S, const int *idx, int64_t makespan, int64_t lb, int64_t T)
 {
-    for (int d = 0; d < OPT_DIMS; d++)
-        ccadical_add(S->s, -S->F.lit[d][idx[d]]);
-    ccadical_add(S->s, 0);
     if (S->nng == S->cap_ng) {
         S->cap_ng = S->cap_ng ? 2 * S->cap_ng : 64;
         S->ng = acc_realloc(S->ng, (size_t)S->cap_ng * sizeof(*S->ng));
@@ -605,6 +605,20 @@ static void sweep_dfs(sweep_state *w, int k)
     w->allowed[d] = saved;
 }
 
+/* After a complete sweep of tk: every member with that tk and a lower bound
+ * <= T has been timed above T (a nogood), is the best (T is below its
+ * makespan; it gets its nogood when a better one replaces it, or when the
+ * search ends), has a nogood from an earlier sweep, or was cut by interval
+ * reasoning, and T only decreases; so the formula with the nogoods implies
+ * "not tk" for every query left.  The unit goes to the search's solver
+ * only: it excludes members with a bound <= T, so it is no implied clause
+ * of the encoding, and the certificate has their nogoods instead. */
+static void swept_tk(search *S, int tk)
+{
+    ccadical_add(S->s, -S->F.lit[OPT_D_TK][tk]);
+    ccadical_add(S->s, 0);
+}
+
 /* Times every point of the space that shares tk with idx and has a lower
  * bound <= best - 1 (every chunk, column-tile and row-tile size, mode, loop
  * order and buffer count), in increasing order of lower bound, ties in the
@@ -638,9 +652,12 @@ static void sweep(search *S, const int *idx, int *best, int64_t *best_ms,
     const int n = w.n;
     if (n > 1)
         qsort(c, (size_t)n, sizeof(*c), candidate_cmp);
+    int complete = 1, improved = 0;
     for (int k = 0; k < n; k++) {
-        if (terminate_cb(S))
+        if (terminate_cb(S)) {
+            complete = 0;
             break; /* the budget: the next query stops too */
+        }
         const int64_t T = *best_ms - 1;
         if (c[k].lb > T)
             break; /* sorted: every later point's bound exceeds T too */
@@ -652,14 +669,25 @@ static void sweep(search *S, const int *idx, int *best, int64_t *best_ms,
             add_nogood(S, c[k].v, m, c[k].lb, T);
             continue;
         }
+        /* the best so far is now a point above T: its nogood, which the
+         * certificate needs (its tk may never be swept again) */
+        if (!has_nogood(S, best))
+            add_nogood(S, best, *best_ms, (int64_t)opt_space_eval(&S->sp, S->sp.lb, best), m - 1);
         memcpy(best, c[k].v, sizeof(c[k].v));
         *best_ms = m;
         S->res->improvements++;
-        narrow(S, m - 1);
+        improved = 1;
         log_line(opt, "sat: better schedule, makespan %lld (%d evaluations, %d nogoods)\n",
                  (long long)m, S->res->evaluations, S->res->nogoods);
     }
     free(c);
+    if (complete)
+        swept_tk(S, idx[OPT_D_TK]);
+    /* the values the new best rules out: once, for the last improvement
+     * (every value ruled out for an earlier, larger T is ruled out for
+     * this one too; nothing in this sweep reads them after the enumeration) */
+    if (improved)
+        narrow(S, *best_ms - 1);
 }
 
 /* Improves *best (indices, makespan) until UNSAT (returns 1) or stopped. */
@@ -668,8 +696,15 @@ static int phase_optimum(search *S, int *best, int64_t *best_ms, const acc_sat_o
     int idx[OPT_DIMS];
     for (;;) {
         int r = solve_at(S, *best_ms - 1, NULL);
-        if (r == 20)
+        if (r == 20) {
+            /* the best is a point above T = best - 1 too: the certificate
+             * needs its nogood when its bound is <= T (its tk, swept, is
+             * never proposed again to get it timed) */
+            if (!has_nogood(S, best))
+                add_nogood(S, best, *best_ms,
+                           (int64_t)opt_space_eval(&S->sp, S->sp.lb, best), *best_ms - 1);
             return 1;
+        }
         if (r != 10)
             return 0;
         model_choice(S, idx);
@@ -924,6 +959,14 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
              none ? ", no choice could" : "", acc_now_seconds() - t0);
 
     /* the optimum */
+    /* the best baseline's tk is swept before the first query: its members
+     * are often near the optimum, and the solver then starts from a lower T
+     * with that tk excluded (sat-8) */
+    if (!none && S.live[OPT_D_TK][best[OPT_D_TK]]) {
+        int idx[OPT_DIMS];
+        memcpy(idx, best, sizeof(idx));
+        sweep(&S, idx, best, &best_ms, opt);
+    }
     res->optimal = phase_optimum(&S, best, &best_ms, opt);
     /* the space bound: exact from the proof, else by interval reasoning */
     res->space_bound = res->optimal ? proven_space_bound(&S, best) : interval_bound(&S, best_ms);

@@ -24,7 +24,7 @@
 #include "planner/sat/opt_space.h"
 
 /* Version of the search; part of every cache key (cosim/harness.c). */
-#define ACC_SAT_VERSION "sat-7"
+#define ACC_SAT_VERSION "sat-8"
 
 /* Work of the search, counted deterministically: one unit per clause the
  * solver learns (one per conflict it analyses) and ACC_SAT_EVAL_WORK per
