@@ -861,8 +861,7 @@ ParameterizedTest(catalog_cert *cc, sat, catalog_certificates_exclude_every_poin
     acc_sat_result r;
     cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, &o, &r, &e), 0, "%s", e.msg);
     cr_assert(r.optimal && r.dimacs_written, "%s on %s", cc->layer, cc->config);
-    cr_assert_eq(acc_sat_solve_dimacs(path, &e), 20, "%s on %s: %s", cc->layer, cc->config,
-                 e.msg);
+    cr_assert_eq(acc_sat_solve_dimacs(path, &e), 20, "%s on %s: %s", cc->layer, cc->config, e.msg);
     acc_sat_result_free(&r);
 }
 

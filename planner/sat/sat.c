@@ -701,8 +701,8 @@ static int phase_optimum(search *S, int *best, int64_t *best_ms, const acc_sat_o
              * needs its nogood when its bound is <= T (its tk, swept, is
              * never proposed again to get it timed) */
             if (!has_nogood(S, best))
-                add_nogood(S, best, *best_ms,
-                           (int64_t)opt_space_eval(&S->sp, S->sp.lb, best), *best_ms - 1);
+                add_nogood(S, best, *best_ms, (int64_t)opt_space_eval(&S->sp, S->sp.lb, best),
+                           *best_ms - 1);
             return 1;
         }
         if (r != 10)
