@@ -619,6 +619,16 @@ static void swept_tk(search *S, int tk)
     ccadical_add(S->s, 0);
 }
 
+/* The best so far is a point above T once a better one replaces it, or
+ * once the proof ends at T = best - 1: it gets its nogood, which the
+ * certificate needs when its bound is <= T (its tk, swept, is never
+ * proposed again to have it timed). */
+static void retire_best(search *S, const int *best, int64_t best_ms, int64_t T)
+{
+    if (!has_nogood(S, best))
+        add_nogood(S, best, best_ms, (int64_t)opt_space_eval(&S->sp, S->sp.lb, best), T);
+}
+
 /* Times every point of the space that shares tk with idx and has a lower
  * bound <= best - 1 (every chunk, column-tile and row-tile size, mode, loop
  * order and buffer count), in increasing order of lower bound, ties in the
@@ -669,10 +679,7 @@ static void sweep(search *S, const int *idx, int *best, int64_t *best_ms,
             add_nogood(S, c[k].v, m, c[k].lb, T);
             continue;
         }
-        /* the best so far is now a point above T: its nogood, which the
-         * certificate needs (its tk may never be swept again) */
-        if (!has_nogood(S, best))
-            add_nogood(S, best, *best_ms, (int64_t)opt_space_eval(&S->sp, S->sp.lb, best), m - 1);
+        retire_best(S, best, *best_ms, m - 1);
         memcpy(best, c[k].v, sizeof(c[k].v));
         *best_ms = m;
         S->res->improvements++;
@@ -697,12 +704,7 @@ static int phase_optimum(search *S, int *best, int64_t *best_ms, const acc_sat_o
     for (;;) {
         int r = solve_at(S, *best_ms - 1, NULL);
         if (r == 20) {
-            /* the best is a point above T = best - 1 too: the certificate
-             * needs its nogood when its bound is <= T (its tk, swept, is
-             * never proposed again to get it timed) */
-            if (!has_nogood(S, best))
-                add_nogood(S, best, *best_ms, (int64_t)opt_space_eval(&S->sp, S->sp.lb, best),
-                           *best_ms - 1);
+            retire_best(S, best, *best_ms, *best_ms - 1);
             return 1;
         }
         if (r != 10)
