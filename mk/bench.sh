@@ -83,6 +83,39 @@ else
     echo "  (commit $SPEED_BASE is not in this clone: no side-by-side figure)"
 fi
 
+# The build network runs use (no assertions, docs/rtl.md change 8) beside the
+# asserting one, alternately on the same schedule, and the bare PE array of
+# the same size (grid and simulation description, mk/bench_array.sh): what
+# the array alone costs against the whole accelerator.  cycles/s of backend
+# time; three runs of each, the best and the median.
+make -s "$B/rtl/$CONFIG-fast/cosim" >/dev/null
+hr "RTL simulation speed, asserting and -fast builds, resnet_3 on $CONFIG   [$B/rtl/$CONFIG{,-fast}/cosim --sched $out/schedule.sched --backend rtl]"
+speed() { # BIN OUT: cycles per second of backend time of one run
+    "$1" --layer resnet_3 --config "$CONFIG" --backend rtl --no-progress --sched "$out/schedule.sched" \
+        --out "$2" >/dev/null
+    json "$2/report.json" "round(d['cycles']['measured'] / d['backend_seconds'])"
+}
+sa=() sf=()
+for i in 1 2 3; do
+    sa+=("$(speed "$B/rtl/$CONFIG/cosim" "$out-a$i")")
+    sf+=("$(speed "$B/rtl/$CONFIG-fast/cosim" "$out-f$i")")
+done
+best() { printf '%s\n' "$@" | sort -n | tail -1; }
+med() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+printf '  %s (assertions on): %s cycles/s (best %s, median %s)\n' "$B/rtl/$CONFIG/cosim" "${sa[*]}" "$(best "${sa[@]}")" "$(med "${sa[@]}")"
+printf '  %s (no assertions): %s cycles/s (best %s, median %s)\n' "$B/rtl/$CONFIG-fast/cosim" "${sf[*]}" "$(best "${sf[@]}")" "$(med "${sf[@]}")"
+printf '  -fast / asserting (medians) %.2fx\n' "$(calc "$(med "${sf[@]}") / $(med "${sa[@]}")")"
+if [ "$CONFIG" = default ]; then
+    hr "The bare 16x16 PE array, grid and simulation description   [mk/bench_array.sh $B 1000000 3]"
+    bash mk/bench_array.sh "$B" 1000000 3 | tee "$B/bench/array.txt"
+    # the median runs of the grid and of the simulation description, in cycles per second
+    arr() { sed -n "s/^  $1 ([^)]*): \\([0-9.]*\\) Mcycles.*/\\1/p" "$B/bench/array.txt" | sort -n | sed -n 2p; }
+    grid=$(arr grid) bare=$(arr 'sim ')
+    printf '  the whole accelerator (-fast, median %s cycles/s) against the bare array (median Mcycles per CPU second):\n' "$(med "${sf[@]}")"
+    printf '    grid of acc_pe %s: %.2fx; acc_array_sim %s: %.2fx\n' "$grid" "$(calc "$(med "${sf[@]}") / ($grid * 1e6)")" \
+        "$bare" "$(calc "$(med "${sf[@]}") / ($bare * 1e6)")"
+fi
+
 make -s "$B/sc/$CONFIG/cosim" >/dev/null
 hr "SystemC simulation speed, resnet_3 on $CONFIG   [$B/sc/$CONFIG/cosim --sched $out/schedule.sched --backend systemc]"
 # the schedule the rtl backend just ran, so both backends simulate the same cycles
