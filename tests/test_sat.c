@@ -865,6 +865,37 @@ ParameterizedTest(catalog_cert *cc, sat, catalog_certificates_exclude_every_poin
     acc_sat_result_free(&r);
 }
 
+/* resnet_3 (compute-bound: the baseline's best is within 0.01% of the
+ * optimum) has few members near the optimum: the sweeps before the first
+ * query (ACC_SAT_PRESWEEP_STEPS) reach every live tk, so the one solver
+ * query is refuted by the units "not tk" without a conflict (sat-8 took
+ * about 8,200); its certificate, which has no such units, is still
+ * unsatisfiable for a fresh solver. */
+Test(sat, a_complete_presweep_leaves_the_solver_no_conflict, .init = tu_tmpdir_make,
+     .fini = tu_tmpdir_remove, .timeout = 300)
+{
+    acc_config cfg;
+    acc_layer l;
+    acc_error e;
+    cr_assert_eq(acc_config_load("default", &cfg, &e), 0, "%s", e.msg);
+    cr_assert_eq(acc_layer_lookup("resnet_3", &l, &e), 0, "%s", e.msg);
+    acc_memmap mm;
+    acc_memmap_default(&l, &mm);
+    char path[128];
+    snprintf(path, sizeof(path), "%s/q.cnf", tu_tmpdir);
+    acc_sat_options o;
+    memset(&o, 0, sizeof(o));
+    o.dimacs_path = path;
+    acc_sat_result r;
+    cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, &o, &r, &e), 0, "%s", e.msg);
+    cr_assert(r.optimal && r.dimacs_written);
+    cr_assert_eq(r.sat_calls, 1);
+    cr_assert_eq(r.conflicts, 0, "%lld conflicts", (long long)r.conflicts);
+    cr_assert_eq(r.work, (int64_t)r.evaluations * ACC_SAT_EVAL_WORK);
+    cr_assert_eq(acc_sat_solve_dimacs(path, &e), 20, "%s", e.msg);
+    acc_sat_result_free(&r);
+}
+
 ParameterizedTest(cert_case *cc, sat, the_exported_query_certifies_optimality,
                   .init = tu_tmpdir_make, .fini = tu_tmpdir_remove)
 {

@@ -71,6 +71,7 @@ typedef struct bcache {
      * nodes there were then (dep_count) */
     int **dep;
     int dep_count;
+    uint64_t steps; /* nodes computed and table entries read, every call (opt_e_steps) */
 } bcache;
 
 #define BC_MASK_DIMS 12
@@ -503,7 +504,7 @@ static const int *bcache_deps(const opt_expr *e, uint32_t changed)
  * else O(allowed a) or O(allowed a x allowed b). */
 static void table_bounds(const opt_expr *e, const enode *nd, uint64_t *lo, uint64_t *hi)
 {
-    const bcache *bc = e->bc;
+    bcache *bc = e->bc;
     tcache *c = nd->cache;
     const int two = nd->op == E_TABLE2;
     const unsigned sa = bc->stamp[nd->a], sb = two ? bc->stamp[nd->b] : 0;
@@ -514,6 +515,7 @@ static void table_bounds(const opt_expr *e, const enode *nd, uint64_t *lo, uint6
     }
     const int *la = bc->list[nd->a], na = bc->n[nd->a];
     uint64_t l = UINT64_MAX, h = 0;
+    bc->steps += (uint64_t)na * (two ? (uint64_t)bc->n[nd->b] : 1u);
     if (!two) {
         for (int k = 0; k < na; k++) {
             const uint64_t v = nd->table[la[k]];
@@ -607,6 +609,12 @@ static void bound_node(const opt_expr *e, int i, uint64_t *lo, uint64_t *hi)
     hi[i] = h;
 }
 
+uint64_t opt_e_steps(const opt_expr *e)
+{
+    ACC_REQUIRE(e != NULL);
+    return e->bc->steps;
+}
+
 void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo_out, uint64_t *hi_out)
 {
     ACC_REQUIRE(e != NULL && allowed != NULL);
@@ -627,13 +635,16 @@ void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo_out, uin
     if (all) {
         for (int i = 0; i < e->count; i++)
             bound_node(e, i, lo, hi);
+        c->steps += (uint64_t)e->count;
     } else if (changed) {
         const int *todo = bcache_deps(e, changed);
-        for (int k = 0; todo && todo[k] >= 0; k++)
+        for (int k = 0; todo && todo[k] >= 0; k++, c->steps++)
             bound_node(e, todo[k], lo, hi);
         for (int i = 0; !todo && i < e->count; i++)
-            if (e->n[i].deps & changed)
+            if (e->n[i].deps & changed) {
                 bound_node(e, i, lo, hi);
+                c->steps++;
+            }
     }
     c->nodes = e->count;
     if (lo_out)

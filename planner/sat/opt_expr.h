@@ -61,6 +61,9 @@ void opt_e_eval_all(const opt_expr *e, const int *idx, uint64_t *vals);
  * table only over those values; the result equals a fresh computation. */
 int opt_e_count(const opt_expr *e);
 void opt_e_bounds(const opt_expr *e, char *const *allowed, uint64_t *lo, uint64_t *hi);
+/* The work of every opt_e_bounds call so far: nodes computed plus table
+ * entries read (a deterministic count of interval reasoning). */
+uint64_t opt_e_steps(const opt_expr *e);
 /* The bounds of one node at the last opt_e_bounds call (whose lo and hi
  * may then be NULL: the search reads a few nodes, not every one). */
 void opt_e_bound_of(const opt_expr *e, int node, uint64_t *lo, uint64_t *hi);

@@ -544,6 +544,9 @@ typedef struct sweep_state {
     int64_t T;
     candidate *c;
     int n, cap, seq;
+    uint64_t step0;    /* opt_e_steps when the sweep began */
+    int64_t max_steps; /* a cap on its interval reasoning's steps (0: none) */
+    int aborted;       /* the cap was reached */
 } sweep_state;
 
 /* The dimensions a sweep enumerates, outer to inner (tk is the solver's). */
@@ -561,6 +564,10 @@ static const int sweep_dims[OPT_DIMS] = {OPT_D_TK,    OPT_D_TC, OPT_D_TW, OPT_D_
 static void sweep_dfs(sweep_state *w, int k)
 {
     search *S = w->S;
+    if (w->aborted || (w->max_steps && (int64_t)(opt_e_steps(S->sp.e) - w->step0) > w->max_steps)) {
+        w->aborted = 1;
+        return;
+    }
     if (k == OPT_DIMS) {
         int64_t lb = member_bound(S, w->v);
         w->seq++;
@@ -638,13 +645,18 @@ static void retire_best(search *S, const int *best, int64_t best_ms, int64_t T)
  * by one; every nogood is still an exact evaluation.  The enumeration skips
  * a partial choice when interval reasoning shows that no member completing
  * it has a lower bound <= best - 1, and the short ones it skips become
- * implied clauses. */
-static void sweep(search *S, const int *idx, int *best, int64_t *best_ms,
-                  const acc_sat_options *opt)
+ * implied clauses.  With max_steps > 0 the enumeration is abandoned once
+ * its interval reasoning has taken more steps (opt_e_steps) than that:
+ * then nothing is timed and 0 is returned; else 1.  *steps (if not NULL):
+ * the steps it took. */
+static int sweep(search *S, const int *idx, int *best, int64_t *best_ms, int64_t max_steps,
+                 int64_t *steps, const acc_sat_options *opt)
 {
     sweep_state w;
     memset(&w, 0, sizeof(w));
     w.S = S;
+    w.max_steps = max_steps;
+    w.step0 = opt_e_steps(S->sp.e);
     w.allowed = live_copy(S);
     for (int d = 0; d < OPT_DIMS; d++)
         w.one[d] = acc_calloc((size_t)S->sp.dom[d], 1);
@@ -660,6 +672,12 @@ static void sweep(search *S, const int *idx, int *best, int64_t *best_ms,
     live_free(w.allowed);
     candidate *c = w.c;
     const int n = w.n;
+    if (steps)
+        *steps = (int64_t)(opt_e_steps(S->sp.e) - w.step0);
+    if (w.aborted) {
+        free(c);
+        return 0;
+    }
     if (n > 1)
         qsort(c, (size_t)n, sizeof(*c), candidate_cmp);
     int complete = 1, improved = 0;
@@ -695,6 +713,30 @@ static void sweep(search *S, const int *idx, int *best, int64_t *best_ms,
      * this one too; nothing in this sweep reads them after the enumeration) */
     if (improved)
         narrow(S, *best_ms - 1);
+    return 1;
+}
+
+/* Sweeps the live tk values other than the best's, in increasing order,
+ * with the steps of interval reasoning left of ACC_SAT_PRESWEEP_STEPS;
+ * stops at the first sweep that runs out of them, or at the budget. */
+static void presweep(search *S, int *best, int64_t *best_ms, const acc_sat_options *opt)
+{
+    int64_t left = ACC_SAT_PRESWEEP_STEPS;
+    const int first = best[OPT_D_TK];
+    for (int t = 0; t < S->sp.dom[OPT_D_TK] && left > 0; t++) {
+        if (!S->live[OPT_D_TK][t] || t == first)
+            continue;
+        if (terminate_cb(S))
+            return;
+        int idx[OPT_DIMS];
+        int64_t used = 0;
+        memcpy(idx, best, sizeof(idx));
+        idx[OPT_D_TK] = t;
+        const int complete = sweep(S, idx, best, best_ms, left, &used, opt);
+        left -= used;
+        if (!complete)
+            return;
+    }
 }
 
 /* Improves *best (indices, makespan) until UNSAT (returns 1) or stopped. */
@@ -710,7 +752,7 @@ static int phase_optimum(search *S, int *best, int64_t *best_ms, const acc_sat_o
         if (r != 10)
             return 0;
         model_choice(S, idx);
-        sweep(S, idx, best, best_ms, opt);
+        sweep(S, idx, best, best_ms, 0, NULL, opt);
     }
 }
 
@@ -967,8 +1009,16 @@ int acc_sat_plan(const acc_layer *l, const acc_config *cfg, const acc_memmap *mm
     if (!none && S.live[OPT_D_TK][best[OPT_D_TK]]) {
         int idx[OPT_DIMS];
         memcpy(idx, best, sizeof(idx));
-        sweep(&S, idx, best, &best_ms, opt);
+        sweep(&S, idx, best, &best_ms, 0, NULL, opt);
     }
+    /* then every other live tk, while the sweeps' interval reasoning stays
+     * within ACC_SAT_PRESWEEP_STEPS: on a layer whose members near the
+     * optimum are few, all of them are swept and the solver's query is
+     * refuted by the units "not tk" alone; a sweep that would pass the
+     * limit is abandoned (nothing timed, no unit) and the solver proposes
+     * the rest (sat-9) */
+    if (!none)
+        presweep(&S, best, &best_ms, opt);
     res->optimal = phase_optimum(&S, best, &best_ms, opt);
     /* the space bound: exact from the proof, else by interval reasoning */
     res->space_bound = res->optimal ? proven_space_bound(&S, best) : interval_bound(&S, best_ms);
