@@ -843,14 +843,16 @@ ParameterizedTestParameters(sat, catalog_certificates_exclude_every_point_up_to_
  * one among them, are points with a bound <= T that no later sweep times
  * again, so the certificate must carry their nogoods or a fresh solver
  * finds it satisfiable (each of these layers did, before it did). */
-ParameterizedTest(catalog_cert *cc, sat, catalog_certificates_exclude_every_point_up_to_t,
-                  .init = tu_tmpdir_make, .fini = tu_tmpdir_remove)
+/* Plans a catalog layer with its certificate written to tu_tmpdir/q.cnf,
+ * proven optimal, and checks that a fresh CaDiCaL finds the certificate
+ * unsatisfiable. */
+static void plan_and_certify(const char *layer, const char *config, acc_sat_result *r)
 {
     acc_config cfg;
     acc_layer l;
     acc_error e;
-    cr_assert_eq(acc_config_load(cc->config, &cfg, &e), 0, "%s", e.msg);
-    cr_assert_eq(acc_layer_lookup(cc->layer, &l, &e), 0, "%s", e.msg);
+    cr_assert_eq(acc_config_load(config, &cfg, &e), 0, "%s", e.msg);
+    cr_assert_eq(acc_layer_lookup(layer, &l, &e), 0, "%s", e.msg);
     acc_memmap mm;
     acc_memmap_default(&l, &mm);
     char path[128];
@@ -858,10 +860,16 @@ ParameterizedTest(catalog_cert *cc, sat, catalog_certificates_exclude_every_poin
     acc_sat_options o;
     memset(&o, 0, sizeof(o));
     o.dimacs_path = path;
+    cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, &o, r, &e), 0, "%s", e.msg);
+    cr_assert(r->optimal && r->dimacs_written, "%s on %s", layer, config);
+    cr_assert_eq(acc_sat_solve_dimacs(path, &e), 20, "%s on %s: %s", layer, config, e.msg);
+}
+
+ParameterizedTest(catalog_cert *cc, sat, catalog_certificates_exclude_every_point_up_to_t,
+                  .init = tu_tmpdir_make, .fini = tu_tmpdir_remove)
+{
     acc_sat_result r;
-    cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, &o, &r, &e), 0, "%s", e.msg);
-    cr_assert(r.optimal && r.dimacs_written, "%s on %s", cc->layer, cc->config);
-    cr_assert_eq(acc_sat_solve_dimacs(path, &e), 20, "%s on %s: %s", cc->layer, cc->config, e.msg);
+    plan_and_certify(cc->layer, cc->config, &r);
     acc_sat_result_free(&r);
 }
 
@@ -874,25 +882,11 @@ ParameterizedTest(catalog_cert *cc, sat, catalog_certificates_exclude_every_poin
 Test(sat, a_complete_presweep_leaves_the_solver_no_conflict, .init = tu_tmpdir_make,
      .fini = tu_tmpdir_remove, .timeout = 300)
 {
-    acc_config cfg;
-    acc_layer l;
-    acc_error e;
-    cr_assert_eq(acc_config_load("default", &cfg, &e), 0, "%s", e.msg);
-    cr_assert_eq(acc_layer_lookup("resnet_3", &l, &e), 0, "%s", e.msg);
-    acc_memmap mm;
-    acc_memmap_default(&l, &mm);
-    char path[128];
-    snprintf(path, sizeof(path), "%s/q.cnf", tu_tmpdir);
-    acc_sat_options o;
-    memset(&o, 0, sizeof(o));
-    o.dimacs_path = path;
     acc_sat_result r;
-    cr_assert_eq(acc_sat_plan(&l, &cfg, &mm, &o, &r, &e), 0, "%s", e.msg);
-    cr_assert(r.optimal && r.dimacs_written);
+    plan_and_certify("resnet_3", "default", &r);
     cr_assert_eq(r.sat_calls, 1);
     cr_assert_eq(r.conflicts, 0, "%lld conflicts", (long long)r.conflicts);
     cr_assert_eq(r.work, (int64_t)r.evaluations * ACC_SAT_EVAL_WORK);
-    cr_assert_eq(acc_sat_solve_dimacs(path, &e), 20, "%s", e.msg);
     acc_sat_result_free(&r);
 }
 
